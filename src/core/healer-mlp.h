@@ -1,0 +1,114 @@
+/* healer-mlp.h — multilayer perceptron: parameters, forward and backward passes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HEALER_ACTIVATION_RELU,
+  HEALER_ACTIVATION_LEAKY_RELU,   /* slope 0.01 below zero */
+  HEALER_ACTIVATION_TANH,
+} HealerActivation;
+
+const char *healer_activation_to_string   (HealerActivation act);
+gboolean    healer_activation_from_string (const char *str, HealerActivation *act);
+
+/* Opaque: GSL stays inside the core's .c files. All parameters live in one
+ * contiguous float array (layer by layer: weights out×in row-major, then
+ * biases) so optimisers and checksums walk a single block. */
+typedef struct _HealerMlp HealerMlp;
+typedef struct _HealerMlpWorkspace HealerMlpWorkspace;
+
+/* Checks a shape before anything is allocated (e.g. read from a file): TRUE
+ * when @n_sizes ≥ 2, every width is in 1..G_MAXINT and the parameter count
+ * fits in memory arithmetic; stores that count in @n_params (may be NULL). */
+gboolean    healer_mlp_count_params   (const guint      *sizes,
+                                       guint             n_sizes,
+                                       gsize            *n_params);
+
+/* @sizes: n_sizes ≥ 2 layer widths, input first, classes last.
+ * Weights are initialised (He for ReLU-like, Glorot for tanh) from @seed. */
+HealerMlp  *healer_mlp_new            (const guint      *sizes,
+                                       guint             n_sizes,
+                                       HealerActivation  activation,
+                                       guint64           seed);
+/* Takes a copy of @params (@n_params must match the shape), drawing nothing:
+ * for loading a model file. */
+HealerMlp  *healer_mlp_new_with_params (const guint      *sizes,
+                                        guint             n_sizes,
+                                        HealerActivation  activation,
+                                        const float      *params,
+                                        gsize             n_params);
+HealerMlp  *healer_mlp_copy           (const HealerMlp  *self);
+void        healer_mlp_free           (HealerMlp        *self);
+/* Copies parameters from @src, which must have the same shape. */
+void        healer_mlp_copy_params    (HealerMlp        *self,
+                                       const HealerMlp  *src);
+
+guint       healer_mlp_get_n_layers   (const HealerMlp  *self);   /* weight layers = n_sizes - 1 */
+guint       healer_mlp_get_size       (const HealerMlp  *self,
+                                       guint             i);      /* width of layer i, 0 = input */
+guint       healer_mlp_get_n_inputs   (const HealerMlp  *self);
+guint       healer_mlp_get_n_outputs  (const HealerMlp  *self);
+HealerActivation healer_mlp_get_activation (const HealerMlp *self);
+gsize       healer_mlp_get_n_params   (const HealerMlp  *self);
+float      *healer_mlp_get_params     (HealerMlp        *self);   /* n_params floats */
+/* Layer @l (0-based): weights are size(l+1) × size(l), row-major. */
+float      *healer_mlp_get_weights    (HealerMlp        *self,
+                                       guint             l);
+float      *healer_mlp_get_biases     (HealerMlp        *self,
+                                       guint             l);
+
+/* Class probabilities (softmax) for @n rows of @x (n × n_inputs) into @proba
+ * (n × n_outputs). Thread-safe for concurrent callers; works in chunks. */
+void        healer_mlp_predict_proba  (const HealerMlp  *self,
+                                       const float      *x,
+                                       gsize             n,
+                                       float            *proba);
+/* Activations of the last hidden layer (n × size(n_layers-1)), for projections.
+ * Thread-safe like predict_proba; without hidden layers it copies @x. */
+void        healer_mlp_last_hidden    (const HealerMlp  *self,
+                                       const float      *x,
+                                       gsize             n,
+                                       float            *out);
+
+/* Training primitives. A workspace holds the activations of up to
+ * @max_batch rows; one per thread. */
+HealerMlpWorkspace *healer_mlp_workspace_new  (const HealerMlp *self,
+                                               gsize            max_batch);
+void                healer_mlp_workspace_free (HealerMlpWorkspace *ws);
+
+/* Mean weighted cross-entropy of the batch and, when @grad is not NULL, its
+ * gradient with respect to every parameter (n_params floats, overwritten).
+ * @y: class indices; @weights: per-row loss weights or NULL for 1.
+ * @dropout: probability of dropping a hidden unit (inverted dropout), using
+ * @rng_state (a 64-bit state advanced by every call; may be NULL when
+ * @dropout is 0) for the masks. 1 ≤ @n ≤ the workspace's max_batch; the
+ * workspace must come from an MLP of the same shape. Allocates nothing. */
+double      healer_mlp_loss_grad      (HealerMlp          *self,
+                                       HealerMlpWorkspace *ws,
+                                       const float        *x,
+                                       const guint        *y,
+                                       const float        *weights,
+                                       gsize               n,
+                                       float               dropout,
+                                       guint64            *rng_state,
+                                       float              *grad);
+
+/* Gradient of log p(class | x) with respect to the input row @x (n_inputs
+ * floats), without dropout. Thread-safe. */
+void        healer_mlp_input_gradient (const HealerMlp  *self,
+                                       const float      *x,
+                                       guint             klass,
+                                       float            *grad_out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerMlp, healer_mlp_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerMlpWorkspace, healer_mlp_workspace_free)
+
+G_END_DECLS

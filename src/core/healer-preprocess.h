@@ -1,0 +1,135 @@
+/* healer-preprocess.h — feature pipeline fitted on training rows only
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "healer-dataset.h"
+
+G_BEGIN_DECLS
+
+#define HEALER_PREPROCESS_ERROR (healer_preprocess_error_quark ())
+
+typedef enum
+{
+  HEALER_PREPROCESS_ERROR_INVALID,  /* no rows, no usable feature, labels needed but absent */
+} HealerPreprocessError;
+
+GQuark healer_preprocess_error_quark (void);
+
+typedef enum
+{
+  HEALER_IMPUTE_MEDIAN,
+  HEALER_IMPUTE_MEAN,
+} HealerImpute;
+
+typedef enum
+{
+  HEALER_TRANSFORM_NONE,        /* plain standardisation */
+  HEALER_TRANSFORM_SIGNED_LOG,  /* sign(x)·log1p(|x|), then standardise */
+  HEALER_TRANSFORM_QUANTILE,    /* empirical CDF mapped to a normal, then standardise */
+} HealerTransform;
+
+typedef enum
+{
+  HEALER_SELECT_NONE,
+  HEALER_SELECT_MUTUAL_INFO,    /* top-k by mutual information with the label */
+} HealerSelect;
+
+typedef struct
+{
+  HealerImpute     impute;
+  HealerTransform  transform;
+  gboolean         missing_indicators;  /* one 0/1 column per feature that had missing cells */
+  HealerSelect     select;
+  guint            select_k;            /* features kept by selection; 0 = all */
+  gboolean         drop_duplicates;     /* applies to training rows, see healer_dataset_drop_duplicates */
+  gboolean         class_weights;       /* inverse-frequency loss weights */
+  gboolean         drop_constant;       /* features constant in training are dropped */
+} HealerPreprocessConfig;
+
+void healer_preprocess_config_init_default (HealerPreprocessConfig *config);
+
+/* Names used in model files and on the command line: "median"/"mean",
+ * "none"/"signed-log"/"quantile", "none"/"mutual-info". */
+const char *healer_impute_to_string      (HealerImpute     impute);
+gboolean    healer_impute_from_string    (const char      *str,
+                                          HealerImpute    *impute);
+const char *healer_transform_to_string   (HealerTransform  transform);
+gboolean    healer_transform_from_string (const char      *str,
+                                          HealerTransform *transform);
+const char *healer_select_to_string      (HealerSelect     select);
+gboolean    healer_select_from_string    (const char      *str,
+                                          HealerSelect    *select);
+
+/* Parameters of the fitted pipeline. Everything needed to transform new rows
+ * and to report drift is here, and it is stored in the model file. */
+typedef struct _HealerPreprocessor HealerPreprocessor;
+
+#define HEALER_QUANTILE_KNOTS 128
+
+struct _HealerPreprocessor
+{
+  HealerPreprocessConfig config;
+  guint   n_input;          /* raw features the model expects, by name */
+  char  **input_names;      /* n_input, NULL-terminated */
+
+  /* per raw input feature (n_input): */
+  float  *fill;             /* imputation value in the raw domain */
+  float  *train_min;        /* observed range in training, raw domain (drift report) */
+  float  *train_max;
+  float  *train_median;     /* raw domain; also the occlusion baseline */
+  float  *train_iqr;        /* raw-domain robust scale for abnormality z-scores */
+  float  *missing_rate;     /* fraction missing in training */
+  float  *quantiles;        /* n_input × HEALER_QUANTILE_KNOTS, raw domain (QUANTILE only) */
+  float  *mean;             /* after transform */
+  float  *scale;            /* after transform; 1 where the std was 0 */
+
+  /* output columns: first the selected value columns, then indicators */
+  guint   n_selected;
+  guint  *selected;         /* indices into input, n_selected */
+  guint   n_indicators;
+  guint  *indicators;       /* indices into input whose missingness becomes a 0/1 column */
+  guint   n_output;         /* n_selected + n_indicators */
+};
+
+/* Fits on @train (which must have labels when selection or class weights are on). */
+HealerPreprocessor *healer_preprocessor_fit        (const HealerDataset         *train,
+                                                    const HealerPreprocessConfig *config,
+                                                    GError                     **error);
+void                healer_preprocessor_free       (HealerPreprocessor          *self);
+HealerPreprocessor *healer_preprocessor_copy       (const HealerPreprocessor    *self);
+
+/* Transforms @n_rows rows of @x (n_input columns in input_names order, NAN =
+ * missing) into @out (n_rows × n_output). Thread-safe, no allocation. */
+void                healer_preprocessor_transform  (const HealerPreprocessor    *self,
+                                                    const float                 *x,
+                                                    gsize                        n_rows,
+                                                    float                       *out);
+/* Name of output column @i ("feature3", or "feature3 missing" for an indicator). */
+char               *healer_preprocessor_output_name (const HealerPreprocessor   *self,
+                                                    guint                        i);
+
+/* Training-set helpers */
+HealerDataset      *healer_dataset_drop_duplicates (const HealerDataset         *self,
+                                                    gsize                       *n_removed);
+/* Inverse-frequency weights normalised to mean 1 over the rows; @labels are
+ * class indices 0..n_classes-1. */
+void                healer_class_weights           (const guint                 *labels,
+                                                    gsize                        n,
+                                                    guint                        n_classes,
+                                                    float                       *weights_out);
+/* Distinct values of @labels in increasing order (*@n_classes of them, free
+ * with g_free); when @indices_out is not NULL it receives the class index of
+ * each of the @n rows. */
+gint32             *healer_labels_to_classes       (const gint32                *labels,
+                                                    gsize                        n,
+                                                    guint                       *n_classes,
+                                                    guint                       *indices_out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerPreprocessor, healer_preprocessor_free)
+
+G_END_DECLS
