@@ -1,0 +1,888 @@
+/* test-mlp.c — forward/backward passes of the MLP against a double-precision reference
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include "healer-mlp.h"
+#include "healer-trainer.h"
+
+static const HealerActivation all_activations[] = {
+  HEALER_ACTIVATION_RELU,
+  HEALER_ACTIVATION_LEAKY_RELU,
+  HEALER_ACTIVATION_TANH,
+};
+
+/* Worst relative errors seen, printed at the end for the record. */
+static double max_rel_err_ref = 0.0;
+static double max_rel_err_fd32 = 0.0;
+static double max_rel_err_dir = 0.0;
+static double max_rel_err_input = 0.0;
+
+static void
+fill_normal (HealerRng *rng,
+             float     *v,
+             gsize      n,
+             double     scale)
+{
+  for (gsize i = 0; i < n; i++)
+    v[i] = (float) (healer_rng_normal (rng) * scale);
+}
+
+/* ---- reference: a naive double-precision MLP reading the same parameter layout ---- */
+
+static double
+ref_act (HealerActivation act,
+         double           z)
+{
+  switch (act)
+    {
+    case HEALER_ACTIVATION_RELU:
+      return z > 0 ? z : 0;
+    case HEALER_ACTIVATION_LEAKY_RELU:
+      return z > 0 ? z : 0.01 * z;
+    case HEALER_ACTIVATION_TANH:
+    default:
+      return tanh (z);
+    }
+}
+
+/* Log-probabilities of one row; @logp has n_outputs entries. */
+static void
+ref_forward_row (const HealerMlp *mlp,
+                 const double    *params,
+                 const double    *x,
+                 double          *logp,
+                 double          *hidden_out)
+{
+  guint n_layers = healer_mlp_get_n_layers (mlp);
+  guint widest = 0;
+  gsize off = 0;
+  g_autofree double *a = NULL;
+  g_autofree double *z = NULL;
+
+  for (guint l = 0; l <= n_layers; l++)
+    widest = MAX (widest, healer_mlp_get_size (mlp, l));
+  a = g_new (double, widest);
+  z = g_new (double, widest);
+  memcpy (a, x, healer_mlp_get_size (mlp, 0) * sizeof (double));
+
+  for (guint l = 0; l < n_layers; l++)
+    {
+      guint n_in = healer_mlp_get_size (mlp, l);
+      guint n_out = healer_mlp_get_size (mlp, l + 1);
+      const double *w = params + off;
+      const double *b = w + (gsize) n_in * n_out;
+
+      for (guint j = 0; j < n_out; j++)
+        {
+          double s = b[j];
+
+          for (guint k = 0; k < n_in; k++)
+            s += w[(gsize) j * n_in + k] * a[k];
+          z[j] = s;
+        }
+      if (l + 1 < n_layers)
+        {
+          for (guint j = 0; j < n_out; j++)
+            a[j] = ref_act (healer_mlp_get_activation (mlp), z[j]);
+          if (l + 2 == n_layers && hidden_out != NULL)
+            memcpy (hidden_out, a, n_out * sizeof (double));
+        }
+      else
+        {
+          double max = z[0], sum = 0;
+
+          for (guint j = 1; j < n_out; j++)
+            max = MAX (max, z[j]);
+          for (guint j = 0; j < n_out; j++)
+            sum += exp (z[j] - max);
+          for (guint j = 0; j < n_out; j++)
+            logp[j] = z[j] - max - log (sum);
+        }
+      off += (gsize) n_in * n_out + n_out;
+    }
+}
+
+static double
+ref_loss (const HealerMlp *mlp,
+          const double    *params,
+          const float     *x,
+          const guint     *y,
+          const float     *weights,
+          gsize            n)
+{
+  guint n_in = healer_mlp_get_n_inputs (mlp);
+  g_autofree double *xr = g_new (double, n_in);
+  g_autofree double *logp = g_new (double, healer_mlp_get_n_outputs (mlp));
+  double sum = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      for (guint k = 0; k < n_in; k++)
+        xr[k] = x[i * n_in + k];
+      ref_forward_row (mlp, params, xr, logp, NULL);
+      sum -= (weights != NULL ? weights[i] : 1.0) * logp[y[i]];
+    }
+  return sum / n;
+}
+
+static double *
+params_to_double (HealerMlp *mlp)
+{
+  gsize n = healer_mlp_get_n_params (mlp);
+  const float *p = healer_mlp_get_params (mlp);
+  double *d = g_new (double, n);
+
+  for (gsize i = 0; i < n; i++)
+    d[i] = p[i];
+  return d;
+}
+
+/* |a − b| relative to the larger magnitude, with a floor so that
+ * components that are zero up to float rounding do not blow up. */
+static double
+rel_err (double a,
+         double b,
+         double floor)
+{
+  return fabs (a - b) / MAX (MAX (fabs (a), fabs (b)), floor);
+}
+
+/* ---- gradient checks ---- */
+
+typedef struct
+{
+  HealerMlp *mlp;
+  float     *x;
+  guint     *y;
+  float     *w;
+  gsize      n;
+} Problem;
+
+static void
+problem_init (Problem         *pb,
+              HealerActivation act,
+              gboolean         weighted,
+              guint64          seed)
+{
+  static const guint sizes[] = { 5, 7, 4, 3 };
+  HealerRng rng;
+
+  healer_rng_init (&rng, seed);
+  pb->n = 9;
+  pb->mlp = healer_mlp_new (sizes, G_N_ELEMENTS (sizes), act, seed);
+  pb->x = g_new (float, pb->n * sizes[0]);
+  pb->y = g_new (guint, pb->n);
+  pb->w = weighted ? g_new (float, pb->n) : NULL;
+  fill_normal (&rng, pb->x, pb->n * sizes[0], 1.0);
+  for (gsize i = 0; i < pb->n; i++)
+    {
+      pb->y[i] = (guint) healer_rng_below (&rng, 3);
+      if (pb->w != NULL)
+        pb->w[i] = (float) (0.2 + 2.0 * healer_rng_uniform (&rng));
+    }
+  /* Non-zero biases so that their gradients are exercised from a generic point. */
+  for (guint l = 0; l < healer_mlp_get_n_layers (pb->mlp); l++)
+    fill_normal (&rng, healer_mlp_get_biases (pb->mlp, l), sizes[l + 1], 0.3);
+}
+
+static void
+problem_clear (Problem *pb)
+{
+  healer_mlp_free (pb->mlp);
+  g_free (pb->x);
+  g_free (pb->y);
+  g_free (pb->w);
+}
+
+static double
+loss32 (Problem *pb,
+        float    dropout,
+        guint64  state)
+{
+  g_autoptr (HealerMlpWorkspace) ws = healer_mlp_workspace_new (pb->mlp, pb->n);
+
+  return healer_mlp_loss_grad (pb->mlp, ws, pb->x, pb->y, pb->w, pb->n, dropout, &state, NULL);
+}
+
+/* Analytic float gradient vs central differences of the double reference. */
+static void
+check_against_reference (Problem *pb)
+{
+  gsize np = healer_mlp_get_n_params (pb->mlp);
+  g_autoptr (HealerMlpWorkspace) ws = healer_mlp_workspace_new (pb->mlp, pb->n);
+  g_autofree float *grad = g_new (float, np);
+  g_autofree double *theta = params_to_double (pb->mlp);
+  const double h = 1e-6;
+  double loss, max_err = 0;
+
+  loss = healer_mlp_loss_grad (pb->mlp, ws, pb->x, pb->y, pb->w, pb->n, 0.0f, NULL, grad);
+  g_assert_cmpfloat_with_epsilon (loss, ref_loss (pb->mlp, theta, pb->x, pb->y, pb->w, pb->n),
+                                  1e-5 * MAX (1.0, loss));
+
+  for (gsize k = 0; k < np; k++)
+    {
+      double save = theta[k], lp, lm, num, err;
+
+      theta[k] = save + h;
+      lp = ref_loss (pb->mlp, theta, pb->x, pb->y, pb->w, pb->n);
+      theta[k] = save - h;
+      lm = ref_loss (pb->mlp, theta, pb->x, pb->y, pb->w, pb->n);
+      theta[k] = save;
+      num = (lp - lm) / (2 * h);
+      err = rel_err (grad[k], num, 1e-4);
+      if (err > 1e-3)
+        g_test_message ("param %" G_GSIZE_FORMAT ": analytic %g numeric %g", k, grad[k], num);
+      g_assert_cmpfloat (err, <, 1e-3);
+      max_err = MAX (max_err, err);
+    }
+  max_rel_err_ref = MAX (max_rel_err_ref, max_err);
+}
+
+/* Float-only checks through the library's own loss: per parameter and along a
+ * random direction. Works with dropout too, since a fixed state fixes the masks. */
+static void
+check_float_differences (Problem *pb,
+                         float    dropout)
+{
+  gsize np = healer_mlp_get_n_params (pb->mlp);
+  g_autoptr (HealerMlpWorkspace) ws = healer_mlp_workspace_new (pb->mlp, pb->n);
+  g_autofree float *grad = g_new (float, np);
+  g_autofree float *dir = g_new (float, np);
+  float *p = healer_mlp_get_params (pb->mlp);
+  const guint64 state0 = 1234;
+  guint64 state = state0;
+  const float eps = 1e-3f;
+  /* Long enough to average float noise over, short enough that ReLU kinks are rarely crossed. */
+  const float dir_eps = 2e-3f;
+  double slope = 0, norm = 0, lp, lm, num, err, max_err = 0;
+  HealerRng rng;
+
+  healer_mlp_loss_grad (pb->mlp, ws, pb->x, pb->y, pb->w, pb->n, dropout, &state, grad);
+
+  for (gsize k = 0; k < np; k++)
+    {
+      float save = p[k];
+
+      p[k] = save + eps;
+      lp = loss32 (pb, dropout, state0);
+      p[k] = save - eps;
+      lm = loss32 (pb, dropout, state0);
+      p[k] = save;
+      /* The step actually taken in float, not the nominal one. */
+      num = (lp - lm) / ((double) (save + eps) - (double) (save - eps));
+      err = rel_err (grad[k], num, 2e-2);
+      g_assert_cmpfloat (err, <, 2e-2);
+      max_err = MAX (max_err, err);
+    }
+  max_rel_err_fd32 = MAX (max_rel_err_fd32, max_err);
+
+  healer_rng_init (&rng, 99);
+  fill_normal (&rng, dir, np, 1.0);
+  for (gsize k = 0; k < np; k++)
+    norm += (double) dir[k] * dir[k];
+  for (gsize k = 0; k < np; k++)
+    {
+      dir[k] = (float) (dir[k] / sqrt (norm));
+      slope += (double) dir[k] * grad[k];
+    }
+  {
+    g_autofree float *saved = g_memdup2 (p, np * sizeof (float));
+
+    for (gsize k = 0; k < np; k++)
+      p[k] = saved[k] + dir_eps * dir[k];
+    lp = loss32 (pb, dropout, state0);
+    for (gsize k = 0; k < np; k++)
+      p[k] = saved[k] - dir_eps * dir[k];
+    lm = loss32 (pb, dropout, state0);
+    memcpy (p, saved, np * sizeof (float));
+  }
+  num = (lp - lm) / (2.0 * dir_eps);
+  err = rel_err (slope, num, 1e-3);
+  g_assert_cmpfloat (err, <, 1e-2);
+  max_rel_err_dir = MAX (max_rel_err_dir, err);
+}
+
+static void
+test_gradient (void)
+{
+  for (gsize a = 0; a < G_N_ELEMENTS (all_activations); a++)
+    for (int weighted = 0; weighted < 2; weighted++)
+      {
+        Problem pb;
+
+        problem_init (&pb, all_activations[a], weighted, 10 + a);
+        check_against_reference (&pb);
+        check_float_differences (&pb, 0.0f);
+        problem_clear (&pb);
+      }
+  g_test_message ("max relative error: vs double reference %.3g, float FD %.3g, "
+                  "directional %.3g", max_rel_err_ref, max_rel_err_fd32, max_rel_err_dir);
+}
+
+static void
+test_gradient_dropout (void)
+{
+  max_rel_err_fd32 = max_rel_err_dir = 0.0;
+  for (gsize a = 0; a < G_N_ELEMENTS (all_activations); a++)
+    {
+      Problem pb;
+
+      problem_init (&pb, all_activations[a], TRUE, 20 + a);
+      check_float_differences (&pb, 0.3f);
+      problem_clear (&pb);
+    }
+  g_test_message ("max relative error with dropout: float FD %.3g, directional %.3g",
+                  max_rel_err_fd32, max_rel_err_dir);
+}
+
+static void
+test_gradient_no_hidden (void)
+{
+  static const guint sizes[] = { 4, 3 };
+  Problem pb;
+
+  /* Softmax regression: one weight layer, no hidden activation at all. */
+  problem_init (&pb, HEALER_ACTIVATION_RELU, TRUE, 5);
+  healer_mlp_free (pb.mlp);
+  pb.mlp = healer_mlp_new (sizes, 2, HEALER_ACTIVATION_RELU, 5);
+  check_against_reference (&pb);
+  problem_clear (&pb);
+}
+
+static void
+test_input_gradient (void)
+{
+  for (gsize a = 0; a < G_N_ELEMENTS (all_activations); a++)
+    {
+      Problem pb;
+      double xr[5], logp_p[3], logp_m[3];
+      float g[5];
+      g_autofree double *theta = NULL;
+
+      problem_init (&pb, all_activations[a], FALSE, 30 + a);
+      theta = params_to_double (pb.mlp);
+      for (gsize row = 0; row < 3; row++)
+        for (guint klass = 0; klass < 3; klass++)
+          {
+            const float *x = pb.x + row * 5;
+
+            healer_mlp_input_gradient (pb.mlp, x, klass, g);
+            for (guint k = 0; k < 5; k++)
+              {
+                double num, err;
+
+                for (guint j = 0; j < 5; j++)
+                  xr[j] = x[j];
+                xr[k] = x[k] + 1e-6;
+                ref_forward_row (pb.mlp, theta, xr, logp_p, NULL);
+                xr[k] = x[k] - 1e-6;
+                ref_forward_row (pb.mlp, theta, xr, logp_m, NULL);
+                num = (logp_p[klass] - logp_m[klass]) / 2e-6;
+                err = rel_err (g[k], num, 1e-3);
+                g_assert_cmpfloat (err, <, 1e-3);
+                max_rel_err_input = MAX (max_rel_err_input, err);
+              }
+          }
+      problem_clear (&pb);
+    }
+  g_test_message ("input gradient max relative error %.3g", max_rel_err_input);
+}
+
+/* ---- forward pass ---- */
+
+static void
+test_forward_matches_reference (void)
+{
+  for (gsize a = 0; a < G_N_ELEMENTS (all_activations); a++)
+    {
+      Problem pb;
+      float proba[9 * 3], hidden[9 * 4];
+      double xr[5], logp[3], href[4];
+      g_autofree double *theta = NULL;
+
+      problem_init (&pb, all_activations[a], FALSE, 40 + a);
+      theta = params_to_double (pb.mlp);
+      healer_mlp_predict_proba (pb.mlp, pb.x, pb.n, proba);
+      healer_mlp_last_hidden (pb.mlp, pb.x, pb.n, hidden);
+      for (gsize i = 0; i < pb.n; i++)
+        {
+          for (guint k = 0; k < 5; k++)
+            xr[k] = pb.x[i * 5 + k];
+          ref_forward_row (pb.mlp, theta, xr, logp, href);
+          for (guint j = 0; j < 3; j++)
+            g_assert_cmpfloat_with_epsilon (proba[i * 3 + j], exp (logp[j]), 1e-6);
+          for (guint j = 0; j < 4; j++)
+            g_assert_cmpfloat_with_epsilon (hidden[i * 4 + j], href[j], 1e-5);
+        }
+      problem_clear (&pb);
+    }
+}
+
+static void
+test_softmax_stable (void)
+{
+  static const guint sizes[] = { 6, 10, 5 };
+  g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, 3, HEALER_ACTIVATION_RELU, 3);
+  const gsize n = 50;
+  g_autofree float *x = g_new (float, n * 6);
+  g_autofree float *proba = g_new (float, n * 5);
+  HealerRng rng;
+
+  healer_rng_init (&rng, 8);
+  /* Huge inputs drive the logits to ±1e4: a naive exp would overflow. */
+  fill_normal (&rng, x, n * 6, 1e3);
+  healer_mlp_predict_proba (mlp, x, n, proba);
+  for (gsize i = 0; i < n; i++)
+    {
+      double sum = 0;
+
+      for (guint j = 0; j < 5; j++)
+        {
+          g_assert_true (isfinite (proba[i * 5 + j]));
+          g_assert_cmpfloat (proba[i * 5 + j], >=, 0.0f);
+          sum += proba[i * 5 + j];
+        }
+      g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-5);
+    }
+}
+
+static void
+test_chunking (void)
+{
+  static const guint sizes[] = { 5, 12, 8, 4 };
+  g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, 4, HEALER_ACTIVATION_TANH, 77);
+  const gsize n = 10000;
+  g_autofree float *x = g_new (float, n * 5);
+  g_autofree float *proba = g_new (float, n * 4);
+  g_autofree float *hidden = g_new (float, n * 8);
+  HealerRng rng;
+  double max_diff = 0;
+
+  healer_rng_init (&rng, 4);
+  fill_normal (&rng, x, n * 5, 1.0);
+  healer_mlp_predict_proba (mlp, x, n, proba);
+  healer_mlp_last_hidden (mlp, x, n, hidden);
+  for (gsize i = 0; i < n; i++)
+    {
+      float one[4], one_hidden[8];
+
+      healer_mlp_predict_proba (mlp, x + i * 5, 1, one);
+      healer_mlp_last_hidden (mlp, x + i * 5, 1, one_hidden);
+      for (guint j = 0; j < 4; j++)
+        max_diff = MAX (max_diff, fabs (one[j] - proba[i * 4 + j]));
+      for (guint j = 0; j < 8; j++)
+        max_diff = MAX (max_diff, fabs (one_hidden[j] - hidden[i * 8 + j]));
+    }
+  /* BLAS may pick other kernels for 1 row than for 4096; only rounding may differ. */
+  g_assert_cmpfloat (max_diff, <, 1e-6);
+}
+
+typedef struct
+{
+  const HealerMlp *mlp;
+  const float     *x;
+  gsize            n;
+  float           *proba;
+} PredictJob;
+
+static gpointer
+predict_thread (gpointer data)
+{
+  PredictJob *job = data;
+
+  for (int rep = 0; rep < 3; rep++)
+    healer_mlp_predict_proba (job->mlp, job->x, job->n, job->proba);
+  return NULL;
+}
+
+/* Concurrent callers share the model but nothing mutable. */
+static void
+test_concurrent_predict (void)
+{
+  static const guint sizes[] = { 20, 64, 64, 5 };
+  g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, 4, HEALER_ACTIVATION_LEAKY_RELU, 12);
+  const gsize n = 5000;
+  g_autofree float *x = g_new (float, n * 20);
+  g_autofree float *expected = g_new (float, n * 5);
+  PredictJob jobs[4];
+  GThread *threads[4];
+  HealerRng rng;
+
+  healer_rng_init (&rng, 6);
+  fill_normal (&rng, x, n * 20, 1.0);
+  healer_mlp_predict_proba (mlp, x, n, expected);
+  for (guint t = 0; t < 4; t++)
+    {
+      jobs[t] = (PredictJob) { mlp, x, n, g_new (float, n * 5) };
+      threads[t] = g_thread_new ("predict", predict_thread, &jobs[t]);
+    }
+  for (guint t = 0; t < 4; t++)
+    {
+      g_thread_join (threads[t]);
+      g_assert_cmpmem (jobs[t].proba, n * 5 * sizeof (float), expected, n * 5 * sizeof (float));
+      g_free (jobs[t].proba);
+    }
+}
+
+/* ---- initialisation and determinism ---- */
+
+static void
+test_seed (void)
+{
+  static const guint sizes[] = { 107, 200, 50, 6 };
+  g_autoptr (HealerMlp) a = healer_mlp_new (sizes, 4, HEALER_ACTIVATION_RELU, 42);
+  g_autoptr (HealerMlp) b = healer_mlp_new (sizes, 4, HEALER_ACTIVATION_RELU, 42);
+  g_autoptr (HealerMlp) c = healer_mlp_new (sizes, 4, HEALER_ACTIVATION_RELU, 43);
+  g_autoptr (HealerMlp) d = NULL;
+  gsize np = healer_mlp_get_n_params (a);
+  g_autofree float *x = g_new (float, 20 * 107);
+  guint y[20];
+  float ga[107], gb[107];
+  g_autofree float *grad_a = g_new (float, np);
+  g_autofree float *grad_b = g_new (float, np);
+  g_autoptr (HealerMlpWorkspace) ws = healer_mlp_workspace_new (a, 20);
+  HealerRng rng;
+  double la, lb;
+
+  g_assert_cmpuint (np, ==, 107 * 200 + 200 + 200 * 50 + 50 + 50 * 6 + 6);
+  g_assert_cmpmem (healer_mlp_get_params (a), np * sizeof (float),
+                   healer_mlp_get_params (b), np * sizeof (float));
+  g_assert_true (memcmp (healer_mlp_get_params (a), healer_mlp_get_params (c),
+                         np * sizeof (float)) != 0);
+
+  /* Golden values pin the draw order and the RNG: if they change, model files
+   * trained from a seed are no longer reproducible. */
+  {
+    g_autoptr (HealerMlp) t = healer_mlp_new (sizes, 4, HEALER_ACTIVATION_TANH, 42);
+    const float *pa = healer_mlp_get_params (a);
+    const float *pt = healer_mlp_get_params (t);
+
+    g_assert_cmpfloat (pa[0], ==, -0x1.c3b28ep-3f);
+    g_assert_cmpfloat (pa[1], ==, 0x1.b5be16p-4f);
+    g_assert_cmpfloat (pa[21600], ==, -0x1.a7f49ap-4f);    /* first weight of layer 1 */
+    g_assert_cmpfloat (pa[np - 7], ==, -0x1.0a36f4p-4f);   /* last weight */
+    g_assert_cmpfloat (pt[0], ==, -0x1.dc939ep-4f);
+    g_assert_cmpfloat (pt[1], ==, -0x1.153178p-5f);
+    g_assert_cmpfloat (pt[21600], ==, -0x1.b6ecd8p-4f);
+    g_assert_cmpfloat (pt[np - 7], ==, 0x1.c61eaap-3f);
+  }
+
+  {
+    g_autoptr (HealerMlp) e = healer_mlp_new_with_params (sizes, 4, HEALER_ACTIVATION_RELU,
+                                                         healer_mlp_get_params (c), np);
+
+    g_assert_cmpmem (healer_mlp_get_params (c), np * sizeof (float),
+                     healer_mlp_get_params (e), np * sizeof (float));
+    g_assert_cmpuint (healer_mlp_get_n_params (e), ==, np);
+    g_assert_cmpuint (healer_mlp_get_size (e, 2), ==, 50);
+  }
+
+  d = healer_mlp_copy (a);
+  g_assert_cmpmem (healer_mlp_get_params (a), np * sizeof (float),
+                   healer_mlp_get_params (d), np * sizeof (float));
+  healer_mlp_copy_params (d, c);
+  g_assert_cmpmem (healer_mlp_get_params (c), np * sizeof (float),
+                   healer_mlp_get_params (d), np * sizeof (float));
+
+  healer_rng_init (&rng, 5);
+  fill_normal (&rng, x, 20 * 107, 1.0);
+  for (guint i = 0; i < 20; i++)
+    y[i] = i % 6;
+  la = healer_mlp_loss_grad (a, ws, x, y, NULL, 20, 0.0f, NULL, grad_a);
+  lb = healer_mlp_loss_grad (b, ws, x, y, NULL, 20, 0.0f, NULL, grad_b);
+  g_assert_true (la == lb);
+  g_assert_cmpmem (grad_a, np * sizeof (float), grad_b, np * sizeof (float));
+  /* A workspace serves any MLP of its shape. */
+  g_assert_true (healer_mlp_loss_grad (c, ws, x, y, NULL, 20, 0.0f, NULL, NULL) != la);
+
+  healer_mlp_input_gradient (a, x, 2, ga);
+  healer_mlp_input_gradient (b, x, 2, gb);
+  g_assert_cmpmem (ga, 107 * sizeof (float), gb, 107 * sizeof (float));
+}
+
+static void
+check_weight_stats (HealerMlp *mlp,
+                    guint      l,
+                    double     expected_std,
+                    double     limit)
+{
+  guint n_in = healer_mlp_get_size (mlp, l), n_out = healer_mlp_get_size (mlp, l + 1);
+  const float *w = healer_mlp_get_weights (mlp, l);
+  const float *b = healer_mlp_get_biases (mlp, l);
+  gsize n = (gsize) n_in * n_out;
+  double sum = 0, sum2 = 0, mean, std;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      sum += w[i];
+      sum2 += (double) w[i] * w[i];
+      if (limit > 0)
+        g_assert_cmpfloat (fabs (w[i]), <=, limit);
+    }
+  mean = sum / n;
+  std = sqrt (sum2 / n - mean * mean);
+  g_assert_cmpfloat (fabs (mean), <, 0.05 * expected_std);
+  g_assert_cmpfloat (fabs (std / expected_std - 1), <, 0.03);
+  for (guint j = 0; j < n_out; j++)
+    g_assert_cmpfloat (b[j], ==, 0.0f);
+}
+
+static void
+test_init_distribution (void)
+{
+  static const guint sizes[] = { 300, 200, 100 };
+  g_autoptr (HealerMlp) he = healer_mlp_new (sizes, 3, HEALER_ACTIVATION_LEAKY_RELU, 1);
+  g_autoptr (HealerMlp) glorot = healer_mlp_new (sizes, 3, HEALER_ACTIVATION_TANH, 1);
+
+  g_assert_cmpuint (healer_mlp_get_n_layers (he), ==, 2);
+  g_assert_cmpuint (healer_mlp_get_n_inputs (he), ==, 300);
+  g_assert_cmpuint (healer_mlp_get_n_outputs (he), ==, 100);
+  g_assert_true (healer_mlp_get_weights (he, 1) ==
+                 healer_mlp_get_params (he) + 300 * 200 + 200);
+  g_assert_true (healer_mlp_get_biases (he, 1) ==
+                 healer_mlp_get_params (he) + 300 * 200 + 200 + 200 * 100);
+
+  check_weight_stats (he, 0, sqrt (2.0 / 300), 0);
+  check_weight_stats (he, 1, sqrt (2.0 / 200), 0);
+  check_weight_stats (glorot, 0, sqrt (6.0 / 500) / sqrt (3.0), sqrt (6.0 / 500));
+  check_weight_stats (glorot, 1, sqrt (6.0 / 300) / sqrt (3.0), sqrt (6.0 / 300));
+}
+
+/* ---- training ---- */
+
+static void
+test_learns_xor (void)
+{
+  static const guint sizes[] = { 2, 16, 2 };
+  const gsize n = 400;
+  g_autofree float *x = g_new (float, n * 2);
+  g_autofree guint *y = g_new (guint, n);
+  g_autofree float *proba = g_new (float, n * 2);
+  HealerRng rng;
+
+  healer_rng_init (&rng, 2024);
+  for (gsize i = 0; i < n; i++)
+    {
+      double sx = (i & 1) ? 1 : -1, sy = (i & 2) ? 1 : -1;
+
+      x[i * 2] = (float) (sx + 0.25 * healer_rng_normal (&rng));
+      x[i * 2 + 1] = (float) (sy + 0.25 * healer_rng_normal (&rng));
+      y[i] = sx * sy > 0;
+    }
+
+  for (gsize a = 0; a < G_N_ELEMENTS (all_activations); a++)
+    {
+      g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, 3, all_activations[a], 7);
+      g_autoptr (HealerMlpWorkspace) ws = healer_mlp_workspace_new (mlp, n);
+      gsize np = healer_mlp_get_n_params (mlp);
+      g_autofree float *grad = g_new (float, np);
+      float *p = healer_mlp_get_params (mlp);
+      double first = 0, loss = 0;
+      gsize correct = 0;
+
+      for (guint step = 0; step < 1500; step++)
+        {
+          loss = healer_mlp_loss_grad (mlp, ws, x, y, NULL, n, 0.0f, NULL, grad);
+          if (step == 0)
+            first = loss;
+          for (gsize k = 0; k < np; k++)
+            p[k] -= 0.3f * grad[k];
+        }
+      g_test_message ("%s: loss %.4f -> %.4f", healer_activation_to_string (all_activations[a]),
+                      first, loss);
+      g_assert_cmpfloat (first, >, 0.5);
+      g_assert_cmpfloat (loss, <, 0.05);
+
+      healer_mlp_predict_proba (mlp, x, n, proba);
+      for (gsize i = 0; i < n; i++)
+        correct += (proba[i * 2 + 1] > proba[i * 2]) == (y[i] == 1);
+      g_assert_cmpuint (correct, >=, n - 2);
+    }
+}
+
+static void
+test_dropout (void)
+{
+  Problem pb;
+  gsize np;
+  g_autofree float *g1 = NULL;
+  g_autofree float *g2 = NULL;
+  g_autoptr (HealerMlpWorkspace) ws = NULL;
+  guint64 s1 = 555, s2 = 555;
+  double plain, l1, l2, l3;
+
+  problem_init (&pb, HEALER_ACTIVATION_RELU, FALSE, 50);
+  np = healer_mlp_get_n_params (pb.mlp);
+  g1 = g_new (float, np);
+  g2 = g_new (float, np);
+  ws = healer_mlp_workspace_new (pb.mlp, 16);
+
+  plain = healer_mlp_loss_grad (pb.mlp, ws, pb.x, pb.y, NULL, pb.n, 0.0f, NULL, NULL);
+  l1 = healer_mlp_loss_grad (pb.mlp, ws, pb.x, pb.y, NULL, pb.n, 0.5f, &s1, g1);
+  l2 = healer_mlp_loss_grad (pb.mlp, ws, pb.x, pb.y, NULL, pb.n, 0.5f, &s2, g2);
+  g_assert_true (l1 != plain);
+  g_assert_true (l1 == l2);
+  g_assert_cmpmem (g1, np * sizeof (float), g2, np * sizeof (float));
+  g_assert_cmpuint (s1, ==, s2);
+  g_assert_cmpuint (s1, !=, 555);
+  /* The advanced state draws other masks. */
+  l3 = healer_mlp_loss_grad (pb.mlp, ws, pb.x, pb.y, NULL, pb.n, 0.5f, &s1, NULL);
+  g_assert_true (l3 != l1);
+  problem_clear (&pb);
+}
+
+/* With a zero output layer the output delta does not depend on the hidden
+ * units, so the output-weight gradient shows the mask and the 1/(1−p) scale. */
+static void
+test_dropout_mask (void)
+{
+  static const guint sizes[] = { 3, 4000, 2 };
+  g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, 3, HEALER_ACTIVATION_RELU, 9);
+  g_autoptr (HealerMlpWorkspace) ws = healer_mlp_workspace_new (mlp, 1);
+  gsize np = healer_mlp_get_n_params (mlp);
+  g_autofree float *g_plain = g_new (float, np);
+  g_autofree float *g_drop = g_new (float, np);
+  const float x[3] = { 1.0f, 0.5f, 2.0f };
+  const guint y[1] = { 1 };
+  float *w0 = healer_mlp_get_weights (mlp, 0);
+  const float *gw1_plain, *gw1_drop;
+  guint64 state = 31337;
+  gsize dropped = 0;
+
+  for (gsize i = 0; i < 4000 * 3; i++)
+    w0[i] = fabsf (w0[i]) + 0.01f;    /* every hidden unit active */
+  memset (healer_mlp_get_weights (mlp, 1), 0, 2 * 4000 * sizeof (float));
+
+  healer_mlp_loss_grad (mlp, ws, x, y, NULL, 1, 0.0f, NULL, g_plain);
+  healer_mlp_loss_grad (mlp, ws, x, y, NULL, 1, 0.3f, &state, g_drop);
+  gw1_plain = g_plain + (healer_mlp_get_weights (mlp, 1) - healer_mlp_get_params (mlp));
+  gw1_drop = g_drop + (healer_mlp_get_weights (mlp, 1) - healer_mlp_get_params (mlp));
+
+  for (gsize j = 0; j < 4000; j++)
+    {
+      g_assert_cmpfloat (gw1_plain[j], !=, 0.0f);
+      if (gw1_drop[j] == 0.0f)
+        dropped++;
+      else
+        g_assert_cmpfloat_with_epsilon (gw1_drop[j], gw1_plain[j] / 0.7f,
+                                        1e-5 * fabsf (gw1_plain[j]) / 0.7f);
+    }
+  /* Binomial(4000, 0.3): σ ≈ 29 units. */
+  g_assert_cmpuint (dropped, >, 1200 - 150);
+  g_assert_cmpuint (dropped, <, 1200 + 150);
+}
+
+/* ---- small API ---- */
+
+static void
+test_activation_strings (void)
+{
+  HealerActivation act = HEALER_ACTIVATION_TANH;
+
+  for (gsize a = 0; a < G_N_ELEMENTS (all_activations); a++)
+    {
+      g_assert_true (healer_activation_from_string (
+                       healer_activation_to_string (all_activations[a]), &act));
+      g_assert_cmpint (act, ==, all_activations[a]);
+    }
+  g_assert_cmpstr (healer_activation_to_string (HEALER_ACTIVATION_LEAKY_RELU), ==, "leaky-relu");
+  g_assert_true (healer_activation_from_string ("leakyrelu", &act));
+  g_assert_cmpint (act, ==, HEALER_ACTIVATION_LEAKY_RELU);
+  act = HEALER_ACTIVATION_RELU;
+  g_assert_true (healer_activation_from_string ("leaky_relu", &act));
+  g_assert_cmpint (act, ==, HEALER_ACTIVATION_LEAKY_RELU);
+  g_assert_true (healer_activation_from_string ("TanH", &act));
+  g_assert_cmpint (act, ==, HEALER_ACTIVATION_TANH);
+  g_assert_false (healer_activation_from_string ("sigmoid", &act));
+  g_assert_false (healer_activation_from_string ("", &act));
+  g_assert_false (healer_activation_from_string (NULL, &act));
+  g_assert_cmpint (act, ==, HEALER_ACTIVATION_TANH);
+}
+
+static void
+test_count_params (void)
+{
+  const guint ok[] = { 107, 200, 200, 6 };
+  const guint zero[] = { 107, 0, 6 };
+  const guint huge[] = { G_MAXINT, G_MAXINT, G_MAXINT, G_MAXINT };
+  const guint too_wide[] = { 2, (guint) G_MAXINT + 1 };
+  gsize n = 0;
+
+  g_assert_true (healer_mlp_count_params (ok, 4, &n));
+  g_assert_cmpuint (n, ==, 107 * 200 + 200 + 200 * 200 + 200 + 200 * 6 + 6);
+  g_assert_false (healer_mlp_count_params (ok, 1, &n));
+  g_assert_false (healer_mlp_count_params (zero, 3, &n));
+  g_assert_false (healer_mlp_count_params (too_wide, 2, &n));
+  /* 3 · (2³¹)² floats overflow the byte count even on 64-bit. */
+  g_assert_false (healer_mlp_count_params (huge, 4, &n));
+}
+
+static void
+test_bad_calls (void)
+{
+  static const guint sizes[] = { 2, 3, 2 };
+  static const guint other[] = { 2, 4, 2 };
+  g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, 3, HEALER_ACTIVATION_RELU, 1);
+  g_autoptr (HealerMlp) mlp2 = healer_mlp_new (other, 3, HEALER_ACTIVATION_RELU, 1);
+  g_autoptr (HealerMlpWorkspace) ws = healer_mlp_workspace_new (mlp, 2);
+  const float x[6] = { 0 };
+  const guint y_ok[3] = { 0, 1, 1 };
+  const guint y_bad[2] = { 0, 2 };
+
+  if (!g_test_undefined ())
+    return;
+
+  g_test_expect_message ("Healer", G_LOG_LEVEL_CRITICAL, "*max_batch*");
+  g_assert_true (isnan (healer_mlp_loss_grad (mlp, ws, x, y_ok, NULL, 3, 0.0f, NULL, NULL)));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Healer", G_LOG_LEVEL_CRITICAL, "*labels_valid*");
+  g_assert_true (isnan (healer_mlp_loss_grad (mlp, ws, x, y_bad, NULL, 2, 0.0f, NULL, NULL)));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Healer", G_LOG_LEVEL_CRITICAL, "*same_shape*");
+  g_assert_true (isnan (healer_mlp_loss_grad (mlp2, ws, x, y_ok, NULL, 2, 0.0f, NULL, NULL)));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Healer", G_LOG_LEVEL_CRITICAL, "*dropout*");
+  g_assert_true (isnan (healer_mlp_loss_grad (mlp, ws, x, y_ok, NULL, 2, 1.0f, NULL, NULL)));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Healer", G_LOG_LEVEL_CRITICAL, "*count_params*");
+  g_assert_null (healer_mlp_new (sizes, 1, HEALER_ACTIVATION_RELU, 1));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Healer", G_LOG_LEVEL_CRITICAL, "*n_params == expected*");
+  g_assert_null (healer_mlp_new_with_params (sizes, 3, HEALER_ACTIVATION_RELU, x, 6));
+  g_test_assert_expected_messages ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/mlp/gradient", test_gradient);
+  g_test_add_func ("/mlp/gradient-dropout", test_gradient_dropout);
+  g_test_add_func ("/mlp/gradient-no-hidden", test_gradient_no_hidden);
+  g_test_add_func ("/mlp/input-gradient", test_input_gradient);
+  g_test_add_func ("/mlp/forward-reference", test_forward_matches_reference);
+  g_test_add_func ("/mlp/softmax-stable", test_softmax_stable);
+  g_test_add_func ("/mlp/chunking", test_chunking);
+  g_test_add_func ("/mlp/concurrent-predict", test_concurrent_predict);
+  g_test_add_func ("/mlp/seed", test_seed);
+  g_test_add_func ("/mlp/init-distribution", test_init_distribution);
+  g_test_add_func ("/mlp/learns-xor", test_learns_xor);
+  g_test_add_func ("/mlp/dropout", test_dropout);
+  g_test_add_func ("/mlp/dropout-mask", test_dropout_mask);
+  g_test_add_func ("/mlp/activation-strings", test_activation_strings);
+  g_test_add_func ("/mlp/count-params", test_count_params);
+  g_test_add_func ("/mlp/bad-calls", test_bad_calls);
+
+  return g_test_run ();
+}
