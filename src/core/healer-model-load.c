@@ -1,0 +1,1344 @@
+/* healer-model-load.c — reading a model file: nothing in it is trusted
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "healer-json.h"
+#include "healer-model-private.h"
+
+typedef struct
+{
+  const char *name;     /* file name for messages */
+  GError    **error;
+} HealerReader;
+
+static char *
+healer_member_path (const char *parent,
+                    const char *key,
+                    gssize      index)
+{
+  g_autofree char *base = parent != NULL && key != NULL ? g_strdup_printf ("%s.%s", parent, key)
+                          : g_strdup (key != NULL ? key : parent);
+
+  return index < 0 ? g_steal_pointer (&base)
+                   : g_strdup_printf ("%s[%" G_GSSIZE_FORMAT "]", base, index);
+}
+
+static gboolean healer_reader_fail (HealerReader *r,
+                                    int           code,
+                                    const char   *parent,
+                                    const char   *key,
+                                    gssize        index,
+                                    const char   *format,
+                                    ...) G_GNUC_PRINTF (6, 7);
+
+static gboolean
+healer_reader_fail (HealerReader *r,
+                    int           code,
+                    const char   *parent,
+                    const char   *key,
+                    gssize        index,
+                    const char   *format,
+                    ...)
+{
+  g_autofree char *path = healer_member_path (parent, key, index);
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* TRANSLATORS: "model.json: member "architecture.sizes": expected …" */
+  g_set_error (r->error, HEALER_MODEL_ERROR, code, _("%s: member \"%s\": %s"),
+               r->name, path, detail);
+  return FALSE;
+}
+
+static const char *
+healer_describe_node (JsonNode *node)
+{
+  GType type;
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      return _("an object");
+    case JSON_NODE_ARRAY:
+      return _("an array");
+    case JSON_NODE_NULL:
+      return _("null");
+    case JSON_NODE_VALUE:
+    default:
+      type = json_node_get_value_type (node);
+      if (type == G_TYPE_STRING)
+        return _("a string");
+      if (type == G_TYPE_BOOLEAN)
+        return _("true or false");
+      return _("a number");
+    }
+}
+
+static gboolean
+healer_node_is_number (JsonNode *node)
+{
+  GType type;
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+static gboolean
+healer_node_is_type (JsonNode *node,
+                     GType     type)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+static JsonNode *
+healer_reader_member (HealerReader *r,
+                      JsonObject   *obj,
+                      const char   *parent,
+                      const char   *key)
+{
+  JsonNode *node = json_object_get_member (obj, key);
+
+  if (node == NULL)
+    healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
+                        _("required, but missing"));
+  return node;
+}
+
+static gboolean
+healer_reader_wrong_type (HealerReader *r,
+                          const char   *parent,
+                          const char   *key,
+                          gssize        index,
+                          const char   *expected,
+                          JsonNode     *found)
+{
+  return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, index,
+                             _("expected %s, found %s"), expected, healer_describe_node (found));
+}
+
+static gboolean
+healer_read_object (HealerReader *r,
+                    JsonObject   *obj,
+                    const char   *parent,
+                    const char   *key,
+                    JsonObject  **out)
+{
+  JsonNode *node = healer_reader_member (r, obj, parent, key);
+
+  if (node == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return healer_reader_wrong_type (r, parent, key, -1, _("an object"), node);
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+static gboolean
+healer_read_array (HealerReader *r,
+                   JsonObject   *obj,
+                   const char   *parent,
+                   const char   *key,
+                   guint         min_len,
+                   guint         max_len,
+                   JsonArray   **out)
+{
+  JsonNode *node = healer_reader_member (r, obj, parent, key);
+  guint len;
+
+  if (node == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return healer_reader_wrong_type (r, parent, key, -1, _("an array"), node);
+  *out = json_node_get_array (node);
+  len = json_array_get_length (*out);
+  if (len < min_len || len > max_len)
+    {
+      if (min_len == max_len)
+        return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
+                                   _("expected an array of %u entries, found %u"), min_len, len);
+      return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
+                                 _("expected an array of %u to %u entries, found %u"),
+                                 min_len, max_len, len);
+    }
+  return TRUE;
+}
+
+static gboolean
+healer_check_string (HealerReader *r,
+                     JsonNode     *node,
+                     const char   *parent,
+                     const char   *key,
+                     gssize        index,
+                     const char  **out)
+{
+  if (!healer_node_is_type (node, G_TYPE_STRING))
+    return healer_reader_wrong_type (r, parent, key, index, _("a string"), node);
+  *out = json_node_get_string (node);
+  if (strlen (*out) > HEALER_MODEL_MAX_STRING)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, index,
+                               _("a string longer than %u bytes"), HEALER_MODEL_MAX_STRING);
+  return TRUE;
+}
+
+static gboolean
+healer_read_string (HealerReader *r,
+                    JsonObject   *obj,
+                    const char   *parent,
+                    const char   *key,
+                    const char  **out)
+{
+  JsonNode *node = healer_reader_member (r, obj, parent, key);
+
+  return node != NULL && healer_check_string (r, node, parent, key, -1, out);
+}
+
+static gboolean
+healer_read_bool (HealerReader *r,
+                  JsonObject   *obj,
+                  const char   *parent,
+                  const char   *key,
+                  gboolean     *out)
+{
+  JsonNode *node = healer_reader_member (r, obj, parent, key);
+
+  if (node == NULL)
+    return FALSE;
+  if (!healer_node_is_type (node, G_TYPE_BOOLEAN))
+    return healer_reader_wrong_type (r, parent, key, -1, _("true or false"), node);
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+healer_check_int (HealerReader *r,
+                  JsonNode     *node,
+                  const char   *parent,
+                  const char   *key,
+                  gssize        index,
+                  gint64        min,
+                  gint64        max,
+                  gint64       *out)
+{
+  gint64 v;
+
+  if (!healer_node_is_type (node, G_TYPE_INT64))
+    return healer_reader_wrong_type (r, parent, key, index, _("an integer"), node);
+  v = json_node_get_int (node);
+  if (v < min || v > max)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, index,
+                               _("expected an integer from %" G_GINT64_FORMAT " to %"
+                                 G_GINT64_FORMAT ", found %" G_GINT64_FORMAT),
+                               min, max, v);
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+healer_read_uint (HealerReader *r,
+                  JsonObject   *obj,
+                  const char   *parent,
+                  const char   *key,
+                  guint         max,
+                  guint        *out)
+{
+  JsonNode *node = healer_reader_member (r, obj, parent, key);
+  gint64 v;
+
+  if (node == NULL || !healer_check_int (r, node, parent, key, -1, 0, max, &v))
+    return FALSE;
+  *out = (guint) v;
+  return TRUE;
+}
+
+static gboolean
+healer_read_count (HealerReader *r,
+                   JsonObject   *obj,
+                   const char   *parent,
+                   const char   *key,
+                   gsize        *out)
+{
+  JsonNode *node = healer_reader_member (r, obj, parent, key);
+  gint64 v;
+
+  if (node == NULL ||
+      !healer_check_int (r, node, parent, key, -1, 0, HEALER_JSON_MAX_SAFE_INT, &v))
+    return FALSE;
+  *out = (gsize) v;
+  return TRUE;
+}
+
+/* @allow_null: null stands for NAN (a metric that was not computed). */
+static gboolean
+healer_check_double (HealerReader *r,
+                     JsonNode     *node,
+                     const char   *parent,
+                     const char   *key,
+                     gssize        index,
+                     gboolean      allow_null,
+                     double        min,
+                     double        max,
+                     double       *out)
+{
+  double v;
+
+  if (allow_null && JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = NAN;
+      return TRUE;
+    }
+  if (!healer_node_is_number (node))
+    return healer_reader_wrong_type (r, parent, key, index, _("a number"), node);
+  v = json_node_get_double (node);
+  if (!isfinite (v) || v < min || v > max)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, index,
+                               _("expected a number from %g to %g, found %g"), min, max, v);
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+healer_read_double (HealerReader *r,
+                    JsonObject   *obj,
+                    const char   *parent,
+                    const char   *key,
+                    gboolean      allow_null,
+                    double        min,
+                    double        max,
+                    double       *out)
+{
+  JsonNode *node = healer_reader_member (r, obj, parent, key);
+
+  return node != NULL &&
+         healer_check_double (r, node, parent, key, -1, allow_null, min, max, out);
+}
+
+typedef gboolean (*HealerEnumParse) (const char *str,
+                                     int        *value);
+
+static gboolean
+healer_read_enum (HealerReader    *r,
+                  JsonObject      *obj,
+                  const char      *parent,
+                  const char      *key,
+                  HealerEnumParse  parse,
+                  int             *out)
+{
+  const char *str;
+
+  if (!healer_read_string (r, obj, parent, key, &str))
+    return FALSE;
+  if (!parse (str, out))
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
+                               _("unknown value \"%s\""), str);
+  return TRUE;
+}
+
+/* Adapters from the typed parsers to the generic reader. */
+static gboolean
+healer_parse_impute (const char *str,
+                     int        *value)
+{
+  HealerImpute v;
+
+  if (!healer_impute_from_string (str, &v))
+    return FALSE;
+  *value = v;
+  return TRUE;
+}
+
+static gboolean
+healer_parse_transform (const char *str,
+                        int        *value)
+{
+  HealerTransform v;
+
+  if (!healer_transform_from_string (str, &v))
+    return FALSE;
+  *value = v;
+  return TRUE;
+}
+
+static gboolean
+healer_parse_select (const char *str,
+                     int        *value)
+{
+  HealerSelect v;
+
+  if (!healer_select_from_string (str, &v))
+    return FALSE;
+  *value = v;
+  return TRUE;
+}
+
+/* Exactly @n finite float32 values, base64 of little-endian bytes. */
+static gboolean
+healer_read_floats (HealerReader *r,
+                    JsonObject   *obj,
+                    const char   *parent,
+                    const char   *key,
+                    gsize         n,
+                    float       **out)
+{
+  g_autofree guchar *bytes = NULL;
+  g_autofree float *v = NULL;
+  const char *text;
+  JsonNode *node = healer_reader_member (r, obj, parent, key);
+  gsize size, decoded;
+
+  if (node == NULL)
+    return FALSE;
+  if (!healer_node_is_type (node, G_TYPE_STRING))
+    return healer_reader_wrong_type (r, parent, key, -1, _("a base64 string"), node);
+  text = json_node_get_string (node);
+  if (!healer_base64_decoded_size (text, &size))
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
+                               _("not valid base64"));
+  if (size != n * sizeof (float))
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
+                               _("expected %" G_GSIZE_FORMAT " float32 values (%" G_GSIZE_FORMAT
+                                 " bytes), found %" G_GSIZE_FORMAT " bytes"),
+                               n, n * sizeof (float), size);
+
+  bytes = g_base64_decode (text, &decoded);
+  if (decoded != size)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
+                               _("not valid base64"));
+  v = g_new (float, MAX (n, 1));
+  healer_floats_from_le (bytes, n, v);
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (v[i]))
+      return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
+                                 _("value %" G_GSIZE_FORMAT " is not a finite number"), i);
+  *out = g_steal_pointer (&v);
+  return TRUE;
+}
+
+/* Distinct indices below @bound. */
+static gboolean
+healer_read_indices (HealerReader *r,
+                     JsonObject   *obj,
+                     const char   *parent,
+                     const char   *key,
+                     guint         bound,
+                     guint       **out,
+                     guint        *n_out)
+{
+  g_autofree guint *v = NULL;
+  g_autofree gboolean *seen = g_new0 (gboolean, MAX (bound, 1));
+  JsonArray *array;
+  guint n;
+
+  if (!healer_read_array (r, obj, parent, key, 0, bound, &array))
+    return FALSE;
+  n = json_array_get_length (array);
+  v = g_new (guint, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 x;
+
+      if (!healer_check_int (r, json_array_get_element (array, i), parent, key, i,
+                             0, (gint64) bound - 1, &x))
+        return FALSE;
+      if (seen[x])
+        return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, i,
+                                   _("index %u is repeated"), (guint) x);
+      seen[x] = TRUE;
+      v[i] = (guint) x;
+    }
+  *out = g_steal_pointer (&v);
+  *n_out = n;
+  return TRUE;
+}
+
+/* @n: expected length, or -1 for any up to HEALER_MODEL_MAX_EPOCHS. */
+static gboolean
+healer_read_doubles (HealerReader *r,
+                     JsonObject   *obj,
+                     const char   *parent,
+                     const char   *key,
+                     gssize        n,
+                     double        min,
+                     double        max,
+                     double      **out,
+                     guint        *n_out)
+{
+  g_autofree double *v = NULL;
+  JsonArray *array;
+  guint len;
+
+  if (!healer_read_array (r, obj, parent, key, n < 0 ? 0 : (guint) n,
+                          n < 0 ? HEALER_MODEL_MAX_EPOCHS : (guint) n, &array))
+    return FALSE;
+  len = json_array_get_length (array);
+  v = g_new (double, MAX (len, 1));
+  for (guint i = 0; i < len; i++)
+    if (!healer_check_double (r, json_array_get_element (array, i), parent, key, i,
+                              TRUE, min, max, &v[i]))
+      return FALSE;
+  *out = g_steal_pointer (&v);
+  if (n_out != NULL)
+    *n_out = len;
+  return TRUE;
+}
+
+/* ---- the document, section by section ---- */
+
+static gboolean
+healer_check_depth (HealerReader *r,
+                    const char   *data,
+                    gsize         len)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > HEALER_MODEL_MAX_DEPTH)
+            {
+              g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_PARSE,
+                           _("%s: not a SystemHealer model: the JSON nests deeper than %u "
+                             "levels at byte %" G_GSIZE_FORMAT),
+                           r->name, HEALER_MODEL_MAX_DEPTH, i + 1);
+              return FALSE;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+static JsonParser *
+healer_parse (HealerReader *r,
+              const char   *data,
+              gsize         len,
+              JsonObject  **root)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *node;
+
+  if (!healer_check_depth (r, data, len))
+    return NULL;
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
+    {
+      const char *msg = local_error->message;
+
+      /* json-glib says "<data>:LINE:COLUMN: …"; name the file instead. */
+      if (g_str_has_prefix (msg, "<data>:"))
+        g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_PARSE,
+                     _("%s:%s (the model file is damaged or truncated)"),
+                     r->name, msg + strlen ("<data>:"));
+      else
+        g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_PARSE,
+                     _("%s: not valid JSON: %s"), r->name, msg);
+      return NULL;
+    }
+  node = json_parser_get_root (parser);
+  if (node == NULL)
+    {
+      g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_PARSE,
+                   _("%s: the file is empty"), r->name);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_FORMAT,
+                   _("%s is not a SystemHealer model: expected a JSON object, found %s"),
+                   r->name, healer_describe_node (node));
+      return NULL;
+    }
+  *root = json_node_get_object (node);
+  return g_steal_pointer (&parser);
+}
+
+static gboolean
+healer_parse_version (const char *version,
+                      guint64    *major,
+                      guint64    *minor)
+{
+  g_auto(GStrv) parts = g_strsplit (version, ".", 3);
+
+  return g_strv_length (parts) == 2 &&
+         g_ascii_string_to_unsigned (parts[0], 10, 0, G_MAXUINT16, major, NULL) &&
+         g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXUINT16, minor, NULL);
+}
+
+static gboolean
+healer_read_header (HealerReader *r,
+                    JsonObject   *root)
+{
+  JsonNode *format = json_object_get_member (root, "format");
+  JsonNode *version = json_object_get_member (root, "version");
+  guint64 major, minor;
+
+  if (format == NULL || !healer_node_is_type (format, G_TYPE_STRING) ||
+      g_strcmp0 (json_node_get_string (format), HEALER_MODEL_FORMAT) != 0)
+    {
+      g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_FORMAT,
+                   _("%s is not a SystemHealer model: member \"format\" is not \"%s\""),
+                   r->name, HEALER_MODEL_FORMAT);
+      return FALSE;
+    }
+  if (version == NULL || !healer_node_is_type (version, G_TYPE_STRING) ||
+      !healer_parse_version (json_node_get_string (version), &major, &minor) ||
+      major < 1)
+    {
+      g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_FORMAT,
+                   _("%s: member \"version\": expected a format version such as \"%d.%d\""),
+                   r->name, HEALER_MODEL_FORMAT_MAJOR, HEALER_MODEL_FORMAT_MINOR);
+      return FALSE;
+    }
+  if (major > HEALER_MODEL_FORMAT_MAJOR)
+    {
+      g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_FORMAT,
+                   _("%s: model file format %s is newer than this SystemHealer supports "
+                     "(%d.x); update SystemHealer"),
+                   r->name, json_node_get_string (version), HEALER_MODEL_FORMAT_MAJOR);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+healer_read_features (HealerReader *r,
+                      JsonObject   *root,
+                      char       ***names_out)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) names = NULL;
+  JsonArray *array;
+  guint n;
+
+  if (!healer_read_array (r, root, NULL, "features", 1, HEALER_MODEL_MAX_FEATURES, &array))
+    return FALSE;
+  n = json_array_get_length (array);
+  names = g_new0 (char *, n + 1);
+  for (guint j = 0; j < n; j++)
+    {
+      const char *name;
+
+      if (!healer_check_string (r, json_array_get_element (array, j), NULL, "features", j, &name))
+        return FALSE;
+      if (*name == '\0')
+        return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, NULL, "features", j,
+                                   _("a feature name is empty"));
+      if (!g_hash_table_add (seen, (gpointer) name))
+        return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, NULL, "features", j,
+                                   _("feature \"%s\" is listed twice"), name);
+      names[j] = g_strdup (name);
+    }
+  *names_out = g_steal_pointer (&names);
+  return TRUE;
+}
+
+static gboolean
+healer_read_classes (HealerReader *r,
+                     JsonObject   *root,
+                     HealerModel  *model)
+{
+  JsonArray *array;
+  guint n;
+
+  if (!healer_read_array (r, root, NULL, "classes", 1, HEALER_MODEL_MAX_CLASSES, &array))
+    return FALSE;
+  n = json_array_get_length (array);
+  model->n_classes = n;
+  model->class_ids = g_new0 (gint32, n);
+  model->class_names = g_new0 (char *, n + 1);
+  for (guint k = 0; k < n; k++)
+    {
+      JsonNode *node = json_array_get_element (array, k);
+      g_autofree char *parent = g_strdup_printf ("classes[%u]", k);
+      JsonObject *obj;
+      const char *name;
+      gint64 id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return healer_reader_wrong_type (r, NULL, "classes", k, _("an object"), node);
+      obj = json_node_get_object (node);
+      node = healer_reader_member (r, obj, parent, "id");
+      if (node == NULL || !healer_check_int (r, node, parent, "id", -1, 0, HEALER_LABEL_MAX, &id))
+        return FALSE;
+      for (guint l = 0; l < k; l++)
+        if (model->class_ids[l] == id)
+          return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "id", -1,
+                                     _("class id %d is used twice"), (int) id);
+      model->class_ids[k] = (gint32) id;
+      if (!healer_read_string (r, obj, parent, "name", &name))
+        return FALSE;
+      model->class_names[k] = g_strdup (name);
+    }
+  return TRUE;
+}
+
+static gboolean
+healer_check_preprocessor (HealerReader       *r,
+                           HealerPreprocessor *p)
+{
+  const char *parent = "preprocessing";
+
+  for (guint j = 0; j < p->n_input; j++)
+    {
+      if (!(p->scale[j] > 0.0f))
+        return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "scale", -1,
+                                   _("value %u is %g; scales must be positive"), j, p->scale[j]);
+      if (p->missing_rate[j] < 0.0f || p->missing_rate[j] > 1.0f)
+        return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "missing_rate", -1,
+                                   _("value %u is %g, not a fraction from 0 to 1"),
+                                   j, p->missing_rate[j]);
+      if (p->train_min[j] > p->train_max[j])
+        return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "train_min", -1,
+                                   _("value %u is above the matching train_max"), j);
+    }
+  /* Quantile knots need no order check: the transform clamps its
+   * probability, so any finite knots give finite outputs. */
+  return TRUE;
+}
+
+static gboolean
+healer_read_preprocessor_arrays (HealerReader       *r,
+                                 JsonObject         *obj,
+                                 HealerPreprocessor *p)
+{
+  const char *parent = "preprocessing";
+  gsize n = p->n_input;
+
+  if (!healer_read_floats (r, obj, parent, "fill", n, &p->fill) ||
+      !healer_read_floats (r, obj, parent, "train_min", n, &p->train_min) ||
+      !healer_read_floats (r, obj, parent, "train_max", n, &p->train_max) ||
+      !healer_read_floats (r, obj, parent, "train_median", n, &p->train_median) ||
+      !healer_read_floats (r, obj, parent, "train_iqr", n, &p->train_iqr) ||
+      !healer_read_floats (r, obj, parent, "missing_rate", n, &p->missing_rate) ||
+      !healer_read_floats (r, obj, parent, "mean", n, &p->mean) ||
+      !healer_read_floats (r, obj, parent, "scale", n, &p->scale))
+    return FALSE;
+  if (p->config.transform == HEALER_TRANSFORM_QUANTILE &&
+      !healer_read_floats (r, obj, parent, "quantiles", n * HEALER_QUANTILE_KNOTS, &p->quantiles))
+    return FALSE;
+  if (!healer_read_indices (r, obj, parent, "selected", p->n_input, &p->selected, &p->n_selected) ||
+      !healer_read_indices (r, obj, parent, "indicators", p->n_input, &p->indicators, &p->n_indicators))
+    return FALSE;
+  p->n_output = p->n_selected + p->n_indicators;
+  if (p->n_output == 0)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "selected", -1,
+                               _("no input column is used at all"));
+  return healer_check_preprocessor (r, p);
+}
+
+static HealerPreprocessor *
+healer_read_preprocessor (HealerReader *r,
+                          JsonObject   *root,
+                          char        **features)
+{
+  g_autoptr(HealerPreprocessor) p = g_new0 (HealerPreprocessor, 1);
+  const char *parent = "preprocessing";
+  JsonObject *obj;
+  int impute = 0, transform = 0, select = 0;
+
+  p->n_input = g_strv_length (features);
+  p->input_names = g_strdupv (features);
+  if (!healer_read_object (r, root, NULL, parent, &obj) ||
+      !healer_read_enum (r, obj, parent, "impute", healer_parse_impute, &impute) ||
+      !healer_read_enum (r, obj, parent, "transform", healer_parse_transform, &transform) ||
+      !healer_read_bool (r, obj, parent, "missing_indicators", &p->config.missing_indicators) ||
+      !healer_read_enum (r, obj, parent, "select", healer_parse_select, &select) ||
+      !healer_read_uint (r, obj, parent, "select_k", G_MAXUINT32, &p->config.select_k) ||
+      !healer_read_bool (r, obj, parent, "drop_duplicates", &p->config.drop_duplicates) ||
+      !healer_read_bool (r, obj, parent, "class_weights", &p->config.class_weights) ||
+      !healer_read_bool (r, obj, parent, "drop_constant", &p->config.drop_constant))
+    return NULL;
+  p->config.impute = impute;
+  p->config.transform = transform;
+  p->config.select = select;
+
+  if (!healer_read_preprocessor_arrays (r, obj, p))
+    return NULL;
+  return g_steal_pointer (&p);
+}
+
+/* Parameters of a network of @sizes, or FALSE when above the bound
+ * (checked before anything of that size is allocated). */
+static gboolean
+healer_count_params (const guint *sizes,
+                     guint        n_sizes,
+                     guint64     *n_params)
+{
+  guint64 total = 0;
+
+  for (guint l = 0; l + 1 < n_sizes; l++)
+    {
+      /* Both factors are ≤ HEALER_MODEL_MAX_PARAMS (2^26): no overflow. */
+      total += (guint64) sizes[l + 1] * ((guint64) sizes[l] + 1);
+      if (total > HEALER_MODEL_MAX_PARAMS)
+        {
+          *n_params = total;
+          return FALSE;
+        }
+    }
+  *n_params = total;
+  return TRUE;
+}
+
+static gboolean
+healer_read_architecture (HealerReader      *r,
+                          JsonObject        *root,
+                          guint             *sizes,
+                          guint             *n_sizes,
+                          HealerActivation  *activation)
+{
+  const char *parent = "architecture";
+  const char *act;
+  JsonObject *obj;
+  JsonArray *array;
+  guint64 n_params;
+
+  if (!healer_read_object (r, root, NULL, parent, &obj) ||
+      !healer_read_array (r, obj, parent, "sizes", 2, HEALER_MODEL_MAX_SIZES, &array))
+    return FALSE;
+  *n_sizes = json_array_get_length (array);
+  for (guint i = 0; i < *n_sizes; i++)
+    {
+      gint64 v;
+
+      if (!healer_check_int (r, json_array_get_element (array, i), parent, "sizes", i,
+                             1, HEALER_MODEL_MAX_PARAMS, &v))
+        return FALSE;
+      sizes[i] = (guint) v;
+    }
+  if (!healer_count_params (sizes, *n_sizes, &n_params))
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "sizes", -1,
+                               _("a network of these sizes has more than %u parameters, "
+                                 "the most a model may have"), HEALER_MODEL_MAX_PARAMS);
+
+  if (!healer_read_string (r, obj, parent, "activation", &act))
+    return FALSE;
+  if (!healer_activation_from_string (act, activation))
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "activation", -1,
+                               _("unknown activation \"%s\""), act);
+  return TRUE;
+}
+
+static gboolean
+healer_check_architecture (HealerReader *r,
+                           const guint  *sizes,
+                           guint         n_sizes,
+                           guint         n_output,
+                           guint         n_classes)
+{
+  if (sizes[0] != n_output)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, "architecture", "sizes", 0,
+                               _("the network takes %u inputs, but the preprocessing "
+                                 "produces %u columns"), sizes[0], n_output);
+  if (sizes[n_sizes - 1] != n_classes)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, "architecture", "sizes",
+                               n_sizes - 1,
+                               _("the network has %u outputs, but the model has %u classes"),
+                               sizes[n_sizes - 1], n_classes);
+  return TRUE;
+}
+
+static gboolean
+healer_read_ensemble (HealerReader     *r,
+                      JsonObject       *root,
+                      const guint      *sizes,
+                      guint             n_sizes,
+                      HealerActivation  activation,
+                      HealerModel      *model)
+{
+  JsonArray *array;
+  guint64 n_params;
+  guint n;
+
+  healer_count_params (sizes, n_sizes, &n_params);
+  if (!healer_read_array (r, root, NULL, "ensemble", 1, HEALER_MODEL_MAX_MEMBERS, &array))
+    return FALSE;
+  n = json_array_get_length (array);
+  if (n_params * n > HEALER_MODEL_MAX_PARAMS)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, NULL, "ensemble", -1,
+                               _("%u networks of %" G_GUINT64_FORMAT " parameters are more than "
+                                 "the %u parameters a model may have"),
+                               n, n_params, HEALER_MODEL_MAX_PARAMS);
+
+  model->members = g_new0 (HealerMlp *, n);
+  for (guint m = 0; m < n; m++)
+    {
+      JsonNode *node = json_array_get_element (array, m);
+      g_autofree char *parent = g_strdup_printf ("ensemble[%u]", m);
+      g_autofree float *params = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return healer_reader_wrong_type (r, NULL, "ensemble", m, _("an object"), node);
+      if (!healer_read_floats (r, json_node_get_object (node), parent, "params", n_params, &params))
+        return FALSE;
+      model->members[m] = healer_mlp_new (sizes, n_sizes, activation, 0);
+      memcpy (healer_mlp_get_params (model->members[m]), params, n_params * sizeof (float));
+      model->n_members = m + 1;
+    }
+  return TRUE;
+}
+
+static gboolean
+healer_read_checksum (HealerReader *r,
+                      JsonObject   *root,
+                      HealerModel  *model)
+{
+  g_autofree char *actual = healer_model_weights_checksum (model);
+  const char *stored;
+
+  if (!healer_read_string (r, root, NULL, "weights_sha256", &stored))
+    return FALSE;
+  if (g_ascii_strcasecmp (stored, actual) != 0)
+    {
+      g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_CHECKSUM,
+                   _("%s: member \"weights_sha256\": the weights do not match their "
+                     "checksum; the file is damaged"), r->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+healer_read_hidden (HealerReader      *r,
+                    JsonObject        *obj,
+                    HealerTrainConfig *c)
+{
+  JsonArray *array;
+
+  if (!healer_read_array (r, obj, "training", "hidden", 0, HEALER_MAX_HIDDEN_LAYERS, &array))
+    return FALSE;
+  c->n_hidden = json_array_get_length (array);
+  for (guint l = 0; l < c->n_hidden; l++)
+    {
+      gint64 v;
+
+      if (!healer_check_int (r, json_array_get_element (array, l), "training", "hidden", l,
+                             1, HEALER_MODEL_MAX_PARAMS, &v))
+        return FALSE;
+      c->hidden[l] = (guint) v;
+    }
+  return TRUE;
+}
+
+static gboolean
+healer_read_train_config (HealerReader      *r,
+                          JsonObject        *obj,
+                          HealerTrainConfig *c)
+{
+  const char *parent = "training";
+  const char *str;
+  guint64 seed;
+
+  if (!healer_read_hidden (r, obj, c))
+    return FALSE;
+  if (!healer_read_string (r, obj, parent, "activation", &str))
+    return FALSE;
+  if (!healer_activation_from_string (str, &c->activation))
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "activation", -1,
+                               _("unknown activation \"%s\""), str);
+  if (!healer_read_string (r, obj, parent, "optimizer", &str))
+    return FALSE;
+  if (!healer_optimizer_from_string (str, &c->optimizer))
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "optimizer", -1,
+                               _("unknown optimizer \"%s\""), str);
+  if (!healer_read_double (r, obj, parent, "learning_rate", FALSE, 0, G_MAXDOUBLE, &c->learning_rate) ||
+      !healer_read_double (r, obj, parent, "momentum", FALSE, 0, 1, &c->momentum) ||
+      !healer_read_double (r, obj, parent, "weight_decay", FALSE, 0, G_MAXDOUBLE, &c->weight_decay) ||
+      !healer_read_double (r, obj, parent, "dropout", FALSE, 0, 1, &c->dropout) ||
+      !healer_read_uint (r, obj, parent, "batch_size", G_MAXUINT32, &c->batch_size) ||
+      !healer_read_uint (r, obj, parent, "epochs", G_MAXUINT32, &c->epochs) ||
+      !healer_read_uint (r, obj, parent, "patience", G_MAXUINT32, &c->patience) ||
+      !healer_read_double (r, obj, parent, "validation_fraction", FALSE, 0, 1, &c->validation_fraction) ||
+      !healer_read_uint (r, obj, parent, "ensemble", G_MAXUINT32, &c->ensemble) ||
+      !healer_read_string (r, obj, parent, "seed", &str))
+    return FALSE;
+  if (!g_ascii_string_to_unsigned (str, 10, 0, G_MAXUINT64, &seed, NULL))
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "seed", -1,
+                               _("expected a decimal integer in a string, found \"%s\""), str);
+  c->seed = seed;
+  return TRUE;
+}
+
+static gboolean
+healer_read_history (HealerReader *r,
+                     JsonObject   *training,
+                     HealerModel  *model)
+{
+  HealerTrainHistory *h = &model->history;
+  const char *parent = "training.history";
+  JsonObject *obj;
+  guint n;
+
+  if (!healer_read_object (r, training, "training", "history", &obj) ||
+      !healer_read_doubles (r, obj, parent, "train_loss", -1, -G_MAXDOUBLE, G_MAXDOUBLE,
+                            &h->train_loss, &n))
+    return FALSE;
+  h->n_epochs = n;
+  return healer_read_doubles (r, obj, parent, "val_loss", n, -G_MAXDOUBLE, G_MAXDOUBLE,
+                              &h->val_loss, NULL) &&
+         healer_read_doubles (r, obj, parent, "val_macro_f1", n, 0, HEALER_MODEL_UNIT_MAX,
+                              &h->val_macro_f1, NULL);
+}
+
+static gboolean
+healer_read_training (HealerReader *r,
+                      JsonObject   *root,
+                      HealerModel  *model)
+{
+  const char *parent = "training";
+  JsonObject *obj;
+  const char *status;
+
+  if (!healer_read_object (r, root, NULL, parent, &obj) ||
+      !healer_read_train_config (r, obj, &model->config) ||
+      !healer_read_string (r, obj, parent, "status", &status) ||
+      !healer_read_uint (r, obj, parent, "best_epoch", G_MAXUINT32, &model->best_epoch) ||
+      !healer_read_count (r, obj, parent, "n_train_rows", &model->n_train_rows) ||
+      !healer_read_count (r, obj, parent, "n_duplicates_removed", &model->n_duplicates_removed) ||
+      !healer_read_history (r, obj, model))
+    return FALSE;
+  if (!healer_train_status_from_string (status, &model->status))
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "status", -1,
+                               _("unknown value \"%s\""), status);
+  model->config.preprocess = model->preprocessor->config;
+  return TRUE;
+}
+
+static gboolean
+healer_read_confusion (HealerReader  *r,
+                       JsonObject    *obj,
+                       const char    *parent,
+                       HealerMetrics *m)
+{
+  JsonArray *rows;
+  guint n = m->n_classes;
+
+  if (!healer_read_array (r, obj, parent, "confusion", n, n, &rows))
+    return FALSE;
+  for (guint t = 0; t < n; t++)
+    {
+      JsonNode *node = json_array_get_element (rows, t);
+      JsonArray *row;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) != n)
+        return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "confusion", t,
+                                   _("expected an array of %u counts"), n);
+      row = json_node_get_array (node);
+      for (guint p = 0; p < n; p++)
+        {
+          gint64 v;
+
+          if (!healer_check_int (r, json_array_get_element (row, p), parent, "confusion", t,
+                                 0, HEALER_JSON_MAX_SAFE_INT, &v))
+            return FALSE;
+          m->confusion[(gsize) t * n + p] = (gsize) v;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+healer_read_metric_values (HealerReader  *r,
+                           JsonObject    *obj,
+                           const char    *parent,
+                           HealerMetrics *m)
+{
+  struct { const char *key; double *value; } scalars[] = {
+    { "accuracy", &m->accuracy },
+    { "macro_precision", &m->macro_precision },
+    { "macro_recall", &m->macro_recall },
+    { "macro_f1", &m->macro_f1 },
+    { "weighted_precision", &m->weighted_precision },
+    { "weighted_recall", &m->weighted_recall },
+    { "weighted_f1", &m->weighted_f1 },
+  };
+  struct { const char *key; double **value; } arrays[] = {
+    { "precision", &m->precision },
+    { "recall", &m->recall },
+    { "f1", &m->f1 },
+  };
+  JsonArray *support;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (scalars); i++)
+    if (!healer_read_double (r, obj, parent, scalars[i].key, TRUE, 0, HEALER_MODEL_UNIT_MAX,
+                             scalars[i].value))
+      return FALSE;
+  if (!healer_read_double (r, obj, parent, "log_loss", TRUE, 0, G_MAXDOUBLE, &m->log_loss))
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (arrays); i++)
+    if (!healer_read_doubles (r, obj, parent, arrays[i].key, m->n_classes, 0, HEALER_MODEL_UNIT_MAX,
+                              arrays[i].value, NULL))
+      return FALSE;
+  if (!healer_read_array (r, obj, parent, "support", m->n_classes, m->n_classes, &support))
+    return FALSE;
+  for (guint k = 0; k < m->n_classes; k++)
+    {
+      gint64 v;
+
+      if (!healer_check_int (r, json_array_get_element (support, k), parent, "support", k,
+                             0, HEALER_JSON_MAX_SAFE_INT, &v))
+        return FALSE;
+      m->support[k] = (gsize) v;
+    }
+  return healer_read_confusion (r, obj, parent, m);
+}
+
+/* NULL with no error when the member is null (no such evaluation). */
+static gboolean
+healer_read_metrics (HealerReader   *r,
+                     JsonObject     *metrics,
+                     const char     *key,
+                     guint           n_classes,
+                     HealerMetrics **out)
+{
+  g_autoptr(HealerMetrics) m = NULL;
+  g_autofree char *parent = g_strdup_printf ("metrics.%s", key);
+  JsonNode *node = healer_reader_member (r, metrics, "metrics", key);
+  JsonObject *obj;
+
+  if (node == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return healer_reader_wrong_type (r, "metrics", key, -1, _("an object or null"), node);
+  obj = json_node_get_object (node);
+
+  m = g_new0 (HealerMetrics, 1);
+  if (!healer_read_uint (r, obj, parent, "n_classes", HEALER_MODEL_MAX_CLASSES, &m->n_classes))
+    return FALSE;
+  if (m->n_classes != n_classes)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "n_classes", -1,
+                               _("expected %u, as many as the model has classes, found %u"),
+                               n_classes, m->n_classes);
+  m->support = g_new0 (gsize, n_classes);
+  m->confusion = g_new0 (gsize, (gsize) n_classes * n_classes);
+  if (!healer_read_count (r, obj, parent, "n_samples", &m->n_samples) ||
+      !healer_read_metric_values (r, obj, parent, m))
+    return FALSE;
+  *out = g_steal_pointer (&m);
+  return TRUE;
+}
+
+static gboolean
+healer_read_provenance (HealerReader *r,
+                        JsonObject   *root,
+                        HealerModel  *model)
+{
+  g_autoptr(GDateTime) created = NULL;
+  const char *app_version, *text;
+  JsonObject *metrics;
+
+  if (!healer_read_string (r, root, NULL, "app_version", &app_version) ||
+      !healer_read_string (r, root, NULL, "created", &text))
+    return FALSE;
+  created = g_date_time_new_from_iso8601 (text, NULL);
+  if (created == NULL)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, NULL, "created", -1,
+                               _("expected a date such as \"2024-05-01T12:00:00Z\", found \"%s\""),
+                               text);
+  model->app_version = g_strdup (app_version);
+  model->created_unix = g_date_time_to_unix (created);
+
+  return healer_read_object (r, root, NULL, "metrics", &metrics) &&
+         healer_read_metrics (r, metrics, "train", model->n_classes, &model->train_metrics) &&
+         healer_read_metrics (r, metrics, "validation", model->n_classes,
+                              &model->validation_metrics) &&
+         healer_read_double (r, root, NULL, "confidence_threshold", FALSE, 0, 1,
+                             &model->confidence_threshold);
+}
+
+static HealerModel *
+healer_model_read (HealerReader *r,
+                   JsonObject   *root)
+{
+  g_autoptr(HealerModel) model = g_new0 (HealerModel, 1);
+  g_auto(GStrv) features = NULL;
+  guint sizes[HEALER_MODEL_MAX_SIZES];
+  guint n_sizes;
+  HealerActivation activation;
+
+  model->ref_count = 1;
+  if (!healer_read_header (r, root) ||
+      !healer_read_features (r, root, &features) ||
+      !healer_read_classes (r, root, model))
+    return NULL;
+  model->preprocessor = healer_read_preprocessor (r, root, features);
+  if (model->preprocessor == NULL)
+    return NULL;
+  if (!healer_read_architecture (r, root, sizes, &n_sizes, &activation) ||
+      !healer_check_architecture (r, sizes, n_sizes, model->preprocessor->n_output,
+                                  model->n_classes) ||
+      !healer_read_ensemble (r, root, sizes, n_sizes, activation, model) ||
+      !healer_read_checksum (r, root, model) ||
+      !healer_read_training (r, root, model) ||
+      !healer_read_provenance (r, root, model))
+    return NULL;
+  return g_steal_pointer (&model);
+}
+
+HealerModel *
+healer_model_load_from_data (const char *data,
+                             gsize       len,
+                             const char *name,
+                             GError    **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  HealerReader reader = { name != NULL ? name : "model", error };
+  JsonObject *root;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (len > HEALER_MODEL_MAX_FILE_SIZE)
+    {
+      g_autofree char *size = g_format_size (len);
+      g_autofree char *max = g_format_size (HEALER_MODEL_MAX_FILE_SIZE);
+
+      g_set_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_INVALID,
+                   _("%s is %s, larger than the %s a model file may have"), reader.name, size, max);
+      return NULL;
+    }
+  if (len == 0)
+    {
+      g_set_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_PARSE,
+                   _("%s: the file is empty"), reader.name);
+      return NULL;
+    }
+
+  parser = healer_parse (&reader, data, len, &root);
+  if (parser == NULL)
+    return NULL;
+  return healer_model_read (&reader, root);
+}
+
+/* Reads at most @max_size bytes: the size is checked before reading and
+ * again while reading, in case the file grows in between. */
+static GBytes *
+healer_read_bounded (GFile       *file,
+                     const char  *display,
+                     guint64      max_size,
+                     GError     **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GByteArray) buf = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guchar chunk[65536];
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_IO,
+                   _("Could not open %s: it is a folder, not a model file"), display);
+      return NULL;
+    }
+  /* A device or a pipe has no size to check and may never end. */
+  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_SPECIAL)
+    {
+      g_set_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_IO,
+                   _("Could not open %s: it is not a regular file"), display);
+      return NULL;
+    }
+  if (info != NULL && (guint64) g_file_info_get_size (info) > max_size)
+    {
+      g_autofree char *size = g_format_size (g_file_info_get_size (info));
+      g_autofree char *max = g_format_size (max_size);
+
+      g_set_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_INVALID,
+                   _("%s is %s, larger than the %s a model file may have"), display, size, max);
+      return NULL;
+    }
+  if (info != NULL)
+    stream = g_file_read (file, NULL, &local_error);
+  if (stream == NULL)
+    {
+      g_set_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_IO,
+                   _("Could not open %s: %s"), display, local_error->message);
+      return NULL;
+    }
+
+  buf = g_byte_array_new ();
+  for (;;)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (stream), chunk, sizeof chunk, NULL, &local_error);
+
+      if (n < 0)
+        {
+          g_set_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_IO,
+                       _("Could not read %s: %s"), display, local_error->message);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      if (buf->len + (guint64) n > max_size)
+        {
+          g_autofree char *max = g_format_size (max_size);
+
+          g_set_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_INVALID,
+                       _("%s is larger than the %s a model file may have"), display, max);
+          return NULL;
+        }
+      g_byte_array_append (buf, chunk, (guint) n);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+}
+
+HealerModel *
+healer_model_load_with_limit (const char  *path,
+                              guint64      max_size,
+                              GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *display = NULL;
+  gsize len;
+  const char *data;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  file = g_file_new_for_path (path);
+  display = g_filename_display_name (path);
+  bytes = healer_read_bounded (file, display, MIN (max_size, HEALER_MODEL_MAX_FILE_SIZE), error);
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &len);
+  return healer_model_load_from_data (data != NULL ? data : "", len, display, error);
+}
+
+HealerModel *
+healer_model_load (const char  *path,
+                   GError     **error)
+{
+  return healer_model_load_with_limit (path, HEALER_MODEL_MAX_FILE_SIZE, error);
+}
+

@@ -1,0 +1,135 @@
+/* healer-model.h — a trained model: preprocessing + MLP(s) + metadata, and its file format
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "healer-dataset.h"
+#include "healer-metrics.h"
+#include "healer-mlp.h"
+#include "healer-preprocess.h"
+#include "healer-trainer.h"
+
+G_BEGIN_DECLS
+
+#define HEALER_MODEL_ERROR (healer_model_error_quark ())
+
+typedef enum
+{
+  HEALER_MODEL_ERROR_IO,
+  HEALER_MODEL_ERROR_PARSE,       /* not JSON, truncated */
+  HEALER_MODEL_ERROR_FORMAT,      /* not a SystemHealer model, or a newer major version */
+  HEALER_MODEL_ERROR_INVALID,     /* wrong shapes, sizes out of bounds, non-finite values */
+  HEALER_MODEL_ERROR_CHECKSUM,    /* weights do not match their SHA-256 */
+} HealerModelError;
+
+#define HEALER_MODEL_FORMAT         "systemhealer-model"
+#define HEALER_MODEL_FORMAT_MAJOR   1
+#define HEALER_MODEL_FORMAT_MINOR   0
+#define HEALER_MODEL_MAX_FILE_SIZE  (512u * 1024 * 1024)
+#define HEALER_MODEL_MAX_PARAMS     (64u * 1024 * 1024)
+
+typedef struct
+{
+  guint   n_epochs;            /* epochs run (first ensemble member) */
+  double *train_loss;          /* n_epochs each */
+  double *val_loss;
+  double *val_macro_f1;
+} HealerTrainHistory;
+
+struct _HealerModel
+{
+  /*< private >*/
+  gint                 ref_count;
+  /*< public >*/
+  char                *app_version;
+  gint64               created_unix;        /* SOURCE_DATE_EPOCH when set, for reproducible files */
+  HealerPreprocessor  *preprocessor;
+  guint                n_members;           /* ensemble size ≥ 1; probabilities are averaged */
+  HealerMlp          **members;
+  guint                n_classes;
+  gint32              *class_ids;           /* class index → label value in the data */
+  char               **class_names;         /* n_classes, NULL-terminated; "class 0"… by default */
+  HealerTrainConfig    config;
+  HealerTrainStatus    status;
+  guint                best_epoch;
+  HealerTrainHistory   history;
+  HealerMetrics       *train_metrics;       /* on the rows it was fitted on; may be NULL */
+  HealerMetrics       *validation_metrics;  /* on held-out rows; NULL without a split */
+  double               confidence_threshold;/* below: flagged uncertain; 0 = never */
+  gsize                n_train_rows;
+  gsize                n_duplicates_removed;
+};
+
+GQuark       healer_model_error_quark (void);
+
+/* Takes ownership of @preprocessor and of @members, a g_malloc()ed array of
+ * @n_members MLPs of identical shape (n_inputs = preprocessor->n_output,
+ * n_outputs = @n_classes); the array and the MLPs are freed with the model.
+ * @class_ids is copied. The training configuration starts from the defaults,
+ * with the preprocessing, hidden sizes, activation and ensemble size set to
+ * those of the arguments. */
+HealerModel *healer_model_new      (HealerPreprocessor *preprocessor,
+                                    HealerMlp         **members,
+                                    guint               n_members,
+                                    const gint32       *class_ids,
+                                    guint               n_classes);
+HealerModel *healer_model_ref      (HealerModel *self);
+void         healer_model_unref    (HealerModel *self);
+
+/* Atomic: writes a temporary file beside @path and renames it over. */
+gboolean     healer_model_save     (HealerModel *self,
+                                    const char  *path,
+                                    GError     **error);
+char        *healer_model_to_json  (HealerModel *self,
+                                    gsize       *length);
+/* Loading validates everything (shapes, bounds, finite values, checksum);
+ * errors name the file and the JSON member. */
+HealerModel *healer_model_load     (const char  *path,
+                                    GError     **error);
+/* Same with a tighter size bound than HEALER_MODEL_MAX_FILE_SIZE (used by
+ * tests and by quick previews). */
+HealerModel *healer_model_load_with_limit (const char  *path,
+                                           guint64      max_size,
+                                           GError     **error);
+HealerModel *healer_model_load_from_data (const char *data,
+                                          gsize       len,
+                                          const char *name,
+                                          GError    **error);
+
+/* Class index of a label value, or -1. */
+int          healer_model_class_index (const HealerModel *self,
+                                       gint32             label);
+
+/* Probabilities (n_rows × n_classes) for the rows of @data, whose columns
+ * must be in the model's input order (see healer_model_align). */
+void         healer_model_predict_proba (const HealerModel   *self,
+                                         const HealerDataset *data,
+                                         float               *proba);
+/* @data with its columns matched by name to the model's inputs. */
+HealerDataset *healer_model_align  (const HealerModel   *self,
+                                    const HealerDataset *data,
+                                    char              ***missing,
+                                    char              ***extra,
+                                    GError             **error);
+
+/* Metrics of the model on labelled @data (aligned by name internally). */
+HealerMetrics *healer_model_evaluate (const HealerModel   *self,
+                                      const HealerDataset *data,
+                                      GError             **error);
+
+/* Lowercase hex SHA-256 of the parameters of every member, as stored in the file. */
+char        *healer_model_weights_checksum (const HealerModel *self);
+
+/* Writes @contents to @path atomically (temp file in the same folder + rename). */
+gboolean     healer_file_set_contents_atomic (const char  *path,
+                                              const char  *contents,
+                                              gsize        length,
+                                              GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerModel, healer_model_unref)
+
+G_END_DECLS

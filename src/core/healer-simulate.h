@@ -1,0 +1,39 @@
+/* healer-simulate.h — the built-in demo data: faults injected into a simulated cluster
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "healer-dataset.h"
+
+G_BEGIN_DECLS
+
+#define HEALER_SIMULATE_MAX_NODES 1024
+
+typedef struct
+{
+  gsize   n_samples;       /* default 1200 */
+  guint   n_features;      /* default 107 (the real layout) */
+  guint   n_classes;       /* default 6, at most 256; class 0 is "no fault" */
+  guint   n_nodes;         /* default 8 nodes on a ring-with-chords topology */
+  double  missing_rate;    /* fraction of empty cells, default 0.046 as in the real data */
+  double  noise;           /* relative noise level, default 1.0 */
+  guint64 seed;            /* default 1 */
+} HealerSimulateConfig;
+
+void           healer_simulate_config_init_default (HealerSimulateConfig *config);
+/* Deterministic for a given configuration (all randomness is HealerRng).
+ * Columns sample_id ("sim-000001"…), feature0…, label (0…n_classes-1,
+ * balanced). Returns NULL (with a critical warning) for an invalid
+ * configuration. */
+HealerDataset *healer_simulate (const HealerSimulateConfig *config);
+/* Indices of the features that carry the signature of @klass (for tests of
+ * explanations), ascending: every column, on any node, of a KPI kind that the
+ * fault shifts. @n_out entries; never NULL (class 0, "no fault", has none);
+ * free with g_free. */
+guint         *healer_simulate_informative_features (const HealerSimulateConfig *config,
+                                                     guint                       klass,
+                                                     guint                      *n_out);
+
+G_END_DECLS

@@ -1,0 +1,1135 @@
+/* healer-trainer.c — fits the preprocessing and the MLP ensemble, with early stopping
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "healer-metrics.h"
+#include "healer-model.h"
+#include "healer-trainer.h"
+
+#define HEALER_ADAM_BETA1        0.9
+#define HEALER_ADAM_BETA2        0.999
+#define HEALER_ADAM_EPS          1e-8
+#define HEALER_MIN_IMPROVEMENT   1e-4
+/* Mixed into the member seed so the shuffle stream is not the stream
+ * healer_mlp_new drew the initial weights from. */
+#define HEALER_SHUFFLE_SALT      G_GUINT64_CONSTANT (0x53687566666c6521)
+
+G_DEFINE_QUARK (healer-train-error-quark, healer_train_error)
+
+/* Names and configuration */
+
+const char *
+healer_optimizer_to_string (HealerOptimizer opt)
+{
+  switch (opt)
+    {
+    case HEALER_OPTIMIZER_ADAM:
+      return "adam";
+    case HEALER_OPTIMIZER_SGD:
+      return "sgd";
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+healer_optimizer_from_string (const char      *str,
+                              HealerOptimizer *opt)
+{
+  g_return_val_if_fail (opt != NULL, FALSE);
+
+  if (str == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (str, "adam") == 0)
+    *opt = HEALER_OPTIMIZER_ADAM;
+  else if (g_ascii_strcasecmp (str, "sgd") == 0)
+    *opt = HEALER_OPTIMIZER_SGD;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static const char * const healer_status_names[] = {
+  "completed", "early-stopped", "cancelled", "diverged",
+};
+
+const char *
+healer_train_status_to_string (HealerTrainStatus status)
+{
+  if ((guint) status >= G_N_ELEMENTS (healer_status_names))
+    return NULL;
+  return healer_status_names[status];
+}
+
+gboolean
+healer_train_status_from_string (const char        *str,
+                                 HealerTrainStatus *status)
+{
+  g_return_val_if_fail (status != NULL, FALSE);
+
+  if (str == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (healer_status_names); i++)
+    if (g_ascii_strcasecmp (str, healer_status_names[i]) == 0)
+      {
+        *status = (HealerTrainStatus) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+healer_train_config_init_default (HealerTrainConfig *config)
+{
+  g_return_if_fail (config != NULL);
+
+  memset (config, 0, sizeof *config);
+  config->n_hidden = 2;
+  config->hidden[0] = 256;
+  config->hidden[1] = 128;
+  config->activation = HEALER_ACTIVATION_RELU;
+  config->optimizer = HEALER_OPTIMIZER_ADAM;
+  config->learning_rate = 1e-3;
+  config->momentum = 0.9;
+  config->weight_decay = 1e-4;
+  config->dropout = 0.1;
+  config->batch_size = 64;
+  config->epochs = 200;
+  config->patience = 20;
+  config->validation_fraction = 0.2;
+  config->ensemble = 1;
+  config->seed = 42;
+  healer_preprocess_config_init_default (&config->preprocess);
+}
+
+gboolean
+healer_train_config_set_hidden (HealerTrainConfig *config,
+                                const char        *spec,
+                                GError           **error)
+{
+  g_auto(GStrv) parts = NULL;
+  guint hidden[HEALER_MAX_HIDDEN_LAYERS];
+  guint n = 0;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  parts = g_strsplit (spec != NULL ? spec : "", ",", -1);
+  if (parts[0] == NULL || (parts[1] == NULL && *g_strstrip (parts[0]) == '\0'))
+    {
+      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
+                   _("No hidden layer sizes given: expected whole numbers separated by "
+                     "commas, such as “256,128”"));
+      return FALSE;
+    }
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *part = g_strstrip (parts[i]);
+      gsize len = strlen (part);
+      guint64 value = 0;
+      gboolean digits = len > 0 && len <= 6;
+
+      for (gsize k = 0; digits && k < len; k++)
+        digits = g_ascii_isdigit (part[k]);
+      if (digits)
+        value = g_ascii_strtoull (part, NULL, 10);
+      if (!digits || value < 1 || value > HEALER_MAX_HIDDEN_WIDTH)
+        {
+          g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
+                       _("Invalid hidden layer size “%s” (layer %u of “%s”): expected a "
+                         "whole number from 1 to %u"),
+                       part, i + 1, spec, (guint) HEALER_MAX_HIDDEN_WIDTH);
+          return FALSE;
+        }
+      if (n == HEALER_MAX_HIDDEN_LAYERS)
+        {
+          g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
+                       _("Too many hidden layers in “%s”: at most %u are supported"),
+                       spec, (guint) HEALER_MAX_HIDDEN_LAYERS);
+          return FALSE;
+        }
+      hidden[n++] = (guint) value;
+    }
+
+  config->n_hidden = n;
+  memcpy (config->hidden, hidden, n * sizeof (guint));
+  return TRUE;
+}
+
+#define HEALER_INVALID(...) \
+  G_STMT_START { \
+    g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID, __VA_ARGS__); \
+    return FALSE; \
+  } G_STMT_END
+
+gboolean
+healer_train_config_validate (const HealerTrainConfig *config,
+                              GError                 **error)
+{
+  const HealerPreprocessConfig *pre;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  pre = &config->preprocess;
+  if (config->n_hidden < 1 || config->n_hidden > HEALER_MAX_HIDDEN_LAYERS)
+    HEALER_INVALID (_("The network needs from 1 to %u hidden layers, not %u"),
+                    (guint) HEALER_MAX_HIDDEN_LAYERS, config->n_hidden);
+  for (guint i = 0; i < config->n_hidden; i++)
+    if (config->hidden[i] < 1 || config->hidden[i] > HEALER_MAX_HIDDEN_WIDTH)
+      HEALER_INVALID (_("Hidden layer %u has %u units; expected from 1 to %u"),
+                      i + 1, config->hidden[i], (guint) HEALER_MAX_HIDDEN_WIDTH);
+  if ((guint) config->activation > HEALER_ACTIVATION_TANH)
+    HEALER_INVALID (_("Unknown activation function (%d)"), (int) config->activation);
+  if ((guint) config->optimizer > HEALER_OPTIMIZER_SGD)
+    HEALER_INVALID (_("Unknown optimizer (%d)"), (int) config->optimizer);
+  if (!(config->learning_rate > 0.0) || !isfinite (config->learning_rate))
+    HEALER_INVALID (_("The learning rate must be a positive finite number, not %g"),
+                    config->learning_rate);
+  if (!(config->momentum >= 0.0 && config->momentum < 1.0))
+    HEALER_INVALID (_("The momentum must be in [0, 1), not %g"), config->momentum);
+  if (!(config->weight_decay >= 0.0) || !isfinite (config->weight_decay))
+    HEALER_INVALID (_("The weight decay must be a finite number ≥ 0, not %g"),
+                    config->weight_decay);
+  if (!(config->dropout >= 0.0 && config->dropout < 1.0))
+    HEALER_INVALID (_("The dropout rate must be in [0, 1), not %g"), config->dropout);
+  if (config->batch_size < 1)
+    HEALER_INVALID (_("The batch size must be at least 1"));
+  if (config->epochs < 1)
+    HEALER_INVALID (_("The number of epochs must be at least 1"));
+  if (!(config->validation_fraction >= 0.0 && config->validation_fraction <= 0.9))
+    HEALER_INVALID (_("The validation fraction must be in [0, 0.9], not %g"),
+                    config->validation_fraction);
+  if (config->ensemble < 1 || config->ensemble > HEALER_MAX_ENSEMBLE)
+    HEALER_INVALID (_("The ensemble size must be from 1 to %u, not %u"),
+                    (guint) HEALER_MAX_ENSEMBLE, config->ensemble);
+  if ((guint) pre->impute > HEALER_IMPUTE_MEAN ||
+      (guint) pre->transform > HEALER_TRANSFORM_QUANTILE ||
+      (guint) pre->select > HEALER_SELECT_MUTUAL_INFO)
+    HEALER_INVALID (_("Unknown preprocessing option (impute %d, transform %d, select %d)"),
+                    (int) pre->impute, (int) pre->transform, (int) pre->select);
+  return TRUE;
+}
+
+#undef HEALER_INVALID
+
+/* Split */
+
+void
+healer_stratified_split (const guint *labels,
+                         gsize        n,
+                         guint        n_classes,
+                         double       fraction,
+                         guint64      seed,
+                         GArray      *train_rows,
+                         GArray      *val_rows)
+{
+  g_autofree gsize *start = NULL;
+  g_autofree gsize *fill = NULL;
+  g_autofree gsize *grouped = NULL;
+  g_autofree gboolean *is_val = NULL;
+  HealerRng rng;
+
+  g_return_if_fail (n == 0 || labels != NULL);
+  g_return_if_fail (n_classes > 0);
+  g_return_if_fail (train_rows != NULL && val_rows != NULL);
+  g_return_if_fail (g_array_get_element_size (train_rows) == sizeof (gsize));
+  g_return_if_fail (g_array_get_element_size (val_rows) == sizeof (gsize));
+  for (gsize i = 0; i < n; i++)
+    g_return_if_fail (labels[i] < n_classes);
+
+  g_array_set_size (train_rows, 0);
+  g_array_set_size (val_rows, 0);
+  if (!(fraction >= 0.0))
+    fraction = 0.0;
+  fraction = MIN (fraction, 1.0);
+
+  /* Counting sort into per-class slices, each in row order before its shuffle. */
+  start = g_new0 (gsize, n_classes + 1);
+  fill = g_new0 (gsize, n_classes);
+  grouped = g_new (gsize, MAX (n, 1));
+  is_val = g_new0 (gboolean, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    start[labels[i] + 1]++;
+  for (guint c = 0; c < n_classes; c++)
+    start[c + 1] += start[c];
+  for (gsize i = 0; i < n; i++)
+    grouped[start[labels[i]] + fill[labels[i]]++] = i;
+
+  healer_rng_init (&rng, seed);
+  for (guint c = 0; c < n_classes; c++)
+    {
+      gsize count = start[c + 1] - start[c];
+      gsize n_val = (gsize) floor (fraction * (double) count + 0.5);
+
+      if (count == 0)
+        continue;
+      if (fraction > 0.0 && count >= 2)
+        n_val = MAX (n_val, 1);
+      n_val = MIN (n_val, count - 1);   /* every class keeps a training row */
+      healer_rng_shuffle (&rng, grouped + start[c], count);
+      for (gsize k = 0; k < n_val; k++)
+        is_val[grouped[start[c] + k]] = TRUE;
+    }
+
+  for (gsize i = 0; i < n; i++)
+    g_array_append_val (is_val[i] ? val_rows : train_rows, i);
+}
+
+/* Prepared data: everything one training run needs, shared by the members */
+
+typedef struct
+{
+  HealerDataset      *work;          /* after duplicate removal */
+  gsize               n_duplicates;
+  gint32             *class_ids;
+  guint               n_classes;
+  HealerPreprocessor *pre;
+  guint               n_in;
+  gsize               n_train;
+  gsize               n_val;
+  float              *x_train;       /* n_train × n_in, transformed */
+  guint              *y_train;
+  float              *w_train;       /* NULL without class weights */
+  float              *x_val;
+  guint              *y_val;
+} HealerTrainData;
+
+static void
+healer_train_data_clear (HealerTrainData *td)
+{
+  g_clear_pointer (&td->work, healer_dataset_unref);
+  g_clear_pointer (&td->class_ids, g_free);
+  g_clear_pointer (&td->pre, healer_preprocessor_free);
+  g_clear_pointer (&td->x_train, g_free);
+  g_clear_pointer (&td->y_train, g_free);
+  g_clear_pointer (&td->w_train, g_free);
+  g_clear_pointer (&td->x_val, g_free);
+  g_clear_pointer (&td->y_val, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HealerTrainData, healer_train_data_clear)
+
+static gboolean
+healer_check_labels (const HealerDataset *data,
+                     GError             **error)
+{
+  const char *name = healer_dataset_get_source_name (data);
+
+  if (data->labels == NULL)
+    {
+      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
+                   _("%s has no label column: training needs the class of every row "
+                     "(a column named “label”)"), name);
+      return FALSE;
+    }
+  if (data->n_rows < 2)
+    {
+      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
+                   _("%s has %" G_GSIZE_FORMAT " rows: training needs at least two"),
+                   name, data->n_rows);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Transformed rows @rows of @ds into a new n × n_output matrix. */
+static float *
+healer_transform_rows (const HealerPreprocessor *pre,
+                       const HealerDataset      *ds,
+                       const gsize              *rows,
+                       gsize                     n)
+{
+  float *out = g_new (float, MAX (n * pre->n_output, 1));
+
+  for (gsize i = 0; i < n; i++)
+    healer_preprocessor_transform (pre, healer_dataset_row (ds, rows[i]), 1,
+                                   out + i * pre->n_output);
+  return out;
+}
+
+static gboolean
+healer_train_data_prepare (HealerTrainData         *td,
+                           const HealerDataset     *data,
+                           const HealerTrainConfig *config,
+                           GCancellable            *cancellable,
+                           GError                 **error)
+{
+  g_autoptr(GArray) train_rows = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) val_rows = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(HealerDataset) train = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree guint *y = NULL;
+  const gsize *tr, *va;
+
+  if (!healer_check_labels (data, error))
+    return FALSE;
+
+  if (config->preprocess.drop_duplicates)
+    td->work = healer_dataset_drop_duplicates (data, &td->n_duplicates);
+  else
+    td->work = healer_dataset_ref ((HealerDataset *) data);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  y = g_new (guint, td->work->n_rows);
+  td->class_ids = healer_labels_to_classes (td->work->labels, td->work->n_rows,
+                                            &td->n_classes, y);
+  if (td->n_classes < 2)
+    {
+      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
+                   _("Training needs at least two classes, but every row of %s has "
+                     "label %d"),
+                   healer_dataset_get_source_name (data), td->class_ids[0]);
+      return FALSE;
+    }
+
+  healer_stratified_split (y, td->work->n_rows, td->n_classes, config->validation_fraction,
+                           config->seed, train_rows, val_rows);
+  tr = (const gsize *) (gpointer) train_rows->data;
+  va = (const gsize *) (gpointer) val_rows->data;
+  td->n_train = train_rows->len;
+  td->n_val = val_rows->len;
+
+  /* Only the training rows may inform the preprocessing, or the
+   * validation scores would be optimistic. */
+  train = healer_dataset_subset (td->work, tr, td->n_train);
+  td->pre = healer_preprocessor_fit (train, &config->preprocess, &local_error);
+  if (td->pre == NULL)
+    {
+      g_set_error_literal (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
+                           local_error->message);
+      return FALSE;
+    }
+  td->n_in = td->pre->n_output;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  td->x_train = healer_transform_rows (td->pre, td->work, tr, td->n_train);
+  td->x_val = healer_transform_rows (td->pre, td->work, va, td->n_val);
+  td->y_train = g_new (guint, MAX (td->n_train, 1));
+  td->y_val = g_new (guint, MAX (td->n_val, 1));
+  for (gsize i = 0; i < td->n_train; i++)
+    td->y_train[i] = y[tr[i]];
+  for (gsize i = 0; i < td->n_val; i++)
+    td->y_val[i] = y[va[i]];
+  if (config->preprocess.class_weights)
+    {
+      td->w_train = g_new (float, td->n_train);
+      healer_class_weights (td->y_train, td->n_train, td->n_classes, td->w_train);
+    }
+  return TRUE;
+}
+
+/* Layer widths of the network; fails when it would not fit in a model file. */
+static gboolean
+healer_network_sizes (const HealerTrainConfig *config,
+                      const HealerTrainData   *td,
+                      guint                   *sizes,
+                      guint                   *n_sizes,
+                      GError                 **error)
+{
+  guint64 n_params = 0;
+
+  *n_sizes = config->n_hidden + 2;
+  sizes[0] = td->n_in;
+  memcpy (sizes + 1, config->hidden, config->n_hidden * sizeof (guint));
+  sizes[*n_sizes - 1] = td->n_classes;
+
+  /* Each term is below 2^17 · 2^17, so the sum of at most 17 cannot overflow. */
+  for (guint l = 0; l + 1 < *n_sizes; l++)
+    n_params += (guint64) sizes[l] * sizes[l + 1] + sizes[l + 1];
+  if (n_params > HEALER_MODEL_MAX_PARAMS)
+    {
+      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
+                   _("The network would have %" G_GUINT64_FORMAT " parameters, more than "
+                     "the %u a model can hold; use fewer or narrower hidden layers"),
+                   n_params, (guint) HEALER_MODEL_MAX_PARAMS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One ensemble member */
+
+typedef struct
+{
+  const HealerTrainConfig *config;
+  const HealerTrainData   *td;
+  GCancellable            *cancellable;
+  HealerTrainProgressFunc  progress;
+  gpointer                 user_data;
+  gint64                   start_us;
+  double                   epoch_seconds_sum;
+  guint                    epochs_timed;
+} HealerTrainRun;
+
+typedef struct
+{
+  HealerTrainStatus status;
+  guint             best_epoch;
+  GArray           *train_loss;      /* doubles, one per completed epoch */
+  GArray           *val_loss;
+  GArray           *val_macro_f1;
+} HealerMemberResult;
+
+typedef enum
+{
+  HEALER_EPOCH_OK,
+  HEALER_EPOCH_CANCELLED,
+  HEALER_EPOCH_DIVERGED,
+} HealerEpochOutcome;
+
+typedef struct
+{
+  HealerMlp          *mlp;
+  HealerMlp          *best;
+  HealerMlpWorkspace *ws;
+  gsize               n_params;
+  float              *grad;
+  float              *m1;            /* Adam first moment, or SGD velocity */
+  float              *m2;            /* Adam second moment */
+  guint8             *decay;         /* 1 for weights, 0 for biases */
+  gsize              *order;
+  gsize               batch;
+  float              *xb;
+  guint              *yb;
+  float              *wb;
+  float              *proba;         /* n_val × n_classes */
+  guint              *pred;
+  HealerRng           rng;
+  guint64             dropout_state;
+  guint64             step;
+} HealerMember;
+
+static void
+healer_member_clear (HealerMember *mb)
+{
+  g_clear_pointer (&mb->mlp, healer_mlp_free);
+  g_clear_pointer (&mb->best, healer_mlp_free);
+  g_clear_pointer (&mb->ws, healer_mlp_workspace_free);
+  g_clear_pointer (&mb->grad, g_free);
+  g_clear_pointer (&mb->m1, g_free);
+  g_clear_pointer (&mb->m2, g_free);
+  g_clear_pointer (&mb->decay, g_free);
+  g_clear_pointer (&mb->order, g_free);
+  g_clear_pointer (&mb->xb, g_free);
+  g_clear_pointer (&mb->yb, g_free);
+  g_clear_pointer (&mb->wb, g_free);
+  g_clear_pointer (&mb->proba, g_free);
+  g_clear_pointer (&mb->pred, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HealerMember, healer_member_clear)
+
+static void
+healer_member_init (HealerMember          *mb,
+                    const HealerTrainRun  *run,
+                    const guint           *sizes,
+                    guint                  n_sizes,
+                    guint                  m)
+{
+  const HealerTrainData *td = run->td;
+  guint64 seed = run->config->seed + m;
+  float *params;
+
+  mb->mlp = healer_mlp_new (sizes, n_sizes, run->config->activation, seed);
+  mb->best = healer_mlp_copy (mb->mlp);
+  mb->batch = MIN ((gsize) run->config->batch_size, td->n_train);
+  mb->ws = healer_mlp_workspace_new (mb->mlp, mb->batch);
+  mb->n_params = healer_mlp_get_n_params (mb->mlp);
+  mb->grad = g_new (float, mb->n_params);
+  mb->m1 = g_new0 (float, mb->n_params);
+  if (run->config->optimizer == HEALER_OPTIMIZER_ADAM)
+    mb->m2 = g_new0 (float, mb->n_params);
+
+  /* The layout is only known through the layer pointers. */
+  mb->decay = g_new0 (guint8, mb->n_params);
+  params = healer_mlp_get_params (mb->mlp);
+  for (guint l = 0; l + 1 < n_sizes; l++)
+    memset (mb->decay + (healer_mlp_get_weights (mb->mlp, l) - params), 1,
+            (gsize) sizes[l] * sizes[l + 1]);
+
+  mb->order = g_new (gsize, td->n_train);
+  for (gsize i = 0; i < td->n_train; i++)
+    mb->order[i] = i;
+  mb->xb = g_new (float, mb->batch * td->n_in);
+  mb->yb = g_new (guint, mb->batch);
+  mb->wb = td->w_train != NULL ? g_new (float, mb->batch) : NULL;
+  mb->proba = g_new (float, MAX (td->n_val, 1) * td->n_classes);
+  mb->pred = g_new (guint, MAX (td->n_val, 1));
+
+  healer_rng_init (&mb->rng, seed ^ HEALER_SHUFFLE_SALT);
+  mb->dropout_state = healer_rng_next (&mb->rng);
+}
+
+static void
+healer_member_optimizer_step (HealerMember            *mb,
+                              const HealerTrainConfig *config)
+{
+  float *p = healer_mlp_get_params (mb->mlp);
+  const float *g = mb->grad;
+  float wd = (float) config->weight_decay;
+  float lr = (float) config->learning_rate;
+
+  mb->step++;
+  if (config->optimizer == HEALER_OPTIMIZER_ADAM)
+    {
+      const float b1 = HEALER_ADAM_BETA1, b2 = HEALER_ADAM_BETA2, eps = HEALER_ADAM_EPS;
+      float c1 = (float) (1.0 / (1.0 - pow (HEALER_ADAM_BETA1, (double) mb->step)));
+      float c2 = (float) (1.0 / (1.0 - pow (HEALER_ADAM_BETA2, (double) mb->step)));
+
+      for (gsize i = 0; i < mb->n_params; i++)
+        {
+          float gi = g[i] + (mb->decay[i] ? wd * p[i] : 0.0f);
+
+          mb->m1[i] = b1 * mb->m1[i] + (1.0f - b1) * gi;
+          mb->m2[i] = b2 * mb->m2[i] + (1.0f - b2) * gi * gi;
+          p[i] -= lr * (mb->m1[i] * c1) / (sqrtf (mb->m2[i] * c2) + eps);
+        }
+    }
+  else
+    {
+      float mu = (float) config->momentum;
+
+      for (gsize i = 0; i < mb->n_params; i++)
+        {
+          float gi = g[i] + (mb->decay[i] ? wd * p[i] : 0.0f);
+
+          mb->m1[i] = mu * mb->m1[i] - lr * gi;
+          p[i] += mb->m1[i];
+        }
+    }
+}
+
+static gboolean
+healer_params_finite (HealerMlp *mlp)
+{
+  const float *p = healer_mlp_get_params (mlp);
+  gsize n = healer_mlp_get_n_params (mlp);
+
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (p[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* One pass over the shuffled training rows. @loss_out: mean loss per row. */
+static HealerEpochOutcome
+healer_member_epoch (HealerMember         *mb,
+                     const HealerTrainRun *run,
+                     double               *loss_out)
+{
+  const HealerTrainData *td = run->td;
+  float dropout = (float) run->config->dropout;
+  double sum = 0.0;
+
+  healer_rng_shuffle (&mb->rng, mb->order, td->n_train);
+  for (gsize start = 0; start < td->n_train; start += mb->batch)
+    {
+      gsize nb = MIN (mb->batch, td->n_train - start);
+      double loss;
+
+      if (g_cancellable_is_cancelled (run->cancellable))
+        return HEALER_EPOCH_CANCELLED;
+
+      for (gsize k = 0; k < nb; k++)
+        {
+          gsize r = mb->order[start + k];
+
+          memcpy (mb->xb + k * td->n_in, td->x_train + r * td->n_in, td->n_in * sizeof (float));
+          mb->yb[k] = td->y_train[r];
+          if (mb->wb != NULL)
+            mb->wb[k] = td->w_train[r];
+        }
+      loss = healer_mlp_loss_grad (mb->mlp, mb->ws, mb->xb, mb->yb, mb->wb, nb, dropout,
+                                   &mb->dropout_state, mb->grad);
+      if (!isfinite (loss))
+        return HEALER_EPOCH_DIVERGED;
+      /* Weighted by rows so a short last batch counts for what it is. */
+      sum += loss * (double) nb;
+      healer_member_optimizer_step (mb, run->config);
+    }
+
+  /* The last update can overflow even though its loss was finite. */
+  if (!healer_params_finite (mb->mlp))
+    return HEALER_EPOCH_DIVERGED;
+  *loss_out = sum / (double) td->n_train;
+  return HEALER_EPOCH_OK;
+}
+
+static HealerMetrics *
+healer_member_validate (HealerMember          *mb,
+                        const HealerTrainData *td)
+{
+  healer_mlp_predict_proba (mb->mlp, td->x_val, td->n_val, mb->proba);
+  for (gsize i = 0; i < td->n_val; i++)
+    mb->pred[i] = healer_argmax (mb->proba + i * td->n_classes, td->n_classes);
+  return healer_metrics_compute (td->y_val, mb->pred, mb->proba, td->n_val, td->n_classes);
+}
+
+static void
+healer_report_progress (HealerTrainRun      *run,
+                        HealerTrainProgress *p,
+                        double               epoch_seconds)
+{
+  guint64 remaining;
+
+  run->epoch_seconds_sum += epoch_seconds;
+  run->epochs_timed++;
+  remaining = (guint64) (p->n_epochs - p->epoch) +
+              (guint64) (p->n_members - p->member - 1) * p->n_epochs;
+  p->epoch_seconds = epoch_seconds;
+  p->elapsed_seconds = (g_get_monotonic_time () - run->start_us) / (double) G_USEC_PER_SEC;
+  p->eta_seconds = run->epoch_seconds_sum / run->epochs_timed * (double) remaining;
+  if (run->progress != NULL)
+    run->progress (p, run->user_data);
+}
+
+static HealerMlp *
+healer_train_member (HealerTrainRun     *run,
+                     const guint        *sizes,
+                     guint               n_sizes,
+                     guint               m,
+                     HealerMemberResult *res,
+                     GError            **error)
+{
+  const HealerTrainConfig *config = run->config;
+  const HealerTrainData *td = run->td;
+  g_auto(HealerMember) mb = { 0 };
+  HealerEpochOutcome outcome = HEALER_EPOCH_OK;
+  double best_loss = INFINITY;
+  guint since_best = 0;
+
+  healer_member_init (&mb, run, sizes, n_sizes, m);
+  res->status = HEALER_TRAIN_COMPLETED;
+
+  for (guint epoch = 1; epoch <= config->epochs; epoch++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      HealerTrainProgress p = { 0 };
+
+      outcome = healer_member_epoch (&mb, run, &p.train_loss);
+      p.val_loss = p.val_accuracy = p.val_macro_f1 = NAN;
+      if (outcome == HEALER_EPOCH_OK && td->n_val > 0)
+        {
+          g_autoptr(HealerMetrics) vm = healer_member_validate (&mb, td);
+
+          p.val_loss = vm->log_loss;
+          p.val_accuracy = vm->accuracy;
+          p.val_macro_f1 = vm->macro_f1;
+          if (!isfinite (p.val_loss))
+            outcome = HEALER_EPOCH_DIVERGED;
+        }
+      if (outcome != HEALER_EPOCH_OK)
+        break;
+
+      g_array_append_val (res->train_loss, p.train_loss);
+      g_array_append_val (res->val_loss, p.val_loss);
+      g_array_append_val (res->val_macro_f1, p.val_macro_f1);
+
+      /* Without a validation split every epoch is "the best so far", which
+       * is what a cancel or a later divergence falls back to. */
+      if (td->n_val == 0 || p.val_loss < best_loss - HEALER_MIN_IMPROVEMENT)
+        {
+          best_loss = td->n_val > 0 ? p.val_loss : best_loss;
+          res->best_epoch = epoch;
+          since_best = 0;
+          healer_mlp_copy_params (mb.best, mb.mlp);
+        }
+      else
+        since_best++;
+
+      p.member = m;
+      p.n_members = config->ensemble;
+      p.epoch = epoch;
+      p.n_epochs = config->epochs;
+      p.best_epoch = res->best_epoch;
+      healer_report_progress (run, &p, (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC);
+
+      if (config->patience > 0 && since_best >= config->patience)
+        {
+          res->status = HEALER_TRAIN_EARLY_STOPPED;
+          break;
+        }
+    }
+
+  if (outcome == HEALER_EPOCH_CANCELLED)
+    res->status = HEALER_TRAIN_CANCELLED;
+  else if (outcome == HEALER_EPOCH_DIVERGED)
+    res->status = HEALER_TRAIN_DIVERGED;
+
+  if (res->train_loss->len == 0)
+    {
+      if (outcome == HEALER_EPOCH_CANCELLED)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                     _("Training was cancelled before the first epoch finished"));
+      else
+        g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_DIVERGED,
+                     _("Training diverged in the first epoch (the loss became infinite or "
+                       "not a number); try a lower learning rate, such as %g"),
+                     config->learning_rate / 10.0);
+      return NULL;
+    }
+
+  healer_mlp_copy_params (mb.mlp, mb.best);
+  return g_steal_pointer (&mb.mlp);
+}
+
+/* Ensemble metrics on @n transformed rows. */
+static HealerMetrics *
+healer_ensemble_metrics (HealerMlp  **members,
+                         guint        n_members,
+                         const float *x,
+                         const guint *y,
+                         gsize        n,
+                         guint        n_classes)
+{
+  g_autofree float *sum = g_new0 (float, n * n_classes);
+  g_autofree float *one = g_new (float, n * n_classes);
+  g_autofree guint *pred = g_new (guint, n);
+
+  for (guint m = 0; m < n_members; m++)
+    {
+      healer_mlp_predict_proba (members[m], x, n, one);
+      for (gsize i = 0; i < n * n_classes; i++)
+        sum[i] += one[i];
+    }
+  for (gsize i = 0; i < n * n_classes; i++)
+    sum[i] /= (float) n_members;
+  for (gsize i = 0; i < n; i++)
+    pred[i] = healer_argmax (sum + i * n_classes, n_classes);
+  return healer_metrics_compute (y, pred, sum, n, n_classes);
+}
+
+static void
+healer_member_result_clear (HealerMemberResult *res)
+{
+  g_clear_pointer (&res->train_loss, g_array_unref);
+  g_clear_pointer (&res->val_loss, g_array_unref);
+  g_clear_pointer (&res->val_macro_f1, g_array_unref);
+}
+
+static void
+healer_fill_history (HealerTrainHistory       *history,
+                     const HealerMemberResult *res)
+{
+  history->n_epochs = res->train_loss->len;
+  history->train_loss = g_memdup2 (res->train_loss->data, res->train_loss->len * sizeof (double));
+  history->val_loss = g_memdup2 (res->val_loss->data, res->val_loss->len * sizeof (double));
+  history->val_macro_f1 = g_memdup2 (res->val_macro_f1->data,
+                                     res->val_macro_f1->len * sizeof (double));
+}
+
+static HealerModel *
+healer_train_build_model (HealerTrainData         *td,
+                          const HealerTrainConfig *config,
+                          HealerMlp              **members,
+                          guint                    n_members,
+                          HealerTrainStatus        status,
+                          const HealerMemberResult *first)
+{
+  HealerModel *model;
+
+  model = healer_model_new (g_steal_pointer (&td->pre), members, n_members,
+                            td->class_ids, td->n_classes);
+  model->config = *config;
+  /* A cancel can leave fewer members than were asked for. */
+  model->config.ensemble = n_members;
+  model->status = status;
+  model->best_epoch = first->best_epoch;
+  healer_fill_history (&model->history, first);
+  /* A cancel asks for a prompt return: a pass over every training row can
+   * take longer than the batch the cancel interrupted. */
+  if (status != HEALER_TRAIN_CANCELLED)
+    model->train_metrics = healer_ensemble_metrics (model->members, model->n_members,
+                                                    td->x_train, td->y_train, td->n_train,
+                                                    td->n_classes);
+  if (td->n_val > 0)
+    model->validation_metrics = healer_ensemble_metrics (model->members, model->n_members,
+                                                         td->x_val, td->y_val, td->n_val,
+                                                         td->n_classes);
+  model->n_train_rows = td->n_train;
+  model->n_duplicates_removed = td->n_duplicates;
+  return model;
+}
+
+HealerModel *
+healer_train (const HealerDataset     *data,
+              const HealerTrainConfig *config,
+              GCancellable            *cancellable,
+              HealerTrainProgressFunc  progress,
+              gpointer                 user_data,
+              GError                 **error)
+{
+  g_auto(HealerTrainData) td = { 0 };
+  HealerTrainRun run = { 0 };
+  HealerMemberResult first = { 0 };
+  HealerTrainStatus status = HEALER_TRAIN_COMPLETED;
+  HealerMlp **members = NULL;
+  guint n_members = 0;
+  guint sizes[HEALER_MAX_HIDDEN_LAYERS + 2];
+  guint n_sizes;
+
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !healer_train_config_validate (config, error) ||
+      !healer_train_data_prepare (&td, data, config, cancellable, error) ||
+      !healer_network_sizes (config, &td, sizes, &n_sizes, error))
+    return NULL;
+
+  run.config = config;
+  run.td = &td;
+  run.cancellable = cancellable;
+  run.progress = progress;
+  run.user_data = user_data;
+  run.start_us = g_get_monotonic_time ();
+
+  members = g_new0 (HealerMlp *, config->ensemble);
+  for (guint m = 0; m < config->ensemble; m++)
+    {
+      HealerMemberResult res = { 0 };
+      g_autoptr(GError) local_error = NULL;
+      HealerMlp *mlp;
+
+      res.train_loss = g_array_new (FALSE, FALSE, sizeof (double));
+      res.val_loss = g_array_new (FALSE, FALSE, sizeof (double));
+      res.val_macro_f1 = g_array_new (FALSE, FALSE, sizeof (double));
+      mlp = healer_train_member (&run, sizes, n_sizes, m, &res, &local_error);
+
+      if (mlp == NULL && m == 0)
+        {
+          healer_member_result_clear (&res);
+          g_free (members);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (mlp != NULL)
+        members[n_members++] = mlp;
+      if (m == 0)
+        first = res;
+      else
+        healer_member_result_clear (&res);
+
+      /* A cancel ends the whole run; a diverged member is reported but the
+       * ensemble keeps the members that trained. */
+      if (res.status == HEALER_TRAIN_CANCELLED)
+        {
+          status = HEALER_TRAIN_CANCELLED;
+          break;
+        }
+      if (res.status == HEALER_TRAIN_DIVERGED)
+        status = HEALER_TRAIN_DIVERGED;
+      else if (m == 0)
+        status = res.status;
+    }
+
+  {
+    HealerModel *model = healer_train_build_model (&td, config, members, n_members, status,
+                                                   &first);
+
+    healer_member_result_clear (&first);
+    return model;
+  }
+}
+
+/* Asynchronous variant */
+
+typedef struct
+{
+  gatomicrefcount          ref_count;
+  HealerDataset           *data;
+  HealerTrainConfig        config;
+  HealerTrainProgressFunc  progress;
+  gpointer                 progress_data;
+  GDestroyNotify           progress_data_free;
+  GMainContext            *context;
+  GAsyncReadyCallback      callback;
+  gpointer                 user_data;
+
+  GMutex                   lock;
+  HealerTrainProgress      latest;       /* under @lock */
+  gboolean                 has_latest;   /* @latest not delivered yet */
+  gboolean                 idle_pending;
+  gboolean                 finished;     /* the result was delivered: no progress after it */
+} HealerTrainAsync;
+
+static HealerTrainAsync *
+healer_train_async_ref (HealerTrainAsync *state)
+{
+  g_atomic_ref_count_inc (&state->ref_count);
+  return state;
+}
+
+static void
+healer_train_async_unref (gpointer data)
+{
+  HealerTrainAsync *state = data;
+
+  if (!g_atomic_ref_count_dec (&state->ref_count))
+    return;
+
+  /* Normally already called on completion; here for a task that never completed. */
+  if (state->progress_data_free != NULL)
+    state->progress_data_free (state->progress_data);
+  g_clear_pointer (&state->data, healer_dataset_unref);
+  g_clear_pointer (&state->context, g_main_context_unref);
+  g_mutex_clear (&state->lock);
+  g_free (state);
+}
+
+/* On the caller's main context. */
+static gboolean
+healer_train_async_idle (gpointer data)
+{
+  HealerTrainAsync *state = data;
+  HealerTrainProgress copy;
+  gboolean deliver;
+
+  g_mutex_lock (&state->lock);
+  state->idle_pending = FALSE;
+  deliver = state->has_latest && !state->finished;
+  copy = state->latest;
+  state->has_latest = FALSE;
+  g_mutex_unlock (&state->lock);
+
+  if (deliver)
+    state->progress (&copy, state->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the worker thread: keep only the newest report, and wake the caller's
+ * context at most once until it has picked that report up. */
+static void
+healer_train_async_progress (const HealerTrainProgress *progress,
+                             gpointer                   data)
+{
+  HealerTrainAsync *state = data;
+
+  g_mutex_lock (&state->lock);
+  state->latest = *progress;
+  state->has_latest = TRUE;
+  if (!state->idle_pending && !state->finished)
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      state->idle_pending = TRUE;
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_static_name (source, "[healer] training progress");
+      g_source_set_callback (source, healer_train_async_idle,
+                             healer_train_async_ref (state), healer_train_async_unref);
+      g_source_attach (source, state->context);
+    }
+  g_mutex_unlock (&state->lock);
+}
+
+static void
+healer_train_async_thread (GTask        *task,
+                           gpointer      source_object,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
+{
+  HealerTrainAsync *state = task_data;
+  GError *error = NULL;
+  HealerModel *model;
+
+  model = healer_train (state->data, &state->config, cancellable,
+                        state->progress != NULL ? healer_train_async_progress : NULL,
+                        state, &error);
+  if (model != NULL)
+    g_task_return_pointer (task, model, (GDestroyNotify) healer_model_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/* On the caller's main context: flush the last report, then hand over the result. */
+static void
+healer_train_async_done (GObject      *source_object,
+                         GAsyncResult *result,
+                         gpointer      data)
+{
+  HealerTrainAsync *state = data;
+  HealerTrainProgress copy;
+  gboolean deliver;
+  GDestroyNotify free_func;
+
+  g_mutex_lock (&state->lock);
+  deliver = state->has_latest && !state->finished;
+  copy = state->latest;
+  state->has_latest = FALSE;
+  state->finished = TRUE;
+  g_mutex_unlock (&state->lock);
+
+  if (deliver)
+    state->progress (&copy, state->progress_data);
+  free_func = g_steal_pointer (&state->progress_data_free);
+  if (free_func != NULL)
+    free_func (state->progress_data);
+
+  if (state->callback != NULL)
+    state->callback (NULL, result, state->user_data);
+}
+
+void
+healer_train_async (HealerDataset           *data,
+                    const HealerTrainConfig *config,
+                    GCancellable            *cancellable,
+                    HealerTrainProgressFunc  progress,
+                    gpointer                 progress_data,
+                    GDestroyNotify           progress_data_free,
+                    GAsyncReadyCallback      callback,
+                    gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  HealerTrainAsync *state;
+
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (config != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  state = g_new0 (HealerTrainAsync, 1);
+  g_atomic_ref_count_init (&state->ref_count);
+  state->data = healer_dataset_ref (data);
+  state->config = *config;
+  state->progress = progress;
+  state->progress_data = progress_data;
+  state->progress_data_free = progress_data_free;
+  state->context = g_main_context_ref_thread_default ();
+  state->callback = callback;
+  state->user_data = user_data;
+  g_mutex_init (&state->lock);
+
+  /* Our own callback runs first so the final progress report is delivered
+   * before the caller's callback, never after it. The task data keeps
+   * @state alive until the task is finalised, after that callback. */
+  task = g_task_new (NULL, cancellable, healer_train_async_done, state);
+  g_task_set_source_tag (task, healer_train_async);
+  g_task_set_name (task, "[healer] train");
+  g_task_set_task_data (task, state, healer_train_async_unref);
+  /* A cancelled run still returns its best model; do not turn it into an error. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, healer_train_async_thread);
+}
+
+HealerModel *
+healer_train_finish (GAsyncResult *result,
+                     GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == healer_train_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,615 @@
+/* test-preprocess.c — tests of the feature pipeline
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include "healer-preprocess.h"
+#include "healer-trainer.h"
+
+/* A table of @n_rows × @n_features with names f0, f1…; @x and @labels may be NULL. */
+static HealerDataset *
+make_dataset (gsize         n_rows,
+              guint         n_features,
+              const float  *x,
+              const gint32 *labels)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  HealerDataset *ds;
+
+  for (guint j = 0; j < n_features; j++)
+    g_ptr_array_add (names, g_strdup_printf ("f%u", j));
+  g_ptr_array_add (names, NULL);
+
+  ds = healer_dataset_new ((const char * const *) names->pdata, n_rows, labels != NULL, FALSE);
+  g_assert_nonnull (ds);
+  ds->n_rows = n_rows;
+  g_assert_cmpuint (ds->n_features, ==, n_features);
+  if (x != NULL)
+    memcpy (ds->x, x, n_rows * n_features * sizeof (float));
+  if (labels != NULL)
+    memcpy (ds->labels, labels, n_rows * sizeof (gint32));
+  return ds;
+}
+
+static void
+config_plain (HealerPreprocessConfig *config,
+              HealerTransform         transform)
+{
+  healer_preprocess_config_init_default (config);
+  config->transform = transform;
+  config->missing_indicators = FALSE;
+}
+
+static void
+test_defaults (void)
+{
+  HealerPreprocessConfig c;
+
+  memset (&c, 0xff, sizeof c);
+  healer_preprocess_config_init_default (&c);
+  g_assert_cmpint (c.impute, ==, HEALER_IMPUTE_MEDIAN);
+  g_assert_cmpint (c.transform, ==, HEALER_TRANSFORM_QUANTILE);
+  g_assert_true (c.missing_indicators);
+  g_assert_cmpint (c.select, ==, HEALER_SELECT_NONE);
+  g_assert_cmpuint (c.select_k, ==, 0);
+  g_assert_true (c.drop_duplicates);
+  g_assert_true (c.class_weights);
+  g_assert_true (c.drop_constant);
+}
+
+static void
+test_impute (void)
+{
+  const float x[] = { 1, 2, NAN, 4, 10 };
+  g_autoptr(HealerDataset) ds = make_dataset (5, 1, x, NULL);
+  g_autoptr(HealerPreprocessor) med = NULL;
+  g_autoptr(HealerPreprocessor) mean = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+  float in = NAN, out;
+
+  config_plain (&c, HEALER_TRANSFORM_NONE);
+  med = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (med->fill[0], 3.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (med->train_median[0], 3.0, 1e-6);
+  g_assert_cmpfloat (med->train_min[0], ==, 1.0);
+  g_assert_cmpfloat (med->train_max[0], ==, 10.0);
+  g_assert_cmpfloat_with_epsilon (med->missing_rate[0], 0.2, 1e-6);
+  /* type-7 quartiles of {1,2,4,10}: 1.75 and 5.5 */
+  g_assert_cmpfloat_with_epsilon (med->train_iqr[0], 3.75, 1e-6);
+  g_assert_null (med->quantiles);
+  /* imputed column {1,2,3,4,10}: mean 4, population std √10 */
+  g_assert_cmpfloat_with_epsilon (med->mean[0], 4.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (med->scale[0], sqrt (10.0), 1e-5);
+  healer_preprocessor_transform (med, &in, 1, &out);
+  g_assert_cmpfloat_with_epsilon (out, (3.0 - 4.0) / sqrt (10.0), 1e-6);
+
+  c.impute = HEALER_IMPUTE_MEAN;
+  mean = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (mean->fill[0], 4.25, 1e-6);
+  g_assert_cmpfloat_with_epsilon (mean->train_median[0], 3.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (mean->mean[0], (1 + 2 + 4.25 + 4 + 10) / 5.0, 1e-6);
+}
+
+static void
+test_signed_log (void)
+{
+  const float x[] = { -10, -1, 0, 1, 100 };
+  g_autoptr(HealerDataset) ds = make_dataset (5, 1, x, NULL);
+  g_autoptr(HealerPreprocessor) p = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+  float out[5];
+
+  config_plain (&c, HEALER_TRANSFORM_SIGNED_LOG);
+  p = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  healer_preprocessor_transform (p, x, 5, out);
+  for (guint i = 0; i < 5; i++)
+    {
+      double expected = copysign (log1p (fabs (x[i])), x[i]);
+
+      g_assert_cmpfloat_with_epsilon (out[i] * p->scale[0] + p->mean[0], expected, 1e-5);
+    }
+  g_assert_cmpfloat_with_epsilon (out[4] * p->scale[0] + p->mean[0], log (101.0), 1e-5);
+}
+
+static void
+test_quantile (void)
+{
+  const gsize n = 300;
+  g_autofree float *x = g_new (float, n);
+  g_autoptr(HealerDataset) ds = NULL;
+  g_autoptr(HealerPreprocessor) p = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+  HealerRng rng;
+  float probe[64], out[64], lo, hi, edge[4], edge_out[4];
+
+  healer_rng_init (&rng, 7);
+  for (gsize i = 0; i < n; i++)
+    x[i] = (float) -log (1.0 - healer_rng_uniform (&rng));   /* skewed: exponential */
+  ds = make_dataset (n, 1, x, NULL);
+  config_plain (&c, HEALER_TRANSFORM_QUANTILE);
+  p = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (p->quantiles);
+  lo = p->train_min[0];
+  hi = p->train_max[0];
+  g_assert_cmpfloat (p->quantiles[0], ==, lo);
+  g_assert_cmpfloat (p->quantiles[HEALER_QUANTILE_KNOTS - 1], ==, hi);
+  for (guint k = 1; k < HEALER_QUANTILE_KNOTS; k++)
+    g_assert_cmpfloat (p->quantiles[k], >=, p->quantiles[k - 1]);
+
+  /* monotonic, strictly inside the training range */
+  for (guint i = 0; i < G_N_ELEMENTS (probe); i++)
+    probe[i] = lo + (hi - lo) * (i + 0.5f) / G_N_ELEMENTS (probe);
+  healer_preprocessor_transform (p, probe, G_N_ELEMENTS (probe), out);
+  for (guint i = 1; i < G_N_ELEMENTS (probe); i++)
+    g_assert_cmpfloat (out[i], >, out[i - 1]);
+  /* the median maps near 0 before standardisation */
+  probe[0] = p->train_median[0];
+  healer_preprocessor_transform (p, probe, 1, out);
+  g_assert_cmpfloat (fabs (out[0] * p->scale[0] + p->mean[0]), <, 0.05);
+
+  /* clamped outside the training range */
+  edge[0] = lo - 1000.0f;
+  edge[1] = lo;
+  edge[2] = hi;
+  edge[3] = hi * 1000.0f;
+  healer_preprocessor_transform (p, edge, 4, edge_out);
+  g_assert_cmpfloat (edge_out[0], ==, edge_out[1]);
+  g_assert_cmpfloat (edge_out[2], ==, edge_out[3]);
+  g_assert_cmpfloat (edge_out[0], <, out[0]);
+  g_assert_true (isfinite (edge_out[0]) && isfinite (edge_out[3]));
+  /* the clipped probability 1e-7 is about −5.2 σ before standardisation */
+  g_assert_cmpfloat_with_epsilon (edge_out[0] * p->scale[0] + p->mean[0], -5.199, 0.01);
+}
+
+/* Training columns after transform have mean 0 and std 1 whatever the transform. */
+static void
+test_standardised (void)
+{
+  const gsize n = 400;
+  const guint nf = 4;
+  g_autofree float *x = g_new (float, n * nf);
+  g_autofree float *out = NULL;
+  g_autoptr(HealerDataset) ds = NULL;
+  HealerRng rng;
+
+  healer_rng_init (&rng, 11);
+  for (gsize i = 0; i < n; i++)
+    {
+      x[i * nf + 0] = (float) healer_rng_normal (&rng) * 5 + 100;
+      x[i * nf + 1] = (float) exp (healer_rng_normal (&rng) * 2);
+      x[i * nf + 2] = healer_rng_uniform (&rng) < 0.2 ? NAN : (float) healer_rng_below (&rng, 5);
+      x[i * nf + 3] = (float) -healer_rng_uniform (&rng) * 1000;
+    }
+  ds = make_dataset (n, nf, x, NULL);
+
+  for (int t = HEALER_TRANSFORM_NONE; t <= HEALER_TRANSFORM_QUANTILE; t++)
+    {
+      g_autoptr(HealerPreprocessor) p = NULL;
+      g_autoptr(GError) error = NULL;
+      HealerPreprocessConfig c;
+
+      config_plain (&c, t);
+      p = healer_preprocessor_fit (ds, &c, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (p->n_output, ==, nf);
+      out = g_renew (float, out, n * p->n_output);
+      healer_preprocessor_transform (p, x, n, out);
+      for (guint j = 0; j < p->n_output; j++)
+        {
+          double sum = 0, ss = 0;
+
+          for (gsize i = 0; i < n; i++)
+            sum += out[i * p->n_output + j];
+          for (gsize i = 0; i < n; i++)
+            ss += pow (out[i * p->n_output + j] - sum / n, 2);
+          g_assert_cmpfloat (fabs (sum / n), <, 1e-4);
+          g_assert_cmpfloat_with_epsilon (sqrt (ss / n), 1.0, 1e-4);
+        }
+    }
+}
+
+static void
+test_constant (void)
+{
+  /* f0 varies, f1 constant, f2 all missing, f3 constant where observed */
+  const float x[] = {
+    1, 5, NAN, 2,
+    2, 5, NAN, NAN,
+    3, 5, NAN, 2,
+    4, 5, NAN, 2,
+  };
+  g_autoptr(HealerDataset) ds = make_dataset (4, 4, x, NULL);
+  g_autoptr(HealerPreprocessor) p = NULL;
+  g_autoptr(HealerPreprocessor) keep = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+  float out[4 * 6];
+
+  healer_preprocess_config_init_default (&c);
+  p = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (p->n_selected, ==, 1);
+  g_assert_cmpuint (p->selected[0], ==, 0);
+  /* the all-missing column's indicator would be constant 1: dropped too */
+  g_assert_cmpuint (p->n_indicators, ==, 1);
+  g_assert_cmpuint (p->indicators[0], ==, 3);
+  g_assert_cmpuint (p->n_output, ==, 2);
+  g_assert_cmpfloat (p->missing_rate[2], ==, 1.0);
+  g_assert_cmpfloat (p->fill[2], ==, 0.0);
+
+  c.drop_constant = FALSE;
+  keep = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keep->n_selected, ==, 4);
+  g_assert_cmpuint (keep->n_indicators, ==, 2);
+  g_assert_cmpfloat (keep->scale[1], ==, 1.0);
+  healer_preprocessor_transform (keep, x, 4, out);
+  for (guint i = 0; i < 4 * keep->n_output; i++)
+    g_assert_true (isfinite (out[i]));
+  /* a constant column becomes 0 */
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpfloat (fabs (out[i * keep->n_output + 1]), <, 1e-6);
+}
+
+static void
+test_all_constant_fails (void)
+{
+  const float x[] = { 1, 1, 1, 1, 1, 1 };
+  g_autoptr(HealerDataset) ds = make_dataset (3, 2, x, NULL);
+  g_autoptr(HealerPreprocessor) p = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+
+  healer_preprocess_config_init_default (&c);
+  p = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_error (error, HEALER_PREPROCESS_ERROR, HEALER_PREPROCESS_ERROR_INVALID);
+  g_assert_null (p);
+  g_assert_nonnull (strstr (error->message, "constant"));
+}
+
+static void
+test_indicators (void)
+{
+  const float x[] = {
+    1, NAN, 3,
+    2, 7, 1,
+    3, 8, NAN,
+    4, NAN, 9,
+  };
+  g_autoptr(HealerDataset) ds = make_dataset (4, 3, x, NULL);
+  g_autoptr(HealerPreprocessor) p = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+  float out[4 * 5];
+  const float expected_ind[4][2] = { { 1, 0 }, { 0, 0 }, { 0, 1 }, { 1, 0 } };
+
+  healer_preprocess_config_init_default (&c);
+  p = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (p->n_selected, ==, 3);
+  g_assert_cmpuint (p->n_indicators, ==, 2);
+  g_assert_cmpuint (p->indicators[0], ==, 1);
+  g_assert_cmpuint (p->indicators[1], ==, 2);
+  g_assert_cmpuint (p->n_output, ==, 5);
+  healer_preprocessor_transform (p, x, 4, out);
+  for (guint i = 0; i < 4; i++)
+    for (guint k = 0; k < 2; k++)
+      g_assert_cmpfloat (out[i * 5 + 3 + k], ==, expected_ind[i][k]);
+
+  for (guint i = 0; i < p->n_output; i++)
+    {
+      g_autofree char *name = healer_preprocessor_output_name (p, i);
+      const char *expected[] = { "f0", "f1", "f2", "f1 missing", "f2 missing" };
+
+      g_assert_cmpstr (name, ==, expected[i]);
+    }
+
+  c.missing_indicators = FALSE;
+  g_clear_pointer (&p, healer_preprocessor_free);
+  p = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (p->n_indicators, ==, 0);
+  g_assert_cmpuint (p->n_output, ==, 3);
+}
+
+static HealerDataset *
+make_mi_dataset (gsize n, guint64 seed)
+{
+  const guint nf = 6;
+  g_autofree float *x = g_new (float, n * nf);
+  g_autofree gint32 *y = g_new (gint32, n);
+  HealerRng rng;
+
+  healer_rng_init (&rng, seed);
+  for (gsize i = 0; i < n; i++)
+    {
+      y[i] = 10 * (gint32) healer_rng_below (&rng, 3);   /* labels 0, 10, 20 */
+      for (guint j = 0; j < nf; j++)
+        x[i * nf + j] = (float) healer_rng_normal (&rng);
+      x[i * nf + 1] = y[i] / 10 + 0.3f * (float) healer_rng_normal (&rng);
+      x[i * nf + 4] = -2.0f * y[i] / 10 + 0.5f * (float) healer_rng_normal (&rng);
+    }
+  return make_dataset (n, nf, x, y);
+}
+
+static void
+test_mutual_info (void)
+{
+  g_autoptr(HealerDataset) ds = make_mi_dataset (300, 5);
+  g_autoptr(HealerPreprocessor) p = NULL;
+  g_autoptr(HealerPreprocessor) again = NULL;
+  g_autoptr(HealerPreprocessor) all = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+
+  healer_preprocess_config_init_default (&c);
+  c.select = HEALER_SELECT_MUTUAL_INFO;
+  c.select_k = 2;
+  p = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (p->n_selected, ==, 2);
+  g_assert_cmpuint (p->selected[0], ==, 1);
+  g_assert_cmpuint (p->selected[1], ==, 4);
+  g_assert_cmpuint (p->n_output, ==, 2);
+
+  again = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (again->selected, 2 * sizeof (guint), p->selected, 2 * sizeof (guint));
+
+  c.select_k = 100;   /* more than there are: keep all */
+  all = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->n_selected, ==, 6);
+  for (guint s = 0; s < 6; s++)
+    g_assert_cmpuint (all->selected[s], ==, s);
+}
+
+static void
+test_mutual_info_needs_labels (void)
+{
+  const float x[] = { 1, 2, 3, 4 };
+  g_autoptr(HealerDataset) ds = make_dataset (4, 1, x, NULL);
+  g_autoptr(HealerPreprocessor) p = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+
+  healer_preprocess_config_init_default (&c);
+  c.select = HEALER_SELECT_MUTUAL_INFO;
+  c.select_k = 1;
+  p = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_null (p);
+  g_assert_error (error, HEALER_PREPROCESS_ERROR, HEALER_PREPROCESS_ERROR_INVALID);
+}
+
+/* Parameters come from the rows given, and from nothing else. */
+static void
+test_fit_subset (void)
+{
+  g_autoptr(HealerDataset) ds = make_mi_dataset (200, 9);
+  g_autofree gsize *rows = g_new (gsize, 50);
+  g_autoptr(HealerDataset) sub = NULL;
+  g_autoptr(HealerDataset) manual = NULL;
+  g_autoptr(HealerPreprocessor) full = NULL;
+  g_autoptr(HealerPreprocessor) part = NULL;
+  g_autoptr(HealerPreprocessor) part2 = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+  gboolean differ = FALSE;
+
+  for (gsize i = 0; i < 50; i++)
+    rows[i] = 3 * i + 1;
+  sub = healer_dataset_subset (ds, rows, 50);
+  manual = make_dataset (50, ds->n_features, NULL, sub->labels);
+  for (gsize i = 0; i < 50; i++)
+    memcpy (manual->x + i * ds->n_features, healer_dataset_row (ds, rows[i]),
+            ds->n_features * sizeof (float));
+
+  healer_preprocess_config_init_default (&c);
+  full = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  part = healer_preprocessor_fit (sub, &c, &error);
+  g_assert_no_error (error);
+  part2 = healer_preprocessor_fit (manual, &c, &error);
+  g_assert_no_error (error);
+
+  for (guint j = 0; j < ds->n_features; j++)
+    differ |= full->fill[j] != part->fill[j] || full->train_max[j] != part->train_max[j];
+  g_assert_true (differ);
+  g_assert_cmpmem (part->fill, 6 * sizeof (float), part2->fill, 6 * sizeof (float));
+  g_assert_cmpmem (part->quantiles, 6 * HEALER_QUANTILE_KNOTS * sizeof (float),
+                   part2->quantiles, 6 * HEALER_QUANTILE_KNOTS * sizeof (float));
+  g_assert_cmpmem (part->mean, 6 * sizeof (float), part2->mean, 6 * sizeof (float));
+  g_assert_cmpmem (part->scale, 6 * sizeof (float), part2->scale, 6 * sizeof (float));
+}
+
+static void
+test_all_nan_row (void)
+{
+  g_autoptr(HealerDataset) ds = make_mi_dataset (100, 3);
+  float row[6] = { NAN, NAN, NAN, NAN, NAN, NAN };
+  float wild[6] = { 1e30f, -1e30f, 3e38f, -3e38f, 0, 1e-30f };
+
+  /* a few missing cells so indicators exist */
+  ds->x[0] = NAN;
+  ds->x[7] = NAN;
+  for (int t = HEALER_TRANSFORM_NONE; t <= HEALER_TRANSFORM_QUANTILE; t++)
+    {
+      g_autoptr(HealerPreprocessor) p = NULL;
+      g_autoptr(GError) error = NULL;
+      HealerPreprocessConfig c;
+      float out[8];
+
+      healer_preprocess_config_init_default (&c);
+      c.transform = t;
+      p = healer_preprocessor_fit (ds, &c, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (p->n_output, ==, 8);
+      healer_preprocessor_transform (p, row, 1, out);
+      for (guint i = 0; i < p->n_output; i++)
+        g_assert_true (isfinite (out[i]));
+      g_assert_cmpfloat (out[6], ==, 1.0);
+      g_assert_cmpfloat (out[7], ==, 1.0);
+      healer_preprocessor_transform (p, wild, 1, out);
+      for (guint i = 0; i < p->n_output; i++)
+        g_assert_true (isfinite (out[i]));
+    }
+}
+
+static void
+test_copy (void)
+{
+  g_autoptr(HealerDataset) ds = make_mi_dataset (120, 4);
+  g_autoptr(HealerPreprocessor) p = NULL;
+  g_autoptr(HealerPreprocessor) q = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *a = NULL;
+  g_autofree float *b = NULL;
+  HealerPreprocessConfig c;
+
+  ds->x[3] = NAN;
+  healer_preprocess_config_init_default (&c);
+  p = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  q = healer_preprocessor_copy (p);
+  g_assert_true (q->fill != p->fill && q->selected != p->selected);
+  g_assert_cmpuint (q->n_output, ==, p->n_output);
+  a = g_new (float, 120 * p->n_output);
+  b = g_new (float, 120 * p->n_output);
+  healer_preprocessor_transform (p, ds->x, 120, a);
+  g_clear_pointer (&p, healer_preprocessor_free);   /* the copy must not share */
+  healer_preprocessor_transform (q, ds->x, 120, b);
+  g_assert_cmpmem (a, 120 * q->n_output * sizeof (float), b, 120 * q->n_output * sizeof (float));
+}
+
+static void
+test_drop_duplicates (void)
+{
+  const float x[] = {
+    1, NAN,     /* 0 */
+    1, NAN,     /* 1 dup of 0 (NAN equals NAN) */
+    1, NAN,     /* 2 same features, other label: kept */
+    2, 3,       /* 3 */
+    1, 2,       /* 4 */
+    2, 3,       /* 5 dup of 3 */
+    1, NAN,     /* 6 dup of 0 */
+  };
+  const gint32 y[] = { 0, 0, 1, 1, 0, 1, 0 };
+  g_autoptr(HealerDataset) ds = make_dataset (7, 2, x, y);
+  g_autoptr(HealerDataset) out = NULL;
+  g_autoptr(HealerDataset) nolab = NULL;
+  g_autoptr(HealerDataset) out2 = NULL;
+  const gint32 expected_y[] = { 0, 1, 1, 0 };
+  const float expected_f0[] = { 1, 1, 2, 1 };
+  gsize removed = 0;
+
+  out = healer_dataset_drop_duplicates (ds, &removed);
+  g_assert_cmpuint (removed, ==, 3);
+  g_assert_cmpuint (out->n_rows, ==, 4);
+  for (gsize i = 0; i < 4; i++)
+    {
+      g_assert_cmpint (out->labels[i], ==, expected_y[i]);
+      g_assert_cmpfloat (healer_dataset_row (out, i)[0], ==, expected_f0[i]);
+    }
+  g_assert_true (isnan (healer_dataset_row (out, 0)[1]));
+  g_assert_cmpfloat (healer_dataset_row (out, 3)[1], ==, 2);
+
+  /* without labels rows 0, 1, 2, 6 are all the same */
+  nolab = make_dataset (7, 2, x, NULL);
+  out2 = healer_dataset_drop_duplicates (nolab, &removed);
+  g_assert_cmpuint (removed, ==, 4);
+  g_assert_cmpuint (out2->n_rows, ==, 3);
+}
+
+static void
+test_drop_duplicates_many (void)
+{
+  const gsize n = 5000;
+  g_autoptr(HealerDataset) ds = make_dataset (n, 3, NULL, NULL);
+  g_autoptr(HealerDataset) out = NULL;
+  gsize removed = 0;
+
+  /* 1000 distinct rows, each five times */
+  for (gsize i = 0; i < n; i++)
+    for (guint j = 0; j < 3; j++)
+      ds->x[i * 3 + j] = (float) ((i % 1000) * 3 + j);
+  out = healer_dataset_drop_duplicates (ds, &removed);
+  g_assert_cmpuint (removed, ==, 4000);
+  g_assert_cmpuint (out->n_rows, ==, 1000);
+  for (gsize i = 0; i < 1000; i++)
+    g_assert_cmpfloat (out->x[i * 3], ==, (float) (i * 3));
+}
+
+static void
+test_class_weights (void)
+{
+  const guint y[] = { 0, 0, 0, 1, 2, 2 };
+  const guint y_absent[] = { 0, 0, 0, 2 };
+  float w[6], sum = 0;
+
+  healer_class_weights (y, 6, 3, w);
+  /* 6 / (3 · count) */
+  g_assert_cmpfloat_with_epsilon (w[0], 6.0 / 9.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (w[2], 6.0 / 9.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (w[3], 2.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (w[4], 1.0, 1e-6);
+  for (guint i = 0; i < 6; i++)
+    sum += w[i];
+  g_assert_cmpfloat_with_epsilon (sum / 6, 1.0, 1e-6);
+
+  /* class 1 absent: still mean 1 over the rows */
+  healer_class_weights (y_absent, 4, 3, w);
+  g_assert_cmpfloat_with_epsilon (w[0], 4.0 / 6.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (w[3], 2.0, 1e-6);
+}
+
+static void
+test_labels_to_classes (void)
+{
+  const gint32 labels[] = { 7, 3, 7, 12, 3, 0 };
+  guint idx[6], n_classes = 0;
+  g_autofree gint32 *ids = healer_labels_to_classes (labels, 6, &n_classes, idx);
+  const guint expected[] = { 2, 1, 2, 3, 1, 0 };
+
+  g_assert_cmpuint (n_classes, ==, 4);
+  g_assert_cmpint (ids[0], ==, 0);
+  g_assert_cmpint (ids[1], ==, 3);
+  g_assert_cmpint (ids[2], ==, 7);
+  g_assert_cmpint (ids[3], ==, 12);
+  g_assert_cmpmem (idx, sizeof idx, expected, sizeof expected);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/preprocess/defaults", test_defaults);
+  g_test_add_func ("/preprocess/impute", test_impute);
+  g_test_add_func ("/preprocess/signed-log", test_signed_log);
+  g_test_add_func ("/preprocess/quantile", test_quantile);
+  g_test_add_func ("/preprocess/standardised", test_standardised);
+  g_test_add_func ("/preprocess/constant", test_constant);
+  g_test_add_func ("/preprocess/all-constant-fails", test_all_constant_fails);
+  g_test_add_func ("/preprocess/indicators", test_indicators);
+  g_test_add_func ("/preprocess/mutual-info", test_mutual_info);
+  g_test_add_func ("/preprocess/mutual-info-needs-labels", test_mutual_info_needs_labels);
+  g_test_add_func ("/preprocess/fit-subset", test_fit_subset);
+  g_test_add_func ("/preprocess/all-nan-row", test_all_nan_row);
+  g_test_add_func ("/preprocess/copy", test_copy);
+  g_test_add_func ("/preprocess/drop-duplicates", test_drop_duplicates);
+  g_test_add_func ("/preprocess/drop-duplicates-many", test_drop_duplicates_many);
+  g_test_add_func ("/preprocess/class-weights", test_class_weights);
+  g_test_add_func ("/preprocess/labels-to-classes", test_labels_to_classes);
+
+  return g_test_run ();
+}

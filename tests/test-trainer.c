@@ -1,0 +1,923 @@
+/* test-trainer.c — tests of training: convergence, determinism, cancellation, async
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include "healer-model.h"
+#include "healer-simulate.h"
+#include "healer-trainer.h"
+
+/* Gaussian blobs: @n_classes centres at distance ~@sep, unit noise. Labels
+ * are 2, 5, 8… so the class-id mapping is exercised. A few cells are NAN. */
+static HealerDataset *
+make_blobs (gsize   n_rows,
+            guint   n_features,
+            guint   n_classes,
+            double  sep,
+            guint64 seed)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree double *centres = g_new (double, n_classes * n_features);
+  HealerDataset *ds;
+  HealerRng rng;
+
+  for (guint j = 0; j < n_features; j++)
+    g_ptr_array_add (names, g_strdup_printf ("feature%u", j));
+  g_ptr_array_add (names, NULL);
+  ds = healer_dataset_new ((const char * const *) names->pdata, n_rows, TRUE, FALSE);
+  ds->n_rows = n_rows;
+
+  healer_rng_init (&rng, seed);
+  for (guint k = 0; k < n_classes * n_features; k++)
+    centres[k] = healer_rng_normal (&rng) * sep;
+  for (gsize i = 0; i < n_rows; i++)
+    {
+      guint c = (guint) (i % n_classes);
+
+      ds->labels[i] = 2 + 3 * (gint32) c;
+      for (guint j = 0; j < n_features; j++)
+        ds->x[i * n_features + j] = (float) (centres[c * n_features + j] +
+                                             healer_rng_normal (&rng));
+      if (healer_rng_uniform (&rng) < 0.05)
+        ds->x[i * n_features + healer_rng_below (&rng, n_features)] = NAN;
+    }
+  return ds;
+}
+
+static void
+small_config (HealerTrainConfig *c)
+{
+  g_autoptr(GError) error = NULL;
+
+  healer_train_config_init_default (c);
+  g_assert_true (healer_train_config_set_hidden (c, "32,16", &error));
+  g_assert_no_error (error);
+  c->learning_rate = 5e-3;
+  c->batch_size = 32;
+  c->epochs = 30;
+  c->patience = 0;
+}
+
+static void
+assert_params_finite (HealerModel *model)
+{
+  for (guint m = 0; m < model->n_members; m++)
+    {
+      const float *p = healer_mlp_get_params (model->members[m]);
+      gsize n = healer_mlp_get_n_params (model->members[m]);
+
+      for (gsize i = 0; i < n; i++)
+        g_assert_true (isfinite (p[i]));
+    }
+}
+
+/* Configuration */
+
+static void
+test_config_defaults (void)
+{
+  HealerTrainConfig c;
+
+  memset (&c, 0xff, sizeof c);
+  healer_train_config_init_default (&c);
+  g_assert_cmpuint (c.n_hidden, ==, 2);
+  g_assert_cmpuint (c.hidden[0], ==, 256);
+  g_assert_cmpuint (c.hidden[1], ==, 128);
+  g_assert_cmpint (c.activation, ==, HEALER_ACTIVATION_RELU);
+  g_assert_cmpint (c.optimizer, ==, HEALER_OPTIMIZER_ADAM);
+  g_assert_cmpfloat (c.learning_rate, ==, 1e-3);
+  g_assert_cmpfloat (c.momentum, ==, 0.9);
+  g_assert_cmpfloat (c.weight_decay, ==, 1e-4);
+  g_assert_cmpfloat (c.dropout, ==, 0.1);
+  g_assert_cmpuint (c.batch_size, ==, 64);
+  g_assert_cmpuint (c.epochs, ==, 200);
+  g_assert_cmpuint (c.patience, ==, 20);
+  g_assert_cmpfloat (c.validation_fraction, ==, 0.2);
+  g_assert_cmpuint (c.ensemble, ==, 1);
+  g_assert_cmpuint (c.seed, ==, 42);
+  g_assert_cmpint (c.preprocess.transform, ==, HEALER_TRANSFORM_QUANTILE);
+  g_assert_true (healer_train_config_validate (&c, NULL));
+}
+
+static void
+test_config_hidden (void)
+{
+  const struct { const char *spec; const char *culprit; } bad[] = {
+    { "", "expected whole numbers" },
+    { "   ", "expected whole numbers" },
+    { "abc", "“abc”" },
+    { "0", "“0”" },
+    { "65537", "“65537”" },
+    { "64,,32", "“”" },
+    { "64,-5", "“-5”" },
+    { "1.5", "“1.5”" },
+    { "64,32,", "“”" },
+    { "9999999999999", "“9999999999999”" },
+    { "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1", "at most 16" },
+  };
+  HealerTrainConfig c;
+  g_autoptr(GError) error = NULL;
+
+  healer_train_config_init_default (&c);
+  g_assert_true (healer_train_config_set_hidden (&c, "200,200,200", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c.n_hidden, ==, 3);
+  g_assert_cmpuint (c.hidden[2], ==, 200);
+  g_assert_true (healer_train_config_set_hidden (&c, " 64 , 65536 ", &error));
+  g_assert_cmpuint (c.n_hidden, ==, 2);
+  g_assert_cmpuint (c.hidden[0], ==, 64);
+  g_assert_cmpuint (c.hidden[1], ==, 65536);
+  g_assert_true (healer_train_config_set_hidden (&c, "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1", &error));
+  g_assert_cmpuint (c.n_hidden, ==, 16);
+
+  g_assert_true (healer_train_config_set_hidden (&c, "7", &error));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (healer_train_config_set_hidden (&c, bad[i].spec, &error));
+      g_assert_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID);
+      if (strstr (error->message, bad[i].culprit) == NULL)
+        g_error ("message for “%s” does not name “%s”: %s", bad[i].spec, bad[i].culprit,
+                 error->message);
+      g_clear_error (&error);
+      /* unchanged on error */
+      g_assert_cmpuint (c.n_hidden, ==, 1);
+      g_assert_cmpuint (c.hidden[0], ==, 7);
+    }
+}
+
+static void
+test_config_validate (void)
+{
+  HealerTrainConfig c;
+  g_autoptr(GError) error = NULL;
+
+#define CHECK_BAD(stmt, word) \
+  G_STMT_START { \
+    healer_train_config_init_default (&c); \
+    stmt; \
+    g_assert_false (healer_train_config_validate (&c, &error)); \
+    g_assert_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID); \
+    if (strstr (error->message, word) == NULL) \
+      g_error ("“%s” not in: %s", word, error->message); \
+    g_clear_error (&error); \
+  } G_STMT_END
+
+  CHECK_BAD (c.learning_rate = 0, "learning rate");
+  CHECK_BAD (c.learning_rate = -1, "learning rate");
+  CHECK_BAD (c.learning_rate = NAN, "learning rate");
+  CHECK_BAD (c.learning_rate = INFINITY, "learning rate");
+  CHECK_BAD (c.dropout = 1.0, "dropout");
+  CHECK_BAD (c.dropout = -0.1, "dropout");
+  CHECK_BAD (c.batch_size = 0, "batch size");
+  CHECK_BAD (c.epochs = 0, "epochs");
+  CHECK_BAD (c.validation_fraction = 0.95, "validation fraction");
+  CHECK_BAD (c.validation_fraction = -0.1, "validation fraction");
+  CHECK_BAD (c.validation_fraction = NAN, "validation fraction");
+  CHECK_BAD (c.ensemble = 0, "ensemble");
+  CHECK_BAD (c.ensemble = 65, "ensemble");
+  CHECK_BAD (c.momentum = 1.0, "momentum");
+  CHECK_BAD (c.weight_decay = -1, "weight decay");
+  CHECK_BAD (c.n_hidden = 0, "hidden layers");
+  CHECK_BAD (c.n_hidden = 17, "hidden layers");
+  CHECK_BAD (c.hidden[1] = 0, "Hidden layer 2");
+  CHECK_BAD (c.activation = 42, "activation");
+  CHECK_BAD (c.optimizer = 42, "optimizer");
+  CHECK_BAD (c.preprocess.transform = 9, "preprocessing");
+#undef CHECK_BAD
+
+  healer_train_config_init_default (&c);
+  c.validation_fraction = 0.9;
+  c.ensemble = 64;
+  c.dropout = 0;
+  g_assert_true (healer_train_config_validate (&c, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_strings (void)
+{
+  HealerOptimizer opt;
+  HealerTrainStatus st;
+
+  g_assert_cmpstr (healer_optimizer_to_string (HEALER_OPTIMIZER_ADAM), ==, "adam");
+  g_assert_cmpstr (healer_optimizer_to_string (HEALER_OPTIMIZER_SGD), ==, "sgd");
+  g_assert_true (healer_optimizer_from_string ("sgd", &opt));
+  g_assert_cmpint (opt, ==, HEALER_OPTIMIZER_SGD);
+  g_assert_true (healer_optimizer_from_string ("Adam", &opt));
+  g_assert_cmpint (opt, ==, HEALER_OPTIMIZER_ADAM);
+  g_assert_false (healer_optimizer_from_string ("rmsprop", &opt));
+  g_assert_false (healer_optimizer_from_string (NULL, &opt));
+
+  for (st = HEALER_TRAIN_COMPLETED; st <= HEALER_TRAIN_DIVERGED; st++)
+    {
+      HealerTrainStatus back = 99;
+
+      g_assert_nonnull (healer_train_status_to_string (st));
+      g_assert_true (healer_train_status_from_string (healer_train_status_to_string (st), &back));
+      g_assert_cmpint (back, ==, st);
+    }
+  g_assert_cmpstr (healer_train_status_to_string (HEALER_TRAIN_EARLY_STOPPED), ==, "early-stopped");
+  g_assert_null (healer_train_status_to_string (17));
+  g_assert_false (healer_train_status_from_string ("done", &st));
+}
+
+/* Split */
+
+static void
+test_split (void)
+{
+  const gsize n = 103;
+  guint labels[103], counts[4] = { 0 }, val_counts[4] = { 0 };
+  g_autoptr(GArray) tr = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) va = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) tr2 = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) va2 = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autofree gboolean *seen = g_new0 (gboolean, n);
+
+  /* class sizes 60, 40, 2, 1 */
+  for (gsize i = 0; i < n; i++)
+    {
+      labels[i] = i < 60 ? 0 : i < 100 ? 1 : i < 102 ? 2 : 3;
+      counts[labels[i]]++;
+    }
+  healer_stratified_split (labels, n, 4, 0.25, 7, tr, va);
+  g_assert_cmpuint (tr->len + va->len, ==, n);
+  for (guint i = 0; i < va->len; i++)
+    {
+      gsize r = g_array_index (va, gsize, i);
+
+      if (i > 0)
+        g_assert_cmpuint (r, >, g_array_index (va, gsize, i - 1));
+      g_assert_false (seen[r]);
+      seen[r] = TRUE;
+      val_counts[labels[r]]++;
+    }
+  for (guint i = 0; i < tr->len; i++)
+    {
+      gsize r = g_array_index (tr, gsize, i);
+
+      if (i > 0)
+        g_assert_cmpuint (r, >, g_array_index (tr, gsize, i - 1));
+      g_assert_false (seen[r]);
+      seen[r] = TRUE;
+    }
+  g_assert_cmpuint (val_counts[0], ==, 15);
+  g_assert_cmpuint (val_counts[1], ==, 10);
+  g_assert_cmpuint (val_counts[2], ==, 1);   /* round(0.5) = 1, and ≥ 1 anyway */
+  g_assert_cmpuint (val_counts[3], ==, 0);   /* its only row must train */
+
+  /* deterministic in the seed */
+  healer_stratified_split (labels, n, 4, 0.25, 7, tr2, va2);
+  g_assert_cmpmem (va->data, va->len * sizeof (gsize), va2->data, va2->len * sizeof (gsize));
+  healer_stratified_split (labels, n, 4, 0.25, 8, tr2, va2);
+  g_assert_cmpuint (va2->len, ==, va->len);
+  g_assert_true (memcmp (va->data, va2->data, va->len * sizeof (gsize)) != 0);
+
+  /* fraction 0: everything trains; small fraction still gives each class one row */
+  healer_stratified_split (labels, n, 4, 0.0, 7, tr2, va2);
+  g_assert_cmpuint (va2->len, ==, 0);
+  g_assert_cmpuint (tr2->len, ==, n);
+  healer_stratified_split (labels, n, 4, 0.001, 7, tr2, va2);
+  g_assert_cmpuint (va2->len, ==, 3);
+}
+
+/* Training */
+
+static void
+test_converges (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (300, 10, 3, 3.0, 1);
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerTrainConfig c;
+
+  small_config (&c);
+  model = healer_train (ds, &c, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_cmpint (model->status, ==, HEALER_TRAIN_COMPLETED);
+  g_assert_cmpuint (model->n_members, ==, 1);
+  g_assert_cmpuint (model->n_classes, ==, 3);
+  g_assert_cmpint (model->class_ids[0], ==, 2);
+  g_assert_cmpint (model->class_ids[2], ==, 8);
+  g_assert_cmpuint (model->history.n_epochs, ==, 30);
+  g_assert_cmpuint (model->best_epoch, >=, 1);
+  g_assert_cmpuint (model->best_epoch, <=, 30);
+  g_assert_nonnull (model->validation_metrics);
+  g_assert_nonnull (model->train_metrics);
+  g_assert_cmpuint (model->validation_metrics->n_samples, ==, 60);
+  g_assert_cmpuint (model->n_train_rows, ==, 240);
+  g_assert_cmpuint (model->train_metrics->n_samples, ==, 240);
+  g_assert_cmpfloat (model->validation_metrics->accuracy, >, 0.9);
+  g_assert_cmpfloat (model->train_metrics->accuracy, >, 0.9);
+  /* it learned something: the loss went down */
+  g_assert_cmpfloat (model->history.train_loss[29], <, model->history.train_loss[0]);
+  g_assert_cmpfloat (model->history.val_loss[model->best_epoch - 1], <, model->history.val_loss[0]);
+  g_assert_nonnull (model->preprocessor);
+  g_assert_cmpuint (healer_mlp_get_n_inputs (model->members[0]), ==, model->preprocessor->n_output);
+  g_assert_cmpint (model->config.epochs, ==, 30);
+  assert_params_finite (model);
+}
+
+static void
+test_simulated (void)
+{
+  HealerSimulateConfig sc;
+  g_autoptr(HealerDataset) ds = NULL;
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerTrainConfig c;
+
+  healer_simulate_config_init_default (&sc);
+  sc.n_samples = 600;
+  ds = healer_simulate (&sc);
+  small_config (&c);
+  g_assert_true (healer_train_config_set_hidden (&c, "64,32", &error));
+  c.epochs = 40;
+  model = healer_train (ds, &c, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (model->n_classes, ==, sc.n_classes);
+  /* 6 balanced classes: chance is 1/6 */
+  g_assert_cmpfloat (model->validation_metrics->accuracy, >, 0.5);
+  g_test_message ("simulated data: validation accuracy %.3f, macro-F1 %.3f",
+                  model->validation_metrics->accuracy, model->validation_metrics->macro_f1);
+}
+
+static HealerModel *
+train_or_die (const HealerDataset     *ds,
+              const HealerTrainConfig *c)
+{
+  g_autoptr(GError) error = NULL;
+  HealerModel *model = healer_train (ds, c, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  return model;
+}
+
+static void
+test_reproducible (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (200, 8, 3, 1.0, 2);
+  g_autoptr(HealerModel) a = NULL;
+  g_autoptr(HealerModel) b = NULL;
+  g_autoptr(HealerModel) d = NULL;
+  g_autofree char *ja = NULL;
+  g_autofree char *jb = NULL;
+  HealerTrainConfig c;
+  gsize la = 0, lb = 0;
+
+  g_setenv ("SOURCE_DATE_EPOCH", "1700000000", TRUE);
+  small_config (&c);
+  c.epochs = 8;
+  c.ensemble = 2;
+  c.dropout = 0.2;   /* the dropout masks must be reproducible too */
+  a = train_or_die (ds, &c);
+  b = train_or_die (ds, &c);
+  g_assert_cmpuint (a->n_members, ==, 2);
+  for (guint m = 0; m < 2; m++)
+    g_assert_cmpmem (healer_mlp_get_params (a->members[m]),
+                     healer_mlp_get_n_params (a->members[m]) * sizeof (float),
+                     healer_mlp_get_params (b->members[m]),
+                     healer_mlp_get_n_params (b->members[m]) * sizeof (float));
+  /* members have their own seeds */
+  g_assert_true (memcmp (healer_mlp_get_params (a->members[0]),
+                         healer_mlp_get_params (a->members[1]),
+                         healer_mlp_get_n_params (a->members[0]) * sizeof (float)) != 0);
+
+  ja = healer_model_to_json (a, &la);
+  jb = healer_model_to_json (b, &lb);
+  g_assert_nonnull (ja);
+  g_assert_cmpuint (la, ==, lb);
+  g_assert_cmpstr (ja, ==, jb);
+
+  c.seed = 43;
+  d = train_or_die (ds, &c);
+  g_assert_true (memcmp (healer_mlp_get_params (a->members[0]),
+                         healer_mlp_get_params (d->members[0]),
+                         healer_mlp_get_n_params (a->members[0]) * sizeof (float)) != 0);
+  g_unsetenv ("SOURCE_DATE_EPOCH");
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  guint         cancel_at;
+  guint         calls;
+  guint         last_epoch;
+  gboolean      fields_ok;
+} CancelAt;
+
+static void
+cancel_at_progress (const HealerTrainProgress *p,
+                    gpointer                   user_data)
+{
+  CancelAt *ca = user_data;
+
+  ca->calls++;
+  ca->last_epoch = p->epoch;
+  ca->fields_ok = ca->fields_ok && p->n_epochs == 30 && p->n_members == 1 && p->member == 0 &&
+                  p->epoch == ca->calls && isfinite (p->train_loss) && isfinite (p->val_loss) &&
+                  p->val_accuracy >= 0 && p->val_accuracy <= 1 && p->val_macro_f1 >= 0 &&
+                  p->epoch_seconds >= 0 && p->elapsed_seconds >= p->epoch_seconds &&
+                  isfinite (p->eta_seconds) && p->eta_seconds >= 0 &&
+                  p->best_epoch >= 1 && p->best_epoch <= p->epoch;
+  if (p->epoch == ca->cancel_at)
+    g_cancellable_cancel (ca->cancellable);
+}
+
+static void
+test_cancel_from_progress (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (200, 6, 2, 2.0, 3);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  CancelAt ca = { cancellable, 2, 0, 0, TRUE };
+  HealerTrainConfig c;
+
+  small_config (&c);
+  model = healer_train (ds, &c, cancellable, cancel_at_progress, &ca, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_cmpint (model->status, ==, HEALER_TRAIN_CANCELLED);
+  g_assert_cmpuint (ca.calls, ==, 2);
+  g_assert_true (ca.fields_ok);
+  g_assert_cmpuint (model->history.n_epochs, ==, 2);
+  g_assert_cmpuint (model->best_epoch, >=, 1);
+  g_assert_cmpuint (model->best_epoch, <=, 2);
+  g_assert_nonnull (model->validation_metrics);
+  assert_params_finite (model);
+}
+
+static void
+test_cancel_before_start (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (100, 4, 2, 2.0, 3);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerTrainConfig c;
+
+  small_config (&c);
+  g_cancellable_cancel (cancellable);
+  model = healer_train (ds, &c, cancellable, NULL, NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  GThread      *thread;
+  gint64        cancelled_at;    /* monotonic µs, written by the thread */
+  double        first_epoch_seconds;
+  guint         calls;
+} Latency;
+
+static gpointer
+latency_thread (gpointer data)
+{
+  Latency *lt = data;
+
+  g_usleep (50 * 1000);
+  lt->cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (lt->cancellable);
+  return NULL;
+}
+
+static void
+latency_progress (const HealerTrainProgress *p,
+                  gpointer                   user_data)
+{
+  Latency *lt = user_data;
+
+  /* Start the 50 ms fuse once training proper runs, so the cancel lands
+   * in the middle of epoch 2 rather than in the preprocessing. */
+  if (lt->calls++ == 0)
+    {
+      lt->first_epoch_seconds = p->epoch_seconds;
+      lt->thread = g_thread_new ("canceller", latency_thread, lt);
+    }
+}
+
+static void
+test_cancel_latency (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (12000, 64, 4, 1.0, 4);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  Latency lt = { cancellable, NULL, 0, 0, 0 };
+  HealerTrainConfig c;
+  gint64 done;
+  double latency;
+
+  small_config (&c);
+  g_assert_true (healer_train_config_set_hidden (&c, "512,512", &error));
+  c.batch_size = 128;
+  c.epochs = 1000;          /* a full run would take many minutes */
+  c.preprocess.transform = HEALER_TRANSFORM_NONE;
+  c.preprocess.drop_duplicates = FALSE;
+  model = healer_train (ds, &c, cancellable, latency_progress, &lt, &error);
+  done = g_get_monotonic_time ();
+  g_assert_nonnull (lt.thread);
+  g_thread_join (lt.thread);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_cmpint (model->status, ==, HEALER_TRAIN_CANCELLED);
+  latency = (done - lt.cancelled_at) / (double) G_USEC_PER_SEC;
+  g_test_message ("epoch 1 took %.3f s; returned %.4f s after the cancel",
+                  lt.first_epoch_seconds, latency);
+  g_assert_cmpfloat (latency, >=, 0.0);
+  g_assert_cmpfloat (latency, <, 0.5);
+  /* When an epoch is clearly longer than the fuse plus the bound, the stop
+   * must have come in the middle of epoch 2, not at its end. */
+  if (lt.first_epoch_seconds > 0.8)
+    g_assert_cmpuint (model->history.n_epochs, ==, 1);
+  g_assert_cmpuint (model->history.n_epochs, <, 5);
+}
+
+static void
+test_diverges (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (200, 6, 3, 2.0, 5);
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerTrainConfig c;
+
+  small_config (&c);
+  c.optimizer = HEALER_OPTIMIZER_SGD;
+  c.learning_rate = 1e6;
+  model = healer_train (ds, &c, NULL, NULL, NULL, &error);
+  g_test_message ("SGD at 1e6: %s", model == NULL ? error->message
+                                                  : healer_train_status_to_string (model->status));
+  if (model == NULL)
+    {
+      g_assert_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_DIVERGED);
+      g_assert_nonnull (strstr (error->message, "learning rate"));
+    }
+  else
+    {
+      g_assert_no_error (error);
+      g_assert_cmpint (model->status, ==, HEALER_TRAIN_DIVERGED);
+      assert_params_finite (model);
+    }
+
+  /* Weights that grow by |1 − lr·decay| = 1.05 per step blow up only after
+   * several epochs: the run reports DIVERGED and keeps the best epoch. */
+  g_clear_error (&error);
+  g_clear_pointer (&model, healer_model_unref);
+  c.learning_rate = 0.01;
+  c.weight_decay = 205;
+  c.momentum = 0;
+  c.epochs = 200;
+  model = healer_train (ds, &c, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_cmpint (model->status, ==, HEALER_TRAIN_DIVERGED);
+  g_assert_cmpuint (model->history.n_epochs, >=, 1);
+  g_assert_cmpuint (model->history.n_epochs, <, 200);
+  g_assert_cmpuint (model->best_epoch, <=, model->history.n_epochs);
+  g_assert_true (isfinite (model->validation_metrics->log_loss));
+  assert_params_finite (model);
+
+  /* Adam at an absurd rate: whatever happens, no NaN reaches a model. */
+  g_clear_pointer (&model, healer_model_unref);
+  g_clear_error (&error);
+  c.optimizer = HEALER_OPTIMIZER_ADAM;
+  c.learning_rate = 1e6;
+  c.weight_decay = 1e-4;
+  c.epochs = 10;
+  model = healer_train (ds, &c, NULL, NULL, NULL, &error);
+  g_test_message ("Adam at 1e6: %s", model == NULL ? error->message
+                                                   : healer_train_status_to_string (model->status));
+  if (model != NULL)
+    assert_params_finite (model);
+  else
+    g_assert_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_DIVERGED);
+}
+
+static void
+test_early_stopping (void)
+{
+  /* heavily overlapping classes and a big net: it overfits within a few epochs */
+  g_autoptr(HealerDataset) ds = make_blobs (240, 6, 2, 0.3, 6);
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerTrainConfig c;
+  guint best, n;
+
+  small_config (&c);
+  g_assert_true (healer_train_config_set_hidden (&c, "256,256", &error));
+  c.learning_rate = 1e-2;
+  c.dropout = 0;
+  c.weight_decay = 0;
+  c.batch_size = 16;
+  c.epochs = 200;
+  c.patience = 3;
+  c.validation_fraction = 0.3;
+  model = healer_train (ds, &c, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (model->status, ==, HEALER_TRAIN_EARLY_STOPPED);
+  best = model->best_epoch;
+  n = model->history.n_epochs;
+  g_assert_cmpuint (n, <, 200);
+  g_assert_cmpuint (best, <, n);
+  g_assert_cmpuint (n, ==, best + c.patience);
+  for (guint e = best; e < n; e++)
+    g_assert_cmpfloat (model->history.val_loss[e], >=, model->history.val_loss[best - 1] - 1e-4);
+  /* the returned weights are those of the best epoch, not the last */
+  g_assert_cmpfloat_with_epsilon (model->validation_metrics->log_loss,
+                                  model->history.val_loss[best - 1], 1e-9);
+  g_assert_cmpfloat (model->validation_metrics->log_loss, <, model->history.val_loss[n - 1]);
+}
+
+static void
+test_no_validation (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (150, 5, 3, 3.0, 7);
+  g_autoptr(HealerModel) model = NULL;
+  HealerTrainConfig c;
+
+  small_config (&c);
+  c.validation_fraction = 0;
+  c.epochs = 5;
+  c.patience = 2;   /* no effect without a split */
+  model = train_or_die (ds, &c);
+  g_assert_null (model->validation_metrics);
+  g_assert_nonnull (model->train_metrics);
+  g_assert_cmpint (model->status, ==, HEALER_TRAIN_COMPLETED);
+  g_assert_cmpuint (model->history.n_epochs, ==, 5);
+  g_assert_cmpuint (model->best_epoch, ==, 5);
+  g_assert_cmpuint (model->n_train_rows, ==, 150);
+  g_assert_true (isnan (model->history.val_loss[0]));
+}
+
+static void
+test_invalid_data (void)
+{
+  const char *names[] = { "a", "b", NULL };
+  g_autoptr(HealerDataset) nolabels = healer_dataset_new (names, 10, FALSE, FALSE);
+  g_autoptr(HealerDataset) oneclass = healer_dataset_new (names, 10, TRUE, FALSE);
+  g_autoptr(HealerDataset) blobs = make_blobs (50, 3, 2, 2.0, 8);
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerTrainConfig c;
+
+  small_config (&c);
+  nolabels->n_rows = 10;
+  oneclass->n_rows = 10;
+  for (guint i = 0; i < 20; i++)
+    nolabels->x[i] = oneclass->x[i] = (float) i;
+  for (guint i = 0; i < 10; i++)
+    oneclass->labels[i] = 4;
+
+  model = healer_train (nolabels, &c, NULL, NULL, NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "label"));
+  g_clear_error (&error);
+
+  model = healer_train (oneclass, &c, NULL, NULL, NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "two classes"));
+  g_clear_error (&error);
+
+  c.learning_rate = -1;
+  model = healer_train (blobs, &c, NULL, NULL, NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* a network too large for a model file is refused up front */
+  small_config (&c);
+  g_assert_true (healer_train_config_set_hidden (&c, "65536,65536", &error));
+  model = healer_train (blobs, &c, NULL, NULL, NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "parameters"));
+}
+
+static void
+test_duplicates (void)
+{
+  g_autoptr(HealerDataset) base = make_blobs (100, 4, 2, 3.0, 9);
+  g_autofree gsize *rows = g_new (gsize, 130);
+  g_autoptr(HealerDataset) ds = NULL;
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(HealerModel) kept = NULL;
+  HealerTrainConfig c;
+
+  for (gsize i = 0; i < 130; i++)
+    rows[i] = i % 100;
+  ds = healer_dataset_subset (base, rows, 130);
+  small_config (&c);
+  c.epochs = 3;
+  c.validation_fraction = 0;
+  model = train_or_die (ds, &c);
+  g_assert_cmpuint (model->n_duplicates_removed, ==, 30);
+  g_assert_cmpuint (model->n_train_rows, ==, 100);
+
+  c.preprocess.drop_duplicates = FALSE;
+  kept = train_or_die (ds, &c);
+  g_assert_cmpuint (kept->n_duplicates_removed, ==, 0);
+  g_assert_cmpuint (kept->n_train_rows, ==, 130);
+}
+
+/* Asynchronous training */
+
+typedef struct
+{
+  GMainLoop   *loop;
+  GThread     *main_thread;
+  HealerModel *model;
+  GError      *error;
+  guint        progress_calls;
+  guint        last_epoch;
+  guint        calls_after_done;
+  guint        free_calls;
+  gboolean     wrong_thread;
+  gboolean     done;
+} AsyncState;
+
+static void
+async_progress (const HealerTrainProgress *p,
+                gpointer                   user_data)
+{
+  AsyncState *st = user_data;
+
+  if (g_thread_self () != st->main_thread)
+    st->wrong_thread = TRUE;
+  if (st->done)
+    st->calls_after_done++;
+  g_assert_cmpuint (p->epoch, >, st->last_epoch);   /* never out of order */
+  st->last_epoch = p->epoch;
+  st->progress_calls++;
+}
+
+static void
+async_progress_free (gpointer user_data)
+{
+  AsyncState *st = user_data;
+
+  st->free_calls++;
+}
+
+static void
+async_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AsyncState *st = user_data;
+
+  if (g_thread_self () != st->main_thread)
+    st->wrong_thread = TRUE;
+  st->model = healer_train_finish (result, &st->error);
+  st->done = TRUE;
+  g_main_loop_quit (st->loop);
+}
+
+static void
+test_async (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (600, 8, 3, 2.0, 10);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  AsyncState st = { loop, g_thread_self (), NULL, NULL, 0, 0, 0, 0, FALSE, FALSE };
+  HealerTrainConfig c;
+
+  small_config (&c);
+  c.epochs = 25;
+  healer_train_async (ds, &c, NULL, async_progress, &st, async_progress_free, async_done, &st);
+  /* the config was copied: changing ours now must not matter */
+  c.epochs = 1;
+  g_main_loop_run (loop);
+
+  g_assert_no_error (st.error);
+  g_assert_nonnull (st.model);
+  g_assert_false (st.wrong_thread);
+  g_assert_cmpuint (st.progress_calls, >=, 1);
+  g_assert_cmpuint (st.model->history.n_epochs, ==, 25);
+  g_assert_cmpuint (st.last_epoch, ==, st.model->history.n_epochs);
+  g_assert_cmpuint (st.free_calls, ==, 1);
+
+  /* nothing stale may arrive after the result */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_usleep (20 * 1000);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (st.calls_after_done, ==, 0);
+  g_assert_cmpuint (st.free_calls, ==, 1);
+  g_test_message ("async: %u progress reports for %u epochs", st.progress_calls, st.last_epoch);
+  healer_model_unref (st.model);
+}
+
+static void
+async_cancel_progress (const HealerTrainProgress *p,
+                       gpointer                   user_data)
+{
+  GCancellable *cancellable = user_data;
+
+  if (p->epoch >= 2)
+    g_cancellable_cancel (cancellable);
+}
+
+static void
+test_async_cancel (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (300, 8, 3, 2.0, 11);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncState st = { loop, g_thread_self (), NULL, NULL, 0, 0, 0, 0, FALSE, FALSE };
+  HealerTrainConfig c;
+
+  small_config (&c);
+  g_cancellable_cancel (cancellable);
+  healer_train_async (ds, &c, cancellable, NULL, NULL, NULL, async_done, &st);
+  g_main_loop_run (loop);
+  g_assert_null (st.model);
+  g_assert_error (st.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&st.error);
+
+  /* cancelled on the way: still a model, whatever GTask thinks of cancellables */
+  g_cancellable_reset (cancellable);
+  c.epochs = 1000;
+  healer_train_async (ds, &c, cancellable, async_cancel_progress, cancellable, NULL,
+                      async_done, &st);
+  g_main_loop_run (loop);
+  g_assert_no_error (st.error);
+  g_assert_nonnull (st.model);
+  g_assert_cmpint (st.model->status, ==, HEALER_TRAIN_CANCELLED);
+  g_assert_cmpuint (st.model->history.n_epochs, >=, 2);
+  g_assert_cmpuint (st.model->history.n_epochs, <, 1000);
+  g_clear_pointer (&st.model, healer_model_unref);
+}
+
+static void
+test_real_data (void)
+{
+  const char *dir = g_getenv ("HEALER_SHARED_DATA");
+  g_autofree char *path = NULL;
+  g_autoptr(HealerDataset) ds = NULL;
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerTrainConfig c;
+
+  if (dir == NULL || !g_file_test ((path = g_build_filename (dir, "kpi_labelled.csv", NULL)),
+                                   G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("real data kpi_labelled.csv not found (HEALER_SHARED_DATA)");
+      return;
+    }
+  ds = healer_dataset_load (path, NULL, &error);
+  g_assert_no_error (error);
+
+  healer_train_config_init_default (&c);
+  c.epochs = 80;
+  model = healer_train (ds, &c, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (model->n_classes, ==, 6);
+  g_assert_cmpuint (model->preprocessor->n_input, ==, 107);
+  g_test_message ("real data: %s after %u epochs (best %u), validation accuracy %.3f, "
+                  "macro-F1 %.3f, %u model inputs",
+                  healer_train_status_to_string (model->status), model->history.n_epochs,
+                  model->best_epoch, model->validation_metrics->accuracy,
+                  model->validation_metrics->macro_f1, model->preprocessor->n_output);
+  /* six balanced classes: chance is about 0.17 */
+  g_assert_cmpfloat (model->validation_metrics->accuracy, >, 0.6);
+  assert_params_finite (model);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/trainer/config/defaults", test_config_defaults);
+  g_test_add_func ("/trainer/config/hidden", test_config_hidden);
+  g_test_add_func ("/trainer/config/validate", test_config_validate);
+  g_test_add_func ("/trainer/strings", test_strings);
+  g_test_add_func ("/trainer/split", test_split);
+  g_test_add_func ("/trainer/converges", test_converges);
+  g_test_add_func ("/trainer/simulated", test_simulated);
+  g_test_add_func ("/trainer/reproducible", test_reproducible);
+  g_test_add_func ("/trainer/cancel/from-progress", test_cancel_from_progress);
+  g_test_add_func ("/trainer/cancel/before-start", test_cancel_before_start);
+  g_test_add_func ("/trainer/cancel/latency", test_cancel_latency);
+  g_test_add_func ("/trainer/diverges", test_diverges);
+  g_test_add_func ("/trainer/early-stopping", test_early_stopping);
+  g_test_add_func ("/trainer/no-validation", test_no_validation);
+  g_test_add_func ("/trainer/invalid-data", test_invalid_data);
+  g_test_add_func ("/trainer/duplicates", test_duplicates);
+  g_test_add_func ("/trainer/async", test_async);
+  g_test_add_func ("/trainer/async-cancel", test_async_cancel);
+  g_test_add_func ("/trainer/real-data", test_real_data);
+
+  return g_test_run ();
+}
