@@ -1,0 +1,213 @@
+/* healer-cli-info.c — systemhealer-cli info and simulate
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <glib/gi18n-lib.h>
+
+#include "healer-cli.h"
+#include "healer-simulate.h"
+
+static char *
+format_hidden (const HealerModel *model)
+{
+  const HealerMlp *mlp = model->members[0];
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i <= healer_mlp_get_n_layers (mlp); i++)
+    g_string_append_printf (s, "%s%u", i ? "-" : "", healer_mlp_get_size (mlp, i));
+  return g_string_free (s, FALSE);
+}
+
+static void
+info_json (const HealerModel *model,
+           const char        *path)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *arch = format_hidden (model);
+  g_autoptr(GDateTime) created = g_date_time_new_from_unix_utc (model->created_unix);
+  g_autofree char *created_str = created ? g_date_time_format_iso8601 (created) : NULL;
+  g_autofree char *checksum = healer_model_weights_checksum (model);
+  const HealerPreprocessor *pp = model->preprocessor;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "file");
+  json_builder_add_string_value (builder, path);
+  json_builder_set_member_name (builder, "app_version");
+  json_builder_add_string_value (builder, model->app_version);
+  json_builder_set_member_name (builder, "created");
+  json_builder_add_string_value (builder, created_str);
+  json_builder_set_member_name (builder, "features");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < pp->n_input; i++)
+    json_builder_add_string_value (builder, pp->input_names[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "classes");
+  json_builder_begin_array (builder);
+  for (guint c = 0; c < model->n_classes; c++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, model->class_ids[c]);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, model->class_names[c]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "architecture");
+  json_builder_add_string_value (builder, arch);
+  json_builder_set_member_name (builder, "activation");
+  json_builder_add_string_value (builder, healer_activation_to_string (model->config.activation));
+  json_builder_set_member_name (builder, "ensemble");
+  json_builder_add_int_value (builder, model->n_members);
+  json_builder_set_member_name (builder, "inputs_after_preprocessing");
+  json_builder_add_int_value (builder, pp->n_output);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, healer_train_status_to_string (model->status));
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) model->config.seed);
+  json_builder_set_member_name (builder, "weights_sha256");
+  json_builder_add_string_value (builder, checksum);
+  if (model->validation_metrics != NULL)
+    {
+      json_builder_set_member_name (builder, "validation_metrics");
+      healer_metrics_to_json (model->validation_metrics, builder);
+    }
+  json_builder_end_object (builder);
+  healer_cli_print_json (builder);
+}
+
+static void
+info_text (const HealerModel *model,
+           const char        *path)
+{
+  g_autofree char *arch = format_hidden (model);
+  g_autoptr(GDateTime) created = g_date_time_new_from_unix_utc (model->created_unix);
+  g_autofree char *created_str = created ? g_date_time_format (created, "%Y-%m-%d %H:%M:%S UTC") : NULL;
+  g_autofree char *checksum = healer_model_weights_checksum (model);
+  const HealerPreprocessor *pp = model->preprocessor;
+  const HealerTrainConfig *c = &model->config;
+
+  printf ("%-24s %s\n", _("Model file:"), path);
+  printf ("%-24s SystemHealer %s, %s\n", _("Written by:"), model->app_version,
+          created_str ? created_str : "?");
+  printf ("%-24s %u\n", _("KPIs (input columns):"), pp->n_input);
+  printf ("%-24s %u (%u %s)\n", _("Network inputs:"), pp->n_output, pp->n_indicators,
+          _("missing-value indicators"));
+  printf ("%-24s", _("Classes:"));
+  for (guint k = 0; k < model->n_classes; k++)
+    printf ("%s%s", k ? ", " : " ", model->class_names[k]);
+  putchar ('\n');
+  printf ("%-24s %s, %s\n", _("Architecture:"), arch, healer_activation_to_string (c->activation));
+  printf ("%-24s %u\n", _("Ensemble size:"), model->n_members);
+  printf ("%-24s %s, lr %g, batch %u, weight decay %g, dropout %g, seed %" G_GUINT64_FORMAT "\n",
+          _("Training:"), healer_optimizer_to_string (c->optimizer), c->learning_rate,
+          c->batch_size, c->weight_decay, c->dropout, c->seed);
+  printf ("%-24s %s, %u epochs, best epoch %u, %" G_GSIZE_FORMAT " rows\n", _("Result:"),
+          healer_train_status_to_string (model->status), model->history.n_epochs,
+          model->best_epoch, model->n_train_rows);
+  printf ("%-24s %s\n", _("Weights SHA-256:"), checksum);
+  if (model->validation_metrics != NULL)
+    {
+      printf ("\n%s\n", _("On the held-out validation rows:"));
+      healer_cli_print_metrics (model->validation_metrics, model);
+    }
+}
+
+int
+healer_cli_info (int    argc,
+                 char **argv)
+{
+  gboolean json = FALSE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HealerModel) model = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the description as JSON"), NULL },
+    { NULL }
+  };
+
+  if (!healer_cli_parse ("info", _("MODEL.json"),
+                         _("Describe a model file: its KPIs, classes, architecture, training "
+                           "settings and validation metrics. The file is verified first."),
+                         entries, &argc, &argv))
+    return HEALER_EXIT_USAGE;
+  if (argc != 2)
+    return healer_cli_usage_error ("info", _("expected one model file"));
+
+  model = healer_model_load (argv[1], &error);
+  if (model == NULL)
+    return healer_cli_fail (error);
+
+  if (json)
+    info_json (model, argv[1]);
+  else
+    info_text (model, argv[1]);
+  return HEALER_EXIT_OK;
+}
+
+int
+healer_cli_simulate (int    argc,
+                     char **argv)
+{
+  HealerSimulateConfig config;
+  g_autofree char *output = NULL;
+  gint64 samples, seed;
+  gint features, classes, nodes;
+  g_autoptr(HealerDataset) data = NULL;
+  g_autoptr(GError) error = NULL;
+
+  healer_simulate_config_init_default (&config);
+  samples = config.n_samples;
+  seed = config.seed;
+  features = config.n_features;
+  classes = config.n_classes;
+  nodes = config.n_nodes;
+
+  {
+    const GOptionEntry entries[] = {
+      { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the CSV to FILE (required)"), N_("FILE") },
+      { "samples", 'n', 0, G_OPTION_ARG_INT64, &samples, N_("Number of samples"), N_("N") },
+      { "features", 0, 0, G_OPTION_ARG_INT, &features, N_("Number of KPI columns"), N_("N") },
+      { "classes", 0, 0, G_OPTION_ARG_INT, &classes, N_("Number of classes (class 0 is normal operation)"), N_("N") },
+      { "nodes", 0, 0, G_OPTION_ARG_INT, &nodes, N_("Number of nodes in the simulated cluster"), N_("N") },
+      { "missing-rate", 0, 0, G_OPTION_ARG_DOUBLE, &config.missing_rate, N_("Share of empty cells"), N_("F") },
+      { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &config.noise, N_("Relative noise level"), N_("F") },
+      { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed; the same seed gives the same file"), N_("N") },
+      { NULL }
+    };
+
+    if (!healer_cli_parse ("simulate", _("-o DATA.csv"),
+                           _("Write a labelled demo data set in the layout of real KPI data: "
+                             "faults injected at one node of a simulated cluster, their effects "
+                             "spreading to its neighbours."),
+                           entries, &argc, &argv))
+      return HEALER_EXIT_USAGE;
+  }
+
+  if (argc != 1)
+    return healer_cli_usage_error ("simulate", _("unexpected argument “%s”"), argv[1]);
+  if (output == NULL)
+    return healer_cli_usage_error ("simulate", _("missing --output FILE"));
+  if (samples < 1 || samples > 100000000 || features < 1 || features > 65536 ||
+      classes < 2 || classes > 64 || nodes < 1 || nodes > 4096 || seed < 0 ||
+      !(config.missing_rate >= 0 && config.missing_rate < 1) || !(config.noise >= 0))
+    return healer_cli_usage_error ("simulate",
+                                   _("out of range: --samples 1…100000000, --features 1…65536, "
+                                     "--classes 2…64, --nodes 1…4096, --missing-rate 0…1, "
+                                     "--noise ≥ 0, --seed ≥ 0"));
+
+  config.n_samples = samples;
+  config.seed = seed;
+  config.n_features = features;
+  config.n_classes = classes;
+  config.n_nodes = nodes;
+
+  data = healer_simulate (&config);
+  if (!healer_dataset_save_csv (data, output, &error))
+    return healer_cli_fail (error);
+
+  return HEALER_EXIT_OK;
+}

@@ -1,0 +1,288 @@
+/* healer-cli-predict.c — systemhealer-cli predict and evaluate
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "healer-cli.h"
+#include "healer-output.h"
+
+#define DEFAULT_CHUNK_ROWS 8192
+
+static void
+append_csv_field (GString    *line,
+                  const char *field)
+{
+  if (strpbrk (field, ",\"\r\n") == NULL)
+    {
+      g_string_append (line, field);
+      return;
+    }
+
+  g_string_append_c (line, '"');
+  for (const char *p = field; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (line, '"');
+      g_string_append_c (line, *p);
+    }
+  g_string_append_c (line, '"');
+}
+
+static void
+append_double (GString *line,
+               double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* Locale-independent: a German locale must not write "0,5" into a CSV. */
+  g_string_append (line, g_ascii_formatd (buf, sizeof buf, "%.6f", value));
+}
+
+static void
+report_columns (char **names,
+                const char *what)
+{
+  g_autofree char *list = NULL;
+
+  if (names == NULL || names[0] == NULL)
+    return;
+  list = g_strjoinv (", ", names);
+  fprintf (stderr, "systemhealer-cli: %s: %s\n", what, list);
+}
+
+static gboolean
+write_header (HealerOutput       *out,
+              const HealerModel  *model,
+              gboolean            has_labels,
+              GError            **error)
+{
+  g_autoptr(GString) line = g_string_new ("sample_id,label,confidence");
+
+  for (guint c = 0; c < model->n_classes; c++)
+    g_string_append_printf (line, ",p%d", model->class_ids[c]);
+  if (has_labels)
+    g_string_append (line, ",true_label");
+  g_string_append_c (line, '\n');
+
+  return healer_output_write (out, line->str, line->len, error);
+}
+
+static gboolean
+write_chunk (HealerOutput        *out,
+             const HealerModel   *model,
+             const HealerDataset *chunk,
+             const float         *proba,
+             gsize                first_row,
+             gsize               *counts,
+             GError             **error)
+{
+  g_autoptr(GString) line = g_string_sized_new (256);
+  guint k = model->n_classes;
+
+  for (gsize i = 0; i < chunk->n_rows; i++)
+    {
+      const float *p = proba + i * k;
+      guint best = healer_argmax (p, k);
+
+      g_string_truncate (line, 0);
+      if (chunk->sample_ids != NULL)
+        append_csv_field (line, chunk->sample_ids[i]);
+      else
+        g_string_append_printf (line, "%" G_GSIZE_FORMAT, first_row + i + 1);
+      g_string_append_printf (line, ",%d,", model->class_ids[best]);
+      append_double (line, p[best]);
+      for (guint c = 0; c < k; c++)
+        {
+          g_string_append_c (line, ',');
+          append_double (line, p[c]);
+        }
+      if (chunk->labels != NULL)
+        g_string_append_printf (line, ",%d", chunk->labels[i]);
+      g_string_append_c (line, '\n');
+      counts[best]++;
+
+      if (!healer_output_write (out, line->str, line->len, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+int
+healer_cli_predict (int    argc,
+                    char **argv)
+{
+  g_autofree char *output = NULL;
+  gboolean json = FALSE;
+  gint chunk_rows = DEFAULT_CHUNK_ROWS;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(HealerCsvReader) reader = NULL;
+  g_autoptr(HealerOutput) out = NULL;
+  g_autofree gsize *counts = NULL;
+  g_autofree float *proba = NULL;
+  gsize n_rows = 0;
+  gboolean first = TRUE;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the results to FILE (default: standard output)"), N_("FILE") },
+    { "chunk-rows", 0, 0, G_OPTION_ARG_INT, &chunk_rows, N_("Rows read and diagnosed at a time (bounds memory)"), N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON summary on standard output (needs --output)"), NULL },
+    { NULL }
+  };
+
+  if (!healer_cli_parse ("predict", _("MODEL.json DATA.csv [-o RESULTS.csv]"),
+                         _("Diagnose every sample of DATA.csv (“-” reads standard input). "
+                           "Columns are matched to the model's KPIs by name. The results "
+                           "have the columns sample_id, label, confidence and one "
+                           "probability per class."),
+                         entries, &argc, &argv))
+    return HEALER_EXIT_USAGE;
+
+  if (argc != 3)
+    return healer_cli_usage_error ("predict", _("expected a model file and a data file"));
+  if (chunk_rows < 1)
+    return healer_cli_usage_error ("predict", _("--chunk-rows must be positive"));
+  if (output == NULL)
+    output = g_strdup ("-");
+  if (json && strcmp (output, "-") == 0)
+    return healer_cli_usage_error ("predict", _("--json needs --output FILE"));
+
+  model = healer_model_load (argv[1], &error);
+  if (model == NULL)
+    return healer_cli_fail (error);
+
+  reader = healer_csv_reader_new_for_path (argv[2], NULL, &error);
+  if (reader == NULL)
+    return healer_cli_fail (error);
+
+  out = healer_output_open (output, &error);
+  if (out == NULL)
+    return healer_cli_fail (error);
+  if (!write_header (out, model, healer_csv_reader_has_labels (reader), &error))
+    return healer_cli_fail (error);
+
+  counts = g_new0 (gsize, model->n_classes);
+  proba = g_new (float, (gsize) chunk_rows * model->n_classes);
+
+  for (;;)
+    {
+      g_autoptr(HealerDataset) chunk = NULL;
+      g_autoptr(HealerDataset) aligned = NULL;
+      g_auto(GStrv) missing = NULL;
+      g_auto(GStrv) extra = NULL;
+
+      chunk = healer_csv_reader_read_chunk (reader, chunk_rows, NULL, &error);
+      if (chunk == NULL)
+        return healer_cli_fail (error);
+      if (chunk->n_rows == 0 && !first)
+        break;
+
+      aligned = healer_model_align (model, chunk, &missing, &extra, &error);
+      if (aligned == NULL)
+        return healer_cli_fail (error);
+      if (first)
+        report_columns (extra, _("ignoring columns the model does not use"));
+      first = FALSE;
+      if (chunk->n_rows == 0)
+        break;
+
+      healer_model_predict_proba (model, aligned, proba);
+      if (!write_chunk (out, model, chunk, proba, n_rows, counts, &error))
+        return healer_cli_fail (error);
+      n_rows += chunk->n_rows;
+    }
+
+  if (!healer_output_commit (g_steal_pointer (&out), &error))
+    return healer_cli_fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "output");
+      json_builder_add_string_value (builder, output);
+      json_builder_set_member_name (builder, "rows");
+      json_builder_add_int_value (builder, n_rows);
+      json_builder_set_member_name (builder, "class_counts");
+      json_builder_begin_object (builder);
+      for (guint c = 0; c < model->n_classes; c++)
+        {
+          g_autofree char *key = g_strdup_printf ("%d", model->class_ids[c]);
+
+          json_builder_set_member_name (builder, key);
+          json_builder_add_int_value (builder, counts[c]);
+        }
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      healer_cli_print_json (builder);
+    }
+  else if (strcmp (output, "-") != 0)
+    {
+      fprintf (stderr, _("Diagnosed %" G_GSIZE_FORMAT " samples into %s\n"), n_rows, output);
+    }
+
+  return HEALER_EXIT_OK;
+}
+
+int
+healer_cli_evaluate (int    argc,
+                     char **argv)
+{
+  gboolean json = FALSE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(HealerDataset) data = NULL;
+  g_autoptr(HealerMetrics) metrics = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the metrics as JSON"), NULL },
+    { NULL }
+  };
+
+  if (!healer_cli_parse ("evaluate", _("MODEL.json LABELLED.csv"),
+                         _("Measure a model on labelled data: accuracy, macro-F1, "
+                           "per-class precision, recall and F1, and the confusion matrix."),
+                         entries, &argc, &argv))
+    return HEALER_EXIT_USAGE;
+
+  if (argc != 3)
+    return healer_cli_usage_error ("evaluate", _("expected a model file and a labelled data file"));
+
+  model = healer_model_load (argv[1], &error);
+  if (model == NULL)
+    return healer_cli_fail (error);
+
+  data = healer_dataset_load (argv[2], NULL, &error);
+  if (data == NULL)
+    return healer_cli_fail (error);
+  if (data->labels == NULL)
+    {
+      fprintf (stderr, _("systemhealer-cli: %s has no “label” column; evaluate needs labelled data\n"),
+               healer_dataset_get_source_name (data));
+      return HEALER_EXIT_ERROR;
+    }
+
+  metrics = healer_model_evaluate (model, data, &error);
+  if (metrics == NULL)
+    return healer_cli_fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      healer_metrics_to_json (metrics, builder);
+      healer_cli_print_json (builder);
+    }
+  else
+    {
+      healer_cli_print_metrics (metrics, model);
+    }
+
+  return HEALER_EXIT_OK;
+}
