@@ -154,7 +154,7 @@ healer_cli_simulate (int    argc,
 {
   HealerSimulateConfig config;
   g_autofree char *output = NULL;
-  gint64 samples, seed;
+  gint64 samples, seed, cluster;
   gint features, classes, nodes;
   g_autoptr(HealerDataset) data = NULL;
   g_autoptr(GError) error = NULL;
@@ -162,6 +162,7 @@ healer_cli_simulate (int    argc,
   healer_simulate_config_init_default (&config);
   samples = config.n_samples;
   seed = config.seed;
+  cluster = config.cluster_seed;
   features = config.n_features;
   classes = config.n_classes;
   nodes = config.n_nodes;
@@ -175,7 +176,8 @@ healer_cli_simulate (int    argc,
       { "nodes", 0, 0, G_OPTION_ARG_INT, &nodes, N_("Number of nodes in the simulated cluster"), N_("N") },
       { "missing-rate", 0, 0, G_OPTION_ARG_DOUBLE, &config.missing_rate, N_("Share of empty cells"), N_("F") },
       { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &config.noise, N_("Relative noise level"), N_("F") },
-      { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed; the same seed gives the same file"), N_("N") },
+      { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed of the samples; the same seed gives the same file"), N_("N") },
+      { "cluster", 0, 0, G_OPTION_ARG_INT64, &cluster, N_("Which simulated cluster (topology and KPI baselines); files with the same cluster and other seeds are new samples of the same system"), N_("N") },
       { NULL }
     };
 
@@ -192,15 +194,16 @@ healer_cli_simulate (int    argc,
   if (output == NULL)
     return healer_cli_usage_error ("simulate", _("missing --output FILE"));
   if (samples < 1 || samples > 100000000 || features < 1 || features > 65536 ||
-      classes < 2 || classes > 64 || nodes < 1 || nodes > 4096 || seed < 0 ||
+      classes < 2 || classes > 64 || nodes < 1 || nodes > HEALER_SIMULATE_MAX_NODES || seed < 0 || cluster < 0 ||
       !(config.missing_rate >= 0 && config.missing_rate < 1) || !(config.noise >= 0))
     return healer_cli_usage_error ("simulate",
                                    _("out of range: --samples 1…100000000, --features 1…65536, "
-                                     "--classes 2…64, --nodes 1…4096, --missing-rate 0…1, "
-                                     "--noise ≥ 0, --seed ≥ 0"));
+                                     "--classes 2…64, --nodes 1…1024, --missing-rate 0…1, "
+                                     "--noise ≥ 0, --seed and --cluster ≥ 0"));
 
   config.n_samples = samples;
   config.seed = seed;
+  config.cluster_seed = cluster;
   config.n_features = features;
   config.n_classes = classes;
   config.n_nodes = nodes;

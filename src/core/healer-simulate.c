@@ -155,6 +155,7 @@ healer_simulate_config_init_default (HealerSimulateConfig *config)
   config->missing_rate = 0.046;
   config->noise = 1.0;
   config->seed = 1;
+  config->cluster_seed = 1;
 }
 
 static gboolean
@@ -225,7 +226,7 @@ healer_sim_layout_new (const HealerSimulateConfig *config)
   HealerRng rng;
 
   /* Its own stream, so the layout does not depend on n_samples. */
-  healer_rng_init (&rng, config->seed ^ G_GUINT64_CONSTANT (0x746F706F6C6F6779));
+  healer_rng_init (&rng, config->cluster_seed ^ G_GUINT64_CONSTANT (0x746F706F6C6F6779));
 
   layout->n_nodes = n;
   layout->n_features = nf;

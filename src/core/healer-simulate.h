@@ -19,7 +19,10 @@ typedef struct
   guint   n_nodes;         /* default 8 nodes on a ring-with-chords topology */
   double  missing_rate;    /* fraction of empty cells, default 0.046 as in the real data */
   double  noise;           /* relative noise level, default 1.0 */
-  guint64 seed;            /* default 1 */
+  guint64 seed;            /* default 1: which samples are drawn */
+  guint64 cluster_seed;    /* default 1: the simulated cluster itself (topology, KPI
+                            * baselines); files drawn with other seeds from the same
+                            * cluster are new samples a model trained on one can diagnose */
 } HealerSimulateConfig;
 
 void           healer_simulate_config_init_default (HealerSimulateConfig *config);
