@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -131,8 +132,11 @@ healer_json_write_double (GString *out,
       g_string_append (out, "null");
       return;
     }
-  /* The shortest form that reads back to the same double. */
-  for (int digits = 15; digits <= 17; digits++)
+  /* The shortest form that reads back to the same double. Rounding a normal
+   * double to 15 digits never lengthens a shorter exact form, so the search
+   * can start there; subnormals have fewer significant bits ("5e-324" rather
+   * than "4.94065645841247e-324") and need the whole range. */
+  for (int digits = fabs (v) < DBL_MIN ? 1 : 15; digits <= 17; digits++)
     {
       char format[8];
 

@@ -103,9 +103,19 @@ healer_output_open (const char  *path,
       if (self->stream == NULL &&
           (attempt > 8 || !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS)))
         {
-          g_set_error (error, G_IO_ERROR,
-                       local_error->domain == G_IO_ERROR ? local_error->code : G_IO_ERROR_FAILED,
-                       _("Could not create “%s”: %s"), self->display, local_error->message);
+          int code = local_error->domain == G_IO_ERROR ? local_error->code : G_IO_ERROR_FAILED;
+          const char *reason = local_error->message;
+
+          /* GIO's own message names the temporary file, which would only
+           * puzzle the user; say what is wrong with the target instead. */
+          if (code == G_IO_ERROR_NOT_FOUND)
+            reason = _("its folder does not exist");
+          else if (code == G_IO_ERROR_PERMISSION_DENIED)
+            reason = _("permission denied");
+          else if (code == G_IO_ERROR_NO_SPACE)
+            reason = _("no space left on the device");
+          g_set_error (error, G_IO_ERROR, code, _("Could not create “%s”: %s"),
+                       self->display, reason);
           g_clear_object (&self->temp);
           healer_output_abort (self);
           return NULL;

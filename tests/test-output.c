@@ -1,0 +1,399 @@
+/* test-output.c — tests of the atomic streamed output (commit, abort, replace)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "healer-output.h"
+
+#define MIB (1024 * 1024)
+
+typedef struct
+{
+  char *dir;
+  char *target;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("healer-output-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->target = g_build_filename (f->dir, "out.txt", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_remove (path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->target);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Names in @dir, sorted and joined by spaces: one string to compare. */
+static char *
+list_dir (const char *dir)
+{
+  g_autoptr (GDir) d = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  const char *name;
+
+  d = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* The single temporary file beside out.txt, or NULL when there is none. */
+static char *
+find_part (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  char *found = NULL;
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, ".out.txt.") && g_str_has_suffix (name, ".part"))
+      {
+        g_assert_null (found);
+        found = g_build_filename (dir, name, NULL);
+      }
+  return found;
+}
+
+static void
+assert_file_equals (const char *path,
+                    const char *expected,
+                    gsize       expected_len)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, ==, expected_len);
+  g_assert_true (memcmp (contents, expected, len) == 0);
+}
+
+/* Writes ~3 MiB of varied lines in small pieces through @out, appending the
+ * same bytes to @expected; checks along the way that the data really
+ * streams to the temporary file instead of piling up in memory. */
+static void
+write_pieces (HealerOutput *out,
+              GString      *expected,
+              const char   *dir)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean checked_stream = FALSE;
+
+  for (guint i = 0; expected->len < 3 * MIB; i++)
+    {
+      char line[64];
+      int n = g_snprintf (line, sizeof line, "row %u,%u,%s\n", i, i * 7919u % 1000,
+                          i % 3 == 0 ? "alpha" : "\xc3\xa9t\xc3\xa9");
+
+      g_assert_true (healer_output_write (out, line, (gsize) n, &error));
+      g_assert_no_error (error);
+      g_string_append_len (expected, line, n);
+
+      if (!checked_stream && expected->len > MIB + 4096)
+        {
+          g_autofree char *part = find_part (dir);
+          GStatBuf st;
+
+          g_assert_nonnull (part);
+          g_assert_cmpint (g_stat (part, &st), ==, 0);
+          g_assert_cmpint (st.st_size, >=, MIB);
+          checked_stream = TRUE;
+        }
+    }
+  g_assert_true (checked_stream);
+
+  g_assert_true (healer_output_printf (out, &error, "%s=%d;%.3f|%c\n", "printf", -42, 2.5, 'x'));
+  g_assert_no_error (error);
+  g_string_append (expected, "printf=-42;2.500|x\n");
+
+  /* One formatted piece larger than the flush size on its own. */
+  {
+    g_autofree char *big = g_strnfill (MIB + 17, 'z');
+
+    g_assert_true (healer_output_printf (out, &error, "[%s]", big));
+    g_assert_no_error (error);
+    g_string_append_printf (expected, "[%s]", big);
+  }
+
+  /* Embedded NUL bytes go through write() untouched. */
+  g_assert_true (healer_output_write (out, "a\0b", 3, &error));
+  g_assert_no_error (error);
+  g_string_append_len (expected, "a\0b", 3);
+}
+
+static void
+test_commit (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autofree char *listing = NULL;
+  HealerOutput *out;
+
+  out = healer_output_open (f->target, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (out);
+
+  write_pieces (out, expected, f->dir);
+  /* Nothing visible under the final name until commit. */
+  g_assert_false (g_file_test (f->target, G_FILE_TEST_EXISTS));
+
+  g_assert_true (healer_output_commit (out, &error));
+  g_assert_no_error (error);
+
+  assert_file_equals (f->target, expected->str, expected->len);
+  listing = list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, "out.txt");
+}
+
+static void
+test_empty (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  HealerOutput *out = healer_output_open (f->target, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (healer_output_commit (out, &error));
+  g_assert_no_error (error);
+  assert_file_equals (f->target, "", 0);
+}
+
+static void
+test_abort (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autofree char *listing = NULL;
+  HealerOutput *out;
+
+  out = healer_output_open (f->target, &error);
+  g_assert_no_error (error);
+  write_pieces (out, expected, f->dir);
+  healer_output_abort (out);
+
+  listing = list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, "");
+
+  /* abort (NULL) is a no-op, as every cleanup function should be. */
+  healer_output_abort (NULL);
+}
+
+static void
+test_replace (Fixture       *f,
+              gconstpointer  data)
+{
+  static const char old[] = "old contents\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autofree char *listing = NULL;
+  HealerOutput *out;
+
+  g_file_set_contents (f->target, old, -1, &error);
+  g_assert_no_error (error);
+
+  out = healer_output_open (f->target, &error);
+  g_assert_no_error (error);
+  write_pieces (out, expected, f->dir);
+
+  /* A reader meanwhile still sees the complete old file. */
+  assert_file_equals (f->target, old, strlen (old));
+
+  g_assert_true (healer_output_commit (out, &error));
+  g_assert_no_error (error);
+  assert_file_equals (f->target, expected->str, expected->len);
+  listing = list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, "out.txt");
+
+  /* And an aborted rewrite leaves the previous version alone. */
+  out = healer_output_open (f->target, &error);
+  g_assert_no_error (error);
+  g_assert_true (healer_output_write (out, "new", 3, &error));
+  healer_output_abort (out);
+  assert_file_equals (f->target, expected->str, expected->len);
+  g_clear_pointer (&listing, g_free);
+  listing = list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, "out.txt");
+}
+
+static void
+test_missing_folder (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "no-such-folder", "out.txt", NULL);
+  g_autofree char *listing = NULL;
+  HealerOutput *out;
+
+  out = healer_output_open (path, &error);
+  g_assert_null (out);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_test_message ("message: %s", error->message);
+  g_assert_nonnull (strstr (error->message, path));
+
+  listing = list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, "");
+}
+
+static void
+test_not_a_file_name (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  HealerOutput *out;
+
+  /* The root has no parent to hold the temporary file. */
+  out = healer_output_open ("/", &error);
+  g_assert_null (out);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+  g_assert_nonnull (strstr (error->message, "/"));
+}
+
+/* The target is a non-empty folder: the rename fails at commit, which must
+ * report it, name the target, and still remove the temporary file. */
+static void
+test_commit_fails (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *inside = g_build_filename (f->target, "keep", NULL);
+  g_autofree char *listing = NULL;
+  HealerOutput *out;
+
+  g_assert_cmpint (g_mkdir (f->target, 0700), ==, 0);
+  g_file_set_contents (inside, "x", -1, &error);
+  g_assert_no_error (error);
+
+  out = healer_output_open (f->target, &error);
+  g_assert_no_error (error);
+  g_assert_true (healer_output_write (out, "data", 4, &error));
+  g_assert_false (healer_output_commit (out, &error));
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == G_IO_ERROR);
+  g_test_message ("message: %s", error->message);
+  g_assert_nonnull (strstr (error->message, f->target));
+
+  listing = list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, "out.txt");
+  assert_file_equals (inside, "x", 1);
+}
+
+static void
+test_autoptr_aborts (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *listing = NULL;
+
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HealerOutput) out = healer_output_open (f->target, &error);
+    g_autofree char *part = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (healer_output_printf (out, &error, "%d\n", 1));
+    g_assert_no_error (error);
+    part = find_part (f->dir);
+    g_assert_nonnull (part);
+  }
+
+  listing = list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, "");
+}
+
+/* Two writers to the same target do not share a temporary file; the last
+ * commit wins with its whole content. */
+static void
+test_two_writers (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *listing = NULL;
+  HealerOutput *a, *b;
+
+  a = healer_output_open (f->target, &error);
+  g_assert_no_error (error);
+  b = healer_output_open (f->target, &error);
+  g_assert_no_error (error);
+  g_assert_true (healer_output_write (a, "first", 5, &error));
+  g_assert_true (healer_output_write (b, "second", 6, &error));
+  g_assert_true (healer_output_commit (a, &error));
+  g_assert_no_error (error);
+  assert_file_equals (f->target, "first", 5);
+  g_assert_true (healer_output_commit (b, &error));
+  g_assert_no_error (error);
+  assert_file_equals (f->target, "second", 6);
+
+  listing = list_dir (f->dir);
+  g_assert_cmpstr (listing, ==, "out.txt");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) \
+  g_test_add ("/output/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+
+  ADD ("commit", test_commit);
+  ADD ("empty", test_empty);
+  ADD ("abort", test_abort);
+  ADD ("replace", test_replace);
+  ADD ("missing-folder", test_missing_folder);
+  ADD ("not-a-file-name", test_not_a_file_name);
+  ADD ("commit-fails", test_commit_fails);
+  ADD ("autoptr-aborts", test_autoptr_aborts);
+  ADD ("two-writers", test_two_writers);
+
+#undef ADD
+
+  return g_test_run ();
+}
