@@ -219,7 +219,7 @@ test_predict_evaluate_info (void)
   g_assert_cmpuint (count_lines (results), ==, 601);
   g_assert_true (g_file_get_contents (results, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents,
-                                   "sample_id,label,confidence,p0,p1,p2,p3,p4,p5,true_label\n"));
+                                   "sample_id,label,confidence,uncertain,p0,p1,p2,p3,p4,p5,true_label\n"));
 
   run_cli (&evaluate, "evaluate", demo_model (), demo_csv (), NULL);
   g_assert_cmpint (evaluate.status, ==, 0);
@@ -258,7 +258,7 @@ test_predict_stdin (void)
   /* Columns arrive in another order than in training: matched by name. */
   run_cli_input (&run, input, "predict", model, "-", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_true (g_str_has_prefix (run.out, "sample_id,label,confidence,p0,p1\nrow-a,"));
+  g_assert_true (g_str_has_prefix (run.out, "sample_id,label,confidence,uncertain,p0,p1\nrow-a,"));
   g_assert_nonnull (strstr (run.out, "\nrow-b,"));
 }
 
@@ -318,6 +318,122 @@ test_bad_model (void)
   g_assert_cmpint (missing.status, ==, 1);
 }
 
+static JsonObject *
+explain_parse (JsonParser *parser,
+               const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+test_explain (void)
+{
+  g_autofree char *no_ids = tmp_path ("explain-no-ids.csv");
+  g_auto(Run) text = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) sample = { 0 };
+  g_auto(Run) sample_json = { 0 };
+  g_auto(Run) by_row = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) no_sample = { 0 };
+  g_autoptr(JsonParser) p1 = json_parser_new ();
+  g_autoptr(JsonParser) p2 = json_parser_new ();
+  JsonObject *root, *importance;
+  JsonArray *signatures, *drivers;
+
+  run_cli (&text, "explain", demo_model (), NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "Fault signatures"));
+  g_assert_nonnull (strstr (text.out, "Permutation importance"));
+  g_assert_nonnull (strstr (text.out, "feature"));
+
+  run_cli (&json, "explain", demo_model (), "--json", "--top", "5", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  root = explain_parse (p1, json.out);
+  signatures = json_object_get_array_member (root, "signatures");
+  g_assert_cmpuint (json_array_get_length (signatures), ==, 6);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_array_get_object_element (signatures, 1), "kpis")), ==, 5);
+  importance = json_object_get_object_member (root, "importance");
+  g_assert_cmpstr (json_object_get_string_member (importance, "rows"), ==, "validation");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (importance, "kpis")), ==, 5);
+
+  run_cli (&sample, "explain", demo_model (), demo_csv (), "--sample", "sim-000003", NULL);
+  g_assert_cmpint (sample.status, ==, 0);
+  g_assert_nonnull (strstr (sample.out, "sim-000003"));
+  g_assert_nonnull (strstr (sample.out, "Diagnosis:"));
+  g_assert_nonnull (strstr (sample.out, "Abnormal KPIs"));
+
+  run_cli (&sample_json, "explain", demo_model (), demo_csv (), "--sample", "sim-000003",
+           "--json", NULL);
+  g_assert_cmpint (sample_json.status, ==, 0);
+  root = explain_parse (p2, sample_json.out);
+  g_assert_cmpstr (json_object_get_string_member (root, "sample_id"), ==, "sim-000003");
+  g_assert_cmpint (json_object_get_int_member (root, "row"), ==, 3);
+  drivers = json_object_get_array_member (root, "drivers");
+  g_assert_cmpuint (json_array_get_length (drivers), ==, 10);
+  g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (drivers, 0),
+                                                    "delta_log_p"), >=,
+                     json_object_get_double_member (json_array_get_object_element (drivers, 1),
+                                                    "delta_log_p"));
+
+  /* Without a sample_id column the ID is a row number. */
+  {
+    g_autofree char *contents = NULL;
+    GString *csv;
+    char *line;
+
+    g_assert_true (g_file_get_contents (demo_csv (), &contents, NULL, NULL));
+    csv = g_string_new (NULL);
+    for (line = contents; *line; )
+      {
+        char *end = strchr (line, '\n');
+        char *comma = strchr (line, ',');
+
+        g_string_append_len (csv, comma + 1, end - comma);
+        line = end + 1;
+      }
+    g_assert_true (g_file_set_contents (no_ids, csv->str, csv->len, NULL));
+    g_string_free (csv, TRUE);
+  }
+  run_cli (&by_row, "explain", demo_model (), no_ids, "--sample", "3", NULL);
+  g_assert_cmpint (by_row.status, ==, 0);
+  g_assert_nonnull (strstr (by_row.out, "row 3"));
+
+  run_cli (&unknown, "explain", demo_model (), demo_csv (), "--sample", "no-such-sample", NULL);
+  g_assert_cmpint (unknown.status, ==, 1);
+  g_assert_nonnull (strstr (unknown.err, "no-such-sample"));
+
+  run_cli (&no_sample, "explain", demo_model (), demo_csv (), NULL);
+  g_assert_cmpint (no_sample.status, ==, 2);
+
+  /* A model file from before explanations were stored: nothing to show for
+   * the model, but a sample can still be explained. */
+  {
+    g_autofree char *old_model = tmp_path ("explain-old-model.json");
+    g_autofree char *contents = NULL;
+    g_auto(Run) old = { 0 };
+    g_auto(Run) old_sample = { 0 };
+    char *member;
+
+    g_assert_true (g_file_get_contents (demo_model (), &contents, NULL, NULL));
+    member = strstr (contents, ",\"explanations\":");
+    g_assert_nonnull (member);
+    strcpy (member, "}\n");
+    g_assert_true (g_file_set_contents (old_model, contents, -1, NULL));
+    run_cli (&old, "explain", old_model, NULL);
+    g_assert_cmpint (old.status, ==, 1);
+    g_assert_nonnull (strstr (old.err, "no stored explanations"));
+    run_cli (&old_sample, "explain", old_model, demo_csv (), "--sample", "sim-000010", NULL);
+    g_assert_cmpint (old_sample.status, ==, 0);
+    g_assert_nonnull (strstr (old_sample.out, "Diagnosis:"));
+  }
+}
+
 static void
 test_real_data (void)
 {
@@ -345,6 +461,156 @@ test_real_data (void)
   run_cli (&evaluate, "evaluate", model, labelled, NULL);
   g_assert_cmpint (evaluate.status, ==, 0);
   g_assert_nonnull (strstr (evaluate.out, "class 5"));
+}
+
+static void
+test_cv (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) run = { 0 };
+  g_auto(Run) text = { 0 };
+  g_auto(Run) bad = { 0 };
+  JsonObject *root, *summary, *fold;
+  JsonArray *folds;
+
+  run_cli (&run, "cv", demo_csv (), "--folds", "3", "--repeats", "2", "--epochs", "5",
+           "--hidden", "16", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  json_parser_load_from_data (parser, run.out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (root, "n_folds"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (root, "n_repeats"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (root, "rows"), ==, 600);
+  g_assert_cmpint (json_object_get_int_member (
+                     json_object_get_object_member (root, "config"), "epochs"), ==, 5);
+  folds = json_object_get_array_member (root, "folds");
+  g_assert_cmpint (json_array_get_length (folds), ==, 6);
+  fold = json_array_get_object_element (folds, 5);
+  g_assert_cmpint (json_object_get_int_member (fold, "repeat"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (fold, "fold"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (fold, "n_test"), ==, 200);
+  g_assert_cmpfloat (json_object_get_double_member (
+                       json_object_get_object_member (fold, "metrics"), "accuracy"), >, 0.0);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (root, "repeats")), ==, 2);
+  summary = json_object_get_object_member (root, "summary");
+  g_assert_cmpfloat (json_object_get_double_member (summary, "mean_macro_f1"), >, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (summary, "std_macro_f1"), >=, 0.0);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (summary, "mean_class_f1")),
+                   ==, 6);
+  g_assert_cmpint (json_object_get_int_member (
+                     json_object_get_object_member (summary, "pooled"), "n_samples"), ==, 1200);
+
+  run_cli (&text, "cv", demo_csv (), "--folds", "2", "--repeats", "1", "--epochs", "2",
+           "--hidden", "8", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "macro-F1"));
+  g_assert_nonnull (strstr (text.out, "Confusion matrix"));
+
+  run_cli (&bad, "cv", demo_csv (), "--folds", "1", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "--folds"));
+}
+
+/* demo.csv with the cells of @column (1-based field) multiplied by @factor. */
+static char *
+scaled_demo_csv (guint  column,
+                 double factor)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  char *path = tmp_path ("demo-scaled.csv");
+
+  g_assert_true (g_file_get_contents (demo_csv (), &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
+      g_autofree char *line = NULL;
+
+      g_assert_cmpuint (g_strv_length (fields), >, column);
+      if (i > 0 && fields[column][0] != '\0')
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_ascii_formatd (buf, sizeof buf, "%.9g", g_ascii_strtod (fields[column], NULL) * factor);
+          g_free (fields[column]);
+          fields[column] = g_strdup (buf);
+        }
+      line = g_strjoinv (",", fields);
+      g_string_append_printf (out, "%s\n", line);
+    }
+  g_assert_true (g_file_set_contents (path, out->str, out->len, NULL));
+  return path;
+}
+
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+test_drift_report (void)
+{
+  g_autofree char *results = tmp_path ("drift-results.csv");
+  g_autofree char *report = tmp_path ("drift.json");
+  g_autofree char *contents = NULL;
+  g_autofree char *shifted = NULL;
+  g_autoptr(JsonParser) summary_parser = json_parser_new ();
+  g_autoptr(JsonParser) report_parser = json_parser_new ();
+  g_auto(Run) same = { 0 };
+  g_auto(Run) moved = { 0 };
+  g_auto(Run) dash = { 0 };
+  JsonObject *summary, *drift, *root, *top;
+
+  /* The data the model was trained on: nothing to warn about. */
+  run_cli (&same, "predict", demo_model (), demo_csv (), "-o", results, "--drift-report", report,
+           "--json", NULL);
+  g_assert_cmpint (same.status, ==, 0);
+  g_assert_nonnull (strstr (same.err, "drift.json"));
+  g_assert_null (strstr (same.err, "warning"));
+  summary = parse_object (summary_parser, same.out);
+  g_assert_true (json_object_has_member (summary, "uncertain"));
+  g_assert_cmpint (json_object_get_int_member (summary, "uncertain"), <, 600 / 10);
+  drift = json_object_get_object_member (summary, "drift");
+  g_assert_cmpint (json_object_get_int_member (drift, "kpis"), ==, 107);
+  g_assert_cmpint (json_object_get_int_member (drift, "kpis_outside_range"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (summary, "drift_report"), ==, report);
+
+  /* feature0 (field 2, all positive) scaled by 1e5: first in the report,
+   * every observed cell above the range, and those rows uncertain. */
+  shifted = scaled_demo_csv (1, 1e5);
+  run_cli (&moved, "predict", demo_model (), shifted, "-o", results, "--drift-report", report,
+           "--json", NULL);
+  g_assert_cmpint (moved.status, ==, 0);
+  g_assert_nonnull (strstr (moved.err, "warning: 1 of 107 KPIs lies outside the training range"));
+  g_assert_true (g_file_get_contents (report, &contents, NULL, NULL));
+  root = parse_object (report_parser, contents);
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "systemhealer-drift-report");
+  g_assert_cmpint (json_object_get_int_member (root, "rows"), ==, 600);
+  top = json_array_get_object_element (json_object_get_array_member (root, "features"), 0);
+  g_assert_cmpstr (json_object_get_string_member (top, "name"), ==, "feature0");
+  g_assert_true (json_object_get_boolean_member (top, "used"));
+  g_assert_cmpint (json_object_get_int_member (top, "observed"), >, 500);
+  g_assert_cmpint (json_object_get_int_member (top, "above"), ==,
+                   json_object_get_int_member (top, "observed"));
+  g_clear_object (&summary_parser);
+  summary_parser = json_parser_new ();
+  summary = parse_object (summary_parser, moved.out);
+  g_assert_cmpint (json_object_get_int_member (summary, "uncertain"), >=,
+                   json_object_get_int_member (top, "observed"));
+
+  run_cli (&dash, "predict", demo_model (), demo_csv (), "-o", results, "--drift-report", "-",
+           NULL);
+  g_assert_cmpint (dash.status, ==, 2);
 }
 
 static void
@@ -376,10 +642,13 @@ main (int    argc,
   g_test_add_func ("/cli/train-json", test_train_json);
   g_test_add_func ("/cli/predict-evaluate-info", test_predict_evaluate_info);
   g_test_add_func ("/cli/predict-stdin", test_predict_stdin);
+  g_test_add_func ("/cli/drift-report", test_drift_report);
   g_test_add_func ("/cli/bad-data-leaves-nothing", test_bad_data_leaves_nothing);
   g_test_add_func ("/cli/missing-column-named", test_missing_column_named);
   g_test_add_func ("/cli/bad-model", test_bad_model);
+  g_test_add_func ("/cli/explain", test_explain);
   g_test_add_func ("/cli/real-data", test_real_data);
+  g_test_add_func ("/cli/cv", test_cv);
 
   ret = g_test_run ();
   remove_tree (tmpdir);

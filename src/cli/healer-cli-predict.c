@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "healer-cli.h"
+#include "healer-drift.h"
 #include "healer-output.h"
 
 #define DEFAULT_CHUNK_ROWS 8192
@@ -62,7 +64,7 @@ write_header (HealerOutput       *out,
               gboolean            has_labels,
               GError            **error)
 {
-  g_autoptr(GString) line = g_string_new ("sample_id,label,confidence");
+  g_autoptr(GString) line = g_string_new ("sample_id,label,confidence,uncertain");
 
   for (guint c = 0; c < model->n_classes; c++)
     g_string_append_printf (line, ",p%d", model->class_ids[c]);
@@ -73,13 +75,17 @@ write_header (HealerOutput       *out,
   return healer_output_write (out, line->str, line->len, error);
 }
 
+/* @aligned: the rows of @chunk in the model's input order, for the
+ * out-of-distribution half of the uncertain flag. */
 static gboolean
 write_chunk (HealerOutput        *out,
              const HealerModel   *model,
              const HealerDataset *chunk,
+             const HealerDataset *aligned,
              const float         *proba,
              gsize                first_row,
              gsize               *counts,
+             gsize               *n_uncertain,
              GError             **error)
 {
   g_autoptr(GString) line = g_string_sized_new (256);
@@ -89,6 +95,7 @@ write_chunk (HealerOutput        *out,
     {
       const float *p = proba + i * k;
       guint best = healer_argmax (p, k);
+      gboolean uncertain = healer_model_row_uncertain (model, healer_dataset_row (aligned, i), p);
 
       g_string_truncate (line, 0);
       if (chunk->sample_ids != NULL)
@@ -97,6 +104,7 @@ write_chunk (HealerOutput        *out,
         g_string_append_printf (line, "%" G_GSIZE_FORMAT, first_row + i + 1);
       g_string_append_printf (line, ",%d,", model->class_ids[best]);
       append_double (line, p[best]);
+      g_string_append (line, uncertain ? ",1" : ",0");
       for (guint c = 0; c < k; c++)
         {
           g_string_append_c (line, ',');
@@ -106,6 +114,7 @@ write_chunk (HealerOutput        *out,
         g_string_append_printf (line, ",%d", chunk->labels[i]);
       g_string_append_c (line, '\n');
       counts[best]++;
+      *n_uncertain += uncertain;
 
       if (!healer_output_write (out, line->str, line->len, error))
         return FALSE;
@@ -114,11 +123,50 @@ write_chunk (HealerOutput        *out,
   return TRUE;
 }
 
+/* Writes the drift report and says in one line on stderr what it found. */
+static gboolean
+save_drift_report (const HealerDriftReport *report,
+                   const char              *path,
+                   GError                 **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+
+  if (!healer_drift_report_save (report, path, error))
+    return FALSE;
+
+  if (report->n_outside > 0 || report->n_shifted > 0)
+    {
+      g_autofree char *summary = healer_drift_report_summary (report);
+
+      fprintf (stderr, _("systemhealer-cli: warning: %s; see %s\n"), summary, display);
+    }
+  else
+    fprintf (stderr, _("systemhealer-cli: no KPI lies outside the training range; see %s\n"),
+             display);
+  return TRUE;
+}
+
+static void
+add_json_summary (JsonBuilder             *builder,
+                  const HealerModel       *model,
+                  gsize                    n_uncertain,
+                  const HealerDriftReport *report,
+                  const char              *drift_path)
+{
+  healer_json_add_int (builder, "uncertain", (gint64) n_uncertain);
+  healer_json_add_double (builder, "confidence_threshold", model->confidence_threshold);
+  json_builder_set_member_name (builder, "drift");
+  healer_drift_report_to_json (report, FALSE, builder);
+  if (drift_path != NULL)
+    healer_json_add_string (builder, "drift_report", drift_path);
+}
+
 int
 healer_cli_predict (int    argc,
                     char **argv)
 {
   g_autofree char *output = NULL;
+  g_autofree char *drift_path = NULL;
   gboolean json = FALSE;
   gint chunk_rows = DEFAULT_CHUNK_ROWS;
   g_autoptr(GError) error = NULL;
@@ -127,20 +175,26 @@ healer_cli_predict (int    argc,
   g_autoptr(HealerOutput) out = NULL;
   g_autofree gsize *counts = NULL;
   g_autofree float *proba = NULL;
+  g_autoptr(HealerDrift) drift = NULL;
+  g_autoptr(HealerDriftReport) report = NULL;
   gsize n_rows = 0;
+  gsize n_uncertain = 0;
   gboolean first = TRUE;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the results to FILE (default: standard output)"), N_("FILE") },
     { "chunk-rows", 0, 0, G_OPTION_ARG_INT, &chunk_rows, N_("Rows read and diagnosed at a time (bounds memory)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON summary on standard output (needs --output)"), NULL },
+    { "drift-report", 0, 0, G_OPTION_ARG_FILENAME, &drift_path, N_("Write which KPIs lie outside the training range to FILE (JSON)"), N_("FILE") },
     { NULL }
   };
 
   if (!healer_cli_parse ("predict", _("MODEL.json DATA.csv [-o RESULTS.csv]"),
                          _("Diagnose every sample of DATA.csv (“-” reads standard input). "
                            "Columns are matched to the model's KPIs by name. The results "
-                           "have the columns sample_id, label, confidence and one "
-                           "probability per class."),
+                           "have the columns sample_id, label, confidence, uncertain and one "
+                           "probability per class; uncertain is 1 when the confidence is "
+                           "below the model's threshold or a KPI the model uses lies far "
+                           "outside its training range."),
                          entries, &argc, &argv))
     return HEALER_EXIT_USAGE;
 
@@ -152,6 +206,11 @@ healer_cli_predict (int    argc,
     output = g_strdup ("-");
   if (json && strcmp (output, "-") == 0)
     return healer_cli_usage_error ("predict", _("--json needs --output FILE"));
+  if (drift_path != NULL && (*drift_path == '\0' || strcmp (drift_path, "-") == 0))
+    return healer_cli_usage_error ("predict", _("--drift-report needs a file name"));
+  if (drift_path != NULL && strcmp (drift_path, output) == 0)
+    return healer_cli_usage_error ("predict",
+                                   _("--drift-report and --output must be different files"));
 
   model = healer_model_load (argv[1], &error);
   if (model == NULL)
@@ -169,6 +228,8 @@ healer_cli_predict (int    argc,
 
   counts = g_new0 (gsize, model->n_classes);
   proba = g_new (float, (gsize) chunk_rows * model->n_classes);
+  if (json || drift_path != NULL)
+    drift = healer_drift_new (model, model->config.seed);
 
   for (;;)
     {
@@ -193,13 +254,27 @@ healer_cli_predict (int    argc,
         break;
 
       healer_model_predict_proba (model, aligned, proba);
-      if (!write_chunk (out, model, chunk, proba, n_rows, counts, &error))
+      if (!write_chunk (out, model, chunk, aligned, proba, n_rows, counts, &n_uncertain,
+                        &error))
         return healer_cli_fail (error);
+      if (drift != NULL)
+        healer_drift_add (drift, aligned);
       n_rows += chunk->n_rows;
     }
 
-  if (!healer_output_commit (g_steal_pointer (&out), &error))
+  /* The report first: when it cannot be written, the results are not
+   * committed either, and a failed command leaves nothing behind. */
+  if (drift != NULL)
+    report = healer_drift_report (drift);
+  if (drift_path != NULL && !save_drift_report (report, drift_path, &error))
     return healer_cli_fail (error);
+
+  if (!healer_output_commit (g_steal_pointer (&out), &error))
+    {
+      if (drift_path != NULL)
+        g_remove (drift_path);
+      return healer_cli_fail (error);
+    }
 
   if (json)
     {
@@ -220,12 +295,14 @@ healer_cli_predict (int    argc,
           json_builder_add_int_value (builder, counts[c]);
         }
       json_builder_end_object (builder);
+      add_json_summary (builder, model, n_uncertain, report, drift_path);
       json_builder_end_object (builder);
       healer_cli_print_json (builder);
     }
   else if (strcmp (output, "-") != 0)
     {
-      fprintf (stderr, _("Diagnosed %" G_GSIZE_FORMAT " samples into %s\n"), n_rows, output);
+      fprintf (stderr, _("Diagnosed %" G_GSIZE_FORMAT " samples into %s (%" G_GSIZE_FORMAT
+                         " flagged uncertain)\n"), n_rows, output, n_uncertain);
     }
 
   return HEALER_EXIT_OK;

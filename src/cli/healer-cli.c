@@ -31,6 +31,8 @@ static const HealerCliCommand commands[] = {
   { "evaluate", healer_cli_evaluate, N_("Measure a model on a labelled CSV file") },
   { "info",     healer_cli_info,     N_("Describe a model file") },
   { "simulate", healer_cli_simulate, N_("Write the built-in demo data set") },
+  { "explain",  healer_cli_explain,  N_("Say which KPIs point to each fault, or to one sample's diagnosis") },
+  { "cv",       healer_cli_cv,       N_("Cross-validate the training settings on a labelled CSV file") },
 };
 
 static void
@@ -126,6 +128,15 @@ void
 healer_cli_print_metrics (const HealerMetrics *metrics,
                           const HealerModel   *model)
 {
+  healer_cli_print_metrics_for_classes (metrics, (const char * const *) model->class_names,
+                                        model->class_ids);
+}
+
+void
+healer_cli_print_metrics_for_classes (const HealerMetrics *metrics,
+                                      const char * const  *class_names,
+                                      const gint32        *class_ids)
+{
   guint k = metrics->n_classes;
 
   printf ("%-22s %.4f\n", _("Accuracy:"), metrics->accuracy);
@@ -138,7 +149,7 @@ healer_cli_print_metrics (const HealerMetrics *metrics,
   printf ("%-12s %9s %9s %9s %9s\n", _("Class"), _("Precision"), _("Recall"), _("F1"), _("Support"));
   for (guint c = 0; c < k; c++)
     printf ("%-12s %9.4f %9.4f %9.4f %9" G_GSIZE_FORMAT "\n",
-            model->class_names[c], metrics->precision[c], metrics->recall[c],
+            class_names[c], metrics->precision[c], metrics->recall[c],
             metrics->f1[c], metrics->support[c]);
   printf ("%-12s %9.4f %9.4f %9.4f\n", _("macro avg"),
           metrics->macro_precision, metrics->macro_recall, metrics->macro_f1);
@@ -147,11 +158,11 @@ healer_cli_print_metrics (const HealerMetrics *metrics,
 
   printf ("%s\n%-12s", _("Confusion matrix (rows: true class, columns: predicted class):"), "");
   for (guint c = 0; c < k; c++)
-    printf (" %7d", model->class_ids[c]);
+    printf (" %7d", class_ids[c]);
   putchar ('\n');
   for (guint t = 0; t < k; t++)
     {
-      printf ("%-12s", model->class_names[t]);
+      printf ("%-12s", class_names[t]);
       for (guint p = 0; p < k; p++)
         printf (" %7" G_GSIZE_FORMAT, metrics->confusion[t * k + p]);
       putchar ('\n');

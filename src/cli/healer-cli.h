@@ -26,6 +26,8 @@ int   healer_cli_predict   (int argc, char **argv);
 int   healer_cli_evaluate  (int argc, char **argv);
 int   healer_cli_info      (int argc, char **argv);
 int   healer_cli_simulate  (int argc, char **argv);
+int   healer_cli_explain   (int argc, char **argv);
+int   healer_cli_cv        (int argc, char **argv);
 
 /* Parses @entries for command @name; prints the error and returns FALSE on
  * a usage error. @params describes the positional arguments. */
@@ -44,5 +46,44 @@ gboolean healer_cli_stderr_is_terminal (void);
 void     healer_cli_print_json   (JsonBuilder   *builder);
 void     healer_cli_print_metrics (const HealerMetrics *metrics,
                                    const HealerModel   *model);
+/* Same for metrics not tied to a model: @class_names and @class_ids have
+ * metrics->n_classes entries. */
+void     healer_cli_print_metrics_for_classes (const HealerMetrics *metrics,
+                                               const char * const  *class_names,
+                                               const gint32        *class_ids);
+
+/* The options that shape training, shared by every command that trains
+ * (train, cv) so a flag means the same in each. */
+typedef struct
+{
+  HealerTrainConfig config;     /* the defaults; the double options write here directly */
+  char     *hidden;
+  char     *activation;
+  char     *optimizer;
+  char     *impute;
+  char     *transform;
+  gint      batch_size;
+  gint      epochs;
+  gint      patience;
+  gint      ensemble;
+  gint      select_k;
+  gint64    seed;
+  gboolean  no_indicators;
+  gboolean  no_class_weights;
+  gboolean  keep_duplicates;
+} HealerCliTrainOptions;
+
+void          healer_cli_train_options_init    (HealerCliTrainOptions *opts);
+void          healer_cli_train_options_clear   (HealerCliTrainOptions *opts);
+/* @own (the command's options, NULL-terminated, may be NULL) followed by the
+ * training options, which point into @opts; free the array with g_free. */
+GOptionEntry *healer_cli_train_options_entries (HealerCliTrainOptions *opts,
+                                                const GOptionEntry    *own);
+/* After parsing: completes and validates opts->config. The error is a usage
+ * error (G_OPTION_ERROR or HEALER_TRAIN_ERROR). */
+gboolean      healer_cli_train_options_apply   (HealerCliTrainOptions *opts,
+                                                GError               **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HealerCliTrainOptions, healer_cli_train_options_clear)
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "healer-explain.h"
 #include "healer-json.h"
 #include "healer-model-private.h"
 
@@ -1175,6 +1176,187 @@ healer_read_provenance (HealerReader *r,
                              &model->confidence_threshold);
 }
 
+/* ---- explanations: optional, absent from files of older versions ---- */
+
+/* healer_read_doubles() takes null for NAN; these values must be numbers. */
+static gboolean
+healer_check_all_finite (HealerReader *r,
+                         const char   *parent,
+                         const char   *key,
+                         const double *v,
+                         guint         n)
+{
+  for (guint i = 0; i < n; i++)
+    if (!isfinite (v[i]))
+      return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, i,
+                                 _("expected a number, found null"));
+  return TRUE;
+}
+
+static gboolean
+healer_read_signature (HealerReader    *r,
+                       JsonNode        *node,
+                       guint            c,
+                       guint            n_input,
+                       HealerSignature *sig)
+{
+  g_autofree char *parent = g_strdup_printf ("explanations.signatures[%u]", c);
+  g_autofree guint *features = NULL;
+  g_autofree double *effect = NULL;
+  g_autofree double *median_class = NULL;
+  g_autofree double *median_rest = NULL;
+  JsonObject *obj;
+  guint n;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return healer_reader_wrong_type (r, "explanations", "signatures", c, _("an object"), node);
+  obj = json_node_get_object (node);
+  if (!healer_read_indices (r, obj, parent, "features", n_input, &features, &n))
+    return FALSE;
+  if (n > HEALER_EXPLAIN_MAX_TOP)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "features", -1,
+                               _("expected at most %u KPIs, found %u"),
+                               (guint) HEALER_EXPLAIN_MAX_TOP, n);
+  if (!healer_read_doubles (r, obj, parent, "effect", n, -1.0, 1.0, &effect, NULL) ||
+      !healer_check_all_finite (r, parent, "effect", effect, n) ||
+      !healer_read_doubles (r, obj, parent, "median_class", n, -G_MAXDOUBLE, G_MAXDOUBLE,
+                            &median_class, NULL) ||
+      !healer_check_all_finite (r, parent, "median_class", median_class, n) ||
+      !healer_read_doubles (r, obj, parent, "median_rest", n, -G_MAXDOUBLE, G_MAXDOUBLE,
+                            &median_rest, NULL) ||
+      !healer_check_all_finite (r, parent, "median_rest", median_rest, n))
+    return FALSE;
+
+  sig->entries = g_new (HealerSignatureEntry, MAX (n, 1));
+  sig->n_entries = n;
+  for (guint e = 0; e < n; e++)
+    sig->entries[e] = (HealerSignatureEntry) {
+      .feature = features[e], .effect = effect[e],
+      .median_class = median_class[e], .median_rest = median_rest[e],
+    };
+  return TRUE;
+}
+
+static gboolean
+healer_read_importance_values (HealerReader       *r,
+                               JsonObject         *obj,
+                               guint               n_input,
+                               HealerExplanations *ex)
+{
+  const char *parent = "explanations.importance";
+  g_autofree guint *features = NULL;
+  g_autofree double *drop = NULL;
+  g_autofree double *std = NULL;
+  g_autofree double *loss = NULL;
+  guint n;
+
+  if (!healer_read_indices (r, obj, parent, "features", n_input, &features, &n))
+    return FALSE;
+  if (n != n_input)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "features", -1,
+                               _("expected every one of the %u KPIs, found %u"), n_input, n);
+  if (!healer_read_doubles (r, obj, parent, "f1_drop", n, -HEALER_MODEL_UNIT_MAX,
+                            HEALER_MODEL_UNIT_MAX, &drop, NULL) ||
+      !healer_check_all_finite (r, parent, "f1_drop", drop, n) ||
+      !healer_read_doubles (r, obj, parent, "f1_drop_std", n, 0.0, HEALER_MODEL_UNIT_MAX,
+                            &std, NULL) ||
+      !healer_check_all_finite (r, parent, "f1_drop_std", std, n) ||
+      !healer_read_doubles (r, obj, parent, "log_loss_increase", n, -G_MAXDOUBLE, G_MAXDOUBLE,
+                            &loss, NULL) ||
+      !healer_check_all_finite (r, parent, "log_loss_increase", loss, n))
+    return FALSE;
+
+  ex->importance = g_new (HealerImportance, MAX (n, 1));
+  ex->n_importance = n;
+  for (guint j = 0; j < n; j++)
+    ex->importance[j] = (HealerImportance) {
+      .feature = features[j], .f1_drop = drop[j], .f1_drop_std = std[j],
+      .log_loss_increase = loss[j],
+    };
+  return TRUE;
+}
+
+static gboolean
+healer_read_importance (HealerReader       *r,
+                        JsonObject         *explanations,
+                        guint               n_input,
+                        HealerExplanations *ex)
+{
+  const char *parent = "explanations.importance";
+  JsonNode *node = healer_reader_member (r, explanations, "explanations", "importance");
+  const char *rows;
+  JsonObject *obj;
+
+  if (node == NULL)
+    return FALSE;
+  ex->base_macro_f1 = ex->base_log_loss = NAN;
+  if (JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return healer_reader_wrong_type (r, "explanations", "importance", -1, _("an object or null"),
+                                     node);
+  obj = json_node_get_object (node);
+  if (!healer_read_string (r, obj, parent, "rows", &rows))
+    return FALSE;
+  if (!healer_importance_rows_from_string (rows, &ex->importance_rows))
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "rows", -1,
+                               _("expected \"validation\" or \"training\", found \"%s\""), rows);
+  if (!healer_read_count (r, obj, parent, "n_rows", &ex->importance_n_rows) ||
+      !healer_read_uint (r, obj, parent, "repeats", HEALER_EXPLAIN_MAX_REPEATS,
+                         &ex->importance_repeats) ||
+      !healer_read_double (r, obj, parent, "macro_f1", FALSE, 0.0, HEALER_MODEL_UNIT_MAX,
+                           &ex->base_macro_f1) ||
+      !healer_read_double (r, obj, parent, "log_loss", FALSE, 0.0, G_MAXDOUBLE,
+                           &ex->base_log_loss))
+    return FALSE;
+  if (ex->importance_repeats < 1)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "repeats", -1,
+                               _("expected at least one repeat, found 0"));
+  return healer_read_importance_values (r, obj, n_input, ex);
+}
+
+static gboolean
+healer_read_explanations (HealerReader *r,
+                          JsonObject   *root,
+                          HealerModel  *model)
+{
+  const char *parent = "explanations";
+  g_autoptr(HealerExplanations) ex = NULL;
+  guint n_input = model->preprocessor->n_input;
+  JsonNode *node = json_object_get_member (root, parent);
+  const char *method;
+  JsonObject *obj;
+  JsonArray *signatures;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return healer_reader_wrong_type (r, NULL, parent, -1, _("an object"), node);
+  obj = json_node_get_object (node);
+
+  if (!healer_read_string (r, obj, parent, "signature_method", &method))
+    return FALSE;
+  if (strcmp (method, "cliffs-delta") != 0)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "signature_method", -1,
+                               _("unknown value \"%s\""), method);
+  ex = g_new0 (HealerExplanations, 1);
+  ex->n_classes = model->n_classes;
+  ex->signatures = g_new0 (HealerSignature, model->n_classes);
+  if (!healer_read_count (r, obj, parent, "signature_rows", &ex->signature_rows) ||
+      !healer_read_array (r, obj, parent, "signatures", model->n_classes, model->n_classes,
+                          &signatures))
+    return FALSE;
+  for (guint c = 0; c < model->n_classes; c++)
+    if (!healer_read_signature (r, json_array_get_element (signatures, c), c, n_input,
+                                &ex->signatures[c]))
+      return FALSE;
+  if (!healer_read_importance (r, obj, n_input, ex))
+    return FALSE;
+
+  model->explanations = g_steal_pointer (&ex);
+  return TRUE;
+}
+
 static HealerModel *
 healer_model_read (HealerReader *r,
                    JsonObject   *root)
@@ -1199,7 +1381,8 @@ healer_model_read (HealerReader *r,
       !healer_read_ensemble (r, root, sizes, n_sizes, activation, model) ||
       !healer_read_checksum (r, root, model) ||
       !healer_read_training (r, root, model) ||
-      !healer_read_provenance (r, root, model))
+      !healer_read_provenance (r, root, model) ||
+      !healer_read_explanations (r, root, model))
     return NULL;
   return g_steal_pointer (&model);
 }

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "healer-explain.h"
 #include "healer-json.h"
 #include "healer-model-private.h"
 
@@ -137,6 +138,7 @@ healer_model_unref (HealerModel *self)
   g_free (self->history.val_macro_f1);
   g_clear_pointer (&self->train_metrics, healer_metrics_free);
   g_clear_pointer (&self->validation_metrics, healer_metrics_free);
+  g_clear_pointer (&self->explanations, healer_explanations_free);
   g_free (self);
 }
 
@@ -289,6 +291,81 @@ healer_write_training (JsonBuilder       *b,
   json_builder_end_object (b);
 }
 
+/* Column-wise (one array per field) so a file stays compact and its
+ * reader can bound every array before it looks inside. */
+static void
+healer_write_signature (JsonBuilder           *b,
+                        const HealerSignature *sig)
+{
+  guint n = sig->n_entries;
+  g_autofree guint *features = g_new (guint, MAX (n, 1));
+  g_autofree double *values = g_new (double, MAX (3 * n, 1));
+
+  for (guint e = 0; e < n; e++)
+    {
+      features[e] = sig->entries[e].feature;
+      values[e] = sig->entries[e].effect;
+      values[n + e] = sig->entries[e].median_class;
+      values[2 * n + e] = sig->entries[e].median_rest;
+    }
+  json_builder_begin_object (b);
+  healer_json_add_uints (b, "features", features, n);
+  healer_json_add_doubles (b, "effect", values, n);
+  healer_json_add_doubles (b, "median_class", values + n, n);
+  healer_json_add_doubles (b, "median_rest", values + 2 * n, n);
+  json_builder_end_object (b);
+}
+
+static void
+healer_write_importance (JsonBuilder              *b,
+                         const HealerExplanations *ex)
+{
+  guint n = ex->n_importance;
+  g_autofree guint *features = g_new (guint, MAX (n, 1));
+  g_autofree double *values = g_new (double, MAX (3 * (gsize) n, 1));
+
+  json_builder_set_member_name (b, "importance");
+  if (ex->importance == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  for (guint j = 0; j < n; j++)
+    {
+      features[j] = ex->importance[j].feature;
+      values[j] = ex->importance[j].f1_drop;
+      values[n + j] = ex->importance[j].f1_drop_std;
+      values[2 * (gsize) n + j] = ex->importance[j].log_loss_increase;
+    }
+  json_builder_begin_object (b);
+  healer_json_add_string (b, "rows", healer_importance_rows_to_string (ex->importance_rows));
+  healer_json_add_int (b, "n_rows", (gint64) ex->importance_n_rows);
+  healer_json_add_int (b, "repeats", ex->importance_repeats);
+  healer_json_add_double (b, "macro_f1", ex->base_macro_f1);
+  healer_json_add_double (b, "log_loss", ex->base_log_loss);
+  healer_json_add_uints (b, "features", features, n);
+  healer_json_add_doubles (b, "f1_drop", values, n);
+  healer_json_add_doubles (b, "f1_drop_std", values + n, n);
+  healer_json_add_doubles (b, "log_loss_increase", values + 2 * (gsize) n, n);
+  json_builder_end_object (b);
+}
+
+static void
+healer_write_explanations (JsonBuilder              *b,
+                           const HealerExplanations *ex)
+{
+  json_builder_set_member_name (b, "explanations");
+  json_builder_begin_object (b);
+  healer_json_add_string (b, "signature_method", "cliffs-delta");
+  healer_json_add_int (b, "signature_rows", (gint64) ex->signature_rows);
+  json_builder_set_member_name (b, "signatures");
+  json_builder_begin_array (b);
+  for (guint c = 0; c < ex->n_classes; c++)
+    healer_write_signature (b, &ex->signatures[c]);
+  json_builder_end_array (b);
+  healer_write_importance (b, ex);
+  json_builder_end_object (b);
+}
 
 static char *
 healer_format_created (gint64 unix_time)
@@ -351,6 +428,10 @@ healer_model_to_json (HealerModel *self,
   json_builder_end_object (b);
 
   healer_json_add_double (b, "confidence_threshold", self->confidence_threshold);
+  /* Optional, so the format stays 1.0: older readers skip the member, and
+   * a model put together without the trainer has none. */
+  if (self->explanations != NULL)
+    healer_write_explanations (b, self->explanations);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

@@ -40,6 +40,8 @@ typedef struct
   double *val_macro_f1;
 } HealerTrainHistory;
 
+typedef struct _HealerExplanations HealerExplanations;
+
 struct _HealerModel
 {
   /*< private >*/
@@ -62,6 +64,8 @@ struct _HealerModel
   double               confidence_threshold;/* below: flagged uncertain; 0 = never */
   gsize                n_train_rows;
   gsize                n_duplicates_removed;
+  HealerExplanations  *explanations;        /* which KPIs (healer-explain.h); NULL when not
+                                             * computed, e.g. in files of older versions */
 };
 
 GQuark       healer_model_error_quark (void);

@@ -9,6 +9,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "healer-drift.h"
+#include "healer-explain.h"
 #include "healer-metrics.h"
 #include "healer-model.h"
 #include "healer-trainer.h"
@@ -830,6 +832,51 @@ healer_fill_history (HealerTrainHistory       *history,
                                      res->val_macro_f1->len * sizeof (double));
 }
 
+/* The confidence below which a diagnosis is flagged uncertain, by the rule
+ * of healer_confidence_threshold_select: below it the held-out rows were
+ * misdiagnosed more often than not. Without a validation split only the
+ * training rows are left, and they are optimistic: the network has fitted
+ * them, so its errors there are rarer and its confidence higher than on new
+ * rows, and the threshold comes out too low rather than too high. It is
+ * still capped at HEALER_CONFIDENCE_THRESHOLD_TRAIN_CAP, what the rule gives
+ * for a calibrated model, so a network that fits its own rows badly does not
+ * flag every new sample on the strength of rows it was trained on. */
+static double
+healer_train_confidence_threshold (const HealerModel     *model,
+                                   const HealerTrainData *td,
+                                   HealerTrainStatus      status)
+{
+  gboolean on_val = td->n_val > 0;
+  const float *x = on_val ? td->x_val : td->x_train;
+  const guint *y = on_val ? td->y_val : td->y_train;
+  gsize n = on_val ? td->n_val : td->n_train;
+  guint nc = td->n_classes;
+  g_autofree float *sum = NULL;
+  g_autofree float *one = NULL;
+  double threshold;
+
+  /* Like the training metrics, a pass over every training row is skipped
+   * when a cancel asks for a prompt return. */
+  if (n == 0 || (!on_val && status == HEALER_TRAIN_CANCELLED))
+    return 0.0;
+
+  sum = g_new0 (float, n * nc);
+  one = g_new (float, n * nc);
+  for (guint m = 0; m < model->n_members; m++)
+    {
+      healer_mlp_predict_proba (model->members[m], x, n, one);
+      for (gsize i = 0; i < n * nc; i++)
+        sum[i] += one[i];
+    }
+  for (gsize i = 0; i < n * nc; i++)
+    sum[i] /= (float) model->n_members;
+
+  threshold = healer_confidence_threshold_select (sum, y, n, nc);
+  if (!on_val)
+    threshold = MIN (threshold, HEALER_CONFIDENCE_THRESHOLD_TRAIN_CAP);
+  return threshold;
+}
+
 static HealerModel *
 healer_train_build_model (HealerTrainData         *td,
                           const HealerTrainConfig *config,
@@ -860,6 +907,7 @@ healer_train_build_model (HealerTrainData         *td,
                                                          td->n_classes);
   model->n_train_rows = td->n_train;
   model->n_duplicates_removed = td->n_duplicates;
+  model->confidence_threshold = healer_train_confidence_threshold (model, td, status);
   return model;
 }
 
@@ -942,6 +990,7 @@ healer_train (const HealerDataset     *data,
                                                    &first);
 
     healer_member_result_clear (&first);
+    healer_model_attach_explanations (model, td.work, cancellable);
     return model;
   }
 }

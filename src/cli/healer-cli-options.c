@@ -1,0 +1,141 @@
+/* healer-cli-options.c — the training options shared by every command that trains
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "healer-cli.h"
+
+void
+healer_cli_train_options_init (HealerCliTrainOptions *opts)
+{
+  memset (opts, 0, sizeof *opts);
+  healer_train_config_init_default (&opts->config);
+  /* GOption has no unsigned integers: parse into ints, check the sign after. */
+  opts->batch_size = opts->config.batch_size;
+  opts->epochs = opts->config.epochs;
+  opts->patience = opts->config.patience;
+  opts->ensemble = opts->config.ensemble;
+  opts->seed = opts->config.seed;
+  /* So that --select-k 0 turns selection off whatever the default is. */
+  opts->select_k = opts->config.preprocess.select == HEALER_SELECT_NONE
+                   ? 0 : (gint) opts->config.preprocess.select_k;
+}
+
+void
+healer_cli_train_options_clear (HealerCliTrainOptions *opts)
+{
+  g_clear_pointer (&opts->hidden, g_free);
+  g_clear_pointer (&opts->activation, g_free);
+  g_clear_pointer (&opts->optimizer, g_free);
+  g_clear_pointer (&opts->impute, g_free);
+  g_clear_pointer (&opts->transform, g_free);
+}
+
+GOptionEntry *
+healer_cli_train_options_entries (HealerCliTrainOptions *opts,
+                                  const GOptionEntry    *own)
+{
+  HealerTrainConfig *c = &opts->config;
+  const GOptionEntry train[] = {
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &opts->hidden, N_("Hidden layer widths, e.g. 200,200,200"), N_("LIST") },
+    { "activation", 0, 0, G_OPTION_ARG_STRING, &opts->activation, N_("relu, leaky-relu or tanh"), N_("NAME") },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &opts->optimizer, N_("adam or sgd (with momentum)"), N_("NAME") },
+    { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &c->learning_rate, N_("Step size"), N_("RATE") },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &c->momentum, N_("Momentum of SGD"), N_("VALUE") },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT, &opts->batch_size, N_("Rows per mini-batch"), N_("N") },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &opts->epochs, N_("Maximum number of passes over the data"), N_("N") },
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &c->weight_decay, N_("L2 penalty on the weights"), N_("VALUE") },
+    { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &c->dropout, N_("Dropout probability of hidden units"), N_("P") },
+    { "validation-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &c->validation_fraction, N_("Share of rows held out for early stopping (0 trains on every row)"), N_("F") },
+    { "patience", 0, 0, G_OPTION_ARG_INT, &opts->patience, N_("Epochs without improvement before stopping (0 turns early stopping off)"), N_("N") },
+    { "ensemble", 0, 0, G_OPTION_ARG_INT, &opts->ensemble, N_("Number of networks trained with successive seeds, probabilities averaged"), N_("N") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &opts->seed, N_("Random seed; the same seed gives the same model file"), N_("N") },
+    { "impute", 0, 0, G_OPTION_ARG_STRING, &opts->impute, N_("Missing-value imputation: median or mean"), N_("NAME") },
+    { "transform", 0, 0, G_OPTION_ARG_STRING, &opts->transform, N_("Per-KPI transform: none, signed-log or quantile"), N_("NAME") },
+    { "no-missing-indicators", 0, 0, G_OPTION_ARG_NONE, &opts->no_indicators, N_("Do not add missing-value indicator columns"), NULL },
+    { "select-k", 0, 0, G_OPTION_ARG_INT, &opts->select_k, N_("Keep the K KPIs with the most mutual information with the label (0 keeps all)"), N_("K") },
+    { "no-class-weights", 0, 0, G_OPTION_ARG_NONE, &opts->no_class_weights, N_("Do not weight the loss by inverse class frequency"), NULL },
+    { "keep-duplicates", 0, 0, G_OPTION_ARG_NONE, &opts->keep_duplicates, N_("Keep duplicate rows"), NULL },
+  };
+  gsize n_own = 0;
+  GOptionEntry *all;
+
+  while (own != NULL && own[n_own].long_name != NULL)
+    n_own++;
+
+  /* The command's own options first, then the training ones; the copy
+   * ends with the zeroed entry GOption expects. */
+  all = g_new0 (GOptionEntry, n_own + G_N_ELEMENTS (train) + 1);
+  if (n_own > 0)
+    memcpy (all, own, n_own * sizeof (GOptionEntry));
+  memcpy (all + n_own, train, sizeof train);
+  return all;
+}
+
+static gboolean
+healer_cli_parse_choices (HealerCliTrainOptions *opts,
+                          GError               **error)
+{
+  HealerTrainConfig *config = &opts->config;
+
+  if (opts->hidden != NULL && !healer_train_config_set_hidden (config, opts->hidden, error))
+    return FALSE;
+  if (opts->activation != NULL &&
+      !healer_activation_from_string (opts->activation, &config->activation))
+    return (g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         _("unknown activation “%s”; expected relu, leaky-relu or tanh"),
+                         opts->activation), FALSE);
+  if (opts->optimizer != NULL &&
+      !healer_optimizer_from_string (opts->optimizer, &config->optimizer))
+    return (g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         _("unknown optimizer “%s”; expected adam or sgd"),
+                         opts->optimizer), FALSE);
+  if (opts->impute != NULL &&
+      !healer_impute_from_string (opts->impute, &config->preprocess.impute))
+    return (g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         _("unknown imputation “%s”; expected median or mean"),
+                         opts->impute), FALSE);
+  if (opts->transform != NULL &&
+      !healer_transform_from_string (opts->transform, &config->preprocess.transform))
+    return (g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         _("unknown transform “%s”; expected none, signed-log or quantile"),
+                         opts->transform), FALSE);
+  return TRUE;
+}
+
+gboolean
+healer_cli_train_options_apply (HealerCliTrainOptions *opts,
+                                GError               **error)
+{
+  HealerTrainConfig *config = &opts->config;
+
+  if (opts->batch_size < 1 || opts->epochs < 1 || opts->patience < 0 || opts->ensemble < 1 ||
+      opts->select_k < 0 || opts->seed < 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--batch-size, --epochs and --ensemble must be positive, "
+                             "--patience, --select-k and --seed not negative"));
+      return FALSE;
+    }
+
+  config->batch_size = opts->batch_size;
+  config->epochs = opts->epochs;
+  config->patience = opts->patience;
+  config->ensemble = opts->ensemble;
+  config->seed = opts->seed;
+  config->preprocess.missing_indicators = config->preprocess.missing_indicators &&
+                                          !opts->no_indicators;
+  config->preprocess.class_weights = config->preprocess.class_weights && !opts->no_class_weights;
+  config->preprocess.drop_duplicates = config->preprocess.drop_duplicates &&
+                                       !opts->keep_duplicates;
+  config->preprocess.select = opts->select_k > 0 ? HEALER_SELECT_MUTUAL_INFO : HEALER_SELECT_NONE;
+  config->preprocess.select_k = opts->select_k;
+
+  return healer_cli_parse_choices (opts, error) &&
+         healer_train_config_validate (config, error);
+}

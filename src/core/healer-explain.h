@@ -1,0 +1,172 @@
+/* healer-explain.h — which KPIs: fault signatures, permutation importance, per-sample attribution
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "healer-dataset.h"
+#include "healer-model.h"
+
+G_BEGIN_DECLS
+
+#define HEALER_EXPLAIN_SIGNATURE_TOP   10     /* KPIs kept per class */
+#define HEALER_EXPLAIN_MAX_TOP         1000   /* bound on a class's signature in a file */
+#define HEALER_EXPLAIN_REPEATS         3      /* permutations per KPI */
+#define HEALER_EXPLAIN_MAX_REPEATS     1000   /* bound in a file */
+/* Row caps (seeded subsamples above them) keep the work at the end of a
+ * training run bounded whatever the size of the data. */
+#define HEALER_EXPLAIN_SIGNATURE_ROWS  50000
+#define HEALER_EXPLAIN_IMPORTANCE_ROWS 1000
+#define HEALER_EXPLAIN_ABNORMAL_Z      3.0    /* |robust z| above which a value is abnormal */
+
+/* One KPI of a class's fault signature. The effect is Cliff's delta of the
+ * class against every other class, on the observed (non-missing) training
+ * values: P(x_class > x_rest) − P(x_class < x_rest), in [−1, 1]; positive
+ * means the KPI is higher in this class. */
+typedef struct
+{
+  guint   feature;         /* index into the model's inputs */
+  double  effect;
+  double  median_class;    /* raw-domain medians of the observed values */
+  double  median_rest;
+} HealerSignatureEntry;
+
+typedef struct
+{
+  guint                 n_entries;   /* ≤ HEALER_EXPLAIN_SIGNATURE_TOP when computed here */
+  HealerSignatureEntry *entries;     /* largest |effect| first */
+} HealerSignature;
+
+typedef enum
+{
+  HEALER_IMPORTANCE_ROWS_VALIDATION,  /* the held-out rows of the training run */
+  HEALER_IMPORTANCE_ROWS_TRAINING,    /* no validation split: the rows it was fitted on */
+} HealerImportanceRows;
+
+const char *healer_importance_rows_to_string   (HealerImportanceRows  rows);
+gboolean    healer_importance_rows_from_string (const char           *str,
+                                                HealerImportanceRows *rows);
+
+/* Permutation importance of one KPI: its raw column shuffled among the
+ * evaluation rows, the whole model (preprocessing + ensemble) rerun. */
+typedef struct
+{
+  guint   feature;
+  double  f1_drop;            /* mean of macro-F1(original) − macro-F1(permuted) */
+  double  f1_drop_std;        /* its standard deviation over the repeats */
+  double  log_loss_increase;  /* mean of log-loss(permuted) − log-loss(original) */
+} HealerImportance;
+
+struct _HealerExplanations
+{
+  guint                 n_classes;
+  HealerSignature      *signatures;        /* n_classes, in the model's class order */
+  gsize                 signature_rows;    /* training rows they were computed on */
+
+  /* Permutation importance; NULL/0 when skipped (a cancelled run, or fewer
+   * than two labelled rows to score). */
+  HealerImportance     *importance;        /* n_importance = the model's n_input entries,
+                                            * largest F1 drop first, then log-loss increase */
+  guint                 n_importance;
+  HealerImportanceRows  importance_rows;
+  gsize                 importance_n_rows;
+  guint                 importance_repeats;
+  double                base_macro_f1;     /* of the unpermuted rows */
+  double                base_log_loss;
+};
+
+void                healer_explanations_free (HealerExplanations *self);
+HealerExplanations *healer_explanations_copy (const HealerExplanations *self);
+/* Orders @v as the importance ranking is stored. */
+void                healer_importance_sort   (HealerImportance *v,
+                                              guint             n);
+
+/* Signatures from the labelled rows @train and, when @eval is not NULL,
+ * permutation importance on the labelled rows @eval (@eval_kind says which
+ * rows they are). Both must have the model's input columns in its order
+ * (see healer_model_align); rows whose label is not a class of the model
+ * are ignored. @seed draws the permutations and any subsample. A cancel
+ * skips whatever has not been done yet (importance is left NULL). */
+HealerExplanations *healer_explanations_compute (const HealerModel    *model,
+                                                 const HealerDataset  *train,
+                                                 const HealerDataset  *eval,
+                                                 HealerImportanceRows  eval_kind,
+                                                 guint64               seed,
+                                                 GCancellable         *cancellable);
+
+/* What the trainer calls at the end of a run: @data are the rows training
+ * started from (after duplicate removal, before the split), which is redone
+ * from model->config to find the training and validation rows. Replaces
+ * model->explanations. */
+void                healer_model_attach_explanations (HealerModel         *model,
+                                                      const HealerDataset *data,
+                                                      GCancellable        *cancellable);
+
+/* ---- one sample ---- */
+
+/* Occlusion: KPI @feature replaced by its training median. */
+typedef struct
+{
+  guint   feature;
+  double  delta;           /* log p(predicted | sample) − log p(predicted | occluded);
+                            * > 0: this KPI's value pushed towards the diagnosis */
+  double  value;           /* the sample's value, NAN when missing */
+  double  baseline;        /* the training median put in its place */
+  guint   class_without;   /* class predicted with the KPI occluded */
+} HealerAttribution;
+
+typedef enum
+{
+  HEALER_ABNORMAL_HIGH_Z       = 1 << 0,  /* |z| > HEALER_EXPLAIN_ABNORMAL_Z */
+  HEALER_ABNORMAL_BELOW_RANGE  = 1 << 1,  /* below every training value */
+  HEALER_ABNORMAL_ABOVE_RANGE  = 1 << 2,  /* above every training value */
+  HEALER_ABNORMAL_CONSTANT     = 1 << 3,  /* the training values were all equal: z is ±∞ */
+  HEALER_ABNORMAL_RANGE_SCALE  = 1 << 4,  /* IQR 0: z uses the training range as its scale */
+  HEALER_ABNORMAL_UNSEEN       = 1 << 5,  /* never observed in training: no z (NAN) */
+} HealerAbnormalFlags;
+
+typedef struct
+{
+  guint                feature;
+  double               value;
+  double               median;   /* training median */
+  double               z;        /* robust z, see healer_robust_z() */
+  HealerAbnormalFlags  flags;
+} HealerAbnormal;
+
+typedef struct
+{
+  guint              n_classes;
+  float             *proba;           /* n_classes */
+  guint              predicted;       /* class index */
+  guint              n_attributions;
+  HealerAttribution *attributions;    /* the top ones, largest delta first */
+  guint              n_abnormal;
+  HealerAbnormal    *abnormal;        /* every abnormal KPI, largest |z| first */
+  guint              n_missing;       /* missing cells in the sample */
+} HealerSampleExplanation;
+
+/* @row: n_input raw values in the model's input order, NAN = missing.
+ * Keeps the @top_k KPIs with the largest occlusion delta (all when 0). */
+HealerSampleExplanation *healer_explain_sample (const HealerModel *model,
+                                                const float       *row,
+                                                guint              top_k);
+void                     healer_sample_explanation_free (HealerSampleExplanation *self);
+
+/* (x − median) / (IQR / 1.349) of input @j; when the IQR is 0 the scale is
+ * the training range / 4 (RANGE_SCALE), and when that is 0 too, z is ±∞
+ * for any other value (CONSTANT). NAN with UNSEEN for a KPI never observed
+ * in training, and NAN for a missing @x. @flags (may be NULL) receives
+ * every flag that applies, HIGH_Z included. */
+double                   healer_robust_z (const HealerPreprocessor *p,
+                                          guint                     j,
+                                          float                     x,
+                                          HealerAbnormalFlags      *flags);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerExplanations, healer_explanations_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerSampleExplanation, healer_sample_explanation_free)
+
+G_END_DECLS

@@ -1,0 +1,784 @@
+/* test-explain.c — explanations rank the KPIs a simulated fault really moves first
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include "healer-explain.h"
+#include "healer-model.h"
+#include "healer-simulate.h"
+#include "healer-trainer.h"
+
+/* ---- fixture: one model trained on the demo data, shared by the tests ---- */
+
+static HealerSimulateConfig sim;
+static HealerModel *trained;
+static gboolean *informative;   /* n_classes × n_features */
+
+static void
+sim_config (HealerSimulateConfig *c)
+{
+  healer_simulate_config_init_default (c);
+}
+
+static gboolean
+is_informative (guint klass,
+                guint feature)
+{
+  return informative[(gsize) klass * sim.n_features + feature];
+}
+
+static gboolean
+is_informative_any (guint feature)
+{
+  for (guint c = 1; c < sim.n_classes; c++)
+    if (is_informative (c, feature))
+      return TRUE;
+  return FALSE;
+}
+
+static HealerModel *
+get_model (void)
+{
+  if (trained == NULL)
+    {
+      g_autoptr(HealerDataset) data = NULL;
+      g_autoptr(GError) error = NULL;
+      HealerTrainConfig config;
+
+      sim_config (&sim);
+      data = healer_simulate (&sim);
+      informative = g_new0 (gboolean, (gsize) sim.n_classes * sim.n_features);
+      for (guint c = 0; c < sim.n_classes; c++)
+        {
+          guint n;
+          g_autofree guint *v = healer_simulate_informative_features (&sim, c, &n);
+
+          for (guint i = 0; i < n; i++)
+            informative[(gsize) c * sim.n_features + v[i]] = TRUE;
+        }
+
+      /* The defaults, with fewer epochs to keep the test quick. */
+      healer_train_config_init_default (&config);
+      config.epochs = 60;
+      trained = healer_train (data, &config, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (trained);
+      g_assert_nonnull (trained->explanations);
+    }
+  return trained;
+}
+
+/* ---- what the explanations say ---- */
+
+static void
+test_signatures (void)
+{
+  HealerModel *model = get_model ();
+  const HealerExplanations *ex = model->explanations;
+
+  g_assert_cmpuint (ex->n_classes, ==, model->n_classes);
+  g_assert_cmpuint (ex->signature_rows, ==, model->n_train_rows);
+  for (guint c = 0; c < ex->n_classes; c++)
+    {
+      const HealerSignature *sig = &ex->signatures[c];
+      guint hits = 0;
+
+      g_assert_cmpuint (sig->n_entries, ==, HEALER_EXPLAIN_SIGNATURE_TOP);
+      for (guint e = 0; e < sig->n_entries; e++)
+        {
+          const HealerSignatureEntry *s = &sig->entries[e];
+
+          g_assert_cmpuint (s->feature, <, sim.n_features);
+          g_assert_cmpfloat (fabs (s->effect), <=, 1.0);
+          g_assert_cmpfloat (fabs (s->effect), >, 0.0);
+          if (e > 0)
+            g_assert_cmpfloat (fabs (s->effect), <=, fabs (sig->entries[e - 1].effect));
+          g_assert_true (isfinite (s->median_class) && isfinite (s->median_rest));
+          if (e < 5 && c > 0)
+            hits += is_informative (c, s->feature);
+        }
+      /* Most of the top five KPIs of a fault are the ones it shifts. */
+      if (c > 0)
+        {
+          g_test_message ("class %u: %u of the top 5 signature KPIs are informative", c, hits);
+          g_assert_cmpuint (hits, >=, 4);
+        }
+    }
+}
+
+static void
+test_signature_direction (void)
+{
+  HealerModel *model = get_model ();
+  const HealerExplanations *ex = model->explanations;
+
+  /* The sign says on which side of the other classes the class lies, and
+   * the medians agree with it for a clear effect. */
+  for (guint c = 0; c < ex->n_classes; c++)
+    for (guint e = 0; e < ex->signatures[c].n_entries; e++)
+      {
+        const HealerSignatureEntry *s = &ex->signatures[c].entries[e];
+
+        if (fabs (s->effect) < 0.3)
+          continue;
+        if (s->effect > 0)
+          g_assert_cmpfloat (s->median_class, >=, s->median_rest);
+        else
+          g_assert_cmpfloat (s->median_class, <=, s->median_rest);
+      }
+}
+
+static gboolean
+input_is_used (const HealerPreprocessor *p,
+               guint                     j)
+{
+  for (guint s = 0; s < p->n_selected; s++)
+    if (p->selected[s] == j)
+      return TRUE;
+  for (guint s = 0; s < p->n_indicators; s++)
+    if (p->indicators[s] == j)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_importance (void)
+{
+  HealerModel *model = get_model ();
+  const HealerExplanations *ex = model->explanations;
+  const HealerPreprocessor *p = model->preprocessor;
+  g_autofree gboolean *seen = g_new0 (gboolean, sim.n_features);
+  guint hits = 0, n_unused = 0;
+
+  g_assert_nonnull (ex->importance);
+  g_assert_cmpuint (ex->n_importance, ==, sim.n_features);
+  g_assert_cmpint (ex->importance_rows, ==, HEALER_IMPORTANCE_ROWS_VALIDATION);
+  g_assert_cmpuint (ex->importance_n_rows, ==, model->validation_metrics->n_samples);
+  g_assert_cmpuint (ex->importance_repeats, ==, HEALER_EXPLAIN_REPEATS);
+  g_assert_cmpfloat_with_epsilon (ex->base_macro_f1, model->validation_metrics->macro_f1, 1e-6);
+
+  for (guint i = 0; i < ex->n_importance; i++)
+    {
+      const HealerImportance *imp = &ex->importance[i];
+
+      g_assert_false (seen[imp->feature]);
+      seen[imp->feature] = TRUE;
+      if (i > 0)
+        g_assert_cmpfloat (imp->f1_drop, <=, ex->importance[i - 1].f1_drop);
+      if (i < 10)
+        hits += is_informative_any (imp->feature);
+      /* A column no network input reads cannot change anything. */
+      if (!input_is_used (p, imp->feature))
+        {
+          g_assert_cmpfloat (imp->f1_drop, ==, 0.0);
+          g_assert_cmpfloat (imp->log_loss_increase, ==, 0.0);
+          n_unused++;
+        }
+    }
+  g_test_message ("%u of the top 10 permutation-importance KPIs are informative; %u KPIs "
+                  "unused", hits, n_unused);
+  g_assert_cmpuint (hits, >=, 8);
+  /* The most important KPI matters. */
+  g_assert_cmpfloat (ex->importance[0].f1_drop, >, 0.0);
+}
+
+static void
+test_occlusion (void)
+{
+  HealerModel *model = get_model ();
+  HealerSimulateConfig fresh = sim;
+  g_autoptr(HealerDataset) data = NULL;
+  g_autofree float *proba = NULL;
+  guint n_correct = 0, n_hit = 0;
+
+  /* New samples of the same cluster. */
+  fresh.seed = 99;
+  fresh.n_samples = 300;
+  data = healer_simulate (&fresh);
+  proba = g_new (float, data->n_rows * model->n_classes);
+  healer_model_predict_proba (model, data, proba);
+
+  for (gsize i = 0; i < data->n_rows; i++)
+    {
+      g_autoptr(HealerSampleExplanation) ex = NULL;
+      guint label = (guint) data->labels[i];
+      gboolean hit = FALSE;
+
+      ex = healer_explain_sample (model, healer_dataset_row (data, i), 3);
+      g_assert_cmpuint (ex->predicted, ==, healer_argmax (proba + i * model->n_classes,
+                                                          model->n_classes));
+      for (guint k = 0; k < model->n_classes; k++)
+        g_assert_cmpfloat_with_epsilon (ex->proba[k], proba[i * model->n_classes + k], 1e-6);
+      g_assert_cmpuint (ex->n_attributions, ==, 3);
+      for (guint a = 1; a < ex->n_attributions; a++)
+        g_assert_cmpfloat (ex->attributions[a].delta, <=, ex->attributions[a - 1].delta);
+
+      if (label == 0 || ex->predicted != label)
+        continue;
+      n_correct++;
+      for (guint a = 0; a < ex->n_attributions; a++)
+        hit |= is_informative (label, ex->attributions[a].feature);
+      n_hit += hit;
+    }
+  g_test_message ("%u of %u correctly diagnosed fault samples have an informative KPI "
+                  "in their top 3", n_hit, n_correct);
+  g_assert_cmpuint (n_correct, >=, 150);
+  g_assert_cmpfloat ((double) n_hit / n_correct, >=, 0.85);
+}
+
+static void
+test_abnormal (void)
+{
+  HealerModel *model = get_model ();
+  const HealerPreprocessor *p = model->preprocessor;
+  g_autoptr(HealerDataset) data = NULL;
+  g_autoptr(HealerSampleExplanation) ex = NULL;
+  g_autofree float *row = NULL;
+  HealerSimulateConfig fresh = sim;
+  guint target = G_MAXUINT;
+
+  fresh.seed = 5;
+  fresh.n_samples = 1;
+  fresh.missing_rate = 0.0;
+  data = healer_simulate (&fresh);
+  row = g_memdup2 (healer_dataset_row (data, 0), p->n_input * sizeof (float));
+
+  /* A KPI with a positive median, multiplied by a million. */
+  for (guint j = 0; j < p->n_input && target == G_MAXUINT; j++)
+    if (p->train_median[j] > 0.0f && j >= 20)
+      target = j;
+  g_assert_cmpuint (target, !=, G_MAXUINT);
+  row[target] = p->train_median[target] * 1e6f;
+
+  ex = healer_explain_sample (model, row, 0);
+  g_assert_cmpuint (ex->n_attributions, ==, p->n_input);
+  g_assert_cmpuint (ex->n_missing, ==, 0);
+  g_assert_cmpuint (ex->n_abnormal, >=, 1);
+  g_assert_cmpuint (ex->abnormal[0].feature, ==, target);
+  g_assert_cmpfloat (ex->abnormal[0].z, >, 1000.0);
+  g_assert_cmpfloat (ex->abnormal[0].value, ==, row[target]);
+  g_assert_cmpfloat (ex->abnormal[0].median, ==, p->train_median[target]);
+  g_assert_true (ex->abnormal[0].flags & HEALER_ABNORMAL_ABOVE_RANGE);
+  g_assert_true (ex->abnormal[0].flags & HEALER_ABNORMAL_HIGH_Z);
+  for (guint a = 1; a < ex->n_abnormal; a++)
+    g_assert_cmpfloat (fabs (ex->abnormal[a].z), <=, fabs (ex->abnormal[a - 1].z));
+
+  /* A missing cell is counted, never abnormal. */
+  row[target] = NAN;
+  g_clear_pointer (&ex, healer_sample_explanation_free);
+  ex = healer_explain_sample (model, row, 5);
+  g_assert_cmpuint (ex->n_missing, ==, 1);
+  g_assert_cmpuint (ex->n_attributions, ==, 5);
+  for (guint a = 0; a < ex->n_abnormal; a++)
+    g_assert_cmpuint (ex->abnormal[a].feature, !=, target);
+}
+
+static void
+test_robust_z (void)
+{
+  g_autoptr(HealerPreprocessor) p = g_new0 (HealerPreprocessor, 1);
+  float median[] = { 10, 0, 5, 0 };
+  float iqr[] = { 2.698f, 0, 0, 0 };
+  float lo[] = { 0, 0, 5, 0 };
+  float hi[] = { 20, 12, 5, 0 };
+  float missing[] = { 0, 0, 0, 1 };
+  HealerAbnormalFlags f;
+  double z;
+
+  p->n_input = 4;
+  p->train_median = g_memdup2 (median, sizeof median);
+  p->train_iqr = g_memdup2 (iqr, sizeof iqr);
+  p->train_min = g_memdup2 (lo, sizeof lo);
+  p->train_max = g_memdup2 (hi, sizeof hi);
+  p->missing_rate = g_memdup2 (missing, sizeof missing);
+
+  z = healer_robust_z (p, 0, 15.0f, &f);
+  g_assert_cmpfloat_with_epsilon (z, 2.5, 1e-6);
+  g_assert_cmpint (f, ==, 0);
+  z = healer_robust_z (p, 0, 30.0f, &f);
+  g_assert_cmpfloat_with_epsilon (z, 10.0, 1e-5);
+  g_assert_cmpint (f, ==, HEALER_ABNORMAL_HIGH_Z | HEALER_ABNORMAL_ABOVE_RANGE);
+  z = healer_robust_z (p, 0, -1.0f, &f);
+  g_assert_cmpfloat_with_epsilon (z, -5.5, 1e-5);
+  g_assert_cmpint (f, ==, HEALER_ABNORMAL_HIGH_Z | HEALER_ABNORMAL_BELOW_RANGE);
+  z = healer_robust_z (p, 0, 5.0f, NULL);
+  g_assert_cmpfloat_with_epsilon (z, -2.5, 1e-5);
+
+  /* IQR 0: half the training range is |z| = 3. */
+  z = healer_robust_z (p, 1, 6.0f, &f);
+  g_assert_cmpfloat_with_epsilon (z, 3.0, 1e-9);
+  g_assert_cmpint (f, ==, HEALER_ABNORMAL_RANGE_SCALE);
+  z = healer_robust_z (p, 1, 12.0f, &f);
+  g_assert_cmpint (f, ==, HEALER_ABNORMAL_RANGE_SCALE | HEALER_ABNORMAL_HIGH_Z);
+
+  /* Constant in training: any other value is infinitely far. */
+  z = healer_robust_z (p, 2, 5.0f, &f);
+  g_assert_cmpfloat (z, ==, 0.0);
+  g_assert_cmpint (f, ==, HEALER_ABNORMAL_CONSTANT);
+  z = healer_robust_z (p, 2, 4.0f, &f);
+  g_assert_true (isinf (z) && z < 0);
+  g_assert_cmpint (f, ==, HEALER_ABNORMAL_CONSTANT | HEALER_ABNORMAL_BELOW_RANGE |
+                          HEALER_ABNORMAL_HIGH_Z);
+
+  /* Never observed in training; and a missing value. */
+  z = healer_robust_z (p, 3, 1.0f, &f);
+  g_assert_true (isnan (z));
+  g_assert_cmpint (f, ==, HEALER_ABNORMAL_UNSEEN);
+  z = healer_robust_z (p, 0, NAN, &f);
+  g_assert_true (isnan (z));
+  g_assert_cmpint (f, ==, 0);
+}
+
+/* ---- storage ---- */
+
+/* Bit for bit, field by field (the structs have padding). */
+static void
+assert_same_double (double a,
+                    double b)
+{
+  g_assert_cmpmem (&a, sizeof a, &b, sizeof b);
+}
+
+static void
+assert_explanations_equal (const HealerExplanations *a,
+                           const HealerExplanations *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpuint (a->n_classes, ==, b->n_classes);
+  g_assert_cmpuint (a->signature_rows, ==, b->signature_rows);
+  for (guint c = 0; c < a->n_classes; c++)
+    {
+      g_assert_cmpuint (a->signatures[c].n_entries, ==, b->signatures[c].n_entries);
+      for (guint e = 0; e < a->signatures[c].n_entries; e++)
+        {
+          const HealerSignatureEntry *x = &a->signatures[c].entries[e];
+          const HealerSignatureEntry *y = &b->signatures[c].entries[e];
+
+          g_assert_cmpuint (x->feature, ==, y->feature);
+          assert_same_double (x->effect, y->effect);
+          assert_same_double (x->median_class, y->median_class);
+          assert_same_double (x->median_rest, y->median_rest);
+        }
+    }
+  g_assert_cmpuint (a->n_importance, ==, b->n_importance);
+  g_assert_true ((a->importance == NULL) == (b->importance == NULL));
+  for (guint i = 0; i < a->n_importance; i++)
+    {
+      const HealerImportance *x = &a->importance[i], *y = &b->importance[i];
+
+      g_assert_cmpuint (x->feature, ==, y->feature);
+      assert_same_double (x->f1_drop, y->f1_drop);
+      assert_same_double (x->f1_drop_std, y->f1_drop_std);
+      assert_same_double (x->log_loss_increase, y->log_loss_increase);
+    }
+  g_assert_cmpint (a->importance_rows, ==, b->importance_rows);
+  g_assert_cmpuint (a->importance_n_rows, ==, b->importance_n_rows);
+  g_assert_cmpuint (a->importance_repeats, ==, b->importance_repeats);
+  assert_same_double (a->base_macro_f1, b->base_macro_f1);
+  assert_same_double (a->base_log_loss, b->base_log_loss);
+}
+
+static void
+test_round_trip (void)
+{
+  HealerModel *model = get_model ();
+  g_autofree char *json = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(HealerModel) loaded = NULL;
+  g_autoptr(HealerExplanations) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  json = healer_model_to_json (model, &len);
+  g_assert_nonnull (strstr (json, "\"explanations\":{"));
+  loaded = healer_model_load_from_data (json, len, "model.json", &error);
+  g_assert_no_error (error);
+  assert_explanations_equal (model->explanations, loaded->explanations);
+  again = healer_model_to_json (loaded, NULL);
+  g_assert_cmpstr (json, ==, again);
+
+  copy = healer_explanations_copy (model->explanations);
+  assert_explanations_equal (model->explanations, copy);
+}
+
+/* The file as it would be without the member, as older versions wrote it. */
+static char *
+strip_explanations (const char *json)
+{
+  const char *start = strstr (json, ",\"explanations\":");
+  const char *end;
+  GString *out;
+
+  g_assert_nonnull (start);
+  /* The member is the last one of the root object. */
+  end = strrchr (json, '}');
+  out = g_string_new_len (json, start - json);
+  g_string_append (out, end);
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_old_file (void)
+{
+  HealerModel *model = get_model ();
+  g_autofree char *json = healer_model_to_json (model, NULL);
+  g_autofree char *old = strip_explanations (json);
+  g_autoptr(HealerModel) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (strstr (old, "explanations"));
+  loaded = healer_model_load_from_data (old, strlen (old), "old.json", &error);
+  g_assert_no_error (error);
+  g_assert_null (loaded->explanations);
+
+  g_assert_cmpstr (loaded->preprocessor->input_names[0], ==, "feature0");
+  g_assert_cmpuint (loaded->n_members, ==, model->n_members);
+
+  /* null is "not computed" too. */
+  {
+    g_autoptr(GString) null_member = g_string_new (old);
+    g_autoptr(HealerModel) loaded_null = NULL;
+
+    g_string_truncate (null_member, strrchr (null_member->str, '}') - null_member->str);
+    g_string_append (null_member, ",\"explanations\":null}");
+    loaded_null = healer_model_load_from_data (null_member->str, null_member->len, "n.json", &error);
+    g_assert_no_error (error);
+    g_assert_null (loaded_null->explanations);
+  }
+}
+
+static void
+assert_load_fails (const GString *bad,
+                   const char    *member)
+{
+  g_autoptr(HealerModel) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  loaded = healer_model_load_from_data (bad->str, bad->len, "bad.json", &error);
+  g_assert_null (loaded);
+  g_assert_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, member));
+}
+
+/* Replaces the first @what after "explanations" with @with and expects the
+ * load to fail naming @member. */
+static void
+assert_corrupt (const char *json,
+                const char *what,
+                const char *with,
+                const char *member)
+{
+  const char *at = strstr (strstr (json, "\"explanations\":"), what);
+  g_autoptr(GString) bad = NULL;
+
+  g_assert_nonnull (at);
+  bad = g_string_new_len (json, at - json);
+  g_string_append (bad, with);
+  g_string_append (bad, at + strlen (what));
+  assert_load_fails (bad, member);
+}
+
+/* Replaces the first element of the first array @key after "explanations"
+ * (after @after when not NULL) with @with. */
+static void
+assert_corrupt_element (const char *json,
+                        const char *after,
+                        const char *key,
+                        const char *with,
+                        const char *member)
+{
+  g_autofree char *pattern = g_strdup_printf ("\"%s\":[", key);
+  const char *from = strstr (json, "\"explanations\":");
+  const char *at, *end;
+  g_autoptr(GString) bad = NULL;
+
+  if (after != NULL)
+    from = strstr (from, after);
+  at = strstr (from, pattern);
+  g_assert_nonnull (at);
+  at += strlen (pattern);
+  end = at + strcspn (at, ",]");
+  bad = g_string_new_len (json, at - json);
+  g_string_append (bad, with);
+  g_string_append (bad, end);
+  assert_load_fails (bad, member);
+}
+
+static void
+test_corrupt (void)
+{
+  HealerModel *model = get_model ();
+  g_autofree char *json = healer_model_to_json (model, NULL);
+
+  assert_corrupt_element (json, NULL, "features", "999999",
+                          "\"explanations.signatures[0].features[0]\"");
+  assert_corrupt_element (json, NULL, "effect", "1.5", "\"explanations.signatures[0].effect[0]\"");
+  assert_corrupt_element (json, NULL, "effect", "null", "\"explanations.signatures[0].effect[0]\"");
+  assert_corrupt_element (json, NULL, "median_rest", "\"x\"",
+                          "\"explanations.signatures[0].median_rest[0]\"");
+  assert_corrupt_element (json, "\"importance\":", "f1_drop", "7",
+                          "\"explanations.importance.f1_drop[0]\"");
+  assert_corrupt_element (json, "\"importance\":", "log_loss_increase", "null",
+                          "\"explanations.importance.log_loss_increase[0]\"");
+  assert_corrupt (json, "\"signatures\":[", "\"signatures\":[{},", "\"explanations.signatures\"");
+  assert_corrupt (json, "\"signature_method\":\"cliffs-delta\"", "\"signature_method\":\"magic\"",
+                  "\"explanations.signature_method\"");
+  assert_corrupt (json, "\"repeats\":3", "\"repeats\":0", "\"explanations.importance.repeats\"");
+  assert_corrupt (json, "\"rows\":\"validation\"", "\"rows\":\"tea leaves\"",
+                  "\"explanations.importance.rows\"");
+  assert_corrupt (json, "\"importance\":{", "\"importance\":[],\"x\":{",
+                  "\"explanations.importance\"");
+  assert_corrupt (json, "\"explanations\":{", "\"explanations\":7,\"y\":{", "\"explanations\"");
+  /* Importance must cover every KPI exactly once. */
+  {
+    const char *imp = strstr (json, "\"importance\":{");
+    const char *features = strstr (imp, "\"features\":[");
+    const char *comma = strchr (features, ',');
+    g_autoptr(GString) bad = g_string_new_len (json, features - json);
+    g_autoptr(HealerModel) loaded = NULL;
+    g_autoptr(GError) error = NULL;
+
+    /* Drop the first index: one KPI short. */
+    g_string_append (bad, "\"features\":[");
+    g_string_append (bad, comma + 1);
+    loaded = healer_model_load_from_data (bad->str, bad->len, "bad.json", &error);
+    g_assert_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "\"explanations.importance.features\""));
+  }
+}
+
+/* ---- how they are computed ---- */
+
+static void
+test_cancelled (void)
+{
+  HealerModel *model = get_model ();
+  g_autoptr(HealerDataset) data = healer_simulate (&sim);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(HealerExplanations) ex = NULL;
+
+  g_cancellable_cancel (cancellable);
+  ex = healer_explanations_compute (model, data, data, HEALER_IMPORTANCE_ROWS_TRAINING, 1,
+                                    cancellable);
+  g_assert_nonnull (ex);
+  g_assert_null (ex->importance);
+  g_assert_cmpuint (ex->n_importance, ==, 0);
+  g_assert_cmpuint (ex->signature_rows, ==, data->n_rows);
+  g_assert_cmpuint (ex->signatures[1].n_entries, ==, HEALER_EXPLAIN_SIGNATURE_TOP);
+}
+
+static void
+test_no_validation (void)
+{
+  HealerSimulateConfig c;
+  HealerTrainConfig config;
+  g_autoptr(HealerDataset) data = NULL;
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HealerExplanations) again = NULL;
+  guint n_unused = 0;
+
+  healer_simulate_config_init_default (&c);
+  c.n_samples = 240;
+  c.n_features = 30;
+  c.n_classes = 3;
+  c.n_nodes = 3;
+  c.missing_rate = 0.0;   /* so the constant column has no missing indicator either */
+  data = healer_simulate (&c);
+  healer_train_config_init_default (&config);
+  config.validation_fraction = 0.0;
+  config.epochs = 10;
+  config.hidden[0] = 32;
+  config.hidden[1] = 16;
+  model = healer_train (data, &config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model->explanations);
+  g_assert_cmpint (model->explanations->importance_rows, ==, HEALER_IMPORTANCE_ROWS_TRAINING);
+  g_assert_cmpuint (model->explanations->importance_n_rows, ==, model->n_train_rows);
+  g_assert_cmpuint (model->explanations->n_importance, ==, 30);
+  for (guint i = 0; i < 30; i++)
+    {
+      const HealerImportance *imp = &model->explanations->importance[i];
+
+      if (input_is_used (model->preprocessor, imp->feature))
+        continue;
+      n_unused++;
+      g_assert_cmpfloat (imp->f1_drop, ==, 0.0);
+      g_assert_cmpfloat (imp->f1_drop_std, ==, 0.0);
+      g_assert_cmpfloat (imp->log_loss_increase, ==, 0.0);
+    }
+  g_assert_cmpuint (n_unused, >=, 1);
+
+  /* Deterministic: the same rows and seed give the same explanations. */
+  healer_model_attach_explanations (model, data, NULL);
+  again = g_steal_pointer (&model->explanations);
+  healer_model_attach_explanations (model, data, NULL);
+  assert_explanations_equal (again, model->explanations);
+}
+
+/* A label the model does not know is ignored, not an error; rows without
+ * any usable label leave no importance. */
+static void
+test_unknown_labels (void)
+{
+  HealerModel *model = get_model ();
+  g_autoptr(HealerDataset) data = NULL;
+  g_autoptr(HealerExplanations) ex = NULL;
+  HealerSimulateConfig c = sim;
+
+  c.n_samples = 60;
+  c.seed = 3;
+  data = healer_simulate (&c);
+  for (gsize i = 0; i < data->n_rows; i++)
+    data->labels[i] = 77;
+  ex = healer_explanations_compute (model, data, data, HEALER_IMPORTANCE_ROWS_TRAINING, 1, NULL);
+  g_assert_cmpuint (ex->signature_rows, ==, 0);
+  g_assert_cmpuint (ex->signatures[0].n_entries, ==, 0);
+  g_assert_null (ex->importance);
+}
+
+/* A model put together by hand, for checks of the arithmetic. */
+static HealerModel *
+tiny_model (const HealerDataset *data,
+            guint                n_classes)
+{
+  HealerPreprocessConfig pc;
+  HealerPreprocessor *pre;
+  HealerMlp **members = g_new0 (HealerMlp *, 1);
+  g_autofree gint32 *ids = g_new (gint32, n_classes);
+  g_autoptr(GError) error = NULL;
+  guint sizes[3];
+
+  healer_preprocess_config_init_default (&pc);
+  pre = healer_preprocessor_fit (data, &pc, &error);
+  g_assert_no_error (error);
+  sizes[0] = pre->n_output;
+  sizes[1] = 4;
+  sizes[2] = n_classes;
+  members[0] = healer_mlp_new (sizes, 3, HEALER_ACTIVATION_TANH, 3);
+  for (guint c = 0; c < n_classes; c++)
+    ids[c] = (gint32) c;
+  return healer_model_new (pre, members, 1, ids, n_classes);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+brute_median (GArray *v)
+{
+  g_array_sort (v, compare_doubles);
+  if (v->len == 0)
+    return NAN;
+  return (g_array_index (v, double, (v->len - 1) / 2) + g_array_index (v, double, v->len / 2)) / 2;
+}
+
+/* The stored effects and medians against their definitions, computed the
+ * slow way, on values with ties, signs, ±0, missing cells and a subsample. */
+static void
+test_cliffs_delta (void)
+{
+  const char *names[] = { "a", "b", "c", NULL };
+  const float levels[] = { -3.0f, -1e-3f, -0.0f, 0.0f, 0.5f, 2.0f, 1e15f };
+  g_autoptr(HealerDataset) data = healer_dataset_new (names, 1500, TRUE, FALSE);
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(HealerExplanations) ex = NULL;
+  HealerRng rng;
+
+  healer_rng_init (&rng, 11);
+  for (gsize i = 0; i < data->n_rows; i++)
+    {
+      guint c = (guint) (i % 3);
+
+      data->labels[i] = (gint32) c;
+      for (guint j = 0; j < 3; j++)
+        {
+          /* Column j shifts class j upwards; few distinct values: many ties. */
+          guint level = (guint) healer_rng_below (&rng, 5) + (c == j ? 2 : 0);
+          float *x = &data->x[i * 3 + j];
+
+          *x = levels[MIN (level, G_N_ELEMENTS (levels) - 1)];
+          if (healer_rng_uniform (&rng) < 0.1)
+            *x = NAN;
+        }
+    }
+  model = tiny_model (data, 3);
+  ex = healer_explanations_compute (model, data, data, HEALER_IMPORTANCE_ROWS_TRAINING, 5, NULL);
+  g_assert_cmpuint (ex->signature_rows, ==, 1500);
+  g_assert_cmpuint (ex->importance_n_rows, ==, HEALER_EXPLAIN_IMPORTANCE_ROWS);
+  g_assert_cmpuint (ex->n_importance, ==, 3);
+
+  for (guint c = 0; c < 3; c++)
+    {
+      const HealerSignature *sig = &ex->signatures[c];
+
+      g_assert_cmpuint (sig->n_entries, ==, 3);
+      /* The column that shifts the class comes first, upwards. */
+      g_assert_cmpuint (sig->entries[0].feature, ==, c);
+      g_assert_cmpfloat (sig->entries[0].effect, >, 0.3);
+      for (guint e = 0; e < sig->n_entries; e++)
+        {
+          guint j = sig->entries[e].feature;
+          g_autoptr(GArray) in = g_array_new (FALSE, FALSE, sizeof (double));
+          g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (double));
+          double greater = 0, less = 0;
+
+          for (gsize i = 0; i < data->n_rows; i++)
+            {
+              double x = data->x[i * 3 + j];
+
+              if (!isnan (x))
+                g_array_append_val ((guint) data->labels[i] == c ? in : out, x);
+            }
+          for (guint a = 0; a < in->len; a++)
+            for (guint b = 0; b < out->len; b++)
+              {
+                greater += g_array_index (in, double, a) > g_array_index (out, double, b);
+                less += g_array_index (in, double, a) < g_array_index (out, double, b);
+              }
+          g_assert_cmpfloat_with_epsilon (sig->entries[e].effect,
+                                          (greater - less) / ((double) in->len * out->len), 1e-12);
+          g_assert_cmpfloat (sig->entries[e].median_class, ==, brute_median (in));
+          g_assert_cmpfloat (sig->entries[e].median_rest, ==, brute_median (out));
+        }
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/explain/signatures", test_signatures);
+  g_test_add_func ("/explain/signature-direction", test_signature_direction);
+  g_test_add_func ("/explain/importance", test_importance);
+  g_test_add_func ("/explain/occlusion", test_occlusion);
+  g_test_add_func ("/explain/abnormal", test_abnormal);
+  g_test_add_func ("/explain/robust-z", test_robust_z);
+  g_test_add_func ("/explain/cliffs-delta", test_cliffs_delta);
+  g_test_add_func ("/explain/round-trip", test_round_trip);
+  g_test_add_func ("/explain/old-file", test_old_file);
+  g_test_add_func ("/explain/corrupt", test_corrupt);
+  g_test_add_func ("/explain/cancelled", test_cancelled);
+  g_test_add_func ("/explain/no-validation", test_no_validation);
+  g_test_add_func ("/explain/unknown-labels", test_unknown_labels);
+
+  status = g_test_run ();
+  g_clear_pointer (&trained, healer_model_unref);
+  g_free (informative);
+  return status;
+}
