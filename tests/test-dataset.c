@@ -341,6 +341,7 @@ static const BadCase bad_cases[] = {
   { "hex.csv", HEALER_DATASET_ERROR_NUMBER, "hex.csv:2:2: ", "“0x10” in column “b” is not a number" },
   { "decimal_comma.csv", HEALER_DATASET_ERROR_NUMBER, "decimal_comma.csv:2:1: ", "dot as decimal separator" },
   { "quoted_row_error.csv", HEALER_DATASET_ERROR_NUMBER, "quoted_row_error.csv:3:3: ", "“oops” in column “b”" },
+  { "quoted_cell_lines.csv", HEALER_DATASET_ERROR_NUMBER, "quoted_cell_lines.csv:3:2: ", "“1\\x0a2” in column “a”" },
   { "dup_names.csv", HEALER_DATASET_ERROR_HEADER, "dup_names.csv:1:3: ", "“x” appears twice, in columns 1 and 3" },
   { "dup_label.csv", HEALER_DATASET_ERROR_HEADER, "dup_label.csv:1:3: ", "appears twice, in columns 1 and 3" },
   { "empty_name.csv", HEALER_DATASET_ERROR_HEADER, "empty_name.csv:1:2: ", "column 2 has no name" },
@@ -785,10 +786,12 @@ test_streaming_error (void)
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(HealerCsvReader) reader = NULL;
   g_autofree char *where = NULL;
+  const char *bad = strstr (csv->str, ",x1,");
   gsize line = 1, n_rows = 0;
 
   /* Where the bad cell is, counted independently of the reader. */
-  for (const char *p = csv->str; p < strstr (csv->str, ",x1,"); p++)
+  g_assert_nonnull (bad);
+  for (const char *p = csv->str; p < bad; p++)
     line += *p == '\n';
   where = g_strdup_printf ("stream.csv:%" G_GSIZE_FORMAT ":6: ", line);
 

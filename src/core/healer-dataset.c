@@ -103,7 +103,7 @@ dataset_create (const char * const *feature_names,
   if (with_ids)
     {
       self->sample_ids = g_new (const char *, 1);
-      self->ids_chunk = g_string_chunk_new (64 * 1024);
+      self->ids_chunk = g_string_chunk_new (16 * 1024);
     }
   return self;
 }
@@ -168,7 +168,7 @@ healer_dataset_set_sample_id (HealerDataset *self,
   g_return_if_fail (row < self->n_rows);
   g_return_if_fail (id != NULL);
 
-  self->sample_ids[row] = g_string_chunk_insert_const (self->ids_chunk, id);
+  self->sample_ids[row] = g_string_chunk_insert (self->ids_chunk, id);
 }
 
 HealerDataset *
@@ -263,7 +263,7 @@ copy_row_meta (HealerDataset       *dst,
   if (src->labels != NULL)
     dst->labels[i] = src->labels[r];
   if (src->sample_ids != NULL)
-    dst->sample_ids[i] = g_string_chunk_insert_const (dst->ids_chunk, src->sample_ids[r]);
+    dst->sample_ids[i] = g_string_chunk_insert (dst->ids_chunk, src->sample_ids[r]);
 }
 
 HealerDataset *
@@ -1084,7 +1084,7 @@ read_feature_slow (Ctx         *c,
                    GError     **error)
 {
   const char *text = c->r->scratch;
-  gsize len;
+  gsize len, start_line = c->line, end_line;
   double d;
   Step step;
 
@@ -1096,6 +1096,9 @@ read_feature_slow (Ctx         *c,
       *dst = NAN;
       return STEP_OK;
     }
+  /* A quoted cell may span lines: messages point at where it starts. */
+  end_line = c->line;
+  c->line = start_line;
   if (!is_decimal_syntax (text))
     return number_error (c, text, len, error);
 
@@ -1103,6 +1106,7 @@ read_feature_slow (Ctx         *c,
   /* Underflow to zero is fine; overflow is not a value. */
   if (isinf (d) || isinf ((float) d))
     return number_error (c, text, len, error);
+  c->line = end_line;
   *dst = (float) d;
   return STEP_OK;
 }
@@ -1186,12 +1190,14 @@ read_label_slow (Ctx         *c,
   const char *text = c->r->scratch, *t;
   gboolean negative = FALSE, digits = FALSE;
   guint value = 0;
-  gsize len;
+  gsize len, start_line = c->line, end_line;
   Step step;
 
   step = scan_field (c, pp, &len, error);
   if (step != STEP_OK)
     return step;
+  end_line = c->line;
+  c->line = start_line;
   if (is_missing_text (text, len))
     {
       g_autofree char *column = describe_column (c->r, c->col);
@@ -1222,6 +1228,7 @@ read_label_slow (Ctx         *c,
     return label_error (c, text, len, LABEL_NEGATIVE, error);
   if (value > HEALER_LABEL_MAX)
     return label_error (c, text, len, LABEL_TOO_LARGE, error);
+  c->line = end_line;
   *dst = (gint32) value;
   return STEP_OK;
 }
@@ -1642,7 +1649,7 @@ setup_columns (HealerCsvReader  *r,
                GError          **error)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) features = g_ptr_array_new ();
+  g_autoptr(GPtrArray) features = g_ptr_array_new_with_free_func (g_free);
   int id_col = -1, label_col = -1;
 
   r->n_cols = names->len;
@@ -1715,6 +1722,7 @@ setup_columns (HealerCsvReader  *r,
 
   r->n_features = features->len;
   g_ptr_array_add (features, NULL);
+  /* Without its segment the array hands over the strings, not frees them. */
   r->feature_names = (char **) g_ptr_array_free (g_steal_pointer (&features), FALSE);
   r->has_ids = id_col >= 0;
   r->has_labels = label_col >= 0;
