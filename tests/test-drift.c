@@ -425,6 +425,7 @@ test_trainer_threshold (void)
   config.hidden[0] = 8;
   config.epochs = 3;
   config.ensemble = 1;
+  config.validation_fraction = 0.2;
   config.learning_rate = 1e-4;   /* barely trained: low confidence, many errors */
   with_val = healer_train (train, &config, NULL, NULL, NULL, &error);
   g_assert_no_error (error);

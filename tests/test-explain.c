@@ -60,9 +60,13 @@ get_model (void)
             informative[(gsize) c * sim.n_features + v[i]] = TRUE;
         }
 
-      /* The defaults, with fewer epochs to keep the test quick. */
+      /* The defaults, with fewer epochs and one member to keep the test
+       * quick, and a validation split: the importance tests check that it
+       * is measured on the held-out rows. */
       healer_train_config_init_default (&config);
       config.epochs = 60;
+      config.ensemble = 1;
+      config.validation_fraction = 0.2;
       trained = healer_train (data, &config, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_nonnull (trained);
@@ -593,6 +597,8 @@ test_no_validation (void)
   healer_train_config_init_default (&config);
   config.validation_fraction = 0.0;
   config.epochs = 10;
+  config.ensemble = 1;
+  config.n_hidden = 2;
   config.hidden[0] = 32;
   config.hidden[1] = 16;
   model = healer_train (data, &config, NULL, NULL, NULL, &error);

@@ -354,6 +354,12 @@ assert_preprocessors_equal (const HealerPreprocessor *a,
   g_assert_cmpuint (a->n_indicators, ==, b->n_indicators);
   g_assert_cmpmem (a->indicators, a->n_indicators * sizeof (guint),
                    b->indicators, b->n_indicators * sizeof (guint));
+  g_assert_cmpuint (a->n_ple, ==, b->n_ple);
+  assert_floats_equal (a->ple_edges, b->ple_edges, (gsize) a->n_selected * HEALER_PLE_EDGES);
+  g_assert_true ((a->ple_counts == NULL) == (b->ple_counts == NULL));
+  if (a->ple_counts != NULL)
+    g_assert_cmpmem (a->ple_counts, a->n_selected * sizeof (guint),
+                     b->ple_counts, b->n_selected * sizeof (guint));
   g_assert_cmpuint (a->n_output, ==, b->n_output);
 }
 
@@ -470,6 +476,7 @@ test_round_trip (void)
   round_trip (HEALER_TRANSFORM_QUANTILE, 1);
   round_trip (HEALER_TRANSFORM_SIGNED_LOG, 3);
   round_trip (HEALER_TRANSFORM_NONE, 2);
+  round_trip (HEALER_TRANSFORM_PLE, 2);
   g_unsetenv ("SOURCE_DATE_EPOCH");
 }
 
@@ -491,6 +498,8 @@ test_trained_round_trip (void)
   config.hidden[0] = 16;
   config.epochs = 5;
   config.ensemble = 2;
+  /* so the file carries validation metrics too */
+  config.validation_fraction = 0.2;
   model = healer_train (data, &config, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (model->train_metrics);
@@ -703,6 +712,122 @@ test_corrupt_shapes (void)
   assert_edit_fails (json, "id", 1, "0", HEALER_MODEL_ERROR_INVALID, "\"classes[1].id\"");
   assert_edit_fails (json, "id", 2, "\"2\"", HEALER_MODEL_ERROR_INVALID, "\"classes[2].id\"");
   assert_edit_fails (json, "name", 0, "7", HEALER_MODEL_ERROR_INVALID, "\"classes[0].name\"");
+}
+
+/* The ple_edges member of @json with edge @t of selected feature @s set to
+ * @value, as a JSON string. */
+static char *
+ple_edges_with (const char *json,
+                guint       s,
+                guint       t,
+                float       value)
+{
+  g_autofree char *quoted = get_member (json, "ple_edges", 0);
+  g_autofree char *text = g_strndup (quoted + 1, strlen (quoted) - 2);
+  g_autofree guchar *bytes = NULL;
+  g_autofree float *v = NULL;
+  g_autofree char *b64 = NULL;
+  gsize len;
+
+  bytes = g_base64_decode (text, &len);
+  g_assert_cmpuint (len % 4, ==, 0);
+  g_assert_cmpuint (len / 4, >, (gsize) s * HEALER_PLE_EDGES + t);
+  v = g_new (float, len / 4);
+  for (gsize i = 0; i < len / 4; i++)
+    {
+      guint32 u;
+
+      memcpy (&u, bytes + 4 * i, 4);
+      u = GUINT32_FROM_LE (u);
+      memcpy (&v[i], &u, 4);
+    }
+  v[(gsize) s * HEALER_PLE_EDGES + t] = value;
+  b64 = floats_b64 (v, len / 4);
+  return g_strdup_printf ("\"%s\"", b64);
+}
+
+/* The ple_counts array of @p with entry @s set to @value, as JSON. */
+static char *
+ple_counts_with (const HealerPreprocessor *p,
+                 guint                     s,
+                 guint                     value)
+{
+  GString *out = g_string_new ("[");
+
+  for (guint i = 0; i < p->n_selected; i++)
+    g_string_append_printf (out, "%s%u", i > 0 ? "," : "", i == s ? value : p->ple_counts[i]);
+  g_string_append_c (out, ']');
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_corrupt_ple (void)
+{
+  g_autoptr(HealerDataset) data = make_data (60, 1);
+  g_autoptr(HealerModel) model = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *counts = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *same = NULL;
+  g_autofree char *down = NULL;
+  g_autofree char *nan = NULL;
+  const HealerPreprocessor *p;
+  guint full = G_MAXUINT;
+  gsize len;
+
+  model = make_model (data, HEALER_TRANSFORM_PLE, 1);
+  p = model->preprocessor;
+  json = healer_model_to_json (model, &len);
+
+  /* a feature with all 17 edges, to corrupt */
+  for (guint s = 0; s < p->n_selected && full == G_MAXUINT; s++)
+    if (p->ple_counts[s] == HEALER_PLE_EDGES)
+      full = s;
+  g_assert_cmpuint (full, <, p->n_selected);
+  g_assert_cmpuint (p->n_output, ==, p->n_selected + p->n_ple + p->n_indicators);
+
+  assert_edit_fails (json, "ple_counts", 0, "[0]", HEALER_MODEL_ERROR_INVALID, "\"preprocessing.ple_counts\"");
+  assert_edit_fails (json, "ple_counts", 0, NULL, HEALER_MODEL_ERROR_INVALID, "\"preprocessing.ple_counts\"");
+  assert_edit_fails (json, "ple_edges", 0, NULL, HEALER_MODEL_ERROR_INVALID, "\"preprocessing.ple_edges\"");
+  assert_edit_fails (json, "ple_edges", 0, "\"AAAA\"", HEALER_MODEL_ERROR_INVALID, "\"preprocessing.ple_edges\"");
+
+  counts = ple_counts_with (p, full, 0);
+  assert_edit_fails (json, "ple_counts", 0, counts, HEALER_MODEL_ERROR_INVALID,
+                     "\"preprocessing.ple_counts[");
+  g_free (counts);
+  counts = ple_counts_with (p, full, HEALER_PLE_EDGES + 1);
+  assert_edit_fails (json, "ple_counts", 0, counts, HEALER_MODEL_ERROR_INVALID,
+                     "\"preprocessing.ple_counts[");
+  /* one edge fewer: the 17th edge becomes padding that does not repeat the 16th */
+  g_free (counts);
+  counts = ple_counts_with (p, full, HEALER_PLE_EDGES - 1);
+  assert_edit_fails (json, "ple_counts", 0, counts, HEALER_MODEL_ERROR_INVALID, "padding");
+
+  same = ple_edges_with (json, full, 5, p->ple_edges[full * HEALER_PLE_EDGES + 4]);
+  down = ple_edges_with (json, full, 5, p->ple_edges[full * HEALER_PLE_EDGES + 4] - 1.0f);
+  nan = ple_edges_with (json, full, 3, NAN);
+  assert_edit_fails (json, "ple_edges", 0, same, HEALER_MODEL_ERROR_INVALID,
+                     "\"preprocessing.ple_edges\": edge 5");
+  assert_edit_fails (json, "ple_edges", 0, down, HEALER_MODEL_ERROR_INVALID,
+                     "\"preprocessing.ple_edges\": edge 5");
+  assert_edit_fails (json, "ple_edges", 0, nan, HEALER_MODEL_ERROR_INVALID,
+                     "\"preprocessing.ple_edges\": value");
+
+  /* the untouched text still loads */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HealerModel) ok = healer_model_load_from_data (json, len, "model.json", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (ok);
+  }
+  /* a file without PLE carries no PLE member */
+  {
+    g_autoptr(HealerModel) q = make_model (data, HEALER_TRANSFORM_QUANTILE, 1);
+
+    none = healer_model_to_json (q, &len);
+    g_assert_null (strstr (none, "ple_"));
+  }
 }
 
 static void
@@ -1028,6 +1153,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/corrupt/parse", test_corrupt_parse);
   g_test_add_func ("/model/corrupt/format", test_corrupt_format);
   g_test_add_func ("/model/corrupt/shapes", test_corrupt_shapes);
+  g_test_add_func ("/model/corrupt/ple", test_corrupt_ple);
   g_test_add_func ("/model/corrupt/weights", test_corrupt_weights);
   g_test_add_func ("/model/file-errors", test_file_errors);
   g_test_add_func ("/model/atomic-save", test_atomic_save);

@@ -34,11 +34,24 @@ make_dataset (gsize         n_rows,
   return ds;
 }
 
+/* Every step switched on but selection (which needs labels): the cases
+ * below test the steps, not the defaults. */
+static void
+init_test_config (HealerPreprocessConfig *config)
+{
+  healer_preprocess_config_init_default (config);
+  config->impute = HEALER_IMPUTE_MEDIAN;
+  config->transform = HEALER_TRANSFORM_QUANTILE;
+  config->missing_indicators = TRUE;
+  config->select = HEALER_SELECT_NONE;
+  config->select_min_ratio = 0.0;
+}
+
 static void
 config_plain (HealerPreprocessConfig *config,
               HealerTransform         transform)
 {
-  healer_preprocess_config_init_default (config);
+  init_test_config (config);
   config->transform = transform;
   config->missing_indicators = FALSE;
 }
@@ -50,11 +63,13 @@ test_defaults (void)
 
   memset (&c, 0xff, sizeof c);
   healer_preprocess_config_init_default (&c);
-  g_assert_cmpint (c.impute, ==, HEALER_IMPUTE_MEDIAN);
-  g_assert_cmpint (c.transform, ==, HEALER_TRANSFORM_QUANTILE);
-  g_assert_true (c.missing_indicators);
-  g_assert_cmpint (c.select, ==, HEALER_SELECT_NONE);
+  /* The winner of docs/model.md's study. */
+  g_assert_cmpint (c.impute, ==, HEALER_IMPUTE_MEAN);
+  g_assert_cmpint (c.transform, ==, HEALER_TRANSFORM_NONE);
+  g_assert_false (c.missing_indicators);
+  g_assert_cmpint (c.select, ==, HEALER_SELECT_MUTUAL_INFO);
   g_assert_cmpuint (c.select_k, ==, 0);
+  g_assert_cmpfloat (c.select_min_ratio, ==, 0.15);
   g_assert_true (c.drop_duplicates);
   g_assert_true (c.class_weights);
   g_assert_true (c.drop_constant);
@@ -235,7 +250,7 @@ test_constant (void)
   HealerPreprocessConfig c;
   float out[4 * 6];
 
-  healer_preprocess_config_init_default (&c);
+  init_test_config (&c);
   p = healer_preprocessor_fit (ds, &c, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (p->n_selected, ==, 1);
@@ -270,7 +285,7 @@ test_all_constant_fails (void)
   g_autoptr(GError) error = NULL;
   HealerPreprocessConfig c;
 
-  healer_preprocess_config_init_default (&c);
+  init_test_config (&c);
   p = healer_preprocessor_fit (ds, &c, &error);
   g_assert_error (error, HEALER_PREPROCESS_ERROR, HEALER_PREPROCESS_ERROR_INVALID);
   g_assert_null (p);
@@ -293,7 +308,7 @@ test_indicators (void)
   float out[4 * 5];
   const float expected_ind[4][2] = { { 1, 0 }, { 0, 0 }, { 0, 1 }, { 1, 0 } };
 
-  healer_preprocess_config_init_default (&c);
+  init_test_config (&c);
   p = healer_preprocessor_fit (ds, &c, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (p->n_selected, ==, 3);
@@ -352,7 +367,7 @@ test_mutual_info (void)
   g_autoptr(GError) error = NULL;
   HealerPreprocessConfig c;
 
-  healer_preprocess_config_init_default (&c);
+  init_test_config (&c);
   c.select = HEALER_SELECT_MUTUAL_INFO;
   c.select_k = 2;
   p = healer_preprocessor_fit (ds, &c, &error);
@@ -374,6 +389,35 @@ test_mutual_info (void)
     g_assert_cmpuint (all->selected[s], ==, s);
 }
 
+/* With the small-sample bias taken out, pure noise scores about 0, so a cut
+ * relative to the best column keeps exactly the informative ones, with no
+ * count given, and a cap still applies on top. */
+static void
+test_mutual_info_ratio (void)
+{
+  g_autoptr(HealerDataset) ds = make_mi_dataset (300, 5);
+  g_autoptr(HealerPreprocessor) p = NULL;
+  g_autoptr(HealerPreprocessor) capped = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+
+  init_test_config (&c);
+  c.select = HEALER_SELECT_MUTUAL_INFO;
+  c.select_k = 0;
+  c.select_min_ratio = 0.15;
+  p = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (p->n_selected, ==, 2);
+  g_assert_cmpuint (p->selected[0], ==, 1);
+  g_assert_cmpuint (p->selected[1], ==, 4);
+
+  c.select_k = 1;
+  capped = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (capped->n_selected, ==, 1);
+  g_assert_cmpuint (capped->selected[0], ==, 4);
+}
+
 static void
 test_mutual_info_needs_labels (void)
 {
@@ -383,7 +427,7 @@ test_mutual_info_needs_labels (void)
   g_autoptr(GError) error = NULL;
   HealerPreprocessConfig c;
 
-  healer_preprocess_config_init_default (&c);
+  init_test_config (&c);
   c.select = HEALER_SELECT_MUTUAL_INFO;
   c.select_k = 1;
   p = healer_preprocessor_fit (ds, &c, &error);
@@ -414,7 +458,7 @@ test_fit_subset (void)
     memcpy (manual->x + i * ds->n_features, healer_dataset_row (ds, rows[i]),
             ds->n_features * sizeof (float));
 
-  healer_preprocess_config_init_default (&c);
+  init_test_config (&c);
   full = healer_preprocessor_fit (ds, &c, &error);
   g_assert_no_error (error);
   part = healer_preprocessor_fit (sub, &c, &error);
@@ -449,7 +493,7 @@ test_all_nan_row (void)
       HealerPreprocessConfig c;
       float out[8];
 
-      healer_preprocess_config_init_default (&c);
+      init_test_config (&c);
       c.transform = t;
       p = healer_preprocessor_fit (ds, &c, &error);
       g_assert_no_error (error);
@@ -477,7 +521,7 @@ test_copy (void)
   HealerPreprocessConfig c;
 
   ds->x[3] = NAN;
-  healer_preprocess_config_init_default (&c);
+  init_test_config (&c);
   p = healer_preprocessor_fit (ds, &c, &error);
   g_assert_no_error (error);
   q = healer_preprocessor_copy (p);
@@ -489,6 +533,270 @@ test_copy (void)
   g_clear_pointer (&p, healer_preprocessor_free);   /* the copy must not share */
   healer_preprocessor_transform (q, ds->x, 120, b);
   g_assert_cmpmem (a, 120 * q->n_output * sizeof (float), b, 120 * q->n_output * sizeof (float));
+}
+
+/* f0: nine distinct values and a missing cell; f1: constant; f2: binary with
+ * ties, so its edges collapse. */
+static HealerDataset *
+make_ple_dataset (void)
+{
+  const float f0[10] = { 8, NAN, 0, 128, 2, 32, 1, 64, 4, 16 };
+  const float f2[10] = { 0, 1, 0, 0, 1, 0, 1, 0, 0, 1 };
+  float x[30];
+
+  for (guint i = 0; i < 10; i++)
+    {
+      x[i * 3 + 0] = f0[i];
+      x[i * 3 + 1] = 5.0f;
+      x[i * 3 + 2] = f2[i];
+    }
+  return make_dataset (10, 3, x, NULL);
+}
+
+static HealerPreprocessor *
+fit_ple (const HealerDataset *ds,
+         gboolean             drop_constant)
+{
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+  HealerPreprocessor *p;
+
+  init_test_config (&c);
+  c.impute = HEALER_IMPUTE_MEAN;
+  c.transform = HEALER_TRANSFORM_PLE;
+  c.drop_constant = drop_constant;
+  p = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (p);
+  return p;
+}
+
+/* Type-7 quantile of sorted @v, written independently of the engine. */
+static double
+reference_quantile (const double *v,
+                    gsize         n,
+                    double        q)
+{
+  double h = (double) (n - 1) * q;
+  gsize lo = (gsize) h;
+
+  return lo + 1 < n ? v[lo] + (h - (double) lo) * (v[lo + 1] - v[lo]) : v[n - 1];
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+test_ple_edges (void)
+{
+  /* np.unique (np.quantile (v, np.linspace (0, 1, 17))) for the two columns */
+  const float e0[17] = { 0, 0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128 };
+  const float e2[4] = { 0, 0.0625, 0.625, 1 };
+  g_autoptr(HealerDataset) ds = make_ple_dataset ();
+  g_autoptr(HealerPreprocessor) p = fit_ple (ds, TRUE);
+  g_autoptr(HealerPreprocessor) keep = NULL;
+  g_autofree float *x = g_new (float, 37);
+  g_autofree double *sorted = g_new (double, 37);
+  g_autoptr(HealerDataset) rnd = NULL;
+  g_autoptr(HealerPreprocessor) q = NULL;
+  HealerRng rng;
+  guint count = 0;
+
+  g_assert_cmpuint (p->n_selected, ==, 2);
+  g_assert_cmpuint (p->selected[0], ==, 0);
+  g_assert_cmpuint (p->selected[1], ==, 2);
+  g_assert_cmpuint (p->ple_counts[0], ==, 17);
+  g_assert_cmpuint (p->ple_counts[1], ==, 4);
+  g_assert_cmpmem (p->ple_edges, sizeof e0, e0, sizeof e0);
+  g_assert_cmpmem (p->ple_edges + HEALER_PLE_EDGES, sizeof e2, e2, sizeof e2);
+  for (guint t = 4; t < HEALER_PLE_EDGES; t++)
+    g_assert_cmpfloat (p->ple_edges[HEALER_PLE_EDGES + t], ==, 1.0f);   /* padding */
+  g_assert_null (p->quantiles);
+
+  /* a kept constant feature has one edge and no column */
+  keep = fit_ple (ds, FALSE);
+  g_assert_cmpuint (keep->n_selected, ==, 3);
+  g_assert_cmpuint (keep->ple_counts[1], ==, 1);
+  g_assert_cmpfloat (keep->ple_edges[HEALER_PLE_EDGES], ==, 5.0f);
+  g_assert_cmpuint (keep->n_ple, ==, 16 + 3);
+  g_assert_cmpuint (keep->n_output, ==, 3 + 19 + 1);
+
+  /* a random column against the reference, uneven interpolation positions */
+  healer_rng_init (&rng, 5);
+  for (guint i = 0; i < 37; i++)
+    {
+      x[i] = (float) healer_rng_normal (&rng) * 3.0f;
+      sorted[i] = x[i];
+    }
+  qsort (sorted, 37, sizeof (double), compare_doubles);
+  rnd = make_dataset (37, 1, x, NULL);
+  q = fit_ple (rnd, TRUE);
+  for (guint t = 0; t <= HEALER_PLE_BINS; t++)
+    {
+      float b = (float) reference_quantile (sorted, 37, t / 16.0);
+
+      if (count == 0 || b > q->ple_edges[count - 1])
+        g_assert_cmpfloat (q->ple_edges[count++], ==, b);
+    }
+  g_assert_cmpuint (q->ple_counts[0], ==, count);
+  g_assert_cmpuint (count, ==, 17);
+}
+
+/* The PLE block of f0 (16 columns from output 2) for a row with f0 = @v. */
+static void
+encode_f0 (const HealerPreprocessor *p,
+           float                     v,
+           float                    *out)
+{
+  const float row[3] = { v, 5.0f, 0.0f };
+
+  g_assert_cmpuint (p->n_output, ==, 22);
+  healer_preprocessor_transform (p, row, 1, out);
+}
+
+static void
+assert_block (const float *out,
+              const float *expected)
+{
+  for (guint t = 0; t < 16; t++)
+    g_assert_cmpfloat_with_epsilon (out[2 + t], expected[t], 1e-6);
+}
+
+static void
+test_ple_encode (void)
+{
+  g_autoptr(HealerDataset) ds = make_ple_dataset ();
+  g_autoptr(HealerPreprocessor) p = fit_ple (ds, TRUE);
+  const float at_b5[16] = { 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+  const float mid_b6_b7[16] = { 1, 1, 1, 1, 1, 1, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+  const float zeros[16] = { 0 };
+  const float ones[16] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+  float out[22], miss[22], fill[22];
+  const float f2_half[3] = { 0.5f, 5.0f, 0.5f };
+
+  encode_f0 (p, 3.0f, out);           /* exactly on edge 5 */
+  assert_block (out, at_b5);
+  encode_f0 (p, 5.0f, out);           /* half-way from edge 6 (4) to edge 7 (6) */
+  assert_block (out, mid_b6_b7);
+  encode_f0 (p, 0.0f, out);           /* first edge */
+  assert_block (out, zeros);
+  encode_f0 (p, -1e30f, out);         /* below the first edge */
+  assert_block (out, zeros);
+  encode_f0 (p, 128.0f, out);         /* last edge */
+  assert_block (out, ones);
+  encode_f0 (p, 3e38f, out);          /* far above the last edge */
+  assert_block (out, ones);
+  for (guint i = 0; i < 22; i++)
+    g_assert_true (isfinite (out[i]));
+
+  /* the binary feature: f2 = 0, 1 and 0.5, block at outputs 18..20 */
+  g_assert_cmpfloat (out[18], ==, 0.0f);
+  g_assert_cmpfloat (out[20], ==, 0.0f);
+  healer_preprocessor_transform (p, f2_half, 1, out);
+  g_assert_cmpfloat_with_epsilon (out[18], 1.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[19], (0.5 - 0.0625) / (0.625 - 0.0625), 1e-6);
+  g_assert_cmpfloat_with_epsilon (out[20], 0.0, 1e-6);
+  /* raw part: population std of six 0s and four 1s is √0.24 */
+  g_assert_cmpfloat_with_epsilon (out[1], (0.5 - 0.4) / sqrt (0.24), 1e-6);
+
+  /* missing encodes like the fill (the mean, 255/9), only the indicator differs */
+  g_assert_cmpfloat_with_epsilon (p->fill[0], 255.0 / 9.0, 1e-5);
+  encode_f0 (p, NAN, miss);
+  encode_f0 (p, p->fill[0], fill);
+  g_assert_cmpmem (miss, 21 * sizeof (float), fill, 21 * sizeof (float));
+  g_assert_cmpfloat (miss[21], ==, 1.0f);
+  g_assert_cmpfloat (fill[21], ==, 0.0f);
+  g_assert_cmpfloat_with_epsilon (miss[0], 0.0, 1e-6);
+  /* 255/9 lies between edge 11 (24) and edge 12 (32) */
+  g_assert_cmpfloat (miss[2 + 10], ==, 1.0f);
+  g_assert_cmpfloat_with_epsilon (miss[2 + 11], (255.0 / 9.0 - 24.0) / 8.0, 1e-6);
+  g_assert_cmpfloat (miss[2 + 12], ==, 0.0f);
+}
+
+static void
+test_ple_layout (void)
+{
+  g_autoptr(HealerDataset) ds = make_ple_dataset ();
+  g_autoptr(HealerPreprocessor) p = fit_ple (ds, TRUE);
+  g_autoptr(HealerPreprocessor) q = NULL;
+  const char *names[22] = { "f0", "f2" };
+  const float row[3] = { 5.0f, 5.0f, 1.0f };
+  float out[22], copy_out[22];
+
+  g_assert_cmpuint (p->n_ple, ==, 16 + 3);
+  g_assert_cmpuint (p->n_indicators, ==, 1);
+  g_assert_cmpuint (p->n_output, ==, 2 + 19 + 1);
+  for (guint i = 0; i < 22; i++)
+    {
+      g_autofree char *name = healer_preprocessor_output_name (p, i);
+      g_autofree char *expected = NULL;
+
+      if (i < 2)
+        expected = g_strdup (names[i]);
+      else if (i < 18)
+        expected = g_strdup_printf ("f0 bin %u", i - 1);
+      else if (i < 21)
+        expected = g_strdup_printf ("f2 bin %u", i - 17);
+      else
+        expected = g_strdup ("f0 missing");
+      g_assert_cmpstr (name, ==, expected);
+    }
+
+  /* standardised values first, then the blocks in order, then the indicator */
+  healer_preprocessor_transform (p, row, 1, out);
+  g_assert_cmpfloat_with_epsilon (out[0] * p->scale[0] + p->mean[0], 5.0, 1e-4);
+  g_assert_cmpfloat_with_epsilon (out[1], 0.6 / sqrt (0.24), 1e-6);
+  g_assert_cmpfloat (out[2 + 5], ==, 1.0f);
+  g_assert_cmpfloat_with_epsilon (out[2 + 6], 0.5, 1e-6);
+  g_assert_cmpfloat (out[2 + 7], ==, 0.0f);
+  g_assert_cmpfloat (out[18], ==, 1.0f);
+  g_assert_cmpfloat (out[19], ==, 1.0f);
+  g_assert_cmpfloat (out[20], ==, 1.0f);
+  g_assert_cmpfloat (out[21], ==, 0.0f);
+
+  q = healer_preprocessor_copy (p);
+  g_clear_pointer (&p, healer_preprocessor_free);   /* the copy must not share */
+  healer_preprocessor_transform (q, row, 1, copy_out);
+  g_assert_cmpmem (out, sizeof out, copy_out, sizeof copy_out);
+}
+
+/* Selection keeps the edges of the selected features, in selection order. */
+static void
+test_ple_selection (void)
+{
+  g_autoptr(HealerDataset) ds = make_mi_dataset (150, 9);
+  g_autoptr(HealerPreprocessor) all = NULL;
+  g_autoptr(HealerPreprocessor) top = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerPreprocessConfig c;
+
+  init_test_config (&c);
+  c.transform = HEALER_TRANSFORM_PLE;
+  all = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->n_selected, ==, 6);
+  c.select = HEALER_SELECT_MUTUAL_INFO;
+  c.select_k = 2;
+  top = healer_preprocessor_fit (ds, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (top->n_selected, ==, 2);
+  g_assert_cmpuint (top->selected[0], ==, 1);
+  g_assert_cmpuint (top->selected[1], ==, 4);
+  for (guint s = 0; s < 2; s++)
+    {
+      guint j = top->selected[s];
+
+      g_assert_cmpuint (top->ple_counts[s], ==, all->ple_counts[j]);
+      g_assert_cmpmem (top->ple_edges + s * HEALER_PLE_EDGES, HEALER_PLE_EDGES * sizeof (float),
+                       all->ple_edges + j * HEALER_PLE_EDGES, HEALER_PLE_EDGES * sizeof (float));
+    }
+  g_assert_cmpuint (top->n_output, ==, 2 + top->ple_counts[0] - 1 + top->ple_counts[1] - 1);
 }
 
 static void
@@ -601,11 +909,16 @@ main (int argc, char **argv)
   g_test_add_func ("/preprocess/constant", test_constant);
   g_test_add_func ("/preprocess/all-constant-fails", test_all_constant_fails);
   g_test_add_func ("/preprocess/indicators", test_indicators);
+  g_test_add_func ("/preprocess/mutual-info-ratio", test_mutual_info_ratio);
   g_test_add_func ("/preprocess/mutual-info", test_mutual_info);
   g_test_add_func ("/preprocess/mutual-info-needs-labels", test_mutual_info_needs_labels);
   g_test_add_func ("/preprocess/fit-subset", test_fit_subset);
   g_test_add_func ("/preprocess/all-nan-row", test_all_nan_row);
   g_test_add_func ("/preprocess/copy", test_copy);
+  g_test_add_func ("/preprocess/ple/edges", test_ple_edges);
+  g_test_add_func ("/preprocess/ple/encode", test_ple_encode);
+  g_test_add_func ("/preprocess/ple/layout", test_ple_layout);
+  g_test_add_func ("/preprocess/ple/selection", test_ple_selection);
   g_test_add_func ("/preprocess/drop-duplicates", test_drop_duplicates);
   g_test_add_func ("/preprocess/drop-duplicates-many", test_drop_duplicates_many);
   g_test_add_func ("/preprocess/class-weights", test_class_weights);

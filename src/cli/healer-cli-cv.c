@@ -167,6 +167,7 @@ add_config (JsonBuilder             *b,
   healer_json_add_bool (b, "missing_indicators", p->missing_indicators);
   healer_json_add_string (b, "select", healer_select_to_string (p->select));
   healer_json_add_int (b, "select_k", p->select_k);
+  healer_json_add_double (b, "select_min_ratio", p->select_min_ratio);
   healer_json_add_bool (b, "drop_duplicates", p->drop_duplicates);
   healer_json_add_bool (b, "class_weights", p->class_weights);
   healer_json_add_bool (b, "drop_constant", p->drop_constant);

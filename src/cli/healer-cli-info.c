@@ -69,6 +69,7 @@ info_json (const HealerModel *model,
   json_builder_add_string_value (builder, healer_train_status_to_string (model->status));
   json_builder_set_member_name (builder, "seed");
   json_builder_add_int_value (builder, (gint64) model->config.seed);
+  healer_json_add_double (builder, "confidence_threshold", model->confidence_threshold);
   json_builder_set_member_name (builder, "weights_sha256");
   json_builder_add_string_value (builder, checksum);
   if (model->validation_metrics != NULL)
@@ -109,6 +110,7 @@ info_text (const HealerModel *model,
   printf ("%-24s %s, %u epochs, best epoch %u, %" G_GSIZE_FORMAT " rows\n", _("Result:"),
           healer_train_status_to_string (model->status), model->history.n_epochs,
           model->best_epoch, model->n_train_rows);
+  printf ("%-24s %.3f\n", _("Confidence threshold:"), model->confidence_threshold);
   printf ("%-24s %s\n", _("Weights SHA-256:"), checksum);
   if (model->validation_metrics != NULL)
     {

@@ -21,9 +21,8 @@ healer_cli_train_options_init (HealerCliTrainOptions *opts)
   opts->patience = opts->config.patience;
   opts->ensemble = opts->config.ensemble;
   opts->seed = opts->config.seed;
-  /* So that --select-k 0 turns selection off whatever the default is. */
-  opts->select_k = opts->config.preprocess.select == HEALER_SELECT_NONE
-                   ? 0 : (gint) opts->config.preprocess.select_k;
+  opts->select_k = opts->config.preprocess.select_k;
+  opts->select_ratio = opts->config.preprocess.select_min_ratio;
 }
 
 void
@@ -56,10 +55,17 @@ healer_cli_train_options_entries (HealerCliTrainOptions *opts,
     { "ensemble", 0, 0, G_OPTION_ARG_INT, &opts->ensemble, N_("Number of networks trained with successive seeds, probabilities averaged"), N_("N") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &opts->seed, N_("Random seed; the same seed gives the same model file"), N_("N") },
     { "impute", 0, 0, G_OPTION_ARG_STRING, &opts->impute, N_("Missing-value imputation: median or mean"), N_("NAME") },
-    { "transform", 0, 0, G_OPTION_ARG_STRING, &opts->transform, N_("Per-KPI transform: none, signed-log or quantile"), N_("NAME") },
+    { "transform", 0, 0, G_OPTION_ARG_STRING, &opts->transform,
+      N_("Per-KPI transform: none, signed-log, quantile or ple (standardised value plus a "
+         "piecewise-linear encoding on up to 16 quantile bins)"), N_("NAME") },
+    { "missing-indicators", 0, 0, G_OPTION_ARG_NONE, &opts->indicators, N_("Add a 0/1 column per KPI that had missing cells"), NULL },
     { "no-missing-indicators", 0, 0, G_OPTION_ARG_NONE, &opts->no_indicators, N_("Do not add missing-value indicator columns"), NULL },
-    { "select-k", 0, 0, G_OPTION_ARG_INT, &opts->select_k, N_("Keep the K KPIs with the most mutual information with the label (0 keeps all)"), N_("K") },
-    { "no-class-weights", 0, 0, G_OPTION_ARG_NONE, &opts->no_class_weights, N_("Do not weight the loss by inverse class frequency"), NULL },
+    { "select-k", 0, 0, G_OPTION_ARG_INT, &opts->select_k, N_("Keep at most the K KPIs with the most mutual information with the label (0: no limit)"), N_("K") },
+    { "select-ratio", 0, 0, G_OPTION_ARG_DOUBLE, &opts->select_ratio, N_("Keep only KPIs whose mutual information is at least F times the best KPI's (0: no limit)"), N_("F") },
+    { "no-select", 0, 0, G_OPTION_ARG_NONE, &opts->no_select, N_("Use every non-constant KPI"), NULL },
+    { "class-weights", 0, 0, G_OPTION_ARG_NONE, &opts->class_weights, N_("Weight the loss by inverse class frequency"), NULL },
+    { "no-class-weights", 0, 0, G_OPTION_ARG_NONE, &opts->no_class_weights, N_("Do not weight the loss by class frequency"), NULL },
+    { "drop-duplicates", 0, 0, G_OPTION_ARG_NONE, &opts->drop_duplicates, N_("Remove duplicate rows before training"), NULL },
     { "keep-duplicates", 0, 0, G_OPTION_ARG_NONE, &opts->keep_duplicates, N_("Keep duplicate rows"), NULL },
   };
   gsize n_own = 0;
@@ -103,7 +109,7 @@ healer_cli_parse_choices (HealerCliTrainOptions *opts,
   if (opts->transform != NULL &&
       !healer_transform_from_string (opts->transform, &config->preprocess.transform))
     return (g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                         _("unknown transform “%s”; expected none, signed-log or quantile"),
+                         _("unknown transform “%s”; expected none, signed-log, quantile or ple"),
                          opts->transform), FALSE);
   return TRUE;
 }
@@ -122,19 +128,31 @@ healer_cli_train_options_apply (HealerCliTrainOptions *opts,
                              "--patience, --select-k and --seed not negative"));
       return FALSE;
     }
+  if ((opts->indicators && opts->no_indicators) ||
+      (opts->class_weights && opts->no_class_weights) ||
+      (opts->drop_duplicates && opts->keep_duplicates))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("a switch and its --no- or --keep- form were both given"));
+      return FALSE;
+    }
 
   config->batch_size = opts->batch_size;
   config->epochs = opts->epochs;
   config->patience = opts->patience;
   config->ensemble = opts->ensemble;
   config->seed = opts->seed;
-  config->preprocess.missing_indicators = config->preprocess.missing_indicators &&
-                                          !opts->no_indicators;
-  config->preprocess.class_weights = config->preprocess.class_weights && !opts->no_class_weights;
-  config->preprocess.drop_duplicates = config->preprocess.drop_duplicates &&
-                                       !opts->keep_duplicates;
-  config->preprocess.select = opts->select_k > 0 ? HEALER_SELECT_MUTUAL_INFO : HEALER_SELECT_NONE;
-  config->preprocess.select_k = opts->select_k;
+  if (opts->indicators || opts->no_indicators)
+    config->preprocess.missing_indicators = opts->indicators;
+  if (opts->class_weights || opts->no_class_weights)
+    config->preprocess.class_weights = opts->class_weights;
+  if (opts->drop_duplicates || opts->keep_duplicates)
+    config->preprocess.drop_duplicates = opts->drop_duplicates;
+  config->preprocess.select_k = opts->no_select ? 0 : opts->select_k;
+  config->preprocess.select_min_ratio = opts->no_select ? 0.0 : opts->select_ratio;
+  config->preprocess.select = config->preprocess.select_k > 0 ||
+                              config->preprocess.select_min_ratio > 0
+                              ? HEALER_SELECT_MUTUAL_INFO : HEALER_SELECT_NONE;
 
   return healer_cli_parse_choices (opts, error) &&
          healer_train_config_validate (config, error);

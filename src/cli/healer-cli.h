@@ -67,9 +67,15 @@ typedef struct
   gint      patience;
   gint      ensemble;
   gint      select_k;
+  double    select_ratio;
   gint64    seed;
+  gboolean  no_select;
+  /* Each switch has both forms so that a default can be overridden either way. */
+  gboolean  indicators;
   gboolean  no_indicators;
+  gboolean  class_weights;
   gboolean  no_class_weights;
+  gboolean  drop_duplicates;
   gboolean  keep_duplicates;
 } HealerCliTrainOptions;
 

@@ -269,8 +269,12 @@ healer_cv_train_fold (HealerCvRun             *run,
   HealerCvResult *res = run->res;
   g_autoptr(HealerDataset) train = healer_dataset_subset (res->data, rows, n);
   g_autoptr(HealerModel) model = NULL;
+  HealerTrainConfig fold_config = *config;
 
-  model = healer_train (train, config, cancellable,
+  /* Explanations of a fold model are never shown; they cost more than the
+   * training itself on small data. */
+  fold_config.explain = FALSE;
+  model = healer_train (train, &fold_config, cancellable,
                         run->progress != NULL ? healer_cv_on_epoch : NULL, run, error);
   if (model == NULL)
     return NULL;

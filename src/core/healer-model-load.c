@@ -724,6 +724,66 @@ healer_check_preprocessor (HealerReader       *r,
   return TRUE;
 }
 
+/* Edges must be what the fit produces: strictly increasing in the first
+ * count entries (so no bin has a zero or negative width), then padded with
+ * the last edge. Finiteness is checked by healer_read_floats. */
+static gboolean
+healer_check_ple_edges (HealerReader             *r,
+                        const HealerPreprocessor *p)
+{
+  const char *parent = "preprocessing";
+
+  for (guint s = 0; s < p->n_selected; s++)
+    {
+      const float *b = p->ple_edges + (gsize) s * HEALER_PLE_EDGES;
+      guint count = p->ple_counts[s];
+
+      for (guint t = 1; t < HEALER_PLE_EDGES; t++)
+        {
+          if (t < count && !(b[t] > b[t - 1]))
+            return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "ple_edges", -1,
+                                       _("edge %u of selected feature %u is not above the "
+                                         "edge before it; edges must be strictly increasing"),
+                                       t, s);
+          if (t >= count && b[t] != b[count - 1])
+            return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "ple_edges", -1,
+                                       _("edge %u of selected feature %u is padding and must "
+                                         "repeat the last of its %u edges"),
+                                       t, s, count);
+        }
+    }
+  return TRUE;
+}
+
+/* PLE members: one edge count per selected feature, then its edges. */
+static gboolean
+healer_read_ple (HealerReader       *r,
+                 JsonObject         *obj,
+                 HealerPreprocessor *p)
+{
+  const char *parent = "preprocessing";
+  JsonArray *array;
+
+  if (!healer_read_array (r, obj, parent, "ple_counts", p->n_selected, p->n_selected, &array))
+    return FALSE;
+  p->ple_counts = g_new (guint, MAX (p->n_selected, 1));
+  p->n_ple = 0;
+  for (guint s = 0; s < p->n_selected; s++)
+    {
+      gint64 v;
+
+      if (!healer_check_int (r, json_array_get_element (array, s), parent, "ple_counts", s,
+                             1, HEALER_PLE_EDGES, &v))
+        return FALSE;
+      p->ple_counts[s] = (guint) v;
+      p->n_ple += (guint) v - 1;
+    }
+  if (!healer_read_floats (r, obj, parent, "ple_edges",
+                           (gsize) p->n_selected * HEALER_PLE_EDGES, &p->ple_edges))
+    return FALSE;
+  return healer_check_ple_edges (r, p);
+}
+
 static gboolean
 healer_read_preprocessor_arrays (HealerReader       *r,
                                  JsonObject         *obj,
@@ -747,7 +807,9 @@ healer_read_preprocessor_arrays (HealerReader       *r,
   if (!healer_read_indices (r, obj, parent, "selected", p->n_input, &p->selected, &p->n_selected) ||
       !healer_read_indices (r, obj, parent, "indicators", p->n_input, &p->indicators, &p->n_indicators))
     return FALSE;
-  p->n_output = p->n_selected + p->n_indicators;
+  if (p->config.transform == HEALER_TRANSFORM_PLE && !healer_read_ple (r, obj, p))
+    return FALSE;
+  p->n_output = p->n_selected + p->n_ple + p->n_indicators;
   if (p->n_output == 0)
     return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "selected", -1,
                                _("no input column is used at all"));
@@ -772,6 +834,8 @@ healer_read_preprocessor (HealerReader *r,
       !healer_read_bool (r, obj, parent, "missing_indicators", &p->config.missing_indicators) ||
       !healer_read_enum (r, obj, parent, "select", healer_parse_select, &select) ||
       !healer_read_uint (r, obj, parent, "select_k", G_MAXUINT32, &p->config.select_k) ||
+      !healer_read_double (r, obj, parent, "select_min_ratio", FALSE, 0.0, 1.0,
+                           &p->config.select_min_ratio) ||
       !healer_read_bool (r, obj, parent, "drop_duplicates", &p->config.drop_duplicates) ||
       !healer_read_bool (r, obj, parent, "class_weights", &p->config.class_weights) ||
       !healer_read_bool (r, obj, parent, "drop_constant", &p->config.drop_constant))

@@ -204,6 +204,7 @@ healer_write_preprocessing (JsonBuilder              *b,
   healer_json_add_bool (b, "missing_indicators", p->config.missing_indicators);
   healer_json_add_string (b, "select", healer_select_to_string (p->config.select));
   healer_json_add_int (b, "select_k", p->config.select_k);
+  healer_json_add_double (b, "select_min_ratio", p->config.select_min_ratio);
   healer_json_add_bool (b, "drop_duplicates", p->config.drop_duplicates);
   healer_json_add_bool (b, "class_weights", p->config.class_weights);
   healer_json_add_bool (b, "drop_constant", p->config.drop_constant);
@@ -219,6 +220,13 @@ healer_write_preprocessing (JsonBuilder              *b,
   healer_json_add_floats (b, "scale", p->scale, n);
   healer_json_add_uints (b, "selected", p->selected, p->n_selected);
   healer_json_add_uints (b, "indicators", p->indicators, p->n_indicators);
+  /* Only for PLE, so every other model file stays byte for byte as before. */
+  if (p->config.transform == HEALER_TRANSFORM_PLE)
+    {
+      healer_json_add_uints (b, "ple_counts", p->ple_counts, p->n_selected);
+      healer_json_add_floats (b, "ple_edges", p->ple_edges,
+                              (gsize) p->n_selected * HEALER_PLE_EDGES);
+    }
   json_builder_end_object (b);
 }
 

@@ -32,6 +32,7 @@ static const char * const transform_names[] = {
   [HEALER_TRANSFORM_NONE] = "none",
   [HEALER_TRANSFORM_SIGNED_LOG] = "signed-log",
   [HEALER_TRANSFORM_QUANTILE] = "quantile",
+  [HEALER_TRANSFORM_PLE] = "ple",
 };
 
 static const char * const select_names[] = {
@@ -117,11 +118,17 @@ healer_preprocess_config_init_default (HealerPreprocessConfig *config)
   g_return_if_fail (config != NULL);
 
   memset (config, 0, sizeof *config);
-  config->impute = HEALER_IMPUTE_MEDIAN;
-  config->transform = HEALER_TRANSFORM_QUANTILE;
-  config->missing_indicators = TRUE;
-  config->select = HEALER_SELECT_NONE;
+  /* See docs/model.md: on real KPIs the signal sits in a few dozen
+   * moderate-scale columns; mutual-information selection keeps them and
+   * drops the heavy-tailed, drifting rest, and plain standardisation with
+   * mean imputation (a missing cell becomes 0, "no evidence") beats the
+   * heavy-tail transforms and indicator columns. */
+  config->impute = HEALER_IMPUTE_MEAN;
+  config->transform = HEALER_TRANSFORM_NONE;
+  config->missing_indicators = FALSE;
+  config->select = HEALER_SELECT_MUTUAL_INFO;
   config->select_k = 0;
+  config->select_min_ratio = 0.15;
   config->drop_duplicates = TRUE;
   config->class_weights = TRUE;
   config->drop_constant = TRUE;
@@ -262,11 +269,43 @@ healer_preprocessor_alloc (guint                         n_input,
   self->missing_rate = g_new0 (float, n_input);
   if (config->transform == HEALER_TRANSFORM_QUANTILE)
     self->quantiles = g_new0 (float, (gsize) n_input * HEALER_QUANTILE_KNOTS);
+  if (config->transform == HEALER_TRANSFORM_PLE)
+    {
+      /* one row per input while fitting, compacted to the selected ones */
+      self->ple_edges = g_new0 (float, (gsize) n_input * HEALER_PLE_EDGES);
+      self->ple_counts = g_new0 (guint, n_input);
+    }
   self->mean = g_new0 (float, n_input);
   self->scale = g_new (float, n_input);
   for (guint j = 0; j < n_input; j++)
     self->scale[j] = 1.0f;
   return self;
+}
+
+/* PLE bin edges of input @j from its @n sorted observed values. The edges
+ * are computed directly rather than taken from the quantile knots: those sit
+ * at k/127, which never coincides with t/16 inside the range. "≤ previous"
+ * rather than "== previous" drops duplicates, so the kept edges are strictly
+ * increasing even if interpolation rounding ever stepped back by an ulp. */
+static void
+healer_fit_ple_edges (HealerPreprocessor *self,
+                      guint               j,
+                      const float        *sorted,
+                      gsize               n)
+{
+  float *edges = self->ple_edges + (gsize) j * HEALER_PLE_EDGES;
+  guint count = 0;
+
+  for (guint t = 0; t <= HEALER_PLE_BINS; t++)
+    {
+      float b = (float) healer_sorted_quantile (sorted, n, (double) t / HEALER_PLE_BINS);
+
+      if (count == 0 || b > edges[count - 1])
+        edges[count++] = b;
+    }
+  for (guint t = count; t < HEALER_PLE_EDGES; t++)
+    edges[t] = edges[count - 1];
+  self->ple_counts[j] = count;
 }
 
 /* Raw-domain statistics of input @j from its observed cells; @buf holds
@@ -293,7 +332,13 @@ healer_fit_raw_stats (HealerPreprocessor  *self,
 
   self->missing_rate[j] = (float) ((double) (train->n_rows - n_obs) / (double) train->n_rows);
   if (n_obs == 0)
-    return 0;   /* every statistic stays 0, a finite value the model file accepts */
+    {
+      /* every statistic stays 0, a finite value the model file accepts;
+       * PLE gets the single edge 0 (= fill), hence no column */
+      if (self->ple_counts != NULL)
+        self->ple_counts[j] = 1;
+      return 0;
+    }
 
   qsort (buf, n_obs, sizeof (float), healer_compare_floats);
   self->train_min[j] = buf[0];
@@ -314,6 +359,8 @@ healer_fit_raw_stats (HealerPreprocessor  *self,
         knots[k] = (float) healer_sorted_quantile (buf, n_obs,
                                                    (double) k / (HEALER_QUANTILE_KNOTS - 1));
     }
+  if (self->ple_edges != NULL)
+    healer_fit_ple_edges (self, j, buf, n_obs);
 
   return n_obs;
 }
@@ -369,10 +416,13 @@ healer_compare_value_class (gconstpointer a,
  * bin of its first rank (so a binary or heavily tied column gets fewer
  * effective bins instead of an arbitrary split of its ties), then
  * MI = Σ p(b,c) log(p(b,c) / (p(b) p(c))). The plug-in estimate is biased
- * upwards by roughly (bins−1)(classes−1)/(2n), the same for every column
- * with the full number of bins, so it ranks columns fairly; it is used for
- * ranking only. Rank-based binning makes it invariant to the monotone
- * transforms, and deterministic. */
+ * upwards by about (bins−1)(classes−1)/(2n) (Miller–Madow), which on a few
+ * hundred rows is as large as a weak real signal: subtracting it, with the
+ * bins and classes actually occupied, lets pure noise score ≈ 0, so a cut
+ * relative to the best column means something, and a heavily tied column
+ * with few effective bins is not penalised like a continuous one.
+ * Rank-based binning makes it invariant to monotone transforms, and
+ * deterministic. */
 static double
 healer_mutual_information (const double *t,
                            const guint  *klass,
@@ -383,6 +433,7 @@ healer_mutual_information (const double *t,
 {
   gsize bin_count[HEALER_MI_BINS] = { 0 };
   g_autofree gsize *class_count = g_new0 (gsize, n_classes);
+  guint bins_used = 0, classes_used = 0;
   double mi = 0.0;
 
   memset (joint, 0, sizeof (gsize) * HEALER_MI_BINS * n_classes);
@@ -416,7 +467,14 @@ healer_mutual_information (const double *t,
                 log ((double) nbc * (double) n / ((double) bin_count[b] * (double) class_count[c]));
       }
 
-  return mi;
+  for (guint b = 0; b < HEALER_MI_BINS; b++)
+    bins_used += bin_count[b] > 0;
+  for (guint c = 0; c < n_classes; c++)
+    classes_used += class_count[c] > 0;
+  if (bins_used > 0 && classes_used > 0)
+    mi -= (double) (bins_used - 1) * (double) (classes_used - 1) / (2.0 * (double) n);
+
+  return MAX (mi, 0.0);
 }
 
 typedef struct
@@ -447,7 +505,10 @@ healer_compare_uint (gconstpointer a,
   return (ia > ib) - (ia < ib);
 }
 
-/* Keeps the select_k best of the @n_scored candidates, in input order. */
+/* Keeps the select_k best of the @n_scored candidates (all when 0), less
+ * those whose score is below select_min_ratio of the best one, in input
+ * order. The relative cut adapts to the data: on the real KPIs it keeps
+ * about twenty columns, on data whose signal is spread wide it keeps most. */
 static void
 healer_select_top_k (HealerPreprocessor *self,
                      HealerScored       *scored,
@@ -459,6 +520,14 @@ healer_select_top_k (HealerPreprocessor *self,
     k = n_scored;
 
   qsort (scored, n_scored, sizeof *scored, healer_compare_scored);
+  if (self->config.select_min_ratio > 0 && n_scored > 0)
+    {
+      double cut = self->config.select_min_ratio * scored[0].score;
+
+      /* Always keep at least one column, even when every score is 0. */
+      while (k > 1 && scored[k - 1].score < cut)
+        k--;
+    }
   self->n_selected = k;
   for (guint s = 0; s < k; s++)
     self->selected[s] = scored[s].index;
@@ -479,7 +548,7 @@ healer_check_fit_input (const HealerDataset          *train,
       return FALSE;
     }
   if ((guint) config->impute > HEALER_IMPUTE_MEAN ||
-      (guint) config->transform > HEALER_TRANSFORM_QUANTILE ||
+      (guint) config->transform > HEALER_TRANSFORM_PLE ||
       (guint) config->select > HEALER_SELECT_MUTUAL_INFO)
     {
       g_set_error (error, HEALER_PREPROCESS_ERROR, HEALER_PREPROCESS_ERROR_INVALID,
@@ -496,6 +565,28 @@ healer_check_fit_input (const HealerDataset          *train,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Keeps the PLE rows of the selected inputs only, in selection order. In
+ * place: selected[] is increasing, so row selected[s] ≥ s is read before any
+ * write reaches it. */
+static void
+healer_compact_ple (HealerPreprocessor *self)
+{
+  if (self->ple_edges == NULL)
+    return;
+
+  self->n_ple = 0;
+  for (guint s = 0; s < self->n_selected; s++)
+    {
+      guint j = self->selected[s];
+
+      memmove (self->ple_edges + (gsize) s * HEALER_PLE_EDGES,
+               self->ple_edges + (gsize) j * HEALER_PLE_EDGES,
+               HEALER_PLE_EDGES * sizeof (float));
+      self->ple_counts[s] = self->ple_counts[j];
+      self->n_ple += self->ple_counts[s] - 1;
+    }
 }
 
 HealerPreprocessor *
@@ -566,7 +657,8 @@ healer_preprocessor_fit (const HealerDataset          *train,
         self->selected[s] = scored[s].index;
     }
 
-  self->n_output = self->n_selected + self->n_indicators;
+  healer_compact_ple (self);
+  self->n_output = self->n_selected + self->n_ple + self->n_indicators;
   if (self->n_output == 0)
     {
       g_set_error (error, HEALER_PREPROCESS_ERROR, HEALER_PREPROCESS_ERROR_INVALID,
@@ -577,6 +669,29 @@ healer_preprocessor_fit (const HealerDataset          *train,
     }
 
   return g_steal_pointer (&self);
+}
+
+/* The PLE blocks of one @row into @o. Edges are strictly increasing floats,
+ * so every denominator is positive and, x being finite after imputation,
+ * every quotient is a number (possibly huge, then clipped). */
+static void
+healer_transform_ple (const HealerPreprocessor *self,
+                      const float              *row,
+                      float                    *o)
+{
+  for (guint s = 0; s < self->n_selected; s++)
+    {
+      guint j = self->selected[s];
+      const float *b = self->ple_edges + (gsize) s * HEALER_PLE_EDGES;
+      double v = isfinite (row[j]) ? (double) row[j] : (double) self->fill[j];
+
+      for (guint t = 1; t < self->ple_counts[s]; t++)
+        {
+          double e = (v - (double) b[t - 1]) / ((double) b[t] - (double) b[t - 1]);
+
+          *o++ = (float) CLAMP (e, 0.0, 1.0);
+        }
+    }
 }
 
 void
@@ -602,9 +717,27 @@ healer_preprocessor_transform (const HealerPreprocessor *self,
            * overflow to inf and poison the network. */
           o[s] = (float) CLAMP (v, -FLT_MAX, FLT_MAX);
         }
+      if (self->ple_edges != NULL)
+        healer_transform_ple (self, row, o + self->n_selected);
       for (guint s = 0; s < self->n_indicators; s++)
-        o[self->n_selected + s] = isfinite (row[self->indicators[s]]) ? 0.0f : 1.0f;
+        o[self->n_selected + self->n_ple + s] = isfinite (row[self->indicators[s]]) ? 0.0f : 1.0f;
     }
+}
+
+/* Name of PLE column @i, counted from the first PLE column. */
+static char *
+healer_ple_output_name (const HealerPreprocessor *self,
+                        guint                     i)
+{
+  for (guint s = 0; s < self->n_selected; s++)
+    {
+      guint bins = self->ple_counts[s] - 1;
+
+      if (i < bins)
+        return g_strdup_printf ("%s bin %u", self->input_names[self->selected[s]], i + 1);
+      i -= bins;
+    }
+  g_return_val_if_reached (NULL);
 }
 
 char *
@@ -614,10 +747,13 @@ healer_preprocessor_output_name (const HealerPreprocessor *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (i < self->n_output, NULL);
 
+  /* Not translated: the names also land in machine-readable output. */
   if (i < self->n_selected)
     return g_strdup (self->input_names[self->selected[i]]);
-  /* Not translated: the name also lands in machine-readable output. */
-  return g_strdup_printf ("%s missing", self->input_names[self->indicators[i - self->n_selected]]);
+  i -= self->n_selected;
+  if (i < self->n_ple)
+    return healer_ple_output_name (self, i);
+  return g_strdup_printf ("%s missing", self->input_names[self->indicators[i - self->n_ple]]);
 }
 
 void
@@ -634,6 +770,8 @@ healer_preprocessor_free (HealerPreprocessor *self)
   g_free (self->train_iqr);
   g_free (self->missing_rate);
   g_free (self->quantiles);
+  g_free (self->ple_edges);
+  g_free (self->ple_counts);
   g_free (self->mean);
   g_free (self->scale);
   g_free (self->selected);
@@ -661,6 +799,11 @@ healer_preprocessor_copy (const HealerPreprocessor *self)
   copy->missing_rate = g_memdup2 (self->missing_rate, n * sizeof (float));
   copy->quantiles = self->quantiles != NULL
     ? g_memdup2 (self->quantiles, n * HEALER_QUANTILE_KNOTS * sizeof (float)) : NULL;
+  copy->ple_edges = self->ple_edges != NULL
+    ? g_memdup2 (self->ple_edges, (gsize) self->n_selected * HEALER_PLE_EDGES * sizeof (float))
+    : NULL;
+  copy->ple_counts = self->ple_counts != NULL
+    ? g_memdup2 (self->ple_counts, self->n_selected * sizeof (guint)) : NULL;
   copy->mean = g_memdup2 (self->mean, n * sizeof (float));
   copy->scale = g_memdup2 (self->scale, n * sizeof (float));
   copy->selected = g_memdup2 (self->selected, self->n_selected * sizeof (guint));

@@ -31,6 +31,8 @@ typedef enum
   HEALER_TRANSFORM_NONE,        /* plain standardisation */
   HEALER_TRANSFORM_SIGNED_LOG,  /* sign(x)·log1p(|x|), then standardise */
   HEALER_TRANSFORM_QUANTILE,    /* empirical CDF mapped to a normal, then standardise */
+  HEALER_TRANSFORM_PLE,         /* standardised value plus a piecewise-linear encoding
+                                 * on training-quantile bins (Gorishniy et al. 2022) */
 } HealerTransform;
 
 typedef enum
@@ -45,7 +47,9 @@ typedef struct
   HealerTransform  transform;
   gboolean         missing_indicators;  /* one 0/1 column per feature that had missing cells */
   HealerSelect     select;
-  guint            select_k;            /* features kept by selection; 0 = all */
+  guint            select_k;            /* at most this many features kept; 0 = no cap */
+  double           select_min_ratio;    /* and only those whose mutual information is at
+                                         * least this fraction of the best one's; 0 = off */
   gboolean         drop_duplicates;     /* applies to training rows, see healer_dataset_drop_duplicates */
   gboolean         class_weights;       /* inverse-frequency loss weights */
   gboolean         drop_constant;       /* features constant in training are dropped */
@@ -54,7 +58,7 @@ typedef struct
 void healer_preprocess_config_init_default (HealerPreprocessConfig *config);
 
 /* Names used in model files and on the command line: "median"/"mean",
- * "none"/"signed-log"/"quantile", "none"/"mutual-info". */
+ * "none"/"signed-log"/"quantile"/"ple", "none"/"mutual-info". */
 const char *healer_impute_to_string      (HealerImpute     impute);
 gboolean    healer_impute_from_string    (const char      *str,
                                           HealerImpute    *impute);
@@ -70,6 +74,9 @@ gboolean    healer_select_from_string    (const char      *str,
 typedef struct _HealerPreprocessor HealerPreprocessor;
 
 #define HEALER_QUANTILE_KNOTS 128
+/* PLE: at most this many bins per feature, so HEALER_PLE_BINS + 1 edges */
+#define HEALER_PLE_BINS       16
+#define HEALER_PLE_EDGES      (HEALER_PLE_BINS + 1)
 
 struct _HealerPreprocessor
 {
@@ -88,12 +95,24 @@ struct _HealerPreprocessor
   float  *mean;             /* after transform */
   float  *scale;            /* after transform; 1 where the std was 0 */
 
-  /* output columns: first the selected value columns, then indicators */
+  /* output columns: first the selected value columns, then (PLE only) the
+   * bins of each selected feature in order, then indicators */
   guint   n_selected;
   guint  *selected;         /* indices into input, n_selected */
   guint   n_indicators;
   guint  *indicators;       /* indices into input whose missingness becomes a 0/1 column */
-  guint   n_output;         /* n_selected + n_indicators */
+
+  /* PLE only (NULL / 0 otherwise), per selected feature: bin edges b_0 < … <
+   * b_T', the raw-domain training quantiles at t/HEALER_PLE_BINS with
+   * duplicates dropped. Row s of ple_edges holds HEALER_PLE_EDGES floats, the
+   * ple_counts[s] edges then copies of the last one. A feature with a single
+   * distinct value has one edge and no PLE column. Column t (1-based) of a
+   * feature is clip((x − b_{t−1}) / (b_t − b_{t−1}), 0, 1), x imputed. */
+  float  *ple_edges;        /* n_selected × HEALER_PLE_EDGES */
+  guint  *ple_counts;       /* n_selected, each 1..HEALER_PLE_EDGES */
+  guint   n_ple;            /* Σ (ple_counts[s] − 1) */
+
+  guint   n_output;         /* n_selected + n_ple + n_indicators */
 };
 
 /* Fits on @train (which must have labels when selection or class weights are on). */
@@ -109,7 +128,8 @@ void                healer_preprocessor_transform  (const HealerPreprocessor    
                                                     const float                 *x,
                                                     gsize                        n_rows,
                                                     float                       *out);
-/* Name of output column @i ("feature3", or "feature3 missing" for an indicator). */
+/* Name of output column @i ("feature3", "feature3 bin 5" for a PLE column,
+ * bins counted from 1, or "feature3 missing" for an indicator). */
 char               *healer_preprocessor_output_name (const HealerPreprocessor   *self,
                                                     guint                        i);
 

@@ -52,6 +52,7 @@ typedef struct
   double           validation_fraction;         /* 0 = train on every row, no early stopping */
   guint            ensemble;                    /* MLPs trained with seeds seed, seed+1…; ≥ 1 */
   guint64          seed;
+  gboolean         explain;                     /* compute fault signatures and importance */
   HealerPreprocessConfig preprocess;
 } HealerTrainConfig;
 
