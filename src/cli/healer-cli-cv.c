@@ -145,32 +145,10 @@ static void
 add_config (JsonBuilder             *b,
             const HealerTrainConfig *c)
 {
-  const HealerPreprocessConfig *p = &c->preprocess;
-
   json_builder_set_member_name (b, "config");
   json_builder_begin_object (b);
-  healer_json_add_uints (b, "hidden", c->hidden, MIN (c->n_hidden, HEALER_MAX_HIDDEN_LAYERS));
-  healer_json_add_string (b, "activation", healer_activation_to_string (c->activation));
-  healer_json_add_string (b, "optimizer", healer_optimizer_to_string (c->optimizer));
-  healer_json_add_double (b, "learning_rate", c->learning_rate);
-  healer_json_add_double (b, "momentum", c->momentum);
-  healer_json_add_double (b, "weight_decay", c->weight_decay);
-  healer_json_add_double (b, "dropout", c->dropout);
-  healer_json_add_int (b, "batch_size", c->batch_size);
-  healer_json_add_int (b, "epochs", c->epochs);
-  healer_json_add_int (b, "patience", c->patience);
-  healer_json_add_double (b, "validation_fraction", c->validation_fraction);
-  healer_json_add_int (b, "ensemble", c->ensemble);
-  add_seed (b, "seed", c->seed);
-  healer_json_add_string (b, "impute", healer_impute_to_string (p->impute));
-  healer_json_add_string (b, "transform", healer_transform_to_string (p->transform));
-  healer_json_add_bool (b, "missing_indicators", p->missing_indicators);
-  healer_json_add_string (b, "select", healer_select_to_string (p->select));
-  healer_json_add_int (b, "select_k", p->select_k);
-  healer_json_add_double (b, "select_min_ratio", p->select_min_ratio);
-  healer_json_add_bool (b, "drop_duplicates", p->drop_duplicates);
-  healer_json_add_bool (b, "class_weights", p->class_weights);
-  healer_json_add_bool (b, "drop_constant", p->drop_constant);
+  healer_train_config_add_members (b, c);
+  healer_preprocess_config_add_members (b, &c->preprocess);
   json_builder_end_object (b);
 }
 

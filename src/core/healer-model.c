@@ -191,6 +191,44 @@ healer_model_weights_checksum (const HealerModel *self)
 
   return healer_checksum_members (self->members, self->n_members);
 }
+void
+healer_preprocess_config_add_members (JsonBuilder                  *b,
+                                      const HealerPreprocessConfig *c)
+{
+  healer_json_add_string (b, "impute", healer_impute_to_string (c->impute));
+  healer_json_add_string (b, "transform", healer_transform_to_string (c->transform));
+  healer_json_add_bool (b, "missing_indicators", c->missing_indicators);
+  healer_json_add_string (b, "select", healer_select_to_string (c->select));
+  healer_json_add_int (b, "select_k", c->select_k);
+  healer_json_add_double (b, "select_min_ratio", c->select_min_ratio);
+  healer_json_add_bool (b, "drop_duplicates", c->drop_duplicates);
+  healer_json_add_bool (b, "class_weights", c->class_weights);
+  healer_json_add_bool (b, "drop_constant", c->drop_constant);
+}
+
+void
+healer_train_config_add_members (JsonBuilder             *b,
+                                 const HealerTrainConfig *c)
+{
+  char seed[32];
+
+  healer_json_add_uints (b, "hidden", c->hidden, MIN (c->n_hidden, HEALER_MAX_HIDDEN_LAYERS));
+  healer_json_add_string (b, "activation", healer_activation_to_string (c->activation));
+  healer_json_add_string (b, "optimizer", healer_optimizer_to_string (c->optimizer));
+  healer_json_add_double (b, "learning_rate", c->learning_rate);
+  healer_json_add_double (b, "momentum", c->momentum);
+  healer_json_add_double (b, "weight_decay", c->weight_decay);
+  healer_json_add_double (b, "dropout", c->dropout);
+  healer_json_add_int (b, "batch_size", c->batch_size);
+  healer_json_add_int (b, "epochs", c->epochs);
+  healer_json_add_int (b, "patience", c->patience);
+  healer_json_add_double (b, "validation_fraction", c->validation_fraction);
+  healer_json_add_int (b, "ensemble", c->ensemble);
+  /* A string: JSON readers commonly lose integers above 2^53. */
+  g_snprintf (seed, sizeof seed, "%" G_GUINT64_FORMAT, c->seed);
+  healer_json_add_string (b, "seed", seed);
+}
+
 static void
 healer_write_preprocessing (JsonBuilder              *b,
                             const HealerPreprocessor *p)
@@ -199,15 +237,7 @@ healer_write_preprocessing (JsonBuilder              *b,
 
   json_builder_set_member_name (b, "preprocessing");
   json_builder_begin_object (b);
-  healer_json_add_string (b, "impute", healer_impute_to_string (p->config.impute));
-  healer_json_add_string (b, "transform", healer_transform_to_string (p->config.transform));
-  healer_json_add_bool (b, "missing_indicators", p->config.missing_indicators);
-  healer_json_add_string (b, "select", healer_select_to_string (p->config.select));
-  healer_json_add_int (b, "select_k", p->config.select_k);
-  healer_json_add_double (b, "select_min_ratio", p->config.select_min_ratio);
-  healer_json_add_bool (b, "drop_duplicates", p->config.drop_duplicates);
-  healer_json_add_bool (b, "class_weights", p->config.class_weights);
-  healer_json_add_bool (b, "drop_constant", p->config.drop_constant);
+  healer_preprocess_config_add_members (b, &p->config);
   healer_json_add_floats (b, "fill", p->fill, n);
   healer_json_add_floats (b, "train_min", p->train_min, n);
   healer_json_add_floats (b, "train_max", p->train_max, n);
@@ -265,26 +295,9 @@ static void
 healer_write_training (JsonBuilder       *b,
                        const HealerModel *self)
 {
-  const HealerTrainConfig *c = &self->config;
-  char seed[32];
-
   json_builder_set_member_name (b, "training");
   json_builder_begin_object (b);
-  healer_json_add_uints (b, "hidden", c->hidden, MIN (c->n_hidden, HEALER_MAX_HIDDEN_LAYERS));
-  healer_json_add_string (b, "activation", healer_activation_to_string (c->activation));
-  healer_json_add_string (b, "optimizer", healer_optimizer_to_string (c->optimizer));
-  healer_json_add_double (b, "learning_rate", c->learning_rate);
-  healer_json_add_double (b, "momentum", c->momentum);
-  healer_json_add_double (b, "weight_decay", c->weight_decay);
-  healer_json_add_double (b, "dropout", c->dropout);
-  healer_json_add_int (b, "batch_size", c->batch_size);
-  healer_json_add_int (b, "epochs", c->epochs);
-  healer_json_add_int (b, "patience", c->patience);
-  healer_json_add_double (b, "validation_fraction", c->validation_fraction);
-  healer_json_add_int (b, "ensemble", c->ensemble);
-  /* A string: JSON readers commonly lose integers above 2^53. */
-  g_snprintf (seed, sizeof seed, "%" G_GUINT64_FORMAT, c->seed);
-  healer_json_add_string (b, "seed", seed);
+  healer_train_config_add_members (b, &self->config);
   healer_json_add_string (b, "status", healer_train_status_to_string (self->status));
   healer_json_add_int (b, "best_epoch", self->best_epoch);
   healer_json_add_int (b, "n_train_rows", (gint64) self->n_train_rows);

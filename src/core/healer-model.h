@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "healer-dataset.h"
 #include "healer-metrics.h"
@@ -127,6 +128,13 @@ HealerMetrics *healer_model_evaluate (const HealerModel   *self,
 
 /* Lowercase hex SHA-256 of the parameters of every member, as stored in the file. */
 char        *healer_model_weights_checksum (const HealerModel *self);
+
+/* The configuration's members, as the model file stores them, added to the
+ * object @b is building (for reports that repeat a configuration). */
+void         healer_train_config_add_members      (JsonBuilder                  *b,
+                                                   const HealerTrainConfig      *c);
+void         healer_preprocess_config_add_members (JsonBuilder                  *b,
+                                                   const HealerPreprocessConfig *c);
 
 /* Writes @contents to @path atomically (temp file in the same folder + rename). */
 gboolean     healer_file_set_contents_atomic (const char  *path,
