@@ -60,6 +60,30 @@ run_cli_input (Run        *run,
 
 #define run_cli(run, ...) run_cli_input (run, NULL, __VA_ARGS__)
 
+/* Trains with OpenBLAS limited to @threads threads and a pinned creation
+ * time; returns the model file's bytes. */
+static char *
+train_with_threads (const char *data,
+                    const char *model,
+                    const char *threads)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "OPENBLAS_NUM_THREADS", threads, TRUE);
+  g_subprocess_launcher_setenv (launcher, "SOURCE_DATE_EPOCH", "1700000000", TRUE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("HEALER_CLI"), "train", data,
+                                      "-o", model, "--epochs", "20", "--hidden", "200,200",
+                                      "--batch-size", "256", "--ensemble", "2", "--quiet", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (model, &contents, NULL, NULL));
+  return contents;
+}
+
 static char *
 tmp_path (const char *name)
 {
@@ -616,6 +640,19 @@ test_drift_report (void)
   g_assert_cmpint (dash.status, ==, 2);
 }
 
+/* The same data, options and seed give the same bytes, however many
+ * threads BLAS uses. */
+static void
+test_reproducible_threads (void)
+{
+  g_autofree char *a = tmp_path ("threads-1.json");
+  g_autofree char *b = tmp_path ("threads-2.json");
+  g_autofree char *one = train_with_threads (demo_csv (), a, "1");
+  g_autofree char *two = train_with_threads (demo_csv (), b, "2");
+
+  g_assert_cmpstr (one, ==, two);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -651,6 +688,7 @@ main (int    argc,
   g_test_add_func ("/cli/bad-model", test_bad_model);
   g_test_add_func ("/cli/explain", test_explain);
   g_test_add_func ("/cli/real-data", test_real_data);
+  g_test_add_func ("/cli/reproducible-threads", test_reproducible_threads);
   g_test_add_func ("/cli/cv", test_cv);
 
   ret = g_test_run ();
