@@ -670,6 +670,28 @@ test_no_validation (void)
   g_assert_true (isnan (model->history.val_loss[0]));
 }
 
+/* Without a validation split, patience watches the training loss: with a
+ * learning rate too small to move it by the minimum improvement, the run
+ * stops patience epochs after the first and keeps that first epoch. */
+static void
+test_patience_training_loss (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (150, 5, 3, 3.0, 7);
+  g_autoptr(HealerModel) model = NULL;
+  HealerTrainConfig c;
+
+  small_config (&c);
+  c.validation_fraction = 0;
+  c.epochs = 50;
+  c.patience = 3;
+  c.learning_rate = 1e-9;
+  model = train_or_die (ds, &c);
+  g_assert_null (model->validation_metrics);
+  g_assert_cmpint (model->status, ==, HEALER_TRAIN_EARLY_STOPPED);
+  g_assert_cmpuint (model->best_epoch, ==, 1);
+  g_assert_cmpuint (model->history.n_epochs, ==, 4);
+}
+
 static void
 test_invalid_data (void)
 {
@@ -928,6 +950,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/diverges", test_diverges);
   g_test_add_func ("/trainer/early-stopping", test_early_stopping);
   g_test_add_func ("/trainer/no-validation", test_no_validation);
+  g_test_add_func ("/trainer/patience-training-loss", test_patience_training_loss);
   g_test_add_func ("/trainer/invalid-data", test_invalid_data);
   g_test_add_func ("/trainer/duplicates", test_duplicates);
   g_test_add_func ("/trainer/async", test_async);
