@@ -106,8 +106,8 @@ print_text (const HealerCvResult *res,
 {
   g_auto(GStrv) names = class_names_new (res);
 
-  printf (_("Cross-validation of %s: %" G_GSIZE_FORMAT " rows (%" G_GSIZE_FORMAT " read, %"
-            G_GSIZE_FORMAT " duplicates removed), %u classes; stratified %u-fold, "
+  printf (_("Cross-validation of %s: %zu rows (%zu read, %zu"
+            " duplicates removed), %u classes; stratified %u-fold, "
             "%u repeats.\n\n"),
           healer_dataset_get_source_name (res->data), res->n_rows, n_read,
           res->n_duplicates_removed, res->n_classes, res->n_folds, res->n_repeats);
@@ -119,7 +119,7 @@ print_text (const HealerCvResult *res,
     printf ("%-12s %.4f ± %.4f\n", names[c], res->mean_class_f1[c], res->std_class_f1[c]);
 
   printf ("\n");
-  printf (_("Pooled out-of-fold predictions (each row once per repeat, %" G_GSIZE_FORMAT
+  printf (_("Pooled out-of-fold predictions (each row once per repeat, %zu"
             " in all):\n"), res->pooled->n_samples);
   healer_cli_print_metrics_for_classes (res->pooled, (const char * const *) names,
                                         res->class_ids);

@@ -104,7 +104,7 @@ model_text (const HealerModel        *model,
   char *const *names = model->preprocessor->input_names;
 
   printf (_("Fault signatures: the KPIs that set each class apart from the others\n"
-            "(effect: Cliff's delta on %" G_GSIZE_FORMAT " training rows, from −1 to 1; "
+            "(effect: Cliff's delta on %zu training rows, from −1 to 1; "
             "“higher” means higher in this class)\n"), ex->signature_rows);
   for (guint c = 0; c < ex->n_classes; c++)
     {
@@ -134,7 +134,7 @@ model_text (const HealerModel        *model,
       return;
     }
   printf (_("Permutation importance: how much the diagnosis suffers when one KPI is shuffled\n"
-            "(%s rows: %" G_GSIZE_FORMAT ", %u permutations each; unshuffled macro-F1 %.4f, "
+            "(%s rows: %zu, %u permutations each; unshuffled macro-F1 %.4f, "
             "log-loss %.4f)\n"),
           ex->importance_rows == HEALER_IMPORTANCE_ROWS_VALIDATION ? _("validation")
                                                                    : _("training"),
@@ -262,8 +262,8 @@ find_sample (const HealerModel  *model,
     }
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               wanted > 0 ? _("%s has no row %s (it has %" G_GSIZE_FORMAT " rows)")
-                          : _("%s has no sample with sample_id “%s” (%" G_GSIZE_FORMAT " rows "
+               wanted > 0 ? _("%s has no row %s (it has %zu rows)")
+                          : _("%s has no sample with sample_id “%s” (%zu rows "
                               "searched)"),
                path, id, first_row);
   return FALSE;
@@ -304,7 +304,7 @@ sample_text (const HealerModel             *model,
   char *const *names = model->preprocessor->input_names;
   guint k = ex->predicted;
 
-  printf (_("Sample %s (row %" G_GSIZE_FORMAT ")\n"), found->id, found->row);
+  printf (_("Sample %s (row %zu)\n"), found->id, found->row);
   printf (_("Diagnosis: %s (label %d), probability %.4f"), model->class_names[k],
           model->class_ids[k], ex->proba[k]);
   if (ex->proba[k] < model->confidence_threshold)

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
@@ -104,12 +105,16 @@ info_text (const HealerModel *model,
   putchar ('\n');
   printf ("%-24s %s, %s\n", _("Architecture:"), arch, healer_activation_to_string (c->activation));
   printf ("%-24s %u\n", _("Ensemble size:"), model->n_members);
-  printf ("%-24s %s, lr %g, batch %u, weight decay %g, dropout %g, seed %" G_GUINT64_FORMAT "\n",
-          _("Training:"), healer_optimizer_to_string (c->optimizer), c->learning_rate,
-          c->batch_size, c->weight_decay, c->dropout, c->seed);
-  printf ("%-24s %s, %u epochs, best epoch %u, %" G_GSIZE_FORMAT " rows\n", _("Result:"),
+  printf ("%-24s ", _("Training:"));
+  printf (_("%s, learning rate %g, batch %u, weight decay %g, dropout %g, seed %" PRIu64),
+          healer_optimizer_to_string (c->optimizer), c->learning_rate, c->batch_size,
+          c->weight_decay, c->dropout, (guint64) c->seed);
+  printf ("\n%-24s ", _("Result:"));
+  /* TRANSLATORS: %s is how training ended: completed, early-stopped, cancelled or diverged */
+  printf (_("%s, %u epochs, best epoch %u, %zu rows"),
           healer_train_status_to_string (model->status), model->history.n_epochs,
-          model->best_epoch, model->n_train_rows);
+          model->best_epoch, (size_t) model->n_train_rows);
+  putchar ('\n');
   printf ("%-24s %.3f\n", _("Confidence threshold:"), model->confidence_threshold);
   printf ("%-24s %s\n", _("Weights SHA-256:"), checksum);
   if (model->validation_metrics != NULL)

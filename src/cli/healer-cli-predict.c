@@ -301,7 +301,7 @@ healer_cli_predict (int    argc,
     }
   else if (strcmp (output, "-") != 0)
     {
-      fprintf (stderr, _("Diagnosed %" G_GSIZE_FORMAT " samples into %s (%" G_GSIZE_FORMAT
+      fprintf (stderr, _("Diagnosed %zu samples into %s (%zu"
                          " flagged uncertain)\n"), n_rows, output, n_uncertain);
     }
 

@@ -29,10 +29,10 @@ on_progress (const HealerTrainProgress *p,
   if (!state->show)
     return;
 
+  /* Back to the start of the line: each report overwrites the last. */
+  fputc ('\r', stderr);
   if (p->n_members > 1)
-    fprintf (stderr, _("\rModel %u/%u  "), p->member + 1, p->n_members);
-  else
-    fputc ('\r', stderr);
+    fprintf (stderr, _("Model %u/%u  "), p->member + 1, p->n_members);
 
   fprintf (stderr, _("Epoch %u/%u  loss %.4f"), p->epoch, p->n_epochs, p->train_loss);
   if (!isnan (p->val_loss))
@@ -148,7 +148,7 @@ healer_cli_train (int    argc,
     }
   else
     {
-      printf (_("Trained on %" G_GSIZE_FORMAT " rows (%" G_GSIZE_FORMAT " duplicates removed), "
+      printf (_("Trained on %zu rows (%zu duplicates removed), "
                 "%u epochs, best epoch %u (%s).\n"),
               model->n_train_rows, model->n_duplicates_removed, model->history.n_epochs,
               model->best_epoch, healer_train_status_to_string (model->status));

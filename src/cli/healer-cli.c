@@ -174,9 +174,16 @@ main (int    argc,
       char **argv)
 {
   const char *name;
+  const char *localedir;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* HEALER_LOCALEDIR points at another catalogue tree (such as <builddir>/po,
+   * where meson puts zh_CN/LC_MESSAGES/systemhealer.mo), so that the tests and
+   * translators can run the uninstalled CLI in their language. */
+  localedir = g_getenv ("HEALER_LOCALEDIR");
+  if (localedir == NULL || *localedir == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("systemhealer-cli");

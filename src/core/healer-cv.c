@@ -173,19 +173,19 @@ healer_cv_map_classes (HealerCvResult *res,
         g_autoptr(GString) msg = g_string_new (NULL);
 
         g_string_printf (msg, g_dngettext (GETTEXT_PACKAGE,
-                                           "Class %d has %" G_GSIZE_FORMAT " row in %s, fewer "
+                                           "Class %d has %zu row in %s, fewer "
                                            "than the %u folds: every fold must hold out at "
                                            "least one row of every class.",
-                                           "Class %d has %" G_GSIZE_FORMAT " rows in %s, fewer "
+                                           "Class %d has %zu rows in %s, fewer "
                                            "than the %u folds: every fold must hold out at "
                                            "least one row of every class.", count[c]),
                          res->class_ids[c], count[c], name, res->n_folds);
         if (res->n_duplicates_removed > 0)
-          g_string_append_printf (msg, _(" (Counted after removing %" G_GSIZE_FORMAT
+          g_string_append_printf (msg, _(" (Counted after removing %zu"
                                          " duplicate rows.)"), res->n_duplicates_removed);
         g_string_append_c (msg, ' ');
         if (count[c] >= 2)
-          g_string_append_printf (msg, _("Use at most %" G_GSIZE_FORMAT " folds."), count[c]);
+          g_string_append_printf (msg, _("Use at most %zu folds."), count[c]);
         else
           g_string_append (msg, _("Add rows of that class or remove it."));
         g_set_error_literal (error, HEALER_CV_ERROR, HEALER_CV_ERROR_SMALL_CLASS, msg->str);
@@ -196,7 +196,7 @@ healer_cv_map_classes (HealerCvResult *res,
   if (cells > HEALER_CV_MAX_OOF_CELLS)
     {
       g_set_error (error, HEALER_CV_ERROR, HEALER_CV_ERROR_TOO_LARGE,
-                   _("%u repeats of %" G_GSIZE_FORMAT " rows and %u classes are too many "
+                   _("%u repeats of %zu rows and %u classes are too many "
                      "out-of-fold predictions to keep; use fewer repeats"),
                    res->n_repeats, res->n_rows, res->n_classes);
       return FALSE;

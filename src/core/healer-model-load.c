@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -241,8 +243,8 @@ healer_check_int (HealerReader *r,
   v = json_node_get_int (node);
   if (v < min || v > max)
     return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, index,
-                               _("expected an integer from %" G_GINT64_FORMAT " to %"
-                                 G_GINT64_FORMAT ", found %" G_GINT64_FORMAT),
+                               _("expected an integer from %" PRId64 " to %" PRId64
+                                 ", found %" PRId64),
                                min, max, v);
   *out = v;
   return TRUE;
@@ -410,8 +412,8 @@ healer_read_floats (HealerReader *r,
                                _("not valid base64"));
   if (size != n * sizeof (float))
     return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
-                               _("expected %" G_GSIZE_FORMAT " float32 values (%" G_GSIZE_FORMAT
-                                 " bytes), found %" G_GSIZE_FORMAT " bytes"),
+                               _("expected %zu float32 values (%zu"
+                                 " bytes), found %zu bytes"),
                                n, n * sizeof (float), size);
 
   bytes = g_base64_decode (text, &decoded);
@@ -423,7 +425,7 @@ healer_read_floats (HealerReader *r,
   for (gsize i = 0; i < n; i++)
     if (!isfinite (v[i]))
       return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
-                                 _("value %" G_GSIZE_FORMAT " is not a finite number"), i);
+                                 _("value %zu is not a finite number"), i);
   *out = g_steal_pointer (&v);
   return TRUE;
 }
@@ -525,7 +527,7 @@ healer_check_depth (HealerReader *r,
             {
               g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_PARSE,
                            _("%s: not a SystemHealer model: the JSON nests deeper than %u "
-                             "levels at byte %" G_GSIZE_FORMAT),
+                             "levels at byte %zu"),
                            r->name, HEALER_MODEL_MAX_DEPTH, i + 1);
               return FALSE;
             }
@@ -948,7 +950,7 @@ healer_read_ensemble (HealerReader     *r,
   n = json_array_get_length (array);
   if (n_params * n > HEALER_MODEL_MAX_PARAMS)
     return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, NULL, "ensemble", -1,
-                               _("%u networks of %" G_GUINT64_FORMAT " parameters are more than "
+                               _("%u networks of %" PRIu64 " parameters are more than "
                                  "the %u parameters a model may have"),
                                n, n_params, HEALER_MODEL_MAX_PARAMS);
 

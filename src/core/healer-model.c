@@ -593,7 +593,7 @@ healer_model_map_labels (const HealerModel   *self,
           g_autofree char *known = healer_model_list_class_ids (self);
 
           g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_LABEL,
-                       _("%s: row %" G_GSIZE_FORMAT " (sample %s) has label %d, which is not "
+                       _("%s: row %zu (sample %s) has label %d, which is not "
                          "a class of this model (its classes are %s)"),
                        healer_dataset_get_source_name (data), i + 1,
                        data->sample_ids != NULL ? data->sample_ids[i] : "?",

@@ -542,7 +542,7 @@ healer_check_fit_input (const HealerDataset          *train,
   if (train->n_rows == 0 || train->n_features == 0)
     {
       g_set_error (error, HEALER_PREPROCESS_ERROR, HEALER_PREPROCESS_ERROR_INVALID,
-                   _("Cannot fit the preprocessing on %s: it has %" G_GSIZE_FORMAT
+                   _("Cannot fit the preprocessing on %s: it has %zu"
                      " rows and %u features, at least one of each is needed"),
                    healer_dataset_get_source_name (train), train->n_rows, train->n_features);
       return FALSE;

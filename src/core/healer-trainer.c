@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -343,7 +345,7 @@ healer_check_labels (const HealerDataset *data,
   if (data->n_rows < 2)
     {
       g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
-                   _("%s has %" G_GSIZE_FORMAT " rows: training needs at least two"),
+                   _("%s has %zu rows: training needs at least two"),
                    name, data->n_rows);
       return FALSE;
     }
@@ -460,7 +462,7 @@ healer_network_sizes (const HealerTrainConfig *config,
   if (n_params > HEALER_MODEL_MAX_PARAMS)
     {
       g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
-                   _("The network would have %" G_GUINT64_FORMAT " parameters, more than "
+                   _("The network would have %" PRIu64 " parameters, more than "
                      "the %u a model can hold; use fewer or narrower hidden layers"),
                    n_params, (guint) HEALER_MODEL_MAX_PARAMS);
       return FALSE;
