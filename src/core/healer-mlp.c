@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include <gsl/gsl_blas.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "healer-mlp.h"
 #include "healer-trainer.h"
@@ -363,6 +366,48 @@ healer_mlp_select (guint32 mask,
   return healer_mlp_float (ub ^ ((ua ^ ub) & mask));
 }
 
+/* (Leaky) ReLU on @count floats: out[i] = v · (v > 0 ? 1 : @slope) with
+ * v = a[i] + b[i], or, for backprop (@derivative), out[i] *= the same factor
+ * of a[i]. Four lanes at a time with the very operations of the scalar
+ * helpers above (an integer sign test and one multiply, or a mask for ReLU),
+ * so the results are bit for bit those of the scalar loops and models stay
+ * reproducible; GCC at -O2 leaves those loops scalar, and they were about a
+ * tenth of a training epoch. Returns how many elements it did; the caller's
+ * scalar loop does the rest. */
+static gsize
+healer_mlp_leaky_sse (const float *a,
+                      const float *b,
+                      float       *out,
+                      gboolean     derivative,
+                      gsize        count,
+                      float        slope)
+{
+  gsize i = 0;
+
+#if defined(__SSE2__)
+  const __m128 one = _mm_set1_ps (1.0f), vslope = _mm_set1_ps (slope);
+  const __m128i zero = _mm_setzero_si128 ();
+
+  for (; i + 4 <= count; i += 4)
+    {
+      __m128 v = _mm_loadu_ps (a + i);
+      __m128 mask, factor;
+
+      if (!derivative)
+        v = _mm_add_ps (v, _mm_loadu_ps (b + i));
+      mask = _mm_castsi128_ps (_mm_cmpgt_epi32 (_mm_castps_si128 (v), zero));
+      factor = _mm_or_ps (_mm_and_ps (mask, one), _mm_andnot_ps (mask, vslope));
+      if (derivative)
+        _mm_storeu_ps (out + i, _mm_mul_ps (_mm_loadu_ps (out + i), factor));
+      else if (slope == 0.0f)
+        _mm_storeu_ps (out + i, _mm_and_ps (mask, v));
+      else
+        _mm_storeu_ps (out + i, _mm_mul_ps (v, factor));
+    }
+#endif
+  return i;
+}
+
 static void
 healer_mlp_bias_activate (HealerActivation  activation,
                           float            *z,
@@ -373,18 +418,20 @@ healer_mlp_bias_activate (HealerActivation  activation,
   for (gsize i = 0; i < n; i++)
     {
       float *row = z + i * width;
+      guint j;
 
       switch (activation)
         {
         case HEALER_ACTIVATION_RELU:
-          for (guint j = 0; j < width; j++)
+          for (j = healer_mlp_leaky_sse (row, b, row, FALSE, width, 0.0f); j < width; j++)
             {
               float v = row[j] + b[j];
               row[j] = healer_mlp_float (healer_mlp_bits (v) & healer_mlp_positive_mask (v));
             }
           break;
         case HEALER_ACTIVATION_LEAKY_RELU:
-          for (guint j = 0; j < width; j++)
+          for (j = healer_mlp_leaky_sse (row, b, row, FALSE, width, HEALER_MLP_LEAKY_SLOPE);
+               j < width; j++)
             {
               float v = row[j] + b[j];
               row[j] = v * healer_mlp_select (healer_mlp_positive_mask (v), 1.0f,
@@ -393,7 +440,7 @@ healer_mlp_bias_activate (HealerActivation  activation,
           break;
         case HEALER_ACTIVATION_TANH:
         default:
-          for (guint j = 0; j < width; j++)
+          for (j = 0; j < width; j++)
             row[j] = tanhf (row[j] + b[j]);
           break;
         }
@@ -429,11 +476,13 @@ healer_mlp_scale_by_derivative (HealerActivation  activation,
   switch (activation)
     {
     case HEALER_ACTIVATION_RELU:
-      for (gsize i = 0; i < count; i++)
+      for (gsize i = healer_mlp_leaky_sse (a, NULL, d, TRUE, count, 0.0f); i < count; i++)
         d[i] *= healer_mlp_derivative (HEALER_ACTIVATION_RELU, a[i]);
       break;
     case HEALER_ACTIVATION_LEAKY_RELU:
-      for (gsize i = 0; i < count; i++)
+      for (gsize i = healer_mlp_leaky_sse (a, NULL, d, TRUE, count,
+                                         HEALER_MLP_LEAKY_SLOPE);
+           i < count; i++)
         d[i] *= healer_mlp_derivative (HEALER_ACTIVATION_LEAKY_RELU, a[i]);
       break;
     case HEALER_ACTIVATION_TANH:

@@ -10,6 +10,9 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "healer-drift.h"
 #include "healer-explain.h"
@@ -583,6 +586,64 @@ healer_member_init (HealerMember          *mb,
   mb->dropout_state = healer_rng_next (&mb->rng);
 }
 
+/* Adam on the @n parameters. The SSE lanes do, element by element, the very
+ * IEEE operations of the scalar loop in the same order (no reassociation, no
+ * FMA), so they give the same bits and models stay reproducible. Vectorised
+ * because at small batches this pass over every parameter after each
+ * mini-batch was about a fifth of the epoch, and GCC at -O2 leaves it scalar. */
+static void
+healer_adam_update (float        *p,
+                    const float  *g,
+                    float        *m1,
+                    float        *m2,
+                    const guint8 *decay,
+                    gsize         n,
+                    float         wd,
+                    float         lr,
+                    float         c1,
+                    float         c2)
+{
+  const float b1 = HEALER_ADAM_BETA1, b2 = HEALER_ADAM_BETA2, eps = HEALER_ADAM_EPS;
+  gsize i = 0;
+
+#if defined(__SSE2__)
+  {
+    const __m128 vb1 = _mm_set1_ps (b1), vb2 = _mm_set1_ps (b2);
+    const __m128 va1 = _mm_set1_ps (1.0f - b1), va2 = _mm_set1_ps (1.0f - b2);
+    const __m128 vwd = _mm_set1_ps (wd), vlr = _mm_set1_ps (lr), veps = _mm_set1_ps (eps);
+    const __m128 vc1 = _mm_set1_ps (c1), vc2 = _mm_set1_ps (c2);
+
+    for (; i + 4 <= n; i += 4)
+      {
+        /* decay[] is 0 or 1: a lane mask of all ones where it is 1. */
+        __m128i d = _mm_set_epi32 (-(gint32) decay[i + 3], -(gint32) decay[i + 2],
+                                   -(gint32) decay[i + 1], -(gint32) decay[i]);
+        __m128 vp = _mm_loadu_ps (p + i);
+        __m128 gi = _mm_add_ps (_mm_loadu_ps (g + i),
+                                _mm_and_ps (_mm_castsi128_ps (d), _mm_mul_ps (vwd, vp)));
+        __m128 a = _mm_add_ps (_mm_mul_ps (vb1, _mm_loadu_ps (m1 + i)), _mm_mul_ps (va1, gi));
+        __m128 b = _mm_add_ps (_mm_mul_ps (vb2, _mm_loadu_ps (m2 + i)),
+                               _mm_mul_ps (_mm_mul_ps (va2, gi), gi));
+        __m128 step = _mm_div_ps (_mm_mul_ps (vlr, _mm_mul_ps (a, vc1)),
+                                  _mm_add_ps (_mm_sqrt_ps (_mm_mul_ps (b, vc2)), veps));
+
+        _mm_storeu_ps (m1 + i, a);
+        _mm_storeu_ps (m2 + i, b);
+        _mm_storeu_ps (p + i, _mm_sub_ps (vp, step));
+      }
+  }
+#endif
+
+  for (; i < n; i++)
+    {
+      float gi = g[i] + (decay[i] ? wd * p[i] : 0.0f);
+
+      m1[i] = b1 * m1[i] + (1.0f - b1) * gi;
+      m2[i] = b2 * m2[i] + (1.0f - b2) * gi * gi;
+      p[i] -= lr * (m1[i] * c1) / (sqrtf (m2[i] * c2) + eps);
+    }
+}
+
 static void
 healer_member_optimizer_step (HealerMember            *mb,
                               const HealerTrainConfig *config)
@@ -595,18 +656,10 @@ healer_member_optimizer_step (HealerMember            *mb,
   mb->step++;
   if (config->optimizer == HEALER_OPTIMIZER_ADAM)
     {
-      const float b1 = HEALER_ADAM_BETA1, b2 = HEALER_ADAM_BETA2, eps = HEALER_ADAM_EPS;
       float c1 = (float) (1.0 / (1.0 - pow (HEALER_ADAM_BETA1, (double) mb->step)));
       float c2 = (float) (1.0 / (1.0 - pow (HEALER_ADAM_BETA2, (double) mb->step)));
 
-      for (gsize i = 0; i < mb->n_params; i++)
-        {
-          float gi = g[i] + (mb->decay[i] ? wd * p[i] : 0.0f);
-
-          mb->m1[i] = b1 * mb->m1[i] + (1.0f - b1) * gi;
-          mb->m2[i] = b2 * mb->m2[i] + (1.0f - b2) * gi * gi;
-          p[i] -= lr * (mb->m1[i] * c1) / (sqrtf (mb->m2[i] * c2) + eps);
-        }
+      healer_adam_update (p, g, mb->m1, mb->m2, mb->decay, mb->n_params, wd, lr, c1, c2);
     }
   else
     {
