@@ -1,0 +1,273 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Drives the SystemHealer benchmarks (called by bench/run).
+
+Generates the inputs in a temporary folder, runs systemhealer-cli and the
+peers (bench/peers.py) on the same files in the same run, and prints one line
+per measurement:  NAME ours=X peer=Y ratio=Z target=T met|NOT met
+Ratios are "how many times better ours is" (peer time / our time, our
+throughput / peer throughput, or data size / our peak RSS for memory).
+Every timing is a median over BENCH_RUNS runs (default 5).
+"""
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build-bench"))
+CLI = os.path.join(BUILD, "src", "cli", "systemhealer-cli")
+CSV_PROBE = os.path.join(BUILD, "bench", "healer-bench-csv")
+PY = os.environ.get("BENCH_PYTHON", "/usr/bin/python3")
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+RUNS = max(5, int(os.environ.get("BENCH_RUNS", "5")))
+
+TRAIN_ROWS = 10_000
+BIG_ROWS = 100_000 if QUICK else 1_000_000
+CSV_MIN_MB = 20 if QUICK else 110
+ARCH = "200,200,200"
+SHARED = os.environ.get("HEALER_SHARED_DATA", os.path.join(ROOT, "..", "shared", "data"))
+TRAIN_FLAGS = ["--hidden", ARCH, "--activation", "leaky-relu", "--learning-rate", "1e-4",
+               "--ensemble", "1", "--no-select", "--validation-fraction", "0",
+               "--patience", "0", "--no-missing-indicators", "--quiet", "--json"]
+
+
+def log(msg):
+    print("# " + msg, file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, **kw).stdout
+
+
+def peer(*args):
+    out = run([PY, os.path.join(HERE, "peers.py")] + [str(a) for a in args])
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def line(name, ours, peer_value, ratio, target, unit=""):
+    if ratio is None:
+        print("%s ours=%s%s peer=skipped ratio=skipped target=%s" % (name, ours, unit, target),
+              flush=True)
+        return
+    if target is None:
+        verdict = "target=none"
+    else:
+        verdict = "target=>=%gx %s" % (target, "met" if ratio >= target else "NOT met")
+    print("%s ours=%s%s peer=%s%s ratio=%.2f %s"
+          % (name, ours, unit, peer_value, unit, ratio, verdict), flush=True)
+
+
+def timed(cmd, runs=RUNS):
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def peak_rss_mb(cmd):
+    err = subprocess.run(["/usr/bin/time", "-v"] + cmd, check=True, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True).stderr
+    kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1))
+    return kb / 1024.0
+
+
+def model_shape(model):
+    info = run([CLI, "info", model])
+    m = re.search(r"Architecture:\s+([\d-]+)", info)
+    sizes = [int(s) for s in m.group(1).split("-")]
+    return sizes[0], sizes[1:-1], sizes[-1]
+
+
+def simulate(path, rows, seed):
+    run([CLI, "simulate", "-o", path, "-n", str(rows), "--features", "107", "--classes", "6",
+         "--seed", str(seed)])
+
+
+def bench_train(w):
+    """Rounds of (ours, PyTorch 2 threads, PyTorch 1 thread, scikit-learn),
+    2 epochs each, interleaved so that load from other processes hits every
+    side alike; the figure is the median of all epochs of all rounds."""
+    data = os.path.join(w, "train10k.csv")
+    simulate(data, TRAIN_ROWS, 1)
+    model = os.path.join(w, "m200.json")
+    epochs = 2
+    for batch in (30, 256):
+        times = {"ours": [], "torch2": [], "torch1": [], "sklearn": []}
+        skipped = {}
+        n_in = None
+        for _ in range(RUNS):
+            out = json.loads(run([CLI, "train", data, "-o", model, "--batch-size", str(batch),
+                                  "--epochs", str(epochs)] + TRAIN_FLAGS))
+            times["ours"] += out["epoch_seconds"]
+            if n_in is None:
+                n_in, hidden, n_cls = model_shape(model)
+            for key, cmd, extra in (("torch2", "torch-train", ["--threads", 2]),
+                                    ("torch1", "torch-train", ["--threads", 1]),
+                                    ("sklearn", "sklearn-train", [])):
+                if key in skipped:
+                    continue
+                r = peer(cmd, data, "--batch", batch, "--epochs", epochs, "--n-in", n_in, *extra)
+                if "skipped" in r:
+                    skipped[key] = r["skipped"]
+                else:
+                    times[key] += r["epoch_seconds"]
+        ours = statistics.median(times["ours"])
+        sizes = [n_in] + hidden + [n_cls]
+        mults = sum(a * b for a, b in zip(sizes, sizes[1:]))
+        # forward + weight gradients + input gradients of every layer but the first
+        floor_flops = TRAIN_ROWS * 2 * (2 * mults + mults - sizes[0] * sizes[1])
+        for key, label, target in (("torch2", "pytorch_2threads", 15 if batch == 30 else 4),
+                                   ("torch1", "pytorch_1thread", None),
+                                   ("sklearn", "sklearn", None)):
+            name = "train_epoch_b%d_vs_%s" % (batch, label)
+            if key in skipped:
+                line(name, "%.3f" % ours, None, None, None, "s")
+            else:
+                p = statistics.median(times[key])
+                line(name, "%.3f" % ours, "%.3f" % p, p / ours, target, "s")
+        gflops = floor_flops / ours / 1e9
+        print("train_flops_b%d ours=%.1fGFLOP/s floor=%.2fGFLOP/epoch "
+              "share_of_114GFLOP/s=%.0f%% share_of_57GFLOP/s=%.0f%%"
+              % (batch, gflops, floor_flops / 1e9, 100 * gflops / 114, 100 * gflops / 57),
+              flush=True)
+    return model
+
+
+def real_layout_csv(w):
+    """≥ CSV_MIN_MB of real rows replicated (the real file is never copied
+    into the project: this lives in the temporary folder)."""
+    src = os.path.join(SHARED, "kpi_labelled.csv")
+    path = os.path.join(w, "real-layout.csv")
+    if not os.path.exists(src):
+        simulate(path, int(CSV_MIN_MB * 1e6 / 1300) + 1, 3)
+        return path, "simulated"
+    with open(src, "rb") as f:
+        header = f.readline()
+        body = f.read()
+    if not body.endswith(b"\n"):
+        body += b"\n"
+    copies = int(CSV_MIN_MB * 1e6 / len(body)) + 1
+    with open(path, "wb") as f:
+        f.write(header)
+        for _ in range(copies):
+            f.write(body)
+    return path, "real rows x%d" % copies
+
+
+def bench_csv(w):
+    path, how = real_layout_csv(w)
+    mb = os.path.getsize(path) / 1e6
+    log("CSV file: %.0f MB (%s)" % (mb, how))
+    ours, theirs, skipped = [], [], None
+    for _ in range(RUNS):  # interleaved, so that outside load hits both alike
+        out = run([CSV_PROBE, path, "1"])
+        ours += [float(m) for m in re.findall(r"mb_per_s=([\d.]+)", out)]
+        if skipped is None:
+            pd = peer("pandas-csv", path, "--runs", 1)
+            if "skipped" in pd:
+                skipped = pd["skipped"]
+            else:
+                theirs += pd["seconds"]
+    ours = statistics.median(ours)
+    if skipped is not None:
+        line("csv_read_MBps_vs_pandas", "%.0f" % ours, None, None, None)
+    else:
+        p = mb / statistics.median(theirs)
+        line("csv_read_MBps_vs_pandas", "%.0f" % ours, "%.0f" % p, ours / p, 2, "MB/s")
+    os.unlink(path)
+
+
+def bench_predict(w, model):
+    big = os.path.join(w, "big.csv")
+    simulate(big, BIG_ROWS, 7)
+    out = os.path.join(w, "pred.csv")
+    n_in, hidden, n_cls = model_shape(model)
+    ours, theirs, skipped = [], [], None
+    for _ in range(RUNS):  # interleaved, so that outside load hits both alike
+        ours.append(timed([CLI, "predict", model, big, "-o", out], runs=1))
+        if skipped is None:
+            pt = peer("torch-predict", big, "--out", out, "--runs", 1, "--n-in", n_in,
+                      "--n-classes", n_cls, "--hidden", ",".join(map(str, hidden)),
+                      "--activation", "leaky-relu")
+            if "skipped" in pt:
+                skipped = pt["skipped"]
+            else:
+                theirs += pt["seconds"]
+    ours = statistics.median(ours)
+    name = "predict_%dk_rows_s_vs_pandas_torch" % (BIG_ROWS // 1000)
+    if skipped is not None:
+        line(name, "%.2f" % ours, None, None, None, "s")
+    else:
+        p = statistics.median(theirs)
+        line(name, "%.2f" % ours, "%.2f" % p, p / ours, 3, "s")
+    print("predict_rate ours=%.0f rows/s (%.0f MB/s of CSV in)"
+          % (BIG_ROWS / ours, os.path.getsize(big) / 1e6 / ours), flush=True)
+    return big
+
+
+def bench_memory(w, big):
+    matrix_mb = BIG_ROWS * 107 * 4 / 2 ** 20
+    model = os.path.join(w, "small.json")
+    rss = peak_rss_mb([CLI, "train", big, "-o", model, "--hidden", "32", "--epochs", "1",
+                       "--ensemble", "1", "--no-select", "--quiet"])
+    # ratio here = allowed share: target is rss <= 1.5 x matrix, i.e. matrix*1.5/rss >= 1
+    print("rss_train_%dk ours=%.0fMiB matrix=%.0fMiB rss/matrix=%.2f target=<=1.5 %s"
+          % (BIG_ROWS // 1000, rss, matrix_mb, rss / matrix_mb,
+             "met" if rss / matrix_mb <= 1.5 else "NOT met"), flush=True)
+    small = os.path.join(w, "tenth.csv")
+    with open(big, "rb") as f, open(small, "wb") as g:
+        for i, ln in enumerate(f):
+            if i > BIG_ROWS // 10:
+                break
+            g.write(ln)
+    out = os.path.join(w, "pred.csv")
+    r_big = peak_rss_mb([CLI, "predict", model, big, "-o", out])
+    r_small = peak_rss_mb([CLI, "predict", model, small, "-o", out])
+    print("rss_predict ours_%dk=%.0fMiB ours_%dk=%.0fMiB ratio=%.2f target=~1 (bounded) %s"
+          % (BIG_ROWS // 1000, r_big, BIG_ROWS // 10000, r_small, r_big / r_small,
+             "met" if r_big / r_small <= 1.2 else "NOT met"), flush=True)
+
+
+def main():
+    for exe in (CLI, CSV_PROBE):
+        if not os.access(exe, os.X_OK):
+            sys.exit("bench: %s not built (ninja -C %s)" % (exe, BUILD))
+    w = tempfile.mkdtemp(prefix="healer-bench-")
+    only = os.environ.get("BENCH_ONLY", "train,csv,predict,memory").split(",")
+    log("work dir %s, runs %d, big rows %d%s" % (w, RUNS, BIG_ROWS, " (quick)" if QUICK else ""))
+    try:
+        model = None
+        if "train" in only or "predict" in only:
+            model = bench_train(w) if "train" in only else None
+        if "csv" in only:
+            bench_csv(w)
+        if "predict" in only or "memory" in only:
+            if model is None:
+                model = os.path.join(w, "m200.json")
+                simulate(os.path.join(w, "t.csv"), TRAIN_ROWS, 1)
+                run([CLI, "train", os.path.join(w, "t.csv"), "-o", model, "--batch-size", "256",
+                     "--epochs", "1"] + TRAIN_FLAGS)
+            big = bench_predict(w, model) if "predict" in only else None
+            if "memory" in only:
+                if big is None:
+                    big = os.path.join(w, "big.csv")
+                    simulate(big, BIG_ROWS, 7)
+                bench_memory(w, big)
+    finally:
+        if os.environ.get("BENCH_KEEP"):
+            log("kept %s" % w)
+        else:
+            shutil.rmtree(w, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
