@@ -1,4 +1,4 @@
-/* healer-trainer.c — fits the preprocessing and the MLP ensemble, with early stopping
+/* healer-trainer.c — training configuration, and the synchronous fit of the MLP ensemble
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,19 +10,13 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "healer-drift.h"
 #include "healer-explain.h"
 #include "healer-metrics.h"
 #include "healer-model.h"
-#include "healer-trainer.h"
+#include "healer-trainer-private.h"
 
-#define HEALER_ADAM_BETA1        0.9
-#define HEALER_ADAM_BETA2        0.999
-#define HEALER_ADAM_EPS          1e-8
 #define HEALER_MIN_IMPROVEMENT   1e-4
 /* Mixed into the member seed so the shuffle stream is not the stream
  * healer_mlp_new drew the initial weights from. */
@@ -234,69 +228,6 @@ healer_train_config_validate (const HealerTrainConfig *config,
 }
 
 #undef HEALER_INVALID
-
-/* Split */
-
-void
-healer_stratified_split (const guint *labels,
-                         gsize        n,
-                         guint        n_classes,
-                         double       fraction,
-                         guint64      seed,
-                         GArray      *train_rows,
-                         GArray      *val_rows)
-{
-  g_autofree gsize *start = NULL;
-  g_autofree gsize *fill = NULL;
-  g_autofree gsize *grouped = NULL;
-  g_autofree gboolean *is_val = NULL;
-  HealerRng rng;
-
-  g_return_if_fail (n == 0 || labels != NULL);
-  g_return_if_fail (n_classes > 0);
-  g_return_if_fail (train_rows != NULL && val_rows != NULL);
-  g_return_if_fail (g_array_get_element_size (train_rows) == sizeof (gsize));
-  g_return_if_fail (g_array_get_element_size (val_rows) == sizeof (gsize));
-  for (gsize i = 0; i < n; i++)
-    g_return_if_fail (labels[i] < n_classes);
-
-  g_array_set_size (train_rows, 0);
-  g_array_set_size (val_rows, 0);
-  if (!(fraction >= 0.0))
-    fraction = 0.0;
-  fraction = MIN (fraction, 1.0);
-
-  /* Counting sort into per-class slices, each in row order before its shuffle. */
-  start = g_new0 (gsize, n_classes + 1);
-  fill = g_new0 (gsize, n_classes);
-  grouped = g_new (gsize, MAX (n, 1));
-  is_val = g_new0 (gboolean, MAX (n, 1));
-  for (gsize i = 0; i < n; i++)
-    start[labels[i] + 1]++;
-  for (guint c = 0; c < n_classes; c++)
-    start[c + 1] += start[c];
-  for (gsize i = 0; i < n; i++)
-    grouped[start[labels[i]] + fill[labels[i]]++] = i;
-
-  healer_rng_init (&rng, seed);
-  for (guint c = 0; c < n_classes; c++)
-    {
-      gsize count = start[c + 1] - start[c];
-      gsize n_val = (gsize) floor (fraction * (double) count + 0.5);
-
-      if (count == 0)
-        continue;
-      if (fraction > 0.0 && count >= 2)
-        n_val = MAX (n_val, 1);
-      n_val = MIN (n_val, count - 1);   /* every class keeps a training row */
-      healer_rng_shuffle (&rng, grouped + start[c], count);
-      for (gsize k = 0; k < n_val; k++)
-        is_val[grouped[start[c] + k]] = TRUE;
-    }
-
-  for (gsize i = 0; i < n; i++)
-    g_array_append_val (is_val[i] ? val_rows : train_rows, i);
-}
 
 /* Prepared data: everything one training run needs, shared by the members */
 
@@ -586,93 +517,13 @@ healer_member_init (HealerMember          *mb,
   mb->dropout_state = healer_rng_next (&mb->rng);
 }
 
-/* Adam on the @n parameters. The SSE lanes do, element by element, the very
- * IEEE operations of the scalar loop in the same order (no reassociation, no
- * FMA), so they give the same bits and models stay reproducible. Vectorised
- * because at small batches this pass over every parameter after each
- * mini-batch was about a fifth of the epoch, and GCC at -O2 leaves it scalar. */
-static void
-healer_adam_update (float        *p,
-                    const float  *g,
-                    float        *m1,
-                    float        *m2,
-                    const guint8 *decay,
-                    gsize         n,
-                    float         wd,
-                    float         lr,
-                    float         c1,
-                    float         c2)
-{
-  const float b1 = HEALER_ADAM_BETA1, b2 = HEALER_ADAM_BETA2, eps = HEALER_ADAM_EPS;
-  gsize i = 0;
-
-#if defined(__SSE2__)
-  {
-    const __m128 vb1 = _mm_set1_ps (b1), vb2 = _mm_set1_ps (b2);
-    const __m128 va1 = _mm_set1_ps (1.0f - b1), va2 = _mm_set1_ps (1.0f - b2);
-    const __m128 vwd = _mm_set1_ps (wd), vlr = _mm_set1_ps (lr), veps = _mm_set1_ps (eps);
-    const __m128 vc1 = _mm_set1_ps (c1), vc2 = _mm_set1_ps (c2);
-
-    for (; i + 4 <= n; i += 4)
-      {
-        /* decay[] is 0 or 1: a lane mask of all ones where it is 1. */
-        __m128i d = _mm_set_epi32 (-(gint32) decay[i + 3], -(gint32) decay[i + 2],
-                                   -(gint32) decay[i + 1], -(gint32) decay[i]);
-        __m128 vp = _mm_loadu_ps (p + i);
-        __m128 gi = _mm_add_ps (_mm_loadu_ps (g + i),
-                                _mm_and_ps (_mm_castsi128_ps (d), _mm_mul_ps (vwd, vp)));
-        __m128 a = _mm_add_ps (_mm_mul_ps (vb1, _mm_loadu_ps (m1 + i)), _mm_mul_ps (va1, gi));
-        __m128 b = _mm_add_ps (_mm_mul_ps (vb2, _mm_loadu_ps (m2 + i)),
-                               _mm_mul_ps (_mm_mul_ps (va2, gi), gi));
-        __m128 step = _mm_div_ps (_mm_mul_ps (vlr, _mm_mul_ps (a, vc1)),
-                                  _mm_add_ps (_mm_sqrt_ps (_mm_mul_ps (b, vc2)), veps));
-
-        _mm_storeu_ps (m1 + i, a);
-        _mm_storeu_ps (m2 + i, b);
-        _mm_storeu_ps (p + i, _mm_sub_ps (vp, step));
-      }
-  }
-#endif
-
-  for (; i < n; i++)
-    {
-      float gi = g[i] + (decay[i] ? wd * p[i] : 0.0f);
-
-      m1[i] = b1 * m1[i] + (1.0f - b1) * gi;
-      m2[i] = b2 * m2[i] + (1.0f - b2) * gi * gi;
-      p[i] -= lr * (m1[i] * c1) / (sqrtf (m2[i] * c2) + eps);
-    }
-}
-
 static void
 healer_member_optimizer_step (HealerMember            *mb,
                               const HealerTrainConfig *config)
 {
-  float *p = healer_mlp_get_params (mb->mlp);
-  const float *g = mb->grad;
-  float wd = (float) config->weight_decay;
-  float lr = (float) config->learning_rate;
-
   mb->step++;
-  if (config->optimizer == HEALER_OPTIMIZER_ADAM)
-    {
-      float c1 = (float) (1.0 / (1.0 - pow (HEALER_ADAM_BETA1, (double) mb->step)));
-      float c2 = (float) (1.0 / (1.0 - pow (HEALER_ADAM_BETA2, (double) mb->step)));
-
-      healer_adam_update (p, g, mb->m1, mb->m2, mb->decay, mb->n_params, wd, lr, c1, c2);
-    }
-  else
-    {
-      float mu = (float) config->momentum;
-
-      for (gsize i = 0; i < mb->n_params; i++)
-        {
-          float gi = g[i] + (mb->decay[i] ? wd * p[i] : 0.0f);
-
-          mb->m1[i] = mu * mb->m1[i] - lr * gi;
-          p[i] += mb->m1[i];
-        }
-    }
+  healer_optimizer_step (config, mb->step, healer_mlp_get_params (mb->mlp), mb->grad,
+                         mb->m1, mb->m2, mb->decay, mb->n_params);
 }
 
 static gboolean
@@ -1059,192 +910,4 @@ healer_train (const HealerDataset     *data,
       healer_model_attach_explanations (model, td.work, cancellable);
     return model;
   }
-}
-
-/* Asynchronous variant */
-
-typedef struct
-{
-  gatomicrefcount          ref_count;
-  HealerDataset           *data;
-  HealerTrainConfig        config;
-  HealerTrainProgressFunc  progress;
-  gpointer                 progress_data;
-  GDestroyNotify           progress_data_free;
-  GMainContext            *context;
-  GAsyncReadyCallback      callback;
-  gpointer                 user_data;
-
-  GMutex                   lock;
-  HealerTrainProgress      latest;       /* under @lock */
-  gboolean                 has_latest;   /* @latest not delivered yet */
-  gboolean                 idle_pending;
-  gboolean                 finished;     /* the result was delivered: no progress after it */
-} HealerTrainAsync;
-
-static HealerTrainAsync *
-healer_train_async_ref (HealerTrainAsync *state)
-{
-  g_atomic_ref_count_inc (&state->ref_count);
-  return state;
-}
-
-static void
-healer_train_async_unref (gpointer data)
-{
-  HealerTrainAsync *state = data;
-
-  if (!g_atomic_ref_count_dec (&state->ref_count))
-    return;
-
-  /* Normally already called on completion; here for a task that never completed. */
-  if (state->progress_data_free != NULL)
-    state->progress_data_free (state->progress_data);
-  g_clear_pointer (&state->data, healer_dataset_unref);
-  g_clear_pointer (&state->context, g_main_context_unref);
-  g_mutex_clear (&state->lock);
-  g_free (state);
-}
-
-/* On the caller's main context. */
-static gboolean
-healer_train_async_idle (gpointer data)
-{
-  HealerTrainAsync *state = data;
-  HealerTrainProgress copy;
-  gboolean deliver;
-
-  g_mutex_lock (&state->lock);
-  state->idle_pending = FALSE;
-  deliver = state->has_latest && !state->finished;
-  copy = state->latest;
-  state->has_latest = FALSE;
-  g_mutex_unlock (&state->lock);
-
-  if (deliver)
-    state->progress (&copy, state->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-/* On the worker thread: keep only the newest report, and wake the caller's
- * context at most once until it has picked that report up. */
-static void
-healer_train_async_progress (const HealerTrainProgress *progress,
-                             gpointer                   data)
-{
-  HealerTrainAsync *state = data;
-
-  g_mutex_lock (&state->lock);
-  state->latest = *progress;
-  state->has_latest = TRUE;
-  if (!state->idle_pending && !state->finished)
-    {
-      g_autoptr(GSource) source = g_idle_source_new ();
-
-      state->idle_pending = TRUE;
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_static_name (source, "[healer] training progress");
-      g_source_set_callback (source, healer_train_async_idle,
-                             healer_train_async_ref (state), healer_train_async_unref);
-      g_source_attach (source, state->context);
-    }
-  g_mutex_unlock (&state->lock);
-}
-
-static void
-healer_train_async_thread (GTask        *task,
-                           gpointer      source_object,
-                           gpointer      task_data,
-                           GCancellable *cancellable)
-{
-  HealerTrainAsync *state = task_data;
-  GError *error = NULL;
-  HealerModel *model;
-
-  model = healer_train (state->data, &state->config, cancellable,
-                        state->progress != NULL ? healer_train_async_progress : NULL,
-                        state, &error);
-  if (model != NULL)
-    g_task_return_pointer (task, model, (GDestroyNotify) healer_model_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-/* On the caller's main context: flush the last report, then hand over the result. */
-static void
-healer_train_async_done (GObject      *source_object,
-                         GAsyncResult *result,
-                         gpointer      data)
-{
-  HealerTrainAsync *state = data;
-  HealerTrainProgress copy;
-  gboolean deliver;
-  GDestroyNotify free_func;
-
-  g_mutex_lock (&state->lock);
-  deliver = state->has_latest && !state->finished;
-  copy = state->latest;
-  state->has_latest = FALSE;
-  state->finished = TRUE;
-  g_mutex_unlock (&state->lock);
-
-  if (deliver)
-    state->progress (&copy, state->progress_data);
-  free_func = g_steal_pointer (&state->progress_data_free);
-  if (free_func != NULL)
-    free_func (state->progress_data);
-
-  if (state->callback != NULL)
-    state->callback (NULL, result, state->user_data);
-}
-
-void
-healer_train_async (HealerDataset           *data,
-                    const HealerTrainConfig *config,
-                    GCancellable            *cancellable,
-                    HealerTrainProgressFunc  progress,
-                    gpointer                 progress_data,
-                    GDestroyNotify           progress_data_free,
-                    GAsyncReadyCallback      callback,
-                    gpointer                 user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  HealerTrainAsync *state;
-
-  g_return_if_fail (data != NULL);
-  g_return_if_fail (config != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  state = g_new0 (HealerTrainAsync, 1);
-  g_atomic_ref_count_init (&state->ref_count);
-  state->data = healer_dataset_ref (data);
-  state->config = *config;
-  state->progress = progress;
-  state->progress_data = progress_data;
-  state->progress_data_free = progress_data_free;
-  state->context = g_main_context_ref_thread_default ();
-  state->callback = callback;
-  state->user_data = user_data;
-  g_mutex_init (&state->lock);
-
-  /* Our own callback runs first so the final progress report is delivered
-   * before the caller's callback, never after it. The task data keeps
-   * @state alive until the task is finalised, after that callback. */
-  task = g_task_new (NULL, cancellable, healer_train_async_done, state);
-  g_task_set_source_tag (task, healer_train_async);
-  g_task_set_name (task, "[healer] train");
-  g_task_set_task_data (task, state, healer_train_async_unref);
-  /* A cancelled run still returns its best model; do not turn it into an error. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, healer_train_async_thread);
-}
-
-HealerModel *
-healer_train_finish (GAsyncResult *result,
-                     GError      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == healer_train_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
