@@ -346,8 +346,8 @@ test_bad_model (void)
 }
 
 static JsonObject *
-explain_parse (JsonParser *parser,
-               const char *text)
+parse_object (JsonParser *parser,
+              const char *text)
 {
   g_autoptr(GError) error = NULL;
 
@@ -380,7 +380,7 @@ test_explain (void)
 
   run_cli (&json, "explain", demo_model (), "--json", "--top", "5", NULL);
   g_assert_cmpint (json.status, ==, 0);
-  root = explain_parse (p1, json.out);
+  root = parse_object (p1, json.out);
   signatures = json_object_get_array_member (root, "signatures");
   g_assert_cmpuint (json_array_get_length (signatures), ==, 6);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
@@ -398,7 +398,7 @@ test_explain (void)
   run_cli (&sample_json, "explain", demo_model (), demo_csv (), "--sample", "sim-000003",
            "--json", NULL);
   g_assert_cmpint (sample_json.status, ==, 0);
-  root = explain_parse (p2, sample_json.out);
+  root = parse_object (p2, sample_json.out);
   g_assert_cmpstr (json_object_get_string_member (root, "sample_id"), ==, "sim-000003");
   g_assert_cmpint (json_object_get_int_member (root, "row"), ==, 3);
   drivers = json_object_get_array_member (root, "drivers");
@@ -571,17 +571,6 @@ scaled_demo_csv (guint  column,
     }
   g_assert_true (g_file_set_contents (path, out->str, out->len, NULL));
   return path;
-}
-
-static JsonObject *
-parse_object (JsonParser *parser,
-              const char *text)
-{
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_get_object (json_parser_get_root (parser));
 }
 
 static void
