@@ -10,6 +10,7 @@
 #include "healer-preprocess.h"
 #include "healer-simulate.h"
 #include "healer-trainer.h"
+#include "healer-test-data.h"
 
 /* Gaussian blobs with labels 2, 5, 8… (so the class-id mapping is
  * exercised); @counts rows per class (or n_rows / n_classes each when NULL),
@@ -495,21 +496,13 @@ test_invalid (void)
 static void
 test_real_data (void)
 {
-  const char *dir = g_getenv ("HEALER_SHARED_DATA");
-  g_autofree char *path = NULL;
-  g_autoptr(HealerDataset) ds = NULL;
+  g_autoptr(HealerDataset) ds = healer_test_load_shared ("kpi_labelled.csv");
   g_autoptr(HealerCvResult) res = NULL;
   g_autoptr(GError) error = NULL;
   HealerTrainConfig c;
 
-  if (dir == NULL || !g_file_test ((path = g_build_filename (dir, "kpi_labelled.csv", NULL)),
-                                   G_FILE_TEST_IS_REGULAR))
-    {
-      g_test_skip ("real data kpi_labelled.csv not found (HEALER_SHARED_DATA)");
-      return;
-    }
-  ds = healer_dataset_load (path, NULL, &error);
-  g_assert_no_error (error);
+  if (ds == NULL)
+    return;
 
   healer_train_config_init_default (&c);
   g_assert_true (healer_train_config_set_hidden (&c, "64", &error));

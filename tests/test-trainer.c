@@ -9,6 +9,7 @@
 #include "healer-model.h"
 #include "healer-simulate.h"
 #include "healer-trainer.h"
+#include "healer-test-data.h"
 
 /* Gaussian blobs: @n_classes centres at distance ~@sep, unit noise. Labels
  * are 2, 5, 8… so the class-id mapping is exercised. A few cells are NAN. */
@@ -896,21 +897,13 @@ test_async_cancel (void)
 static void
 test_real_data (void)
 {
-  const char *dir = g_getenv ("HEALER_SHARED_DATA");
-  g_autofree char *path = NULL;
-  g_autoptr(HealerDataset) ds = NULL;
+  g_autoptr(HealerDataset) ds = healer_test_load_shared ("kpi_labelled.csv");
   g_autoptr(HealerModel) model = NULL;
   g_autoptr(GError) error = NULL;
   HealerTrainConfig c;
 
-  if (dir == NULL || !g_file_test ((path = g_build_filename (dir, "kpi_labelled.csv", NULL)),
-                                   G_FILE_TEST_IS_REGULAR))
-    {
-      g_test_skip ("real data kpi_labelled.csv not found (HEALER_SHARED_DATA)");
-      return;
-    }
-  ds = healer_dataset_load (path, NULL, &error);
-  g_assert_no_error (error);
+  if (ds == NULL)
+    return;
 
   healer_train_config_init_default (&c);
   /* scored on a held-out split; one member keeps the test quick */
