@@ -14,7 +14,8 @@ import re
 import sys
 
 # _("…"), N_("…"), C_("ctx", "…"), NC_(…), Q_(…) and the g_d*gettext family.
-MARKER = re.compile(r'(?<![A-Za-z0-9_])(?:N?C?_|Q_|g_dn?gettext|g_dpgettext2?|g_dcgettext)\s*\(\s*(?:"|GETTEXT_PACKAGE)')
+MARKER = re.compile(r'(?<![A-Za-z0-9_])(?:N?C?_|Q_|g_dn?gettext|g_dpgettext2?|g_dcgettext)\s*\(\s*(?:"|GETTEXT_PACKAGE)'
+                    r'|translatable="yes"')
 SCANNED = ('src',)
 EXTENSIONS = ('.c', '.h', '.ui', '.blp')
 

@@ -105,6 +105,8 @@ healer_dataset_set_sample_id (HealerDataset *self,
   self->sample_ids[row] = g_string_chunk_insert (self->ids_chunk, id);
 }
 
+G_DEFINE_BOXED_TYPE (HealerDataset, healer_dataset, healer_dataset_ref, healer_dataset_unref)
+
 HealerDataset *
 healer_dataset_ref (HealerDataset *self)
 {

@@ -56,6 +56,10 @@ struct _HealerDataset
   gsize first_line;           /* file line number of row 0 (for messages) */
 };
 
+/* Boxed type (reference counted) so GObject properties can carry it. */
+#define HEALER_TYPE_DATASET (healer_dataset_get_type ())
+GType healer_dataset_get_type (void) G_GNUC_CONST;
+
 GQuark          healer_dataset_error_quark     (void);
 
 /* Table of @n_rows rows, every cell 0, labels 0 and sample ids "" (fill them

@@ -109,6 +109,8 @@ healer_model_new (HealerPreprocessor *preprocessor,
   return self;
 }
 
+G_DEFINE_BOXED_TYPE (HealerModel, healer_model, healer_model_ref, healer_model_unref)
+
 HealerModel *
 healer_model_ref (HealerModel *self)
 {

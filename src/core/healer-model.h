@@ -69,6 +69,10 @@ struct _HealerModel
                                              * computed, e.g. in files of older versions */
 };
 
+/* Boxed type (reference counted) so GObject properties can carry it. */
+#define HEALER_TYPE_MODEL (healer_model_get_type ())
+GType healer_model_get_type (void) G_GNUC_CONST;
+
 GQuark       healer_model_error_quark (void);
 
 /* Takes ownership of @preprocessor and of @members, a g_malloc()ed array of

@@ -1,0 +1,188 @@
+/* healer-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "healer-application.h"
+#include "healer-preferences-window.h"
+#include "healer-window.h"
+
+struct _HealerApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (HealerApplication, healer_application, ADW_TYPE_APPLICATION)
+
+static void
+apply_color_scheme (HealerApplication *self)
+{
+  static const AdwColorScheme schemes[] = {
+    ADW_COLOR_SCHEME_DEFAULT,
+    ADW_COLOR_SCHEME_FORCE_LIGHT,
+    ADW_COLOR_SCHEME_FORCE_DARK,
+  };
+  guint scheme = (guint) g_settings_get_enum (self->settings, "color-scheme");
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      schemes[MIN (scheme, G_N_ELEMENTS (schemes) - 1)]);
+}
+
+static HealerWindow *
+get_window (HealerApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!HEALER_IS_WINDOW (window))
+    window = GTK_WINDOW (healer_window_new (ADW_APPLICATION (self)));
+
+  return HEALER_WINDOW (window);
+}
+
+static void
+healer_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (get_window (HEALER_APPLICATION (app))));
+}
+
+static void
+healer_application_open (GApplication  *app,
+                         GFile        **files,
+                         int            n_files,
+                         const char    *hint)
+{
+  HealerWindow *window = get_window (HEALER_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (n_files > 0)
+    {
+      healer_window_open_file (window, files[0]);
+    }
+}
+
+static void
+healer_application_startup (GApplication *app)
+{
+  HealerApplication *self = HEALER_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *help_accels[] = { "F1", "<Control>question", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
+
+  G_APPLICATION_CLASS (healer_application_parent_class)->startup (app);
+
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::color-scheme",
+                           G_CALLBACK (apply_color_scheme), self,
+                           G_CONNECT_SWAPPED);
+  apply_color_scheme (self);
+}
+
+static void
+healer_application_dispose (GObject *object)
+{
+  HealerApplication *self = (HealerApplication *)object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (healer_application_parent_class)->dispose (object);
+}
+
+static void
+healer_application_class_init (HealerApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = healer_application_dispose;
+
+  app_class->activate = healer_application_activate;
+  app_class->open = healer_application_open;
+  app_class->startup = healer_application_startup;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GApplication *app = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  /* Closing through close-request lets each window ask about an unsaved
+   * model instead of quitting under the user's feet. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  HealerApplication *self = user_data;
+  static const char *developers[] = { "SystemHealer developers", NULL };
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", window,
+                        "application-name", _("SystemHealer"),
+                        "application-icon", APPLICATION_ID,
+                        "developer-name", _("SystemHealer developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Diagnoses faults in distributed systems from their KPIs with a neural network, offline."),
+                        "website", "https://github.com/systemhealer/systemhealer",
+                        "issue-url", "https://github.com/systemhealer/systemhealer/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: put your names here, one per line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  HealerApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  HealerPreferencesWindow *prefs = healer_preferences_window_new (window);
+
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "preferences", preferences_action },
+};
+
+static void
+healer_application_init (HealerApplication *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self),
+                                   app_actions,
+                                   G_N_ELEMENTS (app_actions),
+                                   self);
+}
+
+HealerApplication *
+healer_application_new (void)
+{
+  return g_object_new (HEALER_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/io/github/systemhealer/SystemHealer",
+                       NULL);
+}

@@ -1,0 +1,25 @@
+/* healer-results-page.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "healer-session.h"
+
+G_BEGIN_DECLS
+
+#define HEALER_TYPE_RESULTS_PAGE (healer_results_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (HealerResultsPage, healer_results_page, HEALER, RESULTS_PAGE, AdwBin)
+
+HealerSession *healer_results_page_get_session (HealerResultsPage *self);
+void           healer_results_page_set_session (HealerResultsPage *self,
+                                               HealerSession *session);
+/* Asks where to save the results as CSV and writes them. */
+void healer_results_page_export (HealerResultsPage *self);
+/* Cancels the page's running work, if any; TRUE when something was cancelled. */
+gboolean healer_results_page_cancel (HealerResultsPage *self);
+
+G_END_DECLS

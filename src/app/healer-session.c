@@ -1,0 +1,262 @@
+/* healer-session.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "healer-session.h"
+
+struct _HealerSession
+{
+  GObject        parent_instance;
+
+  HealerDataset *dataset;
+  GFile         *dataset_file;
+  HealerModel   *model;
+  GFile         *model_file;
+  HealerResults *results;
+  guint          model_saved : 1;
+};
+
+G_DEFINE_FINAL_TYPE (HealerSession, healer_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_DATASET,
+  PROP_DATASET_FILE,
+  PROP_MODEL,
+  PROP_MODEL_FILE,
+  PROP_MODEL_SAVED,
+  PROP_RESULTS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+healer_session_dispose (GObject *object)
+{
+  HealerSession *self = (HealerSession *)object;
+
+  g_clear_pointer (&self->dataset, healer_dataset_unref);
+  g_clear_object (&self->dataset_file);
+  g_clear_pointer (&self->model, healer_model_unref);
+  g_clear_object (&self->model_file);
+  g_clear_object (&self->results);
+
+  G_OBJECT_CLASS (healer_session_parent_class)->dispose (object);
+}
+
+static void
+healer_session_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  HealerSession *self = HEALER_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATASET:
+      g_value_set_boxed (value, self->dataset);
+      break;
+
+    case PROP_DATASET_FILE:
+      g_value_set_object (value, self->dataset_file);
+      break;
+
+    case PROP_MODEL:
+      g_value_set_boxed (value, self->model);
+      break;
+
+    case PROP_MODEL_FILE:
+      g_value_set_object (value, self->model_file);
+      break;
+
+    case PROP_MODEL_SAVED:
+      g_value_set_boolean (value, self->model_saved);
+      break;
+
+    case PROP_RESULTS:
+      g_value_set_object (value, self->results);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_session_class_init (HealerSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = healer_session_dispose;
+  object_class->get_property = healer_session_get_property;
+
+  properties[PROP_DATASET] =
+    g_param_spec_boxed ("dataset", NULL, NULL,
+                        HEALER_TYPE_DATASET,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_DATASET_FILE] =
+    g_param_spec_object ("dataset-file", NULL, NULL,
+                         G_TYPE_FILE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MODEL] =
+    g_param_spec_boxed ("model", NULL, NULL,
+                        HEALER_TYPE_MODEL,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MODEL_FILE] =
+    g_param_spec_object ("model-file", NULL, NULL,
+                         G_TYPE_FILE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MODEL_SAVED] =
+    g_param_spec_boolean ("model-saved", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RESULTS] =
+    g_param_spec_object ("results", NULL, NULL,
+                         HEALER_TYPE_RESULTS,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+healer_session_init (HealerSession *self)
+{
+  self->model_saved = TRUE;
+}
+
+HealerSession *
+healer_session_new (void)
+{
+  return g_object_new (HEALER_TYPE_SESSION, NULL);
+}
+
+HealerDataset *
+healer_session_get_dataset (HealerSession *self)
+{
+  g_return_val_if_fail (HEALER_IS_SESSION (self), NULL);
+
+  return self->dataset;
+}
+
+GFile *
+healer_session_get_dataset_file (HealerSession *self)
+{
+  g_return_val_if_fail (HEALER_IS_SESSION (self), NULL);
+
+  return self->dataset_file;
+}
+
+void
+healer_session_set_dataset (HealerSession *self,
+                            HealerDataset *dataset,
+                            GFile         *file)
+{
+  g_return_if_fail (HEALER_IS_SESSION (self));
+  g_return_if_fail (!file || G_IS_FILE (file));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->dataset != dataset)
+    {
+      g_clear_pointer (&self->dataset, healer_dataset_unref);
+      self->dataset = dataset ? healer_dataset_ref (dataset) : NULL;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
+    }
+  if (g_set_object (&self->dataset_file, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET_FILE]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+HealerModel *
+healer_session_get_model (HealerSession *self)
+{
+  g_return_val_if_fail (HEALER_IS_SESSION (self), NULL);
+
+  return self->model;
+}
+
+GFile *
+healer_session_get_model_file (HealerSession *self)
+{
+  g_return_val_if_fail (HEALER_IS_SESSION (self), NULL);
+
+  return self->model_file;
+}
+
+gboolean
+healer_session_get_model_saved (HealerSession *self)
+{
+  g_return_val_if_fail (HEALER_IS_SESSION (self), TRUE);
+
+  return self->model_saved;
+}
+
+static void
+set_model_saved (HealerSession *self,
+                 gboolean       saved)
+{
+  saved = !!saved;
+  if (self->model_saved != saved)
+    {
+      self->model_saved = saved;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_SAVED]);
+    }
+}
+
+void
+healer_session_set_model (HealerSession *self,
+                          HealerModel   *model,
+                          GFile         *file)
+{
+  g_return_if_fail (HEALER_IS_SESSION (self));
+  g_return_if_fail (!file || G_IS_FILE (file));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->model != model)
+    {
+      g_clear_pointer (&self->model, healer_model_unref);
+      self->model = model ? healer_model_ref (model) : NULL;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+    }
+  if (g_set_object (&self->model_file, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_FILE]);
+  /* Only a model that exists and came from nowhere can be lost. */
+  set_model_saved (self, model == NULL || file != NULL);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+healer_session_mark_model_saved (HealerSession *self,
+                                 GFile         *file)
+{
+  g_return_if_fail (HEALER_IS_SESSION (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (g_set_object (&self->model_file, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_FILE]);
+  set_model_saved (self, TRUE);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+HealerResults *
+healer_session_get_results (HealerSession *self)
+{
+  g_return_val_if_fail (HEALER_IS_SESSION (self), NULL);
+
+  return self->results;
+}
+
+void
+healer_session_set_results (HealerSession *self,
+                            HealerResults *results)
+{
+  g_return_if_fail (HEALER_IS_SESSION (self));
+  g_return_if_fail (!results || HEALER_IS_RESULTS (results));
+
+  if (g_set_object (&self->results, results))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULTS]);
+}

@@ -1,0 +1,47 @@
+/* healer-session.h — what the user has loaded, trained and diagnosed
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "healer-dataset.h"
+#include "healer-model.h"
+#include "healer-results.h"
+
+G_BEGIN_DECLS
+
+#define HEALER_TYPE_SESSION (healer_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (HealerSession, healer_session, HEALER, SESSION, GObject)
+
+/* One per window. The pages never own the data, the model or the results:
+ * they read them from here and replace them here, so that an error on one
+ * page can never throw away what another page produced. */
+HealerSession  *healer_session_new               (void);
+
+HealerDataset  *healer_session_get_dataset       (HealerSession  *self);
+GFile          *healer_session_get_dataset_file  (HealerSession  *self);
+/* @file is NULL for the demo data. */
+void            healer_session_set_dataset       (HealerSession  *self,
+                                                  HealerDataset  *dataset,
+                                                  GFile          *file);
+
+HealerModel    *healer_session_get_model         (HealerSession  *self);
+GFile          *healer_session_get_model_file    (HealerSession  *self);
+/* FALSE from the moment a model is trained until it is saved. */
+gboolean        healer_session_get_model_saved   (HealerSession  *self);
+/* A model just trained: @file NULL, saved FALSE. A model opened or saved:
+ * its file, saved TRUE. */
+void            healer_session_set_model         (HealerSession  *self,
+                                                  HealerModel    *model,
+                                                  GFile          *file);
+void            healer_session_mark_model_saved  (HealerSession  *self,
+                                                  GFile          *file);
+
+HealerResults  *healer_session_get_results       (HealerSession  *self);
+void            healer_session_set_results       (HealerSession  *self,
+                                                  HealerResults  *results);
+
+G_END_DECLS

@@ -1,0 +1,25 @@
+/* healer-train-page.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "healer-session.h"
+
+G_BEGIN_DECLS
+
+#define HEALER_TYPE_TRAIN_PAGE (healer_train_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (HealerTrainPage, healer_train_page, HEALER, TRAIN_PAGE, AdwBin)
+
+HealerSession *healer_train_page_get_session (HealerTrainPage *self);
+void           healer_train_page_set_session (HealerTrainPage *self,
+                                             HealerSession *session);
+/* Starts training with the current settings, when data are loaded. */
+void healer_train_page_start (HealerTrainPage *self);
+/* Cancels the page's running work, if any; TRUE when something was cancelled. */
+gboolean healer_train_page_cancel (HealerTrainPage *self);
+
+G_END_DECLS

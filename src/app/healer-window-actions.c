@@ -1,0 +1,251 @@
+/* healer-window-actions.c — the window's actions and their shortcuts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "healer-window-private.h"
+
+static void
+open_data_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  HealerWindow *self = HEALER_WINDOW (widget);
+
+  healer_window_set_visible_page (self, "data");
+  healer_data_page_open (self->data_page);
+}
+
+static void
+demo_data_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  HealerWindow *self = HEALER_WINDOW (widget);
+
+  healer_window_set_visible_page (self, "data");
+  healer_data_page_load_demo (self->data_page);
+}
+
+static void
+open_model_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  HealerWindow *self = HEALER_WINDOW (widget);
+
+  healer_window_set_visible_page (self, "diagnose");
+  healer_diagnose_page_open_model (self->diagnose_page);
+}
+
+static void
+export_results_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  HealerWindow *self = HEALER_WINDOW (widget);
+
+  healer_results_page_export (self->results_page);
+}
+
+static void
+train_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  HealerWindow *self = HEALER_WINDOW (widget);
+
+  healer_window_set_visible_page (self, "train");
+  healer_train_page_start (self->train_page);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  HealerWindow *self = HEALER_WINDOW (widget);
+  const char *visible = adw_view_stack_get_visible_child_name (self->stack);
+
+  /* Escape stops the work the user is looking at. */
+  if (g_strcmp0 (visible, "data") == 0)
+    healer_data_page_cancel (self->data_page);
+  else if (g_strcmp0 (visible, "train") == 0)
+    healer_train_page_cancel (self->train_page);
+  else if (g_strcmp0 (visible, "diagnose") == 0)
+    healer_diagnose_page_cancel (self->diagnose_page);
+}
+
+typedef struct
+{
+  HealerWindow *window;
+  GFile        *file;
+  gboolean      then_close;
+} SaveModel;
+
+static void
+save_model_free (SaveModel *state)
+{
+  g_clear_object (&state->window);
+  g_clear_object (&state->file);
+  g_free (state);
+}
+
+static void
+save_model_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  HealerModel *model = task_data;
+  SaveModel *state = g_object_get_data (G_OBJECT (task), "state");
+  g_autofree char *path = g_file_get_path (state->file);
+  GError *error = NULL;
+
+  if (path == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             _("Models can only be saved to local files"));
+  else if (!healer_model_save (model, path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+save_model_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SaveModel *state = g_object_get_data (G_OBJECT (result), "state");
+  HealerWindow *self = state->window;
+  HealerModel *model = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* The model stays in memory and unsaved: the user can try elsewhere. */
+      healer_window_show_error (self, _("Could Not Save the Model"), error);
+      return;
+    }
+
+  /* Only mark saved if the model is still the one we wrote. */
+  if (healer_session_get_model (self->session) == model)
+    healer_session_mark_model_saved (self->session, state->file);
+
+  name = g_file_get_basename (state->file);
+  message = g_strdup_printf (_("Model saved as “%s”"), name);
+  healer_window_toast (self, message);
+
+  if (state->then_close)
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+static void
+save_model_response_cb (GtkNativeDialog *native,
+                        int              response,
+                        SaveModel       *state)
+{
+  HealerModel *model = healer_session_get_model (state->window->session);
+  g_autoptr(GTask) task = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && model != NULL)
+    {
+      state->file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      task = g_task_new (NULL, NULL, save_model_done, NULL);
+      g_task_set_source_tag (task, save_model_response_cb);
+      g_task_set_task_data (task, healer_model_ref (model), (GDestroyNotify) healer_model_unref);
+      g_object_set_data_full (G_OBJECT (task), "state", state, (GDestroyNotify) save_model_free);
+      g_task_run_in_thread (task, save_model_thread);
+    }
+  else
+    {
+      save_model_free (state);
+    }
+
+  g_object_unref (native);
+}
+
+void
+_healer_window_save_model (HealerWindow *self,
+                           gboolean      then_close)
+{
+  GtkFileChooserNative *native;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GFile *current;
+  SaveModel *state;
+
+  if (healer_session_get_model (self->session) == NULL)
+    return;
+
+  native = gtk_file_chooser_native_new (_("Save Model"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_filter_set_name (filter, _("SystemHealer models"));
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_filter_add_mime_type (filter, "application/x-systemhealer-model");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+
+  current = healer_session_get_model_file (self->session);
+  if (current != NULL)
+    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (native), current, NULL);
+  else
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _("model.json"));
+
+  state = g_new0 (SaveModel, 1);
+  state->window = g_object_ref (self);
+  state->then_close = then_close;
+  g_signal_connect (native, "response", G_CALLBACK (save_model_response_cb), state);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+save_model_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  _healer_window_save_model (HEALER_WINDOW (widget), FALSE);
+}
+
+void
+_healer_window_actions_update (HealerWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_action_set_enabled (widget, "win.train",
+                                 healer_session_get_dataset (self->session) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.save-model",
+                                 healer_session_get_model (self->session) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.export-results",
+                                 healer_session_get_results (self->session) != NULL);
+}
+
+void
+_healer_window_class_actions_init (HealerWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_install_action (widget_class, "win.open-data", NULL, open_data_action);
+  gtk_widget_class_install_action (widget_class, "win.demo-data", NULL, demo_data_action);
+  gtk_widget_class_install_action (widget_class, "win.open-model", NULL, open_model_action);
+  gtk_widget_class_install_action (widget_class, "win.save-model", NULL, save_model_action);
+  gtk_widget_class_install_action (widget_class, "win.export-results", NULL, export_results_action);
+  gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-data", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.open-model", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save-model", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export-results", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.train", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
+}

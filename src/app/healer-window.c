@@ -1,0 +1,324 @@
+/* healer-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "healer-window-private.h"
+
+G_DEFINE_FINAL_TYPE (HealerWindow, healer_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+save_window_state (HealerWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+}
+
+static void
+unsaved_model_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           HealerWindow     *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_strcmp0 (response, "save") == 0)
+    {
+      _healer_window_save_model (self, TRUE);
+    }
+}
+
+static gboolean
+healer_window_close_request (GtkWindow *window)
+{
+  HealerWindow *self = HEALER_WINDOW (window);
+  AdwMessageDialog *dialog;
+
+  /* A trained model is the result of minutes of work: never drop it
+   * silently. */
+  if (!self->close_confirmed && !healer_session_get_model_saved (self->session))
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                           _("Save the Trained Model?"),
+                                                           _("The model trained in this window has not been saved. "
+                                                             "If you close the window without saving it, it is lost.")));
+      adw_message_dialog_add_responses (dialog,
+                                        "cancel", _("_Cancel"),
+                                        "discard", _("_Discard"),
+                                        "save", _("_Save…"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "save");
+      adw_message_dialog_set_close_response (dialog, "cancel");
+      g_signal_connect (dialog, "response", G_CALLBACK (unsaved_model_response_cb), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
+
+  healer_data_page_cancel (self->data_page);
+  healer_train_page_cancel (self->train_page);
+  healer_diagnose_page_cancel (self->diagnose_page);
+  save_window_state (self);
+
+  return GTK_WINDOW_CLASS (healer_window_parent_class)->close_request (window);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         HealerWindow  *self)
+{
+  GSList *files;
+  GFile *file;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  files = g_value_get_boxed (value);
+  if (files == NULL)
+    return FALSE;
+
+  /* One file at a time. */
+  file = files->data;
+  healer_window_open_file (self, file);
+
+  return TRUE;
+}
+
+static void
+session_notify_cb (HealerWindow *self)
+{
+  _healer_window_actions_update (self);
+}
+
+static void
+healer_window_constructed (GObject *object)
+{
+  HealerWindow *self = (HealerWindow *)object;
+
+  G_OBJECT_CLASS (healer_window_parent_class)->constructed (object);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+healer_window_dispose (GObject *object)
+{
+  HealerWindow *self = (HealerWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (healer_window_parent_class)->dispose (object);
+}
+
+static void
+healer_window_finalize (GObject *object)
+{
+  HealerWindow *self = (HealerWindow *)object;
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (healer_window_parent_class)->finalize (object);
+}
+
+static void
+healer_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  HealerWindow *self = HEALER_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_window_class_init (HealerWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = healer_window_constructed;
+  object_class->dispose = healer_window_dispose;
+  object_class->finalize = healer_window_finalize;
+  object_class->get_property = healer_window_get_property;
+
+  window_class->close_request = healer_window_close_request;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         HEALER_TYPE_SESSION,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (HEALER_TYPE_DATA_PAGE);
+  g_type_ensure (HEALER_TYPE_TRAIN_PAGE);
+  g_type_ensure (HEALER_TYPE_DIAGNOSE_PAGE);
+  g_type_ensure (HEALER_TYPE_RESULTS_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HealerWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, HealerWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, HealerWindow, data_page);
+  gtk_widget_class_bind_template_child (widget_class, HealerWindow, train_page);
+  gtk_widget_class_bind_template_child (widget_class, HealerWindow, diagnose_page);
+  gtk_widget_class_bind_template_child (widget_class, HealerWindow, results_page);
+
+  _healer_window_class_actions_init (klass);
+}
+
+static void
+healer_window_init (HealerWindow *self)
+{
+  GtkDropTarget *drop;
+
+  /* The session must exist before the template binds the pages to it. */
+  self->session = healer_session_new ();
+  self->settings = g_settings_new (APPLICATION_ID);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  g_signal_connect_object (self->session, "notify",
+                           G_CALLBACK (session_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+  _healer_window_actions_update (self);
+}
+
+HealerWindow *
+healer_window_new (AdwApplication *application)
+{
+  return g_object_new (HEALER_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+HealerSession *
+healer_window_get_session (HealerWindow *self)
+{
+  g_return_val_if_fail (HEALER_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
+void
+healer_window_set_visible_page (HealerWindow *self,
+                                const char   *name)
+{
+  g_return_if_fail (HEALER_IS_WINDOW (self));
+  g_return_if_fail (name != NULL);
+
+  adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+void
+healer_window_open_file (HealerWindow *self,
+                         GFile        *file)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (HEALER_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  name = g_file_get_basename (file);
+  if (name != NULL && g_str_has_suffix (name, ".json"))
+    {
+      healer_window_set_visible_page (self, "diagnose");
+      healer_diagnose_page_load_model_file (self->diagnose_page, file);
+    }
+  else
+    {
+      healer_window_set_visible_page (self, "data");
+      healer_data_page_load_file (self->data_page, file);
+    }
+}
+
+void
+healer_window_toast (HealerWindow *self,
+                     const char   *message)
+{
+  g_return_if_fail (HEALER_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+void
+healer_window_show_error (HealerWindow *self,
+                          const char   *heading,
+                          const GError *error)
+{
+  GtkWidget *dialog;
+  GtkWidget *label;
+
+  g_return_if_fail (HEALER_IS_WINDOW (self));
+  g_return_if_fail (heading != NULL);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
+  /* The details name file, line and column: let the user select and copy
+   * them into a bug report or an editor's "go to line". */
+  label = gtk_label_new (error ? error->message : _("Unknown error"));
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_widget_add_css_class (label, "monospace");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+HealerWindow *
+healer_window_for_widget (GtkWidget *widget)
+{
+  GtkRoot *root;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  root = gtk_widget_get_root (widget);
+  return HEALER_IS_WINDOW (root) ? HEALER_WINDOW (root) : NULL;
+}

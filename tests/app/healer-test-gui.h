@@ -1,0 +1,139 @@
+/* healer-test-gui.h — showing widgets in tests and looking at what they draw
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+/* gtk_test_init() + libadwaita, and the translations of the build tree. */
+static inline void
+healer_test_gui_init (int    *argc,
+                      char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+}
+
+/* Spins the main loop until @done returns TRUE or @timeout_ms passes;
+ * returns the last value of @done. Worker threads report through idle
+ * callbacks, so a test must iterate for them to land. */
+static inline gboolean
+healer_test_wait_until (gboolean (*done) (gpointer),
+                        gpointer   data,
+                        guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* Lets layout, styling and pending idles settle. */
+static inline void
+healer_test_settle (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+}
+
+/* Puts @widget alone in a window of @width × @height (unless it already is
+ * a window), shows it, and returns that window. */
+static inline GtkWindow *
+healer_test_show (GtkWidget *widget,
+                  int        width,
+                  int        height)
+{
+  GtkWindow *window;
+
+  if (GTK_IS_WINDOW (widget))
+    window = GTK_WINDOW (widget);
+  else
+    {
+      window = GTK_WINDOW (gtk_window_new ());
+      gtk_window_set_child (window, widget);
+    }
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_present (window);
+  healer_test_settle (300);
+  return window;
+}
+
+/* Renders @widget as the user sees it now into a texture, and saves it as
+ * NAME.png in G_TEST_BUILDDIR (the build's tests/app folder) so a person
+ * can look at it. */
+static inline GdkTexture *
+healer_test_render (GtkWidget  *widget,
+                    const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer;
+  GdkTexture *texture;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (name != NULL)
+    {
+      g_autofree char *file = g_strconcat (name, ".png", NULL);
+      g_autofree char *path = g_test_build_filename (G_TEST_BUILT, file, NULL);
+
+      g_assert_true (gdk_texture_save_to_png (texture, path));
+      g_test_message ("rendered %s", path);
+    }
+  return texture;
+}
+
+/* Pixel (x, y) of @texture as 0xAARRGGBB. */
+static inline guint32
+healer_test_pixel (GdkTexture *texture,
+                   int         x,
+                   int         y)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autofree guchar *data = NULL;
+  guint32 pixel;
+
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x, <, width);
+  g_assert_cmpint (y, <, height);
+
+  /* gdk_texture_download gives native-endian ARGB32 (Cairo's layout). */
+  data = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, data, (gsize) width * 4);
+  memcpy (&pixel, data + ((gsize) y * width + x) * 4, 4);
+  return pixel;
+}
+
+/* Fires @action_name on @widget as a key binding or a menu item would. */
+static inline void
+healer_test_activate_action (GtkWidget  *widget,
+                             const char *action_name)
+{
+  g_assert_true (gtk_widget_activate_action (widget, action_name, NULL));
+}
