@@ -836,6 +836,18 @@ test_drop_duplicates (void)
   out2 = healer_dataset_drop_duplicates (nolab, &removed);
   g_assert_cmpuint (removed, ==, 4);
   g_assert_cmpuint (out2->n_rows, ==, 3);
+
+  /* The trainer keeps indices instead of a copy: the first of each. */
+  {
+    g_autofree gsize *kept = NULL;
+    gsize n_kept = 0;
+    const gsize expected_rows[] = { 0, 2, 3, 4 };
+
+    kept = healer_dataset_unique_rows (ds, &n_kept);
+    g_assert_cmpuint (n_kept, ==, G_N_ELEMENTS (expected_rows));
+    for (gsize i = 0; i < n_kept; i++)
+      g_assert_cmpuint (kept[i], ==, expected_rows[i]);
+  }
 }
 
 static void

@@ -134,6 +134,18 @@ healer_compare_sizes (gconstpointer a,
   return (ia > ib) - (ia < ib);
 }
 
+static gboolean
+healer_rows_are_identity (const GArray *rows,
+                          gsize         n)
+{
+  if (rows->len != n)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (g_array_index (rows, gsize, i) != i)
+      return FALSE;
+  return TRUE;
+}
+
 /* Rows of @data with a known class, at most @cap of them (a seeded sample,
  * in row order, when there are more). */
 static GArray *
@@ -613,7 +625,13 @@ healer_model_attach_explanations (HealerModel         *model,
       return;
     }
 
-  train = healer_dataset_subset (data, (const gsize *) (gpointer) train_rows->data, train_rows->len);
+  /* Every row in order (no validation split): the table itself, not a copy
+   * as large as the data. */
+  if (val_rows->len == 0 && healer_rows_are_identity (train_rows, data->n_rows))
+    train = healer_dataset_ref ((HealerDataset *) data);
+  else
+    train = healer_dataset_subset (data, (const gsize *) (gpointer) train_rows->data,
+                                   train_rows->len);
   if (val_rows->len > 0)
     {
       val = healer_dataset_subset (data, (const gsize *) (gpointer) val_rows->data, val_rows->len);

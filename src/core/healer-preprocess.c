@@ -843,9 +843,9 @@ healer_rows_equal (const HealerDataset *self,
   return self->labels == NULL || self->labels[a] == self->labels[b];
 }
 
-HealerDataset *
-healer_dataset_drop_duplicates (const HealerDataset *self,
-                                gsize               *n_removed)
+gsize *
+healer_dataset_unique_rows (const HealerDataset *self,
+                            gsize               *n_kept_out)
 {
   g_autoptr(GHashTable) heads = NULL;
   g_autofree guint64 *hashes = NULL;
@@ -887,6 +887,20 @@ healer_dataset_drop_duplicates (const HealerDataset *self,
       kept[n_kept++] = i;
     }
 
+  *n_kept_out = n_kept;
+  return g_steal_pointer (&kept);
+}
+
+HealerDataset *
+healer_dataset_drop_duplicates (const HealerDataset *self,
+                                gsize               *n_removed)
+{
+  g_autofree gsize *kept = NULL;
+  gsize n_kept = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  kept = healer_dataset_unique_rows (self, &n_kept);
   if (n_removed != NULL)
     *n_removed = self->n_rows - n_kept;
   return healer_dataset_subset (self, kept, n_kept);

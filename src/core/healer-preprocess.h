@@ -134,6 +134,10 @@ char               *healer_preprocessor_output_name (const HealerPreprocessor   
                                                     guint                        i);
 
 /* Training-set helpers */
+/* Indices of the first occurrence of every distinct row (features and
+ * label compared bitwise), in order; *@n_kept of them. g_free() it. */
+gsize              *healer_dataset_unique_rows     (const HealerDataset         *self,
+                                                    gsize                       *n_kept);
 HealerDataset      *healer_dataset_drop_duplicates (const HealerDataset         *self,
                                                     gsize                       *n_removed);
 /* Inverse-frequency weights normalised to mean 1 over the rows; @labels are

@@ -233,15 +233,25 @@ healer_train_config_validate (const HealerTrainConfig *config,
 
 typedef struct
 {
-  HealerDataset      *work;          /* after duplicate removal */
+  HealerDataset      *data;          /* as given: rows are never copied */
+  gsize              *kept;          /* rows left after duplicate removal */
+  gsize               n_kept;
   gsize               n_duplicates;
   gint32             *class_ids;
   guint               n_classes;
   HealerPreprocessor *pre;
+  /* The same preprocessor, still valid once the model has taken @pre over:
+   * the final metrics transform training rows after that. */
+  const HealerPreprocessor *pre_ro;
   guint               n_in;
   gsize               n_train;
   gsize               n_val;
-  float              *x_train;       /* n_train × n_in, transformed */
+  /* Training rows are transformed batch by batch as they are drawn, not
+   * stored transformed: a transformed copy would cost up to the size of
+   * the data again, while the transform costs far less than one forward
+   * pass. The validation rows are few and scored every epoch: they are
+   * kept transformed. */
+  gsize              *train_rows;    /* n_train indices into @data */
   guint              *y_train;
   float              *w_train;       /* NULL without class weights */
   float              *x_val;
@@ -251,10 +261,11 @@ typedef struct
 static void
 healer_train_data_clear (HealerTrainData *td)
 {
-  g_clear_pointer (&td->work, healer_dataset_unref);
+  g_clear_pointer (&td->data, healer_dataset_unref);
+  g_clear_pointer (&td->kept, g_free);
   g_clear_pointer (&td->class_ids, g_free);
   g_clear_pointer (&td->pre, healer_preprocessor_free);
-  g_clear_pointer (&td->x_train, g_free);
+  g_clear_pointer (&td->train_rows, g_free);
   g_clear_pointer (&td->y_train, g_free);
   g_clear_pointer (&td->w_train, g_free);
   g_clear_pointer (&td->x_val, g_free);
@@ -308,27 +319,44 @@ healer_train_data_prepare (HealerTrainData         *td,
                            GCancellable            *cancellable,
                            GError                 **error)
 {
-  g_autoptr(GArray) train_rows = g_array_new (FALSE, FALSE, sizeof (gsize));
-  g_autoptr(GArray) val_rows = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) train_pos = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) val_pos = g_array_new (FALSE, FALSE, sizeof (gsize));
   g_autoptr(HealerDataset) train = NULL;
   g_autoptr(GError) local_error = NULL;
+  gsize *kept;
+  g_autofree gsize *val_rows = NULL;
   g_autofree guint *y = NULL;
-  const gsize *tr, *va;
+  g_autofree gint32 *kept_labels = NULL;
+  gsize n_kept;
+  gboolean identity;
 
   if (!healer_check_labels (data, error))
     return FALSE;
 
+  td->data = healer_dataset_ref ((HealerDataset *) data);
   if (config->preprocess.drop_duplicates)
-    td->work = healer_dataset_drop_duplicates (data, &td->n_duplicates);
+    {
+      kept = healer_dataset_unique_rows (data, &n_kept);
+      td->n_duplicates = data->n_rows - n_kept;
+    }
   else
-    td->work = healer_dataset_ref ((HealerDataset *) data);
+    {
+      n_kept = data->n_rows;
+      kept = g_new (gsize, MAX (n_kept, 1));
+      for (gsize i = 0; i < n_kept; i++)
+        kept[i] = i;
+    }
+  td->kept = kept;
+  td->n_kept = n_kept;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  y = g_new (guint, td->work->n_rows);
-  td->class_ids = healer_labels_to_classes (td->work->labels, td->work->n_rows,
-                                            &td->n_classes, y);
+  kept_labels = g_new (gint32, MAX (n_kept, 1));
+  for (gsize i = 0; i < n_kept; i++)
+    kept_labels[i] = data->labels[kept[i]];
+  y = g_new (guint, MAX (n_kept, 1));
+  td->class_ids = healer_labels_to_classes (kept_labels, n_kept, &td->n_classes, y);
   if (td->n_classes < 2)
     {
       g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
@@ -338,16 +366,38 @@ healer_train_data_prepare (HealerTrainData         *td,
       return FALSE;
     }
 
-  healer_stratified_split (y, td->work->n_rows, td->n_classes, config->validation_fraction,
-                           config->seed, train_rows, val_rows);
-  tr = (const gsize *) (gpointer) train_rows->data;
-  va = (const gsize *) (gpointer) val_rows->data;
-  td->n_train = train_rows->len;
-  td->n_val = val_rows->len;
+  /* Positions in @kept, as if the duplicates had been removed. */
+  healer_stratified_split (y, n_kept, td->n_classes, config->validation_fraction,
+                           config->seed, train_pos, val_pos);
+  td->n_train = train_pos->len;
+  td->n_val = val_pos->len;
+  td->train_rows = g_new (gsize, MAX (td->n_train, 1));
+  val_rows = g_new (gsize, MAX (td->n_val, 1));
+  td->y_train = g_new (guint, MAX (td->n_train, 1));
+  td->y_val = g_new (guint, MAX (td->n_val, 1));
+  identity = td->n_train == data->n_rows;
+  for (gsize i = 0; i < td->n_train; i++)
+    {
+      gsize pos = g_array_index (train_pos, gsize, i);
+
+      td->train_rows[i] = kept[pos];
+      td->y_train[i] = y[pos];
+      identity = identity && td->train_rows[i] == i;
+    }
+  for (gsize i = 0; i < td->n_val; i++)
+    {
+      gsize pos = g_array_index (val_pos, gsize, i);
+
+      val_rows[i] = kept[pos];
+      td->y_val[i] = y[pos];
+    }
 
   /* Only the training rows may inform the preprocessing, or the
-   * validation scores would be optimistic. */
-  train = healer_dataset_subset (td->work, tr, td->n_train);
+   * validation scores would be optimistic. When they are every row in
+   * order (no split, no duplicate: the default on most data) the table
+   * itself is fitted, without a copy. */
+  train = identity ? healer_dataset_ref ((HealerDataset *) data)
+                   : healer_dataset_subset (data, td->train_rows, td->n_train);
   td->pre = healer_preprocessor_fit (train, &config->preprocess, &local_error);
   if (td->pre == NULL)
     {
@@ -355,24 +405,88 @@ healer_train_data_prepare (HealerTrainData         *td,
                            local_error->message);
       return FALSE;
     }
+  g_clear_pointer (&train, healer_dataset_unref);
+  td->pre_ro = td->pre;
   td->n_in = td->pre->n_output;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  td->x_train = healer_transform_rows (td->pre, td->work, tr, td->n_train);
-  td->x_val = healer_transform_rows (td->pre, td->work, va, td->n_val);
-  td->y_train = g_new (guint, MAX (td->n_train, 1));
-  td->y_val = g_new (guint, MAX (td->n_val, 1));
-  for (gsize i = 0; i < td->n_train; i++)
-    td->y_train[i] = y[tr[i]];
-  for (gsize i = 0; i < td->n_val; i++)
-    td->y_val[i] = y[va[i]];
+  td->x_val = healer_transform_rows (td->pre, data, val_rows, td->n_val);
   if (config->preprocess.class_weights)
     {
-      td->w_train = g_new (float, td->n_train);
+      td->w_train = g_new (float, MAX (td->n_train, 1));
       healer_class_weights (td->y_train, td->n_train, td->n_classes, td->w_train);
     }
   return TRUE;
+}
+
+/* Averaged ensemble probabilities of training rows @first … @first + @n − 1
+ * (positions in td->train_rows), transformed a block at a time so the
+ * transformed table never exists whole. */
+#define HEALER_TRANSFORM_BLOCK 2048
+
+static void
+healer_ensemble_proba_train (HealerMlp * const      *members,
+                             guint                   n_members,
+                             const HealerTrainData  *td,
+                             float                  *sum)
+{
+  guint nc = td->n_classes;
+  g_autofree float *xb = g_new (float, (gsize) HEALER_TRANSFORM_BLOCK * td->n_in);
+  g_autofree float *one = g_new (float, (gsize) HEALER_TRANSFORM_BLOCK * nc);
+
+  memset (sum, 0, td->n_train * nc * sizeof (float));
+  for (gsize start = 0; start < td->n_train; start += HEALER_TRANSFORM_BLOCK)
+    {
+      gsize nb = MIN (HEALER_TRANSFORM_BLOCK, td->n_train - start);
+
+      for (gsize k = 0; k < nb; k++)
+        healer_preprocessor_transform (td->pre_ro,
+                                       healer_dataset_row (td->data, td->train_rows[start + k]),
+                                       1, xb + k * td->n_in);
+      for (guint m = 0; m < n_members; m++)
+        {
+          healer_mlp_predict_proba (members[m], xb, nb, one);
+          for (gsize i = 0; i < nb * nc; i++)
+            sum[start * nc + i] += one[i];
+        }
+    }
+  for (gsize i = 0; i < td->n_train * nc; i++)
+    sum[i] /= (float) n_members;
+}
+
+/* Averaged ensemble probabilities of the (already transformed) validation rows. */
+static void
+healer_ensemble_proba_val (HealerMlp * const     *members,
+                           guint                  n_members,
+                           const HealerTrainData *td,
+                           float                 *sum)
+{
+  guint nc = td->n_classes;
+  g_autofree float *one = g_new (float, MAX (td->n_val, 1) * nc);
+
+  memset (sum, 0, td->n_val * nc * sizeof (float));
+  for (guint m = 0; m < n_members; m++)
+    {
+      healer_mlp_predict_proba (members[m], td->x_val, td->n_val, one);
+      for (gsize i = 0; i < td->n_val * nc; i++)
+        sum[i] += one[i];
+    }
+  for (gsize i = 0; i < td->n_val * nc; i++)
+    sum[i] /= (float) n_members;
+}
+
+static void
+healer_ensemble_proba (HealerMlp * const     *members,
+                       guint                  n_members,
+                       const HealerTrainData *td,
+                       gboolean               on_val,
+                       float                 *sum)
+{
+  if (on_val)
+    healer_ensemble_proba_val (members, n_members, td, sum);
+  else
+    healer_ensemble_proba_train (members, n_members, td, sum);
 }
 
 /* Layer widths of the network; fails when it would not fit in a model file. */
@@ -561,7 +675,8 @@ healer_member_epoch (HealerMember         *mb,
         {
           gsize r = mb->order[start + k];
 
-          memcpy (mb->xb + k * td->n_in, td->x_train + r * td->n_in, td->n_in * sizeof (float));
+          healer_preprocessor_transform (td->pre_ro, healer_dataset_row (td->data, td->train_rows[r]),
+                                         1, mb->xb + k * td->n_in);
           mb->yb[k] = td->y_train[r];
           if (mb->wb != NULL)
             mb->wb[k] = td->w_train[r];
@@ -703,30 +818,22 @@ healer_train_member (HealerTrainRun     *run,
   return g_steal_pointer (&mb.mlp);
 }
 
-/* Ensemble metrics on @n transformed rows. */
+/* Ensemble metrics on the training or the validation rows. */
 static HealerMetrics *
-healer_ensemble_metrics (HealerMlp  **members,
-                         guint        n_members,
-                         const float *x,
-                         const guint *y,
-                         gsize        n,
-                         guint        n_classes)
+healer_ensemble_metrics (HealerMlp * const     *members,
+                         guint                  n_members,
+                         const HealerTrainData *td,
+                         gboolean               on_val)
 {
-  g_autofree float *sum = g_new0 (float, n * n_classes);
-  g_autofree float *one = g_new (float, n * n_classes);
-  g_autofree guint *pred = g_new (guint, n);
+  gsize n = on_val ? td->n_val : td->n_train;
+  guint nc = td->n_classes;
+  g_autofree float *sum = g_new (float, MAX (n, 1) * nc);
+  g_autofree guint *pred = g_new (guint, MAX (n, 1));
 
-  for (guint m = 0; m < n_members; m++)
-    {
-      healer_mlp_predict_proba (members[m], x, n, one);
-      for (gsize i = 0; i < n * n_classes; i++)
-        sum[i] += one[i];
-    }
-  for (gsize i = 0; i < n * n_classes; i++)
-    sum[i] /= (float) n_members;
+  healer_ensemble_proba (members, n_members, td, on_val, sum);
   for (gsize i = 0; i < n; i++)
-    pred[i] = healer_argmax (sum + i * n_classes, n_classes);
-  return healer_metrics_compute (y, pred, sum, n, n_classes);
+    pred[i] = healer_argmax (sum + i * nc, nc);
+  return healer_metrics_compute (on_val ? td->y_val : td->y_train, pred, sum, n, nc);
 }
 
 static void
@@ -763,12 +870,10 @@ healer_train_confidence_threshold (const HealerModel     *model,
                                    HealerTrainStatus      status)
 {
   gboolean on_val = td->n_val > 0;
-  const float *x = on_val ? td->x_val : td->x_train;
   const guint *y = on_val ? td->y_val : td->y_train;
   gsize n = on_val ? td->n_val : td->n_train;
   guint nc = td->n_classes;
   g_autofree float *sum = NULL;
-  g_autofree float *one = NULL;
   double threshold;
 
   /* Like the training metrics, a pass over every training row is skipped
@@ -776,16 +881,8 @@ healer_train_confidence_threshold (const HealerModel     *model,
   if (n == 0 || (!on_val && status == HEALER_TRAIN_CANCELLED))
     return 0.0;
 
-  sum = g_new0 (float, n * nc);
-  one = g_new (float, n * nc);
-  for (guint m = 0; m < model->n_members; m++)
-    {
-      healer_mlp_predict_proba (model->members[m], x, n, one);
-      for (gsize i = 0; i < n * nc; i++)
-        sum[i] += one[i];
-    }
-  for (gsize i = 0; i < n * nc; i++)
-    sum[i] /= (float) model->n_members;
+  sum = g_new (float, n * nc);
+  healer_ensemble_proba (model->members, model->n_members, td, on_val, sum);
 
   threshold = healer_confidence_threshold_select (sum, y, n, nc);
   if (!on_val)
@@ -815,12 +912,10 @@ healer_train_build_model (HealerTrainData         *td,
    * take longer than the batch the cancel interrupted. */
   if (status != HEALER_TRAIN_CANCELLED)
     model->train_metrics = healer_ensemble_metrics (model->members, model->n_members,
-                                                    td->x_train, td->y_train, td->n_train,
-                                                    td->n_classes);
+                                                    td, FALSE);
   if (td->n_val > 0)
     model->validation_metrics = healer_ensemble_metrics (model->members, model->n_members,
-                                                         td->x_val, td->y_val, td->n_val,
-                                                         td->n_classes);
+                                                         td, TRUE);
   model->n_train_rows = td->n_train;
   model->n_duplicates_removed = td->n_duplicates;
   model->confidence_threshold = healer_train_confidence_threshold (model, td, status);
@@ -907,7 +1002,14 @@ healer_train (const HealerDataset     *data,
 
     healer_member_result_clear (&first);
     if (config->explain)
-      healer_model_attach_explanations (model, td.work, cancellable);
+      {
+        /* The explanations describe the rows trained on, without duplicates. */
+        g_autoptr(HealerDataset) rows = td.n_duplicates == 0
+          ? healer_dataset_ref (td.data)
+          : healer_dataset_subset (td.data, td.kept, td.n_kept);
+
+        healer_model_attach_explanations (model, rows, cancellable);
+      }
     return model;
   }
 }
