@@ -31,7 +31,10 @@ def fresh_catalogue(po, srcroot, tmp):
     with open(os.path.join(srcroot, 'po', 'POTFILES.in'), encoding='utf-8') as f:
         files = [l.strip() for l in f if l.strip() and not l.startswith('#')]
     pot = os.path.join(tmp, 'fresh.pot')
-    subprocess.run([xgettext, '--from-code=UTF-8', '--language=C', '-o', pot,
+    # No --language: xgettext picks it from each file's name, so the .ui
+    # templates, the desktop file, the metainfo and the schema are read as
+    # what they are (the keywords only apply to the C files).
+    subprocess.run([xgettext, '--from-code=UTF-8', '-o', pot,
                     '--package-name=systemhealer']
                    + ['--keyword=' + k for k in KEYWORDS] + files,
                    cwd=srcroot, check=True, stderr=subprocess.DEVNULL)
