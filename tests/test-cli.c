@@ -656,6 +656,61 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static void
+test_project (void)
+{
+  g_autofree char *map = tmp_path ("map.csv");
+  g_autofree char *map2 = tmp_path ("map2.csv");
+  g_autofree char *never = tmp_path ("never-map.csv");
+  g_autofree char *c1 = NULL;
+  g_autofree char *c2 = NULL;
+  g_auto(Run) pca = { 0 };
+  g_auto(Run) tsne1 = { 0 };
+  g_auto(Run) tsne2 = { 0 };
+  g_auto(Run) bad_method = { 0 };
+  g_auto(Run) pca_seed = { 0 };
+  g_auto(Run) too_few = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  run_cli (&pca, "project", demo_model (), demo_csv (), "-o", map, "--json", NULL);
+  g_assert_cmpint (pca.status, ==, 0);
+  root = parse_object (parser, pca.out);
+  g_assert_cmpstr (json_object_get_string_member (root, "method"), ==, "pca");
+  g_assert_cmpstr (json_object_get_string_member (root, "space"), ==, "hidden");
+  g_assert_cmpint (json_object_get_int_member (root, "dimensions"), ==, 64);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root,
+                                                                        "explained_variance")),
+                    ==, 2);
+  g_assert_cmpuint (count_lines (map), ==, count_lines (demo_csv ()));
+  g_assert_true (g_file_get_contents (map, &c1, NULL, NULL));
+  g_assert_true (g_str_has_prefix (c1, "sample_id,x,y,label\nsim-000001,"));
+  g_clear_pointer (&c1, g_free);
+
+  /* The same seed, the same bytes. */
+  run_cli (&tsne1, "project", demo_model (), demo_csv (), "-o", map, "--method", "tsne",
+           "--space", "input", "--iterations", "150", "--seed", "3", "--quiet", NULL);
+  run_cli (&tsne2, "project", demo_model (), demo_csv (), "-o", map2, "--method", "tsne",
+           "--space", "input", "--iterations", "150", "--seed", "3", "--quiet", NULL);
+  g_assert_cmpint (tsne1.status, ==, 0);
+  g_assert_cmpint (tsne2.status, ==, 0);
+  g_assert_true (g_file_get_contents (map, &c1, NULL, NULL));
+  g_assert_true (g_file_get_contents (map2, &c2, NULL, NULL));
+  g_assert_cmpstr (c1, ==, c2);
+
+  run_cli (&bad_method, "project", demo_model (), demo_csv (), "-o", never, "--method", "umap",
+           NULL);
+  g_assert_cmpint (bad_method.status, ==, 2);
+  run_cli (&pca_seed, "project", demo_model (), demo_csv (), "-o", never, "--seed", "1", NULL);
+  g_assert_cmpint (pca_seed.status, ==, 2);
+  run_cli (&too_few, "project", demo_model (), demo_csv (), "-o", never, "--method", "tsne",
+           "--perplexity", "900", NULL);
+  g_assert_cmpint (too_few.status, ==, 1);
+  g_assert_nonnull (strstr (too_few.err, "perplexity 900"));
+  g_assert_false (g_file_test (never, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files_like ("never-map"), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -679,6 +734,7 @@ main (int    argc,
   g_test_add_func ("/cli/real-data", test_real_data);
   g_test_add_func ("/cli/reproducible-threads", test_reproducible_threads);
   g_test_add_func ("/cli/cv", test_cv);
+  g_test_add_func ("/cli/project", test_project);
 
   ret = g_test_run ();
   remove_tree (tmpdir);

@@ -1,0 +1,386 @@
+/* healer-projection-tsne.c — t-SNE: exact for small maps, Barnes-Hut above
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "healer-projection-private.h"
+#include "healer-trainer.h"
+
+/* The optimisation of van der Maaten & Hinton (2008) with the settings of
+ * van der Maaten's Barnes-Hut paper (2014): affinities exaggerated 12× for
+ * the first 250 iterations, momentum 0.5 then 0.8 from iteration 250,
+ * per-coordinate gains (+0.2 when the gradient changes sign, ×0.8
+ * otherwise, at least 0.01), a start from N(0, 10⁻⁴ I). As in the
+ * reference description the gradient is written without its constant
+ * factor 4, so the learning rate of 200 means the same; for large maps it
+ * grows as n/12 (Belkina et al. 2019), which converges in the same number
+ * of iterations where 200 would leave the clusters half formed. */
+#define EXAGGERATION        12.0
+#define EXAGGERATION_STOP   250
+#define MOMENTUM            0.5
+#define FINAL_MOMENTUM      0.8
+#define MOMENTUM_SWITCH     250
+#define MIN_GAIN            0.01
+#define INIT_SCALE          1e-4
+/* Partial sums of the exact gradient, see exact_rows(). */
+#define LANES               8
+
+typedef struct
+{
+  gsize           n;
+  gsize           n_pad;
+  const float    *dense;         /* exact: joint P, n × n_pad */
+  const gsize    *row_ptr;       /* Barnes-Hut: joint P as CSR, n + 1 */
+  const guint32  *col;
+  const double   *val;
+  HealerQuadtree *tree;
+  double          theta;
+
+  const double   *y;             /* n × 2 */
+  float          *yx;            /* exact: n_pad, padding far away */
+  float          *yy;
+  /* per row outputs */
+  double         *z;             /* Σ_j≠i q̃_ij */
+  double         *attr;          /* n × 2: Σ_j p_ij q̃_ij (y_i − y_j) */
+  double         *rep;           /* n × 2: Σ_j q̃_ij² (y_i − y_j) */
+  double         *kl;            /* n: Σ_j p_ij log(p_ij / q̃_ij), for the final KL */
+  gboolean        want_kl;
+} Gradient;
+
+/* ---- the gradient ---- */
+
+static void
+exact_rows (gpointer data,
+            gsize    first,
+            gsize    last)
+{
+  Gradient *g = data;
+
+  for (gsize i = first; i < last; i++)
+    {
+      const float *prow = g->dense + i * g->n_pad;
+      float yix = g->yx[i], yiy = g->yy[i];
+      float z[LANES] = { 0 }, rx[LANES] = { 0 }, ry[LANES] = { 0 };
+      float ax[LANES] = { 0 }, ay[LANES] = { 0 };
+      double zs = 0, rxs = 0, rys = 0, axs = 0, ays = 0;
+
+      /* Eight independent partial sums: vectorisable without letting the
+       * compiler reorder a reduction, so the bits are fixed by the source. */
+      for (gsize j0 = 0; j0 < g->n_pad; j0 += LANES)
+        for (guint l = 0; l < LANES; l++)
+          {
+            float dx = yix - g->yx[j0 + l];
+            float dy = yiy - g->yy[j0 + l];
+            float q = 1.0f / (1.0f + dx * dx + dy * dy);
+            float pq = prow[j0 + l] * q;
+            float q2 = q * q;
+
+            z[l] += q;
+            rx[l] += q2 * dx;
+            ry[l] += q2 * dy;
+            ax[l] += pq * dx;
+            ay[l] += pq * dy;
+          }
+      for (guint l = 0; l < LANES; l++)
+        {
+          zs += z[l];
+          rxs += rx[l];
+          rys += ry[l];
+          axs += ax[l];
+          ays += ay[l];
+        }
+      g->z[i] = zs - 1.0;     /* j = i contributed q̃ = 1 and no force */
+      g->rep[2 * i] = rxs;
+      g->rep[2 * i + 1] = rys;
+      g->attr[2 * i] = axs;
+      g->attr[2 * i + 1] = ays;
+
+      if (g->want_kl)
+        {
+          double kl = 0.0;
+
+          for (gsize j = 0; j < g->n; j++)
+            {
+              double pij = prow[j], dx, dy;
+
+              if (j == i || pij < 1e-12)
+                continue;
+              dx = g->y[2 * i] - g->y[2 * j];
+              dy = g->y[2 * i + 1] - g->y[2 * j + 1];
+              kl += pij * healer_det_log (pij * (1.0 + dx * dx + dy * dy));
+            }
+          g->kl[i] = kl;
+        }
+    }
+}
+
+static void
+barnes_hut_rows (gpointer data,
+                 gsize    first,
+                 gsize    last)
+{
+  Gradient *g = data;
+
+  for (gsize i = first; i < last; i++)
+    {
+      double yix = g->y[2 * i], yiy = g->y[2 * i + 1];
+      double ax = 0, ay = 0, kl = 0;
+
+      g->z[i] = healer_quadtree_repulsion (g->tree, g->y, i, g->theta, g->rep + 2 * i);
+      for (gsize e = g->row_ptr[i]; e < g->row_ptr[i + 1]; e++)
+        {
+          guint32 j = g->col[e];
+          double dx = yix - g->y[2 * j], dy = yiy - g->y[2 * j + 1];
+          double d2 = 1.0 + dx * dx + dy * dy;
+          double pq = g->val[e] / d2;
+
+          ax += pq * dx;
+          ay += pq * dy;
+          /* p log p → 0: affinities that underflowed add nothing. */
+          if (g->want_kl && g->val[e] > 0)
+            kl += g->val[e] * healer_det_log (g->val[e] * d2);
+        }
+      g->attr[2 * i] = ax;
+      g->attr[2 * i + 1] = ay;
+      if (g->want_kl)
+        g->kl[i] = kl;
+    }
+}
+
+/* Fills g->z, attr, rep (and kl) for the current g->y; returns Z = Σ z_i. */
+static double
+compute_gradient_terms (Gradient       *g,
+                        HealerParallel *par)
+{
+  double total = 0.0;
+
+  if (g->dense != NULL)
+    {
+      for (gsize i = 0; i < g->n; i++)
+        {
+          g->yx[i] = (float) g->y[2 * i];
+          g->yy[i] = (float) g->y[2 * i + 1];
+        }
+      healer_parallel_run (par, g->n, exact_rows, g);
+    }
+  else
+    {
+      healer_quadtree_build (g->tree, g->y, g->n);
+      healer_parallel_run (par, g->n, barnes_hut_rows, g);
+    }
+  /* Row order, whatever the threads: the same sum every time. */
+  for (gsize i = 0; i < g->n; i++)
+    total += g->z[i];
+  return total;
+}
+
+static inline double
+sign (double x)
+{
+  return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
+}
+
+/* Irwin–Hall: twelve uniforms make a normal deviate to within 0.01 in its
+ * quantiles, from exact arithmetic; healer_rng_normal() goes through libm's
+ * log and cos, whose last bits vary by platform. */
+static double
+init_normal (HealerRng *rng)
+{
+  double s = 0.0;
+
+  for (guint k = 0; k < 12; k++)
+    s += healer_rng_uniform (rng);
+  return s - 6.0;
+}
+
+gboolean
+healer_projection_tsne (const float                  *x,
+                        gsize                         n,
+                        guint                         d,
+                        const HealerProjectionConfig *config,
+                        HealerProjection             *result,
+                        GCancellable                 *cancellable,
+                        HealerProjectionReporter     *reporter,
+                        GError                      **error)
+{
+  g_autoptr(HealerParallel) par = NULL;
+  g_autoptr(HealerQuadtree) tree = NULL;
+  g_autofree double *mean = g_new0 (double, d);
+  g_autofree double *y = g_new (double, 2 * n);
+  g_autofree double *update = g_new0 (double, 2 * n);
+  g_autofree double *gains = g_new (double, 2 * n);
+  g_autofree double *grad = g_new (double, 2 * n);
+  g_autofree double *z = g_new (double, n);
+  g_autofree double *attr = g_new (double, 2 * n);
+  g_autofree double *rep = g_new (double, 2 * n);
+  g_autofree double *kl = g_new0 (double, n);
+  g_autofree float *yx = NULL, *yy = NULL;
+  g_autofree gsize *row_ptr = NULL;
+  g_autofree guint32 *col = NULL;
+  g_autofree double *val = NULL;
+  HealerTsneAffinity a = { 0 };
+  Gradient g = { 0 };
+  HealerRng rng;
+  double max_abs = 0.0, eta, kl_sum = 0.0, zsum;
+  gboolean exact;
+  gboolean ok = FALSE;
+
+  par = healer_parallel_new (config->n_threads > 0 ? config->n_threads
+                                                   : MIN (g_get_num_processors (), 16));
+  exact = config->algorithm == HEALER_TSNE_EXACT ||
+          (config->algorithm == HEALER_TSNE_AUTO && n <= HEALER_TSNE_EXACT_MAX_ROWS);
+
+  /* Centred and scaled to at most 1 in magnitude: the affinities do not
+   * depend on either (β adapts), and the float distances stay in range. */
+  a.n = n;
+  a.d = d;
+  a.n_pad = (n + HEALER_TSNE_TILE_COLS - 1) / HEALER_TSNE_TILE_COLS * HEALER_TSNE_TILE_COLS;
+  a.perplexity = config->perplexity;
+  a.exact = exact;
+  a.k = exact ? 0 : (guint) MIN (n - 1, (gsize) (3 * config->perplexity));
+  /* The large blocks may not fit: an error, not an abort, so the app
+   * keeps running and says so. */
+  a.xr = g_try_malloc_n (n, d * sizeof (float));
+  a.xt = g_try_malloc0_n (a.n_pad, d * sizeof (float));
+  if (exact)
+    a.dense = g_try_malloc_n (n, a.n_pad * sizeof (float));
+  else
+    {
+      a.nn_index = g_try_malloc_n (n, a.k * sizeof (guint32));
+      a.nn_p = g_try_malloc_n (n, a.k * sizeof (double));
+    }
+  if (a.xr == NULL || a.xt == NULL ||
+      (exact ? a.dense == NULL : (a.nn_index == NULL || a.nn_p == NULL)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   _("Not enough memory for a t-SNE map of %zu rows"), n);
+      goto out;
+    }
+  for (gsize i = 0; i < n; i++)
+    for (guint c = 0; c < d; c++)
+      mean[c] += x[i * d + c];
+  for (guint c = 0; c < d; c++)
+    mean[c] /= (double) n;
+  for (gsize i = 0; i < n * d; i++)
+    max_abs = MAX (max_abs, fabs (x[i] - mean[i % d]));
+  if (max_abs == 0.0)
+    max_abs = 1.0;
+  for (gsize i = 0; i < n; i++)
+    for (guint c = 0; c < d; c++)
+      {
+        float v = (float) ((x[i * d + c] - mean[c]) / max_abs);
+
+        a.xr[i * d + c] = v;
+        a.xt[(gsize) c * a.n_pad + i] = v;
+      }
+  if (!healer_tsne_affinities_compute (&a, par, cancellable, reporter, error))
+    goto out;
+  g_clear_pointer (&a.xr, g_free);
+  g_clear_pointer (&a.xt, g_free);
+
+  g.n = n;
+  g.n_pad = a.n_pad;
+  g.theta = config->theta;
+  g.y = y;
+  g.z = z;
+  g.attr = attr;
+  g.rep = rep;
+  g.kl = kl;
+  if (exact)
+    {
+      healer_tsne_symmetrise_dense (a.dense, n, a.n_pad);
+      g.dense = a.dense;
+      yx = g_new (float, a.n_pad);
+      yy = g_new (float, a.n_pad);
+      /* Padding points so far away that they add nothing a float can hold. */
+      for (gsize j = n; j < a.n_pad; j++)
+        yx[j] = yy[j] = 1e15f;
+      g.yx = yx;
+      g.yy = yy;
+    }
+  else
+    {
+      healer_tsne_symmetrise_sparse (&a, &row_ptr, &col, &val);
+      g_clear_pointer (&a.nn_index, g_free);
+      g_clear_pointer (&a.nn_p, g_free);
+      g.row_ptr = row_ptr;
+      g.col = col;
+      g.val = val;
+      tree = healer_quadtree_new ();
+      g.tree = tree;
+    }
+
+  healer_rng_init (&rng, config->seed);
+  for (gsize i = 0; i < 2 * n; i++)
+    {
+      y[i] = INIT_SCALE * init_normal (&rng);
+      gains[i] = 1.0;
+    }
+  eta = config->learning_rate > 0 ? config->learning_rate : MAX (200.0, n / EXAGGERATION);
+
+  for (guint iter = 0; iter < config->iterations; iter++)
+    {
+      double exaggeration = iter < EXAGGERATION_STOP ? EXAGGERATION : 1.0;
+      double momentum = iter < MOMENTUM_SWITCH ? MOMENTUM : FINAL_MOMENTUM;
+      double cx = 0.0, cy = 0.0;
+
+      if (!healer_projection_check_cancel (cancellable, error))
+        goto out;
+      healer_projection_report (reporter, HEALER_PROJECTION_STAGE_OPTIMISING, iter,
+                                config->iterations,
+                                HEALER_TSNE_FRACTION_AFFINITIES + (1 - HEALER_TSNE_FRACTION_AFFINITIES) *
+                                iter / config->iterations);
+
+      zsum = compute_gradient_terms (&g, par);
+      for (gsize i = 0; i < 2 * n; i++)
+        grad[i] = exaggeration * attr[i] - rep[i] / zsum;
+
+      for (gsize i = 0; i < 2 * n; i++)
+        {
+          gains[i] = sign (grad[i]) != sign (update[i]) ? gains[i] + 0.2 : gains[i] * 0.8;
+          if (gains[i] < MIN_GAIN)
+            gains[i] = MIN_GAIN;
+          update[i] = momentum * update[i] - eta * gains[i] * grad[i];
+          y[i] += update[i];
+        }
+      for (gsize i = 0; i < n; i++)
+        {
+          cx += y[2 * i];
+          cy += y[2 * i + 1];
+        }
+      cx /= (double) n;
+      cy /= (double) n;
+      for (gsize i = 0; i < n; i++)
+        {
+          y[2 * i] -= cx;
+          y[2 * i + 1] -= cy;
+        }
+    }
+
+  /* KL(P‖Q) of the final map: Σ p log(p / (q̃ / Z)) = Σ p log(p q̃⁻¹) + log Z. */
+  g.want_kl = TRUE;
+  zsum = compute_gradient_terms (&g, par);
+  for (gsize i = 0; i < n; i++)
+    kl_sum += kl[i];
+  result->kl_divergence = kl_sum + healer_det_log (zsum);
+
+  result->xy = g_new (float, 2 * n);
+  for (gsize i = 0; i < 2 * n; i++)
+    result->xy[i] = (float) y[i];
+  result->algorithm = exact ? HEALER_TSNE_EXACT : HEALER_TSNE_BARNES_HUT;
+  result->perplexity = config->perplexity;
+  result->iterations = config->iterations;
+  ok = TRUE;
+
+out:
+  g_free (a.xr);
+  g_free (a.xt);
+  g_free (a.dense);
+  g_free (a.nn_index);
+  g_free (a.nn_p);
+  return ok;
+}

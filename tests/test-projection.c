@@ -1,0 +1,973 @@
+/* test-projection.c — PCA and t-SNE maps: the right directions, separated clusters, same bytes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include "healer-model.h"
+#include "healer-projection.h"
+#include "healer-simulate.h"
+#include "healer-trainer.h"
+#include "healer-test-data.h"
+
+/* ---- helpers ---- */
+
+/* @n_rows points around @n_classes centres √d·@sep apart on average, unit noise. */
+static float *
+make_blobs (gsize   n_rows,
+            guint   d,
+            guint   n_classes,
+            double  sep,
+            guint64 seed,
+            guint **labels)
+{
+  g_autofree double *centres = g_new (double, (gsize) n_classes * d);
+  float *x = g_new (float, n_rows * d);
+  HealerRng rng;
+
+  *labels = g_new (guint, n_rows);
+  healer_rng_init (&rng, seed);
+  for (gsize k = 0; k < (gsize) n_classes * d; k++)
+    centres[k] = healer_rng_normal (&rng) * sep;
+  for (gsize i = 0; i < n_rows; i++)
+    {
+      guint c = (guint) (i % n_classes);
+
+      (*labels)[i] = c;
+      for (guint j = 0; j < d; j++)
+        x[i * d + j] = (float) (centres[(gsize) c * d + j] + healer_rng_normal (&rng));
+    }
+  return x;
+}
+
+/* Share of points whose nearest other point (among @n points of @d
+ * dimensions) has their class. */
+static double
+nn_agreement_dims (const float *x,
+                   guint        d,
+                   const guint *labels,
+                   gsize        n)
+{
+  gsize agree = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double best = HUGE_VAL;
+      gsize nearest = i;
+
+      for (gsize j = 0; j < n; j++)
+        {
+          double d2 = 0;
+
+          for (guint a = 0; a < d; a++)
+            d2 += (x[i * d + a] - x[j * d + a]) * (double) (x[i * d + a] - x[j * d + a]);
+          if (j != i && d2 < best)
+            {
+              best = d2;
+              nearest = j;
+            }
+        }
+      agree += labels[nearest] == labels[i];
+    }
+  return (double) agree / n;
+}
+
+static double
+nn_agreement (const float *xy,
+              const guint *labels,
+              gsize        n)
+{
+  return nn_agreement_dims (xy, 2, labels, n);
+}
+
+/* Mean distance between class centroids over mean distance of points to
+ * their own centroid: how far apart the clusters of a map are. */
+static double
+separation (const float *xy,
+            const guint *labels,
+            gsize        n,
+            guint        n_classes)
+{
+  g_autofree double *c = g_new0 (double, 2 * n_classes);
+  g_autofree double *count = g_new0 (double, n_classes);
+  double within = 0, between = 0;
+  guint pairs = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      c[2 * labels[i]] += xy[2 * i];
+      c[2 * labels[i] + 1] += xy[2 * i + 1];
+      count[labels[i]]++;
+    }
+  for (guint k = 0; k < n_classes; k++)
+    {
+      c[2 * k] /= count[k];
+      c[2 * k + 1] /= count[k];
+    }
+  for (gsize i = 0; i < n; i++)
+    within += hypot (xy[2 * i] - c[2 * labels[i]], xy[2 * i + 1] - c[2 * labels[i] + 1]);
+  within /= n;
+  for (guint a = 0; a < n_classes; a++)
+    for (guint b = a + 1; b < n_classes; b++, pairs++)
+      between += hypot (c[2 * a] - c[2 * b], c[2 * a + 1] - c[2 * b + 1]);
+  return between / pairs / within;
+}
+
+static HealerProjection *
+project (const float *x,
+         gsize        n,
+         guint        d,
+         const HealerProjectionConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  HealerProjection *p;
+
+  p = healer_projection_compute_matrix (x, n, d, config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (p);
+  g_assert_cmpuint (p->n_rows, ==, n);
+  g_assert_true (config->method == HEALER_PROJECTION_PCA || isfinite (p->kl_divergence));
+  for (gsize i = 0; i < 2 * n; i++)
+    g_assert_true (isfinite (p->xy[i]));
+  return p;
+}
+
+static double
+correlation (const double *a,
+             const double *b,
+             gsize         n)
+{
+  double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      ma += a[i];
+      mb += b[i];
+    }
+  ma /= n;
+  mb /= n;
+  for (gsize i = 0; i < n; i++)
+    {
+      sab += (a[i] - ma) * (b[i] - mb);
+      saa += (a[i] - ma) * (a[i] - ma);
+      sbb += (b[i] - mb) * (b[i] - mb);
+    }
+  return sab / sqrt (saa * sbb);
+}
+
+/* ---- PCA ---- */
+
+/* Data along a known direction u (sd 10), a weaker orthogonal one w (sd 3),
+ * and little noise: PCA must find u, then w, with the right variances. */
+static void
+check_pca_known_directions (gsize  n,
+                            guint  d,
+                            double noise)
+{
+  g_autofree float *x = g_new (float, n * d);
+  g_autofree double *u = g_new0 (double, d);
+  g_autofree double *w = g_new0 (double, d);
+  g_autofree double *t = g_new (double, n);
+  g_autofree double *s = g_new (double, n);
+  g_autofree double *px = g_new (double, n);
+  g_autofree double *py = g_new (double, n);
+  g_autofree double *mean = g_new0 (double, d);
+  g_autoptr(HealerProjection) p = NULL;
+  HealerProjectionConfig config;
+  HealerRng rng;
+  double norm_u = 0, norm_w = 0, total = 0, var_x = 0, var_y = 0, cov_xy = 0;
+
+  /* u's largest entry is negative: the sign convention must flip it. */
+  for (guint a = 0; a < d; a++)
+    {
+      u[a] = a == 2 ? -3.0 : (a % 3 == 0 ? 1.0 : 0.5);
+      w[a] = a % 2 == 0 ? 1.0 : -1.0;
+    }
+  /* w ⟂ u by one Gram–Schmidt step. */
+  {
+    double uw = 0, uu = 0;
+
+    for (guint a = 0; a < d; a++)
+      {
+        uw += u[a] * w[a];
+        uu += u[a] * u[a];
+      }
+    for (guint a = 0; a < d; a++)
+      w[a] -= uw / uu * u[a];
+  }
+  for (guint a = 0; a < d; a++)
+    {
+      norm_u += u[a] * u[a];
+      norm_w += w[a] * w[a];
+    }
+  for (guint a = 0; a < d; a++)
+    {
+      u[a] /= sqrt (norm_u);
+      w[a] /= sqrt (norm_w);
+    }
+
+  healer_rng_init (&rng, 3);
+  for (gsize i = 0; i < n; i++)
+    {
+      t[i] = 10 * healer_rng_normal (&rng);
+      s[i] = 3 * healer_rng_normal (&rng);
+    }
+  /* Sample-uncorrelated t and s, so that w is exactly the second axis
+   * rather than w tilted by a chance correlation (large with few rows). */
+  {
+    double mt = 0, ms = 0, st = 0, tt = 0;
+
+    for (gsize i = 0; i < n; i++)
+      {
+        mt += t[i] / n;
+        ms += s[i] / n;
+      }
+    for (gsize i = 0; i < n; i++)
+      {
+        st += (s[i] - ms) * (t[i] - mt);
+        tt += (t[i] - mt) * (t[i] - mt);
+      }
+    for (gsize i = 0; i < n; i++)
+      s[i] -= st / tt * (t[i] - mt);
+  }
+  for (gsize i = 0; i < n; i++)
+    {
+      for (guint a = 0; a < d; a++)
+        x[i * d + a] = (float) (5.0 + t[i] * u[a] + s[i] * w[a] +
+                                  noise * healer_rng_normal (&rng));
+    }
+
+  healer_projection_config_init_default (&config);
+  config.method = HEALER_PROJECTION_PCA;
+  p = project (x, n, d, &config);
+  g_assert_cmpuint (p->n_dims, ==, d);
+  g_assert_true (isnan (p->kl_divergence));
+
+  for (gsize i = 0; i < n; i++)
+    {
+      px[i] = p->xy[2 * i];
+      py[i] = p->xy[2 * i + 1];
+    }
+  /* The largest loading of u (entry 2, −3 before normalising) is made
+   * positive, so x runs against t: a positive correlation with −t. */
+  for (gsize i = 0; i < n; i++)
+    t[i] = -t[i];
+  g_test_message ("n=%zu d=%u: corr(x, −t) = %.6f, |corr(y, s)| = %.6f", n, d,
+                  correlation (px, t, n), fabs (correlation (py, s, n)));
+  g_assert_cmpfloat (correlation (px, t, n), >, 0.999);
+  g_assert_cmpfloat (fabs (correlation (py, s, n)), >, 0.99);
+
+  /* Ratios against a direct computation: variance of each score over the
+   * summed variance of the columns. */
+  for (gsize i = 0; i < n; i++)
+    for (guint a = 0; a < d; a++)
+      mean[a] += x[i * d + a] / (double) n;
+  for (gsize i = 0; i < n; i++)
+    for (guint a = 0; a < d; a++)
+      total += (x[i * d + a] - mean[a]) * (x[i * d + a] - mean[a]);
+  {
+    double mx = 0, my = 0;
+
+    for (gsize i = 0; i < n; i++)
+      {
+        mx += px[i] / n;
+        my += py[i] / n;
+      }
+    g_assert_cmpfloat (fabs (mx), <, 1e-3);
+    g_assert_cmpfloat (fabs (my), <, 1e-3);
+    for (gsize i = 0; i < n; i++)
+      {
+        var_x += (px[i] - mx) * (px[i] - mx);
+        var_y += (py[i] - my) * (py[i] - my);
+        cov_xy += (px[i] - mx) * (py[i] - my);
+      }
+  }
+  g_test_message ("ratios %.6f %.6f, direct %.6f %.6f", p->explained_variance[0],
+                  p->explained_variance[1], var_x / total, var_y / total);
+  g_assert_cmpfloat_with_epsilon (p->explained_variance[0], var_x / total, 1e-4);
+  g_assert_cmpfloat_with_epsilon (p->explained_variance[1], var_y / total, 1e-4);
+  g_assert_cmpfloat (p->explained_variance[0], >=, p->explained_variance[1]);
+  g_assert_cmpfloat (p->explained_variance[0] + p->explained_variance[1], <=, 1.0);
+  /* Most of the variance is along u and w: 100 + 9 of 109 + noise. */
+  g_assert_cmpfloat (p->explained_variance[0] + p->explained_variance[1], >, 0.95);
+  /* Principal components are uncorrelated. */
+  g_assert_cmpfloat (fabs (cov_xy) / sqrt (var_x * var_y), <, 1e-3);
+}
+
+static void
+test_pca_known_direction (void)
+{
+  check_pca_known_directions (2000, 12, 0.1);   /* covariance path */
+}
+
+static void
+test_pca_wide (void)
+{
+  check_pca_known_directions (40, 100, 0.02);   /* more columns than rows: Gram path */
+}
+
+/* ---- t-SNE ---- */
+
+static void
+tsne_config (HealerProjectionConfig *c,
+             HealerTsneAlgorithm     algorithm,
+             guint                   iterations)
+{
+  healer_projection_config_init_default (c);
+  c->method = HEALER_PROJECTION_TSNE;
+  c->algorithm = algorithm;
+  c->iterations = iterations;
+}
+
+static void
+test_tsne_clusters (void)
+{
+  const gsize n = 600;
+  const guint d = 20, k = 6;
+  g_autofree guint *labels = NULL;
+  g_autofree float *x = make_blobs (n, d, k, 1.0, 11, &labels);
+  g_autoptr(HealerProjection) exact = NULL;
+  g_autoptr(HealerProjection) bh = NULL;
+  g_autoptr(HealerProjection) pca = NULL;
+  HealerProjectionConfig config;
+  double nn_exact, nn_bh, sep_exact, sep_bh;
+
+  tsne_config (&config, HEALER_TSNE_AUTO, 500);
+  exact = project (x, n, d, &config);
+  g_assert_cmpint (exact->algorithm, ==, HEALER_TSNE_EXACT);
+  tsne_config (&config, HEALER_TSNE_BARNES_HUT, 500);
+  bh = project (x, n, d, &config);
+  g_assert_cmpint (bh->algorithm, ==, HEALER_TSNE_BARNES_HUT);
+  healer_projection_config_init_default (&config);
+  pca = project (x, n, d, &config);
+
+  nn_exact = nn_agreement (exact->xy, labels, n);
+  nn_bh = nn_agreement (bh->xy, labels, n);
+  sep_exact = separation (exact->xy, labels, n, k);
+  sep_bh = separation (bh->xy, labels, n, k);
+  g_test_message ("blobs: 1-NN exact %.4f, Barnes-Hut %.4f, PCA %.4f; separation %.2f, %.2f; "
+                  "KL %.4f, %.4f", nn_exact, nn_bh, nn_agreement (pca->xy, labels, n),
+                  sep_exact, sep_bh, exact->kl_divergence, bh->kl_divergence);
+  g_assert_cmpfloat (nn_exact, >=, 0.95);
+  g_assert_cmpfloat (nn_bh, >=, 0.95);
+  /* Clusters far apart compared with their size in both maps, and the two
+   * algorithms reach about the same fit. */
+  g_assert_cmpfloat (sep_exact, >, 3.0);
+  g_assert_cmpfloat (sep_bh, >, 3.0);
+  g_assert_cmpfloat (exact->kl_divergence, >, 0.0);
+  g_assert_cmpfloat (fabs (exact->kl_divergence - bh->kl_divergence), <,
+                     0.15 * exact->kl_divergence);
+}
+
+/* Without structure t-SNE has nothing to separate: the same measure then
+ * finds chance agreement, so the check above can fail. */
+static void
+test_tsne_no_structure (void)
+{
+  const gsize n = 300;
+  const guint d = 10, k = 3;
+  g_autofree guint *labels = NULL;
+  g_autofree float *x = make_blobs (n, d, k, 0.0, 5, &labels);
+  g_autoptr(HealerProjection) p = NULL;
+  HealerProjectionConfig config;
+  double nn;
+
+  tsne_config (&config, HEALER_TSNE_EXACT, 300);
+  p = project (x, n, d, &config);
+  nn = nn_agreement (p->xy, labels, n);
+  g_test_message ("no structure: 1-NN %.4f", nn);
+  g_assert_cmpfloat (nn, <, 0.6);
+}
+
+static void
+test_determinism (void)
+{
+  const gsize n = 400;
+  const guint d = 8;
+  g_autofree guint *labels = NULL;
+  g_autofree float *x = make_blobs (n, d, 4, 1.0, 2, &labels);
+  HealerTsneAlgorithm algorithms[] = { HEALER_TSNE_EXACT, HEALER_TSNE_BARNES_HUT };
+
+  for (guint a = 0; a < G_N_ELEMENTS (algorithms); a++)
+    {
+      g_autoptr(HealerProjection) p1 = NULL;
+      g_autoptr(HealerProjection) p2 = NULL;
+      g_autoptr(HealerProjection) p3 = NULL;
+      HealerProjectionConfig config;
+
+      tsne_config (&config, algorithms[a], 120);
+      config.seed = 7;
+      p1 = project (x, n, d, &config);
+      p2 = project (x, n, d, &config);
+      g_assert_cmpmem (p1->xy, 2 * n * sizeof (float), p2->xy, 2 * n * sizeof (float));
+      g_assert_cmpfloat (p1->kl_divergence, ==, p2->kl_divergence);
+      /* Any number of threads: each row is one thread's work, and sums
+       * over rows are taken in row order. */
+      config.n_threads = 3;
+      p3 = project (x, n, d, &config);
+      g_assert_cmpmem (p1->xy, 2 * n * sizeof (float), p3->xy, 2 * n * sizeof (float));
+      g_clear_pointer (&p3, healer_projection_free);
+      config.n_threads = 1;
+      p3 = project (x, n, d, &config);
+      g_assert_cmpmem (p1->xy, 2 * n * sizeof (float), p3->xy, 2 * n * sizeof (float));
+      g_clear_pointer (&p3, healer_projection_free);
+      config.n_threads = 0;
+      config.seed = 8;
+      p3 = project (x, n, d, &config);
+      g_assert_true (memcmp (p1->xy, p3->xy, 2 * n * sizeof (float)) != 0);
+    }
+
+  {
+    g_autoptr(HealerProjection) p1 = NULL;
+    g_autoptr(HealerProjection) p2 = NULL;
+    HealerProjectionConfig config;
+
+    healer_projection_config_init_default (&config);
+    p1 = project (x, n, d, &config);
+    p2 = project (x, n, d, &config);
+    g_assert_cmpmem (p1->xy, 2 * n * sizeof (float), p2->xy, 2 * n * sizeof (float));
+  }
+}
+
+/* SHA-256 of the map's floats as little-endian bytes. */
+static char *
+map_checksum (const HealerProjection *p)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  for (gsize i = 0; i < 2 * p->n_rows; i++)
+    {
+      union { float f; guint32 u; } v = { p->xy[i] };
+      guint32 le = GUINT32_TO_LE (v.u);
+
+      g_checksum_update (sum, (const guchar *) &le, sizeof le);
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* A fixed small problem must give these exact floats on every platform and
+ * thread count: the data is drawn without libm, and the projection avoids
+ * libm's exp/log and BLAS. The checksums are this implementation's own
+ * output (maps that separate the three blobs, checked below); a change
+ * means that maps drawn again from a saved seed would look different. */
+static void
+test_reference_bits (void)
+{
+  const gsize n = 90;
+  const guint d = 5, k = 3;
+  g_autofree float *x = g_new (float, n * d);
+  g_autofree guint *labels = g_new (guint, n);
+  struct { HealerTsneAlgorithm algorithm; const char *sha256; } cases[] = {
+    { HEALER_TSNE_EXACT, "e1d8fbe10b7a17304de547d51c64baa5d180809a38d7ddfbb1eb6687ac911caf" },
+    { HEALER_TSNE_BARNES_HUT, "7a54191977e2afd046958a7ba4bdf7ce74a80e7726ac17899f500a61b793fb01" },
+  };
+  HealerRng rng;
+
+  healer_rng_init (&rng, 9);
+  for (gsize i = 0; i < n; i++)
+    {
+      labels[i] = (guint) (i % k);
+      for (guint j = 0; j < d; j++)
+        x[i * d + j] = (float) (4.0 * ((labels[i] + j) % k) + healer_rng_uniform (&rng) -
+                                healer_rng_uniform (&rng));
+    }
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(HealerProjection) p = NULL;
+      g_autofree char *sha = NULL;
+      HealerProjectionConfig config;
+
+      tsne_config (&config, cases[c].algorithm, 1000);
+      config.perplexity = 10;
+      config.n_threads = 1 + c * 2;   /* 1 and 3 threads, the same bits */
+      p = project (x, n, d, &config);
+      sha = map_checksum (p);
+      g_test_message ("reference %u: %a %a KL %a sha256 %s", cases[c].algorithm, p->xy[0],
+                      p->xy[1], p->kl_divergence, sha);
+      g_assert_cmpfloat (nn_agreement (p->xy, labels, n), ==, 1.0);
+      g_assert_true (isfinite (p->kl_divergence));
+      g_assert_cmpfloat (p->kl_divergence, >, 0.0);
+      g_assert_cmpstr (sha, ==, cases[c].sha256);
+    }
+}
+
+/* ---- errors and cancellation ---- */
+
+static void
+test_errors (void)
+{
+  float x[2 * 3] = { 0, 1, 2, 3, 4, 5 };
+  float many[40 * 2];
+  HealerProjectionConfig config;
+  g_autoptr(GError) error = NULL;
+  HealerProjection *p;
+
+  healer_projection_config_init_default (&config);
+  p = healer_projection_compute_matrix (x, 2, 3, &config, NULL, NULL, NULL, &error);
+  g_assert_null (p);
+  g_assert_error (error, HEALER_PROJECTION_ERROR, HEALER_PROJECTION_ERROR_TOO_FEW_ROWS);
+  g_assert_nonnull (strstr (error->message, "at least 3 rows"));
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (many); i++)
+    many[i] = (float) (i * 7 % 13);
+  tsne_config (&config, HEALER_TSNE_AUTO, 10);
+  p = healer_projection_compute_matrix (many, 30, 2, &config, NULL, NULL, NULL, &error);
+  g_assert_null (p);
+  g_assert_error (error, HEALER_PROJECTION_ERROR, HEALER_PROJECTION_ERROR_TOO_FEW_ROWS);
+  g_assert_nonnull (strstr (error->message, "perplexity 30"));
+  g_clear_error (&error);
+
+  config.perplexity = 0.5;
+  p = healer_projection_compute_matrix (many, 40, 2, &config, NULL, NULL, NULL, &error);
+  g_assert_null (p);
+  g_assert_error (error, HEALER_PROJECTION_ERROR, HEALER_PROJECTION_ERROR_INVALID);
+  g_clear_error (&error);
+
+  config.perplexity = 5;
+  config.iterations = 0;
+  p = healer_projection_compute_matrix (many, 40, 2, &config, NULL, NULL, NULL, &error);
+  g_assert_null (p);
+  g_assert_error (error, HEALER_PROJECTION_ERROR, HEALER_PROJECTION_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Not finite: refused with the row and column, not propagated. */
+  config.iterations = 50;
+  many[2 * 17 + 1] = NAN;
+  p = healer_projection_compute_matrix (many, 40, 2, &config, NULL, NULL, NULL, &error);
+  g_assert_null (p);
+  g_assert_error (error, HEALER_PROJECTION_ERROR, HEALER_PROJECTION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Row 18"));
+  g_assert_nonnull (strstr (error->message, "column 2"));
+  g_clear_error (&error);
+  many[2 * 17 + 1] = 1;
+
+  /* Exact t-SNE is refused before it tries to allocate n² affinities. */
+  {
+    gsize n = HEALER_TSNE_EXACT_LIMIT + 1;
+    g_autofree float *big = g_new0 (float, n);
+
+    tsne_config (&config, HEALER_TSNE_EXACT, 10);
+    p = healer_projection_compute_matrix (big, n, 1, &config, NULL, NULL, NULL, &error);
+    g_assert_null (p);
+    g_assert_error (error, HEALER_PROJECTION_ERROR, HEALER_PROJECTION_ERROR_INVALID);
+    g_clear_error (&error);
+    tsne_config (&config, HEALER_TSNE_AUTO, 10);
+    config.perplexity = 5;
+  }
+
+  /* A small perplexity makes a map of a few rows. */
+  config.iterations = 50;
+  p = healer_projection_compute_matrix (many, 40, 2, &config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  healer_projection_free (p);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  HealerProjectionStage cancel_at;
+  gint64 cancelled_at;
+  guint calls;
+  double last_fraction;
+  GThread *thread;
+} CancelState;
+
+static void
+cancel_progress (const HealerProjectionProgress *p,
+                 gpointer                        user_data)
+{
+  CancelState *st = user_data;
+
+  st->calls++;
+  g_assert_true (st->thread == g_thread_self ());
+  g_assert_cmpfloat (p->fraction, >=, st->last_fraction);
+  g_assert_cmpfloat (p->fraction, <=, 1.0);
+  st->last_fraction = p->fraction;
+  if (p->stage == st->cancel_at && st->cancelled_at == 0)
+    {
+      st->cancelled_at = g_get_monotonic_time ();
+      g_cancellable_cancel (st->cancellable);
+    }
+}
+
+static void
+test_cancel (void)
+{
+  const gsize n = 4000;
+  const guint d = 16;
+  g_autofree guint *labels = NULL;
+  g_autofree float *x = make_blobs (n, d, 4, 1.0, 4, &labels);
+  HealerProjectionStage stages[] = { HEALER_PROJECTION_STAGE_AFFINITIES,
+                                     HEALER_PROJECTION_STAGE_OPTIMISING };
+
+  for (guint s = 0; s < G_N_ELEMENTS (stages); s++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GError) error = NULL;
+      CancelState st = { cancellable, stages[s], 0, 0, 0.0, g_thread_self () };
+      HealerProjectionConfig config;
+      HealerProjection *p;
+      double waited;
+
+      tsne_config (&config, HEALER_TSNE_AUTO, 1000);
+      p = healer_projection_compute_matrix (x, n, d, &config, cancellable, cancel_progress, &st,
+                                            &error);
+      waited = (g_get_monotonic_time () - st.cancelled_at) / 1e6;
+      g_test_message ("cancelled at stage %u after %u reports; returned %.3f s later",
+                      stages[s], st.calls, waited);
+      g_assert_null (p);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpint (st.cancelled_at, >, 0);
+      /* One batch of rows or one iteration, even on a loaded machine. */
+      g_assert_cmpfloat (waited, <, 2.0);
+    }
+
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GError) error = NULL;
+    HealerProjectionConfig config;
+
+    healer_projection_config_init_default (&config);
+    g_cancellable_cancel (cancellable);
+    g_assert_null (healer_projection_compute_matrix (x, n, d, &config, cancellable, NULL, NULL,
+                                                     &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  }
+}
+
+/* ---- through a model ---- */
+
+static HealerModel *shared_model;
+static HealerDataset *shared_data;
+
+static HealerModel *
+get_model (HealerDataset **data)
+{
+  if (shared_model == NULL)
+    {
+      HealerSimulateConfig sim;
+      HealerTrainConfig config;
+      g_autoptr(GError) error = NULL;
+
+      healer_simulate_config_init_default (&sim);
+      sim.n_samples = 600;
+      shared_data = healer_simulate (&sim);
+      healer_train_config_init_default (&config);
+      g_assert_true (healer_train_config_set_hidden (&config, "48", &error));
+      config.epochs = 40;
+      config.ensemble = 2;
+      config.explain = FALSE;
+      shared_model = healer_train (shared_data, &config, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  *data = shared_data;
+  return shared_model;
+}
+
+static guint *
+class_indices (const HealerModel   *model,
+               const HealerDataset *data)
+{
+  guint *y = g_new (guint, data->n_rows);
+
+  for (gsize i = 0; i < data->n_rows; i++)
+    {
+      int c = healer_model_class_index (model, data->labels[i]);
+
+      g_assert_cmpint (c, >=, 0);
+      y[i] = (guint) c;
+    }
+  return y;
+}
+
+static void
+test_model_spaces (void)
+{
+  HealerDataset *data;
+  HealerModel *model = get_model (&data);
+  g_autoptr(HealerDataset) aligned = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint *y = class_indices (model, data);
+  HealerProjectionSpace spaces[] = { HEALER_PROJECTION_SPACE_INPUT, HEALER_PROJECTION_SPACE_HIDDEN };
+
+  aligned = healer_model_align (model, data, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint s = 0; s < G_N_ELEMENTS (spaces); s++)
+    {
+      g_autoptr(HealerProjection) via_model = NULL;
+      g_autoptr(HealerProjection) via_matrix = NULL;
+      g_autoptr(HealerProjection) tsne = NULL;
+      g_autofree float *features = NULL;
+      HealerProjectionConfig config;
+      guint n_dims;
+
+      features = healer_projection_features (model, aligned, spaces[s], &n_dims);
+      if (spaces[s] == HEALER_PROJECTION_SPACE_INPUT)
+        g_assert_cmpuint (n_dims, ==, model->preprocessor->n_output);
+      else
+        {
+          g_autofree float *scratch = g_new (float, data->n_rows * model->preprocessor->n_output);
+          g_autofree float *hidden = g_new (float, data->n_rows * 48);
+
+          /* The first member's hidden layer, not the second's. */
+          g_assert_cmpuint (n_dims, ==, 48);
+          healer_preprocessor_transform (model->preprocessor, aligned->x, aligned->n_rows,
+                                         scratch);
+          healer_mlp_last_hidden (model->members[0], scratch, aligned->n_rows, hidden);
+          g_assert_cmpmem (hidden, data->n_rows * 48 * sizeof (float),
+                           features, data->n_rows * 48 * sizeof (float));
+          healer_mlp_last_hidden (model->members[1], scratch, aligned->n_rows, hidden);
+          g_assert_true (memcmp (hidden, features, data->n_rows * 48 * sizeof (float)) != 0);
+        }
+
+      healer_projection_config_init_default (&config);
+      config.space = spaces[s];
+      via_model = healer_projection_compute (model, aligned, &config, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      via_matrix = healer_projection_compute_matrix (features, data->n_rows, n_dims, &config,
+                                                     NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (via_model->n_dims, ==, n_dims);
+      g_assert_cmpint (via_model->space, ==, spaces[s]);
+      g_assert_cmpmem (via_model->xy, data->n_rows * 2 * sizeof (float),
+                       via_matrix->xy, data->n_rows * 2 * sizeof (float));
+
+      config.method = HEALER_PROJECTION_TSNE;
+      config.iterations = 500;
+      tsne = healer_projection_compute (model, aligned, &config, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("simulated, %s space (%u dims): 1-NN PCA %.4f, t-SNE %.4f; PCA "
+                      "variance %.3f + %.3f",
+                      healer_projection_space_to_string (spaces[s]), n_dims,
+                      nn_agreement (via_model->xy, y, data->n_rows),
+                      nn_agreement (tsne->xy, y, data->n_rows),
+                      via_model->explained_variance[0], via_model->explained_variance[1]);
+      /* t-SNE keeps neighbourhoods: about as many nearest neighbours share
+       * a class in the map as in the space itself. In the hidden space the
+       * network's own diagnoses form clusters. */
+      {
+        double nn_space = nn_agreement_dims (features, n_dims, y, data->n_rows);
+        double nn_map = nn_agreement (tsne->xy, y, data->n_rows);
+
+        g_test_message ("1-NN in the %u-dimensional space itself %.4f", n_dims, nn_space);
+        g_assert_cmpfloat (nn_map, >=, nn_space - 0.1);
+        g_assert_cmpfloat (nn_map, >, 0.4);    /* chance: 1/6 */
+      }
+      if (spaces[s] == HEALER_PROJECTION_SPACE_HIDDEN)
+        {
+          g_autofree float *proba = g_new (float, data->n_rows * model->n_classes);
+          g_autofree guint *predicted = g_new (guint, data->n_rows);
+          double nn_pred;
+
+          healer_model_predict_proba (model, aligned, proba);
+          for (gsize i = 0; i < data->n_rows; i++)
+            {
+              predicted[i] = 0;
+              for (guint c = 1; c < model->n_classes; c++)
+                if (proba[i * model->n_classes + c] >
+                    proba[i * model->n_classes + predicted[i]])
+                  predicted[i] = c;
+            }
+          nn_pred = nn_agreement (tsne->xy, predicted, data->n_rows);
+          g_test_message ("1-NN agreement of the model's diagnoses in the map %.4f", nn_pred);
+          g_assert_cmpfloat (nn_pred, >=, 0.6);
+        }
+    }
+
+  {
+    g_autoptr(HealerProjection) p = NULL;
+    HealerProjectionConfig config;
+
+    /* Columns not in the model's order are refused, not misread. */
+    healer_projection_config_init_default (&config);
+    if (data->n_features != model->preprocessor->n_input)
+      {
+        p = healer_projection_compute (model, data, &config, NULL, NULL, NULL, &error);
+        g_assert_null (p);
+        g_assert_error (error, HEALER_PROJECTION_ERROR, HEALER_PROJECTION_ERROR_INVALID);
+        g_clear_error (&error);
+      }
+  }
+}
+
+typedef struct
+{
+  GMainLoop        *loop;
+  HealerProjection *result;
+  GError           *error;
+  guint             progress_calls;
+  gboolean          progress_freed;
+  gboolean          done;
+  gboolean          progress_after_done;
+  GThread          *thread;
+  GCancellable     *cancel_on_progress;
+} AsyncState;
+
+static void
+async_progress (const HealerProjectionProgress *p,
+                gpointer                        user_data)
+{
+  AsyncState *st = user_data;
+
+  g_assert_true (st->thread == g_thread_self ());
+  st->progress_calls++;
+  if (st->done)
+    st->progress_after_done = TRUE;
+  if (st->cancel_on_progress != NULL && p->stage == HEALER_PROJECTION_STAGE_OPTIMISING)
+    g_cancellable_cancel (st->cancel_on_progress);
+}
+
+static void
+async_progress_free (gpointer user_data)
+{
+  AsyncState *st = user_data;
+
+  st->progress_freed = TRUE;
+}
+
+static void
+async_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AsyncState *st = user_data;
+
+  g_assert_true (st->thread == g_thread_self ());
+  g_assert_true (st->progress_freed);
+  st->done = TRUE;
+  st->result = healer_projection_compute_finish (result, &st->error);
+  g_main_loop_quit (st->loop);
+}
+
+static void
+test_async (void)
+{
+  HealerDataset *data;
+  HealerModel *model = get_model (&data);
+  g_autoptr(HealerDataset) aligned = NULL;
+  g_autoptr(HealerProjection) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  HealerProjectionConfig config;
+  AsyncState st = { loop, NULL, NULL, 0, FALSE, FALSE, FALSE, g_thread_self (), NULL };
+
+  aligned = healer_model_align (model, data, NULL, NULL, &error);
+  g_assert_no_error (error);
+  healer_projection_config_init_default (&config);
+  config.method = HEALER_PROJECTION_TSNE;
+  config.iterations = 200;
+  sync = healer_projection_compute (model, aligned, &config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  healer_projection_compute_async (model, aligned, &config, NULL, async_progress, &st,
+                                   async_progress_free, async_done, &st);
+  g_main_loop_run (loop);
+  g_assert_no_error (st.error);
+  g_assert_nonnull (st.result);
+  g_assert_cmpuint (st.progress_calls, >, 0);
+  g_assert_false (st.progress_after_done);
+  g_test_message ("async: %u coalesced progress reports", st.progress_calls);
+  g_assert_cmpmem (st.result->xy, data->n_rows * 2 * sizeof (float),
+                   sync->xy, data->n_rows * 2 * sizeof (float));
+  healer_projection_free (st.result);
+
+  /* Cancelled from its own progress report. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    AsyncState st2 = { loop, NULL, NULL, 0, FALSE, FALSE, FALSE, g_thread_self (), cancellable };
+
+    config.iterations = 100000;
+    healer_projection_compute_async (model, aligned, &config, cancellable, async_progress, &st2,
+                                     async_progress_free, async_done, &st2);
+    g_main_loop_run (loop);
+    g_assert_null (st2.result);
+    g_assert_error (st2.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&st2.error);
+  }
+}
+
+/* ---- the real data ---- */
+
+static void
+test_real_data (void)
+{
+  g_autoptr(HealerDataset) data = healer_test_load_shared ("kpi_labelled.csv");
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(HealerDataset) aligned = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint *y = NULL;
+  HealerTrainConfig train;
+  HealerProjectionSpace spaces[] = { HEALER_PROJECTION_SPACE_INPUT, HEALER_PROJECTION_SPACE_HIDDEN };
+  double tsne_hidden = 0;
+
+  if (data == NULL)
+    return;
+  /* The default model, one member to keep the test short. */
+  healer_train_config_init_default (&train);
+  train.ensemble = 1;
+  train.explain = FALSE;
+  model = healer_train (data, &train, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  aligned = healer_model_align (model, data, NULL, NULL, &error);
+  g_assert_no_error (error);
+  y = class_indices (model, data);
+
+  for (guint s = 0; s < G_N_ELEMENTS (spaces); s++)
+    {
+      g_autoptr(HealerProjection) pca = NULL;
+      g_autoptr(HealerProjection) tsne = NULL;
+      HealerProjectionConfig config;
+      double nn_pca, nn_tsne;
+
+      healer_projection_config_init_default (&config);
+      config.space = spaces[s];
+      pca = healer_projection_compute (model, aligned, &config, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      config.method = HEALER_PROJECTION_TSNE;
+      tsne = healer_projection_compute (model, aligned, &config, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      nn_pca = nn_agreement (pca->xy, y, data->n_rows);
+      nn_tsne = nn_agreement (tsne->xy, y, data->n_rows);
+      g_test_message ("kpi_labelled.csv, %s space (%u dims): 1-NN class agreement PCA %.4f "
+                      "(variance %.3f + %.3f), t-SNE %.4f (KL %.3f)",
+                      healer_projection_space_to_string (spaces[s]), pca->n_dims, nn_pca,
+                      pca->explained_variance[0], pca->explained_variance[1], nn_tsne,
+                      tsne->kl_divergence);
+      g_assert_cmpfloat (pca->explained_variance[0] + pca->explained_variance[1], <=, 1.0);
+      if (spaces[s] == HEALER_PROJECTION_SPACE_HIDDEN)
+        tsne_hidden = nn_tsne;
+    }
+  /* Six balanced classes: chance is about 1/6. The network was fitted on
+   * these rows, so its hidden layer groups them by class. */
+  g_assert_cmpfloat (tsne_hidden, >=, 0.8);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/projection/pca-known-direction", test_pca_known_direction);
+  g_test_add_func ("/projection/pca-wide", test_pca_wide);
+  g_test_add_func ("/projection/tsne-clusters", test_tsne_clusters);
+  g_test_add_func ("/projection/tsne-no-structure", test_tsne_no_structure);
+  g_test_add_func ("/projection/determinism", test_determinism);
+  g_test_add_func ("/projection/reference-bits", test_reference_bits);
+  g_test_add_func ("/projection/errors", test_errors);
+  g_test_add_func ("/projection/cancel", test_cancel);
+  g_test_add_func ("/projection/model-spaces", test_model_spaces);
+  g_test_add_func ("/projection/async", test_async);
+  g_test_add_func ("/projection/real-data", test_real_data);
+
+  status = g_test_run ();
+  g_clear_pointer (&shared_model, healer_model_unref);
+  g_clear_pointer (&shared_data, healer_dataset_unref);
+  return status;
+}
