@@ -54,6 +54,7 @@ def main():
         if key in table:
             value = table[key]
             keep = []
+            in_msgstr = False
             for l in lines:
                 if l.startswith('#|'):
                     continue
@@ -62,8 +63,13 @@ def main():
                     if flags:
                         keep.append('#, ' + ', '.join(flags))
                     continue
-                if l.startswith('msgstr') or (l.startswith('"') and keep and keep[-1].startswith(('msgstr', '"')) and any(k.startswith('msgstr') for k in keep)):
+                # The old msgstr, with its continuation lines, is replaced.
+                if l.startswith('msgstr'):
+                    in_msgstr = True
                     continue
+                if in_msgstr and l.startswith('"'):
+                    continue
+                in_msgstr = False
                 keep.append(l)
             if isinstance(value, list):
                 for i, v in enumerate(value):

@@ -17,6 +17,8 @@
 #endif
 
 #include "healer-cli.h"
+#include "healer-locale.h"
+#include "healer-log.h"
 
 typedef struct
 {
@@ -175,19 +177,16 @@ main (int    argc,
       char **argv)
 {
   const char *name;
-  const char *localedir;
 
   setlocale (LC_ALL, "");
-  /* HEALER_LOCALEDIR points at another catalogue tree (such as <builddir>/po,
-   * where meson puts zh_CN/LC_MESSAGES/systemhealer.mo), so that the tests and
-   * translators can run the uninstalled CLI in their language. */
-  localedir = g_getenv ("HEALER_LOCALEDIR");
-  if (localedir == NULL || *localedir == '\0')
-    localedir = LOCALEDIR;
-  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  /* HEALER_LOCALEDIR (see healer_locale_dir) points at another catalogue
+   * tree (such as <builddir>/po), so that the tests and translators can run
+   * the uninstalled CLI in their language. */
+  bindtextdomain (GETTEXT_PACKAGE, healer_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("systemhealer-cli");
+  healer_log_init ("systemhealer-cli");
 
   if (argc < 2)
     {

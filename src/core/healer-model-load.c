@@ -1569,7 +1569,9 @@ healer_model_load_with_limit (const char  *path,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *display = NULL;
-  gsize len;
+  g_autoptr(GError) local_error = NULL;
+  HealerModel *model = NULL;
+  gsize len = 0;
   const char *data;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -1577,11 +1579,24 @@ healer_model_load_with_limit (const char  *path,
 
   file = g_file_new_for_path (path);
   display = g_filename_display_name (path);
-  bytes = healer_read_bounded (file, display, MIN (max_size, HEALER_MODEL_MAX_FILE_SIZE), error);
-  if (bytes == NULL)
-    return NULL;
-  data = g_bytes_get_data (bytes, &len);
-  return healer_model_load_from_data (data != NULL ? data : "", len, display, error);
+  bytes = healer_read_bounded (file, display, MIN (max_size, HEALER_MODEL_MAX_FILE_SIZE),
+                               &local_error);
+  if (bytes != NULL)
+    {
+      data = g_bytes_get_data (bytes, &len);
+      model = healer_model_load_from_data (data != NULL ? data : "", len, display, &local_error);
+    }
+  /* For the log file: a refused model is the first thing to look at when
+   * a user reports that loading failed. */
+  if (model == NULL)
+    {
+      g_info ("model %s (%zu bytes read) refused: %s", display, len, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  else
+    g_info ("model %s loaded: %zu bytes, %u classes, %u members", display, len,
+            model->n_classes, model->n_members);
+  return model;
 }
 
 HealerModel *

@@ -502,7 +502,18 @@ healer_model_save (HealerModel  *self,
   g_return_val_if_fail (path != NULL, FALSE);
 
   json = healer_model_to_json (self, &length);
-  return healer_file_set_contents_atomic (path, json, length, error);
+  if (!healer_file_set_contents_atomic (path, json, length, error))
+    {
+      if (error != NULL)
+        g_info ("model not saved (%zu bytes): %s", length, (*error)->message);
+      return FALSE;
+    }
+  {
+    g_autofree char *display = g_filename_display_name (path);
+
+    g_info ("model saved to %s: %zu bytes", display, length);
+  }
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------ */

@@ -13,6 +13,7 @@
 
 #include "healer-drift.h"
 #include "healer-explain.h"
+#include "healer-memory.h"
 #include "healer-metrics.h"
 #include "healer-model.h"
 #include "healer-trainer-private.h"
@@ -946,6 +947,7 @@ healer_train (const HealerDataset     *data,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !healer_train_config_validate (config, error) ||
+      !healer_train_check_memory (data, config, error) ||
       !healer_train_data_prepare (&td, data, config, cancellable, error) ||
       !healer_network_sizes (config, &td, sizes, &n_sizes, error))
     return NULL;
@@ -1010,6 +1012,12 @@ healer_train (const HealerDataset     *data,
 
         healer_model_attach_explanations (model, rows, cancellable);
       }
+    g_info ("trained on “%s”: %zu rows × %u columns (%zu for training), %u of %u members, "
+            "%s after %u epochs (best %u), %.1f s",
+            healer_dataset_get_source_name (data), data->n_rows, data->n_features,
+            td.n_train, n_members, config->ensemble, healer_train_status_to_string (status),
+            model->history.n_epochs, model->best_epoch,
+            (g_get_monotonic_time () - run.start_us) / (double) G_USEC_PER_SEC);
     return model;
   }
 }

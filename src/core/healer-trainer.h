@@ -19,6 +19,7 @@ typedef enum
 {
   HEALER_TRAIN_ERROR_INVALID,     /* configuration or data unusable (no labels, one class…) */
   HEALER_TRAIN_ERROR_DIVERGED,    /* loss became NaN/Inf before any usable epoch */
+  HEALER_TRAIN_ERROR_TOO_LARGE,   /* would need more memory than the machine has available */
 } HealerTrainError;
 
 GQuark healer_train_error_quark (void);

@@ -1,0 +1,92 @@
+/* healer-diagnose.h — a batch of samples diagnosed by a model, and one pasted sample
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "healer-dataset.h"
+#include "healer-drift.h"
+#include "healer-model.h"
+
+G_BEGIN_DECLS
+
+#define HEALER_DIAGNOSE_CHUNK_ROWS 8192
+
+/* Everything a batch diagnosis produced, in plain arrays so a front end can
+ * wrap it without copying. Rows are in file order. */
+typedef struct
+{
+  gsize               n_rows;
+  guint               n_classes;
+  gint32             *class_ids;     /* n_classes: class index → label value */
+  char              **class_names;   /* n_classes, NULL-terminated */
+  const char        **sample_ids;    /* n_rows; the file's sample_id column, or
+                                      * "1", "2"… (the 1-based row) without one */
+  float              *proba;         /* n_rows × n_classes */
+  guint16            *predicted;     /* n_rows class indices (argmax of proba) */
+  guint8             *uncertainty;   /* n_rows HealerUncertainty flags */
+  gint32             *true_labels;   /* n_rows label values, NULL without a label column */
+  gsize              *counts;        /* n_classes: rows predicted in each class */
+  gsize               n_uncertain;
+  double              confidence_threshold;  /* the model's, see healer-drift.h */
+  HealerDriftReport  *drift;         /* of the whole batch */
+  char               *source_name;   /* display name of the input */
+  char              **extra_columns; /* columns of the input the model does not read */
+  /*< private >*/
+  GStringChunk       *ids_chunk;
+} HealerDiagnosis;
+
+/* Called after each chunk, in the diagnosing thread. @total_bytes is 0 when
+ * the size of the input is unknown. */
+typedef void (*HealerDiagnoseProgressFunc) (guint64  bytes_read,
+                                            guint64  total_bytes,
+                                            gsize    rows_done,
+                                            gpointer user_data);
+
+/* Reads @stream (a CSV with a header) @chunk_rows rows at a time (0: the
+ * default), matches its columns to the model's inputs by name, predicts,
+ * flags uncertain rows and accumulates the drift report, so memory beyond
+ * the results does not grow with the input. Checks @cancellable between
+ * chunks (G_IO_ERROR_CANCELLED). Errors are located (file, line, column),
+ * HEALER_DATASET_ERROR_COLUMNS when the model's KPIs are not all there,
+ * HEALER_DATASET_ERROR_NO_ROWS for a file without rows. */
+HealerDiagnosis *healer_diagnose_stream (HealerModel                *model,
+                                         GInputStream               *stream,
+                                         const char                 *name,
+                                         gsize                       chunk_rows,
+                                         GCancellable               *cancellable,
+                                         HealerDiagnoseProgressFunc  progress,
+                                         gpointer                    user_data,
+                                         GError                    **error);
+HealerDiagnosis *healer_diagnose_file   (HealerModel                *model,
+                                         const char                 *path,
+                                         gsize                       chunk_rows,
+                                         GCancellable               *cancellable,
+                                         HealerDiagnoseProgressFunc  progress,
+                                         gpointer                    user_data,
+                                         GError                    **error);
+void             healer_diagnosis_free  (HealerDiagnosis            *self);
+
+/* One sample typed or pasted by a person: either a header line and one row
+ * of values (columns matched by name, as in a batch), or one row of values
+ * alone, in the order of the model's inputs, optionally preceded by a
+ * sample id. A line is a header when one of its cells names a model input,
+ * "sample_id" or "label". Missing values: empty, NA… as in files. Returns
+ * n_input floats in the model's input order (NAN = missing), or NULL with a
+ * located error naming "pasted sample". */
+float           *healer_diagnose_parse_sample (const HealerModel *model,
+                                               const char        *text,
+                                               GError           **error);
+
+/* Probabilities (n_classes) of one row of n_input raw values in the model's
+ * input order. */
+void             healer_diagnose_predict_row  (const HealerModel *model,
+                                               const float       *row,
+                                               float             *proba);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerDiagnosis, healer_diagnosis_free)
+
+G_END_DECLS

@@ -1,0 +1,38 @@
+/* healer-memory.h — how much memory training needs, and whether the machine has it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "healer-dataset.h"
+#include "healer-trainer.h"
+
+G_BEGIN_DECLS
+
+/* Memory the system could give this process now without swapping, in
+ * bytes: MemAvailable of /proc/meminfo on Linux, the available physical
+ * memory on Windows. Returns FALSE where it is not known (the check that
+ * uses it is then skipped). The environment variable
+ * HEALER_AVAILABLE_MEMORY (a number of bytes) overrides it, for tests. */
+gboolean healer_memory_get_available (guint64 *bytes);
+
+/* An upper estimate of the memory healer_train() allocates for @data and
+ * @config beyond the table itself: the copies of rows it may make (for
+ * fitting the preprocessing with duplicates or a validation split, for the
+ * explanations), the transformed validation rows, per-row indices, the
+ * networks of the ensemble with their optimiser state, and the workspaces.
+ * Saturates at G_MAXUINT64. */
+guint64  healer_train_estimate_memory (const HealerDataset     *data,
+                                       const HealerTrainConfig *config);
+
+/* Fails with HEALER_TRAIN_ERROR_TOO_LARGE, giving both figures, when the
+ * estimate is larger than the available memory, so training refuses up
+ * front instead of being killed by the system half way. */
+gboolean healer_train_check_memory    (const HealerDataset     *data,
+                                       const HealerTrainConfig *config,
+                                       GError                 **error);
+
+G_END_DECLS

@@ -1,0 +1,429 @@
+/* test-diagnose.c — streamed batch diagnosis and the pasted-sample parser
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "healer-diagnose.h"
+#include "healer-simulate.h"
+
+#define N_FEATURES 12
+
+static HealerModel *shared_model;
+
+static HealerDataset *
+make_data (gsize   n_rows,
+           guint64 seed)
+{
+  HealerSimulateConfig c;
+
+  healer_simulate_config_init_default (&c);
+  c.n_samples = n_rows;
+  c.n_features = N_FEATURES;
+  c.n_classes = 3;
+  c.n_nodes = 3;
+  c.missing_rate = 0.05;
+  c.seed = seed;
+  return healer_simulate (&c);
+}
+
+static HealerModel *
+get_model (void)
+{
+  g_autoptr(HealerDataset) train = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerTrainConfig config;
+
+  if (shared_model != NULL)
+    return shared_model;
+
+  train = make_data (300, 1);
+  healer_train_config_init_default (&config);
+  config.n_hidden = 1;
+  config.hidden[0] = 16;
+  config.epochs = 15;
+  config.patience = 0;
+  config.validation_fraction = 0.2;
+  config.ensemble = 1;
+  config.explain = FALSE;
+  shared_model = healer_train (train, &config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (shared_model);
+  return shared_model;
+}
+
+static char *
+write_csv (const HealerDataset *data,
+           const char          *name)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
+
+  g_assert_true (healer_dataset_save_csv (data, path, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+count_progress (guint64  bytes_read,
+                guint64  total,
+                gsize    rows,
+                gpointer user_data)
+{
+  guint *calls = user_data;
+
+  g_assert_cmpuint (bytes_read, <=, total);
+  (*calls)++;
+}
+
+/* Chunk by chunk must give what one predict over the whole file gives. */
+static void
+test_chunked_equals_oneshot (void)
+{
+  HealerModel *model = get_model ();
+  g_autoptr(HealerDataset) data = make_data (1000, 7);
+  g_autofree char *path = write_csv (data, "healer-test-diagnose-batch.csv");
+  g_autoptr(HealerDataset) loaded = NULL;
+  g_autoptr(HealerDataset) aligned = NULL;
+  g_autoptr(HealerDiagnosis) chunked = NULL;
+  g_autoptr(HealerDiagnosis) whole = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *proba = NULL;
+  g_autofree gsize *counts = NULL;
+  guint k = model->n_classes;
+  guint calls = 0;
+  gsize n_uncertain = 0;
+
+  loaded = healer_dataset_load (path, NULL, &error);
+  g_assert_no_error (error);
+  aligned = healer_model_align (model, loaded, NULL, NULL, &error);
+  g_assert_no_error (error);
+  proba = g_new (float, aligned->n_rows * k);
+  healer_model_predict_proba (model, aligned, proba);
+
+  chunked = healer_diagnose_file (model, path, 97, NULL, count_progress, &calls, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (chunked);
+  whole = healer_diagnose_file (model, path, 100000, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* 1000 rows in chunks of 97: 11 chunks, one report each. */
+  g_assert_cmpuint (calls, ==, 11);
+  g_assert_cmpuint (chunked->n_rows, ==, 1000);
+  g_assert_cmpuint (whole->n_rows, ==, 1000);
+  g_assert_cmpuint (chunked->n_classes, ==, k);
+  g_assert_nonnull (chunked->true_labels);
+  g_assert_cmpstr (chunked->source_name, ==, "healer-test-diagnose-batch.csv");
+
+  counts = g_new0 (gsize, k);
+  for (gsize i = 0; i < 1000; i++)
+    {
+      const float *p = proba + i * k;
+      guint best = healer_argmax (p, k);
+      HealerUncertainty why = healer_model_row_uncertainty (model, healer_dataset_row (aligned, i), p);
+
+      for (guint c = 0; c < k; c++)
+        {
+          g_assert_cmpfloat (chunked->proba[i * k + c], ==, p[c]);
+          g_assert_cmpfloat (whole->proba[i * k + c], ==, p[c]);
+        }
+      g_assert_cmpuint (chunked->predicted[i], ==, best);
+      g_assert_cmpuint (chunked->uncertainty[i], ==, why);
+      g_assert_cmpstr (chunked->sample_ids[i], ==, loaded->sample_ids[i]);
+      g_assert_cmpint (chunked->true_labels[i], ==, loaded->labels[i]);
+      counts[best]++;
+      n_uncertain += why != HEALER_UNCERTAIN_NONE;
+    }
+  for (guint c = 0; c < k; c++)
+    g_assert_cmpuint (chunked->counts[c], ==, counts[c]);
+  g_assert_cmpuint (chunked->n_uncertain, ==, n_uncertain);
+
+  /* The drift report does not depend on the chunking. */
+  g_assert_nonnull (chunked->drift);
+  g_assert_cmpuint (chunked->drift->n_rows, ==, 1000);
+  g_assert_cmpuint (chunked->drift->n_outside, ==, whole->drift->n_outside);
+  g_assert_cmpuint (chunked->drift->n_kpis, ==, model->preprocessor->n_input);
+  for (guint j = 0; j < chunked->drift->n_kpis; j++)
+    {
+      g_assert_cmpstr (chunked->drift->kpis[j].name, ==, whole->drift->kpis[j].name);
+      g_assert_cmpuint (chunked->drift->kpis[j].n_above, ==, whole->drift->kpis[j].n_above);
+    }
+
+  g_remove (path);
+}
+
+/* A KPI moved by orders of magnitude shows in the drift report and makes
+ * the rows uncertain (out of range). */
+static void
+test_drifted_batch (void)
+{
+  HealerModel *model = get_model ();
+  g_autoptr(HealerDataset) data = make_data (200, 9);
+  g_autofree char *path = NULL;
+  g_autoptr(HealerDiagnosis) d = NULL;
+  g_autoptr(GError) error = NULL;
+  guint j = model->preprocessor->selected[0];
+  int col = healer_dataset_find_feature (data, model->preprocessor->input_names[j]);
+  gsize n_out_of_range = 0;
+
+  g_assert_cmpint (col, >=, 0);
+  for (gsize i = 0; i < data->n_rows; i++)
+    data->x[i * data->n_features + col] = 1e6f * (1.0f + (float) i);
+  path = write_csv (data, "healer-test-diagnose-drift.csv");
+
+  d = healer_diagnose_file (model, path, 64, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (d->drift->n_outside, >=, 1);
+  g_assert_cmpstr (d->drift->kpis[0].name, ==, model->preprocessor->input_names[j]);
+  g_assert_true (d->drift->kpis[0].outside);
+  for (gsize i = 0; i < d->n_rows; i++)
+    n_out_of_range += (d->uncertainty[i] & HEALER_UNCERTAIN_OUT_OF_RANGE) != 0;
+  g_assert_cmpuint (n_out_of_range, ==, d->n_rows);
+  g_assert_cmpuint (d->n_uncertain, ==, d->n_rows);
+
+  g_remove (path);
+}
+
+static void
+cancel_on_first_chunk (guint64  bytes_read,
+                       guint64  total,
+                       gsize    rows,
+                       gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static void
+test_cancel (void)
+{
+  HealerModel *model = get_model ();
+  g_autoptr(HealerDataset) data = make_data (500, 3);
+  g_autofree char *path = write_csv (data, "healer-test-diagnose-cancel.csv");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(HealerDiagnosis) d = NULL;
+  g_autoptr(GError) error = NULL;
+
+  d = healer_diagnose_file (model, path, 50, cancellable, cancel_on_first_chunk,
+                            cancellable, &error);
+  g_assert_null (d);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* Cancelled before the start: nothing is read. */
+  g_clear_error (&error);
+  d = healer_diagnose_file (model, path, 50, cancellable, NULL, NULL, &error);
+  g_assert_null (d);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  g_remove (path);
+}
+
+static void
+test_columns_mismatch (void)
+{
+  HealerModel *model = get_model ();
+  g_autoptr(HealerDiagnosis) d = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  const char *text = "sample_id,feature0,feature1,other\na,1,2,3\n";
+
+  stream = g_memory_input_stream_new_from_data (text, strlen (text), NULL);
+  d = healer_diagnose_stream (model, stream, "short.csv", 0, NULL, NULL, NULL, &error);
+  g_assert_null (d);
+  g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_COLUMNS);
+  g_assert_nonnull (strstr (error->message, "short.csv"));
+  g_assert_nonnull (strstr (error->message, "feature2"));
+  g_assert_nonnull (strstr (error->message, "missing"));
+}
+
+static void
+test_no_rows_and_bad_cell (void)
+{
+  HealerModel *model = get_model ();
+  g_autoptr(GString) header = g_string_new ("sample_id");
+  g_autoptr(GString) text = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(HealerDiagnosis) d = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint j = 0; j < model->preprocessor->n_input; j++)
+    g_string_append_printf (header, ",%s", model->preprocessor->input_names[j]);
+  g_string_append_c (header, '\n');
+
+  stream = g_memory_input_stream_new_from_data (g_strdup (header->str), header->len, g_free);
+  d = healer_diagnose_stream (model, stream, "empty.csv", 0, NULL, NULL, NULL, &error);
+  g_assert_null (d);
+  g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_NO_ROWS);
+  g_clear_error (&error);
+  g_clear_object (&stream);
+
+  /* A bad number on line 3, column 3 is reported there. */
+  text = g_string_new (header->str);
+  g_string_append (text, "a");
+  for (guint j = 0; j < model->preprocessor->n_input; j++)
+    g_string_append (text, ",1");
+  g_string_append (text, "\nb,1,oops");
+  for (guint j = 2; j < model->preprocessor->n_input; j++)
+    g_string_append (text, ",1");
+  g_string_append_c (text, '\n');
+  stream = g_memory_input_stream_new_from_data (g_strdup (text->str), text->len, g_free);
+  d = healer_diagnose_stream (model, stream, "bad.csv", 0, NULL, NULL, NULL, &error);
+  g_assert_null (d);
+  g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_NUMBER);
+  g_assert_nonnull (strstr (error->message, "bad.csv:3:3"));
+}
+
+static GString *
+values_line (const float *row,
+             guint        n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint j = 0; j < n; j++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (j > 0)
+        g_string_append_c (s, ',');
+      if (!isnan (row[j]))
+        g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.9g", row[j]));
+    }
+  return s;
+}
+
+static void
+test_parse_sample (void)
+{
+  HealerModel *model = get_model ();
+  const HealerPreprocessor *pre = model->preprocessor;
+  g_autoptr(HealerDataset) data = make_data (30, 11);
+  g_autoptr(HealerDataset) aligned = NULL;
+  g_autoptr(GString) line = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *row = NULL;
+  g_autofree float *reversed = NULL;
+  g_autofree float *proba = NULL;
+  g_autofree float *proba_batch = NULL;
+  guint n = pre->n_input;
+
+  aligned = healer_model_align (model, data, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Values alone, by position. */
+  line = values_line (healer_dataset_row (aligned, 4), n);
+  row = healer_diagnose_parse_sample (model, line->str, &error);
+  g_assert_no_error (error);
+  for (guint j = 0; j < n; j++)
+    {
+      float want = healer_dataset_row (aligned, 4)[j];
+
+      if (isnan (want))
+        g_assert_true (isnan (row[j]));
+      else
+        g_assert_cmpfloat (row[j], ==, want);
+    }
+
+  /* The same prediction as the batch path. */
+  proba = g_new (float, model->n_classes);
+  proba_batch = g_new (float, aligned->n_rows * model->n_classes);
+  healer_diagnose_predict_row (model, row, proba);
+  healer_model_predict_proba (model, aligned, proba_batch);
+  for (guint c = 0; c < model->n_classes; c++)
+    g_assert_cmpfloat (proba[c], ==, proba_batch[4 * model->n_classes + c]);
+
+  /* A header in another order: matched by name, tabs accepted. */
+  text = g_string_new (NULL);
+  for (guint j = n; j-- > 0;)
+    g_string_append_printf (text, "%s%s", pre->input_names[j], j > 0 ? "\t" : "\n");
+  for (guint j = n; j-- > 0;)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      float v = healer_dataset_row (aligned, 4)[j];
+
+      if (!isnan (v))
+        g_string_append (text, g_ascii_formatd (buf, sizeof buf, "%.9g", v));
+      g_string_append (text, j > 0 ? "\t" : "\n");
+    }
+  reversed = healer_diagnose_parse_sample (model, text->str, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (reversed, n * sizeof (float), row, n * sizeof (float));
+
+  /* An id in front of the values is accepted. */
+  g_clear_pointer (&reversed, g_free);
+  g_string_printf (text, "node-7,%s", line->str);
+  reversed = healer_diagnose_parse_sample (model, text->str, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (reversed, n * sizeof (float), row, n * sizeof (float));
+}
+
+static void
+test_parse_sample_errors (void)
+{
+  HealerModel *model = get_model ();
+  g_autoptr(GError) error = NULL;
+  float *row;
+
+  row = healer_diagnose_parse_sample (model, "  \n\n", &error);
+  g_assert_null (row);
+  g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_EMPTY);
+  g_clear_error (&error);
+
+  row = healer_diagnose_parse_sample (model, "1,2,3", &error);
+  g_assert_null (row);
+  g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_COLUMNS);
+  g_assert_nonnull (strstr (error->message, "found 3 values"));
+  g_clear_error (&error);
+
+  /* A header naming too few KPIs lists the missing ones. */
+  row = healer_diagnose_parse_sample (model, "feature0,feature1\n1,2\n", &error);
+  g_assert_null (row);
+  g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_COLUMNS);
+  g_assert_nonnull (strstr (error->message, "feature5"));
+  g_clear_error (&error);
+
+  /* A header alone has no values. */
+  row = healer_diagnose_parse_sample (model, "feature0,feature1", &error);
+  g_assert_null (row);
+  g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_NO_ROWS);
+  g_clear_error (&error);
+
+  /* A value that is not a number is located. */
+  {
+    g_autoptr(GString) text = g_string_new ("1,x");
+
+    for (guint j = 2; j < model->preprocessor->n_input; j++)
+      g_string_append (text, ",1");
+    row = healer_diagnose_parse_sample (model, text->str, &error);
+    g_assert_null (row);
+    g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_NUMBER);
+    /* Line 1 of what the user pasted, column 2. */
+    g_assert_nonnull (strstr (error->message, "pasted sample:1:2:"));
+    g_clear_error (&error);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/diagnose/chunked-equals-oneshot", test_chunked_equals_oneshot);
+  g_test_add_func ("/diagnose/drifted-batch", test_drifted_batch);
+  g_test_add_func ("/diagnose/cancel", test_cancel);
+  g_test_add_func ("/diagnose/columns-mismatch", test_columns_mismatch);
+  g_test_add_func ("/diagnose/no-rows-and-bad-cell", test_no_rows_and_bad_cell);
+  g_test_add_func ("/diagnose/parse-sample", test_parse_sample);
+  g_test_add_func ("/diagnose/parse-sample-errors", test_parse_sample_errors);
+
+  ret = g_test_run ();
+  g_clear_pointer (&shared_model, healer_model_unref);
+  return ret;
+}
