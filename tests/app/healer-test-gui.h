@@ -130,6 +130,54 @@ healer_test_pixel (GdkTexture *texture,
   return pixel;
 }
 
+/* The first widget below @root, depth first, for which @match returns
+ * TRUE, or NULL: tests find controls the way a user does, by what they
+ * show, not through private fields. */
+static inline GtkWidget *
+healer_test_find_widget (GtkWidget *root,
+                         gboolean (*match) (GtkWidget *widget, gconstpointer data),
+                         gconstpointer data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;)
+    {
+      if (match (child, data))
+        return child;
+      if (gtk_widget_get_first_child (child) != NULL)
+        child = gtk_widget_get_first_child (child);
+      else
+        {
+          while (child != NULL && child != root && gtk_widget_get_next_sibling (child) == NULL)
+            child = gtk_widget_get_parent (child);
+          if (child == NULL || child == root)
+            break;
+          child = gtk_widget_get_next_sibling (child);
+        }
+    }
+  return NULL;
+}
+
+static inline gboolean
+healer_test_match_type (GtkWidget     *widget,
+                        gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static inline gboolean
+healer_test_match_tooltip (GtkWidget     *widget,
+                           gconstpointer  tooltip)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
+static inline gboolean
+healer_test_match_button_label (GtkWidget     *widget,
+                                gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
 /* Fires @action_name on @widget as a key binding or a menu item would. */
 static inline void
 healer_test_activate_action (GtkWidget  *widget,

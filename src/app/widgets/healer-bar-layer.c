@@ -1,0 +1,298 @@
+/* healer-bar-layer.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "healer-bar-layer.h"
+#include "healer-chart-palette.h"
+
+struct _HealerBarLayer
+{
+  HealerChartLayer  parent_instance;
+
+  GStrv             categories;
+  GStrv             groups;
+  guint             n_categories;
+  guint             n_groups;
+  double           *values;
+  gboolean         *visible;   /* n_groups */
+};
+
+G_DEFINE_FINAL_TYPE (HealerBarLayer, healer_bar_layer, HEALER_TYPE_CHART_LAYER)
+
+static inline double
+value_at (HealerBarLayer *self,
+          guint           c,
+          guint           g)
+{
+  return self->values[(gsize) c * self->n_groups + g];
+}
+
+static gboolean
+healer_bar_layer_get_extent (HealerChartLayer *layer,
+                             double           *x_min,
+                             double           *x_max,
+                             double           *y_min,
+                             double           *y_max)
+{
+  HealerBarLayer *self = HEALER_BAR_LAYER (layer);
+
+  if (self->n_categories == 0)
+    return FALSE;
+
+  *x_min = -0.5;
+  *x_max = self->n_categories - 0.5;
+  *y_min = 0;
+  *y_max = 0;
+  for (guint c = 0; c < self->n_categories; c++)
+    for (guint g = 0; g < self->n_groups; g++)
+      {
+        double v = value_at (self, c, g);
+
+        if (isfinite (v))
+          {
+            *y_min = MIN (*y_min, v);
+            *y_max = MAX (*y_max, v);
+          }
+      }
+  return TRUE;
+}
+
+static char *
+format_value (double value)
+{
+  if (value == floor (value) && fabs (value) < 1e15)
+    return g_strdup_printf ("%.0f", value);
+  return g_strdup_printf ("%.3g", value);
+}
+
+/* Left and right edges, in data units, of bar @g of category @c. */
+static void
+bar_edges (HealerBarLayer *self,
+           guint           c,
+           guint           g,
+           double         *left,
+           double         *right)
+{
+  double width = HEALER_BAR_LAYER_BAND / self->n_groups;
+
+  *left = c - HEALER_BAR_LAYER_BAND / 2 + g * width;
+  *right = *left + width;
+}
+
+static void
+healer_bar_layer_snapshot (HealerChartLayer         *layer,
+                           GtkSnapshot              *snapshot,
+                           const HealerChartContext *ctx)
+{
+  HealerBarLayer *self = HEALER_BAR_LAYER (layer);
+  g_autoptr(PangoLayout) pango = pango_layout_new (ctx->pango_context);
+  float zero = roundf (healer_chart_context_y (ctx, 0));
+  GdkRGBA text = ctx->foreground;
+  float slot = 0;
+
+  text.alpha = 0.85f;
+  if (self->n_groups > 0)
+    slot = fabsf (healer_chart_context_x (ctx, 1) - healer_chart_context_x (ctx, 0)) *
+           (self->n_groups > 1 ? HEALER_BAR_LAYER_BAND / self->n_groups : 1);
+
+  for (guint c = 0; c < self->n_categories; c++)
+    for (guint g = 0; g < self->n_groups; g++)
+      {
+        double v = value_at (self, c, g), left, right;
+        float x0, x1, top;
+        GdkRGBA color;
+
+        if (!self->visible[g] || !isfinite (v))
+          continue;
+
+        bar_edges (self, c, g, &left, &right);
+        x0 = roundf (healer_chart_context_x (ctx, left));
+        x1 = roundf (healer_chart_context_x (ctx, right));
+        /* A pixel of air between the bars of a group. */
+        if (self->n_groups > 1 && x1 - x0 > 3)
+          x1 -= 1;
+        top = roundf (healer_chart_context_y (ctx, v));
+
+        healer_chart_palette_get_color (self->n_groups > 1 ? g : c, ctx->dark, &color);
+        gtk_snapshot_append_color (snapshot, &color,
+                                   &GRAPHENE_RECT_INIT (x0, MIN (top, zero), x1 - x0, fabsf (zero - top)));
+
+        /* The value over the bar, when it fits in the bar's share of the
+         * category, gap included, so neighbours never overlap. */
+        {
+          g_autofree char *label = format_value (v);
+          int w, h;
+
+          pango_layout_set_text (pango, label, -1);
+          pango_layout_get_pixel_size (pango, &w, &h);
+          if (w <= slot)
+            {
+              float y = v >= 0 ? top - h - 1 : top + 1;
+
+              gtk_snapshot_save (snapshot);
+              gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (roundf ((x0 + x1 - w) / 2), y));
+              gtk_snapshot_append_layout (snapshot, pango, &text);
+              gtk_snapshot_restore (snapshot);
+            }
+        }
+      }
+}
+
+static gboolean
+healer_bar_layer_hit_test (HealerChartLayer         *layer,
+                           const HealerChartContext *ctx,
+                           double                    x,
+                           double                    y,
+                           char                    **tooltip,
+                           guint64                  *index)
+{
+  HealerBarLayer *self = HEALER_BAR_LAYER (layer);
+  double value = healer_chart_axis_unmap (ctx->x_axis, x / ctx->width);
+  int c = (int) floor (value + 0.5);
+  double offset;
+  int g;
+
+  if (c < 0 || c >= (int) self->n_categories)
+    return FALSE;
+
+  /* Anywhere in a bar's column counts, so short bars are easy to hover. */
+  offset = value - (c - HEALER_BAR_LAYER_BAND / 2);
+  if (offset < 0 || offset >= HEALER_BAR_LAYER_BAND)
+    return FALSE;
+  g = (int) (offset / (HEALER_BAR_LAYER_BAND / self->n_groups));
+  g = CLAMP (g, 0, (int) self->n_groups - 1);
+  if (!self->visible[g])
+    return FALSE;
+
+  if (index != NULL)
+    *index = (guint64) c * self->n_groups + g;
+  if (tooltip != NULL)
+    {
+      g_autofree char *v = format_value (value_at (self, c, g));
+
+      if (self->groups != NULL && self->n_groups > 1)
+        *tooltip = g_strdup_printf ("%s\n%s: %s", self->categories[c], self->groups[g], v);
+      else
+        *tooltip = g_strdup_printf ("%s: %s", self->categories[c], v);
+    }
+  return TRUE;
+}
+
+static void
+healer_bar_layer_finalize (GObject *object)
+{
+  HealerBarLayer *self = (HealerBarLayer *)object;
+
+  g_strfreev (self->categories);
+  g_strfreev (self->groups);
+  g_free (self->values);
+  g_free (self->visible);
+
+  G_OBJECT_CLASS (healer_bar_layer_parent_class)->finalize (object);
+}
+
+static void
+healer_bar_layer_class_init (HealerBarLayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  HealerChartLayerClass *layer_class = HEALER_CHART_LAYER_CLASS (klass);
+
+  object_class->finalize = healer_bar_layer_finalize;
+
+  layer_class->get_extent = healer_bar_layer_get_extent;
+  layer_class->snapshot = healer_bar_layer_snapshot;
+  layer_class->hit_test = healer_bar_layer_hit_test;
+}
+
+static void
+healer_bar_layer_init (HealerBarLayer *self)
+{
+  self->n_groups = 1;
+  self->visible = g_new (gboolean, 1);
+  self->visible[0] = TRUE;
+}
+
+HealerBarLayer *
+healer_bar_layer_new (void)
+{
+  return g_object_new (HEALER_TYPE_BAR_LAYER, NULL);
+}
+
+void
+healer_bar_layer_set_data (HealerBarLayer     *self,
+                           const char * const *categories,
+                           guint               n_categories,
+                           const char * const *groups,
+                           guint               n_groups,
+                           const double       *values)
+{
+  gboolean same_groups;
+
+  g_return_if_fail (HEALER_IS_BAR_LAYER (self));
+  g_return_if_fail (n_categories == 0 || (categories != NULL && values != NULL));
+
+  n_groups = MAX (n_groups, 1);
+  same_groups = n_groups == self->n_groups;
+
+  g_strfreev (self->categories);
+  self->categories = g_new0 (char *, n_categories + 1);
+  for (guint c = 0; c < n_categories; c++)
+    self->categories[c] = g_strdup (categories[c] ? categories[c] : "");
+
+  g_clear_pointer (&self->groups, g_strfreev);
+  if (groups != NULL)
+    {
+      self->groups = g_new0 (char *, n_groups + 1);
+      for (guint g = 0; g < n_groups; g++)
+        self->groups[g] = g_strdup (groups[g] ? groups[g] : "");
+    }
+
+  g_free (self->values);
+  self->values = g_memdup2 (values, sizeof (double) * n_categories * n_groups);
+  self->n_categories = n_categories;
+  self->n_groups = n_groups;
+
+  /* New numbers for the same groups keep what the user hid. */
+  if (!same_groups)
+    {
+      g_free (self->visible);
+      self->visible = g_new (gboolean, n_groups);
+      for (guint g = 0; g < n_groups; g++)
+        self->visible[g] = TRUE;
+    }
+
+  healer_chart_layer_changed (HEALER_CHART_LAYER (self));
+}
+
+guint
+healer_bar_layer_get_n_categories (HealerBarLayer *self)
+{
+  g_return_val_if_fail (HEALER_IS_BAR_LAYER (self), 0);
+
+  return self->n_categories;
+}
+
+guint
+healer_bar_layer_get_n_groups (HealerBarLayer *self)
+{
+  g_return_val_if_fail (HEALER_IS_BAR_LAYER (self), 0);
+
+  return self->n_groups;
+}
+
+void
+healer_bar_layer_set_group_visible (HealerBarLayer *self,
+                                    guint           group,
+                                    gboolean        visible)
+{
+  g_return_if_fail (HEALER_IS_BAR_LAYER (self));
+
+  if (group >= self->n_groups || self->visible[group] == !!visible)
+    return;
+  self->visible[group] = !!visible;
+  healer_chart_layer_changed (HEALER_CHART_LAYER (self));
+}

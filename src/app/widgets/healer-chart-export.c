@@ -1,0 +1,198 @@
+/* healer-chart-export.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+
+#include "healer-chart-export.h"
+
+/* Exports are bounded so a typo in a size cannot allocate gigabytes. */
+#define MAX_EXPORT_SIDE 16384
+
+gboolean
+healer_chart_format_from_filename (const char        *name,
+                                   HealerChartFormat *format)
+{
+  static const struct {
+    const char *suffix;
+    HealerChartFormat format;
+  } suffixes[] = {
+    { ".png", HEALER_CHART_FORMAT_PNG },
+    { ".svg", HEALER_CHART_FORMAT_SVG },
+    { ".pdf", HEALER_CHART_FORMAT_PDF },
+  };
+  g_autofree char *lower = NULL;
+
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  lower = g_utf8_strdown (name, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_has_suffix (lower, suffixes[i].suffix))
+      {
+        if (format != NULL)
+          *format = suffixes[i].format;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* A file viewer shows a transparent PNG on white or a checkerboard, where
+ * the light text of a dark theme would vanish; so exports get the
+ * background the chart was designed against. */
+static void
+get_background (GtkWidget *widget,
+                GdkRGBA   *background)
+{
+  GdkRGBA fg;
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+  if (0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5)
+    *background = (GdkRGBA) { 0x24 / 255.f, 0x24 / 255.f, 0x24 / 255.f, 1.f };
+  else
+    *background = (GdkRGBA) { 1.f, 1.f, 1.f, 1.f };
+}
+
+static GskRenderNode *
+chart_to_node (HealerChartExportable *chart,
+               int                    width,
+               int                    height)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  GdkRGBA background;
+
+  get_background (GTK_WIDGET (chart), &background);
+  gtk_snapshot_append_color (snapshot, &background,
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  healer_chart_exportable_snapshot_at_size (chart, snapshot, width, height);
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+}
+
+static cairo_status_t
+append_to_bytes (void                *closure,
+                 const unsigned char *data,
+                 unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+draw_node (cairo_surface_t *surface,
+           GskRenderNode   *node)
+{
+  cairo_t *cr = cairo_create (surface);
+
+  if (node != NULL)
+    gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+}
+
+gboolean
+healer_chart_export (HealerChartExportable  *chart,
+                     const char             *path,
+                     HealerChartFormat       format,
+                     int                     width,
+                     int                     height,
+                     GError                **error)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GByteArray) bytes = NULL;
+  cairo_surface_t *surface = NULL;
+  cairo_status_t status;
+
+  g_return_val_if_fail (HEALER_IS_CHART_EXPORTABLE (chart), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (width <= 0 || height <= 0 || width > MAX_EXPORT_SIDE || height > MAX_EXPORT_SIDE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Cannot export a chart of %d × %d pixels: each side must be between 1 and %d"),
+                   width, height, MAX_EXPORT_SIDE);
+      return FALSE;
+    }
+
+  node = chart_to_node (chart, width, height);
+  bytes = g_byte_array_new ();
+
+  switch (format)
+    {
+    case HEALER_CHART_FORMAT_PNG:
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+      draw_node (surface, node);
+      cairo_surface_flush (surface);
+      status = cairo_surface_write_to_png_stream (surface, append_to_bytes, bytes);
+      break;
+
+    case HEALER_CHART_FORMAT_SVG:
+      surface = cairo_svg_surface_create_for_stream (append_to_bytes, bytes, width, height);
+      draw_node (surface, node);
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+      break;
+
+    case HEALER_CHART_FORMAT_PDF:
+      surface = cairo_pdf_surface_create_for_stream (append_to_bytes, bytes, width, height);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "SystemHealer");
+      draw_node (surface, node);
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+      break;
+
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Unknown chart export format %d"), (int) format);
+      return FALSE;
+    }
+
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not draw the chart for “%s”: %s"),
+                   path, cairo_status_to_string (status));
+      return FALSE;
+    }
+
+  /* g_file_set_contents_full() writes a temporary file beside @path and
+   * renames it over, which is the atomic replace we want, in GLib alone. */
+  return g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+void
+healer_chart_copy_to_clipboard (HealerChartExportable *chart)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  cairo_surface_t *surface;
+  int width, height, stride;
+
+  g_return_if_fail (HEALER_IS_CHART_EXPORTABLE (chart));
+
+  width = MAX (1, gtk_widget_get_width (GTK_WIDGET (chart)));
+  height = MAX (1, gtk_widget_get_height (GTK_WIDGET (chart)));
+
+  /* Drawn with Cairo rather than the widget's renderer: it works for an
+   * unrealised chart too, and gives the same pixels as a PNG export. */
+  node = chart_to_node (chart, width, height);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  draw_node (surface, node);
+  cairo_surface_flush (surface);
+
+  stride = cairo_image_surface_get_stride (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface), (gsize) stride * height);
+  cairo_surface_destroy (surface);
+
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, stride);
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (chart)), texture);
+}

@@ -1,0 +1,37 @@
+/* healer-chart-export.h — saving a chart as PNG, SVG or PDF, or copying it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "healer-chart-exportable.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HEALER_CHART_FORMAT_PNG,
+  HEALER_CHART_FORMAT_SVG,
+  HEALER_CHART_FORMAT_PDF,
+} HealerChartFormat;
+
+/* Picks the format from @name's extension (case-insensitive); FALSE when
+ * the extension is none of .png, .svg, .pdf. */
+gboolean healer_chart_format_from_filename (const char        *name,
+                                            HealerChartFormat *format);
+
+/* Renders the chart at @width × @height through gsk_render_node_draw() onto
+ * a Cairo image, SVG or PDF surface and writes it to @path atomically: a
+ * reader never sees a half-written file, and a failure leaves an existing
+ * file untouched. */
+gboolean healer_chart_export (HealerChartExportable  *chart,
+                              const char             *path,
+                              HealerChartFormat       format,
+                              int                     width,
+                              int                     height,
+                              GError                **error);
+
+/* Copies the chart at its current size to the clipboard as a texture. */
+void     healer_chart_copy_to_clipboard (HealerChartExportable *chart);
+
+G_END_DECLS

@@ -1,0 +1,66 @@
+/* healer-chart.h — base of the axis charts: axes, layers, zoom and pan
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "healer-chart-axis.h"
+#include "healer-chart-layer.h"
+
+G_BEGIN_DECLS
+
+#define HEALER_TYPE_CHART (healer_chart_get_type ())
+
+G_DECLARE_DERIVABLE_TYPE (HealerChart, healer_chart, HEALER, CHART, GtkWidget)
+
+struct _HealerChartClass
+{
+  GtkWidgetClass parent_class;
+
+  /* A click (no drag) on an item of @layer. */
+  void (*item_activated) (HealerChart      *self,
+                          HealerChartLayer *layer,
+                          guint64           index);
+};
+
+HealerChartAxis *healer_chart_get_x_axis     (HealerChart      *self);
+HealerChartAxis *healer_chart_get_y_axis     (HealerChart      *self);
+/* Layers draw in the order added; the chart keeps a reference. */
+void             healer_chart_add_layer      (HealerChart      *self,
+                                              HealerChartLayer *layer);
+void             healer_chart_set_titles     (HealerChart      *self,
+                                              const char       *x_title,
+                                              const char       *y_title);
+/* How the home ranges are made from the layers' extents: @pad is a
+ * fraction of the span added on each side; with @y_from_zero the y range
+ * always includes 0 (bars). */
+void             healer_chart_set_range_policy (HealerChart    *self,
+                                                double          x_pad,
+                                                double          y_pad,
+                                                gboolean        y_from_zero);
+/* A widget shown under the plot (the legend); NULL removes it. */
+void             healer_chart_set_legend     (HealerChart      *self,
+                                              GtkWidget        *legend);
+GtkWidget       *healer_chart_get_legend     (HealerChart      *self);
+/* The plot area in widget coordinates, as last drawn. */
+void             healer_chart_get_plot_area  (HealerChart      *self,
+                                              graphene_rect_t  *area);
+/* Whether the chart is drawn for a dark background. */
+gboolean         healer_chart_is_dark        (HealerChart      *self);
+
+/* The item under widget point (@x, @y) as a tooltip shows it (free the
+ * text), or NULL; @index receives the layer's index of the item. */
+char            *healer_chart_query_item     (HealerChart      *self,
+                                              double            x,
+                                              double            y,
+                                              guint64          *index);
+
+/* Zooms to show what is in @rect (widget coordinates) — the rubber band's
+ * end. A side shorter than 4 pixels leaves that axis alone. */
+void             healer_chart_zoom_to_rect   (HealerChart           *self,
+                                              const graphene_rect_t *rect);
+
+/* Any axis chart: back to the whole data. */
+void             healer_chart_reset_zoom     (gpointer          chart);
+
+G_END_DECLS
