@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "healer-application.h"
+#include "healer-log.h"
 #include "healer-preferences-window.h"
 #include "healer-window.h"
 
@@ -131,6 +132,9 @@ about_action (GSimpleAction *action,
   HealerApplication *self = user_data;
   static const char *developers[] = { "SystemHealer developers", NULL };
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  /* The troubleshooting section: the end of the program's log, which the
+   * user can copy or save into a bug report. */
+  g_autofree char *log_tail = healer_log_read_tail (64 * 1024);
   GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
@@ -146,6 +150,8 @@ about_action (GSimpleAction *action,
                         "developers", developers,
                         /* Translators: put your names here, one per line. */
                         "translator-credits", _("translator-credits"),
+                        "debug-info", log_tail != NULL ? log_tail : "",
+                        "debug-info-filename", "systemhealer-log.txt",
                         NULL);
   gtk_window_present (GTK_WINDOW (about));
 }

@@ -24,6 +24,18 @@ void healer_diagnose_page_open_batch (HealerDiagnosePage *self);
 /* Opens the model in @file on a worker. */
 void healer_diagnose_page_load_model_file (HealerDiagnosePage *self,
                                           GFile *file);
+/* Diagnoses every sample of the CSV @file with the page's model, on a worker. */
+void healer_diagnose_page_diagnose_file (HealerDiagnosePage *self,
+                                         GFile *file);
+/* Reads @text as the "paste a CSV row" box does and diagnoses it. */
+void healer_diagnose_page_diagnose_text (HealerDiagnosePage *self,
+                                         const char *text);
+/* The model diagnoses are made with (the session's, or one opened here). */
+HealerModel *healer_diagnose_page_get_model (HealerDiagnosePage *self);
+/* Probabilities (n_classes of the model) of the last sample diagnosed, or NULL. */
+const float *healer_diagnose_page_get_sample_probabilities (HealerDiagnosePage *self);
+/* TRUE while a model, a sample or a file is being worked on. */
+gboolean healer_diagnose_page_get_busy (HealerDiagnosePage *self);
 /* Cancels the page's running work, if any; TRUE when something was cancelled. */
 gboolean healer_diagnose_page_cancel (HealerDiagnosePage *self);
 

@@ -1,4 +1,4 @@
-/* healer-results-page.c
+/* healer-results-page.c — the diagnoses of a batch as charts
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,41 +6,199 @@
 
 #include <glib/gi18n.h>
 
-#include "healer-results-page.h"
-
-struct _HealerResultsPage
-{
-  AdwBin         parent_instance;
-
-  HealerSession *session;
-};
+#include "healer-results-page-private.h"
+#include "healer-window.h"
+#include "healer-wrap-box.h"
 
 G_DEFINE_FINAL_TYPE (HealerResultsPage, healer_results_page, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
   PROP_SESSION,
+  PROP_PROJECTING,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* Class names of @results, NULL-terminated; free with g_free (strings are
+ * borrowed from @results). */
+const char **
+_healer_results_page_class_labels (HealerResults *results)
+{
+  guint n = healer_results_get_n_classes (results);
+  const char **labels = g_new0 (const char *, n + 1);
+
+  for (guint k = 0; k < n; k++)
+    labels[k] = healer_results_get_class_name (results, k);
+  return labels;
+}
+
+static void
+fill_counts (HealerResultsPage *self)
+{
+  HealerResults *results = self->results;
+  guint n = healer_results_get_n_classes (results);
+  guint rows = healer_results_get_n_rows (results);
+  gboolean labelled = healer_results_has_true_labels (results);
+  g_autofree const char **labels = _healer_results_page_class_labels (results);
+  g_autofree double *counts = g_new0 (double, n);
+  g_autofree double *grouped = g_new0 (double, 2 * (gsize) n);
+  g_autofree guint64 *confusion = g_new0 (guint64, (gsize) n * n);
+  const char *groups[] = { _("Diagnosed"), _("Labelled"), NULL };
+
+  for (guint k = 0; k < n; k++)
+    counts[k] = healer_results_get_class_count (results, k);
+
+  for (guint r = 0; r < rows; r++)
+    {
+      int t = healer_results_get_true_class (results, r);
+
+      if (t >= 0)
+        {
+          grouped[2 * (gsize) t + 1] += 1;
+          confusion[(gsize) t * n + healer_results_get_predicted (results, r)] += 1;
+        }
+    }
+  for (guint k = 0; k < n; k++)
+    grouped[2 * (gsize) k] = counts[k];
+
+  /* With labels the bars compare what was diagnosed with what was true;
+   * without, one bar a class. */
+  if (labelled)
+    healer_bar_chart_set_data (self->bar_chart, labels, n, groups, 2, grouped);
+  else
+    healer_bar_chart_set_data (self->bar_chart, labels, n, NULL, 1, counts);
+  healer_bar_chart_set_titles (self->bar_chart, _("Class"), _("Samples"));
+  healer_pie_chart_set_data (self->pie_chart, labels, counts, n);
+  healer_confusion_chart_set_matrix (self->confusion_chart, confusion, n, labels);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->confusion_button), labelled);
+  if (!labelled && gtk_toggle_button_get_active (self->confusion_button))
+    gtk_toggle_button_set_active (self->bar_button, TRUE);
+}
+
+static void
+show_results (HealerResultsPage *self,
+              HealerResults     *results)
+{
+  g_autofree char *subtitle = NULL;
+  guint n_rows;
+
+  if (healer_results_page_cancel (self))
+    {
+      g_clear_object (&self->projection_cancellable);
+      _healer_results_page_set_projecting (self, FALSE);
+    }
+  g_set_object (&self->results, results);
+  g_clear_pointer (&self->projection, healer_projection_free);
+  g_clear_pointer (&self->projection_rows, g_free);
+  gtk_label_set_label (self->projection_label, "");
+
+  if (results == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->state_stack, "empty");
+      _healer_results_page_fill_scatter (self);
+      _healer_results_page_update_actions (self);
+      return;
+    }
+
+  n_rows = healer_results_get_n_rows (results);
+  gtk_label_set_label (self->title_label, healer_results_get_source_name (results));
+  /* Translators: "2000 samples diagnosed · 37 uncertain" */
+  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u sample diagnosed · %u uncertain",
+                                           "%u samples diagnosed · %u uncertain", n_rows),
+                              n_rows, healer_results_get_n_uncertain (results));
+  gtk_label_set_label (self->subtitle_label, subtitle);
+  fill_counts (self);
+  _healer_results_page_fill_scatter (self);
+  gtk_stack_set_visible_child_name (self->state_stack, "results");
+  _healer_results_page_update_actions (self);
+
+  /* Have a map ready when the user turns to it: t-SNE of a few thousand
+   * samples takes seconds, PCA less, and both run on a worker. */
+  _healer_results_page_start_projection (self);
+}
+
+static void
+session_results_cb (HealerResultsPage *self)
+{
+  show_results (self, healer_session_get_results (self->session));
+}
+
+static void
+chart_toggled_cb (HealerResultsPage *self,
+                  GtkToggleButton   *button)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  if (button == self->pie_button)
+    gtk_stack_set_visible_child_name (self->chart_stack, "pie");
+  else if (button == self->scatter_button)
+    gtk_stack_set_visible_child_name (self->chart_stack, "scatter");
+  else if (button == self->confusion_button)
+    gtk_stack_set_visible_child_name (self->chart_stack, "confusion");
+  else
+    gtk_stack_set_visible_child_name (self->chart_stack, "bar");
+}
+
+static void
+colour_changed_cb (HealerResultsPage *self)
+{
+  _healer_results_page_fill_scatter (self);
+}
+
+static void
+go_to_diagnose_cb (HealerResultsPage *self)
+{
+  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
+
+  if (window != NULL)
+    healer_window_set_visible_page (window, "diagnose");
+}
+
+void
+_healer_results_page_update_actions (HealerResultsPage *self)
+{
+  gboolean have = self->results != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.export-chart", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.copy-chart", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.project",
+                                 have && self->projection_cancellable == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.cancel-projection",
+                                 self->projection_cancellable != NULL);
+}
 
 static void
 healer_results_page_dispose (GObject *object)
 {
   HealerResultsPage *self = (HealerResultsPage *)object;
 
+  if (self->projection_cancellable != NULL)
+    g_cancellable_cancel (self->projection_cancellable);
+  g_clear_object (&self->projection_cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  /* The bin's child is a bound template child: dispose_template() unparents
+   * it behind AdwBin's back, and AdwBin's own dispose would then unparent a
+   * dangling pointer (a critical when the window closes). */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_RESULTS_PAGE);
   g_clear_object (&self->session);
+  g_clear_object (&self->results);
+  g_clear_pointer (&self->projection, healer_projection_free);
+  g_clear_pointer (&self->projection_rows, g_free);
 
   G_OBJECT_CLASS (healer_results_page_parent_class)->dispose (object);
 }
 
 static void
 healer_results_page_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
 {
   HealerResultsPage *self = HEALER_RESULTS_PAGE (object);
 
@@ -50,6 +208,10 @@ healer_results_page_get_property (GObject    *object,
       g_value_set_object (value, self->session);
       break;
 
+    case PROP_PROJECTING:
+      g_value_set_boolean (value, self->projection_cancellable != NULL);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -57,9 +219,9 @@ healer_results_page_get_property (GObject    *object,
 
 static void
 healer_results_page_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
 {
   HealerResultsPage *self = HEALER_RESULTS_PAGE (object);
 
@@ -88,16 +250,57 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
     g_param_spec_object ("session", NULL, NULL,
                          HEALER_TYPE_SESSION,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* TRUE while samples are being laid out (tests wait on it). */
+  properties[PROP_PROJECTING] =
+    g_param_spec_boolean ("projecting", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (HEALER_TYPE_BAR_CHART);
+  g_type_ensure (HEALER_TYPE_PIE_CHART);
+  g_type_ensure (HEALER_TYPE_SCATTER_CHART);
+  g_type_ensure (HEALER_TYPE_CONFUSION_CHART);
+  g_type_ensure (HEALER_TYPE_WRAP_BOX);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-results-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, state_stack);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, bar_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, pie_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, scatter_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, confusion_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, chart_stack);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, bar_chart);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, pie_chart);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, scatter_chart);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, confusion_chart);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, method_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, space_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, colour_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, compute_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, projection_progress);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, projection_label);
+  gtk_widget_class_bind_template_callback (widget_class, chart_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, colour_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, go_to_diagnose_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "cell_activated_cb",
+                                                G_CALLBACK (_healer_results_page_cell_activated));
+  gtk_widget_class_bind_template_callback_full (widget_class, "point_activated_cb",
+                                                G_CALLBACK (_healer_results_page_point_activated));
+
+  _healer_results_page_export_actions_init (widget_class);
+  _healer_results_page_map_actions_init (widget_class);
 }
 
 static void
 healer_results_page_init (HealerResultsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  _healer_results_page_update_actions (self);
 }
 
 HealerSession *
@@ -110,19 +313,23 @@ healer_results_page_get_session (HealerResultsPage *self)
 
 void
 healer_results_page_set_session (HealerResultsPage *self,
-                                 HealerSession *session)
+                                 HealerSession     *session)
 {
   g_return_if_fail (HEALER_IS_RESULTS_PAGE (self));
   g_return_if_fail (!session || HEALER_IS_SESSION (session));
 
-  if (g_set_object (&self->session, session))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
-}
+  if (self->session == session)
+    return;
 
-void
-healer_results_page_export (HealerResultsPage *self)
-{
-  g_return_if_fail (HEALER_IS_RESULTS_PAGE (self));
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    g_signal_connect_object (session, "notify::results",
+                             G_CALLBACK (session_results_cb), self,
+                             G_CONNECT_SWAPPED);
+  show_results (self, session ? healer_session_get_results (session) : NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 gboolean
@@ -130,5 +337,15 @@ healer_results_page_cancel (HealerResultsPage *self)
 {
   g_return_val_if_fail (HEALER_IS_RESULTS_PAGE (self), FALSE);
 
-  return FALSE;
+  if (self->projection_cancellable == NULL)
+    return FALSE;
+  g_cancellable_cancel (self->projection_cancellable);
+  return TRUE;
+}
+
+
+void
+_healer_results_page_notify_projecting (HealerResultsPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECTING]);
 }

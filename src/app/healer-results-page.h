@@ -19,6 +19,10 @@ void           healer_results_page_set_session (HealerResultsPage *self,
                                                HealerSession *session);
 /* Asks where to save the results as CSV and writes them. */
 void healer_results_page_export (HealerResultsPage *self);
+/* Shows the map of the samples and lays them out if they are not yet. */
+void healer_results_page_show_map (HealerResultsPage *self);
+/* Samples on the map now (0 before a layout finishes). */
+gsize healer_results_page_get_n_mapped (HealerResultsPage *self);
 /* Cancels the page's running work, if any; TRUE when something was cancelled. */
 gboolean healer_results_page_cancel (HealerResultsPage *self);
 

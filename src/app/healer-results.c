@@ -4,20 +4,42 @@
  */
 #include "config.h"
 
+#include <string.h>
+
+#include "healer-output.h"
 #include "healer-results.h"
 
 struct _HealerResults
 {
-  GObject parent_instance;
+  GObject          parent_instance;
 
-  guint   n_rows;
+  HealerDiagnosis *diagnosis;
+  GFile           *source;
+  char            *drift_summary;
+  int             *true_class;    /* n_rows, NULL without labels */
 };
 
 G_DEFINE_FINAL_TYPE (HealerResults, healer_results, G_TYPE_OBJECT)
 
 static void
+healer_results_finalize (GObject *object)
+{
+  HealerResults *self = (HealerResults *)object;
+
+  g_clear_pointer (&self->diagnosis, healer_diagnosis_free);
+  g_clear_object (&self->source);
+  g_clear_pointer (&self->drift_summary, g_free);
+  g_clear_pointer (&self->true_class, g_free);
+
+  G_OBJECT_CLASS (healer_results_parent_class)->finalize (object);
+}
+
+static void
 healer_results_class_init (HealerResultsClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = healer_results_finalize;
 }
 
 static void
@@ -25,10 +47,308 @@ healer_results_init (HealerResults *self)
 {
 }
 
+static int
+class_of_label (const HealerDiagnosis *d,
+                gint32                 label)
+{
+  for (guint c = 0; c < d->n_classes; c++)
+    if (d->class_ids[c] == label)
+      return (int) c;
+  return -1;
+}
+
+HealerResults *
+healer_results_new (HealerDiagnosis *diagnosis,
+                    GFile           *source)
+{
+  HealerResults *self;
+
+  g_return_val_if_fail (diagnosis != NULL, NULL);
+  g_return_val_if_fail (diagnosis->n_rows <= G_MAXUINT, NULL);
+  g_return_val_if_fail (!source || G_IS_FILE (source), NULL);
+
+  self = g_object_new (HEALER_TYPE_RESULTS, NULL);
+  self->diagnosis = diagnosis;
+  self->source = source ? g_object_ref (source) : NULL;
+  if (diagnosis->drift != NULL)
+    self->drift_summary = healer_drift_report_summary (diagnosis->drift);
+  if (diagnosis->true_labels != NULL)
+    {
+      self->true_class = g_new (int, MAX (diagnosis->n_rows, 1));
+      for (gsize i = 0; i < diagnosis->n_rows; i++)
+        self->true_class[i] = class_of_label (diagnosis, diagnosis->true_labels[i]);
+    }
+  return self;
+}
+
 guint
 healer_results_get_n_rows (HealerResults *self)
 {
   g_return_val_if_fail (HEALER_IS_RESULTS (self), 0);
 
-  return self->n_rows;
+  return (guint) self->diagnosis->n_rows;
+}
+
+guint
+healer_results_get_n_classes (HealerResults *self)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), 0);
+
+  return self->diagnosis->n_classes;
+}
+
+const char *
+healer_results_get_class_name (HealerResults *self,
+                               guint          klass)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+  g_return_val_if_fail (klass < self->diagnosis->n_classes, NULL);
+
+  return self->diagnosis->class_names[klass];
+}
+
+gint32
+healer_results_get_class_id (HealerResults *self,
+                             guint          klass)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), -1);
+  g_return_val_if_fail (klass < self->diagnosis->n_classes, -1);
+
+  return self->diagnosis->class_ids[klass];
+}
+
+const char *
+healer_results_get_sample_id (HealerResults *self,
+                              guint          row)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+  g_return_val_if_fail (row < self->diagnosis->n_rows, NULL);
+
+  return self->diagnosis->sample_ids[row];
+}
+
+guint
+healer_results_get_predicted (HealerResults *self,
+                              guint          row)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), 0);
+  g_return_val_if_fail (row < self->diagnosis->n_rows, 0);
+
+  return self->diagnosis->predicted[row];
+}
+
+float
+healer_results_get_confidence (HealerResults *self,
+                               guint          row)
+{
+  const HealerDiagnosis *d;
+
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), 0);
+  g_return_val_if_fail (row < self->diagnosis->n_rows, 0);
+
+  d = self->diagnosis;
+  return d->proba[(gsize) row * d->n_classes + d->predicted[row]];
+}
+
+gboolean
+healer_results_get_uncertain (HealerResults *self,
+                              guint          row)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), FALSE);
+  g_return_val_if_fail (row < self->diagnosis->n_rows, FALSE);
+
+  return self->diagnosis->uncertainty[row] != HEALER_UNCERTAIN_NONE;
+}
+
+HealerUncertainty
+healer_results_get_uncertainty (HealerResults *self,
+                                guint          row)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), HEALER_UNCERTAIN_NONE);
+  g_return_val_if_fail (row < self->diagnosis->n_rows, HEALER_UNCERTAIN_NONE);
+
+  return (HealerUncertainty) self->diagnosis->uncertainty[row];
+}
+
+const float *
+healer_results_get_probabilities (HealerResults *self,
+                                  guint          row)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+  g_return_val_if_fail (row < self->diagnosis->n_rows, NULL);
+
+  return self->diagnosis->proba + (gsize) row * self->diagnosis->n_classes;
+}
+
+gboolean
+healer_results_has_true_labels (HealerResults *self)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), FALSE);
+
+  return self->true_class != NULL;
+}
+
+int
+healer_results_get_true_class (HealerResults *self,
+                               guint          row)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), -1);
+  g_return_val_if_fail (row < self->diagnosis->n_rows, -1);
+
+  return self->true_class != NULL ? self->true_class[row] : -1;
+}
+
+guint
+healer_results_get_class_count (HealerResults *self,
+                                guint          klass)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), 0);
+  g_return_val_if_fail (klass < self->diagnosis->n_classes, 0);
+
+  return (guint) self->diagnosis->counts[klass];
+}
+
+guint
+healer_results_get_n_uncertain (HealerResults *self)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), 0);
+
+  return (guint) self->diagnosis->n_uncertain;
+}
+
+double
+healer_results_get_confidence_threshold (HealerResults *self)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), 0);
+
+  return self->diagnosis->confidence_threshold;
+}
+
+GFile *
+healer_results_get_source (HealerResults *self)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+
+  return self->source;
+}
+
+const char *
+healer_results_get_source_name (HealerResults *self)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+
+  return self->diagnosis->source_name;
+}
+
+const HealerDriftReport *
+healer_results_get_drift (HealerResults *self)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+
+  return self->diagnosis->drift;
+}
+
+const char *
+healer_results_get_drift_summary (HealerResults *self)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+
+  return self->drift_summary;
+}
+
+gboolean
+healer_results_has_drift (HealerResults *self)
+{
+  const HealerDriftReport *r;
+
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), FALSE);
+
+  r = self->diagnosis->drift;
+  return r != NULL && (r->n_outside > 0 || r->n_shifted > 0);
+}
+
+static void
+append_csv_field (GString    *line,
+                  const char *field)
+{
+  if (strpbrk (field, ",\"\r\n") == NULL)
+    {
+      g_string_append (line, field);
+      return;
+    }
+
+  g_string_append_c (line, '"');
+  for (const char *p = field; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (line, '"');
+      g_string_append_c (line, *p);
+    }
+  g_string_append_c (line, '"');
+}
+
+static void
+append_double (GString *line,
+               double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* The CLI's format, whatever the locale: "0.5", never "0,5". */
+  g_string_append (line, g_ascii_formatd (buf, sizeof buf, "%.6f", value));
+}
+
+gboolean
+healer_results_save_csv (HealerResults  *self,
+                         const char     *path,
+                         GError        **error)
+{
+  const HealerDiagnosis *d;
+  g_autoptr(HealerOutput) out = NULL;
+  g_autoptr(GString) line = NULL;
+
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  d = self->diagnosis;
+  out = healer_output_open (path, error);
+  if (out == NULL)
+    return FALSE;
+
+  line = g_string_new ("sample_id,label,confidence,uncertain");
+  for (guint c = 0; c < d->n_classes; c++)
+    g_string_append_printf (line, ",p%d", d->class_ids[c]);
+  if (d->true_labels != NULL)
+    g_string_append (line, ",true_label");
+  g_string_append_c (line, '\n');
+
+  for (gsize i = 0; i < d->n_rows; i++)
+    {
+      const float *p = d->proba + i * d->n_classes;
+      guint best = d->predicted[i];
+
+      append_csv_field (line, d->sample_ids[i]);
+      g_string_append_printf (line, ",%d,", d->class_ids[best]);
+      append_double (line, p[best]);
+      g_string_append (line, d->uncertainty[i] != HEALER_UNCERTAIN_NONE ? ",1" : ",0");
+      for (guint c = 0; c < d->n_classes; c++)
+        {
+          g_string_append_c (line, ',');
+          append_double (line, p[c]);
+        }
+      if (d->true_labels != NULL)
+        g_string_append_printf (line, ",%d", d->true_labels[i]);
+      g_string_append_c (line, '\n');
+
+      /* Written in blocks: 100 000 rows are never one string in memory. */
+      if (line->len > 64 * 1024)
+        {
+          if (!healer_output_write (out, line->str, line->len, error))
+            return FALSE;
+          g_string_truncate (line, 0);
+        }
+    }
+
+  if (!healer_output_write (out, line->str, line->len, error))
+    return FALSE;
+  return healer_output_commit (g_steal_pointer (&out), error);
 }

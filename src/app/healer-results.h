@@ -4,7 +4,10 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
+
+#include "healer-diagnose.h"
+#include "healer-drift.h"
 
 G_BEGIN_DECLS
 
@@ -12,6 +15,62 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (HealerResults, healer_results, HEALER, RESULTS, GObject)
 
-guint        healer_results_get_n_rows    (HealerResults *self);
+/* Immutable once made: pages may read it from any thread. Takes ownership
+ * of @diagnosis. @source is the file the samples came from (may be NULL). */
+HealerResults           *healer_results_new                (HealerDiagnosis  *diagnosis,
+                                                            GFile            *source);
+
+guint                    healer_results_get_n_rows         (HealerResults    *self);
+guint                    healer_results_get_n_classes      (HealerResults    *self);
+/* Display name of class @klass ("class 0" or the model's name for it). */
+const char              *healer_results_get_class_name     (HealerResults    *self,
+                                                            guint             klass);
+/* The label value of class @klass as in the data files (the p<id> columns). */
+gint32                   healer_results_get_class_id       (HealerResults    *self,
+                                                            guint             klass);
+const char              *healer_results_get_sample_id      (HealerResults    *self,
+                                                            guint             row);
+/* Class index, < n_classes. */
+guint                    healer_results_get_predicted      (HealerResults    *self,
+                                                            guint             row);
+/* Probability of the predicted class. */
+float                    healer_results_get_confidence     (HealerResults    *self,
+                                                            guint             row);
+gboolean                 healer_results_get_uncertain      (HealerResults    *self,
+                                                            guint             row);
+/* Why, as HealerUncertainty flags (low confidence, out of training range). */
+HealerUncertainty        healer_results_get_uncertainty    (HealerResults    *self,
+                                                            guint             row);
+/* n_classes probabilities in class order; valid as long as @self. */
+const float             *healer_results_get_probabilities  (HealerResults    *self,
+                                                            guint             row);
+gboolean                 healer_results_has_true_labels    (HealerResults    *self);
+/* Class index of the row's label in the input, or -1 (no label column, or a
+ * label that is not a class of the model). */
+int                      healer_results_get_true_class     (HealerResults    *self,
+                                                            guint             row);
+/* Rows predicted in class @klass. */
+guint                    healer_results_get_class_count    (HealerResults    *self,
+                                                            guint             klass);
+guint                    healer_results_get_n_uncertain    (HealerResults    *self);
+/* The model's threshold below which a confidence is "low" (0: never). */
+double                   healer_results_get_confidence_threshold (HealerResults *self);
+/* The file the samples came from, or NULL; and its display name. */
+GFile                   *healer_results_get_source         (HealerResults    *self);
+const char              *healer_results_get_source_name    (HealerResults    *self);
+
+/* Drift of the batch against the training range: the whole report (KPIs
+ * most severe first) and the one-line summary of healer_drift_report_summary. */
+const HealerDriftReport *healer_results_get_drift          (HealerResults    *self);
+const char              *healer_results_get_drift_summary  (HealerResults    *self);
+/* TRUE when some KPI lies outside the training range or has shifted. */
+gboolean                 healer_results_has_drift          (HealerResults    *self);
+
+/* Writes the CLI's predict format, sample_id,label,confidence,uncertain,
+ * p<id>…[,true_label], atomically (nothing is left behind on failure).
+ * Blocking: call it from a worker. */
+gboolean                 healer_results_save_csv           (HealerResults    *self,
+                                                            const char       *path,
+                                                            GError          **error);
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "healer-session.h"
+#include "healer-train-settings.h"
+#include "healer-train-summary.h"
 
 G_BEGIN_DECLS
 
@@ -17,9 +19,18 @@ G_DECLARE_FINAL_TYPE (HealerTrainPage, healer_train_page, HEALER, TRAIN_PAGE, Ad
 HealerSession *healer_train_page_get_session (HealerTrainPage *self);
 void           healer_train_page_set_session (HealerTrainPage *self,
                                              HealerSession *session);
-/* Starts training with the current settings, when data are loaded. */
+/* Starts training with the current settings, when data are loaded.
+ * Ignored while a run is going. */
 void healer_train_page_start (HealerTrainPage *self);
-/* Cancels the page's running work, if any; TRUE when something was cancelled. */
+/* Cancels the page's running work, if any; TRUE when something was cancelled.
+ * The best model so far is kept. */
 gboolean healer_train_page_cancel (HealerTrainPage *self);
+
+gboolean             healer_train_page_get_running  (HealerTrainPage *self);
+/* "idle", "running", then how the last run ended: "completed",
+ * "early-stopped", "cancelled", "diverged" or "failed" (no model). */
+const char          *healer_train_page_get_status   (HealerTrainPage *self);
+HealerTrainSettings *healer_train_page_get_settings (HealerTrainPage *self);
+HealerTrainSummary  *healer_train_page_get_summary  (HealerTrainPage *self);
 
 G_END_DECLS

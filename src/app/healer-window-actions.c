@@ -77,6 +77,8 @@ cancel_action (GtkWidget  *widget,
     healer_train_page_cancel (self->train_page);
   else if (g_strcmp0 (visible, "diagnose") == 0)
     healer_diagnose_page_cancel (self->diagnose_page);
+  else if (g_strcmp0 (visible, "results") == 0)
+    healer_results_page_cancel (self->results_page);
 }
 
 typedef struct

@@ -80,6 +80,7 @@ healer_window_close_request (GtkWindow *window)
   healer_data_page_cancel (self->data_page);
   healer_train_page_cancel (self->train_page);
   healer_diagnose_page_cancel (self->diagnose_page);
+  healer_results_page_cancel (self->results_page);
   save_window_state (self);
 
   return GTK_WINDOW_CLASS (healer_window_parent_class)->close_request (window);

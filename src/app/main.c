@@ -8,20 +8,22 @@
 #include <locale.h>
 
 #include "healer-application.h"
+#include "healer-locale.h"
+#include "healer-log.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(HealerApplication) app = NULL;
-  const char *localedir = g_getenv ("HEALER_LOCALEDIR");
 
   setlocale (LC_ALL, "");
   /* HEALER_LOCALEDIR lets the tests (and an uninstalled build) use the
-   * catalogue from the build tree. */
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+   * catalogue from the build tree; see healer_locale_dir(). */
+  bindtextdomain (GETTEXT_PACKAGE, healer_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  healer_log_init ("systemhealer");
 
   g_set_application_name (_("SystemHealer"));
 

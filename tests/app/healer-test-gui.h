@@ -71,6 +71,26 @@ healer_test_show (GtkWidget *widget,
   return window;
 }
 
+/* TRUE when a GtkStack at or below @widget is still in a transition. */
+static inline gboolean
+healer_test_transition_running (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child) && healer_test_transition_running (child))
+      return TRUE;
+  return FALSE;
+}
+
+static inline gboolean
+healer_test_transitions_done (gpointer widget)
+{
+  return !healer_test_transition_running (widget);
+}
+
 /* Renders @widget as the user sees it now into a texture, and saves it as
  * NAME.png in G_TEST_BUILDDIR (the build's tests/app folder) so a person
  * can look at it. */
@@ -83,8 +103,13 @@ healer_test_render (GtkWidget  *widget,
   g_autoptr(GskRenderNode) node = NULL;
   GskRenderer *renderer;
   GdkTexture *texture;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width, height;
+
+  /* A picture of where the page lands, not of a cross-fade half way. */
+  healer_test_wait_until (healer_test_transitions_done, widget, 5000);
+  healer_test_settle (20);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
 
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);

@@ -8,6 +8,7 @@
 
 #include "healer-chart-legend.h"
 #include "healer-chart-palette.h"
+#include "healer-wrap-layout.h"
 
 #define COLUMN_SPACING 4
 #define ROW_SPACING    2
@@ -122,149 +123,6 @@ clear_entries (HealerChartLegend *self)
   g_ptr_array_set_size (self->entries, 0);
 }
 
-/* Places the entries in lines no wider than @width, each line centred;
- * returns the height this takes. With @allocate FALSE it only measures. */
-static int
-layout_entries (HealerChartLegend *self,
-                int                width,
-                gboolean           allocate)
-{
-  guint n = self->entries->len;
-  g_autofree int *widths = g_new0 (int, MAX (n, 1));
-  g_autofree int *heights = g_new0 (int, MAX (n, 1));
-  guint line_start = 0;
-  int y = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      GtkWidget *entry = g_ptr_array_index (self->entries, i);
-      int min_w, nat_w, nat_h;
-
-      if (!gtk_widget_get_visible (entry))
-        continue;
-      gtk_widget_measure (entry, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
-      widths[i] = MAX (min_w, MIN (nat_w, width));
-      gtk_widget_measure (entry, GTK_ORIENTATION_VERTICAL, widths[i], NULL, &nat_h, NULL, NULL);
-      heights[i] = nat_h;
-    }
-
-  while (line_start < n)
-    {
-      guint line_end = line_start;
-      int line_width = 0;
-      int line_height = 0;
-      int x;
-
-      /* At least one entry per line, however narrow we are. */
-      for (; line_end < n; line_end++)
-        {
-          int w = widths[line_end];
-
-          if (!gtk_widget_get_visible (g_ptr_array_index (self->entries, line_end)))
-            continue;
-          if (line_width > 0 && line_width + COLUMN_SPACING + w > width)
-            break;
-          line_width += (line_width > 0 ? COLUMN_SPACING : 0) + w;
-          line_height = MAX (line_height, heights[line_end]);
-        }
-
-      if (line_width == 0)
-        break;
-
-      if (allocate)
-        {
-          x = MAX (0, (width - line_width) / 2);
-          if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
-            x = width - x;
-
-          for (guint i = line_start; i < line_end; i++)
-            {
-              GtkWidget *entry = g_ptr_array_index (self->entries, i);
-              GtkAllocation alloc;
-
-              if (!gtk_widget_get_visible (entry))
-                continue;
-              alloc.width = widths[i];
-              alloc.height = line_height;
-              alloc.y = y;
-              if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
-                {
-                  x -= widths[i];
-                  alloc.x = x;
-                  x -= COLUMN_SPACING;
-                }
-              else
-                {
-                  alloc.x = x;
-                  x += widths[i] + COLUMN_SPACING;
-                }
-              gtk_widget_size_allocate (entry, &alloc, -1);
-            }
-        }
-
-      y += line_height + ROW_SPACING;
-      line_start = line_end;
-    }
-
-  return y > 0 ? y - ROW_SPACING : 0;
-}
-
-static GtkSizeRequestMode
-healer_chart_legend_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
-static void
-healer_chart_legend_measure (GtkWidget      *widget,
-                             GtkOrientation  orientation,
-                             int             for_size,
-                             int            *minimum,
-                             int            *natural,
-                             int            *minimum_baseline,
-                             int            *natural_baseline)
-{
-  HealerChartLegend *self = HEALER_CHART_LEGEND (widget);
-  int min_width = 0;
-  int nat_width = 0;
-  guint n_visible = 0;
-
-  for (guint i = 0; i < self->entries->len; i++)
-    {
-      GtkWidget *entry = g_ptr_array_index (self->entries, i);
-      int min_w, nat_w;
-
-      if (!gtk_widget_get_visible (entry))
-        continue;
-      gtk_widget_measure (entry, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
-      min_width = MAX (min_width, min_w);
-      nat_width += nat_w;
-      n_visible++;
-    }
-  if (n_visible > 1)
-    nat_width += COLUMN_SPACING * (n_visible - 1);
-
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = min_width;
-      *natural = nat_width;
-    }
-  else
-    {
-      /* Without a width, assume the narrowest: one entry per line. */
-      *minimum = *natural = layout_entries (self, for_size < 0 ? min_width : for_size, FALSE);
-    }
-}
-
-static void
-healer_chart_legend_size_allocate (GtkWidget *widget,
-                                   int        width,
-                                   int        height,
-                                   int        baseline)
-{
-  layout_entries (HEALER_CHART_LEGEND (widget), width, TRUE);
-}
-
 static void
 healer_chart_legend_root (GtkWidget *widget)
 {
@@ -293,9 +151,6 @@ healer_chart_legend_class_init (HealerChartLegendClass *klass)
 
   object_class->dispose = healer_chart_legend_dispose;
 
-  widget_class->get_request_mode = healer_chart_legend_get_request_mode;
-  widget_class->measure = healer_chart_legend_measure;
-  widget_class->size_allocate = healer_chart_legend_size_allocate;
   widget_class->root = healer_chart_legend_root;
 
   /**
@@ -310,6 +165,8 @@ healer_chart_legend_class_init (HealerChartLegendClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 
+  /* Entries in centred lines, wrapped to the chart's width. */
+  gtk_widget_class_set_layout_manager_type (widget_class, HEALER_TYPE_WRAP_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "healer-chart-legend");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -317,7 +174,12 @@ healer_chart_legend_class_init (HealerChartLegendClass *klass)
 static void
 healer_chart_legend_init (HealerChartLegend *self)
 {
+  HealerWrapLayout *layout = HEALER_WRAP_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self)));
+
   self->entries = g_ptr_array_new ();
+  healer_wrap_layout_set_spacing (layout, COLUMN_SPACING);
+  healer_wrap_layout_set_row_spacing (layout, ROW_SPACING);
+  healer_wrap_layout_set_centered (layout, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self), "healer-chart-legend");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Legend"),

@@ -1,0 +1,319 @@
+/* healer-data-loader.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "healer-data-loader.h"
+#include "healer-simulate.h"
+
+/* Rows per chunk: some 1.7 MB of floats for the real 107 KPIs, so a 50 MB
+ * file reports progress and notices Cancel a few dozen times. */
+#define CHUNK_ROWS 4096
+
+/* What the worker and the main thread share. The worker writes under the
+ * mutex and adds an idle only when none is pending, so a fast reader
+ * cannot flood the main loop with callbacks. */
+typedef struct
+{
+  GMutex                  mutex;
+  guint64                 done;
+  guint64                 total;
+  gboolean                checking;
+  gboolean                idle_pending;
+  /* Main thread only: set by finish(), after which idles do nothing. */
+  gboolean                finished;
+  HealerDataLoadProgress  callback;
+  gpointer                user_data;
+} Progress;
+
+typedef struct
+{
+  GFile    *file;
+  gsize     demo_samples;
+  Progress *progress;
+} Job;
+
+static void
+progress_clear (Progress *progress)
+{
+  g_mutex_clear (&progress->mutex);
+}
+
+static void
+progress_unref (Progress *progress)
+{
+  g_atomic_rc_box_release_full (progress, (GDestroyNotify) progress_clear);
+}
+
+static gboolean
+progress_idle (gpointer data)
+{
+  Progress *progress = data;
+  guint64 done, total;
+  gboolean checking;
+
+  g_mutex_lock (&progress->mutex);
+  done = progress->done;
+  total = progress->total;
+  checking = progress->checking;
+  progress->idle_pending = FALSE;
+  g_mutex_unlock (&progress->mutex);
+
+  if (!progress->finished && progress->callback != NULL)
+    progress->callback (done, total, checking, progress->user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread. */
+static void
+progress_report (Progress *progress,
+                 guint64   done,
+                 guint64   total,
+                 gboolean  checking)
+{
+  gboolean schedule;
+
+  g_mutex_lock (&progress->mutex);
+  progress->done = done;
+  progress->total = total;
+  progress->checking = checking;
+  schedule = !progress->idle_pending;
+  progress->idle_pending = TRUE;
+  g_mutex_unlock (&progress->mutex);
+
+  if (schedule)
+    g_idle_add_full (G_PRIORITY_DEFAULT, progress_idle,
+                     g_atomic_rc_box_acquire (progress),
+                     (GDestroyNotify) progress_unref);
+}
+
+/* join_chunks() frees chunks as it goes and leaves NULL behind. */
+static void
+chunk_free (gpointer chunk)
+{
+  if (chunk != NULL)
+    healer_dataset_unref (chunk);
+}
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->file);
+  g_clear_pointer (&job->progress, progress_unref);
+  g_free (job);
+}
+
+void
+healer_data_load_free (HealerDataLoad *load)
+{
+  if (load == NULL)
+    return;
+  g_clear_pointer (&load->dataset, healer_dataset_unref);
+  g_clear_pointer (&load->stats, healer_stats_free);
+  g_clear_object (&load->file);
+  g_free (load);
+}
+
+/* One table from the chunks, which are freed as they are copied so the
+ * peak memory stays near one copy of the data. The first chunk is the
+ * template (healer_dataset_subset keeps its source name, which later
+ * messages of the trainer and the model quote); the rows after it are then
+ * filled in place. */
+static HealerDataset *
+join_chunks (GPtrArray *chunks,
+             gsize      n_rows)
+{
+  HealerDataset *first = g_ptr_array_index (chunks, 0);
+  g_autofree gsize *rows = NULL;
+  HealerDataset *out;
+  gsize offset;
+  guint nf = first->n_features;
+
+  if (chunks->len == 1)
+    return healer_dataset_ref (first);
+
+  rows = g_new0 (gsize, n_rows);
+  for (gsize i = 0; i < first->n_rows; i++)
+    rows[i] = i;
+  out = healer_dataset_subset (first, rows, n_rows);
+  offset = first->n_rows;
+
+  for (guint c = 1; c < chunks->len; c++)
+    {
+      HealerDataset *chunk = g_ptr_array_index (chunks, c);
+
+      memcpy (out->x + offset * nf, chunk->x, chunk->n_rows * nf * sizeof (float));
+      if (out->labels != NULL)
+        memcpy (out->labels + offset, chunk->labels, chunk->n_rows * sizeof (gint32));
+      if (out->sample_ids != NULL)
+        for (gsize i = 0; i < chunk->n_rows; i++)
+          healer_dataset_set_sample_id (out, offset + i, chunk->sample_ids[i]);
+      offset += chunk->n_rows;
+      g_clear_pointer (&g_ptr_array_index (chunks, c), healer_dataset_unref);
+    }
+  return out;
+}
+
+static HealerDataset *
+read_file (Job           *job,
+           GCancellable  *cancellable,
+           guint64       *bytes,
+           GError       **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(HealerCsvReader) reader = NULL;
+  g_autoptr(GPtrArray) chunks = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *name = NULL;
+  gsize n_rows = 0;
+  guint64 total;
+
+  name = g_file_get_basename (job->file);
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    {
+      g_free (name);
+      name = g_file_get_parse_name (job->file);
+    }
+
+  stream = g_file_read (job->file, cancellable, &local);
+  if (stream == NULL)
+    {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
+        g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_IO,
+                     _("%s: could not open the file: %s"), name, local->message);
+      return NULL;
+    }
+
+  reader = healer_csv_reader_new (G_INPUT_STREAM (stream), name, cancellable, error);
+  if (reader == NULL)
+    return NULL;
+  total = healer_csv_reader_get_size (reader);
+  progress_report (job->progress, healer_csv_reader_get_bytes_read (reader), total, FALSE);
+
+  chunks = g_ptr_array_new_with_free_func (chunk_free);
+  for (;;)
+    {
+      HealerDataset *chunk;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      chunk = healer_csv_reader_read_chunk (reader, CHUNK_ROWS, cancellable, error);
+      if (chunk == NULL)
+        return NULL;
+      if (chunk->n_rows == 0)
+        {
+          healer_dataset_unref (chunk);
+          break;
+        }
+      n_rows += chunk->n_rows;
+      g_ptr_array_add (chunks, chunk);
+      progress_report (job->progress, healer_csv_reader_get_bytes_read (reader), total, FALSE);
+    }
+
+  if (n_rows == 0)
+    {
+      g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_NO_ROWS,
+                   "%s: %s", name,
+                   _("the file has a header but no data rows; expected at least one row "
+                     "of values after the header"));
+      return NULL;
+    }
+
+  *bytes = healer_csv_reader_get_bytes_read (reader);
+  return join_chunks (chunks, n_rows);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(HealerDataLoad) load = g_new0 (HealerDataLoad, 1);
+  GError *error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  load->file = job->file ? g_object_ref (job->file) : NULL;
+  if (job->file != NULL)
+    {
+      load->dataset = read_file (job, cancellable, &load->bytes, &error);
+    }
+  else
+    {
+      HealerSimulateConfig config;
+
+      healer_simulate_config_init_default (&config);
+      config.n_samples = job->demo_samples;
+      load->dataset = healer_simulate (&config);
+    }
+
+  if (load->dataset == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  progress_report (job->progress, load->bytes, load->bytes, TRUE);
+  load->stats = healer_stats_compute (load->dataset, cancellable, &error);
+  if (load->stats == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  load->elapsed_us = g_get_monotonic_time () - start;
+  g_task_return_pointer (task, g_steal_pointer (&load), (GDestroyNotify) healer_data_load_free);
+}
+
+void
+healer_data_load_async (gpointer                source_object,
+                        GFile                  *file,
+                        gsize                   demo_samples,
+                        GCancellable           *cancellable,
+                        HealerDataLoadProgress  progress,
+                        gpointer                progress_data,
+                        GAsyncReadyCallback     callback,
+                        gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (!file || G_IS_FILE (file));
+  g_return_if_fail (file != NULL || demo_samples > 0);
+
+  job = g_new0 (Job, 1);
+  job->file = file ? g_object_ref (file) : NULL;
+  job->demo_samples = demo_samples;
+  job->progress = g_atomic_rc_box_new0 (Progress);
+  g_mutex_init (&job->progress->mutex);
+  job->progress->callback = progress;
+  job->progress->user_data = progress_data;
+
+  task = g_task_new (source_object, cancellable, callback, user_data);
+  g_task_set_source_tag (task, healer_data_load_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+HealerDataLoad *
+healer_data_load_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  Job *job;
+
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == healer_data_load_async, NULL);
+
+  job = g_task_get_task_data (G_TASK (result));
+  job->progress->finished = TRUE;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,637 @@
+/* healer-diagnose-sample.c — the Diagnose page's single sample: a form of KPI values, a pasted row
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "healer-diagnose-page-private.h"
+#include "healer-explain.h"
+
+/* KPIs listed as having driven a diagnosis. */
+#define TOP_DRIVERS  8
+/* Abnormal KPIs listed; the rest are counted. */
+#define TOP_ABNORMAL 8
+
+typedef struct
+{
+  HealerModel             *model;
+  float                   *row;
+  float                   *proba;
+  HealerUncertainty        why;
+  HealerSampleExplanation *explanation;
+} SampleJob;
+
+static void
+sample_job_free (SampleJob *job)
+{
+  g_clear_pointer (&job->model, healer_model_unref);
+  g_free (job->row);
+  g_free (job->proba);
+  g_clear_pointer (&job->explanation, healer_sample_explanation_free);
+  g_free (job);
+}
+
+/* ---- shared with the batch part ---- */
+
+void
+_healer_diagnose_fill_probabilities (GtkGrid            *grid,
+                                     const char * const *labels,
+                                     const float        *proba,
+                                     guint               n_classes,
+                                     guint               best)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
+    gtk_grid_remove (grid, child);
+
+  for (guint c = 0; c < n_classes; c++)
+    {
+      GtkWidget *name = gtk_label_new (labels[c]);
+      GtkWidget *bar = gtk_progress_bar_new ();
+      g_autofree char *percent = g_strdup_printf (_("%.1f %%"), 100.0 * proba[c]);
+      GtkWidget *value = gtk_label_new (percent);
+
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (name), 24);
+      /* Short names whole; long display names keep a readable start. */
+      gtk_label_set_width_chars (GTK_LABEL (name), MIN (g_utf8_strlen (labels[c], -1), 12));
+      gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (bar), CLAMP (proba[c], 0.0f, 1.0f));
+      gtk_widget_set_hexpand (bar, TRUE);
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (bar, "healer-class-bar");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (bar),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, labels[c],
+                                      -1);
+      gtk_label_set_xalign (GTK_LABEL (value), 1);
+      gtk_label_set_width_chars (GTK_LABEL (value), 7);
+      gtk_widget_add_css_class (value, "numeric");
+      if (c == best)
+        {
+          gtk_widget_add_css_class (name, "heading");
+          gtk_widget_add_css_class (value, "heading");
+        }
+      else
+        gtk_widget_add_css_class (bar, "dim-label");
+
+      gtk_grid_attach (grid, name, 0, c, 1, 1);
+      gtk_grid_attach (grid, bar, 1, c, 1, 1);
+      gtk_grid_attach (grid, value, 2, c, 1, 1);
+    }
+}
+
+char *
+_healer_diagnose_uncertainty_text (HealerUncertainty why,
+                                   float             confidence,
+                                   double            threshold)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (why & HEALER_UNCERTAIN_LOW_CONFIDENCE)
+    g_string_append_printf (text,
+                            _("Uncertain: the confidence, %.1f %%, is below the model’s threshold "
+                              "of %.1f %%."),
+                            100.0 * confidence, 100.0 * threshold);
+  if (why & HEALER_UNCERTAIN_OUT_OF_RANGE)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text,
+                       _("Uncertain: a KPI the model reads lies far outside the values it was "
+                         "trained on, where its answer cannot be trusted."));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char **
+class_labels (const HealerModel *model)
+{
+  char **labels = g_new0 (char *, model->n_classes + 1);
+
+  for (guint c = 0; c < model->n_classes; c++)
+    labels[c] = _healer_diagnose_class_label (model->class_names[c], model->class_ids[c]);
+  return labels;
+}
+
+/* ---- the form ---- */
+
+static guint
+item_kpi_index (HealerDiagnosePage *self,
+                GtkListItem        *item)
+{
+  GtkStringObject *object = gtk_list_item_get_item (item);
+  const char *name = gtk_string_object_get_string (object);
+
+  for (guint j = 0; j < self->n_sample_texts; j++)
+    if (self->model != NULL && strcmp (self->model->preprocessor->input_names[j], name) == 0)
+      return j;
+  return G_MAXUINT;
+}
+
+static void
+value_changed_cb (GtkEditable        *entry,
+                  HealerDiagnosePage *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (entry), "kpi-index"));
+  const char *text = gtk_editable_get_text (entry);
+
+  /* 0 means "not bound to a KPI", so indices are stored plus one. */
+  if (index == 0 || index > self->n_sample_texts)
+    return;
+  g_free (self->sample_texts[index - 1]);
+  self->sample_texts[index - 1] = *text != '\0' ? g_strdup (text) : NULL;
+}
+
+static void
+kpi_setup_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              HealerDiagnosePage       *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 12);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_NUMBER);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("missing"));
+  gtk_widget_add_css_class (entry, "kpi-value");
+  g_signal_connect (entry, "changed", G_CALLBACK (value_changed_cb), self);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_list_item_set_child (item, box);
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_selectable (item, FALSE);
+}
+
+static void
+kpi_bind_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             HealerDiagnosePage       *self)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *name = gtk_widget_get_first_child (box);
+  GtkWidget *entry = gtk_widget_get_last_child (box);
+  guint index = item_kpi_index (self, item);
+  const char *kpi = gtk_string_object_get_string (gtk_list_item_get_item (item));
+
+  gtk_label_set_text (GTK_LABEL (name), kpi);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, kpi, -1);
+  g_object_set_data (G_OBJECT (entry), "kpi-index", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (entry),
+                         index < self->n_sample_texts && self->sample_texts[index] != NULL
+                         ? self->sample_texts[index] : "");
+  g_object_set_data (G_OBJECT (entry), "kpi-index",
+                     GUINT_TO_POINTER (index < self->n_sample_texts ? index + 1 : 0));
+}
+
+static void
+kpi_unbind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               HealerDiagnosePage       *self)
+{
+  GtkWidget *entry = gtk_widget_get_last_child (gtk_list_item_get_child (item));
+
+  g_object_set_data (G_OBJECT (entry), "kpi-index", NULL);
+}
+
+static void
+kpi_search_changed_cb (HealerDiagnosePage *self)
+{
+  gtk_string_filter_set_search (self->kpi_filter, gtk_editable_get_text (GTK_EDITABLE (self->kpi_search)));
+}
+
+static void
+refresh_form (HealerDiagnosePage *self)
+{
+  /* Rebinding the rows shows the new texts in the visible entries. */
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->kpi_names));
+  const char * const *names = NULL;
+
+  if (self->model != NULL)
+    names = (const char * const *) self->model->preprocessor->input_names;
+  gtk_string_list_splice (self->kpi_names, 0, n, names);
+}
+
+static gboolean
+is_missing_token (const char *s)
+{
+  static const char * const tokens[] = { "na", "nan", "n/a", "null", "#n/a" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
+    if (g_ascii_strcasecmp (s, tokens[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static float *
+read_form (HealerDiagnosePage  *self,
+           GError             **error)
+{
+  g_autofree float *row = g_new (float, MAX (self->n_sample_texts, 1));
+
+  for (guint j = 0; j < self->n_sample_texts; j++)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (self->sample_texts[j] ? self->sample_texts[j] : ""));
+      char *end = NULL;
+      double v;
+
+      if (*text == '\0' || is_missing_token (text))
+        {
+          row[j] = NAN;
+          continue;
+        }
+      v = g_ascii_strtod (text, &end);
+      if (end == text || *end != '\0' || !isfinite (v) || fabs (v) > G_MAXFLOAT)
+        {
+          g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_NUMBER,
+                       _("%s: “%s” is not a number; expected a number, or nothing when "
+                         "the KPI was not measured"),
+                       self->model->preprocessor->input_names[j], text);
+          return NULL;
+        }
+      row[j] = (float) v;
+    }
+  return g_steal_pointer (&row);
+}
+
+static void
+show_paste_error (HealerDiagnosePage *self,
+                  const char         *message)
+{
+  gtk_label_set_text (self->paste_error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->paste_error_label), message != NULL);
+}
+
+/* ---- diagnosing ---- */
+
+static void
+sample_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SampleJob *job = task_data;
+
+  job->proba = g_new (float, job->model->n_classes);
+  healer_diagnose_predict_row (job->model, job->row, job->proba);
+  job->why = healer_model_row_uncertainty (job->model, job->row, job->proba);
+  /* Occlusion reruns the model once per KPI: the reason this is a worker. */
+  job->explanation = healer_explain_sample (job->model, job->row, TOP_DRIVERS);
+  g_task_return_boolean (task, TRUE);
+}
+
+static char *
+format_value (double v)
+{
+  if (isnan (v))
+    return g_strdup (_("missing"));
+  return g_strdup_printf ("%.6g", v);
+}
+
+static GtkWidget *
+info_row (const char *title,
+          const char *subtitle,
+          const char *suffix)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (suffix);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  return row;
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static char *
+abnormal_text (const HealerAbnormal *a)
+{
+  if (a->flags & HEALER_ABNORMAL_UNSEEN)
+    return g_strdup (_("never measured in training"));
+  if (a->flags & HEALER_ABNORMAL_ABOVE_RANGE)
+    return g_strdup (_("above every training value"));
+  if (a->flags & HEALER_ABNORMAL_BELOW_RANGE)
+    return g_strdup (_("below every training value"));
+  if (a->flags & HEALER_ABNORMAL_CONSTANT)
+    return g_strdup (_("constant in training"));
+  return g_strdup_printf (_("z = %.1f"), a->z);
+}
+
+static void
+show_sample_result (HealerDiagnosePage *self,
+                    SampleJob          *job)
+{
+  const HealerModel *model = job->model;
+  const HealerSampleExplanation *e = job->explanation;
+  g_auto(GStrv) labels = class_labels (model);
+  guint best = healer_argmax (job->proba, model->n_classes);
+  g_autofree char *confidence = NULL;
+
+  g_free (self->last_sample_proba);
+  self->last_sample_proba = g_memdup2 (job->proba, model->n_classes * sizeof (float));
+  self->last_sample_class = best;
+
+  gtk_label_set_text (self->sample_class_label, labels[best]);
+  confidence = g_strdup_printf (_("Confidence %.1f %%"), 100.0 * job->proba[best]);
+  gtk_label_set_text (self->sample_confidence_label, confidence);
+  if (job->why != HEALER_UNCERTAIN_NONE)
+    {
+      g_autofree char *text = _healer_diagnose_uncertainty_text (job->why, job->proba[best],
+                                                                 model->confidence_threshold);
+
+      gtk_label_set_text (self->sample_uncertain_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->sample_uncertain_box), job->why != HEALER_UNCERTAIN_NONE);
+  _healer_diagnose_fill_probabilities (self->sample_proba_grid, (const char * const *) labels,
+                                       job->proba, model->n_classes, best);
+
+  clear_list (self->sample_drivers_list);
+  for (guint i = 0; e != NULL && i < e->n_attributions; i++)
+    {
+      const HealerAttribution *a = &e->attributions[i];
+      g_autofree char *value = format_value (a->value);
+      g_autofree char *baseline = format_value (a->baseline);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *delta = g_strdup_printf ("%+.2f", a->delta);
+
+      if (a->delta <= 0)
+        break;
+      if (a->class_without != e->predicted)
+        subtitle = g_strdup_printf (_("value %s, usual %s; without it: %s"),
+                                    value, baseline, labels[a->class_without]);
+      else
+        subtitle = g_strdup_printf (_("value %s, usual %s"), value, baseline);
+      gtk_list_box_append (self->sample_drivers_list,
+                           info_row (model->preprocessor->input_names[a->feature], subtitle, delta));
+    }
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->sample_drivers_list)) == NULL)
+    gtk_list_box_append (self->sample_drivers_list,
+                         info_row (_("No single KPI stands out"),
+                                   _("Replacing any one KPI by its usual value does not make this diagnosis less likely."),
+                                   ""));
+
+  clear_list (self->sample_abnormal_list);
+  for (guint i = 0; e != NULL && i < MIN (e->n_abnormal, TOP_ABNORMAL); i++)
+    {
+      const HealerAbnormal *a = &e->abnormal[i];
+      g_autofree char *value = format_value (a->value);
+      g_autofree char *median = format_value (a->median);
+      g_autofree char *subtitle = g_strdup_printf (_("value %s, training median %s"), value, median);
+      g_autofree char *how = abnormal_text (a);
+
+      gtk_list_box_append (self->sample_abnormal_list,
+                           info_row (model->preprocessor->input_names[a->feature], subtitle, how));
+    }
+  if (e != NULL && e->n_abnormal > TOP_ABNORMAL)
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "and %u more abnormal KPI",
+                                                            "and %u more abnormal KPIs",
+                                                            e->n_abnormal - TOP_ABNORMAL),
+                                               e->n_abnormal - TOP_ABNORMAL);
+
+      gtk_list_box_append (self->sample_abnormal_list, info_row (more, NULL, ""));
+    }
+  if (e == NULL || e->n_abnormal == 0)
+    gtk_list_box_append (self->sample_abnormal_list,
+                         info_row (_("None"),
+                                   _("Every value lies within the usual spread of the training data."),
+                                   ""));
+
+  gtk_stack_set_visible_child_name (self->sample_result_stack, "result");
+}
+
+static void
+sample_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  HealerDiagnosePage *self = HEALER_DIAGNOSE_PAGE (object);
+  SampleJob *job = g_task_get_task_data (G_TASK (result));
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+
+  /* The page went away while the worker ran. */
+  if (self->sample_result_stack == NULL)
+    return;
+  if (cancellable == self->sample_cancellable)
+    {
+      g_clear_object (&self->sample_cancellable);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->diagnose_sample_button), TRUE);
+    }
+  /* A result for a model that is no longer the page's is stale. */
+  if (g_cancellable_is_cancelled (cancellable) || job->model != self->model)
+    return;
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+
+  show_sample_result (self, job);
+}
+
+static void
+diagnose_row (HealerDiagnosePage *self,
+              float              *row)
+{
+  g_autoptr(GTask) task = NULL;
+  SampleJob *job;
+
+  if (self->sample_cancellable != NULL)
+    g_cancellable_cancel (self->sample_cancellable);
+  g_clear_object (&self->sample_cancellable);
+  self->sample_cancellable = g_cancellable_new ();
+
+  job = g_new0 (SampleJob, 1);
+  job->model = healer_model_ref (self->model);
+  job->row = row;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->diagnose_sample_button), FALSE);
+
+  task = g_task_new (self, self->sample_cancellable, sample_done, NULL);
+  g_task_set_source_tag (task, diagnose_row);
+  g_task_set_task_data (task, job, (GDestroyNotify) sample_job_free);
+  g_task_run_in_thread (task, sample_thread);
+}
+
+static void
+diagnose_sample_clicked_cb (HealerDiagnosePage *self)
+{
+  g_autoptr(GError) error = NULL;
+  float *row;
+
+  if (self->model == NULL)
+    return;
+
+  row = read_form (self, &error);
+  show_paste_error (self, error ? error->message : NULL);
+  if (row != NULL)
+    diagnose_row (self, row);
+}
+
+static void
+use_text (HealerDiagnosePage *self,
+          const char         *text)
+{
+  g_autoptr(GError) error = NULL;
+  float *row;
+
+  if (self->model == NULL)
+    return;
+
+  row = healer_diagnose_parse_sample (self->model, text, &error);
+  show_paste_error (self, error ? error->message : NULL);
+  if (row == NULL)
+    return;
+
+  /* The form shows what was read, so the user can adjust one value and
+   * diagnose again. */
+  for (guint j = 0; j < self->n_sample_texts; j++)
+    {
+      g_free (self->sample_texts[j]);
+      self->sample_texts[j] = isnan (row[j]) ? NULL : g_strdup_printf ("%.9g", row[j]);
+    }
+  refresh_form (self);
+  diagnose_row (self, row);
+}
+
+static void
+use_pasted_clicked_cb (HealerDiagnosePage *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->paste_view);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  use_text (self, text);
+}
+
+static void
+clear_sample_clicked_cb (HealerDiagnosePage *self)
+{
+  for (guint j = 0; j < self->n_sample_texts; j++)
+    g_clear_pointer (&self->sample_texts[j], g_free);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->paste_view), "", -1);
+  show_paste_error (self, NULL);
+  refresh_form (self);
+}
+
+void
+healer_diagnose_page_diagnose_text (HealerDiagnosePage *self,
+                                    const char         *text)
+{
+  g_return_if_fail (HEALER_IS_DIAGNOSE_PAGE (self));
+  g_return_if_fail (text != NULL);
+
+  gtk_stack_set_visible_child_name (self->mode_stack, "sample");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->paste_view), text, -1);
+  use_text (self, text);
+}
+
+/* ---- life cycle ---- */
+
+void
+_healer_diagnose_sample_model_changed (HealerDiagnosePage *self)
+{
+  _healer_diagnose_sample_cancel (self);
+  if (self->sample_texts != NULL)
+    for (guint j = 0; j < self->n_sample_texts; j++)
+      g_free (self->sample_texts[j]);
+  g_clear_pointer (&self->sample_texts, g_free);
+  g_clear_pointer (&self->last_sample_proba, g_free);
+  self->n_sample_texts = self->model ? self->model->preprocessor->n_input : 0;
+  self->sample_texts = g_new0 (char *, self->n_sample_texts + 1);
+  show_paste_error (self, NULL);
+  refresh_form (self);
+  gtk_stack_set_visible_child_name (self->sample_result_stack, "none");
+}
+
+gboolean
+_healer_diagnose_sample_cancel (HealerDiagnosePage *self)
+{
+  if (self->sample_cancellable == NULL || g_cancellable_is_cancelled (self->sample_cancellable))
+    return FALSE;
+  g_cancellable_cancel (self->sample_cancellable);
+  return TRUE;
+}
+
+void
+_healer_diagnose_sample_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_box);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, kpi_search);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, kpi_list);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, paste_view);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, paste_error_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, paste_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, diagnose_sample_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_result_stack);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_class_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_confidence_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_uncertain_box);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_uncertain_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_proba_grid);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_drivers_list);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_abnormal_list);
+  gtk_widget_class_bind_template_callback (widget_class, kpi_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, diagnose_sample_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, use_pasted_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clear_sample_clicked_cb);
+}
+
+void
+_healer_diagnose_sample_init (HealerDiagnosePage *self)
+{
+  g_autoptr(GtkNoSelection) selection = NULL;
+  GtkListItemFactory *factory;
+  GtkExpression *expression;
+
+  self->kpi_names = gtk_string_list_new (NULL);
+  expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  self->kpi_filter = gtk_string_filter_new (expression);
+  gtk_string_filter_set_match_mode (self->kpi_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  gtk_string_filter_set_ignore_case (self->kpi_filter, TRUE);
+  self->kpi_filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->kpi_names)),
+                                                  GTK_FILTER (g_object_ref (self->kpi_filter)));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (kpi_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (kpi_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (kpi_unbind_cb), self);
+  gtk_list_view_set_factory (self->kpi_list, factory);
+  g_object_unref (factory);
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->kpi_filtered)));
+  gtk_list_view_set_model (self->kpi_list, GTK_SELECTION_MODEL (selection));
+}
+
+void
+_healer_diagnose_sample_dispose (HealerDiagnosePage *self)
+{
+  if (self->sample_texts != NULL)
+    for (guint j = 0; j < self->n_sample_texts; j++)
+      g_free (self->sample_texts[j]);
+  g_clear_pointer (&self->sample_texts, g_free);
+  self->n_sample_texts = 0;
+  g_clear_pointer (&self->last_sample_proba, g_free);
+  g_clear_object (&self->sample_cancellable);
+  g_clear_object (&self->kpi_filtered);
+  g_clear_object (&self->kpi_filter);
+  g_clear_object (&self->kpi_names);
+}

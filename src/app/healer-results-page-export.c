@@ -1,0 +1,290 @@
+/* healer-results-page-export.c — charts and results leaving the page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "healer-chart-export.h"
+#include "healer-results-page-private.h"
+#include "healer-window.h"
+
+/* The samples behind a cell of the confusion matrix: what an operator
+ * looks up next, in another tool, to see what went wrong. */
+void
+_healer_results_page_cell_activated (HealerResultsPage *self,
+                                     guint              true_class,
+                                     guint              predicted_class)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog, *scroller, *label;
+  guint rows, n = 0;
+
+  if (self->results == NULL)
+    return;
+
+  rows = healer_results_get_n_rows (self->results);
+  for (guint r = 0; r < rows; r++)
+    if (healer_results_get_true_class (self->results, r) == (int) true_class &&
+        healer_results_get_predicted (self->results, r) == predicted_class)
+      {
+        if (n++ > 0)
+          g_string_append (ids, ", ");
+        g_string_append (ids, healer_results_get_sample_id (self->results, r));
+      }
+
+  /* Translators: "Labelled class 1, diagnosed as class 2: 14 samples" */
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Labelled %s, Diagnosed as %s: %u Sample",
+                                          "Labelled %s, Diagnosed as %s: %u Samples", n),
+                             healer_results_get_class_name (self->results, true_class),
+                             healer_results_get_class_name (self->results, predicted_class),
+                             n);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   heading, n == 0 ? _("No sample is in this cell.") : NULL);
+  if (n > 0)
+    {
+      label = gtk_label_new (ids->str);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_yalign (GTK_LABEL (label), 0);
+      scroller = gtk_scrolled_window_new ();
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), label);
+      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller),
+                                      GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 240);
+      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scroller);
+    }
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+
+static HealerChartExportable *
+visible_chart (HealerResultsPage *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->chart_stack);
+
+  if (g_strcmp0 (name, "pie") == 0)
+    return HEALER_CHART_EXPORTABLE (self->pie_chart);
+  if (g_strcmp0 (name, "scatter") == 0)
+    return HEALER_CHART_EXPORTABLE (self->scatter_chart);
+  if (g_strcmp0 (name, "confusion") == 0)
+    return HEALER_CHART_EXPORTABLE (self->confusion_chart);
+  return HEALER_CHART_EXPORTABLE (self->bar_chart);
+}
+
+static void
+export_chart_response_cb (GtkNativeDialog   *native,
+                          int                response,
+                          HealerResultsPage *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  const char *size;
+  HealerChartFormat format;
+  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
+  int width = 1600, height = 1000;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    goto out;
+
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  path = g_file_get_path (file);
+  name = g_file_get_basename (file);
+  size = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (native), "size");
+  if (g_strcmp0 (size, "small") == 0)
+    width = 800, height = 500;
+  else if (g_strcmp0 (size, "large") == 0)
+    width = 3200, height = 2000;
+
+  /* No known extension: PNG, and say so in the name. */
+  if (!healer_chart_format_from_filename (name, &format))
+    {
+      char *with_png = g_strconcat (path, ".png", NULL);
+
+      g_free (path);
+      path = with_png;
+      format = HEALER_CHART_FORMAT_PNG;
+    }
+
+  if (path == NULL)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                         _("Charts can only be exported to local files"));
+  if (error != NULL || !healer_chart_export (visible_chart (self), path, format, width, height, &error))
+    {
+      if (window != NULL)
+        healer_window_show_error (window, _("Could Not Export the Chart"), error);
+    }
+  else if (window != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (path);
+      g_autofree char *message = g_strdup_printf (_("Chart exported as “%s”"), base);
+
+      healer_window_toast (window, message);
+    }
+
+out:
+  g_object_unref (native);
+  g_object_unref (self);
+}
+
+static void
+export_chart_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  HealerResultsPage *self = HEALER_RESULTS_PAGE (widget);
+  GtkFileChooserNative *native;
+  g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
+  const char *size_ids[] = { "small", "medium", "large", NULL };
+  const char *size_labels[] = { _("800 × 500"), _("1600 × 1000"), _("3200 × 2000"), NULL };
+
+  native = gtk_file_chooser_native_new (_("Export Chart"),
+                                        GTK_WINDOW (gtk_widget_get_root (widget)),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_filter_set_name (images, _("PNG, SVG or PDF"));
+  gtk_file_filter_add_pattern (images, "*.png");
+  gtk_file_filter_add_pattern (images, "*.svg");
+  gtk_file_filter_add_pattern (images, "*.pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), images);
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "size", _("Size in pixels"),
+                               size_ids, size_labels);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (native), "size", "medium");
+  /* Translators: default file name of an exported chart; keep the .png */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _("chart.png"));
+  g_signal_connect (native, "response", G_CALLBACK (export_chart_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+copy_chart_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  HealerResultsPage *self = HEALER_RESULTS_PAGE (widget);
+  HealerWindow *window = healer_window_for_widget (widget);
+
+  healer_chart_copy_to_clipboard (visible_chart (self));
+  if (window != NULL)
+    healer_window_toast (window, _("Chart copied"));
+}
+
+
+typedef struct
+{
+  HealerResults *results;
+  char          *path;
+} SaveCsv;
+
+static void
+save_csv_free (SaveCsv *state)
+{
+  g_clear_object (&state->results);
+  g_free (state->path);
+  g_free (state);
+}
+
+static void
+save_csv_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  SaveCsv *state = task_data;
+  GError *error = NULL;
+
+  if (healer_results_save_csv (state->results, state->path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+save_csv_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(HealerResultsPage) self = user_data;
+  SaveCsv *state = g_task_get_task_data (G_TASK (result));
+  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
+  g_autoptr(GError) error = NULL;
+
+  if (window == NULL)
+    return;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    healer_window_show_error (window, _("Could Not Export the Results"), error);
+  else
+    {
+      g_autofree char *base = g_path_get_basename (state->path);
+      g_autofree char *message = g_strdup_printf (_("Results exported as “%s”"), base);
+
+      healer_window_toast (window, message);
+    }
+}
+
+static void
+export_response_cb (GtkNativeDialog   *native,
+                    int                response,
+                    HealerResultsPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->results != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, save_csv_done, g_object_ref (self));
+      SaveCsv *state = g_new0 (SaveCsv, 1);
+
+      state->results = g_object_ref (self->results);
+      state->path = g_file_get_path (file);
+      g_task_set_task_data (task, state, (GDestroyNotify) save_csv_free);
+      if (state->path == NULL)
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                 _("Results can only be exported to local files"));
+      else
+        g_task_run_in_thread (task, save_csv_thread);
+    }
+  g_object_unref (native);
+  g_object_unref (self);
+}
+
+void
+healer_results_page_export (HealerResultsPage *self)
+{
+  GtkFileChooserNative *native;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  g_return_if_fail (HEALER_IS_RESULTS_PAGE (self));
+
+  if (self->results == NULL)
+    return;
+
+  native = gtk_file_chooser_native_new (_("Export Results"),
+                                        GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_add_pattern (filter, "*.csv");
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  /* Translators: default file name of exported results; keep the .csv */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _("results.csv"));
+  g_signal_connect (native, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+
+void
+_healer_results_page_export_actions_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "results.export-chart", NULL, export_chart_action);
+  gtk_widget_class_install_action (widget_class, "results.copy-chart", NULL, copy_chart_action);
+}

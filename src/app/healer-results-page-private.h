@@ -1,0 +1,74 @@
+/* healer-results-page-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "healer-bar-chart.h"
+#include "healer-confusion-chart.h"
+#include "healer-pie-chart.h"
+#include "healer-projection.h"
+#include "healer-results-page.h"
+#include "healer-scatter-chart.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  COLOUR_PREDICTED,
+  COLOUR_TRUE,
+  COLOUR_CORRECT,
+} ColourBy;
+
+struct _HealerResultsPage
+{
+  AdwBin              parent_instance;
+
+  HealerSession      *session;
+  HealerResults      *results;       /* the ones drawn */
+  GCancellable       *projection_cancellable;
+  HealerProjection   *projection;    /* of @results, or NULL */
+  gsize              *projection_rows;
+
+  /* Template widgets */
+  GtkStack           *state_stack;
+  GtkLabel           *title_label;
+  GtkLabel           *subtitle_label;
+  GtkToggleButton    *bar_button;
+  GtkToggleButton    *pie_button;
+  GtkToggleButton    *scatter_button;
+  GtkToggleButton    *confusion_button;
+  GtkStack           *chart_stack;
+  HealerBarChart     *bar_chart;
+  HealerPieChart     *pie_chart;
+  HealerScatterChart *scatter_chart;
+  HealerConfusionChart *confusion_chart;
+  GtkDropDown        *method_dropdown;
+  GtkDropDown        *space_dropdown;
+  GtkDropDown        *colour_dropdown;
+  GtkButton          *compute_button;
+  GtkButton          *cancel_button;
+  GtkProgressBar     *projection_progress;
+  GtkLabel           *projection_label;
+};
+
+/* healer-results-page.c */
+const char **_healer_results_page_class_labels   (HealerResults     *results);
+void         _healer_results_page_update_actions (HealerResultsPage *self);
+
+/* healer-results-page-map.c: the map of the samples */
+void         _healer_results_page_fill_scatter      (HealerResultsPage *self);
+void         _healer_results_page_start_projection  (HealerResultsPage *self);
+void         _healer_results_page_notify_projecting (HealerResultsPage *self);
+void         _healer_results_page_set_projecting    (HealerResultsPage *self,
+                                                     gboolean           projecting);
+void         _healer_results_page_point_activated   (HealerResultsPage *self,
+                                                     guint64            index);
+void         _healer_results_page_map_actions_init  (GtkWidgetClass    *widget_class);
+
+/* healer-results-page-export.c: what leaves the page */
+void         _healer_results_page_cell_activated    (HealerResultsPage *self,
+                                                     guint              true_class,
+                                                     guint              predicted_class);
+void         _healer_results_page_export_actions_init (GtkWidgetClass  *widget_class);
+
+G_END_DECLS

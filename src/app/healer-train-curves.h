@@ -1,0 +1,34 @@
+/* healer-train-curves.h — live loss and macro-F1 curves of a training run
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "healer-model.h"
+
+G_BEGIN_DECLS
+
+#define HEALER_TYPE_TRAIN_CURVES (healer_train_curves_get_type ())
+
+G_DECLARE_FINAL_TYPE (HealerTrainCurves, healer_train_curves, HEALER, TRAIN_CURVES, AdwBin)
+
+GtkWidget *healer_train_curves_new         (void);
+/* Empties the curves for a new network; without validation rows only the
+ * training loss is drawn. */
+void       healer_train_curves_reset       (HealerTrainCurves        *self,
+                                            gboolean                  has_validation);
+/* @val_loss and @val_macro_f1 may be NAN. */
+void       healer_train_curves_append      (HealerTrainCurves        *self,
+                                            guint                     epoch,
+                                            double                    train_loss,
+                                            double                    val_loss,
+                                            double                    val_macro_f1);
+/* Replaces the curves with every epoch of a finished run. */
+void       healer_train_curves_set_history (HealerTrainCurves        *self,
+                                            const HealerTrainHistory *history);
+/* Points drawn so far in the training-loss curve. */
+guint      healer_train_curves_get_n_points (HealerTrainCurves       *self);
+
+G_END_DECLS

@@ -1,0 +1,53 @@
+/* healer-train-page-private.h — shared by the page and its run
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "healer-train-curves.h"
+#include "healer-train-page.h"
+
+G_BEGIN_DECLS
+
+struct _HealerTrainPage
+{
+  AdwBin               parent_instance;
+
+  HealerSession       *session;
+  GCancellable        *cancellable;     /* non-NULL while a run is going */
+  HealerDataset       *run_data;        /* what the run trains on */
+  const char          *status;
+  guint                has_validation : 1;
+  guint                last_member;
+
+  /* Template widgets */
+  GtkStack            *stack;
+  AdwLeaflet          *leaflet;
+  GtkWidget           *settings_pane;
+  GtkWidget           *run_pane;
+  HealerTrainSettings *settings;
+  GtkButton           *train_button;
+  GtkButton           *folded_train_button;
+  GtkButton           *cancel_button;
+  GtkLabel            *data_label;
+  GtkLabel            *message_label;
+  GtkWidget           *progress_box;
+  GtkLabel            *progress_label;
+  GtkLabel            *time_label;
+  GtkProgressBar      *progress_bar;
+  HealerTrainSummary  *summary;
+  AdwPreferencesGroup *curves_group;
+  HealerTrainCurves   *curves;
+};
+
+void _healer_train_page_set_status             (HealerTrainPage *self,
+                                                const char      *status);
+void _healer_train_page_set_message            (HealerTrainPage *self,
+                                                const char      *message,
+                                                gboolean         is_error);
+void _healer_train_page_set_curves_description (HealerTrainPage *self,
+                                                const char      *what);
+void _healer_train_page_update_sensitivity     (HealerTrainPage *self);
+void _healer_train_page_update_view            (HealerTrainPage *self);
+
+G_END_DECLS

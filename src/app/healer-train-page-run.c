@@ -1,0 +1,285 @@
+/* healer-train-page-run.c — a training run: start, progress, cancel, result
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "healer-train-page-private.h"
+#include "healer-window.h"
+
+static char *
+format_duration (double seconds)
+{
+  guint64 s = isfinite (seconds) && seconds > 0 ? (guint64) (seconds + 0.5) : 0;
+
+  if (s >= 3600)
+    return g_strdup_printf ("%u:%02u:%02u", (guint) (s / 3600), (guint) (s / 60 % 60), (guint) (s % 60));
+  return g_strdup_printf ("%u:%02u", (guint) (s / 60), (guint) (s % 60));
+}
+
+static void
+progress_cb (const HealerTrainProgress *p,
+             gpointer                   user_data)
+{
+  HealerTrainPage *self = user_data;
+  g_autofree char *position = NULL;
+  g_autofree char *elapsed = NULL;
+  g_autofree char *timing = NULL;
+  g_autofree char *what = NULL;
+  double total;
+
+  if (self->cancellable == NULL)
+    return;
+
+  /* Each network of the ensemble starts its curves again at epoch 1. */
+  if (p->member != self->last_member)
+    {
+      self->last_member = p->member;
+      healer_train_curves_reset (self->curves, self->has_validation);
+    }
+  healer_train_curves_append (self->curves, p->epoch, p->train_loss, p->val_loss, p->val_macro_f1);
+
+  if (p->n_members > 1)
+    position = g_strdup_printf (_("Network %u of %u · epoch %u of %u"),
+                                p->member + 1, p->n_members, p->epoch, p->n_epochs);
+  else
+    position = g_strdup_printf (_("Epoch %u of %u"), p->epoch, p->n_epochs);
+  gtk_label_set_text (self->progress_label, position);
+
+  elapsed = format_duration (p->elapsed_seconds);
+  if (isfinite (p->eta_seconds) && p->eta_seconds < 0.5)
+    timing = g_strdup_printf (_("%s elapsed · almost done"), elapsed);
+  else if (isfinite (p->eta_seconds))
+    {
+      g_autofree char *left = format_duration (p->eta_seconds);
+
+      /* Translators: elapsed and remaining time, as m:ss */
+      timing = g_strdup_printf (_("%s elapsed · about %s left"), elapsed, left);
+    }
+  else
+    timing = g_strdup_printf (_("%s elapsed · estimating the time left…"), elapsed);
+  gtk_label_set_text (self->time_label, timing);
+
+  total = (double) p->n_members * p->n_epochs;
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar,
+                                   CLAMP (((double) p->member * p->n_epochs + p->epoch) / total, 0.0, 1.0));
+
+  what = p->n_members > 1
+         ? g_strdup_printf (_("Network %u of %u, as it trains."), p->member + 1, p->n_members)
+         : g_strdup (_("The network, as it trains."));
+  _healer_train_page_set_curves_description (self, what);
+}
+
+static void
+run_finished (HealerTrainPage *self)
+{
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->run_data, healer_dataset_unref);
+  _healer_train_page_update_sensitivity (self);
+  _healer_train_page_update_view (self);
+}
+
+static void
+show_model (HealerTrainPage *self,
+            HealerModel     *model)
+{
+  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
+  const char *message;
+
+  run_finished (self);
+
+  /* Unsaved: the window asks before it lets the model go. */
+  healer_session_set_model (self->session, model, NULL);
+  healer_train_summary_set_model (self->summary, model);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary), TRUE);
+  gtk_widget_set_visible (self->progress_box, FALSE);
+
+  if (model->history.n_epochs > 0)
+    {
+      g_autofree char *what = NULL;
+
+      healer_train_curves_set_history (self->curves, &model->history);
+      what = model->n_members > 1
+             ? g_strdup_printf (_("Every epoch of the first of the %u networks."), model->n_members)
+             : g_strdup (_("Every epoch of the network."));
+      _healer_train_page_set_curves_description (self, what);
+    }
+
+  switch (model->status)
+    {
+    case HEALER_TRAIN_CANCELLED:
+      message = _("Training was cancelled. The best model so far was kept; it is not saved yet.");
+      break;
+    case HEALER_TRAIN_DIVERGED:
+      message = _("Training diverged. The best weights before that were kept; try a lower learning rate.");
+      break;
+    default:
+      message = _("Training finished. Read the result below, then save the model.");
+      break;
+    }
+  _healer_train_page_set_message (self, message, model->status == HEALER_TRAIN_DIVERGED);
+  _healer_train_page_set_status (self, healer_train_status_to_string (model->status));
+
+  /* The message above the summary says it already; a toast only for a
+   * user who went to another page meanwhile. */
+  if (window != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    healer_window_toast (window, message);
+}
+
+static void
+evaluate_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  HealerTrainPage *self = source_object;
+  HealerModel *model = task_data;
+  HealerMetrics *metrics;
+  GError *error = NULL;
+
+  metrics = healer_model_evaluate (model, self->run_data, &error);
+  if (metrics == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, metrics, (GDestroyNotify) healer_metrics_free);
+}
+
+static void
+evaluate_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  HealerTrainPage *self = HEALER_TRAIN_PAGE (object);
+  HealerModel *model = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  HealerMetrics *metrics;
+
+  /* Not being able to measure is no reason to lose the model. */
+  metrics = g_task_propagate_pointer (G_TASK (result), &error);
+  if (metrics != NULL && model->train_metrics == NULL)
+    model->train_metrics = metrics;
+  else if (metrics != NULL)
+    healer_metrics_free (metrics);
+  else
+    g_debug ("Could not measure the cancelled model: %s", error->message);
+
+  show_model (self, model);
+}
+
+static void
+train_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(HealerTrainPage) self = user_data;
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerWindow *window;
+
+  model = healer_train_finish (result, &error);
+
+  if (model == NULL)
+    {
+      run_finished (self);
+      window = healer_window_for_widget (GTK_WIDGET (self));
+      gtk_widget_set_visible (self->progress_box, FALSE);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          _healer_train_page_set_status (self, "cancelled");
+          _healer_train_page_set_message (self, _("Training was cancelled before the first epoch finished, so there is no model to keep."),
+                       FALSE);
+        }
+      else
+        {
+          _healer_train_page_set_status (self, "failed");
+          _healer_train_page_set_message (self, error->message, TRUE);
+          if (window != NULL)
+            healer_window_show_error (window, _("Training Failed"), error);
+        }
+      return;
+    }
+
+  /* A cancel skips the trainer's last pass over the training rows, so a
+   * run without validation rows would end with no score at all. The user
+   * must judge the model before saving it: measure it here, off the main
+   * thread, on the rows it trained on. */
+  if (model->train_metrics == NULL && model->validation_metrics == NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, evaluate_done_cb, NULL);
+
+      gtk_label_set_text (self->progress_label, _("Measuring the model…"));
+      g_task_set_source_tag (task, train_done_cb);
+      g_task_set_task_data (task, g_steal_pointer (&model), (GDestroyNotify) healer_model_unref);
+      g_task_run_in_thread (task, evaluate_thread);
+      return;
+    }
+
+  show_model (self, model);
+}
+
+void
+healer_train_page_start (HealerTrainPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  HealerTrainConfig config;
+  HealerDataset *dataset;
+
+  g_return_if_fail (HEALER_IS_TRAIN_PAGE (self));
+
+  /* Ctrl+Return pressed twice must not start a second run. */
+  if (self->cancellable != NULL)
+    return;
+
+  _healer_train_page_update_view (self);
+  dataset = self->session ? healer_session_get_dataset (self->session) : NULL;
+  if (dataset == NULL || !healer_dataset_has_labels (dataset))
+    return;
+
+  if (!healer_train_settings_get_config (self->settings, &config, &error))
+    {
+      _healer_train_page_set_message (self, error->message, TRUE);
+      adw_leaflet_set_visible_child (self->leaflet, self->settings_pane);
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  self->run_data = healer_dataset_ref (dataset);
+  self->has_validation = config.validation_fraction > 0;
+  self->last_member = 0;
+  _healer_train_page_set_status (self, "running");
+  _healer_train_page_update_sensitivity (self);
+  _healer_train_page_set_message (self, _("Training… The settings are locked until the run ends."), FALSE);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_label_set_text (self->progress_label, _("Preparing the data…"));
+  gtk_label_set_text (self->time_label, "");
+  gtk_widget_set_visible (self->progress_box, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary), FALSE);
+  healer_train_curves_reset (self->curves, self->has_validation);
+  _healer_train_page_set_curves_description (self, _("The curves appear when the first epoch ends."));
+  gtk_widget_set_visible (GTK_WIDGET (self->curves_group), TRUE);
+  adw_leaflet_set_visible_child (self->leaflet, self->run_pane);
+
+  healer_train_async (dataset, &config, self->cancellable,
+                      progress_cb, g_object_ref (self), g_object_unref,
+                      train_done_cb, g_object_ref (self));
+}
+
+gboolean
+healer_train_page_cancel (HealerTrainPage *self)
+{
+  g_return_val_if_fail (HEALER_IS_TRAIN_PAGE (self), FALSE);
+
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return FALSE;
+
+  g_cancellable_cancel (self->cancellable);
+  _healer_train_page_set_message (self, _("Cancelling… the best model so far will be kept."), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), FALSE);
+  return TRUE;
+}

@@ -1,0 +1,191 @@
+/* test-results-page.c — the Results page: counts, charts, the map of the samples
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "healer-diagnose.h"
+#include "healer-results-page.h"
+#include "healer-simulate.h"
+#include "healer-test-gui.h"
+#include "healer-window.h"
+
+typedef struct
+{
+  HealerModel *model;
+  char        *path;
+  HealerResults *results;
+} Fixture;
+
+static void
+fixture_init (Fixture *f,
+              gsize    n_rows)
+{
+  HealerSimulateConfig sim;
+  HealerTrainConfig config;
+  g_autoptr(HealerDataset) train = NULL;
+  g_autoptr(HealerDataset) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  HealerDiagnosis *diagnosis;
+  int fd;
+
+  healer_simulate_config_init_default (&sim);
+  sim.n_samples = 400;
+  train = healer_simulate (&sim);
+  healer_train_config_init_default (&config);
+  config.epochs = 40;
+  config.ensemble = 1;
+  f->model = healer_train (train, &config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  sim.n_samples = n_rows;
+  sim.seed = 2;
+  batch = healer_simulate (&sim);
+  fd = g_file_open_tmp ("healer-results-XXXXXX.csv", &f->path, &error);
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  g_assert_true (healer_dataset_save_csv (batch, f->path, &error));
+
+  diagnosis = healer_diagnose_file (f->model, f->path, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  file = g_file_new_for_path (f->path);
+  f->results = healer_results_new (diagnosis, file);
+}
+
+static void
+fixture_clear (Fixture *f)
+{
+  g_unlink (f->path);
+  g_clear_pointer (&f->path, g_free);
+  g_clear_pointer (&f->model, healer_model_unref);
+  g_clear_object (&f->results);
+}
+
+static GtkWidget *
+find_page (HealerWindow *window)
+{
+  return healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
+                                  GSIZE_TO_POINTER (HEALER_TYPE_RESULTS_PAGE));
+}
+
+static gboolean
+not_projecting (gpointer data)
+{
+  gboolean projecting;
+
+  g_object_get (data, "projecting", &projecting, NULL);
+  return !projecting;
+}
+
+/* The chart switcher's buttons, found by their label as a user would. */
+static void
+click_toggle (GtkWidget  *page,
+              const char *label)
+{
+  GtkWidget *button = healer_test_find_widget (page, healer_test_match_button_label, label);
+
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+}
+
+static GtkWidget *
+find_by_tooltip (GtkWidget  *root,
+                 const char *tooltip)
+{
+  return healer_test_find_widget (root, healer_test_match_tooltip, tooltip);
+}
+
+static void
+test_results_page_charts (void)
+{
+  Fixture f = { 0 };
+  HealerWindow *window;
+  HealerSession *session;
+  GtkWidget *page;
+  g_autoptr(GdkTexture) empty = NULL;
+
+  fixture_init (&f, 600);
+  window = healer_window_new (NULL);
+  session = healer_window_get_session (window);
+  healer_test_show (GTK_WIDGET (window), 1100, 760);
+  healer_window_set_visible_page (window, "results");
+  healer_test_settle (100);
+  page = find_page (window);
+  g_assert_nonnull (page);
+  empty = healer_test_render (GTK_WIDGET (window), "results-empty");
+
+  healer_session_set_model (session, f.model, NULL);
+  healer_session_set_results (session, f.results);
+  /* A map (t-SNE of every sample, as there are few) is started at once. */
+  g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
+  g_assert_cmpuint (healer_results_page_get_n_mapped (HEALER_RESULTS_PAGE (page)), ==, 600);
+  healer_test_settle (200);
+  g_clear_object (&empty);
+
+  {
+    g_autoptr(GdkTexture) bars = healer_test_render (GTK_WIDGET (window), "results-bars");
+    g_autoptr(GdkTexture) pie = NULL;
+    g_autoptr(GdkTexture) map = NULL;
+    g_autoptr(GdkTexture) confusion = NULL;
+
+    click_toggle (page, "_Pie");
+    healer_test_settle (200);
+    pie = healer_test_render (GTK_WIDGET (window), "results-pie");
+    click_toggle (page, "_Map");
+    healer_test_settle (200);
+    map = healer_test_render (GTK_WIDGET (window), "results-map");
+    click_toggle (page, "_Confusion");
+    healer_test_settle (200);
+    confusion = healer_test_render (GTK_WIDGET (window), "results-confusion");
+  }
+
+  /* New results replace the map; none empties the page. */
+  healer_session_set_results (session, NULL);
+  g_assert_cmpuint (healer_results_page_get_n_mapped (HEALER_RESULTS_PAGE (page)), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  fixture_clear (&f);
+}
+
+static void
+test_results_page_sampled_map (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(HealerSession) session = healer_session_new ();
+  GtkWidget *page = g_object_new (HEALER_TYPE_RESULTS_PAGE, "session", session, NULL);
+  GtkWindow *window;
+
+  /* More rows than the map holds: a sample of the maximum is laid out. */
+  fixture_init (&f, 25000);
+  window = healer_test_show (page, 900, 600);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_by_tooltip (page, "How the samples are laid out")), 0);
+  healer_session_set_model (session, f.model, NULL);
+  healer_session_set_results (session, f.results);
+  g_assert_true (healer_test_wait_until (not_projecting, page, 120000));
+  g_assert_cmpuint (healer_results_page_get_n_mapped (HEALER_RESULTS_PAGE (page)), ==, 20000);
+
+  /* Cancelling a t-SNE run keeps the PCA map. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_by_tooltip (page, "How the samples are laid out")), 1);
+  healer_results_page_show_map (HEALER_RESULTS_PAGE (page));
+  g_assert_false (not_projecting (page));
+  g_assert_true (healer_results_page_cancel (HEALER_RESULTS_PAGE (page)));
+  g_assert_true (healer_test_wait_until (not_projecting, page, 30000));
+  g_assert_cmpuint (healer_results_page_get_n_mapped (HEALER_RESULTS_PAGE (page)), ==, 20000);
+  gtk_window_destroy (window);
+  fixture_clear (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  healer_test_gui_init (&argc, &argv);
+
+  g_test_add_func ("/results-page/charts", test_results_page_charts);
+  g_test_add_func ("/results-page/sampled-map", test_results_page_sampled_map);
+
+  return g_test_run ();
+}
