@@ -1141,6 +1141,70 @@ test_evaluate (void)
   g_assert_nonnull (strstr (error->message, "row 18"));
 }
 
+
+/* The settings the app remembers: every member comes back, and a damaged or
+ * out-of-range text is refused without touching the configuration. */
+static void
+test_config_json (void)
+{
+  HealerTrainConfig c, back, untouched;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *again = NULL;
+
+  healer_train_config_init_default (&c);
+  g_assert_true (healer_train_config_set_hidden (&c, "64,32", &error));
+  g_assert_no_error (error);
+  c.activation = HEALER_ACTIVATION_TANH;
+  c.optimizer = HEALER_OPTIMIZER_SGD;
+  c.learning_rate = 0.0125;
+  c.momentum = 0.8;
+  c.epochs = 77;
+  c.batch_size = 33;
+  c.validation_fraction = 0.25;
+  c.patience = 5;
+  c.ensemble = 3;
+  c.seed = G_GUINT64_CONSTANT (18446744073709551615);
+  c.preprocess.impute = HEALER_IMPUTE_MEDIAN;
+  c.preprocess.transform = HEALER_TRANSFORM_SIGNED_LOG;
+  c.preprocess.missing_indicators = TRUE;
+  c.preprocess.select_k = 12;
+
+  json = healer_train_config_to_json (&c);
+  g_assert_nonnull (strstr (json, "\"activation\":\"tanh\""));
+  healer_train_config_init_default (&back);
+  g_assert_true (healer_train_config_from_json (json, &back, &error));
+  g_assert_no_error (error);
+  again = healer_train_config_to_json (&back);
+  g_assert_cmpstr (again, ==, json);
+  g_assert_cmpuint (back.n_hidden, ==, 2);
+  g_assert_cmpuint (back.hidden[1], ==, 32);
+  g_assert_cmpuint (back.seed, ==, c.seed);
+  g_assert_cmpint (back.preprocess.transform, ==, HEALER_TRANSFORM_SIGNED_LOG);
+
+  healer_train_config_init_default (&untouched);
+  back = untouched;
+  g_assert_false (healer_train_config_from_json ("{\"hidden\":[64]", &back, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  {
+    g_autoptr(GString) bad = g_string_new (json);
+
+    g_string_replace (bad, "\"activation\":\"tanh\"", "\"activation\":\"sigmoid\"", 1);
+    g_assert_false (healer_train_config_from_json (bad->str, &back, &error));
+    g_assert_nonnull (strstr (error->message, "sigmoid"));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(GString) bad = g_string_new (json);
+
+    g_string_replace (bad, "\"dropout\":0", "\"dropout\":2", 1);
+    g_assert_false (healer_train_config_from_json (bad->str, &back, &error));
+    g_clear_error (&error);
+  }
+  g_assert_true (memcmp (&back, &untouched, sizeof back) == 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1160,6 +1224,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/align", test_align);
   g_test_add_func ("/model/predict", test_predict);
   g_test_add_func ("/model/evaluate", test_evaluate);
+  g_test_add_func ("/model/config-json", test_config_json);
 
   return g_test_run ();
 }

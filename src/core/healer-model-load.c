@@ -818,6 +818,31 @@ healer_read_preprocessor_arrays (HealerReader       *r,
   return healer_check_preprocessor (r, p);
 }
 
+static gboolean
+healer_read_preprocess_config (HealerReader           *r,
+                               JsonObject             *obj,
+                               const char             *parent,
+                               HealerPreprocessConfig *c)
+{
+  int impute = 0, transform = 0, select = 0;
+
+  if (!healer_read_enum (r, obj, parent, "impute", healer_parse_impute, &impute) ||
+      !healer_read_enum (r, obj, parent, "transform", healer_parse_transform, &transform) ||
+      !healer_read_bool (r, obj, parent, "missing_indicators", &c->missing_indicators) ||
+      !healer_read_enum (r, obj, parent, "select", healer_parse_select, &select) ||
+      !healer_read_uint (r, obj, parent, "select_k", G_MAXUINT32, &c->select_k) ||
+      !healer_read_double (r, obj, parent, "select_min_ratio", FALSE, 0.0, 1.0,
+                           &c->select_min_ratio) ||
+      !healer_read_bool (r, obj, parent, "drop_duplicates", &c->drop_duplicates) ||
+      !healer_read_bool (r, obj, parent, "class_weights", &c->class_weights) ||
+      !healer_read_bool (r, obj, parent, "drop_constant", &c->drop_constant))
+    return FALSE;
+  c->impute = impute;
+  c->transform = transform;
+  c->select = select;
+  return TRUE;
+}
+
 static HealerPreprocessor *
 healer_read_preprocessor (HealerReader *r,
                           JsonObject   *root,
@@ -826,27 +851,12 @@ healer_read_preprocessor (HealerReader *r,
   g_autoptr(HealerPreprocessor) p = g_new0 (HealerPreprocessor, 1);
   const char *parent = "preprocessing";
   JsonObject *obj;
-  int impute = 0, transform = 0, select = 0;
 
   p->n_input = g_strv_length (features);
   p->input_names = g_strdupv (features);
   if (!healer_read_object (r, root, NULL, parent, &obj) ||
-      !healer_read_enum (r, obj, parent, "impute", healer_parse_impute, &impute) ||
-      !healer_read_enum (r, obj, parent, "transform", healer_parse_transform, &transform) ||
-      !healer_read_bool (r, obj, parent, "missing_indicators", &p->config.missing_indicators) ||
-      !healer_read_enum (r, obj, parent, "select", healer_parse_select, &select) ||
-      !healer_read_uint (r, obj, parent, "select_k", G_MAXUINT32, &p->config.select_k) ||
-      !healer_read_double (r, obj, parent, "select_min_ratio", FALSE, 0.0, 1.0,
-                           &p->config.select_min_ratio) ||
-      !healer_read_bool (r, obj, parent, "drop_duplicates", &p->config.drop_duplicates) ||
-      !healer_read_bool (r, obj, parent, "class_weights", &p->config.class_weights) ||
-      !healer_read_bool (r, obj, parent, "drop_constant", &p->config.drop_constant))
-    return NULL;
-  p->config.impute = impute;
-  p->config.transform = transform;
-  p->config.select = select;
-
-  if (!healer_read_preprocessor_arrays (r, obj, p))
+      !healer_read_preprocess_config (r, obj, parent, &p->config) ||
+      !healer_read_preprocessor_arrays (r, obj, p))
     return NULL;
   return g_steal_pointer (&p);
 }
@@ -1606,3 +1616,29 @@ healer_model_load (const char  *path,
   return healer_model_load_with_limit (path, HEALER_MODEL_MAX_FILE_SIZE, error);
 }
 
+
+gboolean
+healer_train_config_from_json (const char         *json,
+                               HealerTrainConfig  *config,
+                               GError            **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  HealerReader reader = { "settings", error };
+  HealerTrainConfig c;
+  JsonObject *root;
+
+  g_return_val_if_fail (json != NULL, FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  /* Every member is read and bounded as in a model file, into a copy, so
+   * a bad text leaves @config as it was. */
+  healer_train_config_init_default (&c);
+  parser = healer_parse (&reader, json, strlen (json), &root);
+  if (parser == NULL ||
+      !healer_read_train_config (&reader, root, &c) ||
+      !healer_read_preprocess_config (&reader, root, NULL, &c.preprocess) ||
+      !healer_train_config_validate (&c, error))
+    return FALSE;
+  *config = c;
+  return TRUE;
+}

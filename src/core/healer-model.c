@@ -231,6 +231,22 @@ healer_train_config_add_members (JsonBuilder             *b,
   healer_json_add_string (b, "seed", seed);
 }
 
+char *
+healer_train_config_to_json (const HealerTrainConfig *config)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  json_builder_begin_object (b);
+  healer_train_config_add_members (b, config);
+  healer_preprocess_config_add_members (b, &config->preprocess);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return healer_json_to_string (root, FALSE, NULL);
+}
+
 static void
 healer_write_preprocessing (JsonBuilder              *b,
                             const HealerPreprocessor *p)

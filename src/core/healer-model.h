@@ -140,6 +140,15 @@ void         healer_train_config_add_members      (JsonBuilder                  
 void         healer_preprocess_config_add_members (JsonBuilder                  *b,
                                                    const HealerPreprocessConfig *c);
 
+/* A configuration as one line of JSON (the members a model file stores
+ * under "training" and "preprocessing", in one object), and back: the app
+ * remembers the settings of the last run this way. Reading verifies every
+ * member as the model loader does and leaves @config untouched on error. */
+char        *healer_train_config_to_json          (const HealerTrainConfig      *config);
+gboolean     healer_train_config_from_json        (const char                   *json,
+                                                   HealerTrainConfig            *config,
+                                                   GError                      **error);
+
 /* Writes @contents to @path atomically (temp file in the same folder + rename). */
 gboolean     healer_file_set_contents_atomic (const char  *path,
                                               const char  *contents,
