@@ -160,6 +160,41 @@ test_grouped (void)
   gtk_window_destroy (window);
 }
 
+
+/* Another palette in Preferences recolours charts already on screen. */
+static void
+test_palette (void)
+{
+  static const double values[] = { 120, 45, 300, 7 };
+  GtkWidget *chart = healer_bar_chart_new ();
+  GtkWindow *window;
+  ChartPicture p = { 0 };
+  double px, py;
+  GdkRGBA okabe_ito, gnome;
+
+  healer_bar_chart_set_data (HEALER_BAR_CHART (chart), categories, 4, NULL, 1, values);
+  window = healer_test_show (chart, 600, 400);
+  chart_data_to_widget (HEALER_CHART (chart), 2, 150, &px, &py);
+
+  g_assert_cmpint (healer_chart_palette_get_kind (), ==, HEALER_CHART_PALETTE_OKABE_ITO);
+  healer_chart_palette_get_color (2, FALSE, &okabe_ito);
+  chart_picture_take (&p, chart, "bar-palette-okabe-ito");
+  g_assert_cmpuint (chart_pixel_distance (chart_picture_pixel (&p, (int) px, (int) py),
+                                          chart_rgba_to_pixel (&okabe_ito)), <=, 6);
+  chart_picture_clear (&p);
+
+  healer_chart_palette_set_kind (HEALER_CHART_PALETTE_GNOME);
+  healer_chart_palette_get_color (2, FALSE, &gnome);
+  g_assert_false (gdk_rgba_equal (&gnome, &okabe_ito));
+  chart_picture_take (&p, chart, "bar-palette-gnome");
+  g_assert_cmpuint (chart_pixel_distance (chart_picture_pixel (&p, (int) px, (int) py),
+                                          chart_rgba_to_pixel (&gnome)), <=, 6);
+  chart_picture_clear (&p);
+
+  healer_chart_palette_set_kind (HEALER_CHART_PALETTE_OKABE_ITO);
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -171,6 +206,7 @@ main (int   argc,
 
   g_test_add_func ("/bar-chart/single", test_single);
   g_test_add_func ("/bar-chart/grouped", test_grouped);
+  g_test_add_func ("/bar-chart/palette", test_palette);
 
   return g_test_run ();
 }

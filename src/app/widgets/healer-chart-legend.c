@@ -172,6 +172,14 @@ healer_chart_legend_class_init (HealerChartLegendClass *klass)
 }
 
 static void
+on_palette_changed (HealerChartLegend *self)
+{
+  /* Entry → box → swatch, the box's first child. */
+  for (guint i = 0; i < self->entries->len; i++)
+    gtk_widget_queue_draw (gtk_widget_get_first_child (gtk_widget_get_first_child (g_ptr_array_index (self->entries, i))));
+}
+
+static void
 healer_chart_legend_init (HealerChartLegend *self)
 {
   HealerWrapLayout *layout = HEALER_WRAP_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self)));
@@ -180,6 +188,8 @@ healer_chart_legend_init (HealerChartLegend *self)
   healer_wrap_layout_set_spacing (layout, COLUMN_SPACING);
   healer_wrap_layout_set_row_spacing (layout, ROW_SPACING);
   healer_wrap_layout_set_centered (layout, TRUE);
+  g_signal_connect_object (healer_chart_palette_get_notifier (), "changed",
+                           G_CALLBACK (on_palette_changed), self, G_CONNECT_SWAPPED);
   gtk_widget_add_css_class (GTK_WIDGET (self), "healer-chart-legend");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Legend"),

@@ -8,14 +8,28 @@
 
 G_BEGIN_DECLS
 
-/* Number of distinct categorical colours before they repeat. */
-guint healer_chart_palette_get_size  (void);
+/* In the order of the "chart-palette" GSettings enum. */
+typedef enum
+{
+  HEALER_CHART_PALETTE_OKABE_ITO,   /* the default: safe with colour blindness */
+  HEALER_CHART_PALETTE_TOL_BRIGHT,  /* Paul Tol's bright scheme: safe too */
+  HEALER_CHART_PALETTE_GNOME,       /* the GNOME HIG colours: not safe */
+} HealerChartPaletteKind;
 
-/* Colour of category @index (wraps around), tuned for a light or a dark
- * background; the set is Okabe–Ito's, distinguishable with the common forms
- * of colour blindness. */
-void  healer_chart_palette_get_color (guint     index,
-                                      gboolean  dark,
-                                      GdkRGBA  *color);
+/* Number of distinct categorical colours before they repeat. */
+guint                  healer_chart_palette_get_size  (void);
+
+/* Colour of category @index (wraps around) in the current palette, tuned
+ * for a light or a dark background. */
+void                   healer_chart_palette_get_color (guint                   index,
+                                                       gboolean                dark,
+                                                       GdkRGBA                *color);
+
+/* The palette of every chart in the process. Setting another one emits
+ * "changed" on healer_chart_palette_get_notifier(), which the charts
+ * listen to so they redraw at once. Main thread only. */
+HealerChartPaletteKind healer_chart_palette_get_kind  (void);
+void                   healer_chart_palette_set_kind  (HealerChartPaletteKind  kind);
+GObject               *healer_chart_palette_get_notifier (void);
 
 G_END_DECLS

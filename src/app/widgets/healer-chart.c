@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "healer-chart-exportable.h"
+#include "healer-chart-palette.h"
 #include "healer-chart-private.h"
 
 #define TICK_LENGTH 4
@@ -705,6 +706,12 @@ healer_chart_class_init (HealerChartClass *klass)
 }
 
 static void
+on_palette_changed (HealerChart *self)
+{
+  healer_chart_invalidate (self, TRUE);
+}
+
+static void
 healer_chart_init (HealerChart *self)
 {
   HealerChartPrivate *priv = healer_chart_get_priv (self);
@@ -722,6 +729,8 @@ healer_chart_init (HealerChart *self)
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   healer_chart_init_input (self);
   update_style (self);
+  g_signal_connect_object (healer_chart_palette_get_notifier (), "changed",
+                           G_CALLBACK (on_palette_changed), self, G_CONNECT_SWAPPED);
 }
 
 HealerChartAxis *

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "healer-chart-exportable.h"
+#include "healer-chart-palette.h"
 #include "healer-pie-chart-private.h"
 
 static void exportable_iface_init (HealerChartExportableInterface *iface);
@@ -327,9 +328,18 @@ healer_pie_chart_class_init (HealerPieChartClass *klass)
 }
 
 static void
+on_palette_changed (HealerPieChart *self)
+{
+  invalidate (self);
+}
+
+static void
 healer_pie_chart_init (HealerPieChart *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  g_signal_connect_object (healer_chart_palette_get_notifier (), "changed",
+                           G_CALLBACK (on_palette_changed), self, G_CONNECT_SWAPPED);
 
   self->hovered = -1;
 
