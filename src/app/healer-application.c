@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "healer-application.h"
+#include "healer-chart-palette.h"
 #include "healer-log.h"
 #include "healer-preferences-window.h"
 #include "healer-window.h"
@@ -34,6 +35,12 @@ apply_color_scheme (HealerApplication *self)
                                       schemes[MIN (scheme, G_N_ELEMENTS (schemes) - 1)]);
 }
 
+static void
+apply_palette (HealerApplication *self)
+{
+  healer_chart_palette_set_kind ((HealerChartPaletteKind) g_settings_get_enum (self->settings, "chart-palette"));
+}
+
 static HealerWindow *
 get_window (HealerApplication *self)
 {
@@ -48,7 +55,13 @@ get_window (HealerApplication *self)
 static void
 healer_application_activate (GApplication *app)
 {
-  gtk_window_present (GTK_WINDOW (get_window (HEALER_APPLICATION (app))));
+  gboolean first = gtk_application_get_active_window (GTK_APPLICATION (app)) == NULL;
+  HealerWindow *window = get_window (HEALER_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+  /* Started without files: carry on where the last session stopped. */
+  if (first)
+    healer_window_restore_session (window);
 }
 
 static void
@@ -85,6 +98,10 @@ healer_application_startup (GApplication *app)
                            G_CALLBACK (apply_color_scheme), self,
                            G_CONNECT_SWAPPED);
   apply_color_scheme (self);
+  g_signal_connect_object (self->settings, "changed::chart-palette",
+                           G_CALLBACK (apply_palette), self,
+                           G_CONNECT_SWAPPED);
+  apply_palette (self);
 }
 
 static void

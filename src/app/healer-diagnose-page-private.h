@@ -110,6 +110,7 @@ void  _healer_diagnose_sample_init         (HealerDiagnosePage  *self);
 void  _healer_diagnose_sample_dispose      (HealerDiagnosePage  *self);
 /* The model changed: a form of its KPIs, no result. */
 void  _healer_diagnose_sample_model_changed (HealerDiagnosePage *self);
+void  _healer_diagnose_sample_relabel       (HealerDiagnosePage *self);
 gboolean _healer_diagnose_sample_cancel    (HealerDiagnosePage  *self);
 /* Rows "class — bar — percent" of @proba into @grid, emptied first. */
 void  _healer_diagnose_fill_probabilities  (GtkGrid             *grid,

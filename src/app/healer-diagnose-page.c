@@ -211,6 +211,14 @@ session_results_changed_cb (HealerDiagnosePage *self)
 }
 
 static void
+session_class_names_cb (HealerDiagnosePage *self)
+{
+  update_model_summary (self);
+  _healer_diagnose_sample_relabel (self);
+  _healer_diagnose_batch_show_results (self, healer_session_get_results (self->session));
+}
+
+static void
 use_trained_clicked_cb (HealerDiagnosePage *self)
 {
   if (self->session == NULL || healer_session_get_model (self->session) == NULL)
@@ -561,6 +569,8 @@ healer_diagnose_page_set_session (HealerDiagnosePage *self,
                                 G_CALLBACK (session_model_changed_cb), self);
       g_signal_connect_swapped (session, "notify::results",
                                 G_CALLBACK (session_results_changed_cb), self);
+      g_signal_connect_swapped (session, "class-names-changed",
+                                G_CALLBACK (session_class_names_cb), self);
       self->follow_session = TRUE;
       set_model (self, healer_session_get_model (session), healer_session_get_model_file (session));
       _healer_diagnose_batch_show_results (self, healer_session_get_results (session));

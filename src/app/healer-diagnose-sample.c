@@ -548,6 +548,20 @@ healer_diagnose_page_diagnose_text (HealerDiagnosePage *self,
 /* ---- life cycle ---- */
 
 void
+_healer_diagnose_sample_relabel (HealerDiagnosePage *self)
+{
+  g_auto(GStrv) labels = NULL;
+
+  if (self->model == NULL || self->last_sample_proba == NULL)
+    return;
+  labels = class_labels (self->model);
+  gtk_label_set_text (self->sample_class_label, labels[self->last_sample_class]);
+  _healer_diagnose_fill_probabilities (self->sample_proba_grid, (const char * const *) labels,
+                                       self->last_sample_proba, self->model->n_classes,
+                                       self->last_sample_class);
+}
+
+void
 _healer_diagnose_sample_model_changed (HealerDiagnosePage *self)
 {
   _healer_diagnose_sample_cancel (self);

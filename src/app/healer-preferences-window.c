@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "healer-preferences-window.h"
+#include "healer-window.h"
 
 struct _HealerPreferencesWindow
 {
@@ -14,8 +15,15 @@ struct _HealerPreferencesWindow
 
   GSettings            *settings;
 
+  HealerSession        *session;   /* of the window we were opened for */
+  GPtrArray            *class_rows;
+
   AdwComboRow          *color_scheme_row;
+  AdwComboRow          *palette_row;
   AdwComboRow          *preset_row;
+  GtkSwitch            *restore_switch;
+  AdwPreferencesGroup  *class_names_group;
+  AdwActionRow         *no_model_row;
 };
 
 G_DEFINE_FINAL_TYPE (HealerPreferencesWindow, healer_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -24,6 +32,7 @@ G_DEFINE_FINAL_TYPE (HealerPreferencesWindow, healer_preferences_window, ADW_TYP
  * one place that ties them together, in the order of the .ui string lists. */
 static const char *color_schemes[] = { "default", "light", "dark" };
 static const char *presets[] = { "default", "fast", "published" };
+static const char *palettes[] = { "okabe-ito", "tol-bright", "gnome" };
 
 static gboolean
 nick_to_position (GValue   *value,
@@ -55,6 +64,68 @@ position_to_nick (const GValue       *value,
   return g_variant_new_string (nicks[MIN (position, 2u)]);
 }
 
+/* ---- class names ---- */
+
+static void
+class_name_applied_cb (AdwEntryRow             *row,
+                       HealerPreferencesWindow *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "class-index"));
+  HealerModel *model = self->session ? healer_session_get_model (self->session) : NULL;
+
+  if (model == NULL || index >= model->n_classes)
+    return;
+  healer_session_set_class_name (self->session, index, gtk_editable_get_text (GTK_EDITABLE (row)));
+  /* An emptied name went back to the default: show which. */
+  gtk_editable_set_text (GTK_EDITABLE (row), model->class_names[index]);
+}
+
+static void
+fill_class_names (HealerPreferencesWindow *self)
+{
+  HealerModel *model = self->session ? healer_session_get_model (self->session) : NULL;
+
+  for (guint i = 0; i < self->class_rows->len; i++)
+    adw_preferences_group_remove (self->class_names_group, g_ptr_array_index (self->class_rows, i));
+  g_ptr_array_set_size (self->class_rows, 0);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->no_model_row), model == NULL);
+  if (model == NULL)
+    return;
+
+  for (guint k = 0; k < model->n_classes; k++)
+    {
+      GtkWidget *row = adw_entry_row_new ();
+      /* TRANSLATORS: title of the entry that names a class; %d is its label value in the data */
+      g_autofree char *title = g_strdup_printf (_("Label %d"), model->class_ids[k]);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+      gtk_editable_set_text (GTK_EDITABLE (row), model->class_names[k]);
+      g_object_set_data (G_OBJECT (row), "class-index", GUINT_TO_POINTER (k));
+      g_signal_connect (row, "apply", G_CALLBACK (class_name_applied_cb), self);
+      adw_preferences_group_add (self->class_names_group, row);
+      g_ptr_array_add (self->class_rows, row);
+    }
+}
+
+static void
+healer_preferences_window_constructed (GObject *object)
+{
+  HealerPreferencesWindow *self = (HealerPreferencesWindow *)object;
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  G_OBJECT_CLASS (healer_preferences_window_parent_class)->constructed (object);
+
+  if (HEALER_IS_WINDOW (parent))
+    {
+      self->session = g_object_ref (healer_window_get_session (HEALER_WINDOW (parent)));
+      g_signal_connect_object (self->session, "notify::model",
+                               G_CALLBACK (fill_class_names), self, G_CONNECT_SWAPPED);
+    }
+  fill_class_names (self);
+}
+
 static void
 healer_preferences_window_dispose (GObject *object)
 {
@@ -62,6 +133,8 @@ healer_preferences_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->class_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (healer_preferences_window_parent_class)->dispose (object);
 }
@@ -72,19 +145,33 @@ healer_preferences_window_class_init (HealerPreferencesWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = healer_preferences_window_constructed;
   object_class->dispose = healer_preferences_window_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, color_scheme_row);
+  gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, palette_row);
   gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, preset_row);
+  gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, restore_switch);
+  gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, class_names_group);
+  gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, no_model_row);
 }
 
 static void
 healer_preferences_window_init (HealerPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->class_rows = g_ptr_array_new ();
 
   self->settings = g_settings_new (APPLICATION_ID);
+  g_settings_bind_with_mapping (self->settings, "chart-palette",
+                                self->palette_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                nick_to_position, position_to_nick,
+                                (gpointer) palettes, NULL);
+  g_settings_bind (self->settings, "restore-session",
+                   self->restore_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (self->settings, "color-scheme",
                                 self->color_scheme_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,

@@ -231,25 +231,41 @@ save_csv_done (GObject      *object,
     }
 }
 
+void
+healer_results_page_export_to (HealerResultsPage *self,
+                               GFile             *file)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveCsv *state;
+
+  g_return_if_fail (HEALER_IS_RESULTS_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->results == NULL)
+    return;
+
+  task = g_task_new (NULL, NULL, save_csv_done, g_object_ref (self));
+  state = g_new0 (SaveCsv, 1);
+  state->results = g_object_ref (self->results);
+  state->path = g_file_get_path (file);
+  g_task_set_task_data (task, state, (GDestroyNotify) save_csv_free);
+  if (state->path == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             _("Results can only be exported to local files"));
+  else
+    g_task_run_in_thread (task, save_csv_thread);
+}
+
 static void
 export_response_cb (GtkNativeDialog   *native,
                     int                response,
                     HealerResultsPage *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT && self->results != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autoptr(GTask) task = g_task_new (NULL, NULL, save_csv_done, g_object_ref (self));
-      SaveCsv *state = g_new0 (SaveCsv, 1);
 
-      state->results = g_object_ref (self->results);
-      state->path = g_file_get_path (file);
-      g_task_set_task_data (task, state, (GDestroyNotify) save_csv_free);
-      if (state->path == NULL)
-        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                 _("Results can only be exported to local files"));
-      else
-        g_task_run_in_thread (task, save_csv_thread);
+      healer_results_page_export_to (self, file);
     }
   g_object_unref (native);
   g_object_unref (self);

@@ -128,6 +128,15 @@ session_results_cb (HealerResultsPage *self)
 }
 
 static void
+session_class_names_cb (HealerResultsPage *self)
+{
+  if (self->results == NULL)
+    return;
+  fill_counts (self);
+  _healer_results_page_fill_scatter (self);
+}
+
+static void
 chart_toggled_cb (HealerResultsPage *self,
                   GtkToggleButton   *button)
 {
@@ -325,9 +334,14 @@ healer_results_page_set_session (HealerResultsPage *self,
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
   if (session != NULL)
-    g_signal_connect_object (session, "notify::results",
-                             G_CALLBACK (session_results_cb), self,
-                             G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (session, "notify::results",
+                               G_CALLBACK (session_results_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "class-names-changed",
+                               G_CALLBACK (session_class_names_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
   show_results (self, session ? healer_session_get_results (session) : NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

@@ -19,6 +19,10 @@ void           healer_results_page_set_session (HealerResultsPage *self,
                                                HealerSession *session);
 /* Asks where to save the results as CSV and writes them. */
 void healer_results_page_export (HealerResultsPage *self);
+/* Writes the results to @file in the CLI's predict format on a worker, as
+ * the export does once a file is chosen (a toast or an error dialog). */
+void healer_results_page_export_to (HealerResultsPage *self,
+                                    GFile             *file);
 /* Shows the map of the samples and lays them out if they are not yet. */
 void healer_results_page_show_map (HealerResultsPage *self);
 /* Samples on the map now (0 before a layout finishes). */

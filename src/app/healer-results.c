@@ -107,6 +107,19 @@ healer_results_get_class_name (HealerResults *self,
   return self->diagnosis->class_names[klass];
 }
 
+void
+healer_results_set_class_name (HealerResults *self,
+                               guint          klass,
+                               const char    *name)
+{
+  g_return_if_fail (HEALER_IS_RESULTS (self));
+  g_return_if_fail (klass < self->diagnosis->n_classes);
+  g_return_if_fail (name != NULL);
+
+  g_free (self->diagnosis->class_names[klass]);
+  self->diagnosis->class_names[klass] = g_strdup (name);
+}
+
 gint32
 healer_results_get_class_id (HealerResults *self,
                              guint          klass)

@@ -25,6 +25,11 @@ guint                    healer_results_get_n_classes      (HealerResults    *se
 /* Display name of class @klass ("class 0" or the model's name for it). */
 const char              *healer_results_get_class_name     (HealerResults    *self,
                                                             guint             klass);
+/* Renames class @klass for display (HealerSession does it when the user
+ * names a class). Main thread only: workers never read the names. */
+void                     healer_results_set_class_name     (HealerResults    *self,
+                                                            guint             klass,
+                                                            const char       *name);
 /* The label value of class @klass as in the data files (the p<id> columns). */
 gint32                   healer_results_get_class_id       (HealerResults    *self,
                                                             guint             klass);

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "healer-session.h"
 
 struct _HealerSession
@@ -32,6 +34,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  CLASS_NAMES_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 healer_session_dispose (GObject *object)
@@ -120,6 +129,13 @@ healer_session_class_init (HealerSessionClass *klass)
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[CLASS_NAMES_CHANGED] =
+    g_signal_new ("class-names-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -240,6 +256,42 @@ healer_session_mark_model_saved (HealerSession *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_FILE]);
   set_model_saved (self, TRUE);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+healer_session_set_class_name (HealerSession *self,
+                               guint          index,
+                               const char    *name)
+{
+  HealerModel *model;
+  g_autofree char *stripped = NULL;
+  g_autofree char *fallback = NULL;
+  const char *new_name;
+
+  g_return_if_fail (HEALER_IS_SESSION (self));
+  g_return_if_fail (self->model != NULL);
+  g_return_if_fail (index < self->model->n_classes);
+  g_return_if_fail (name != NULL);
+
+  model = self->model;
+  stripped = g_strstrip (g_strdup (name));
+  /* TRANSLATORS: default name of a class, %d is its label value in the data */
+  fallback = g_strdup_printf (_("class %d"), model->class_ids[index]);
+  new_name = stripped[0] != '\0' ? stripped : fallback;
+  if (g_strcmp0 (model->class_names[index], new_name) == 0)
+    return;
+
+  g_free (model->class_names[index]);
+  model->class_names[index] = g_strdup (new_name);
+
+  /* Results of this model have its classes in its order. */
+  if (self->results != NULL &&
+      healer_results_get_n_classes (self->results) == model->n_classes &&
+      healer_results_get_class_id (self->results, index) == model->class_ids[index])
+    healer_results_set_class_name (self->results, index, new_name);
+
+  set_model_saved (self, FALSE);
+  g_signal_emit (self, signals[CLASS_NAMES_CHANGED], 0);
 }
 
 HealerResults *

@@ -40,6 +40,15 @@ void            healer_session_set_model         (HealerSession  *self,
 void            healer_session_mark_model_saved  (HealerSession  *self,
                                                   GFile          *file);
 
+/* Names class @index of the model, e.g. "disk fault" (an empty @name goes
+ * back to "class N"). The name is stored in the model file when it is
+ * saved, so a model opened from a file counts as unsaved afterwards; the
+ * current results, if the model made them, take the name too. Emits
+ * "class-names-changed" for the pages to relabel what they show. */
+void            healer_session_set_class_name    (HealerSession  *self,
+                                                  guint           index,
+                                                  const char     *name);
+
 HealerResults  *healer_session_get_results       (HealerSession  *self);
 void            healer_session_set_results       (HealerSession  *self,
                                                   HealerResults  *results);

@@ -247,6 +247,15 @@ healer_train_page_start (HealerTrainPage *self)
       return;
     }
 
+  /* The next session's form starts from these (see
+   * healer_window_restore_session). */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+    g_autofree char *json = healer_train_config_to_json (&config);
+
+    g_settings_set_string (settings, "train-config", json);
+  }
+
   self->cancellable = g_cancellable_new ();
   self->run_data = healer_dataset_ref (dataset);
   self->has_validation = config.validation_fraction > 0;

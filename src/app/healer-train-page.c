@@ -134,6 +134,18 @@ _healer_train_page_update_view (HealerTrainPage *self)
 }
 
 static void
+session_class_names_cb (HealerTrainPage *self)
+{
+  g_autoptr(HealerModel) model = NULL;
+
+  if (healer_train_summary_get_model (self->summary) == NULL)
+    return;
+  model = healer_model_ref (healer_train_summary_get_model (self->summary));
+  healer_train_summary_set_model (self->summary, NULL);
+  healer_train_summary_set_model (self->summary, model);
+}
+
+static void
 session_model_cb (HealerTrainPage *self)
 {
   HealerModel *model = healer_session_get_model (self->session);
@@ -377,6 +389,9 @@ healer_train_page_set_session (HealerTrainPage *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::model",
                                G_CALLBACK (session_model_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "class-names-changed",
+                               G_CALLBACK (session_class_names_cb), self,
                                G_CONNECT_SWAPPED);
     }
   if (!gtk_widget_in_destruction (GTK_WIDGET (self)))

@@ -150,29 +150,52 @@ save_model_done (GObject      *object,
     }
 }
 
+/* Takes @state; writes the session's model to @file on a worker. */
+static void
+save_model_to (SaveModel *state,
+               GFile     *file)
+{
+  HealerModel *model = healer_session_get_model (state->window->session);
+  g_autoptr(GTask) task = NULL;
+
+  if (model == NULL || file == NULL)
+    {
+      save_model_free (state);
+      return;
+    }
+  state->file = g_object_ref (file);
+  task = g_task_new (NULL, NULL, save_model_done, NULL);
+  g_task_set_source_tag (task, save_model_to);
+  g_task_set_task_data (task, healer_model_ref (model), (GDestroyNotify) healer_model_unref);
+  g_object_set_data_full (G_OBJECT (task), "state", state, (GDestroyNotify) save_model_free);
+  g_task_run_in_thread (task, save_model_thread);
+}
+
 static void
 save_model_response_cb (GtkNativeDialog *native,
                         int              response,
                         SaveModel       *state)
 {
-  HealerModel *model = healer_session_get_model (state->window->session);
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) file = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && model != NULL)
-    {
-      state->file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      task = g_task_new (NULL, NULL, save_model_done, NULL);
-      g_task_set_source_tag (task, save_model_response_cb);
-      g_task_set_task_data (task, healer_model_ref (model), (GDestroyNotify) healer_model_unref);
-      g_object_set_data_full (G_OBJECT (task), "state", state, (GDestroyNotify) save_model_free);
-      g_task_run_in_thread (task, save_model_thread);
-    }
-  else
-    {
-      save_model_free (state);
-    }
-
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  save_model_to (state, file);
   g_object_unref (native);
+}
+
+void
+healer_window_save_model_to (HealerWindow *self,
+                             GFile        *file)
+{
+  SaveModel *state;
+
+  g_return_if_fail (HEALER_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  state = g_new0 (SaveModel, 1);
+  state->window = g_object_ref (self);
+  save_model_to (state, file);
 }
 
 void

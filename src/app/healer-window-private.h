@@ -28,6 +28,7 @@ struct _HealerWindow
   HealerResultsPage    *results_page;
 
   guint                 close_confirmed : 1;
+  guint                 close_while_training : 1;
 };
 
 void _healer_window_class_actions_init (HealerWindowClass *klass);

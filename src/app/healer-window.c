@@ -8,6 +8,9 @@
 
 #include "healer-window-private.h"
 
+/* The "last-data-uri" of a session that worked on the demo data. */
+#define DEMO_DATA_URI "demo"
+
 G_DEFINE_FINAL_TYPE (HealerWindow, healer_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -33,6 +36,21 @@ save_window_state (HealerWindow *self)
     }
 }
 
+static gboolean
+close_idle_cb (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Closing from a dialog's response handler would finalize the window while
+ * the dialog, transient for it, is still closing: close once it is gone. */
+static void
+close_later (HealerWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle_cb, g_object_ref (self), g_object_unref);
+}
+
 static void
 unsaved_model_response_cb (AdwMessageDialog *dialog,
                            const char       *response,
@@ -41,11 +59,23 @@ unsaved_model_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "discard") == 0)
     {
       self->close_confirmed = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
+      close_later (self);
     }
   else if (g_strcmp0 (response, "save") == 0)
     {
       _healer_window_save_model (self, TRUE);
+    }
+}
+
+static void
+training_running_response_cb (AdwMessageDialog *dialog,
+                              const char       *response,
+                              HealerWindow     *self)
+{
+  if (g_strcmp0 (response, "stop") == 0)
+    {
+      self->close_while_training = TRUE;
+      close_later (self);
     }
 }
 
@@ -54,6 +84,25 @@ healer_window_close_request (GtkWindow *window)
 {
   HealerWindow *self = HEALER_WINDOW (window);
   AdwMessageDialog *dialog;
+
+  /* A run may be minutes from its end: stopping it is the user's call. */
+  if (!self->close_while_training && healer_train_page_get_running (self->train_page))
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                           _("Stop Training?"),
+                                                           _("A model is being trained. If you close the window now, "
+                                                             "the training stops and its model is lost.")));
+      adw_message_dialog_add_responses (dialog,
+                                        "cancel", _("_Keep Training"),
+                                        "stop", _("_Stop and Close"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (dialog, "stop", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (dialog, "cancel");
+      adw_message_dialog_set_close_response (dialog, "cancel");
+      g_signal_connect (dialog, "response", G_CALLBACK (training_running_response_cb), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
 
   /* A trained model is the result of minutes of work: never drop it
    * silently. */
@@ -114,6 +163,33 @@ static void
 session_notify_cb (HealerWindow *self)
 {
   _healer_window_actions_update (self);
+}
+
+/* What healer_window_restore_session() reopens next time: the last data
+ * file (or the demo data) and the last model file opened or saved. A model
+ * just trained and not saved has no file, so the last saved one stays. */
+static void
+remember_dataset_cb (HealerWindow *self)
+{
+  GFile *file = healer_session_get_dataset_file (self->session);
+  g_autofree char *uri = NULL;
+
+  if (healer_session_get_dataset (self->session) == NULL)
+    return;
+  uri = file != NULL ? g_file_get_uri (file) : g_strdup (DEMO_DATA_URI);
+  g_settings_set_string (self->settings, "last-data-uri", uri);
+}
+
+static void
+remember_model_cb (HealerWindow *self)
+{
+  GFile *file = healer_session_get_model_file (self->session);
+  g_autofree char *uri = NULL;
+
+  if (file == NULL || healer_session_get_model (self->session) == NULL)
+    return;
+  uri = g_file_get_uri (file);
+  g_settings_set_string (self->settings, "last-model-uri", uri);
 }
 
 static void
@@ -225,6 +301,12 @@ healer_window_init (HealerWindow *self)
   g_signal_connect_object (self->session, "notify",
                            G_CALLBACK (session_notify_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::dataset",
+                           G_CALLBACK (remember_dataset_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::model-file",
+                           G_CALLBACK (remember_model_cb), self,
+                           G_CONNECT_SWAPPED);
   _healer_window_actions_update (self);
 }
 
@@ -322,4 +404,53 @@ healer_window_for_widget (GtkWidget *widget)
 
   root = gtk_widget_get_root (widget);
   return HEALER_IS_WINDOW (root) ? HEALER_WINDOW (root) : NULL;
+}
+
+void
+healer_window_restore_session (HealerWindow *self)
+{
+  g_autofree char *data_uri = NULL;
+  g_autofree char *model_uri = NULL;
+  g_autofree char *config_json = NULL;
+
+  g_return_if_fail (HEALER_IS_WINDOW (self));
+
+  if (!g_settings_get_boolean (self->settings, "restore-session"))
+    return;
+
+  data_uri = g_settings_get_string (self->settings, "last-data-uri");
+  model_uri = g_settings_get_string (self->settings, "last-model-uri");
+  config_json = g_settings_get_string (self->settings, "train-config");
+
+  /* Files moved or deleted since are skipped quietly: a session that
+   * cannot be restored is not an error the user has to answer. */
+  if (g_strcmp0 (data_uri, DEMO_DATA_URI) == 0)
+    healer_data_page_load_demo (self->data_page);
+  else if (data_uri[0] != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (data_uri);
+
+      if (g_file_query_exists (file, NULL))
+        healer_data_page_load_file (self->data_page, file);
+    }
+
+  if (model_uri[0] != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (model_uri);
+
+      if (g_file_query_exists (file, NULL))
+        healer_diagnose_page_load_model_file (self->diagnose_page, file);
+    }
+
+  if (config_json[0] != '\0')
+    {
+      g_autoptr(GError) error = NULL;
+      HealerTrainConfig config;
+
+      healer_train_config_init_default (&config);
+      if (healer_train_config_from_json (config_json, &config, &error))
+        healer_train_settings_set_config (healer_train_page_get_settings (self->train_page), &config);
+      else
+        g_info ("settings of the last run not restored: %s", error->message);
+    }
 }

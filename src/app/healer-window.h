@@ -23,6 +23,16 @@ void           healer_window_set_visible_page (HealerWindow   *self,
  * (*.json) to Diagnose, anything else to Data. */
 void           healer_window_open_file        (HealerWindow   *self,
                                                GFile          *file);
+/* Reopens what the last session had (unless the "restore-session" setting
+ * is off): its data file or the demo data, its last opened or saved model,
+ * and the settings of its last training run. Files that are gone are
+ * skipped. The application calls this for the first window it opens. */
+void           healer_window_restore_session  (HealerWindow   *self);
+/* Saves the session's model to @file on a worker, as "Save Model…" does
+ * once a file is chosen: a toast when done, an error dialog (and the model
+ * kept, unsaved) when not. */
+void           healer_window_save_model_to    (HealerWindow   *self,
+                                               GFile          *file);
 /* A light message that goes away on its own. */
 void           healer_window_toast            (HealerWindow   *self,
                                                const char     *message);

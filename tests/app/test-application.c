@@ -1,0 +1,630 @@
+/* test-application.c — the whole workflow through one window, the session
+ * it leaves for the next start, and a main loop that keeps turning
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../healer-test-data.h"
+#include "healer-data-page.h"
+#include "healer-diagnose-page.h"
+#include "healer-preferences-window.h"
+#include "healer-results-page.h"
+#include "healer-simulate.h"
+#include "healer-test-gui.h"
+#include "healer-train-page.h"
+#include "healer-window.h"
+
+static char *tmpdir;
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+static GtkWidget *
+page (HealerWindow *window,
+      GType         type)
+{
+  GtkWidget *found = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
+                                              GSIZE_TO_POINTER (type));
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static gboolean
+has_dataset (gpointer window)
+{
+  return healer_session_get_dataset (healer_window_get_session (window)) != NULL;
+}
+
+static gboolean
+train_running (gpointer train_page)
+{
+  return healer_train_page_get_running (train_page);
+}
+
+static gboolean
+train_stopped (gpointer train_page)
+{
+  return !healer_train_page_get_running (train_page);
+}
+
+static gboolean
+model_saved (gpointer window)
+{
+  return healer_session_get_model_saved (healer_window_get_session (window));
+}
+
+static gboolean
+diagnosed (gpointer window)
+{
+  HealerSession *session = healer_window_get_session (window);
+  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (page (window, HEALER_TYPE_DIAGNOSE_PAGE));
+
+  return healer_session_get_results (session) != NULL && !healer_diagnose_page_get_busy (diagnose);
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+static void
+close_dialogs (void)
+{
+  AdwMessageDialog *dialog;
+
+  while ((dialog = find_dialog ()) != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      healer_test_settle (20);
+    }
+}
+
+static void
+use_config (HealerWindow *window,
+            guint         epochs)
+{
+  HealerTrainPage *train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
+  HealerTrainSettings *settings = healer_train_page_get_settings (train);
+  g_autoptr(GError) error = NULL;
+  HealerTrainConfig config;
+
+  healer_train_settings_apply_preset (settings, HEALER_TRAIN_PRESET_FAST);
+  g_assert_true (healer_train_settings_get_config (settings, &config, &error));
+  g_assert_no_error (error);
+  config.epochs = epochs;
+  config.patience = 0;
+  config.ensemble = 1;
+  healer_train_settings_set_config (settings, &config);
+}
+
+static HealerWindow *
+window_with_demo_data (void)
+{
+  HealerWindow *window = healer_window_new (NULL);
+
+  healer_test_show (GTK_WIDGET (window), 1100, 760);
+  healer_test_activate_action (GTK_WIDGET (window), "win.demo-data");
+  g_assert_true (healer_test_wait_until (has_dataset, window, 30000));
+  return window;
+}
+
+static char *
+write_samples (const char *name,
+               gsize       n,
+               guint64     seed)
+{
+  HealerSimulateConfig config;
+  g_autoptr(HealerDataset) data = NULL;
+  g_autoptr(GError) error = NULL;
+  char *path = tmp_path (name);
+
+  healer_simulate_config_init_default (&config);
+  config.n_samples = n;
+  config.seed = seed;
+  data = healer_simulate (&config);
+  g_assert_true (healer_dataset_save_csv (data, path, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_workflow (void)
+{
+  HealerWindow *window = window_with_demo_data ();
+  HealerSession *session = healer_window_get_session (window);
+  HealerTrainPage *train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
+  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (page (window, HEALER_TYPE_DIAGNOSE_PAGE));
+  HealerResultsPage *results_page = HEALER_RESULTS_PAGE (page (window, HEALER_TYPE_RESULTS_PAGE));
+  g_autofree char *model_path = tmp_path ("workflow.shmodel.json");
+  g_autofree char *samples_path = write_samples ("samples.csv", 300, 77);
+  g_autofree char *export_path = tmp_path ("exported.csv");
+  g_autofree char *bad_path = tmp_path ("bad.csv");
+  g_autofree char *checksum = NULL;
+  g_autofree char *exported = NULL;
+  g_autoptr(GFile) model_file = g_file_new_for_path (model_path);
+  g_autoptr(GFile) samples_file = g_file_new_for_path (samples_path);
+  g_autoptr(GFile) export_file = g_file_new_for_path (export_path);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(HealerModel) reloaded = NULL;
+  HealerDataset *data;
+  HealerModel *model;
+  HealerResults *results;
+  AdwMessageDialog *dialog;
+  GtkWidget *details;
+
+  /* Train, cancel while it runs: the best model so far is kept. */
+  healer_window_set_visible_page (window, "train");
+  use_config (window, 5000);
+  healer_test_activate_action (GTK_WIDGET (window), "win.train");
+  g_assert_true (healer_train_page_get_running (train));
+  healer_test_settle (300);
+  healer_test_activate_action (GTK_WIDGET (window), "win.cancel");
+  g_assert_true (healer_test_wait_until (train_stopped, train, 30000));
+  g_assert_cmpstr (healer_train_page_get_status (train), ==, "cancelled");
+  g_assert_nonnull (healer_session_get_model (session));
+  g_assert_cmpuint (healer_session_get_model (session)->history.n_epochs, <, 5000);
+  g_assert_false (healer_session_get_model_saved (session));
+
+  /* And again, to the end. */
+  use_config (window, 15);
+  healer_test_activate_action (GTK_WIDGET (window), "win.train");
+  g_assert_true (healer_test_wait_until (train_stopped, train, 60000));
+  g_assert_cmpstr (healer_train_page_get_status (train), ==, "completed");
+  model = healer_session_get_model (session);
+  g_assert_cmpuint (model->history.n_epochs, ==, 15);
+  g_assert_false (healer_session_get_model_saved (session));
+
+  /* Save; the file holds the model just trained. */
+  healer_window_save_model_to (window, model_file);
+  g_assert_true (healer_test_wait_until (model_saved, window, 30000));
+  checksum = healer_model_weights_checksum (model);
+  reloaded = healer_model_load (model_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (healer_model_weights_checksum (reloaded), ==, checksum);
+  g_clear_pointer (&reloaded, healer_model_unref);
+
+  /* A name for class 0: shown at once, stored when saved again. */
+  healer_session_set_class_name (session, 0, "  disk fault ");
+  g_assert_cmpstr (model->class_names[0], ==, "disk fault");
+  g_assert_false (healer_session_get_model_saved (session));
+  healer_window_save_model_to (window, model_file);
+  g_assert_true (healer_test_wait_until (model_saved, window, 30000));
+
+  /* Reopen it as a user would (a *.json goes to the Diagnose page). */
+  healer_window_open_file (window, model_file);
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (healer_session_get_model (session) == model && g_get_monotonic_time () < deadline)
+      healer_test_settle (20);
+  }
+  model = healer_session_get_model (session);
+  g_assert_nonnull (model);
+  g_assert_true (g_file_equal (healer_session_get_model_file (session), model_file));
+  g_assert_true (healer_session_get_model_saved (session));
+  g_assert_cmpstr (healer_model_weights_checksum (model), ==, checksum);
+  g_assert_cmpstr (model->class_names[0], ==, "disk fault");
+
+  /* Diagnose a file of samples. */
+  healer_diagnose_page_diagnose_file (diagnose, samples_file);
+  g_assert_true (healer_test_wait_until (diagnosed, window, 60000));
+  results = healer_session_get_results (session);
+  g_assert_cmpuint (healer_results_get_n_rows (results), ==, 300);
+  g_assert_cmpstr (healer_results_get_class_name (results, 0), ==, "disk fault");
+
+  /* Export the results: the CLI's format, every row. */
+  healer_results_page_export_to (results_page, export_file);
+  g_assert_true (healer_test_wait_until (file_exists, export_path, 30000));
+  healer_test_settle (50);
+  g_assert_true (g_file_get_contents (export_path, &exported, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (exported, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 302);   /* header, 300 rows, "" */
+  g_assert_true (g_str_has_prefix (lines[0], "sample_id,label,confidence,uncertain,p"));
+  {
+    g_auto(GStrv) fields = g_strsplit (lines[1], ",", -1);
+    guint klass = healer_results_get_predicted (results, 0);
+
+    g_assert_cmpstr (fields[0], ==, healer_results_get_sample_id (results, 0));
+    g_assert_cmpint (atoi (fields[1]), ==, healer_results_get_class_id (results, klass));
+  }
+
+  /* A bad file: a dialog that says where, and nothing lost. */
+  data = healer_session_get_dataset (session);
+  g_assert_true (g_file_set_contents (bad_path, "sample_id,a,b,label\ns1,1,2,0\ns2,3\n", -1, &error));
+  g_assert_no_error (error);
+  healer_window_open_file (window, bad_file);
+  g_assert_true (healer_test_wait_until (dialog_shown, NULL, 30000));
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Load the Data");
+  details = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_LABEL (details));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (details)), "bad.csv:3:"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (details)), "expected"));
+  g_assert_true (healer_session_get_dataset (session) == data);
+  g_assert_true (healer_session_get_model (session) == model);
+  g_assert_true (healer_session_get_results (session) == results);
+  close_dialogs ();
+
+  /* What the next start reopens. */
+  {
+    g_autofree char *data_uri = g_settings_get_string (settings, "last-data-uri");
+    g_autofree char *model_uri = g_settings_get_string (settings, "last-model-uri");
+    g_autofree char *expected_uri = g_file_get_uri (model_file);
+    g_autofree char *config = g_settings_get_string (settings, "train-config");
+
+    g_assert_cmpstr (data_uri, ==, "demo");
+    g_assert_cmpstr (model_uri, ==, expected_uri);
+    g_assert_nonnull (strstr (config, "\"epochs\":15"));
+  }
+
+  gtk_window_close (GTK_WINDOW (window));
+  healer_test_settle (100);
+
+  /* The next start: the same data, model and settings. */
+  {
+    HealerWindow *next = healer_window_new (NULL);
+    HealerSession *next_session = healer_window_get_session (next);
+    HealerTrainPage *next_train = HEALER_TRAIN_PAGE (page (next, HEALER_TYPE_TRAIN_PAGE));
+    HealerTrainConfig config;
+
+    healer_test_show (GTK_WIDGET (next), 1100, 760);
+    g_assert_null (healer_session_get_dataset (next_session));
+    healer_window_restore_session (next);
+    g_assert_true (healer_test_wait_until (has_dataset, next, 30000));
+    {
+      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+      while (healer_session_get_model (next_session) == NULL && g_get_monotonic_time () < deadline)
+        healer_test_settle (20);
+    }
+    g_assert_cmpuint (healer_session_get_dataset (next_session)->n_rows, ==, HEALER_DATA_PAGE_DEMO_SAMPLES);
+    g_assert_nonnull (healer_session_get_model (next_session));
+    g_assert_cmpstr (healer_session_get_model (next_session)->class_names[0], ==, "disk fault");
+    g_assert_true (healer_session_get_model_saved (next_session));
+    g_assert_true (healer_train_settings_get_config (healer_train_page_get_settings (next_train),
+                                                     &config, &error));
+    g_assert_cmpuint (config.epochs, ==, 15);
+
+    /* Switched off in Preferences: a clean start. */
+    gtk_window_destroy (GTK_WINDOW (next));
+    g_settings_set_boolean (settings, "restore-session", FALSE);
+    next = healer_window_new (NULL);
+    healer_test_show (GTK_WIDGET (next), 800, 600);
+    healer_window_restore_session (next);
+    healer_test_settle (300);
+    g_assert_null (healer_session_get_dataset (healer_window_get_session (next)));
+    g_assert_null (healer_session_get_model (healer_window_get_session (next)));
+    gtk_window_destroy (GTK_WINDOW (next));
+    g_settings_reset (settings, "restore-session");
+  }
+
+  g_unlink (model_path);
+  g_unlink (samples_path);
+  g_unlink (export_path);
+  g_unlink (bad_path);
+}
+
+/* Closing asks first while a model is being trained. */
+static void
+test_close_while_training (void)
+{
+  HealerWindow *window = window_with_demo_data ();
+  HealerTrainPage *train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
+  AdwMessageDialog *dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  use_config (window, 5000);
+  healer_test_activate_action (GTK_WIDGET (window), "win.train");
+  g_assert_true (healer_test_wait_until (train_running, train, 5000));
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (healer_test_wait_until (dialog_shown, NULL, 5000));
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Stop Training?");
+  g_assert_nonnull (window);
+  g_assert_true (healer_train_page_get_running (train));
+
+  /* "Keep Training": nothing happens. */
+  adw_message_dialog_response (dialog, "cancel");
+  healer_test_settle (100);
+  g_assert_nonnull (window);
+  g_assert_true (healer_train_page_get_running (train));
+
+  /* "Stop and Close": the window goes, and with it the run. */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (healer_test_wait_until (dialog_shown, NULL, 5000));
+  adw_message_dialog_response (find_dialog (), "stop");
+  healer_test_settle (300);
+  g_assert_null (window);
+  close_dialogs ();
+}
+
+/* Names typed in Preferences reach the model and every page. */
+static void
+test_preferences_class_names (void)
+{
+  HealerWindow *window = window_with_demo_data ();
+  HealerSession *session = healer_window_get_session (window);
+  HealerTrainPage *train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
+  HealerPreferencesWindow *prefs;
+  GtkWidget *row;
+  guint n_rows = 0;
+
+  /* Without a model there is nothing to name. */
+  prefs = healer_preferences_window_new (GTK_WINDOW (window));
+  healer_test_show (GTK_WIDGET (prefs), 600, 700);
+  g_assert_null (healer_test_find_widget (GTK_WIDGET (prefs), healer_test_match_type,
+                                          GSIZE_TO_POINTER (ADW_TYPE_ENTRY_ROW)));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  use_config (window, 5);
+  healer_test_activate_action (GTK_WIDGET (window), "win.train");
+  g_assert_true (healer_test_wait_until (train_stopped, train, 60000));
+  g_assert_nonnull (healer_session_get_model (session));
+
+  prefs = healer_preferences_window_new (GTK_WINDOW (window));
+  healer_test_show (GTK_WIDGET (prefs), 600, 900);
+  healer_test_render (GTK_WIDGET (prefs), "preferences");
+  for (GtkWidget *w = healer_test_find_widget (GTK_WIDGET (prefs), healer_test_match_type,
+                                               GSIZE_TO_POINTER (ADW_TYPE_ENTRY_ROW));
+       w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (ADW_IS_ENTRY_ROW (w))
+      n_rows++;
+  g_assert_cmpuint (n_rows, ==, healer_session_get_model (session)->n_classes);
+
+  row = healer_test_find_widget (GTK_WIDGET (prefs), healer_test_match_type,
+                                 GSIZE_TO_POINTER (ADW_TYPE_ENTRY_ROW));
+  gtk_editable_set_text (GTK_EDITABLE (row), "memory leak");
+  g_signal_emit_by_name (row, "apply");
+  g_assert_cmpstr (healer_session_get_model (session)->class_names[0], ==, "memory leak");
+
+  /* Emptied: back to the default name. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+  g_signal_emit_by_name (row, "apply");
+  g_assert_cmpstr (healer_session_get_model (session)->class_names[0], ==, "class 0");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "class 0");
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  healer_session_set_model (session, NULL, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct
+{
+  gint64 last;
+  gint64 worst;
+  guint  ticks;
+} Watch;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  Watch *w = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (w->last != 0)
+    w->worst = MAX (w->worst, now - w->last);
+  w->last = now;
+  w->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* The main loop must never stall for more than 50 ms while a model trains
+ * and a file is diagnosed: a 5 ms timer records the longest gap between
+ * its runs. Instrumented builds run the same code several times slower,
+ * so the bound is checked in plain builds only. */
+static void
+test_latency (void)
+{
+  HealerWindow *window = window_with_demo_data ();
+  HealerTrainPage *train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
+  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (page (window, HEALER_TYPE_DIAGNOSE_PAGE));
+  HealerSession *session = healer_window_get_session (window);
+  g_autofree char *samples_path = write_samples ("latency.csv", 60000, 3);
+  g_autoptr(GFile) samples_file = g_file_new_for_path (samples_path);
+  Watch training = { 0 }, diagnosing = { 0 };
+  gint64 start, train_us, diagnose_us;
+  guint tick;
+
+  healer_window_set_visible_page (window, "train");
+  use_config (window, 60);
+  healer_test_settle (200);
+
+  tick = g_timeout_add (5, tick_cb, &training);
+  start = g_get_monotonic_time ();
+  healer_test_activate_action (GTK_WIDGET (window), "win.train");
+  g_assert_true (healer_test_wait_until (train_stopped, train, 120000));
+  train_us = g_get_monotonic_time () - start;
+  g_source_remove (tick);
+  g_assert_cmpstr (healer_train_page_get_status (train), ==, "completed");
+
+  healer_window_set_visible_page (window, "diagnose");
+  healer_test_settle (200);
+  tick = g_timeout_add (5, tick_cb, &diagnosing);
+  start = g_get_monotonic_time ();
+  healer_diagnose_page_diagnose_file (diagnose, samples_file);
+  g_assert_true (healer_test_wait_until (diagnosed, window, 120000));
+  diagnose_us = g_get_monotonic_time () - start;
+  g_source_remove (tick);
+  g_assert_cmpuint (healer_results_get_n_rows (healer_session_get_results (session)), ==, 60000);
+
+  g_test_message ("training %.1f s: worst main-loop gap %.1f ms over %u ticks; "
+                  "diagnosing 60000 rows %.1f s: worst gap %.1f ms over %u ticks",
+                  train_us / 1e6, training.worst / 1000.0, training.ticks,
+                  diagnose_us / 1e6, diagnosing.worst / 1000.0, diagnosing.ticks);
+  g_assert_cmpuint (training.ticks, >, 10);
+  g_assert_cmpuint (diagnosing.ticks, >, 10);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  g_test_message ("sanitizer build: the 50 ms bound is checked in plain builds only");
+#else
+  if (g_getenv ("HEALER_TEST_NO_TIMING") == NULL)
+    {
+      g_assert_cmpint (training.worst, <, 50000);
+      g_assert_cmpint (diagnosing.worst, <, 50000);
+    }
+#endif
+
+  healer_session_set_model (session, NULL, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (samples_path);
+}
+
+
+static void
+save_shot (HealerWindow *window,
+           const char   *dir,
+           const char   *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+
+  healer_test_settle (400);
+  texture = healer_test_render (GTK_WIDGET (window), NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static gboolean
+mapped (gpointer results_page)
+{
+  return healer_results_page_get_n_mapped (results_page) > 0;
+}
+
+/* The pictures of docs/screenshots/ and the README, taken on the real data
+ * when it is there (the demo data otherwise): tools/screenshots runs this
+ * with HEALER_SCREENSHOT_DIR set; the suite skips it. */
+static void
+test_screenshots (void)
+{
+  const char *dir = g_getenv ("HEALER_SCREENSHOT_DIR");
+  const char *shared = g_getenv ("HEALER_SHARED_DATA");
+  g_autofree char *labelled = shared ? g_build_filename (shared, "kpi_labelled.csv", NULL) : NULL;
+  g_autofree char *unlabelled = shared ? g_build_filename (shared, "kpi_unlabelled.csv", NULL) : NULL;
+  g_autofree char *samples = NULL;
+  gboolean real = labelled != NULL && g_file_test (labelled, G_FILE_TEST_IS_REGULAR) &&
+                  g_file_test (unlabelled, G_FILE_TEST_IS_REGULAR);
+  HealerWindow *window;
+  HealerSession *session;
+  HealerTrainPage *train;
+  HealerDiagnosePage *diagnose;
+  HealerResultsPage *results_page;
+  g_autoptr(GFile) samples_file = NULL;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("set HEALER_SCREENSHOT_DIR to take the screenshots (tools/screenshots)");
+      return;
+    }
+
+  window = healer_window_new (NULL);
+  session = healer_window_get_session (window);
+  train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
+  diagnose = HEALER_DIAGNOSE_PAGE (page (window, HEALER_TYPE_DIAGNOSE_PAGE));
+  results_page = HEALER_RESULTS_PAGE (page (window, HEALER_TYPE_RESULTS_PAGE));
+  healer_test_show (GTK_WIDGET (window), 1100, 760);
+
+  if (real)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (labelled);
+
+      healer_window_open_file (window, file);
+      samples = g_strdup (unlabelled);
+    }
+  else
+    {
+      healer_test_activate_action (GTK_WIDGET (window), "win.demo-data");
+      samples = write_samples ("screenshot-samples.csv", 2000, 11);
+    }
+  g_assert_true (healer_test_wait_until (has_dataset, window, 60000));
+  save_shot (window, dir, "data");
+
+  /* The recommended settings, as a user would keep them. */
+  healer_window_set_visible_page (window, "train");
+  healer_test_activate_action (GTK_WIDGET (window), "win.train");
+  g_assert_true (healer_test_wait_until (train_stopped, train, 600000));
+  save_shot (window, dir, "train");
+
+  samples_file = g_file_new_for_path (samples);
+  healer_window_set_visible_page (window, "diagnose");
+  healer_diagnose_page_diagnose_file (diagnose, samples_file);
+  g_assert_true (healer_test_wait_until (diagnosed, window, 600000));
+  /* Until the "Diagnosed N samples" toast has gone. */
+  healer_test_settle (5500);
+  save_shot (window, dir, "diagnose");
+
+  healer_window_set_visible_page (window, "results");
+  save_shot (window, dir, "results");
+  healer_results_page_show_map (results_page);
+  g_assert_true (healer_test_wait_until (mapped, results_page, 600000));
+  save_shot (window, dir, "map");
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_shot (window, dir, "map-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  healer_window_set_visible_page (window, "diagnose");
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  save_shot (window, dir, "narrow");
+
+  healer_session_set_model (session, NULL, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  if (!real)
+    g_unlink (samples);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  healer_test_gui_init (&argc, &argv);
+  tmpdir = g_dir_make_tmp ("healer-application-XXXXXX", NULL);
+
+  g_test_add_func ("/application/workflow", test_workflow);
+  g_test_add_func ("/application/close-while-training", test_close_while_training);
+  g_test_add_func ("/application/preferences-class-names", test_preferences_class_names);
+  g_test_add_func ("/application/latency", test_latency);
+  g_test_add_func ("/application/screenshots", test_screenshots);
+
+  ret = g_test_run ();
+  g_rmdir (tmpdir);
+  g_free (tmpdir);
+  return ret;
+}
