@@ -282,6 +282,21 @@ reset_clicked_cb (HealerTrainSettings *self)
   healer_train_settings_apply_preset (self, HEALER_TRAIN_PRESET_DEFAULT);
 }
 
+static GtkWidget *
+find_switch (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_SWITCH (c))
+        return c;
+      if ((found = find_switch (c)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Spin buttons and switches sit in rows whose title is their label: tell
  * screen readers so. */
 static void
@@ -297,6 +312,8 @@ label_suffixes_by_rows (HealerTrainSettings *self)
     GTK_WIDGET (self->class_weights_switch), GTK_WIDGET (self->duplicates_switch),
   };
 
+  GtkWidget *expander_switch;
+
   for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
     {
       GtkWidget *row = gtk_widget_get_ancestor (widgets[i], ADW_TYPE_ACTION_ROW);
@@ -306,6 +323,13 @@ label_suffixes_by_rows (HealerTrainSettings *self)
                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY, row, NULL,
                                         -1);
     }
+
+  /* The expander row's own on/off switch has no name in libadwaita 1.2. */
+  expander_switch = find_switch (GTK_WIDGET (self->select_row));
+  if (expander_switch != NULL)
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (expander_switch),
+                                    GTK_ACCESSIBLE_RELATION_LABELLED_BY, self->select_row, NULL,
+                                    -1);
 }
 
 static void

@@ -203,6 +203,91 @@ healer_test_match_button_label (GtkWidget     *widget,
          g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
+
+static inline gboolean
+healer_test_has_text_child (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_LABEL (c) && gtk_label_get_text (GTK_LABEL (c))[0] != '\0')
+        return TRUE;
+      if (healer_test_has_text_child (c))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static inline gboolean
+healer_test_has_accessible_name (GtkWidget *widget)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  /* Buttons are named by their content, or their tooltip when they show
+   * only an icon; a check button by its label. */
+  if (GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget))
+    return healer_test_has_text_child (widget) || gtk_widget_get_tooltip_text (widget) != NULL;
+  /* Rows are named by their titles. */
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))[0] != '\0';
+  return FALSE;
+}
+
+static inline gboolean
+healer_test_is_control (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) ||
+         GTK_IS_SWITCH (widget) || GTK_IS_EDITABLE (widget) || GTK_IS_DROP_DOWN (widget) ||
+         GTK_IS_SCALE (widget) || GTK_IS_COLUMN_VIEW (widget) || GTK_IS_LIST_VIEW (widget) ||
+         ADW_IS_ENTRY_ROW (widget) || ADW_IS_COMBO_ROW (widget);
+}
+
+/* Composite controls whose insides are theirs to name. */
+static inline gboolean
+healer_test_is_opaque (GtkWidget *widget)
+{
+  return GTK_IS_EDITABLE (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_COLUMN_VIEW (widget) ||
+         GTK_IS_LIST_VIEW (widget) || GTK_IS_MENU_BUTTON (widget) || ADW_IS_ENTRY_ROW (widget) ||
+         ADW_IS_COMBO_ROW (widget) || ADW_IS_HEADER_BAR (widget) ||
+         ADW_IS_VIEW_SWITCHER_BAR (widget) || GTK_IS_BUTTON (widget);
+}
+
+static inline void
+healer_test_collect_unnamed (GtkWidget *widget,
+                 GString   *unnamed)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (healer_test_is_control (widget) && !healer_test_has_accessible_name (widget))
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_ROW);
+
+      g_string_append_printf (unnamed, "\n  %s%s%s%s", G_OBJECT_TYPE_NAME (widget),
+                              gtk_widget_get_name (widget)[0] ? " " : "", gtk_widget_get_name (widget),
+                              row ? " in a row" : "");
+      if (row != NULL)
+        g_string_append_printf (unnamed, " “%s”", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+      if (GTK_IS_BUTTON (widget) && gtk_button_get_icon_name (GTK_BUTTON (widget)))
+        g_string_append_printf (unnamed, " (icon %s)", gtk_button_get_icon_name (GTK_BUTTON (widget)));
+    }
+  if (healer_test_is_opaque (widget))
+    return;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    healer_test_collect_unnamed (c, unnamed);
+}
+
+/* Fails the test, listing them, when a visible control below @root has no
+ * name a screen reader could say. */
+static inline void
+healer_test_assert_named (GtkWidget *root)
+{
+  g_autoptr(GString) unnamed = g_string_new (NULL);
+
+  healer_test_collect_unnamed (root, unnamed);
+  if (unnamed->len > 0)
+    g_error ("controls without an accessible name:%s", unnamed->str);
+}
+
 /* Fires @action_name on @widget as a key binding or a menu item would. */
 static inline void
 healer_test_activate_action (GtkWidget  *widget,

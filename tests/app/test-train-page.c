@@ -360,7 +360,11 @@ test_train_page_train (void)
   healer_train_page_start (f.page);
   g_assert_true (healer_train_page_get_running (f.page));
   g_assert_cmpstr (healer_train_page_get_status (f.page), ==, "running");
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (healer_train_page_get_settings (f.page))));
+  /* Locked while it runs: no pointer, no keyboard, and said so. */
+  g_assert_false (gtk_widget_get_can_target (GTK_WIDGET (healer_train_page_get_settings (f.page))));
+  g_assert_false (gtk_widget_get_can_focus (GTK_WIDGET (healer_train_page_get_settings (f.page))));
+  g_assert_null (gtk_test_accessible_check_state (GTK_ACCESSIBLE (healer_train_page_get_settings (f.page)),
+                                                  GTK_ACCESSIBLE_STATE_DISABLED, TRUE));
 
   /* A second Ctrl+Return while running is ignored. */
   healer_train_page_start (f.page);
@@ -377,7 +381,10 @@ test_train_page_train (void)
   g_assert_true (healer_test_wait_until (not_running, f.page, 240000));
   g_assert_cmpuint (f.running_notifies, ==, 2);
   g_assert_cmpstr (healer_train_page_get_status (f.page), ==, "completed");
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (healer_train_page_get_settings (f.page))));
+  g_assert_true (gtk_widget_get_can_target (GTK_WIDGET (healer_train_page_get_settings (f.page))));
+  g_assert_true (gtk_widget_get_can_focus (GTK_WIDGET (healer_train_page_get_settings (f.page))));
+  g_assert_null (gtk_test_accessible_check_state (GTK_ACCESSIBLE (healer_train_page_get_settings (f.page)),
+                                                  GTK_ACCESSIBLE_STATE_DISABLED, FALSE));
 
   /* The model is in the session, unsaved, and the summary describes it. */
   model = healer_session_get_model (f.session);

@@ -81,6 +81,33 @@ test_window_actions_follow_session (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+static gboolean
+has_dataset (gpointer window)
+{
+  return healer_session_get_dataset (healer_window_get_session (window)) != NULL;
+}
+
+static void
+test_window_accessible_names (void)
+{
+  HealerWindow *window = healer_window_new (NULL);
+  static const char *pages[] = { "data", "train", "diagnose", "results" };
+
+  healer_test_show (GTK_WIDGET (window), 1100, 760);
+  healer_test_activate_action (GTK_WIDGET (window), "win.demo-data");
+  g_assert_true (healer_test_wait_until (has_dataset, window, 30000));
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      healer_window_set_visible_page (window, pages[i]);
+      healer_test_settle (200);
+    }
+  healer_test_assert_named (GTK_WIDGET (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -89,6 +116,7 @@ main (int   argc,
 
   g_test_add_func ("/window/pages", test_window_pages);
   g_test_add_func ("/window/actions-follow-session", test_window_actions_follow_session);
+  g_test_add_func ("/window/accessible-names", test_window_accessible_names);
 
   return g_test_run ();
 }
