@@ -540,6 +540,83 @@ test_cv (void)
   g_assert_nonnull (strstr (bad.err, "--folds"));
 }
 
+/* The string member @key of the JSON object @json, newly allocated. */
+static char *
+get_member_text (const char *json,
+                 const char *key)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  return g_strdup (json_object_get_string_member (parse_object (parser, json), key));
+}
+
+/* A small model of the demo data, with one extra option (@flag NULL: none);
+ * returns the model file's text. */
+static char *
+train_small (const char *path,
+             const char *flag,
+             const char *value)
+{
+  g_auto(Run) run = { 0 };
+  char *contents = NULL;
+
+  run_cli (&run, "train", demo_csv (), "-o", path, "--epochs", "3", "--hidden", "8",
+           "--ensemble", "1", "--quiet", flag, value, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+/* Each regulariser flag reaches the trainer: it changes the weights, and
+ * the model file and “info” record it. Bad values are usage errors. */
+static void
+test_regularisers (void)
+{
+  const struct { const char *flag, *value, *stored, *shown; } cases[] = {
+    { "--input-noise", "0.3", "\"input_noise\":0.3", "input noise 0.3" },
+    { "--label-smoothing", "0.1", "\"label_smoothing\":0.1", "label smoothing 0.1" },
+    { "--lr-schedule", "cosine", "\"lr_schedule\":\"cosine\"", "cosine learning-rate schedule" },
+  };
+  const char *bad[][2] = {
+    { "--lr-schedule", "linear" },
+    { "--label-smoothing", "1" },
+    { "--input-noise", "-1" },
+  };
+  g_autofree char *plain_path = tmp_path ("reg-plain.json");
+  g_autofree char *plain = train_small (plain_path, NULL, NULL);
+  g_autofree char *plain_sum = get_member_text (plain, "weights_sha256");
+  g_auto(Run) plain_info = { 0 };
+
+  g_assert_nonnull (strstr (plain, "\"lr_schedule\":\"constant\""));
+  g_assert_nonnull (strstr (plain, "\"input_noise\":0"));
+  run_cli (&plain_info, "info", plain_path, NULL);
+  g_assert_null (strstr (plain_info.out, "noise"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = tmp_path ("reg-model.json");
+      g_autofree char *text = train_small (path, cases[i].flag, cases[i].value);
+      g_autofree char *sum = get_member_text (text, "weights_sha256");
+      g_auto(Run) info = { 0 };
+
+      g_assert_cmpstr (sum, !=, plain_sum);
+      g_assert_nonnull (strstr (text, cases[i].stored));
+      run_cli (&info, "info", path, NULL);
+      g_assert_cmpint (info.status, ==, 0);
+      g_assert_nonnull (strstr (info.out, cases[i].shown));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = tmp_path ("reg-bad.json");
+      g_auto(Run) run = { 0 };
+
+      run_cli (&run, "train", demo_csv (), "-o", path, bad[i][0], bad[i][1], NULL);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* demo.csv with the cells of @column (1-based field) multiplied by @factor. */
 static char *
 scaled_demo_csv (guint  column,
@@ -734,6 +811,7 @@ main (int    argc,
   g_test_add_func ("/cli/real-data", test_real_data);
   g_test_add_func ("/cli/reproducible-threads", test_reproducible_threads);
   g_test_add_func ("/cli/cv", test_cv);
+  g_test_add_func ("/cli/regularisers", test_regularisers);
   g_test_add_func ("/cli/project", test_project);
 
   ret = g_test_run ();

@@ -106,25 +106,33 @@ ref_forward_row (const HealerMlp *mlp,
     }
 }
 
+/* With label smoothing @smoothing, the targets are 1 − @smoothing on the
+ * row's class plus @smoothing / n_outputs on every class. */
 static double
 ref_loss (const HealerMlp *mlp,
           const double    *params,
           const float     *x,
           const guint     *y,
           const float     *weights,
-          gsize            n)
+          gsize            n,
+          double           smoothing)
 {
   guint n_in = healer_mlp_get_n_inputs (mlp);
+  guint n_out = healer_mlp_get_n_outputs (mlp);
   g_autofree double *xr = g_new (double, n_in);
-  g_autofree double *logp = g_new (double, healer_mlp_get_n_outputs (mlp));
+  g_autofree double *logp = g_new (double, n_out);
   double sum = 0;
 
   for (gsize i = 0; i < n; i++)
     {
+      double ce = 0;
+
       for (guint k = 0; k < n_in; k++)
         xr[k] = x[i * n_in + k];
       ref_forward_row (mlp, params, xr, logp, NULL);
-      sum -= (weights != NULL ? weights[i] : 1.0) * logp[y[i]];
+      for (guint j = 0; j < n_out; j++)
+        ce -= (smoothing / n_out + (j == y[i] ? 1.0 - smoothing : 0.0)) * logp[j];
+      sum += (weights != NULL ? weights[i] : 1.0) * ce;
     }
   return sum / n;
 }
@@ -160,6 +168,7 @@ typedef struct
   guint     *y;
   float     *w;
   gsize      n;
+  float      smoothing;  /* label smoothing of the workspaces the checks use */
 } Problem;
 
 static void
@@ -173,6 +182,7 @@ problem_init (Problem         *pb,
 
   healer_rng_init (&rng, seed);
   pb->n = 9;
+  pb->smoothing = 0.0f;
   pb->mlp = healer_mlp_new (sizes, G_N_ELEMENTS (sizes), act, seed);
   pb->x = g_new (float, pb->n * sizes[0]);
   pb->y = g_new (guint, pb->n);
@@ -205,6 +215,7 @@ loss32 (Problem *pb,
 {
   g_autoptr (HealerMlpWorkspace) ws = healer_mlp_workspace_new (pb->mlp, pb->n);
 
+  healer_mlp_workspace_set_label_smoothing (ws, pb->smoothing);
   return healer_mlp_loss_grad (pb->mlp, ws, pb->x, pb->y, pb->w, pb->n, dropout, &state, NULL);
 }
 
@@ -219,8 +230,9 @@ check_against_reference (Problem *pb)
   const double h = 1e-6;
   double loss, max_err = 0;
 
+  healer_mlp_workspace_set_label_smoothing (ws, pb->smoothing);
   loss = healer_mlp_loss_grad (pb->mlp, ws, pb->x, pb->y, pb->w, pb->n, 0.0f, NULL, grad);
-  g_assert_cmpfloat_with_epsilon (loss, ref_loss (pb->mlp, theta, pb->x, pb->y, pb->w, pb->n),
+  g_assert_cmpfloat_with_epsilon (loss, ref_loss (pb->mlp, theta, pb->x, pb->y, pb->w, pb->n, pb->smoothing),
                                   1e-5 * MAX (1.0, loss));
 
   for (gsize k = 0; k < np; k++)
@@ -228,9 +240,9 @@ check_against_reference (Problem *pb)
       double save = theta[k], lp, lm, num, err;
 
       theta[k] = save + h;
-      lp = ref_loss (pb->mlp, theta, pb->x, pb->y, pb->w, pb->n);
+      lp = ref_loss (pb->mlp, theta, pb->x, pb->y, pb->w, pb->n, pb->smoothing);
       theta[k] = save - h;
-      lm = ref_loss (pb->mlp, theta, pb->x, pb->y, pb->w, pb->n);
+      lm = ref_loss (pb->mlp, theta, pb->x, pb->y, pb->w, pb->n, pb->smoothing);
       theta[k] = save;
       num = (lp - lm) / (2 * h);
       err = rel_err (grad[k], num, 1e-4);
@@ -261,6 +273,7 @@ check_float_differences (Problem *pb,
   double slope = 0, norm = 0, lp, lm, num, err, max_err = 0;
   HealerRng rng;
 
+  healer_mlp_workspace_set_label_smoothing (ws, pb->smoothing);
   healer_mlp_loss_grad (pb->mlp, ws, pb->x, pb->y, pb->w, pb->n, dropout, &state, grad);
 
   for (gsize k = 0; k < np; k++)
@@ -337,6 +350,51 @@ test_gradient_dropout (void)
     }
   g_test_message ("max relative error with dropout: float FD %.3g, directional %.3g",
                   max_rel_err_fd32, max_rel_err_dir);
+}
+
+/* Label smoothing: the gradient still matches the loss, with and without
+ * dropout, and the loss is the mix of the one-hot cross-entropy and the
+ * cross-entropy against the uniform distribution that its targets are. */
+static void
+test_gradient_smoothing (void)
+{
+  const float eps = 0.2f;
+
+  max_rel_err_ref = max_rel_err_fd32 = max_rel_err_dir = 0.0;
+  for (gsize a = 0; a < G_N_ELEMENTS (all_activations); a++)
+    for (int weighted = 0; weighted < 2; weighted++)
+      {
+        Problem pb;
+        g_autofree float *proba = NULL;
+        double plain, smoothed, expected = 0.0;
+
+        problem_init (&pb, all_activations[a], weighted, 40 + a);
+        plain = loss32 (&pb, 0.0f, 0);
+        pb.smoothing = eps;
+        smoothed = loss32 (&pb, 0.0f, 0);
+        proba = g_new (float, pb.n * 3);
+        healer_mlp_predict_proba (pb.mlp, pb.x, pb.n, proba);
+        for (gsize i = 0; i < pb.n; i++)
+          {
+            double w = pb.w != NULL ? pb.w[i] : 1.0, uniform = 0.0;
+
+            for (guint j = 0; j < 3; j++)
+              uniform -= log (proba[i * 3 + j]) / 3.0;
+            expected += w * uniform;
+          }
+        expected = (1.0 - eps) * plain + eps * expected / (double) pb.n;
+        g_assert_cmpfloat (fabs (smoothed - plain), >, 1e-3);
+        g_assert_cmpfloat_with_epsilon (smoothed, expected, 1e-5 * MAX (1.0, expected));
+
+        /* The double reference checks the gradient exactly; dropout only
+         * through the library's own float loss, as it has no reference. */
+        check_against_reference (&pb);
+        check_float_differences (&pb, 0.3f);
+        problem_clear (&pb);
+      }
+  g_test_message ("max relative error with label smoothing: vs double reference %.3g, "
+                  "float FD with dropout %.3g, directional %.3g",
+                  max_rel_err_ref, max_rel_err_fd32, max_rel_err_dir);
 }
 
 static void
@@ -869,6 +927,7 @@ main (int   argc,
 
   g_test_add_func ("/mlp/gradient", test_gradient);
   g_test_add_func ("/mlp/gradient-dropout", test_gradient_dropout);
+  g_test_add_func ("/mlp/gradient-smoothing", test_gradient_smoothing);
   g_test_add_func ("/mlp/gradient-no-hidden", test_gradient_no_hidden);
   g_test_add_func ("/mlp/input-gradient", test_input_gradient);
   g_test_add_func ("/mlp/forward-reference", test_forward_matches_reference);

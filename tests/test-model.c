@@ -72,6 +72,9 @@ make_model (const HealerDataset *data,
   model->n_duplicates_removed = 1;
   model->config.seed = G_GUINT64_CONSTANT (18446744073709551557);
   model->config.learning_rate = 1e-20;   /* json-glib 1.6 would write "1e-20.0" */
+  model->config.lr_schedule = HEALER_LR_COSINE;
+  model->config.input_noise = 0.125;
+  model->config.label_smoothing = 0.0625;
   model->history.n_epochs = 3;
   model->history.train_loss = g_new (double, 3);
   model->history.val_loss = g_new (double, 3);
@@ -319,9 +322,12 @@ assert_configs_equal (const HealerTrainConfig *a,
   g_assert_cmpint (a->activation, ==, b->activation);
   g_assert_cmpint (a->optimizer, ==, b->optimizer);
   g_assert_cmpfloat (a->learning_rate, ==, b->learning_rate);
+  g_assert_cmpint (a->lr_schedule, ==, b->lr_schedule);
   g_assert_cmpfloat (a->momentum, ==, b->momentum);
   g_assert_cmpfloat (a->weight_decay, ==, b->weight_decay);
   g_assert_cmpfloat (a->dropout, ==, b->dropout);
+  g_assert_cmpfloat (a->input_noise, ==, b->input_noise);
+  g_assert_cmpfloat (a->label_smoothing, ==, b->label_smoothing);
   g_assert_cmpuint (a->batch_size, ==, b->batch_size);
   g_assert_cmpuint (a->epochs, ==, b->epochs);
   g_assert_cmpuint (a->patience, ==, b->patience);
@@ -543,7 +549,7 @@ test_reproducible (void)
   g_assert_cmpuint (strlen (ja), ==, la);
 
   /* Plain JSON any reader accepts, keys in a fixed order. */
-  g_assert_true (g_str_has_prefix (ja, "{\"format\":\"systemhealer-model\",\"version\":\"1.0\","
+  g_assert_true (g_str_has_prefix (ja, "{\"format\":\"systemhealer-model\",\"version\":\"1.1\","
                                        "\"app_version\":\"" PACKAGE_VERSION "\","
                                        "\"created\":\"2023-11-14T22:13:20Z\",\"features\":["));
   g_assert_true (json_parser_load_from_data (parser, ja, la, &error));
@@ -629,6 +635,47 @@ test_corrupt_format (void)
     g_assert_no_error (error);
     g_assert_nonnull (model);
   }
+}
+
+/* Format 1.0 had no lr_schedule, input_noise or label_smoothing: such a file
+ * still loads, as trained without them; in a 1.1 file they are checked. */
+static void
+test_format_1_0 (void)
+{
+  gsize len;
+  g_autofree char *json = canonical_json (&len);
+  g_autofree char *a = edit_member (json, "version", 0, "\"1.0\"");
+  g_autofree char *b = edit_member (a, "lr_schedule", 0, NULL);
+  g_autofree char *c = edit_member (b, "input_noise", 0, NULL);
+  g_autofree char *old = edit_member (c, "label_smoothing", 0, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HealerModel) model = NULL;
+
+  g_assert_nonnull (strstr (json, "\"version\":\"1.1\""));
+  g_assert_null (strstr (old, "lr_schedule"));
+  model = healer_model_load_from_data (old, strlen (old), "old.json", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_cmpint (model->config.lr_schedule, ==, HEALER_LR_CONSTANT);
+  g_assert_cmpfloat (model->config.input_noise, ==, 0.0);
+  g_assert_cmpfloat (model->config.label_smoothing, ==, 0.0);
+
+  assert_edit_fails (json, "lr_schedule", 0, "\"linear\"", HEALER_MODEL_ERROR_INVALID,
+                     "\"training.lr_schedule\"");
+  assert_edit_fails (json, "lr_schedule", 0, "1", HEALER_MODEL_ERROR_INVALID,
+                     "\"training.lr_schedule\": expected a string");
+  assert_edit_fails (json, "input_noise", 0, "-0.5", HEALER_MODEL_ERROR_INVALID,
+                     "\"training.input_noise\"");
+  assert_edit_fails (json, "input_noise", 0, "11", HEALER_MODEL_ERROR_INVALID,
+                     "\"training.input_noise\"");
+  assert_edit_fails (json, "input_noise", 0, "\"0.1\"", HEALER_MODEL_ERROR_INVALID,
+                     "\"training.input_noise\"");
+  assert_edit_fails (json, "input_noise", 0, "null", HEALER_MODEL_ERROR_INVALID,
+                     "\"training.input_noise\"");
+  assert_edit_fails (json, "label_smoothing", 0, "1", HEALER_MODEL_ERROR_INVALID,
+                     "\"training.label_smoothing\": expected a number below 1");
+  assert_edit_fails (json, "label_smoothing", 0, "-0.1", HEALER_MODEL_ERROR_INVALID,
+                     "\"training.label_smoothing\"");
 }
 
 static char *
@@ -1216,6 +1263,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/reproducible", test_reproducible);
   g_test_add_func ("/model/corrupt/parse", test_corrupt_parse);
   g_test_add_func ("/model/corrupt/format", test_corrupt_format);
+  g_test_add_func ("/model/format-1.0", test_format_1_0);
   g_test_add_func ("/model/corrupt/shapes", test_corrupt_shapes);
   g_test_add_func ("/model/corrupt/ple", test_corrupt_ple);
   g_test_add_func ("/model/corrupt/weights", test_corrupt_weights);

@@ -94,9 +94,12 @@ test_config_defaults (void)
   g_assert_cmpint (c.activation, ==, HEALER_ACTIVATION_RELU);
   g_assert_cmpint (c.optimizer, ==, HEALER_OPTIMIZER_ADAM);
   g_assert_cmpfloat (c.learning_rate, ==, 1e-3);
+  g_assert_cmpint (c.lr_schedule, ==, HEALER_LR_CONSTANT);
   g_assert_cmpfloat (c.momentum, ==, 0.9);
   g_assert_cmpfloat (c.weight_decay, ==, 5e-5);
   g_assert_cmpfloat (c.dropout, ==, 0.0);
+  g_assert_cmpfloat (c.input_noise, ==, 0.0);
+  g_assert_cmpfloat (c.label_smoothing, ==, 0.0);
   g_assert_cmpuint (c.batch_size, ==, 200);
   g_assert_cmpuint (c.epochs, ==, 300);
   g_assert_cmpuint (c.patience, ==, 0);
@@ -182,6 +185,13 @@ test_config_validate (void)
   CHECK_BAD (c.learning_rate = INFINITY, "learning rate");
   CHECK_BAD (c.dropout = 1.0, "dropout");
   CHECK_BAD (c.dropout = -0.1, "dropout");
+  CHECK_BAD (c.input_noise = -0.1, "input noise");
+  CHECK_BAD (c.input_noise = 11, "input noise");
+  CHECK_BAD (c.input_noise = NAN, "input noise");
+  CHECK_BAD (c.label_smoothing = 1.0, "label smoothing");
+  CHECK_BAD (c.label_smoothing = -0.1, "label smoothing");
+  CHECK_BAD (c.label_smoothing = NAN, "label smoothing");
+  CHECK_BAD (c.lr_schedule = 42, "schedule");
   CHECK_BAD (c.batch_size = 0, "batch size");
   CHECK_BAD (c.epochs = 0, "epochs");
   CHECK_BAD (c.validation_fraction = 0.95, "validation fraction");
@@ -205,6 +215,9 @@ test_config_validate (void)
   c.validation_fraction = 0.9;
   c.ensemble = 64;
   c.dropout = 0;
+  c.input_noise = 10;
+  c.label_smoothing = 0.99;
+  c.lr_schedule = HEALER_LR_COSINE;
   g_assert_true (healer_train_config_validate (&c, &error));
   g_assert_no_error (error);
 }
@@ -213,6 +226,7 @@ static void
 test_strings (void)
 {
   HealerOptimizer opt;
+  HealerLrSchedule sched = 99;
   HealerTrainStatus st;
 
   g_assert_cmpstr (healer_optimizer_to_string (HEALER_OPTIMIZER_ADAM), ==, "adam");
@@ -223,6 +237,16 @@ test_strings (void)
   g_assert_cmpint (opt, ==, HEALER_OPTIMIZER_ADAM);
   g_assert_false (healer_optimizer_from_string ("rmsprop", &opt));
   g_assert_false (healer_optimizer_from_string (NULL, &opt));
+
+  g_assert_cmpstr (healer_lr_schedule_to_string (HEALER_LR_CONSTANT), ==, "constant");
+  g_assert_cmpstr (healer_lr_schedule_to_string (HEALER_LR_COSINE), ==, "cosine");
+  g_assert_null (healer_lr_schedule_to_string (7));
+  g_assert_true (healer_lr_schedule_from_string ("Cosine", &sched));
+  g_assert_cmpint (sched, ==, HEALER_LR_COSINE);
+  g_assert_true (healer_lr_schedule_from_string ("constant", &sched));
+  g_assert_cmpint (sched, ==, HEALER_LR_CONSTANT);
+  g_assert_false (healer_lr_schedule_from_string ("linear", &sched));
+  g_assert_false (healer_lr_schedule_from_string (NULL, &sched));
 
   for (st = HEALER_TRAIN_COMPLETED; st <= HEALER_TRAIN_DIVERGED; st++)
     {
@@ -413,6 +437,70 @@ test_reproducible (void)
                          healer_mlp_get_params (d->members[0]),
                          healer_mlp_get_n_params (a->members[0]) * sizeof (float)) != 0);
   g_unsetenv ("SOURCE_DATE_EPOCH");
+}
+
+static gboolean
+same_params (HealerModel *a,
+             HealerModel *b)
+{
+  gsize n = healer_mlp_get_n_params (a->members[0]);
+
+  return n == healer_mlp_get_n_params (b->members[0]) &&
+         memcmp (healer_mlp_get_params (a->members[0]), healer_mlp_get_params (b->members[0]),
+                 n * sizeof (float)) == 0;
+}
+
+/* Each regulariser changes the model it is asked to change, in the way it
+ * is meant to, and stays reproducible. */
+static void
+test_regularisers (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (200, 8, 3, 3.0, 4);
+  g_autoptr(HealerModel) plain = NULL;
+  g_autoptr(HealerModel) noisy = NULL;
+  g_autoptr(HealerModel) noisy2 = NULL;
+  g_autoptr(HealerModel) smooth = NULL;
+  g_autoptr(HealerModel) cosine = NULL;
+  HealerTrainConfig c;
+  const double eps = 0.2, k = 3;
+  double floor;
+
+  small_config (&c);
+  plain = train_or_die (ds, &c);
+
+  /* Noise: another model, the same one again for the same seed, and the
+   * validation rows are scored on their clean values, so with the same
+   * weights before the first update only the training loss can differ. */
+  c.input_noise = 0.5;
+  noisy = train_or_die (ds, &c);
+  noisy2 = train_or_die (ds, &c);
+  g_assert_false (same_params (plain, noisy));
+  g_assert_true (same_params (noisy, noisy2));
+  g_assert_cmpfloat (noisy->history.train_loss[0], !=, plain->history.train_loss[0]);
+  g_assert_cmpfloat (noisy->validation_metrics->accuracy, >, 0.9);
+  c.input_noise = 0;
+
+  /* Smoothing: the targets are no longer one-hot, so no weighting of the
+   * rows can bring the loss below their entropy (Gibbs' inequality), which
+   * the one-hot run goes below. */
+  floor = -(1 - eps + eps / k) * log (1 - eps + eps / k) - (k - 1) * (eps / k) * log (eps / k);
+  c.label_smoothing = eps;
+  smooth = train_or_die (ds, &c);
+  g_assert_false (same_params (plain, smooth));
+  for (guint e = 0; e < smooth->history.n_epochs; e++)
+    g_assert_cmpfloat (smooth->history.train_loss[e], >=, floor - 1e-6);
+  g_assert_cmpfloat (plain->history.train_loss[plain->history.n_epochs - 1], <, floor);
+  g_assert_cmpfloat (smooth->validation_metrics->accuracy, >, 0.9);
+  c.label_smoothing = 0;
+
+  /* Cosine: the full rate in the first epoch, so the same first epoch,
+   * then smaller steps, so not the same second one. */
+  c.lr_schedule = HEALER_LR_COSINE;
+  cosine = train_or_die (ds, &c);
+  g_assert_false (same_params (plain, cosine));
+  g_assert_cmpfloat (cosine->history.train_loss[0], ==, plain->history.train_loss[0]);
+  g_assert_cmpfloat (cosine->history.train_loss[1], !=, plain->history.train_loss[1]);
+  g_assert_cmpfloat (cosine->validation_metrics->accuracy, >, 0.9);
 }
 
 typedef struct
@@ -937,6 +1025,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/converges", test_converges);
   g_test_add_func ("/trainer/simulated", test_simulated);
   g_test_add_func ("/trainer/reproducible", test_reproducible);
+  g_test_add_func ("/trainer/regularisers", test_regularisers);
   g_test_add_func ("/trainer/cancel/from-progress", test_cancel_from_progress);
   g_test_add_func ("/trainer/cancel/before-start", test_cancel_before_start);
   g_test_add_func ("/trainer/cancel/latency", test_cancel_latency);

@@ -109,6 +109,14 @@ info_text (const HealerModel *model,
   printf (_("%s, learning rate %g, batch %u, weight decay %g, dropout %g, seed %" PRIu64),
           healer_optimizer_to_string (c->optimizer), c->learning_rate, c->batch_size,
           c->weight_decay, c->dropout, (guint64) c->seed);
+  /* Only when used, so the line of a model trained without them reads as before. */
+  if (c->lr_schedule != HEALER_LR_CONSTANT)
+    /* TRANSLATORS: %s is a learning-rate schedule: cosine */
+    printf (_(", %s learning-rate schedule"), healer_lr_schedule_to_string (c->lr_schedule));
+  if (c->input_noise > 0.0)
+    printf (_(", input noise %g"), c->input_noise);
+  if (c->label_smoothing > 0.0)
+    printf (_(", label smoothing %g"), c->label_smoothing);
   printf ("\n%-24s ", _("Result:"));
   /* TRANSLATORS: %s is how training ended: completed, early-stopped, cancelled or diverged */
   printf (_("%s, %u epochs, best epoch %u, %zu rows"),

@@ -31,6 +31,7 @@ healer_cli_train_options_clear (HealerCliTrainOptions *opts)
   g_clear_pointer (&opts->hidden, g_free);
   g_clear_pointer (&opts->activation, g_free);
   g_clear_pointer (&opts->optimizer, g_free);
+  g_clear_pointer (&opts->lr_schedule, g_free);
   g_clear_pointer (&opts->impute, g_free);
   g_clear_pointer (&opts->transform, g_free);
 }
@@ -45,11 +46,14 @@ healer_cli_train_options_entries (HealerCliTrainOptions *opts,
     { "activation", 0, 0, G_OPTION_ARG_STRING, &opts->activation, N_("relu, leaky-relu or tanh"), N_("NAME") },
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &opts->optimizer, N_("adam or sgd (with momentum)"), N_("NAME") },
     { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &c->learning_rate, N_("Step size"), N_("RATE") },
+    { "lr-schedule", 0, 0, G_OPTION_ARG_STRING, &opts->lr_schedule, N_("Learning-rate schedule: constant, or cosine (decays to 0 over the epochs)"), N_("NAME") },
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &c->momentum, N_("Momentum of SGD"), N_("VALUE") },
     { "batch-size", 0, 0, G_OPTION_ARG_INT, &opts->batch_size, N_("Rows per mini-batch"), N_("N") },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &opts->epochs, N_("Maximum number of passes over the data"), N_("N") },
     { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &c->weight_decay, N_("L2 penalty on the weights"), N_("VALUE") },
     { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &c->dropout, N_("Dropout probability of hidden units"), N_("P") },
+    { "input-noise", 0, 0, G_OPTION_ARG_DOUBLE, &c->input_noise, N_("Standard deviation of the Gaussian noise added to the standardised KPI values while training (0: none)"), N_("SIGMA") },
+    { "label-smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &c->label_smoothing, N_("Share of each training target spread evenly over the classes (0: none)"), N_("EPS") },
     { "validation-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &c->validation_fraction, N_("Share of rows held out for early stopping (0 trains on every row)"), N_("F") },
     { "patience", 0, 0, G_OPTION_ARG_INT, &opts->patience, N_("Epochs without improvement before stopping (0 turns early stopping off)"), N_("N") },
     { "ensemble", 0, 0, G_OPTION_ARG_INT, &opts->ensemble, N_("Number of networks trained with successive seeds, probabilities averaged"), N_("N") },
@@ -101,6 +105,11 @@ healer_cli_parse_choices (HealerCliTrainOptions *opts,
     return (g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                          _("unknown optimizer “%s”; expected adam or sgd"),
                          opts->optimizer), FALSE);
+  if (opts->lr_schedule != NULL &&
+      !healer_lr_schedule_from_string (opts->lr_schedule, &config->lr_schedule))
+    return (g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         _("unknown learning-rate schedule “%s”; expected constant or cosine"),
+                         opts->lr_schedule), FALSE);
   if (opts->impute != NULL &&
       !healer_impute_from_string (opts->impute, &config->preprocess.impute))
     return (g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,

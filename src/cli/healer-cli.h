@@ -61,6 +61,7 @@ typedef struct
   char     *hidden;
   char     *activation;
   char     *optimizer;
+  char     *lr_schedule;
   char     *impute;
   char     *transform;
   gint      batch_size;

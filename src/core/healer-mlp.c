@@ -38,6 +38,7 @@ struct _HealerMlpWorkspace
   float  **gate;        /* [1..n_layers-1]: act'(z) × dropout scale, or 0 where dropped */
   float   *delta[2];    /* max_batch × widest non-input layer, ping-pong */
   double  *colsum;      /* widest non-input layer: bias gradients accumulated in double */
+  float    smoothing;   /* label smoothing of the loss, 0 = plain one-hot targets */
 };
 
 const char *
@@ -658,6 +659,16 @@ healer_mlp_workspace_new (const HealerMlp *self,
 }
 
 void
+healer_mlp_workspace_set_label_smoothing (HealerMlpWorkspace *ws,
+                                          float               smoothing)
+{
+  g_return_if_fail (ws != NULL);
+  g_return_if_fail (smoothing >= 0.0f && smoothing < 1.0f);
+
+  ws->smoothing = smoothing;
+}
+
+void
 healer_mlp_workspace_free (HealerMlpWorkspace *ws)
 {
   if (ws == NULL)
@@ -710,12 +721,15 @@ healer_mlp_dropout (HealerActivation  activation,
     act[i] *= keep[i];
 }
 
+/* Mean weighted cross-entropy against the targets (1 − @smoothing) on the
+ * row's class plus @smoothing / n_classes on every class. */
 static double
 healer_mlp_cross_entropy (const float *proba,
                           const guint *y,
                           const float *weights,
                           gsize        n,
-                          guint        n_classes)
+                          guint        n_classes,
+                          float        smoothing)
 {
   double sum = 0.0;
 
@@ -727,7 +741,25 @@ healer_mlp_cross_entropy (const float *proba,
       /* Written so that NaN passes through: divergence must stay visible. */
       if (p < HEALER_MLP_LOG_CLAMP)
         p = HEALER_MLP_LOG_CLAMP;
-      sum -= w * log (p);
+      if (smoothing == 0.0f)
+        {
+          sum -= w * log (p);
+          continue;
+        }
+
+      {
+        double all = 0.0;
+
+        for (guint j = 0; j < n_classes; j++)
+          {
+            double q = proba[i * n_classes + j];
+
+            if (q < HEALER_MLP_LOG_CLAMP)
+              q = HEALER_MLP_LOG_CLAMP;
+            all += log (q);
+          }
+        sum -= w * ((1.0 - smoothing) * log (p) + smoothing / n_classes * all);
+      }
     }
   return sum / (double) n;
 }
@@ -816,16 +848,28 @@ healer_mlp_backward (HealerMlp          *self,
   float *delta = ws->delta[0];
   float *delta_prev = ws->delta[1];
 
-  /* Softmax + cross-entropy: dL/dz = w_i (p − onehot(y)) / n. */
+  /* Softmax + cross-entropy: dL/dz = w_i (p − t) / n, t the target: the
+   * one-hot of y, or with smoothing ε, (1 − ε) · onehot(y) + ε / n_classes. */
   for (gsize i = 0; i < n; i++)
     {
       float s = (float) ((weights != NULL ? weights[i] : 1.0) / (double) n);
       const float *p = proba + i * n_classes;
       float *d = delta + i * n_classes;
 
-      for (guint j = 0; j < n_classes; j++)
-        d[j] = p[j] * s;
-      d[y[i]] -= s;
+      if (ws->smoothing == 0.0f)
+        {
+          for (guint j = 0; j < n_classes; j++)
+            d[j] = p[j] * s;
+          d[y[i]] -= s;
+        }
+      else
+        {
+          float spread = ws->smoothing / (float) n_classes;
+
+          for (guint j = 0; j < n_classes; j++)
+            d[j] = (p[j] - spread) * s;
+          d[y[i]] -= (1.0f - ws->smoothing) * s;
+        }
     }
 
   for (guint l = n_layers; l-- > 0;)
@@ -900,7 +944,8 @@ healer_mlp_loss_grad (HealerMlp          *self,
   if (grad != NULL)
     healer_mlp_backward (self, ws, x, y, weights, n, dropped, grad);
 
-  return healer_mlp_cross_entropy (ws->act[n_layers], y, weights, n, self->sizes[n_layers]);
+  return healer_mlp_cross_entropy (ws->act[n_layers], y, weights, n, self->sizes[n_layers],
+                                   ws->smoothing);
 }
 
 void

@@ -83,9 +83,15 @@ void        healer_mlp_last_hidden    (const HealerMlp  *self,
 HealerMlpWorkspace *healer_mlp_workspace_new  (const HealerMlp *self,
                                                gsize            max_batch);
 void                healer_mlp_workspace_free (HealerMlpWorkspace *ws);
+/* Label smoothing ε in [0, 1) for healer_mlp_loss_grad with this workspace:
+ * the target of a row becomes (1 − ε) on its class plus ε / n_classes on
+ * every class, instead of the one-hot. 0 (the default) is plain one-hot. */
+void                healer_mlp_workspace_set_label_smoothing (HealerMlpWorkspace *ws,
+                                                              float               smoothing);
 
-/* Mean weighted cross-entropy of the batch and, when @grad is not NULL, its
- * gradient with respect to every parameter (n_params floats, overwritten).
+/* Mean weighted cross-entropy of the batch (against the workspace's targets,
+ * see healer_mlp_workspace_set_label_smoothing) and, when @grad is not NULL,
+ * its gradient with respect to every parameter (n_params floats, overwritten).
  * @y: class indices; @weights: per-row loss weights or NULL for 1.
  * @dropout: probability of dropping a hidden unit (inverted dropout), using
  * @rng_state (a 64-bit state advanced by every call; may be NULL when

@@ -1024,6 +1024,43 @@ healer_read_hidden (HealerReader      *r,
   return TRUE;
 }
 
+/* The members format 1.1 added. A file written before them (format 1.0)
+ * lacks all three and was trained without them: constant rate, no noise,
+ * no smoothing. When present they are checked like every other member. */
+static gboolean
+healer_read_train_config_1_1 (HealerReader      *r,
+                              JsonObject        *obj,
+                              HealerTrainConfig *c)
+{
+  const char *parent = "training";
+  const char *str;
+
+  c->lr_schedule = HEALER_LR_CONSTANT;
+  c->input_noise = 0.0;
+  c->label_smoothing = 0.0;
+  if (json_object_has_member (obj, "lr_schedule"))
+    {
+      if (!healer_read_string (r, obj, parent, "lr_schedule", &str))
+        return FALSE;
+      if (!healer_lr_schedule_from_string (str, &c->lr_schedule))
+        return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "lr_schedule", -1,
+                                   _("unknown value \"%s\""), str);
+    }
+  if (json_object_has_member (obj, "input_noise") &&
+      !healer_read_double (r, obj, parent, "input_noise", FALSE, 0, 10, &c->input_noise))
+    return FALSE;
+  if (json_object_has_member (obj, "label_smoothing"))
+    {
+      if (!healer_read_double (r, obj, parent, "label_smoothing", FALSE, 0, 1,
+                               &c->label_smoothing))
+        return FALSE;
+      if (c->label_smoothing == 1.0)
+        return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "label_smoothing", -1,
+                                   _("expected a number below 1, found 1"));
+    }
+  return TRUE;
+}
+
 static gboolean
 healer_read_train_config (HealerReader      *r,
                           JsonObject        *obj,
@@ -1060,7 +1097,7 @@ healer_read_train_config (HealerReader      *r,
     return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "seed", -1,
                                _("expected a decimal integer in a string, found \"%s\""), str);
   c->seed = seed;
-  return TRUE;
+  return healer_read_train_config_1_1 (r, obj, c);
 }
 
 static gboolean

@@ -218,9 +218,12 @@ healer_train_config_add_members (JsonBuilder             *b,
   healer_json_add_string (b, "activation", healer_activation_to_string (c->activation));
   healer_json_add_string (b, "optimizer", healer_optimizer_to_string (c->optimizer));
   healer_json_add_double (b, "learning_rate", c->learning_rate);
+  healer_json_add_string (b, "lr_schedule", healer_lr_schedule_to_string (c->lr_schedule));
   healer_json_add_double (b, "momentum", c->momentum);
   healer_json_add_double (b, "weight_decay", c->weight_decay);
   healer_json_add_double (b, "dropout", c->dropout);
+  healer_json_add_double (b, "input_noise", c->input_noise);
+  healer_json_add_double (b, "label_smoothing", c->label_smoothing);
   healer_json_add_int (b, "batch_size", c->batch_size);
   healer_json_add_int (b, "epochs", c->epochs);
   healer_json_add_int (b, "patience", c->patience);

@@ -29,7 +29,9 @@ typedef enum
 
 #define HEALER_MODEL_FORMAT         "systemhealer-model"
 #define HEALER_MODEL_FORMAT_MAJOR   1
-#define HEALER_MODEL_FORMAT_MINOR   0
+/* 1.1 added the training members lr_schedule, input_noise and
+ * label_smoothing; a 1.0 file without them reads as constant, 0 and 0. */
+#define HEALER_MODEL_FORMAT_MINOR   1
 #define HEALER_MODEL_MAX_FILE_SIZE  (512u * 1024 * 1024)
 #define HEALER_MODEL_MAX_PARAMS     (64u * 1024 * 1024)
 

@@ -76,6 +76,7 @@ healer_adam_update (float        *p,
 
 void
 healer_optimizer_step (const HealerTrainConfig *config,
+                       double                   learning_rate,
                        guint64                  step,
                        float                   *p,
                        const float             *g,
@@ -85,7 +86,7 @@ healer_optimizer_step (const HealerTrainConfig *config,
                        gsize                    n)
 {
   float wd = (float) config->weight_decay;
-  float lr = (float) config->learning_rate;
+  float lr = (float) learning_rate;
 
   if (config->optimizer == HEALER_OPTIMIZER_ADAM)
     {

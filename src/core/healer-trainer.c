@@ -22,6 +22,8 @@
 /* Mixed into the member seed so the shuffle stream is not the stream
  * healer_mlp_new drew the initial weights from. */
 #define HEALER_SHUFFLE_SALT      G_GUINT64_CONSTANT (0x53687566666c6521)
+/* Likewise for the input noise, so turning it on leaves the batch order as it was. */
+#define HEALER_NOISE_SALT        G_GUINT64_CONSTANT (0x4e6f697365212121)
 
 G_DEFINE_QUARK (healer-train-error-quark, healer_train_error)
 
@@ -53,6 +55,37 @@ healer_optimizer_from_string (const char      *str,
     *opt = HEALER_OPTIMIZER_ADAM;
   else if (g_ascii_strcasecmp (str, "sgd") == 0)
     *opt = HEALER_OPTIMIZER_SGD;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+healer_lr_schedule_to_string (HealerLrSchedule schedule)
+{
+  switch (schedule)
+    {
+    case HEALER_LR_CONSTANT:
+      return "constant";
+    case HEALER_LR_COSINE:
+      return "cosine";
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+healer_lr_schedule_from_string (const char       *str,
+                                HealerLrSchedule *schedule)
+{
+  g_return_val_if_fail (schedule != NULL, FALSE);
+
+  if (str == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (str, "constant") == 0)
+    *schedule = HEALER_LR_CONSTANT;
+  else if (g_ascii_strcasecmp (str, "cosine") == 0)
+    *schedule = HEALER_LR_COSINE;
   else
     return FALSE;
   return TRUE;
@@ -102,9 +135,12 @@ healer_train_config_init_default (HealerTrainConfig *config)
   config->activation = HEALER_ACTIVATION_RELU;
   config->optimizer = HEALER_OPTIMIZER_ADAM;
   config->learning_rate = 1e-3;
+  config->lr_schedule = HEALER_LR_CONSTANT;
   config->momentum = 0.9;
   config->weight_decay = 5e-5;
   config->dropout = 0.0;
+  config->input_noise = 0.0;
+  config->label_smoothing = 0.0;
   config->batch_size = 200;
   config->epochs = 300;
   config->patience = 0;
@@ -200,6 +236,8 @@ healer_train_config_validate (const HealerTrainConfig *config,
   if (!(config->learning_rate > 0.0) || !isfinite (config->learning_rate))
     HEALER_INVALID (_("The learning rate must be a positive finite number, not %g"),
                     config->learning_rate);
+  if ((guint) config->lr_schedule > HEALER_LR_COSINE)
+    HEALER_INVALID (_("Unknown learning-rate schedule (%d)"), (int) config->lr_schedule);
   if (!(config->momentum >= 0.0 && config->momentum < 1.0))
     HEALER_INVALID (_("The momentum must be in [0, 1), not %g"), config->momentum);
   if (!(config->weight_decay >= 0.0) || !isfinite (config->weight_decay))
@@ -207,6 +245,11 @@ healer_train_config_validate (const HealerTrainConfig *config,
                     config->weight_decay);
   if (!(config->dropout >= 0.0 && config->dropout < 1.0))
     HEALER_INVALID (_("The dropout rate must be in [0, 1), not %g"), config->dropout);
+  if (!(config->input_noise >= 0.0 && config->input_noise <= 10.0))
+    HEALER_INVALID (_("The input noise must be in [0, 10], not %g"), config->input_noise);
+  if (!(config->label_smoothing >= 0.0 && config->label_smoothing < 1.0))
+    HEALER_INVALID (_("The label smoothing must be in [0, 1), not %g"),
+                    config->label_smoothing);
   if (config->batch_size < 1)
     HEALER_INVALID (_("The batch size must be at least 1"));
   if (config->epochs < 1)
@@ -567,6 +610,7 @@ typedef struct
   float              *proba;         /* n_val × n_classes */
   guint              *pred;
   HealerRng           rng;
+  HealerRng           noise_rng;
   guint64             dropout_state;
   guint64             step;
 } HealerMember;
@@ -606,6 +650,7 @@ healer_member_init (HealerMember          *mb,
   mb->best = healer_mlp_copy (mb->mlp);
   mb->batch = MIN ((gsize) run->config->batch_size, td->n_train);
   mb->ws = healer_mlp_workspace_new (mb->mlp, mb->batch);
+  healer_mlp_workspace_set_label_smoothing (mb->ws, (float) run->config->label_smoothing);
   mb->n_params = healer_mlp_get_n_params (mb->mlp);
   mb->grad = g_new (float, mb->n_params);
   mb->m1 = g_new0 (float, mb->n_params);
@@ -630,15 +675,51 @@ healer_member_init (HealerMember          *mb,
 
   healer_rng_init (&mb->rng, seed ^ HEALER_SHUFFLE_SALT);
   mb->dropout_state = healer_rng_next (&mb->rng);
+  healer_rng_init (&mb->noise_rng, seed ^ HEALER_NOISE_SALT);
 }
 
 static void
 healer_member_optimizer_step (HealerMember            *mb,
-                              const HealerTrainConfig *config)
+                              const HealerTrainConfig *config,
+                              double                   learning_rate)
 {
   mb->step++;
-  healer_optimizer_step (config, mb->step, healer_mlp_get_params (mb->mlp), mb->grad,
-                         mb->m1, mb->m2, mb->decay, mb->n_params);
+  healer_optimizer_step (config, learning_rate, mb->step, healer_mlp_get_params (mb->mlp),
+                         mb->grad, mb->m1, mb->m2, mb->decay, mb->n_params);
+}
+
+/* The step size of epoch @epoch (1-based). The cosine schedule decays it per
+ * epoch, from the full rate in the first to near 0 in the last, over the
+ * maximum number of epochs: large steps explore early, small ones settle the
+ * weights at the end instead of leaving them wherever the last batch threw
+ * them. */
+static double
+healer_epoch_learning_rate (const HealerTrainConfig *config,
+                            guint                    epoch)
+{
+  if (config->lr_schedule == HEALER_LR_COSINE)
+    return config->learning_rate * 0.5 *
+           (1.0 + cos (G_PI * (double) (epoch - 1) / (double) config->epochs));
+  return config->learning_rate;
+}
+
+/* Gaussian noise of standard deviation @sigma on the standardised KPI values
+ * (the first n_selected columns) of the @nb rows of a batch: the network
+ * never sees the same training row twice, so it cannot draw its boundaries
+ * through single rows. PLE and indicator columns are left as they are: they
+ * are not on the standardised scale. */
+static void
+healer_add_input_noise (HealerRng             *rng,
+                        const HealerTrainData *td,
+                        float                 *xb,
+                        gsize                  nb,
+                        double                 sigma)
+{
+  guint n_values = td->pre_ro->n_selected;
+
+  for (gsize k = 0; k < nb; k++)
+    for (guint j = 0; j < n_values; j++)
+      xb[k * td->n_in + j] += (float) (sigma * healer_rng_normal (rng));
 }
 
 static gboolean
@@ -657,10 +738,12 @@ healer_params_finite (HealerMlp *mlp)
 static HealerEpochOutcome
 healer_member_epoch (HealerMember         *mb,
                      const HealerTrainRun *run,
+                     guint                 epoch,
                      double               *loss_out)
 {
   const HealerTrainData *td = run->td;
   float dropout = (float) run->config->dropout;
+  double learning_rate = healer_epoch_learning_rate (run->config, epoch);
   double sum = 0.0;
 
   healer_rng_shuffle (&mb->rng, mb->order, td->n_train);
@@ -682,13 +765,15 @@ healer_member_epoch (HealerMember         *mb,
           if (mb->wb != NULL)
             mb->wb[k] = td->w_train[r];
         }
+      if (run->config->input_noise > 0.0)
+        healer_add_input_noise (&mb->noise_rng, td, mb->xb, nb, run->config->input_noise);
       loss = healer_mlp_loss_grad (mb->mlp, mb->ws, mb->xb, mb->yb, mb->wb, nb, dropout,
                                    &mb->dropout_state, mb->grad);
       if (!isfinite (loss))
         return HEALER_EPOCH_DIVERGED;
       /* Weighted by rows so a short last batch counts for what it is. */
       sum += loss * (double) nb;
-      healer_member_optimizer_step (mb, run->config);
+      healer_member_optimizer_step (mb, run->config, learning_rate);
     }
 
   /* The last update can overflow even though its loss was finite. */
@@ -750,7 +835,7 @@ healer_train_member (HealerTrainRun     *run,
       gint64 t0 = g_get_monotonic_time ();
       HealerTrainProgress p = { 0 };
 
-      outcome = healer_member_epoch (&mb, run, &p.train_loss);
+      outcome = healer_member_epoch (&mb, run, epoch, &p.train_loss);
       p.val_loss = p.val_accuracy = p.val_macro_f1 = NAN;
       if (outcome == HEALER_EPOCH_OK && td->n_val > 0)
         {

@@ -33,6 +33,16 @@ typedef enum
 const char *healer_optimizer_to_string   (HealerOptimizer opt);
 gboolean    healer_optimizer_from_string (const char *str, HealerOptimizer *opt);
 
+typedef enum
+{
+  HEALER_LR_CONSTANT,             /* the learning rate throughout */
+  HEALER_LR_COSINE,               /* from the learning rate down to 0 on a half cosine over the epochs */
+} HealerLrSchedule;
+
+/* "constant" / "cosine", in model files and on the command line. */
+const char *healer_lr_schedule_to_string   (HealerLrSchedule schedule);
+gboolean    healer_lr_schedule_from_string (const char *str, HealerLrSchedule *schedule);
+
 #define HEALER_MAX_HIDDEN_LAYERS 16
 #define HEALER_MAX_HIDDEN_WIDTH  65536   /* units in one hidden layer */
 #define HEALER_MAX_ENSEMBLE      64
@@ -44,9 +54,13 @@ typedef struct
   HealerActivation activation;
   HealerOptimizer  optimizer;
   double           learning_rate;
+  HealerLrSchedule lr_schedule;
   double           momentum;                    /* SGD only */
   double           weight_decay;                /* L2 on weights, not biases */
   double           dropout;                     /* on hidden layers */
+  double           input_noise;                 /* std of Gaussian noise added to the standardised
+                                                 * KPI values of each training batch; 0 = off */
+  double           label_smoothing;             /* share ε of each target spread over the classes; 0 = off */
   guint            batch_size;
   guint            epochs;                      /* maximum */
   guint            patience;                    /* epochs without improvement; 0 = off */
