@@ -305,7 +305,11 @@ test_data_page_unlabelled (void)
   assert_shows (report, "This file has no “label” column. Its samples can be diagnosed with a "
                 "trained model, but training a model needs a label column that gives the "
                 "fault class of each sample.");
-  g_assert_null (strstr (visible_text (report), "Train a Model"));
+  {
+    g_autofree char *text = visible_text (report);
+
+    g_assert_null (strstr (text, "Train a Model"));
+  }
   g_assert_nonnull (healer_session_get_dataset (f.session));
   healer_test_render (GTK_WIDGET (f.window), "data-report-unlabelled");
   fixture_teardown (&f);
