@@ -5,12 +5,27 @@
 #pragma once
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 
-/* gtk_test_init() + libadwaita, and the translations of the build tree. */
+/* gtk_test_init() + libadwaita, and the translations of the build tree
+ * (HEALER_LOCALEDIR) in the language of LANGUAGE, as main() sets them up:
+ * the suite runs in English (LANGUAGE=C), tools/screenshots in any. */
 static inline void
 healer_test_gui_init (int    *argc,
                       char ***argv)
 {
+#ifdef GETTEXT_PACKAGE
+  const char *localedir = g_getenv ("HEALER_LOCALEDIR");
+
+  if (localedir != NULL)
+    {
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
+#endif
   gtk_test_init (argc, argv, NULL);
   adw_init ();
 }
