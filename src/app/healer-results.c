@@ -280,36 +280,6 @@ healer_results_has_drift (HealerResults *self)
   return r != NULL && (r->n_outside > 0 || r->n_shifted > 0);
 }
 
-static void
-append_csv_field (GString    *line,
-                  const char *field)
-{
-  if (strpbrk (field, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, field);
-      return;
-    }
-
-  g_string_append_c (line, '"');
-  for (const char *p = field; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
-static void
-append_double (GString *line,
-               double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  /* The CLI's format, whatever the locale: "0.5", never "0,5". */
-  g_string_append (line, g_ascii_formatd (buf, sizeof buf, "%.6f", value));
-}
-
 gboolean
 healer_results_save_csv (HealerResults  *self,
                          const char     *path,
@@ -327,30 +297,15 @@ healer_results_save_csv (HealerResults  *self,
   if (out == NULL)
     return FALSE;
 
-  line = g_string_new ("sample_id,label,confidence,uncertain");
-  for (guint c = 0; c < d->n_classes; c++)
-    g_string_append_printf (line, ",p%d", d->class_ids[c]);
-  if (d->true_labels != NULL)
-    g_string_append (line, ",true_label");
-  g_string_append_c (line, '\n');
+  line = g_string_new (NULL);
+  healer_predictions_append_header (line, d->class_ids, d->n_classes, d->true_labels != NULL);
 
   for (gsize i = 0; i < d->n_rows; i++)
     {
-      const float *p = d->proba + i * d->n_classes;
-      guint best = d->predicted[i];
-
-      append_csv_field (line, d->sample_ids[i]);
-      g_string_append_printf (line, ",%d,", d->class_ids[best]);
-      append_double (line, p[best]);
-      g_string_append (line, d->uncertainty[i] != HEALER_UNCERTAIN_NONE ? ",1" : ",0");
-      for (guint c = 0; c < d->n_classes; c++)
-        {
-          g_string_append_c (line, ',');
-          append_double (line, p[c]);
-        }
-      if (d->true_labels != NULL)
-        g_string_append_printf (line, ",%d", d->true_labels[i]);
-      g_string_append_c (line, '\n');
+      healer_predictions_append_row (line, d->sample_ids[i], d->class_ids, d->n_classes,
+                                     d->proba + i * d->n_classes, d->predicted[i],
+                                     d->uncertainty[i] != HEALER_UNCERTAIN_NONE,
+                                     d->true_labels != NULL ? &d->true_labels[i] : NULL);
 
       /* Written in blocks: 100 000 rows are never one string in memory. */
       if (line->len > 64 * 1024)

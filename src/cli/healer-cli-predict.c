@@ -11,40 +11,11 @@
 #include <glib/gstdio.h>
 
 #include "healer-cli.h"
+#include "healer-diagnose.h"
 #include "healer-drift.h"
 #include "healer-output.h"
 
 #define DEFAULT_CHUNK_ROWS 8192
-
-static void
-append_csv_field (GString    *line,
-                  const char *field)
-{
-  if (strpbrk (field, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, field);
-      return;
-    }
-
-  g_string_append_c (line, '"');
-  for (const char *p = field; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
-static void
-append_double (GString *line,
-               double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  /* Locale-independent: a German locale must not write "0,5" into a CSV. */
-  g_string_append (line, g_ascii_formatd (buf, sizeof buf, "%.6f", value));
-}
 
 static void
 report_columns (char **names,
@@ -64,14 +35,9 @@ write_header (HealerOutput       *out,
               gboolean            has_labels,
               GError            **error)
 {
-  g_autoptr(GString) line = g_string_new ("sample_id,label,confidence,uncertain");
+  g_autoptr(GString) line = g_string_new (NULL);
 
-  for (guint c = 0; c < model->n_classes; c++)
-    g_string_append_printf (line, ",p%d", model->class_ids[c]);
-  if (has_labels)
-    g_string_append (line, ",true_label");
-  g_string_append_c (line, '\n');
-
+  healer_predictions_append_header (line, model->class_ids, model->n_classes, has_labels);
   return healer_output_write (out, line->str, line->len, error);
 }
 
@@ -90,6 +56,7 @@ write_chunk (HealerOutput        *out,
 {
   g_autoptr(GString) line = g_string_sized_new (256);
   guint k = model->n_classes;
+  char id[32];
 
   for (gsize i = 0; i < chunk->n_rows; i++)
     {
@@ -98,21 +65,12 @@ write_chunk (HealerOutput        *out,
       gboolean uncertain = healer_model_row_uncertain (model, healer_dataset_row (aligned, i), p);
 
       g_string_truncate (line, 0);
-      if (chunk->sample_ids != NULL)
-        append_csv_field (line, chunk->sample_ids[i]);
-      else
-        g_string_append_printf (line, "%" G_GSIZE_FORMAT, first_row + i + 1);
-      g_string_append_printf (line, ",%d,", model->class_ids[best]);
-      append_double (line, p[best]);
-      g_string_append (line, uncertain ? ",1" : ",0");
-      for (guint c = 0; c < k; c++)
-        {
-          g_string_append_c (line, ',');
-          append_double (line, p[c]);
-        }
-      if (chunk->labels != NULL)
-        g_string_append_printf (line, ",%d", chunk->labels[i]);
-      g_string_append_c (line, '\n');
+      /* Without a sample_id column, the 1-based row number. */
+      if (chunk->sample_ids == NULL)
+        g_snprintf (id, sizeof id, "%" G_GSIZE_FORMAT, first_row + i + 1);
+      healer_predictions_append_row (line, chunk->sample_ids != NULL ? chunk->sample_ids[i] : id,
+                                     model->class_ids, k, p, best, uncertain,
+                                     chunk->labels != NULL ? &chunk->labels[i] : NULL);
       counts[best]++;
       *n_uncertain += uncertain;
 

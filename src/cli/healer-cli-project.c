@@ -38,33 +38,11 @@ on_progress (const HealerProjectionProgress *p,
 }
 
 static void
-append_csv_field (GString    *line,
-                  const char *field)
-{
-  if (strpbrk (field, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, field);
-      return;
-    }
-  g_string_append_c (line, '"');
-  for (const char *c = field; *c; c++)
-    {
-      if (*c == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *c);
-    }
-  g_string_append_c (line, '"');
-}
-
-static void
 append_float (GString *line,
               float    value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  /* Nine significant digits give the float back bit for bit; never the
-   * locale's decimal comma. */
-  g_string_append (line, g_ascii_formatd (buf, sizeof buf, "%.9g", value));
+  /* Nine significant digits give the float back bit for bit. */
+  healer_csv_append_double (line, "%.9g", value);
 }
 
 static gboolean
@@ -83,7 +61,7 @@ write_map (const char              *path,
   for (gsize i = 0; i < data->n_rows; i++)
     {
       if (data->sample_ids != NULL)
-        append_csv_field (line, data->sample_ids[i]);
+        healer_csv_append_field (line, data->sample_ids[i]);
       else
         g_string_append_printf (line, "%zu", i + 1);   /* the row number, as explain takes it */
       g_string_append_c (line, ',');

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "healer-diagnose.h"
+#include "healer-output.h"
 #include "healer-metrics.h"
 
 /* The name errors give the text, as a file name would be given. */
@@ -410,4 +411,42 @@ healer_diagnose_predict_row (const HealerModel *model,
   one = healer_dataset_new ((const char * const *) pre->input_names, 1, FALSE, FALSE);
   memcpy (one->x, row, (gsize) pre->n_input * sizeof (float));
   healer_model_predict_proba (model, one, proba);
+}
+
+void
+healer_predictions_append_header (GString      *line,
+                                  const gint32 *class_ids,
+                                  guint         n_classes,
+                                  gboolean      with_true_label)
+{
+  g_string_append (line, "sample_id,label,confidence,uncertain");
+  for (guint c = 0; c < n_classes; c++)
+    g_string_append_printf (line, ",p%d", class_ids[c]);
+  if (with_true_label)
+    g_string_append (line, ",true_label");
+  g_string_append_c (line, '\n');
+}
+
+void
+healer_predictions_append_row (GString      *line,
+                               const char   *sample_id,
+                               const gint32 *class_ids,
+                               guint         n_classes,
+                               const float  *proba,
+                               guint         predicted,
+                               gboolean      uncertain,
+                               const gint32 *true_label)
+{
+  healer_csv_append_field (line, sample_id);
+  g_string_append_printf (line, ",%d,", class_ids[predicted]);
+  healer_csv_append_double (line, "%.6f", proba[predicted]);
+  g_string_append (line, uncertain ? ",1" : ",0");
+  for (guint c = 0; c < n_classes; c++)
+    {
+      g_string_append_c (line, ',');
+      healer_csv_append_double (line, "%.6f", proba[c]);
+    }
+  if (true_label != NULL)
+    g_string_append_printf (line, ",%d", *true_label);
+  g_string_append_c (line, '\n');
 }

@@ -70,6 +70,26 @@ HealerDiagnosis *healer_diagnose_file   (HealerModel                *model,
                                          GError                    **error);
 void             healer_diagnosis_free  (HealerDiagnosis            *self);
 
+/* The predict format, one line each, newline included, shared by the CLI
+ * and the app's export so they can never differ:
+ *   sample_id,label,confidence,uncertain,p<id>…[,true_label]
+ * with one probability column per class (named by its label value), the
+ * diagnosed class as its label value, and six decimals. */
+void             healer_predictions_append_header (GString      *line,
+                                                   const gint32 *class_ids,
+                                                   guint         n_classes,
+                                                   gboolean      with_true_label);
+/* @proba holds the row's @n_classes probabilities; @true_label is NULL
+ * when the input has no label column. */
+void             healer_predictions_append_row    (GString      *line,
+                                                   const char   *sample_id,
+                                                   const gint32 *class_ids,
+                                                   guint         n_classes,
+                                                   const float  *proba,
+                                                   guint         predicted,
+                                                   gboolean      uncertain,
+                                                   const gint32 *true_label);
+
 /* One sample typed or pasted by a person: either a header line and one row
  * of values (columns matched by name, as in a batch), or one row of values
  * alone, in the order of the model's inputs, optionally preceded by a

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -220,4 +222,34 @@ healer_output_abort (HealerOutput *self)
     g_file_delete (self->temp, NULL, NULL);
 
   healer_output_free (self);
+}
+
+void
+healer_csv_append_field (GString    *line,
+                         const char *field)
+{
+  if (strpbrk (field, ",\"\r\n") == NULL)
+    {
+      g_string_append (line, field);
+      return;
+    }
+
+  g_string_append_c (line, '"');
+  for (const char *p = field; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (line, '"');
+      g_string_append_c (line, *p);
+    }
+  g_string_append_c (line, '"');
+}
+
+void
+healer_csv_append_double (GString    *line,
+                          const char *format,
+                          double      value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (line, g_ascii_formatd (buf, sizeof buf, format, value));
 }

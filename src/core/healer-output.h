@@ -25,6 +25,17 @@ gboolean      healer_output_printf (HealerOutput  *self,
                                     GError       **error,
                                     const char    *format,
                                     ...) G_GNUC_PRINTF (3, 4);
+/* Appends @field as one CSV cell: quoted, with its quotes doubled, only
+ * when it holds a comma, a quote or a line break. */
+void          healer_csv_append_field  (GString     *line,
+                                        const char  *field);
+/* Appends @value formatted with the printf @format (one double
+ * conversion, such as "%.6f"), in C notation whatever the locale: a German
+ * desktop must not write "0,5" into a CSV file. */
+void          healer_csv_append_double (GString     *line,
+                                        const char  *format,
+                                        double       value);
+
 /* Both free @self. */
 gboolean      healer_output_commit (HealerOutput  *self,
                                     GError       **error);
