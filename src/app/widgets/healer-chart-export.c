@@ -9,6 +9,7 @@
 #include <cairo-svg.h>
 
 #include "healer-chart-export.h"
+#include "healer-chart-palette.h"
 
 /* Exports are bounded so a typo in a size cannot allocate gigabytes. */
 #define MAX_EXPORT_SIDE 16384
@@ -47,13 +48,7 @@ static void
 get_background (GtkWidget *widget,
                 GdkRGBA   *background)
 {
-  GdkRGBA fg;
-
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-G_GNUC_END_IGNORE_DEPRECATIONS
-
-  if (0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5)
+  if (healer_chart_widget_is_dark (widget, NULL))
     *background = (GdkRGBA) { 0x24 / 255.f, 0x24 / 255.f, 0x24 / 255.f, 1.f };
   else
     *background = (GdkRGBA) { 1.f, 1.f, 1.f, 1.f };

@@ -34,19 +34,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* The swatches must match the colours the chart draws, which follow the
- * theme: a light foreground means a dark background. */
-static gboolean
-widget_is_dark (GtkWidget *widget)
-{
-  GdkRGBA fg;
-
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-G_GNUC_END_IGNORE_DEPRECATIONS
-  return 0.2126 * fg.red + 0.7152 * fg.green + 0.0722 * fg.blue > 0.5;
-}
-
 static void
 draw_swatch (GtkDrawingArea *area,
              cairo_t        *cr,
@@ -61,7 +48,7 @@ draw_swatch (GtkDrawingArea *area,
   double r = size / 4.0;
   GdkRGBA color;
 
-  healer_chart_palette_get_color (index, widget_is_dark (GTK_WIDGET (area)), &color);
+  healer_chart_palette_get_color (index, healer_chart_widget_is_dark (GTK_WIDGET (area), NULL), &color);
   gdk_cairo_set_source_rgba (cr, &color);
   cairo_new_sub_path (cr);
   cairo_arc (cr, x + size - r, y + r, r, -G_PI / 2, 0);

@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <math.h>
+
 #include "healer-chart-palette.h"
 
 #define N_COLORS 7
@@ -114,4 +116,43 @@ healer_chart_palette_set_kind (HealerChartPaletteKind kind)
     return;
   current_kind = kind;
   g_signal_emit_by_name (healer_chart_palette_get_notifier (), "changed");
+}
+
+gboolean
+healer_chart_foreground_is_light (const GdkRGBA *foreground)
+{
+  return 0.2126 * foreground->red + 0.7152 * foreground->green + 0.0722 * foreground->blue > 0.5;
+}
+
+gboolean
+healer_chart_widget_is_dark (GtkWidget *widget,
+                             GdkRGBA   *foreground)
+{
+  GdkRGBA fg;
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+G_GNUC_END_IGNORE_DEPRECATIONS
+  if (foreground != NULL)
+    *foreground = fg;
+  return healer_chart_foreground_is_light (&fg);
+}
+
+static double
+linear (double c)
+{
+  return c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+void
+healer_chart_contrasting_text (const GdkRGBA *background,
+                               GdkRGBA       *text)
+{
+  double l = 0.2126 * linear (background->red) + 0.7152 * linear (background->green) +
+             0.0722 * linear (background->blue);
+
+  if (1.05 / (l + 0.05) >= (l + 0.05) / 0.05)
+    *text = (GdkRGBA) { 1.f, 1.f, 1.f, 1.f };
+  else
+    *text = (GdkRGBA) { 0.f, 0.f, 0.f, 0.85f };
 }

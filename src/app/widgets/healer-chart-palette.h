@@ -25,6 +25,18 @@ void                   healer_chart_palette_get_color (guint                   i
                                                        gboolean                dark,
                                                        GdkRGBA                *color);
 
+/* TRUE when the theme colour @foreground (of text) is light, that is when
+ * it is drawn on a dark background. */
+gboolean               healer_chart_foreground_is_light (const GdkRGBA *foreground);
+/* Whether @widget is drawn on a dark background, from its text colour
+ * (libadwaita's style manager lives in the app, not here; the colour
+ * tells just as well); @foreground receives that colour unless NULL. */
+gboolean               healer_chart_widget_is_dark      (GtkWidget     *widget,
+                                                         GdkRGBA       *foreground);
+/* Black or white, whichever has the higher WCAG contrast on @background. */
+void                   healer_chart_contrasting_text    (const GdkRGBA *background,
+                                                         GdkRGBA       *text);
+
 /* The palette of every chart in the process. Setting another one emits
  * "changed" on healer_chart_palette_get_notifier(), which the charts
  * listen to so they redraw at once. Main thread only. */

@@ -38,16 +38,8 @@ static void
 update_style (HealerChart *self)
 {
   HealerChartPrivate *priv = healer_chart_get_priv (self);
-  GdkRGBA fg;
 
-  /* libadwaita's style manager lives in the app, not here; the theme's
-   * text colour tells light from dark just as well. */
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
-G_GNUC_END_IGNORE_DEPRECATIONS
-
-  priv->foreground = fg;
-  priv->dark = 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
+  priv->dark = healer_chart_widget_is_dark (GTK_WIDGET (self), &priv->foreground);
 }
 
 gboolean

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "healer-chart-palette.h"
 #include "healer-confusion-chart-private.h"
 
 /* Pixels: around everything, between labels and the grid, between cells. */
@@ -22,32 +23,6 @@ healer_confusion_chart_get_foreground (GtkWidget *widget,
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), fg);
 G_GNUC_END_IGNORE_DEPRECATIONS
-}
-
-/* A light foreground means a dark background. */
-static gboolean
-is_dark (const GdkRGBA *fg)
-{
-  return 0.2126 * fg->red + 0.7152 * fg->green + 0.0722 * fg->blue > 0.5;
-}
-
-static double
-linear (double c)
-{
-  return c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
-}
-
-/* Black or white, whichever has the higher WCAG contrast on @bg. */
-static void
-contrasting_text (const GdkRGBA *bg,
-                  GdkRGBA       *text)
-{
-  double l = 0.2126 * linear (bg->red) + 0.7152 * linear (bg->green) + 0.0722 * linear (bg->blue);
-
-  if (1.05 / (l + 0.05) >= (l + 0.05) / 0.05)
-    *text = (GdkRGBA) { 1.f, 1.f, 1.f, 1.f };
-  else
-    *text = (GdkRGBA) { 0.f, 0.f, 0.f, 0.85f };
 }
 
 /* One blue ramp, every channel moving the same way, so the colour gets
@@ -232,7 +207,7 @@ append_cell_text (HealerConfusionChart  *self,
     return;
 
   cell_color (share, dark, &color);
-  contrasting_text (&color, &ink);
+  healer_chart_contrasting_text (&color, &ink);
   append_layout (snapshot, layout,
                  l->grid_x + (col + 0.5) * l->cell - w / 2.0,
                  l->grid_y + (row + 0.5) * l->cell - h / 2.0,
@@ -310,7 +285,7 @@ healer_confusion_chart_append_static (HealerConfusionChart *self,
                                       int                   height,
                                       const GdkRGBA        *fg)
 {
-  gboolean dark = is_dark (fg);
+  gboolean dark = healer_chart_foreground_is_light (fg);
   ConfusionLayout l;
 
   if (width <= 0 || height <= 0)

@@ -24,32 +24,6 @@ G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
-/* A light foreground means a dark background. */
-gboolean
-healer_pie_chart_is_dark (const GdkRGBA *fg)
-{
-  return 0.2126 * fg->red + 0.7152 * fg->green + 0.0722 * fg->blue > 0.5;
-}
-
-static double
-linear (double c)
-{
-  return c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
-}
-
-/* Black or white, whichever has the higher WCAG contrast on @bg. */
-static void
-contrasting_text (const GdkRGBA *bg,
-                  GdkRGBA       *text)
-{
-  double l = 0.2126 * linear (bg->red) + 0.7152 * linear (bg->green) + 0.0722 * linear (bg->blue);
-
-  if (1.05 / (l + 0.05) >= (l + 0.05) / 0.05)
-    *text = (GdkRGBA) { 1.f, 1.f, 1.f, 1.f };
-  else
-    *text = (GdkRGBA) { 0.f, 0.f, 0.f, 0.85f };
-}
-
 char *
 healer_pie_chart_format_value (double value)
 {
@@ -356,7 +330,7 @@ append_percent_label (HealerPieChart    *self,
     {
       /* Only the hover redraws one label alone (no @placed). */
       slice_color (i, dark, placed == NULL, &slice);
-      contrasting_text (&slice, &ink);
+      healer_chart_contrasting_text (&slice, &ink);
       append_layout (snapshot, layout, box.x, box.y, &ink);
     }
   /* Slices under 1.5 % are slivers: a label next to one cannot be told from
@@ -429,7 +403,7 @@ healer_pie_chart_append_static (HealerPieChart *self,
                                 const GdkRGBA  *fg)
 {
   g_autoptr(GArray) placed = g_array_new (FALSE, FALSE, sizeof (Box));
-  gboolean dark = healer_pie_chart_is_dark (fg);
+  gboolean dark = healer_chart_foreground_is_light (fg);
   PieGeometry g;
 
   if (width <= 0 || height <= 0)
@@ -471,7 +445,7 @@ healer_pie_chart_append_hover (HealerPieChart *self,
                                int             height,
                                const GdkRGBA  *fg)
 {
-  gboolean dark = healer_pie_chart_is_dark (fg);
+  gboolean dark = healer_chart_foreground_is_light (fg);
   PieGeometry g;
 
   healer_pie_chart_compute_geometry (width, height, &g);
@@ -493,7 +467,7 @@ healer_pie_chart_append_legend (HealerPieChart *self,
                                 const GdkRGBA  *fg)
 {
   g_autoptr(GPtrArray) layouts = g_ptr_array_new_with_free_func (g_object_unref);
-  gboolean dark = healer_pie_chart_is_dark (fg);
+  gboolean dark = healer_chart_foreground_is_light (fg);
   guint line_start = 0;
   int top = y;
 

@@ -56,7 +56,6 @@ typedef struct
 
 void      healer_pie_chart_get_foreground   (GtkWidget         *widget,
                                              GdkRGBA           *fg);
-gboolean  healer_pie_chart_is_dark          (const GdkRGBA     *fg);
 char     *healer_pie_chart_format_value     (double             value);
 void      healer_pie_chart_compute_geometry (int                width,
                                              int                height,
