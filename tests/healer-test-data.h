@@ -6,6 +6,7 @@
 #pragma once
 
 #include "healer-dataset.h"
+#include "healer-trainer.h"
 
 /* Loads @name from ../shared/data (HEALER_SHARED_DATA), or marks the test
  * skipped and returns NULL: the data may never be copied into the project,
@@ -28,4 +29,31 @@ healer_test_load_shared (const char *name)
   ds = healer_dataset_load (path, NULL, &error);
   g_assert_no_error (error);
   return ds;
+}
+
+/* A small model trained quickly on @train, for tests that need a model
+ * rather than a good one: one hidden layer of @hidden units, @epochs
+ * epochs, a 20 % validation split (so it has a confidence threshold), one
+ * network, no explanations. */
+static inline HealerModel *
+healer_test_train_small (const HealerDataset *train,
+                         guint                hidden,
+                         guint                epochs)
+{
+  g_autoptr(GError) error = NULL;
+  HealerTrainConfig config;
+  HealerModel *model;
+
+  healer_train_config_init_default (&config);
+  config.n_hidden = 1;
+  config.hidden[0] = hidden;
+  config.epochs = epochs;
+  config.patience = 0;
+  config.validation_fraction = 0.2;
+  config.ensemble = 1;
+  config.explain = FALSE;
+  model = healer_train (train, &config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  return model;
 }

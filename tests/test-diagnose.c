@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "healer-diagnose.h"
+#include "healer-test-data.h"
 #include "healer-simulate.h"
 
 #define N_FEATURES 12
@@ -36,24 +37,12 @@ static HealerModel *
 get_model (void)
 {
   g_autoptr(HealerDataset) train = NULL;
-  g_autoptr(GError) error = NULL;
-  HealerTrainConfig config;
 
-  if (shared_model != NULL)
-    return shared_model;
-
-  train = make_data (300, 1);
-  healer_train_config_init_default (&config);
-  config.n_hidden = 1;
-  config.hidden[0] = 16;
-  config.epochs = 15;
-  config.patience = 0;
-  config.validation_fraction = 0.2;
-  config.ensemble = 1;
-  config.explain = FALSE;
-  shared_model = healer_train (train, &config, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (shared_model);
+  if (shared_model == NULL)
+    {
+      train = make_data (300, 1);
+      shared_model = healer_test_train_small (train, 16, 15);
+    }
   return shared_model;
 }
 

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../healer-test-data.h"
 #include "healer-diagnose-page.h"
 #include "healer-diagnose-rows.h"
 #include "healer-simulate.h"
@@ -34,24 +35,12 @@ static HealerModel *
 get_model (void)
 {
   g_autoptr(HealerDataset) train = NULL;
-  g_autoptr(GError) error = NULL;
-  HealerTrainConfig config;
 
-  if (shared_model != NULL)
-    return shared_model;
-
-  train = simulate (600, 1);
-  healer_train_config_init_default (&config);
-  config.n_hidden = 1;
-  config.hidden[0] = 32;
-  config.epochs = 25;
-  config.patience = 0;
-  config.validation_fraction = 0.2;
-  config.ensemble = 1;
-  config.explain = FALSE;
-  shared_model = healer_train (train, &config, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (shared_model);
+  if (shared_model == NULL)
+    {
+      train = simulate (600, 1);
+      shared_model = healer_test_train_small (train, 32, 25);
+    }
   return shared_model;
 }
 

@@ -375,8 +375,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* The test AT context records accessible properties for us to read. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
   healer_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/confusion-chart/light", test_confusion_light);

@@ -338,9 +338,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* The test AT context records accessible properties for us to read;
-   * the environment's "none" would have no context at all. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
   healer_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/pie-chart/light", test_pie_light);

@@ -502,9 +502,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* The test accessibility backend keeps the properties for checking;
-   * the environment's "none" would have no accessibility context at all. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
   healer_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/scatter-chart/points-land", test_points_land);
