@@ -9,88 +9,56 @@
 #include <glib/gi18n.h>
 
 #include "healer-data-loader.h"
+#include "healer-relay.h"
 #include "healer-simulate.h"
 
 /* Rows per chunk: some 1.7 MB of floats for the real 107 KPIs, so a 50 MB
  * file reports progress and notices Cancel a few dozen times. */
 #define CHUNK_ROWS 4096
 
-/* What the worker and the main thread share. The worker writes under the
- * mutex and adds an idle only when none is pending, so a fast reader
- * cannot flood the main loop with callbacks. */
+/* What a progress report carries from the worker, through a HealerRelay
+ * (at most one idle queued, however fast the reader goes). */
 typedef struct
 {
-  GMutex                  mutex;
-  guint64                 done;
-  guint64                 total;
-  gboolean                checking;
-  gboolean                idle_pending;
-  /* Main thread only: set by finish(), after which idles do nothing. */
-  gboolean                finished;
-  HealerDataLoadProgress  callback;
-  gpointer                user_data;
+  guint64  done;
+  guint64  total;
+  gboolean checking;
 } Progress;
 
 typedef struct
 {
-  GFile    *file;
-  gsize     demo_samples;
-  Progress *progress;
+  HealerDataLoadProgress callback;
+  gpointer               user_data;
+} Listener;
+
+typedef struct
+{
+  GFile       *file;
+  gsize        demo_samples;
+  HealerRelay *relay;
 } Job;
 
 static void
-progress_clear (Progress *progress)
+deliver_progress (gconstpointer state,
+                  gpointer      data)
 {
-  g_mutex_clear (&progress->mutex);
-}
+  const Progress *p = state;
+  Listener *listener = data;
 
-static void
-progress_unref (Progress *progress)
-{
-  g_atomic_rc_box_release_full (progress, (GDestroyNotify) progress_clear);
-}
-
-static gboolean
-progress_idle (gpointer data)
-{
-  Progress *progress = data;
-  guint64 done, total;
-  gboolean checking;
-
-  g_mutex_lock (&progress->mutex);
-  done = progress->done;
-  total = progress->total;
-  checking = progress->checking;
-  progress->idle_pending = FALSE;
-  g_mutex_unlock (&progress->mutex);
-
-  if (!progress->finished && progress->callback != NULL)
-    progress->callback (done, total, checking, progress->user_data);
-
-  return G_SOURCE_REMOVE;
+  listener->callback (p->done, p->total, p->checking, listener->user_data);
 }
 
 /* Worker thread. */
 static void
-progress_report (Progress *progress,
+progress_report (Job      *job,
                  guint64   done,
                  guint64   total,
                  gboolean  checking)
 {
-  gboolean schedule;
+  Progress p = { done, total, checking };
 
-  g_mutex_lock (&progress->mutex);
-  progress->done = done;
-  progress->total = total;
-  progress->checking = checking;
-  schedule = !progress->idle_pending;
-  progress->idle_pending = TRUE;
-  g_mutex_unlock (&progress->mutex);
-
-  if (schedule)
-    g_idle_add_full (G_PRIORITY_DEFAULT, progress_idle,
-                     g_atomic_rc_box_acquire (progress),
-                     (GDestroyNotify) progress_unref);
+  if (job->relay != NULL)
+    healer_relay_post (job->relay, &p);
 }
 
 /* join_chunks() frees chunks as it goes and leaves NULL behind. */
@@ -105,7 +73,7 @@ static void
 job_free (Job *job)
 {
   g_clear_object (&job->file);
-  g_clear_pointer (&job->progress, progress_unref);
+  g_clear_pointer (&job->relay, healer_relay_unref);
   g_free (job);
 }
 
@@ -196,7 +164,7 @@ read_file (Job           *job,
   if (reader == NULL)
     return NULL;
   total = healer_csv_reader_get_size (reader);
-  progress_report (job->progress, healer_csv_reader_get_bytes_read (reader), total, FALSE);
+  progress_report (job, healer_csv_reader_get_bytes_read (reader), total, FALSE);
 
   chunks = g_ptr_array_new_with_free_func (chunk_free);
   for (;;)
@@ -215,7 +183,7 @@ read_file (Job           *job,
         }
       n_rows += chunk->n_rows;
       g_ptr_array_add (chunks, chunk);
-      progress_report (job->progress, healer_csv_reader_get_bytes_read (reader), total, FALSE);
+      progress_report (job, healer_csv_reader_get_bytes_read (reader), total, FALSE);
     }
 
   if (n_rows == 0)
@@ -262,7 +230,7 @@ load_thread (GTask        *task,
       return;
     }
 
-  progress_report (job->progress, load->bytes, load->bytes, TRUE);
+  progress_report (job, load->bytes, load->bytes, TRUE);
   load->stats = healer_stats_compute (load->dataset, cancellable, &error);
   if (load->stats == NULL)
     {
@@ -293,10 +261,15 @@ healer_data_load_async (gpointer                source_object,
   job = g_new0 (Job, 1);
   job->file = file ? g_object_ref (file) : NULL;
   job->demo_samples = demo_samples;
-  job->progress = g_atomic_rc_box_new0 (Progress);
-  g_mutex_init (&job->progress->mutex);
-  job->progress->callback = progress;
-  job->progress->user_data = progress_data;
+  if (progress != NULL)
+    {
+      Listener *listener = g_new (Listener, 1);
+
+      listener->callback = progress;
+      listener->user_data = progress_data;
+      job->relay = healer_relay_new (sizeof (Progress), NULL, "[healer] data load progress",
+                                     deliver_progress, listener, g_free);
+    }
 
   task = g_task_new (source_object, cancellable, callback, user_data);
   g_task_set_source_tag (task, healer_data_load_async);
@@ -314,6 +287,7 @@ healer_data_load_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == healer_data_load_async, NULL);
 
   job = g_task_get_task_data (G_TASK (result));
-  job->progress->finished = TRUE;
+  if (job->relay != NULL)
+    healer_relay_close (job->relay);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

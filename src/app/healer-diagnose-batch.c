@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "healer-diagnose-page-private.h"
+#include "healer-relay.h"
 #include "healer-window.h"
 
 /* KPIs listed in the drift details; a batch that moved them all would
@@ -17,46 +18,37 @@
 
 typedef HealerDiagnoseColumn Column;
 
-/* What the worker and the main thread share. The worker writes under the
- * mutex and adds an idle only when none is pending, so a fast reader
- * cannot flood the main loop with callbacks. */
+/* What a progress report carries from the worker, through a HealerRelay
+ * (at most one idle queued, however fast the reader goes). */
 typedef struct
 {
-  GMutex   mutex;
-  GWeakRef page;
-  guint64  bytes;
-  guint64  total;
-  gsize    rows;
-  gboolean idle_pending;
+  guint64 bytes;
+  guint64 total;
+  gsize   rows;
 } Progress;
 
 typedef struct
 {
   HealerModel *model;
   GFile       *file;
-  Progress    *progress;
+  guint64      total;   /* the file's size when the reader cannot tell; worker only */
+  HealerRelay *relay;
 } BatchJob;
-
-static void
-progress_clear (Progress *progress)
-{
-  g_mutex_clear (&progress->mutex);
-  g_weak_ref_clear (&progress->page);
-}
-
-static void
-progress_unref (Progress *progress)
-{
-  g_atomic_rc_box_release_full (progress, (GDestroyNotify) progress_clear);
-}
 
 static void
 batch_job_free (BatchJob *job)
 {
   g_clear_pointer (&job->model, healer_model_unref);
   g_clear_object (&job->file);
-  g_clear_pointer (&job->progress, progress_unref);
+  g_clear_pointer (&job->relay, healer_relay_unref);
   g_free (job);
+}
+
+static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
 }
 
 static void
@@ -87,24 +79,15 @@ set_progress (HealerDiagnosePage *self,
   gtk_progress_bar_set_text (self->batch_progress, text);
 }
 
-static gboolean
-progress_idle (gpointer data)
+static void
+deliver_progress (gconstpointer state,
+                  gpointer      data)
 {
-  Progress *progress = data;
-  g_autoptr(HealerDiagnosePage) self = g_weak_ref_get (&progress->page);
-  guint64 bytes, total;
-  gsize rows;
-
-  g_mutex_lock (&progress->mutex);
-  bytes = progress->bytes;
-  total = progress->total;
-  rows = progress->rows;
-  progress->idle_pending = FALSE;
-  g_mutex_unlock (&progress->mutex);
+  const Progress *p = state;
+  g_autoptr(HealerDiagnosePage) self = g_weak_ref_get (data);
 
   if (self != NULL && self->batch_cancellable != NULL)
-    set_progress (self, bytes, total, rows);
-  return G_SOURCE_REMOVE;
+    set_progress (self, p->bytes, p->total, p->rows);
 }
 
 /* Worker thread, after each chunk. */
@@ -114,22 +97,10 @@ progress_cb (guint64  bytes,
              gsize    rows,
              gpointer user_data)
 {
-  Progress *progress = user_data;
-  gboolean schedule;
+  BatchJob *job = user_data;
+  Progress p = { bytes, total > 0 ? total : job->total, rows };
 
-  g_mutex_lock (&progress->mutex);
-  progress->bytes = bytes;
-  if (total > 0)
-    progress->total = total;
-  progress->rows = rows;
-  schedule = !progress->idle_pending;
-  progress->idle_pending = TRUE;
-  g_mutex_unlock (&progress->mutex);
-
-  if (schedule)
-    g_idle_add_full (G_PRIORITY_DEFAULT, progress_idle,
-                     g_atomic_rc_box_acquire (progress),
-                     (GDestroyNotify) progress_unref);
+  healer_relay_post (job->relay, &p);
 }
 
 static void
@@ -145,7 +116,7 @@ batch_thread (GTask        *task,
 
   if (path != NULL)
     diagnosis = healer_diagnose_file (job->model, path, 0, cancellable,
-                                      progress_cb, job->progress, &error);
+                                      progress_cb, job, &error);
   else
     {
       g_autoptr(GFileInputStream) stream = NULL;
@@ -156,11 +127,11 @@ batch_thread (GTask        *task,
       info = g_file_query_info (job->file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
                                 G_FILE_QUERY_INFO_NONE, cancellable, NULL);
       if (info != NULL)
-        job->progress->total = g_file_info_get_size (info);
+        job->total = g_file_info_get_size (info);
       stream = g_file_read (job->file, cancellable, &error);
       diagnosis = stream == NULL ? NULL
                   : healer_diagnose_stream (job->model, G_INPUT_STREAM (stream), name, 0,
-                                            cancellable, progress_cb, job->progress, &error);
+                                            cancellable, progress_cb, job, &error);
     }
 
   if (diagnosis == NULL)
@@ -189,6 +160,8 @@ batch_done (GObject      *object,
   HealerDiagnosis *diagnosis;
   HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
 
+  /* No progress of this run after its result. */
+  healer_relay_close (job->relay);
   /* The page went away while the worker ran. */
   if (self->batch_stack == NULL)
     return;
@@ -245,9 +218,13 @@ _healer_diagnose_batch_diagnose_file (HealerDiagnosePage *self,
   job = g_new0 (BatchJob, 1);
   job->model = healer_model_ref (self->model);
   job->file = g_object_ref (file);
-  job->progress = g_atomic_rc_box_new0 (Progress);
-  g_mutex_init (&job->progress->mutex);
-  g_weak_ref_init (&job->progress->page, self);
+  {
+    GWeakRef *page = g_new (GWeakRef, 1);
+
+    g_weak_ref_init (page, self);
+    job->relay = healer_relay_new (sizeof (Progress), NULL, "[healer] diagnosis progress",
+                                   deliver_progress, page, (GDestroyNotify) weak_ref_free);
+  }
 
   gtk_progress_bar_set_fraction (self->batch_progress, 0);
   gtk_progress_bar_set_text (self->batch_progress, _("Reading…"));

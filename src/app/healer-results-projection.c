@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-relay.h"
 #include "healer-results-projection.h"
 #include "healer-sample.h"
 
@@ -15,16 +16,16 @@
 
 typedef struct
 {
+  HealerResultsProjectionProgress callback;
+  gpointer                        user_data;
+} Listener;
+
+typedef struct
+{
   HealerModel                    *model;
   char                           *path;
   HealerProjectionConfig          config;
-  HealerResultsProjectionProgress progress;
-  gpointer                        progress_data;
-  GMainContext                   *context;
-
-  GMutex                          mutex;
-  double                          fraction;     /* under @mutex */
-  guint                           idle_pending; /* under @mutex */
+  HealerRelay                    *relay;        /* carries a double, the fraction done */
   gint                            read_permille;
 
   gsize                          *rows;         /* result */
@@ -35,52 +36,29 @@ job_free (Job *job)
 {
   g_clear_pointer (&job->model, healer_model_unref);
   g_clear_pointer (&job->path, g_free);
-  g_clear_pointer (&job->context, g_main_context_unref);
+  g_clear_pointer (&job->relay, healer_relay_unref);
   g_clear_pointer (&job->rows, g_free);
-  g_mutex_clear (&job->mutex);
   g_free (job);
 }
 
-static gboolean
-report_idle (gpointer data)
+static void
+deliver_progress (gconstpointer state,
+                  gpointer      data)
 {
-  GTask *task = data;
-  Job *job = g_task_get_task_data (task);
-  double fraction;
+  Listener *listener = data;
 
-  g_mutex_lock (&job->mutex);
-  fraction = job->fraction;
-  job->idle_pending = FALSE;
-  g_mutex_unlock (&job->mutex);
-
-  if (job->progress != NULL)
-    job->progress (fraction, job->progress_data);
-  return G_SOURCE_REMOVE;
+  listener->callback (*(const double *) state, listener->user_data);
 }
 
-/* Worker side: keep the latest figure; at most one idle is ever queued. */
+/* Worker side. */
 static void
 report (GTask  *task,
         double  fraction)
 {
   Job *job = g_task_get_task_data (task);
-  gboolean schedule;
 
-  g_mutex_lock (&job->mutex);
-  job->fraction = fraction;
-  schedule = !job->idle_pending;
-  job->idle_pending = TRUE;
-  g_mutex_unlock (&job->mutex);
-
-  if (schedule)
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_callback (source, report_idle, g_object_ref (task), g_object_unref);
-      g_source_set_static_name (source, "[healer] projection progress");
-      g_source_attach (source, job->context);
-      g_source_unref (source);
-    }
+  if (job->relay != NULL)
+    healer_relay_post (job->relay, &fraction);
 }
 
 static void
@@ -149,13 +127,18 @@ healer_results_projection_run (HealerModel                    *model,
     }
 
   job = g_new0 (Job, 1);
-  g_mutex_init (&job->mutex);
   job->model = healer_model_ref (model);
   job->path = g_file_get_path (file);
   job->config = *config;
-  job->progress = progress;
-  job->progress_data = progress_data;
-  job->context = g_main_context_ref_thread_default ();
+  if (progress != NULL)
+    {
+      Listener *listener = g_new (Listener, 1);
+
+      listener->callback = progress;
+      listener->user_data = progress_data;
+      job->relay = healer_relay_new (sizeof (double), NULL, "[healer] projection progress",
+                                     deliver_progress, listener, g_free);
+    }
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
 
   if (job->path == NULL)
@@ -181,8 +164,8 @@ healer_results_projection_finish (GAsyncResult  *result,
 
   /* A progress idle may still be queued: it must not call back into a
    * caller that considers the job over. */
-  if (job != NULL)
-    job->progress = NULL;
+  if (job != NULL && job->relay != NULL)
+    healer_relay_close (job->relay);
   projection = g_task_propagate_pointer (task, error);
   if (rows != NULL)
     *rows = projection != NULL && job != NULL ? g_steal_pointer (&job->rows) : NULL;

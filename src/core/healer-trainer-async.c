@@ -6,94 +6,36 @@
 #include "config.h"
 
 #include "healer-model.h"
+#include "healer-relay.h"
 #include "healer-trainer.h"
 
 typedef struct
 {
-  gatomicrefcount          ref_count;
   HealerDataset           *data;
   HealerTrainConfig        config;
-  HealerTrainProgressFunc  progress;
-  gpointer                 progress_data;
-  GDestroyNotify           progress_data_free;
-  GMainContext            *context;
+  HealerRelay             *relay;       /* NULL without a progress function */
   GAsyncReadyCallback      callback;
   gpointer                 user_data;
-
-  GMutex                   lock;
-  HealerTrainProgress      latest;       /* under @lock */
-  gboolean                 has_latest;   /* @latest not delivered yet */
-  gboolean                 idle_pending;
-  gboolean                 finished;     /* the result was delivered: no progress after it */
 } HealerTrainAsync;
 
-static HealerTrainAsync *
-healer_train_async_ref (HealerTrainAsync *state)
-{
-  g_atomic_ref_count_inc (&state->ref_count);
-  return state;
-}
-
 static void
-healer_train_async_unref (gpointer data)
+healer_train_async_free (gpointer data)
 {
   HealerTrainAsync *state = data;
 
-  if (!g_atomic_ref_count_dec (&state->ref_count))
-    return;
-
-  /* Normally already called on completion; here for a task that never completed. */
-  if (state->progress_data_free != NULL)
-    state->progress_data_free (state->progress_data);
+  g_clear_pointer (&state->relay, healer_relay_unref);
   g_clear_pointer (&state->data, healer_dataset_unref);
-  g_clear_pointer (&state->context, g_main_context_unref);
-  g_mutex_clear (&state->lock);
   g_free (state);
 }
 
-/* On the caller's main context. */
-static gboolean
-healer_train_async_idle (gpointer data)
-{
-  HealerTrainAsync *state = data;
-  HealerTrainProgress copy;
-  gboolean deliver;
-
-  g_mutex_lock (&state->lock);
-  state->idle_pending = FALSE;
-  deliver = state->has_latest && !state->finished;
-  copy = state->latest;
-  state->has_latest = FALSE;
-  g_mutex_unlock (&state->lock);
-
-  if (deliver)
-    state->progress (&copy, state->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-/* On the worker thread: keep only the newest report, and wake the caller's
- * context at most once until it has picked that report up. */
+/* On the worker thread: only the newest report reaches the caller. */
 static void
 healer_train_async_progress (const HealerTrainProgress *progress,
                              gpointer                   data)
 {
   HealerTrainAsync *state = data;
 
-  g_mutex_lock (&state->lock);
-  state->latest = *progress;
-  state->has_latest = TRUE;
-  if (!state->idle_pending && !state->finished)
-    {
-      g_autoptr(GSource) source = g_idle_source_new ();
-
-      state->idle_pending = TRUE;
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_static_name (source, "[healer] training progress");
-      g_source_set_callback (source, healer_train_async_idle,
-                             healer_train_async_ref (state), healer_train_async_unref);
-      g_source_attach (source, state->context);
-    }
-  g_mutex_unlock (&state->lock);
+  healer_relay_post (state->relay, progress);
 }
 
 static void
@@ -107,7 +49,7 @@ healer_train_async_thread (GTask        *task,
   HealerModel *model;
 
   model = healer_train (state->data, &state->config, cancellable,
-                        state->progress != NULL ? healer_train_async_progress : NULL,
+                        state->relay != NULL ? healer_train_async_progress : NULL,
                         state, &error);
   if (model != NULL)
     g_task_return_pointer (task, model, (GDestroyNotify) healer_model_unref);
@@ -122,22 +64,9 @@ healer_train_async_done (GObject      *source_object,
                          gpointer      data)
 {
   HealerTrainAsync *state = data;
-  HealerTrainProgress copy;
-  gboolean deliver;
-  GDestroyNotify free_func;
 
-  g_mutex_lock (&state->lock);
-  deliver = state->has_latest && !state->finished;
-  copy = state->latest;
-  state->has_latest = FALSE;
-  state->finished = TRUE;
-  g_mutex_unlock (&state->lock);
-
-  if (deliver)
-    state->progress (&copy, state->progress_data);
-  free_func = g_steal_pointer (&state->progress_data_free);
-  if (free_func != NULL)
-    free_func (state->progress_data);
+  if (state->relay != NULL)
+    healer_relay_flush_and_close (state->relay);
 
   if (state->callback != NULL)
     state->callback (NULL, result, state->user_data);
@@ -161,16 +90,16 @@ healer_train_async (HealerDataset           *data,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   state = g_new0 (HealerTrainAsync, 1);
-  g_atomic_ref_count_init (&state->ref_count);
   state->data = healer_dataset_ref (data);
   state->config = *config;
-  state->progress = progress;
-  state->progress_data = progress_data;
-  state->progress_data_free = progress_data_free;
-  state->context = g_main_context_ref_thread_default ();
+  if (progress != NULL)
+    state->relay = healer_relay_new (sizeof (HealerTrainProgress), NULL, "[healer] training progress",
+                                     (HealerRelayFunc) (void (*) (void)) progress,
+                                     progress_data, progress_data_free);
+  else if (progress_data_free != NULL)
+    progress_data_free (progress_data);
   state->callback = callback;
   state->user_data = user_data;
-  g_mutex_init (&state->lock);
 
   /* Our own callback runs first so the final progress report is delivered
    * before the caller's callback, never after it. The task data keeps
@@ -178,7 +107,7 @@ healer_train_async (HealerDataset           *data,
   task = g_task_new (NULL, cancellable, healer_train_async_done, state);
   g_task_set_source_tag (task, healer_train_async);
   g_task_set_name (task, "[healer] train");
-  g_task_set_task_data (task, state, healer_train_async_unref);
+  g_task_set_task_data (task, state, healer_train_async_free);
   /* A cancelled run still returns its best model; do not turn it into an error. */
   g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, healer_train_async_thread);
