@@ -635,12 +635,15 @@ test_cancel_latency (void)
   g_test_message ("epoch 1 took %.3f s; returned %.4f s after the cancel",
                   lt.first_epoch_seconds, latency);
   g_assert_cmpfloat (latency, >=, 0.0);
+  g_assert_cmpuint (model->history.n_epochs, <, 5);
+  /* Wall-clock bounds mean nothing under valgrind (tools/dev valgrind). */
+  if (g_getenv ("HEALER_TEST_NO_TIMING") != NULL)
+    return;
   g_assert_cmpfloat (latency, <, 0.5);
   /* When an epoch is clearly longer than the fuse plus the bound, the stop
    * must have come in the middle of epoch 2, not at its end. */
   if (lt.first_epoch_seconds > 0.8)
     g_assert_cmpuint (model->history.n_epochs, ==, 1);
-  g_assert_cmpuint (model->history.n_epochs, <, 5);
 }
 
 static void
