@@ -521,6 +521,79 @@ test_real_data (void)
   g_assert_cmpfloat (res->mean_accuracy, >, 0.6);
 }
 
+
+typedef struct
+{
+  guint           n_reports;
+  guint           last_done;
+  gboolean        went_back;
+  gboolean        had_pointers;
+  gboolean        after_result;
+  gboolean        freed;
+  HealerCvResult *result;
+  GError         *error;
+} AsyncState;
+
+static void
+on_async_progress (const HealerCvProgress *p,
+                   gpointer                data)
+{
+  AsyncState *s = data;
+
+  s->n_reports++;
+  s->went_back |= p->folds_done < s->last_done;
+  s->last_done = p->folds_done;
+  s->had_pointers |= p->epoch != NULL || p->finished != NULL;
+  s->after_result |= s->result != NULL || s->error != NULL;
+}
+
+static void
+on_async_freed (gpointer data)
+{
+  ((AsyncState *) data)->freed = TRUE;
+}
+
+static void
+on_async_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  AsyncState *s = data;
+
+  s->result = healer_cross_validate_finish (result, &s->error);
+}
+
+/* On a worker: the same figures as the blocking call, reports that only
+ * go forward and carry no pointers, and none after the result. */
+static void
+test_async (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (60, 4, 2, NULL, 6);
+  g_autoptr(HealerCvResult) sync = NULL;
+  AsyncState s = { 0 };
+  HealerTrainConfig c;
+
+  tiny_config (&c);
+  c.epochs = 3;
+  sync = cv_or_die (ds, &c, 3, 2, 1);
+  healer_cross_validate_async (ds, &c, 3, 2, 1, NULL, on_async_progress, &s, on_async_freed,
+                               on_async_done, &s);
+  while (s.result == NULL && s.error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_assert_no_error (s.error);
+  g_assert_cmpfloat (s.result->mean_macro_f1, ==, sync->mean_macro_f1);
+  g_assert_cmpfloat (s.result->mean_accuracy, ==, sync->mean_accuracy);
+  g_assert_cmpuint (s.n_reports, >=, 1);
+  g_assert_false (s.went_back);
+  g_assert_false (s.had_pointers);
+  g_assert_false (s.after_result);
+  g_assert_true (s.freed);
+  healer_cv_result_free (s.result);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -533,6 +606,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cv/duplicates", test_duplicates);
   g_test_add_func ("/cv/progress", test_progress);
   g_test_add_func ("/cv/cancel", test_cancel);
+  g_test_add_func ("/cv/async", test_async);
   g_test_add_func ("/cv/small-class", test_small_class);
   g_test_add_func ("/cv/invalid", test_invalid);
   g_test_add_func ("/cv/real-data", test_real_data);

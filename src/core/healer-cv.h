@@ -151,6 +151,25 @@ HealerCvResult *healer_cross_validate   (const HealerDataset     *data,
                                          GError                 **error);
 void            healer_cv_result_free   (HealerCvResult          *result);
 
+/* healer_cross_validate on a worker thread. @progress runs in the caller's
+ * thread-default main context, at most once per idle with the newest
+ * report, never after @callback; its @epoch and @finished are NULL there
+ * (they point into the worker's memory). @progress_data_free runs when no
+ * report can come any more. */
+void            healer_cross_validate_async  (HealerDataset           *data,
+                                              const HealerTrainConfig *config,
+                                              guint                    n_folds,
+                                              guint                    n_repeats,
+                                              guint64                  seed,
+                                              GCancellable            *cancellable,
+                                              HealerCvProgressFunc     progress,
+                                              gpointer                 progress_data,
+                                              GDestroyNotify           progress_data_free,
+                                              GAsyncReadyCallback      callback,
+                                              gpointer                 user_data);
+HealerCvResult *healer_cross_validate_finish (GAsyncResult            *result,
+                                              GError                 **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerCvResult, healer_cv_result_free)
 
 G_END_DECLS
