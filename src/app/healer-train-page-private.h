@@ -15,6 +15,7 @@ struct _HealerTrainPage
 
   HealerSession       *session;
   GCancellable        *cancellable;     /* non-NULL while a run is going */
+  GCancellable        *estimate_cancellable; /* non-NULL while an estimate runs */
   HealerDataset       *run_data;        /* what the run trains on */
   const char          *status;
   guint                has_validation : 1;
@@ -49,5 +50,8 @@ void _healer_train_page_set_curves_description (HealerTrainPage *self,
                                                 const char      *what);
 void _healer_train_page_update_sensitivity     (HealerTrainPage *self);
 void _healer_train_page_update_view            (HealerTrainPage *self);
+void     _healer_train_page_estimate_init      (HealerTrainPage *self);
+gboolean _healer_train_page_cancel_estimate    (HealerTrainPage *self);
+void     _healer_train_page_forget_estimate    (HealerTrainPage *self);
 
 G_END_DECLS

@@ -233,6 +233,8 @@ healer_train_page_start (HealerTrainPage *self)
   /* Ctrl+Return pressed twice must not start a second run. */
   if (self->cancellable != NULL)
     return;
+  /* Its estimate would describe the model this run replaces. */
+  _healer_train_page_forget_estimate (self);
 
   _healer_train_page_update_view (self);
   dataset = self->session ? healer_session_get_dataset (self->session) : NULL;
@@ -284,6 +286,9 @@ healer_train_page_cancel (HealerTrainPage *self)
 {
   g_return_val_if_fail (HEALER_IS_TRAIN_PAGE (self), FALSE);
 
+  /* Escape stops whichever runs: the training or the estimate. */
+  if (_healer_train_page_cancel_estimate (self))
+    return TRUE;
   if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
     return FALSE;
 

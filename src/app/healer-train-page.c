@@ -227,6 +227,7 @@ healer_train_page_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  _healer_train_page_forget_estimate (self);
   healer_train_page_set_session (self, NULL);
   /* The stack is both AdwBin's child and a template child: let AdwBin drop
    * it first, or each would unparent it. */
@@ -362,6 +363,7 @@ healer_train_page_init (HealerTrainPage *self)
                FALSE);
   _healer_train_page_update_sensitivity (self);
   _healer_train_page_update_view (self);
+  _healer_train_page_estimate_init (self);
 }
 
 HealerSession *

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "healer-train-summary.h"
 
@@ -29,6 +30,10 @@ struct _HealerTrainSummary
   AdwActionRow         *f1_row;
   GtkLabel             *f1_label;
   AdwActionRow         *run_row;
+  AdwActionRow         *estimate_row;
+  GtkLabel             *estimate_label;
+  GtkButton            *estimate_button;
+  GtkButton            *estimate_cancel_button;
   AdwPreferencesGroup  *classes_group;
   GtkGrid              *class_grid;
   AdwPreferencesGroup  *confusion_group;
@@ -44,6 +49,26 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  ESTIMATE,
+  CANCEL_ESTIMATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+estimate_clicked_cb (HealerTrainSummary *self)
+{
+  g_signal_emit (self, signals[ESTIMATE], 0);
+}
+
+static void
+estimate_cancel_clicked_cb (HealerTrainSummary *self)
+{
+  g_signal_emit (self, signals[CANCEL_ESTIMATE], 0);
+}
 
 static const HealerMetrics *
 model_metrics (HealerModel *model,
@@ -255,6 +280,7 @@ update (HealerTrainSummary *self)
                          model->n_members, model->history.n_epochs, model->best_epoch,
                          model->n_train_rows);
   adw_action_row_set_subtitle (self->run_row, run);
+  healer_train_summary_reset_estimate (self, NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->classes_group), metrics != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->confusion_group), metrics != NULL);
@@ -344,6 +370,30 @@ healer_train_summary_class_init (HealerTrainSummaryClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, f1_row);
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, f1_label);
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, run_row);
+  gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, estimate_row);
+  gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, estimate_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, estimate_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, estimate_cancel_button);
+  gtk_widget_class_bind_template_callback (widget_class, estimate_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, estimate_cancel_clicked_cb);
+
+  /**
+   * HealerTrainSummary::estimate:
+   *
+   * The user asked for a cross-validated estimate of the model's settings;
+   * the handler runs it and reports with the set_estimate functions.
+   */
+  signals[ESTIMATE] =
+    g_signal_new ("estimate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * HealerTrainSummary::cancel-estimate:
+   *
+   * The user stopped the estimate.
+   */
+  signals[CANCEL_ESTIMATE] =
+    g_signal_new ("cancel-estimate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, classes_group);
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, class_grid);
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, confusion_group);
@@ -393,4 +443,59 @@ healer_train_summary_get_metrics (HealerTrainSummary *self)
   g_return_val_if_fail (HEALER_IS_TRAIN_SUMMARY (self), NULL);
 
   return model_metrics (self->model, &on_validation);
+}
+
+void
+healer_train_summary_reset_estimate (HealerTrainSummary *self,
+                                     const char         *message)
+{
+  g_return_if_fail (HEALER_IS_TRAIN_SUMMARY (self));
+
+  adw_action_row_set_subtitle (self->estimate_row,
+                               message != NULL ? message
+                               : _("How a model trained this way does on samples it has never seen, "
+                                   "which the figures above cannot tell when it learned from every row"));
+  gtk_widget_set_visible (GTK_WIDGET (self->estimate_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->estimate_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->estimate_cancel_button), FALSE);
+}
+
+void
+healer_train_summary_set_estimate_progress (HealerTrainSummary *self,
+                                            const char         *text)
+{
+  g_return_if_fail (HEALER_IS_TRAIN_SUMMARY (self));
+  g_return_if_fail (text != NULL);
+
+  adw_action_row_set_subtitle (self->estimate_row, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->estimate_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->estimate_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->estimate_cancel_button), TRUE);
+}
+
+void
+healer_train_summary_set_estimate (HealerTrainSummary *self,
+                                   double              macro_f1,
+                                   double              fold_std_macro_f1,
+                                   double              accuracy,
+                                   guint               n_folds)
+{
+  g_autofree char *value = NULL;
+  g_autofree char *detail = NULL;
+
+  g_return_if_fail (HEALER_IS_TRAIN_SUMMARY (self));
+
+  value = g_strdup_printf ("%.3f", macro_f1);
+  /* TRANSLATORS: "± 0.012" is the spread of the macro-F1 between folds, then the accuracy */
+  detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Macro-F1 on rows held out of training, mean of %u fold (± %.3f); accuracy %.1f %%",
+                                         "Macro-F1 on rows held out of training, mean of %u folds (± %.3f); accuracy %.1f %%",
+                                         n_folds),
+                            n_folds, isnan (fold_std_macro_f1) ? 0.0 : fold_std_macro_f1,
+                            100.0 * accuracy);
+  gtk_label_set_text (self->estimate_label, value);
+  adw_action_row_set_subtitle (self->estimate_row, detail);
+  gtk_widget_set_visible (GTK_WIDGET (self->estimate_label), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->estimate_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->estimate_cancel_button), FALSE);
 }

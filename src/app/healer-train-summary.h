@@ -24,4 +24,17 @@ HealerModel *healer_train_summary_get_model (HealerTrainSummary *self);
  * rows), or NULL when the run measured none. */
 const HealerMetrics *healer_train_summary_get_metrics (HealerTrainSummary *self);
 
+/* The "Cross-Validated Estimate" row. Its button emits "estimate", its
+ * Cancel "cancel-estimate"; whoever runs the estimate reports here. A new
+ * model resets the row. */
+void healer_train_summary_reset_estimate        (HealerTrainSummary *self,
+                                                 const char         *message);
+void healer_train_summary_set_estimate_progress (HealerTrainSummary *self,
+                                                 const char         *text);
+void healer_train_summary_set_estimate          (HealerTrainSummary *self,
+                                                 double              macro_f1,
+                                                 double              fold_std_macro_f1,
+                                                 double              accuracy,
+                                                 guint               n_folds);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../healer-test-data.h"
+#include "healer-cv.h"
 #include "healer-simulate.h"
 #include "healer-test-gui.h"
 #include "healer-train-page.h"
@@ -633,6 +634,75 @@ test_train_page_in_window (void)
   healer_test_settle (50);
 }
 
+
+static gboolean
+estimate_shown (gpointer summary)
+{
+  GtkWidget *label = find_named (summary, "estimate-value");
+
+  return label != NULL && gtk_widget_get_visible (label);
+}
+
+static gboolean
+estimate_idle (gpointer summary)
+{
+  GtkWidget *button = find_named (summary, "estimate-button");
+
+  return button != NULL && gtk_widget_get_visible (button);
+}
+
+/* The honest figure: the model's own settings, cross-validated on the
+ * loaded data, on a worker; Escape stops it. */
+static void
+test_train_page_estimate (void)
+{
+  Fixture f = { 0 };
+  HealerTrainSummary *summary;
+  HealerModel *model;
+  GtkWidget *button, *label;
+  g_autoptr(HealerCvResult) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+
+  fixture_setup (&f, TRUE);
+  set_fast (f.page, 20, 0.0);
+  healer_train_page_start (f.page);
+  g_assert_true (healer_test_wait_until (not_running, f.page, 240000));
+  summary = healer_train_page_get_summary (f.page);
+  model = healer_session_get_model (f.session);
+  g_assert_true (healer_train_summary_get_model (summary) == model);
+
+  button = find_named (GTK_WIDGET (summary), "estimate-button");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  label = find_named (GTK_WIDGET (summary), "estimate-value");
+  g_assert_false (gtk_widget_get_visible (label));
+
+  /* Started, then stopped with the page's cancel (Escape). */
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_false (gtk_widget_get_visible (button));
+  g_assert_true (healer_train_page_cancel (f.page));
+  g_assert_true (healer_test_wait_until (estimate_idle, summary, 60000));
+  g_assert_false (gtk_widget_get_visible (label));
+
+  /* To the end: the figure of a blocking cross-validation of the same
+   * settings, folds and seed. */
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (healer_test_wait_until (estimate_shown, summary, 240000));
+  expected = healer_cross_validate (healer_session_get_dataset (f.session), &model->config, 5, 1,
+                                    model->config.seed, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *want = g_strdup_printf ("%.3f", expected->mean_macro_f1);
+
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, want);
+  }
+  healer_test_settle (100);
+  shot = healer_test_render (GTK_WIDGET (f.page), "train-page-estimate");
+
+  fixture_teardown (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -644,6 +714,7 @@ main (int   argc,
   g_test_add_func ("/train-page/invalid-hidden", test_train_page_invalid_hidden);
   g_test_add_func ("/train-page/train", test_train_page_train);
   g_test_add_func ("/train-page/cancel", test_train_page_cancel);
+  g_test_add_func ("/train-page/estimate", test_train_page_estimate);
   g_test_add_func ("/train-page/real-data", test_train_page_real_data);
   g_test_add_func ("/train-page/in-window", test_train_page_in_window);
 
