@@ -558,7 +558,6 @@ typedef struct
   float              *grad;
   float              *m1;            /* Adam first moment, or SGD velocity */
   float              *m2;            /* Adam second moment */
-  guint8             *decay;         /* 1 for weights, 0 for biases */
   gsize              *order;
   gsize               batch;
   float              *xb;
@@ -580,7 +579,6 @@ healer_member_clear (HealerMember *mb)
   g_clear_pointer (&mb->grad, g_free);
   g_clear_pointer (&mb->m1, g_free);
   g_clear_pointer (&mb->m2, g_free);
-  g_clear_pointer (&mb->decay, g_free);
   g_clear_pointer (&mb->order, g_free);
   g_clear_pointer (&mb->xb, g_free);
   g_clear_pointer (&mb->yb, g_free);
@@ -600,7 +598,6 @@ healer_member_init (HealerMember          *mb,
 {
   const HealerTrainData *td = run->td;
   guint64 seed = run->config->seed + m;
-  float *params;
 
   mb->mlp = healer_mlp_new (sizes, n_sizes, run->config->activation, seed);
   mb->best = healer_mlp_copy (mb->mlp);
@@ -611,13 +608,6 @@ healer_member_init (HealerMember          *mb,
   mb->m1 = g_new0 (float, mb->n_params);
   if (run->config->optimizer == HEALER_OPTIMIZER_ADAM)
     mb->m2 = g_new0 (float, mb->n_params);
-
-  /* The layout is only known through the layer pointers. */
-  mb->decay = g_new0 (guint8, mb->n_params);
-  params = healer_mlp_get_params (mb->mlp);
-  for (guint l = 0; l + 1 < n_sizes; l++)
-    memset (mb->decay + (healer_mlp_get_weights (mb->mlp, l) - params), 1,
-            (gsize) sizes[l] * sizes[l + 1]);
 
   mb->order = g_new (gsize, td->n_train);
   for (gsize i = 0; i < td->n_train; i++)
@@ -632,13 +622,30 @@ healer_member_init (HealerMember          *mb,
   mb->dropout_state = healer_rng_next (&mb->rng);
 }
 
+/* Weight decay applies to the weights, not to the biases: each layer's two
+ * blocks are updated separately, which gives the same bits as one pass. */
 static void
 healer_member_optimizer_step (HealerMember            *mb,
                               const HealerTrainConfig *config)
 {
+  HealerOptimizerStep s;
+  float *params = healer_mlp_get_params (mb->mlp);
+  guint n_layers = healer_mlp_get_n_layers (mb->mlp);
+
   mb->step++;
-  healer_optimizer_step (config, mb->step, healer_mlp_get_params (mb->mlp), mb->grad,
-                         mb->m1, mb->m2, mb->decay, mb->n_params);
+  healer_optimizer_step_init (&s, config, mb->step);
+  for (guint l = 0; l < n_layers; l++)
+    {
+      gsize n_out = healer_mlp_get_size (mb->mlp, l + 1);
+      gsize w = healer_mlp_get_weights (mb->mlp, l) - params;
+      gsize b = healer_mlp_get_biases (mb->mlp, l) - params;
+
+      healer_optimizer_update (&s, params + w, mb->grad + w, mb->m1 + w,
+                               mb->m2 != NULL ? mb->m2 + w : NULL,
+                               n_out * healer_mlp_get_size (mb->mlp, l), TRUE);
+      healer_optimizer_update (&s, params + b, mb->grad + b, mb->m1 + b,
+                               mb->m2 != NULL ? mb->m2 + b : NULL, n_out, FALSE);
+    }
 }
 
 static gboolean
