@@ -19,6 +19,10 @@
 #include "healer-trainer-private.h"
 
 #define HEALER_MIN_IMPROVEMENT   1e-4
+/* Largest transformed copy of the training rows kept for the whole run:
+ * 16 MiB is 40,000 rows of 100 columns, more than most KPI tables, and small
+ * next to the 1.5× the table that training may take at a million rows. */
+#define HEALER_TRAIN_CACHE_BYTES (16u << 20)
 /* Mixed into the member seed so the shuffle stream is not the stream
  * healer_mlp_new drew the initial weights from. */
 #define HEALER_SHUFFLE_SALT      G_GUINT64_CONSTANT (0x53687566666c6521)
@@ -249,12 +253,14 @@ typedef struct
   gsize               n_val;
   /* Training rows are transformed batch by batch as they are drawn, not
    * stored transformed: a transformed copy would cost up to the size of
-   * the data again, while the transform costs far less than one forward
-   * pass. The validation rows are few and scored every epoch: they are
-   * kept transformed. */
+   * the data again. That transform is still a tenth of an epoch at small
+   * batches, though, so when the copy is small (HEALER_TRAIN_CACHE_BYTES)
+   * it is made once, in @x_train. The validation rows are few and scored
+   * every epoch: they are kept transformed. */
   gsize              *train_rows;    /* n_train indices into @data */
   guint              *y_train;
   float              *w_train;       /* NULL without class weights */
+  float              *x_train;       /* n_train × n_in, or NULL: transform per batch */
   float              *x_val;
   guint              *y_val;
 } HealerTrainData;
@@ -269,6 +275,7 @@ healer_train_data_clear (HealerTrainData *td)
   g_clear_pointer (&td->train_rows, g_free);
   g_clear_pointer (&td->y_train, g_free);
   g_clear_pointer (&td->w_train, g_free);
+  g_clear_pointer (&td->x_train, g_free);
   g_clear_pointer (&td->x_val, g_free);
   g_clear_pointer (&td->y_val, g_free);
 }
@@ -413,6 +420,8 @@ healer_train_data_prepare (HealerTrainData         *td,
     return FALSE;
 
   td->x_val = healer_transform_rows (td->pre, data, val_rows, td->n_val);
+  if ((guint64) td->n_train * td->n_in * sizeof (float) <= HEALER_TRAIN_CACHE_BYTES)
+    td->x_train = healer_transform_rows (td->pre, data, td->train_rows, td->n_train);
   if (config->preprocess.class_weights)
     {
       td->w_train = g_new (float, MAX (td->n_train, 1));
@@ -421,8 +430,8 @@ healer_train_data_prepare (HealerTrainData         *td,
   return TRUE;
 }
 
-/* Averaged ensemble probabilities of training rows @first … @first + @n − 1
- * (positions in td->train_rows), transformed a block at a time so the
+/* Averaged ensemble probabilities of every training row, taken from
+ * td->x_train when it exists, else transformed a block at a time so the
  * transformed table never exists whole. */
 #define HEALER_TRANSFORM_BLOCK 2048
 
@@ -440,14 +449,18 @@ healer_ensemble_proba_train (HealerMlp * const      *members,
   for (gsize start = 0; start < td->n_train; start += HEALER_TRANSFORM_BLOCK)
     {
       gsize nb = MIN (HEALER_TRANSFORM_BLOCK, td->n_train - start);
+      const float *x = xb;
 
-      for (gsize k = 0; k < nb; k++)
-        healer_preprocessor_transform (td->pre_ro,
-                                       healer_dataset_row (td->data, td->train_rows[start + k]),
-                                       1, xb + k * td->n_in);
+      if (td->x_train != NULL)
+        x = td->x_train + start * td->n_in;
+      else
+        for (gsize k = 0; k < nb; k++)
+          healer_preprocessor_transform (td->pre_ro,
+                                         healer_dataset_row (td->data, td->train_rows[start + k]),
+                                         1, xb + k * td->n_in);
       for (guint m = 0; m < n_members; m++)
         {
-          healer_mlp_predict_proba (members[m], xb, nb, one);
+          healer_mlp_predict_proba (members[m], x, nb, one);
           for (gsize i = 0; i < nb * nc; i++)
             sum[start * nc + i] += one[i];
         }
@@ -683,8 +696,12 @@ healer_member_epoch (HealerMember         *mb,
         {
           gsize r = mb->order[start + k];
 
-          healer_preprocessor_transform (td->pre_ro, healer_dataset_row (td->data, td->train_rows[r]),
-                                         1, mb->xb + k * td->n_in);
+          if (td->x_train != NULL)
+            memcpy (mb->xb + k * td->n_in, td->x_train + r * td->n_in, td->n_in * sizeof (float));
+          else
+            healer_preprocessor_transform (td->pre_ro,
+                                           healer_dataset_row (td->data, td->train_rows[r]),
+                                           1, mb->xb + k * td->n_in);
           mb->yb[k] = td->y_train[r];
           if (mb->wb != NULL)
             mb->wb[k] = td->w_train[r];
