@@ -581,6 +581,8 @@ typedef struct
   HealerRng           rng;
   guint64             dropout_state;
   guint64             step;
+  HealerOptimizerStep opt;           /* the constants of the current step */
+  float              *params;        /* @mlp's */
 } HealerMember;
 
 static void
@@ -617,6 +619,7 @@ healer_member_init (HealerMember          *mb,
   mb->batch = MIN ((gsize) run->config->batch_size, td->n_train);
   mb->ws = healer_mlp_workspace_new (mb->mlp, mb->batch);
   mb->n_params = healer_mlp_get_n_params (mb->mlp);
+  mb->params = healer_mlp_get_params (mb->mlp);
   mb->grad = g_new (float, mb->n_params);
   mb->m1 = g_new0 (float, mb->n_params);
   if (run->config->optimizer == HEALER_OPTIMIZER_ADAM)
@@ -635,30 +638,18 @@ healer_member_init (HealerMember          *mb,
   mb->dropout_state = healer_rng_next (&mb->rng);
 }
 
-/* Weight decay applies to the weights, not to the biases: each layer's two
- * blocks are updated separately, which gives the same bits as one pass. */
+/* Called from the step's threads as each block of gradients becomes final.
+ * Weight decay applies to the weights, not to the biases. */
 static void
-healer_member_optimizer_step (HealerMember            *mb,
-                              const HealerTrainConfig *config)
+healer_member_update (gpointer user_data,
+                      gsize    offset,
+                      gsize    count,
+                      gboolean is_weight)
 {
-  HealerOptimizerStep s;
-  float *params = healer_mlp_get_params (mb->mlp);
-  guint n_layers = healer_mlp_get_n_layers (mb->mlp);
+  HealerMember *mb = user_data;
 
-  mb->step++;
-  healer_optimizer_step_init (&s, config, mb->step);
-  for (guint l = 0; l < n_layers; l++)
-    {
-      gsize n_out = healer_mlp_get_size (mb->mlp, l + 1);
-      gsize w = healer_mlp_get_weights (mb->mlp, l) - params;
-      gsize b = healer_mlp_get_biases (mb->mlp, l) - params;
-
-      healer_optimizer_update (&s, params + w, mb->grad + w, mb->m1 + w,
-                               mb->m2 != NULL ? mb->m2 + w : NULL,
-                               n_out * healer_mlp_get_size (mb->mlp, l), TRUE);
-      healer_optimizer_update (&s, params + b, mb->grad + b, mb->m1 + b,
-                               mb->m2 != NULL ? mb->m2 + b : NULL, n_out, FALSE);
-    }
+  healer_optimizer_update (&mb->opt, mb->params + offset, mb->grad + offset, mb->m1 + offset,
+                           mb->m2 != NULL ? mb->m2 + offset : NULL, count, is_weight);
 }
 
 static gboolean
@@ -706,13 +697,18 @@ healer_member_epoch (HealerMember         *mb,
           if (mb->wb != NULL)
             mb->wb[k] = td->w_train[r];
         }
-      loss = healer_mlp_loss_grad (mb->mlp, mb->ws, mb->xb, mb->yb, mb->wb, nb, dropout,
-                                   &mb->dropout_state, mb->grad);
+      /* The parameters are updated inside the step, a block at a time as
+       * their gradients are ready. A step whose loss is not finite still
+       * updates them, but a diverged member goes back to its best epoch's
+       * parameters, so that update never reaches a model. */
+      mb->step++;
+      healer_optimizer_step_init (&mb->opt, run->config, mb->step);
+      loss = healer_mlp_train_step (mb->mlp, mb->ws, mb->xb, mb->yb, mb->wb, nb, dropout,
+                                    &mb->dropout_state, mb->grad, healer_member_update, mb);
       if (!isfinite (loss))
         return HEALER_EPOCH_DIVERGED;
       /* Weighted by rows so a short last batch counts for what it is. */
       sum += loss * (double) nb;
-      healer_member_optimizer_step (mb, run->config);
     }
 
   /* The last update can overflow even though its loss was finite. */
