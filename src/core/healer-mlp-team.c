@@ -15,14 +15,6 @@
  * helper waits while the caller gathers the next batch, a few microseconds;
  * a sleeping thread takes tens of microseconds to wake on a VM. */
 #define HEALER_TEAM_SPIN_US  100
-/* After a job in which the caller had to sleep waiting for the helper (it
- * was not running: the machine is busy), the caller works alone for this
- * many jobs, doubling up to the maximum while that keeps happening. A helper
- * preempted halfway through its part otherwise holds the caller up for a
- * whole scheduler time slice. */
-#define HEALER_TEAM_SOLO_MIN 16
-#define HEALER_TEAM_SOLO_MAX 1024
-
 #if defined(HEALER_HAVE_OPENBLAS)
 /* OpenBLAS's own controls (its cblas.h clashes with GSL's). */
 int  openblas_get_num_threads (void);
@@ -54,10 +46,6 @@ struct _HealerMlpTeam
   HealerMlpPhaseFunc  func;
   gpointer            data;
   gint                n_phases;   /* atomic: a late helper may read it as it changes */
-
-  /* The caller's own: jobs left to run alone, and the current stretch */
-  guint               solo_left;
-  guint               solo_length;
 };
 
 /* ---- OpenBLAS's thread count while teams exist ---- */
@@ -141,28 +129,28 @@ healer_team_until_met (HealerMlpTeam         *team,
          (u->job_tag != -1 && healer_team_tag (g_atomic_int_get (&team->job)) != u->job_tag);
 }
 
-/* TRUE when it had to sleep. */
-static gboolean
+static void
 healer_team_wait (HealerMlpTeam         *team,
                   const HealerTeamUntil *u)
 {
-  gint64 deadline = 0;
+  gint64 deadline;
 
+  if (healer_team_until_met (team, u))
+    return;
+  deadline = g_get_monotonic_time () + HEALER_TEAM_SPIN_US;
   for (guint i = 1; !healer_team_until_met (team, u); i++)
     {
-      healer_team_relax ();
-      if (i % 64 == 0)
-        {
-          gint64 now = g_get_monotonic_time ();
-
-          if (deadline == 0)
-            deadline = now + HEALER_TEAM_SPIN_US;
-          else if (now > deadline)
-            break;
-        }
+      /* Past the first few microseconds the other thread is probably not
+       * running: offer it this CPU (on a loaded machine it waits for one). */
+      if (i < 256)
+        healer_team_relax ();
+      else
+        g_thread_yield ();
+      if (i % 64 == 0 && g_get_monotonic_time () > deadline)
+        break;
     }
   if (healer_team_until_met (team, u))
-    return FALSE;
+    return;
 
   /* The sleeper count goes up before the last look at the counters, and
    * healer_team_wake looks at it after they move (all sequentially
@@ -173,7 +161,6 @@ healer_team_wait (HealerMlpTeam         *team,
     g_cond_wait (&team->cond, &team->lock);
   g_atomic_int_add (&team->sleepers, -1);
   g_mutex_unlock (&team->lock);
-  return TRUE;
 }
 
 /* After a counter moved. */
@@ -200,14 +187,13 @@ healer_team_claim (HealerMlpTeam *team,
 
 /* Works on the job tagged @tag until the caller's share is done: every
  * phase finished; the helper leaves after its last part, or as soon as the
- * job is over. TRUE when it had to sleep waiting for the other thread. */
-static gboolean
+ * job is over. */
+static void
 healer_team_work (HealerMlpTeam *team,
                   gint           tag,
                   guint          n_phases,
                   gboolean       is_caller)
 {
-  gboolean slept = FALSE;
 
   for (guint phase = 0; phase < n_phases; phase++)
     {
@@ -230,11 +216,10 @@ healer_team_work (HealerMlpTeam *team,
       if (!is_caller && phase + 1 == n_phases)
         break;
       /* The next phase reads what both parts of this one wrote. */
-      slept |= healer_team_wait (team, &until);
+      healer_team_wait (team, &until);
       if (!is_caller && healer_team_tag (g_atomic_int_get (&team->job)) != tag)
         break;
     }
-  return slept;
 }
 
 static gpointer
@@ -314,11 +299,6 @@ healer_mlp_team_run (HealerMlpTeam      *team,
 
   g_return_if_fail (n_phases <= HEALER_MLP_TEAM_MAX_PHASES);
 
-  if (team != NULL && team->solo_left > 0)
-    {
-      team->solo_left--;
-      team = NULL;
-    }
   if (team == NULL)
     {
       for (guint phase = 0; phase < n_phases; phase++)
@@ -342,14 +322,5 @@ healer_mlp_team_run (HealerMlpTeam      *team,
     }
   g_atomic_int_set (&team->job, job);
   healer_team_wake (team);
-  if (healer_team_work (team, tag, n_phases, TRUE))
-    {
-      team->solo_length = CLAMP (team->solo_length * 2, HEALER_TEAM_SOLO_MIN,
-                                 HEALER_TEAM_SOLO_MAX);
-      team->solo_left = team->solo_length;
-    }
-  else
-    {
-      team->solo_length = 0;
-    }
+  healer_team_work (team, tag, n_phases, TRUE);
 }
