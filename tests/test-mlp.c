@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "healer-mlp.h"
+#include "healer-mlp-private.h"
+#include "healer-trainer-private.h"
 #include "healer-trainer.h"
 
 static const HealerActivation all_activations[] = {
@@ -793,6 +795,148 @@ test_dropout (void)
   problem_clear (&pb);
 }
 
+/* What the update callback of healer_mlp_train_step saw, and Adam's state. */
+typedef struct
+{
+  HealerMlp           *mlp;
+  float               *grad;
+  float               *m1;
+  float               *m2;
+  guint8              *seen;      /* times each parameter was handed over */
+  HealerOptimizerStep  step;
+  GMutex               lock;      /* the callback may come from two threads */
+  gboolean             bad_flag;
+} StepRun;
+
+static void
+step_run_init (StepRun         *run,
+               const HealerMlp *mlp)
+{
+  gsize np = healer_mlp_get_n_params (mlp);
+  HealerTrainConfig config;
+
+  healer_train_config_init_default (&config);
+  run->mlp = healer_mlp_copy (mlp);
+  run->grad = g_new (float, np);
+  run->m1 = g_new0 (float, np);
+  run->m2 = g_new0 (float, np);
+  run->seen = g_new0 (guint8, np);
+  healer_optimizer_step_init (&run->step, &config, config.learning_rate, 1);
+  g_mutex_init (&run->lock);
+  run->bad_flag = FALSE;
+}
+
+static void
+step_run_clear (StepRun *run)
+{
+  healer_mlp_free (run->mlp);
+  g_free (run->grad);
+  g_free (run->m1);
+  g_free (run->m2);
+  g_free (run->seen);
+  g_mutex_clear (&run->lock);
+}
+
+static void
+step_run_update (gpointer user_data,
+                 gsize    offset,
+                 gsize    count,
+                 gboolean is_weight)
+{
+  StepRun *run = user_data;
+  float *params = healer_mlp_get_params (run->mlp);
+  gboolean weight = FALSE;
+
+  /* Is @offset inside some layer's weights (rather than its biases)? */
+  for (guint l = 0; l < healer_mlp_get_n_layers (run->mlp); l++)
+    {
+      gsize w = healer_mlp_get_weights (run->mlp, l) - params;
+      gsize b = healer_mlp_get_biases (run->mlp, l) - params;
+
+      if (offset >= w && offset < b)
+        weight = TRUE;
+    }
+  g_mutex_lock (&run->lock);
+  if (weight != is_weight)
+    run->bad_flag = TRUE;
+  for (gsize i = offset; i < offset + count; i++)
+    run->seen[i]++;
+  g_mutex_unlock (&run->lock);
+
+  healer_optimizer_update (&run->step, params + offset, run->grad + offset, run->m1 + offset,
+                           run->m2 + offset, count, is_weight);
+}
+
+/* Steps of a network big enough to be shared between two threads give the
+ * same bits on one; every parameter reaches the update once per step, with
+ * its right kind; and the gradient is the one healer_mlp_loss_grad gives. */
+static void
+test_train_step_threads (void)
+{
+  static const guint sizes[] = { 40, 128, 96, 5 };
+  static const gsize batches[] = { 31, 2, 128 };
+  g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, G_N_ELEMENTS (sizes),
+                                              HEALER_ACTIVATION_LEAKY_RELU, 77);
+  gsize np = healer_mlp_get_n_params (mlp);
+  HealerRng rng;
+
+  healer_rng_init (&rng, 78);
+  for (gsize b = 0; b < G_N_ELEMENTS (batches); b++)
+    {
+      gsize n = batches[b];
+      g_autofree float *x = g_new (float, n * sizes[0]);
+      g_autofree guint *y = g_new (guint, n);
+      g_autofree float *w = g_new (float, n);
+      g_autofree float *grad = g_new (float, np);
+      g_autoptr (HealerMlpWorkspace) ws1 = healer_mlp_workspace_new (mlp, n);
+      g_autoptr (HealerMlpWorkspace) ws2 = healer_mlp_workspace_new (mlp, n);
+      StepRun one, two;
+      guint64 s1 = 5, s2 = 5;
+
+      fill_normal (&rng, x, n * sizes[0], 1.0);
+      for (gsize i = 0; i < n; i++)
+        {
+          y[i] = (guint) healer_rng_below (&rng, sizes[3]);
+          w[i] = (float) (0.5 + healer_rng_uniform (&rng));
+        }
+      healer_mlp_workspace_set_threads (ws1, 1);
+      if (!healer_mlp_workspace_set_threads (ws2, 2))
+        g_test_message ("batch %zu: one CPU or one BLAS thread, both runs on one thread", n);
+
+      step_run_init (&one, mlp);
+      step_run_init (&two, mlp);
+      for (guint step = 0; step < 4; step++)
+        {
+          float dropout = step % 2 ? 0.25f : 0.0f;
+          double l1, l2;
+
+          memset (one.seen, 0, np);
+          memset (two.seen, 0, np);
+          l1 = healer_mlp_train_step (one.mlp, ws1, x, y, w, n, dropout, &s1, one.grad,
+                                      step_run_update, &one);
+          l2 = healer_mlp_train_step (two.mlp, ws2, x, y, w, n, dropout, &s2, two.grad,
+                                      step_run_update, &two);
+          g_assert_true (isfinite (l1));
+          g_assert_true (l1 == l2);
+          g_assert_cmpmem (one.grad, np * sizeof (float), two.grad, np * sizeof (float));
+          g_assert_cmpmem (healer_mlp_get_params (one.mlp), np * sizeof (float),
+                           healer_mlp_get_params (two.mlp), np * sizeof (float));
+          for (gsize i = 0; i < np; i++)
+            g_assert_cmpuint (two.seen[i], ==, 1);
+          g_assert_false (two.bad_flag);
+          g_assert_false (one.bad_flag);
+        }
+
+      /* Without an update, the same gradient as healer_mlp_loss_grad. */
+      healer_mlp_train_step (mlp, ws2, x, y, w, n, 0.0f, NULL, two.grad, NULL, NULL);
+      healer_mlp_loss_grad (mlp, ws1, x, y, w, n, 0.0f, NULL, grad);
+      g_assert_cmpmem (grad, np * sizeof (float), two.grad, np * sizeof (float));
+
+      step_run_clear (&one);
+      step_run_clear (&two);
+    }
+}
+
 /* With a zero output layer the output delta does not depend on the hidden
  * units, so the output-weight gradient shows the mask and the 1/(1−p) scale. */
 static void
@@ -939,6 +1083,7 @@ main (int   argc,
   g_test_add_func ("/mlp/learns-xor", test_learns_xor);
   g_test_add_func ("/mlp/dropout", test_dropout);
   g_test_add_func ("/mlp/dropout-mask", test_dropout_mask);
+  g_test_add_func ("/mlp/train-step-threads", test_train_step_threads);
   g_test_add_func ("/mlp/activation-strings", test_activation_strings);
   g_test_add_func ("/mlp/count-params", test_count_params);
   g_test_add_func ("/mlp/bad-calls", test_bad_calls);

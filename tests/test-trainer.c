@@ -9,6 +9,7 @@
 #include "healer-model.h"
 #include "healer-simulate.h"
 #include "healer-trainer.h"
+#include "healer-trainer-private.h"
 #include "healer-test-data.h"
 
 /* Gaussian blobs: @n_classes centres at distance ~@sep, unit noise. Labels
@@ -220,6 +221,52 @@ test_config_validate (void)
   c.lr_schedule = HEALER_LR_COSINE;
   g_assert_true (healer_train_config_validate (&c, &error));
   g_assert_no_error (error);
+}
+
+/* The optimiser's vector paths (SSE2, and AVX or AVX-512 where the CPU has
+ * them) give the bits of its scalar loop, which runs alone on one parameter
+ * at a time: a model must not depend on the machine it was trained on. */
+static void
+test_optimizer_lanes (void)
+{
+  enum { N = 1003 };
+  static const HealerOptimizer optimizers[] = { HEALER_OPTIMIZER_ADAM, HEALER_OPTIMIZER_SGD };
+  HealerRng rng;
+
+  healer_rng_init (&rng, 12);
+  for (gsize o = 0; o < G_N_ELEMENTS (optimizers); o++)
+    for (int decay = 0; decay < 2; decay++)
+      {
+        HealerTrainConfig config;
+        float p[2][N], m1[2][N], m2[2][N], g[N];
+
+        healer_train_config_init_default (&config);
+        config.optimizer = optimizers[o];
+        config.weight_decay = 1e-2;
+        for (gsize i = 0; i < N; i++)
+          {
+            p[0][i] = p[1][i] = (float) healer_rng_normal (&rng);
+            m1[0][i] = m1[1][i] = (float) (0.1 * healer_rng_normal (&rng));
+            m2[0][i] = m2[1][i] = (float) (0.01 * healer_rng_uniform (&rng));
+          }
+        /* Signed zeros too: "+ 0.0f" must turn −0 into +0 on every path. */
+        p[0][7] = p[1][7] = -0.0f;
+        for (guint64 step = 1; step <= 3; step++)
+          {
+            HealerOptimizerStep s;
+
+            healer_optimizer_step_init (&s, &config, config.learning_rate, step);
+            for (gsize i = 0; i < N; i++)
+              g[i] = i % 11 == 0 ? -0.0f : (float) healer_rng_normal (&rng);
+            healer_optimizer_update (&s, p[0], g, m1[0], m2[0], N, decay);
+            for (gsize i = 0; i < N; i++)
+              healer_optimizer_update (&s, p[1] + i, g + i, m1[1] + i, m2[1] + i, 1, decay);
+          }
+        g_assert_cmpmem (p[0], sizeof p[0], p[1], sizeof p[1]);
+        g_assert_cmpmem (m1[0], sizeof m1[0], m1[1], sizeof m1[1]);
+        if (optimizers[o] == HEALER_OPTIMIZER_ADAM)
+          g_assert_cmpmem (m2[0], sizeof m2[0], m2[1], sizeof m2[1]);
+      }
 }
 
 static void
@@ -1024,6 +1071,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/config/hidden", test_config_hidden);
   g_test_add_func ("/trainer/config/validate", test_config_validate);
   g_test_add_func ("/trainer/strings", test_strings);
+  g_test_add_func ("/trainer/optimizer-lanes", test_optimizer_lanes);
   g_test_add_func ("/trainer/split", test_split);
   g_test_add_func ("/trainer/converges", test_converges);
   g_test_add_func ("/trainer/simulated", test_simulated);

@@ -170,15 +170,21 @@ healer_train_estimate_memory (const HealerDataset     *data,
                                             n_in), sizeof (float)));
   total = sat_add (total, sat_mul (sat_mul (MIN ((guint64) config->batch_size, rows + 1), n_in),
                                    sizeof (float)));
+  /* The training rows kept transformed when they are small (16 MiB at
+   * most, see healer-trainer.c). */
+  total = sat_add (total, MIN (sat_mul (sat_mul (rows, n_in), sizeof (float)), 16u << 20));
   /* Per row: kept-row, training-row and shuffle indices, labels and class
    * indices, the duplicate search, and the preprocessing's scratch (a
    * float, a double, a value–class pair). */
   total = sat_add (total, sat_mul (rows, 96));
   /* The ensemble's networks, and for the one in training its best copy,
-   * gradient and two optimiser moments, plus the weight-decay mask. */
-  total = sat_add (total, sat_mul (n_params, sizeof (float) * ((guint64) config->ensemble + 4) + 1));
-  /* Activations, gates and deltas of a batch. */
+   * gradient and two optimiser moments. */
+  total = sat_add (total, sat_mul (n_params, sizeof (float) * ((guint64) config->ensemble + 4)));
+  /* Activations, gates, deltas and partial products of a batch, and its
+   * input again, feature-major (healer-mlp-train.c; small batches have a
+   * few more, but are small). */
   total = sat_add (total, sat_mul (sat_mul (batch, widths), 4 * sizeof (float)));
+  total = sat_add (total, sat_mul (sat_mul (batch, n_in), sizeof (float)));
   /* Predictions over every row for the metrics and the threshold. */
   total = sat_add (total, sat_mul (sat_mul (rows, n_classes), 2 * sizeof (float)));
   return total;

@@ -79,7 +79,7 @@ void        healer_mlp_last_hidden    (const HealerMlp  *self,
                                        float            *out);
 
 /* Training primitives. A workspace holds the activations of up to
- * @max_batch rows; one per thread. */
+ * @max_batch rows; one per thread (it may own a helper thread of its own). */
 HealerMlpWorkspace *healer_mlp_workspace_new  (const HealerMlp *self,
                                                gsize            max_batch);
 void                healer_mlp_workspace_free (HealerMlpWorkspace *ws);
@@ -106,6 +106,33 @@ double      healer_mlp_loss_grad      (HealerMlp          *self,
                                        float               dropout,
                                        guint64            *rng_state,
                                        float              *grad);
+
+/* Called by healer_mlp_train_step once the gradient of the @count
+ * parameters from @offset (into the parameter array) is final: @is_weight
+ * tells weights from biases. The calls cover every parameter once, in
+ * disjoint ranges, and may come from two threads at once; the parameters
+ * of a range may be updated in the call, as the step reads them no more. */
+typedef void (*HealerMlpUpdateFunc) (gpointer user_data,
+                                     gsize    offset,
+                                     gsize    count,
+                                     gboolean is_weight);
+
+/* healer_mlp_loss_grad, with @update (may be NULL) called for each range of
+ * parameters as its gradient becomes final, so an optimiser can update
+ * them while the step is still working on the others. Mini-batches of up to
+ * 128 rows run on two threads when there are two CPUs; the results are the
+ * same with one, and with any number of OpenBLAS threads. */
+double      healer_mlp_train_step     (HealerMlp          *self,
+                                       HealerMlpWorkspace *ws,
+                                       const float        *x,
+                                       const guint        *y,
+                                       const float        *weights,
+                                       gsize               n,
+                                       float               dropout,
+                                       guint64            *rng_state,
+                                       float              *grad,
+                                       HealerMlpUpdateFunc update,
+                                       gpointer            user_data);
 
 /* Gradient of log p(class | x) with respect to the input row @x (n_inputs
  * floats), without dropout. Thread-safe. */

@@ -19,6 +19,10 @@
 #include "healer-trainer-private.h"
 
 #define HEALER_MIN_IMPROVEMENT   1e-4
+/* Largest transformed copy of the training rows kept for the whole run:
+ * 16 MiB is 40,000 rows of 100 columns, more than most KPI tables, and small
+ * next to the 1.5× the table that training may take at a million rows. */
+#define HEALER_TRAIN_CACHE_BYTES (16u << 20)
 /* Mixed into the member seed so the shuffle stream is not the stream
  * healer_mlp_new drew the initial weights from. */
 #define HEALER_SHUFFLE_SALT      G_GUINT64_CONSTANT (0x53687566666c6521)
@@ -292,12 +296,14 @@ typedef struct
   gsize               n_val;
   /* Training rows are transformed batch by batch as they are drawn, not
    * stored transformed: a transformed copy would cost up to the size of
-   * the data again, while the transform costs far less than one forward
-   * pass. The validation rows are few and scored every epoch: they are
-   * kept transformed. */
+   * the data again. That transform is still a tenth of an epoch at small
+   * batches, though, so when the copy is small (HEALER_TRAIN_CACHE_BYTES)
+   * it is made once, in @x_train. The validation rows are few and scored
+   * every epoch: they are kept transformed. */
   gsize              *train_rows;    /* n_train indices into @data */
   guint              *y_train;
   float              *w_train;       /* NULL without class weights */
+  float              *x_train;       /* n_train × n_in, or NULL: transform per batch */
   float              *x_val;
   guint              *y_val;
 } HealerTrainData;
@@ -312,6 +318,7 @@ healer_train_data_clear (HealerTrainData *td)
   g_clear_pointer (&td->train_rows, g_free);
   g_clear_pointer (&td->y_train, g_free);
   g_clear_pointer (&td->w_train, g_free);
+  g_clear_pointer (&td->x_train, g_free);
   g_clear_pointer (&td->x_val, g_free);
   g_clear_pointer (&td->y_val, g_free);
 }
@@ -456,6 +463,8 @@ healer_train_data_prepare (HealerTrainData         *td,
     return FALSE;
 
   td->x_val = healer_transform_rows (td->pre, data, val_rows, td->n_val);
+  if ((guint64) td->n_train * td->n_in * sizeof (float) <= HEALER_TRAIN_CACHE_BYTES)
+    td->x_train = healer_transform_rows (td->pre, data, td->train_rows, td->n_train);
   if (config->preprocess.class_weights)
     {
       td->w_train = g_new (float, MAX (td->n_train, 1));
@@ -464,8 +473,8 @@ healer_train_data_prepare (HealerTrainData         *td,
   return TRUE;
 }
 
-/* Averaged ensemble probabilities of training rows @first … @first + @n − 1
- * (positions in td->train_rows), transformed a block at a time so the
+/* Averaged ensemble probabilities of every training row, taken from
+ * td->x_train when it exists, else transformed a block at a time so the
  * transformed table never exists whole. */
 #define HEALER_TRANSFORM_BLOCK 2048
 
@@ -483,14 +492,18 @@ healer_ensemble_proba_train (HealerMlp * const      *members,
   for (gsize start = 0; start < td->n_train; start += HEALER_TRANSFORM_BLOCK)
     {
       gsize nb = MIN (HEALER_TRANSFORM_BLOCK, td->n_train - start);
+      const float *x = xb;
 
-      for (gsize k = 0; k < nb; k++)
-        healer_preprocessor_transform (td->pre_ro,
-                                       healer_dataset_row (td->data, td->train_rows[start + k]),
-                                       1, xb + k * td->n_in);
+      if (td->x_train != NULL)
+        x = td->x_train + start * td->n_in;
+      else
+        for (gsize k = 0; k < nb; k++)
+          healer_preprocessor_transform (td->pre_ro,
+                                         healer_dataset_row (td->data, td->train_rows[start + k]),
+                                         1, xb + k * td->n_in);
       for (guint m = 0; m < n_members; m++)
         {
-          healer_mlp_predict_proba (members[m], xb, nb, one);
+          healer_mlp_predict_proba (members[m], x, nb, one);
           for (gsize i = 0; i < nb * nc; i++)
             sum[start * nc + i] += one[i];
         }
@@ -601,7 +614,6 @@ typedef struct
   float              *grad;
   float              *m1;            /* Adam first moment, or SGD velocity */
   float              *m2;            /* Adam second moment */
-  guint8             *decay;         /* 1 for weights, 0 for biases */
   gsize              *order;
   gsize               batch;
   float              *xb;
@@ -613,6 +625,8 @@ typedef struct
   HealerRng           noise_rng;
   guint64             dropout_state;
   guint64             step;
+  HealerOptimizerStep opt;           /* the constants of the current step */
+  float              *params;        /* @mlp's */
 } HealerMember;
 
 static void
@@ -624,7 +638,6 @@ healer_member_clear (HealerMember *mb)
   g_clear_pointer (&mb->grad, g_free);
   g_clear_pointer (&mb->m1, g_free);
   g_clear_pointer (&mb->m2, g_free);
-  g_clear_pointer (&mb->decay, g_free);
   g_clear_pointer (&mb->order, g_free);
   g_clear_pointer (&mb->xb, g_free);
   g_clear_pointer (&mb->yb, g_free);
@@ -644,7 +657,6 @@ healer_member_init (HealerMember          *mb,
 {
   const HealerTrainData *td = run->td;
   guint64 seed = run->config->seed + m;
-  float *params;
 
   mb->mlp = healer_mlp_new (sizes, n_sizes, run->config->activation, seed);
   mb->best = healer_mlp_copy (mb->mlp);
@@ -652,17 +664,11 @@ healer_member_init (HealerMember          *mb,
   mb->ws = healer_mlp_workspace_new (mb->mlp, mb->batch);
   healer_mlp_workspace_set_label_smoothing (mb->ws, (float) run->config->label_smoothing);
   mb->n_params = healer_mlp_get_n_params (mb->mlp);
+  mb->params = healer_mlp_get_params (mb->mlp);
   mb->grad = g_new (float, mb->n_params);
   mb->m1 = g_new0 (float, mb->n_params);
   if (run->config->optimizer == HEALER_OPTIMIZER_ADAM)
     mb->m2 = g_new0 (float, mb->n_params);
-
-  /* The layout is only known through the layer pointers. */
-  mb->decay = g_new0 (guint8, mb->n_params);
-  params = healer_mlp_get_params (mb->mlp);
-  for (guint l = 0; l + 1 < n_sizes; l++)
-    memset (mb->decay + (healer_mlp_get_weights (mb->mlp, l) - params), 1,
-            (gsize) sizes[l] * sizes[l + 1]);
 
   mb->order = g_new (gsize, td->n_train);
   for (gsize i = 0; i < td->n_train; i++)
@@ -678,14 +684,18 @@ healer_member_init (HealerMember          *mb,
   healer_rng_init (&mb->noise_rng, seed ^ HEALER_NOISE_SALT);
 }
 
+/* Called from the step's threads as each block of gradients becomes final.
+ * Weight decay applies to the weights, not to the biases. */
 static void
-healer_member_optimizer_step (HealerMember            *mb,
-                              const HealerTrainConfig *config,
-                              double                   learning_rate)
+healer_member_update (gpointer user_data,
+                      gsize    offset,
+                      gsize    count,
+                      gboolean is_weight)
 {
-  mb->step++;
-  healer_optimizer_step (config, learning_rate, mb->step, healer_mlp_get_params (mb->mlp),
-                         mb->grad, mb->m1, mb->m2, mb->decay, mb->n_params);
+  HealerMember *mb = user_data;
+
+  healer_optimizer_update (&mb->opt, mb->params + offset, mb->grad + offset, mb->m1 + offset,
+                           mb->m2 != NULL ? mb->m2 + offset : NULL, count, is_weight);
 }
 
 /* The step size of epoch @epoch (1-based). The cosine schedule decays it per
@@ -759,21 +769,30 @@ healer_member_epoch (HealerMember         *mb,
         {
           gsize r = mb->order[start + k];
 
-          healer_preprocessor_transform (td->pre_ro, healer_dataset_row (td->data, td->train_rows[r]),
-                                         1, mb->xb + k * td->n_in);
+          if (td->x_train != NULL)
+            memcpy (mb->xb + k * td->n_in, td->x_train + r * td->n_in, td->n_in * sizeof (float));
+          else
+            healer_preprocessor_transform (td->pre_ro,
+                                           healer_dataset_row (td->data, td->train_rows[r]),
+                                           1, mb->xb + k * td->n_in);
           mb->yb[k] = td->y_train[r];
           if (mb->wb != NULL)
             mb->wb[k] = td->w_train[r];
         }
       if (run->config->input_noise > 0.0)
         healer_add_input_noise (&mb->noise_rng, td, mb->xb, nb, run->config->input_noise);
-      loss = healer_mlp_loss_grad (mb->mlp, mb->ws, mb->xb, mb->yb, mb->wb, nb, dropout,
-                                   &mb->dropout_state, mb->grad);
+      /* The parameters are updated inside the step, a block at a time as
+       * their gradients are ready. A step whose loss is not finite still
+       * updates them, but a diverged member goes back to its best epoch's
+       * parameters, so that update never reaches a model. */
+      mb->step++;
+      healer_optimizer_step_init (&mb->opt, run->config, learning_rate, mb->step);
+      loss = healer_mlp_train_step (mb->mlp, mb->ws, mb->xb, mb->yb, mb->wb, nb, dropout,
+                                    &mb->dropout_state, mb->grad, healer_member_update, mb);
       if (!isfinite (loss))
         return HEALER_EPOCH_DIVERGED;
       /* Weighted by rows so a short last batch counts for what it is. */
       sum += loss * (double) nb;
-      healer_member_optimizer_step (mb, run->config, learning_rate);
     }
 
   /* The last update can overflow even though its loss was finite. */

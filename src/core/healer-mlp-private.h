@@ -1,0 +1,154 @@
+/* healer-mlp-private.h — what the MLP's inference, training and thread-team files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <string.h>
+
+#include "healer-mlp.h"
+
+G_BEGIN_DECLS
+
+#define HEALER_MLP_LEAKY_SLOPE  0.01f
+
+struct _HealerMlp
+{
+  guint             n_sizes;
+  guint            *sizes;      /* n_sizes widths, input first */
+  HealerActivation  activation;
+  gsize             n_params;
+  float            *params;     /* per layer: weights out×in row-major, then out biases */
+  gsize            *offsets;    /* n_sizes - 1: start of each layer's weights in params */
+};
+
+gboolean healer_mlp_same_shape          (const guint      *sizes_a,
+                                         guint             n_a,
+                                         const guint      *sizes_b,
+                                         guint             n_b);
+
+/* One weight layer for @n ≥ 1 rows: out = act(in · Wᵀ + b), softmax on the last. */
+void     healer_mlp_forward_layer       (const HealerMlp  *self,
+                                         guint             l,
+                                         const float      *in,
+                                         gsize             n,
+                                         float            *out);
+
+/* For tests and benchmarks: run @ws's steps on one thread (@n_threads 1) or,
+ * if it splits its batches and a second thread is available, on two,
+ * whatever the work. TRUE when it then has two. Results do not change. */
+gboolean healer_mlp_workspace_set_threads (HealerMlpWorkspace *ws,
+                                           guint               n_threads);
+
+/* The training step keeps its activations feature-major ("units"): unit j
+ * of @n rows at z + j·@ld, so that OpenBLAS multiplies them with its small-
+ * matrix kernels. z[j][i] = act(z[j][i] + b[j]) for @n_units units. */
+void     healer_mlp_bias_activate_units (HealerActivation  activation,
+                                         float            *z,
+                                         const float      *b,
+                                         guint             n_units,
+                                         gsize             n,
+                                         gsize             ld);
+/* The same with a softmax over the units of each row (the output layer);
+ * @b may be NULL when the biases were added already. */
+void     healer_mlp_bias_softmax_units  (float            *z,
+                                         const float      *b,
+                                         guint             n_units,
+                                         gsize             n,
+                                         gsize             ld);
+
+/* @d[i] *= act'(z_i), with act'(z) read from a = act(z). */
+void     healer_mlp_scale_by_derivative (HealerActivation  activation,
+                                         float            *d,
+                                         const float      *a,
+                                         gsize             count);
+
+/* Branch-free selects. Hidden-unit signs are random, so a branch per unit
+ * mispredicts about half the time (it doubled the time of a mini-batch step),
+ * and GCC at -O2 neither if-converts nor vectorises float comparisons. */
+static inline guint32
+healer_mlp_bits (float f)
+{
+  guint32 u;
+
+  memcpy (&u, &f, sizeof u);
+  return u;
+}
+
+static inline float
+healer_mlp_float (guint32 u)
+{
+  float f;
+
+  memcpy (&f, &u, sizeof f);
+  return f;
+}
+
+/* All ones when @f > +0 (or a NaN with the sign bit clear), else 0. */
+static inline guint32
+healer_mlp_positive_mask (float f)
+{
+  return -(guint32) ((gint32) healer_mlp_bits (f) > 0);
+}
+
+/* @mask ? @a : @b */
+static inline float
+healer_mlp_select (guint32 mask,
+                   float   a,
+                   float   b)
+{
+  guint32 ua = healer_mlp_bits (a), ub = healer_mlp_bits (b);
+
+  return healer_mlp_float (ub ^ ((ua ^ ub) & mask));
+}
+
+/* act'(z) expressed through a = act(z), so that the pre-activations need no
+ * storage; a keeps the sign of z for (leaky) ReLU. The switch is on a
+ * loop-invariant value, which the branch predictor gets right every time. */
+static inline float
+healer_mlp_derivative (HealerActivation activation,
+                       float            a)
+{
+  switch (activation)
+    {
+    case HEALER_ACTIVATION_RELU:
+      return healer_mlp_select (healer_mlp_positive_mask (a), 1.0f, 0.0f);
+    case HEALER_ACTIVATION_LEAKY_RELU:
+      return healer_mlp_select (healer_mlp_positive_mask (a), 1.0f, HEALER_MLP_LEAKY_SLOPE);
+    case HEALER_ACTIVATION_TANH:
+    default:
+      return 1.0f - a * a;
+    }
+}
+
+/* Two threads for a training step: the caller and one helper, each running
+ * one of two parts of every phase, with a barrier between phases. Waits spin
+ * briefly (a mini-batch step is a few hundred microseconds, a futex wake-up
+ * on a VM tens of them), then sleep, so a loaded machine is not burnt. */
+typedef struct _HealerMlpTeam HealerMlpTeam;
+
+/* Enough for a training step of the deepest network (2 × 17 + 1). */
+#define HEALER_MLP_TEAM_MAX_PHASES  40
+
+/* Runs part @part (0 or 1) of phase @phase of the job @data. */
+typedef void (*HealerMlpPhaseFunc) (gpointer data,
+                                    guint    phase,
+                                    guint    part);
+
+/* NULL when a second thread would not help: one CPU, OpenBLAS told to use
+ * one thread (OPENBLAS_NUM_THREADS=1), or the thread cannot be made. While a
+ * team exists, OpenBLAS runs single-threaded: the team's two threads take
+ * its place, and two callers sharing OpenBLAS's own threads would queue. */
+HealerMlpTeam *healer_mlp_team_new  (void);
+void           healer_mlp_team_free (HealerMlpTeam      *team);
+/* Runs @n_phases phases of @func, parts 0 on the caller and 1 on the helper,
+ * every part of a phase finishing before any part of the next starts; returns
+ * once both are done. With @team NULL, runs them in the same order on the
+ * caller: results do not depend on the number of threads. */
+void           healer_mlp_team_run  (HealerMlpTeam      *team,
+                                     HealerMlpPhaseFunc  func,
+                                     gpointer            data,
+                                     guint               n_phases);
+
+G_END_DECLS

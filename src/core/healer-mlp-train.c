@@ -1,0 +1,705 @@
+/* healer-mlp-train.c — a mini-batch step of the MLP: loss, gradients and update
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#include <xmmintrin.h>
+#endif
+
+#include "healer-mlp-private.h"
+#include "healer-trainer.h"
+
+#define HEALER_MLP_LOG_CLAMP    1e-12
+
+/* Mini-batches of up to this many rows are worked in two parts, one per
+ * thread: at 30 rows the products are 30 × 200 × 200, too small for
+ * OpenBLAS to share between its threads well (it reached 40 % of the sgemm
+ * peak), and the per-step optimiser pass over every parameter ran on one
+ * core. Larger batches are worked whole, by OpenBLAS's own threads. */
+#define HEALER_MLP_SPLIT_MAX_ROWS   128
+/* Below this many rows × parameters per step the work does not pay for
+ * handing half of it to a second thread. Affects speed, never results. */
+#define HEALER_MLP_TEAM_MIN_WORK    (1u << 18)
+
+/* How a step is shared: each of two parts owns half of the units of every
+ * layer, with their weights, biases and optimiser state, which no other part
+ * reads or writes, so they stay in one core's cache (sharing the rows of the
+ * batch instead, each core read all the weights the other had just updated:
+ * moving those cache lines between the cores cost more than the second core
+ * saved). A part computes its units' outputs for every row, and for the
+ * backward pass its share of δ·W, which the owners of the lower layer's
+ * units add up. Phases, with every part of one finished before the next
+ * starts:
+ *
+ *   0 … L−1     forward through layer l, for the part's units of layer l+1
+ *   L           softmax and output δ, for the part's rows
+ *   L+1 … 2L    backward through layer l = 2L − phase: the part's units of
+ *               layer l+1 get their δ (adding the partial products of the
+ *               phase before), their share of δ·W towards layer l, and their
+ *               weight gradients, which go to the optimiser at once
+ *
+ * Activations and gradients are kept feature-major: unit j of the batch's n
+ * rows at j·n, so the forward products are W · X (n columns), for which
+ * OpenBLAS uses its small-matrix kernels, not X · Wᵀ, which it packs into
+ * buffers first (30 × 200 × 200 took twice as long). For the same reason
+ * the weight gradients of split batches want the activations row-major:
+ * each part also writes its units' outputs transposed, into @act_rows.
+ * Whole batches are big enough for OpenBLAS's packing to pay, and use the
+ * feature-major activations as they are. */
+struct _HealerMlpWorkspace
+{
+  gsize           max_batch;
+  guint           n_sizes;
+  guint          *sizes;      /* shape it was built for; any MLP of that shape may use it */
+  float          *x_units[2]; /* per part, size(0) × n: the input, feature-major */
+  float         **act;        /* [1..n_layers]: size(l) × n layer outputs (after dropout) */
+  float         **act_rows;   /* [1..n_layers-1]: n × size(l), the same row-major;
+                               * only when @split */
+  float         **partial[2]; /* per part, [1..n_layers-1]: size(l) × n, its share of
+                               * W_lᵀ · δ_{l+1} */
+  float         **gate;       /* [1..n_layers-1]: size(l) × n, the dropout factors drawn
+                               * for the units, then act'(z) × those (0 where dropped) */
+  float         **delta;      /* [1..n_layers]: size(l) × n, loss gradient with respect
+                               * to layer l's pre-activations */
+  /* Units (and the rows of the softmax) are cut in two parts whenever
+   * max_batch allows it, with or without a second thread to run them: the
+   * parts, hence the results, depend on the batch alone. Otherwise part 0
+   * owns everything and part 1 nothing. */
+  gboolean        split;
+  HealerMlpTeam  *team;       /* NULL: the caller runs both parts */
+  float           smoothing;  /* label smoothing of the loss, 0 = plain one-hot targets */
+
+  /* The step being worked, for the phase functions. */
+  HealerMlp          *mlp;
+  const float        *x;
+  const guint        *y;
+  const float        *weights;
+  gsize               n;
+  gboolean            dropped;
+  float              *grad;
+  HealerMlpUpdateFunc update;
+  gpointer            user_data;
+};
+
+static float **
+healer_mlp_layer_buffers (const HealerMlp *self,
+                          gsize            max_batch,
+                          guint            first,
+                          guint            last)
+{
+  float **bufs = g_new0 (float *, self->n_sizes);
+
+  for (guint l = first; l <= last; l++)
+    bufs[l] = g_new (float, max_batch * self->sizes[l]);
+  return bufs;
+}
+
+static void
+healer_mlp_layer_buffers_free (float **bufs,
+                               guint   n_sizes)
+{
+  if (bufs == NULL)
+    return;
+  for (guint l = 0; l < n_sizes; l++)
+    g_free (bufs[l]);
+  g_free (bufs);
+}
+
+HealerMlpWorkspace *
+healer_mlp_workspace_new (const HealerMlp *self,
+                          gsize            max_batch)
+{
+  HealerMlpWorkspace *ws;
+  guint n_layers;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (max_batch > 0 && max_batch <= G_MAXINT, NULL);
+
+  n_layers = self->n_sizes - 1;
+  ws = g_new0 (HealerMlpWorkspace, 1);
+  ws->max_batch = max_batch;
+  ws->n_sizes = self->n_sizes;
+  ws->sizes = g_memdup2 (self->sizes, self->n_sizes * sizeof (guint));
+  ws->split = max_batch >= 2 && max_batch <= HEALER_MLP_SPLIT_MAX_ROWS;
+  ws->act = healer_mlp_layer_buffers (self, max_batch, 1, n_layers);
+  ws->gate = healer_mlp_layer_buffers (self, max_batch, 1, n_layers - 1);
+  ws->delta = healer_mlp_layer_buffers (self, max_batch, 1, n_layers);
+  /* Part 1 owns nothing in a whole batch. */
+  for (guint part = 0; part < (ws->split ? 2 : 1); part++)
+    {
+      ws->x_units[part] = g_new (float, max_batch * self->sizes[0]);
+      ws->partial[part] = healer_mlp_layer_buffers (self, max_batch, 1, n_layers - 1);
+    }
+  if (ws->split)
+    ws->act_rows = healer_mlp_layer_buffers (self, max_batch, 1, n_layers - 1);
+
+  if (ws->split && (double) max_batch * (double) self->n_params >= HEALER_MLP_TEAM_MIN_WORK)
+    ws->team = healer_mlp_team_new ();
+  return ws;
+}
+
+gboolean
+healer_mlp_workspace_set_threads (HealerMlpWorkspace *ws,
+                                  guint               n_threads)
+{
+  g_return_val_if_fail (ws != NULL, FALSE);
+
+  if (n_threads < 2)
+    g_clear_pointer (&ws->team, healer_mlp_team_free);
+  else if (ws->team == NULL && ws->split)
+    ws->team = healer_mlp_team_new ();
+  return ws->team != NULL;
+}
+
+void
+healer_mlp_workspace_set_label_smoothing (HealerMlpWorkspace *ws,
+                                          float               smoothing)
+{
+  g_return_if_fail (ws != NULL);
+  g_return_if_fail (smoothing >= 0.0f && smoothing < 1.0f);
+
+  ws->smoothing = smoothing;
+}
+
+void
+healer_mlp_workspace_free (HealerMlpWorkspace *ws)
+{
+  if (ws == NULL)
+    return;
+  healer_mlp_team_free (ws->team);
+  healer_mlp_layer_buffers_free (ws->act, ws->n_sizes);
+  healer_mlp_layer_buffers_free (ws->gate, ws->n_sizes);
+  healer_mlp_layer_buffers_free (ws->delta, ws->n_sizes);
+  for (guint part = 0; part < 2; part++)
+    {
+      healer_mlp_layer_buffers_free (ws->partial[part], ws->n_sizes);
+      g_free (ws->x_units[part]);
+    }
+  healer_mlp_layer_buffers_free (ws->act_rows, ws->n_sizes);
+  g_free (ws->sizes);
+  g_free (ws);
+}
+
+/* The units [*@u0, *@u1) of a layer of @size units (or rows of a batch)
+ * that part @part owns. */
+static inline void
+healer_mlp_own (const HealerMlpWorkspace *ws,
+                gsize                     size,
+                guint                     part,
+                gsize                    *u0,
+                gsize                    *u1)
+{
+  gsize half = ws->split ? (size + 1) / 2 : size;
+
+  *u0 = part == 0 ? 0 : half;
+  *u1 = part == 0 ? half : size;
+}
+
+/* Inverted dropout: the factor of each unit of the @n rows, 0 (dropped) or
+ * 1 / (1 − @dropout), into @keep (feature-major, @width units). Drawn on the
+ * calling thread, layer after layer and row after row, so the masks do not
+ * depend on how the rows are shared out. */
+static void
+healer_mlp_draw_dropout (float     *keep,
+                         gsize      n,
+                         guint      width,
+                         float      dropout,
+                         HealerRng *rng)
+{
+  /* One 64-bit draw decides two units; dropout < 1 keeps this below 2³². */
+  guint32 threshold = (guint32) ldexp ((double) dropout, 32);
+  guint32 scale_bits = healer_mlp_bits (1.0f / (1.0f - dropout));
+  guint64 bits = 0;
+  gsize i = 0;
+
+  for (gsize r = 0; r < n; r++)
+    for (guint j = 0; j < width; j++, i++)
+      {
+        guint32 u;
+
+        if ((i & 1) == 0)
+          bits = healer_rng_next (rng);
+        u = (guint32) (bits >> ((i & 1) ? 0 : 32));
+        keep[j * n + r] = healer_mlp_float (scale_bits & -(guint32) (u >= threshold));
+      }
+}
+
+/* Applies the drawn factors in @gate to @count activations, leaving in
+ * @gate the scaled derivative, so backprop needs neither mask nor
+ * pre-dropout values. The derivative needs the activations before scaling
+ * (tanh: 1 − a²). */
+static void
+healer_mlp_apply_dropout (HealerActivation  activation,
+                          float            *act,
+                          float            *gate,
+                          gsize             count)
+{
+  for (gsize i = 0; i < count; i++)
+    {
+      float keep = gate[i];
+
+      gate[i] = keep * healer_mlp_derivative (activation, act[i]);
+      act[i] *= keep;
+    }
+}
+
+/* out[i][j] = in[j][i]: a @rows × @cols block (row stride @ld_in) into a
+ * @cols × @rows one (row stride @ld_out). Four by four with SSE2: the
+ * training step transposes every activation it keeps, and element by
+ * element that was a tenth of the step's time outside BLAS. */
+static void
+healer_mlp_transpose (const float *in,
+                      gsize        ld_in,
+                      float       *out,
+                      gsize        ld_out,
+                      gsize        rows,
+                      gsize        cols)
+{
+  gsize j = 0;
+
+#if defined(__SSE2__)
+  for (; j + 4 <= rows; j += 4)
+    {
+      gsize i = 0;
+
+      for (; i + 4 <= cols; i += 4)
+        {
+          __m128 r0 = _mm_loadu_ps (in + j * ld_in + i);
+          __m128 r1 = _mm_loadu_ps (in + (j + 1) * ld_in + i);
+          __m128 r2 = _mm_loadu_ps (in + (j + 2) * ld_in + i);
+          __m128 r3 = _mm_loadu_ps (in + (j + 3) * ld_in + i);
+
+          _MM_TRANSPOSE4_PS (r0, r1, r2, r3);
+          _mm_storeu_ps (out + i * ld_out + j, r0);
+          _mm_storeu_ps (out + (i + 1) * ld_out + j, r1);
+          _mm_storeu_ps (out + (i + 2) * ld_out + j, r2);
+          _mm_storeu_ps (out + (i + 3) * ld_out + j, r3);
+        }
+      for (; i < cols; i++)
+        for (gsize k = j; k < j + 4; k++)
+          out[i * ld_out + k] = in[k * ld_in + i];
+    }
+#endif
+  for (; j < rows; j++)
+    {
+      const float *src = in + j * ld_in;
+
+      for (gsize i = 0; i < cols; i++)
+        out[i * ld_out + j] = src[i];
+    }
+}
+
+/* Sums of each of the @count units of @d (feature-major, @n values each),
+ * accumulated in double in row order, into @sums. Eight units at a time
+ * keep the additions from waiting on each other; every unit still gets its
+ * own sequential sum. */
+static void
+healer_mlp_unit_sums (const float *d,
+                      gsize        n,
+                      gsize        count,
+                      float       *sums)
+{
+  gsize j = 0;
+
+#if defined(__SSE2__)
+  for (; j + 8 <= count; j += 8)
+    {
+      __m128d acc[4] = { _mm_setzero_pd (), _mm_setzero_pd (), _mm_setzero_pd (),
+                         _mm_setzero_pd () };
+
+      for (gsize i = 0; i < n; i++)
+        for (guint k = 0; k < 4; k++)
+          acc[k] = _mm_add_pd (acc[k], _mm_set_pd (d[(j + 2 * k + 1) * n + i],
+                                                   d[(j + 2 * k) * n + i]));
+      for (guint k = 0; k < 4; k++)
+        {
+          double pair[2];
+
+          _mm_storeu_pd (pair, acc[k]);
+          sums[j + 2 * k] = (float) pair[0];
+          sums[j + 2 * k + 1] = (float) pair[1];
+        }
+    }
+#endif
+  for (; j < count; j++)
+    {
+      double sum = 0.0;
+
+      for (gsize i = 0; i < n; i++)
+        sum += d[j * n + i];
+      sums[j] = (float) sum;
+    }
+}
+
+/* Mean weighted cross-entropy against the targets (1 − @smoothing) on the
+ * row's class plus @smoothing / n_classes on every class.
+ * @proba: feature-major, class by row. */
+static double
+healer_mlp_cross_entropy (const float *proba,
+                          const guint *y,
+                          const float *weights,
+                          gsize        n,
+                          guint        n_classes,
+                          float        smoothing)
+{
+  double sum = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double p = proba[y[i] * n + i];
+      double w = weights != NULL ? weights[i] : 1.0;
+      double all = 0.0;
+
+      /* Written so that NaN passes through: divergence must stay visible. */
+      if (p < HEALER_MLP_LOG_CLAMP)
+        p = HEALER_MLP_LOG_CLAMP;
+      if (smoothing == 0.0f)
+        {
+          sum -= w * log (p);
+          continue;
+        }
+
+      for (guint j = 0; j < n_classes; j++)
+        {
+          double q = proba[j * n + i];
+
+          if (q < HEALER_MLP_LOG_CLAMP)
+            q = HEALER_MLP_LOG_CLAMP;
+          all += log (q);
+        }
+      sum -= w * ((1.0 - smoothing) * log (p) + smoothing / n_classes * all);
+    }
+  return sum / (double) n;
+}
+
+/* Forward through layer @l for the part's units of layer l+1, all rows. */
+static void
+healer_mlp_forward_units (HealerMlpWorkspace *ws,
+                          guint               l,
+                          guint               part)
+{
+  const HealerMlp *self = ws->mlp;
+  gsize n = ws->n;
+  guint n_layers = self->n_sizes - 1;
+  gsize n_in = self->sizes[l];
+  gsize n_out = self->sizes[l + 1];
+  const float *in = l == 0 ? ws->x_units[part] : ws->act[l];
+  const float *w = self->params + self->offsets[l];
+  const float *b = w + n_in * n_out;
+  float *out = ws->act[l + 1];
+  gsize u0, u1;
+
+  healer_mlp_own (ws, n_out, part, &u0, &u1);
+  if (u1 == u0)
+    return;
+
+  /* Feature-major input for the forward product: a copy per part, made in
+   * parallel rather than by the caller while the helper waits. */
+  if (l == 0)
+    healer_mlp_transpose (ws->x, n_in, ws->x_units[part], n, n, n_in);
+
+  {
+    gsl_matrix_float_const_view w_view =
+      gsl_matrix_float_const_view_array (w + u0 * n_in, u1 - u0, n_in);
+    gsl_matrix_float_const_view in_view = gsl_matrix_float_const_view_array (in, n_in, n);
+    gsl_matrix_float_view out_view = gsl_matrix_float_view_array (out + u0 * n, u1 - u0, n);
+
+    /* Z = W · A_prev, unit by row */
+    gsl_blas_sgemm (CblasNoTrans, CblasNoTrans, 1.0f, &w_view.matrix, &in_view.matrix,
+                    0.0f, &out_view.matrix);
+  }
+
+  if (l + 1 == n_layers)
+    {
+      /* The softmax wants every class: it waits for the next phase. */
+      for (gsize j = u0; j < u1; j++)
+        for (gsize i = 0; i < n; i++)
+          out[j * n + i] += b[j];
+      return;
+    }
+  healer_mlp_bias_activate_units (self->activation, out + u0 * n, b + u0, u1 - u0, n, n);
+  if (ws->dropped)
+    healer_mlp_apply_dropout (self->activation, out + u0 * n, ws->gate[l + 1] + u0 * n,
+                              (u1 - u0) * n);
+  /* The weight gradients of layer l+1 will want these row-major. */
+  if (ws->split && ws->grad != NULL)
+    healer_mlp_transpose (out + u0 * n, n, ws->act_rows[l + 1] + u0, n_out, u1 - u0, n);
+}
+
+/* Softmax and, when gradients are wanted, the output δ of the part's rows:
+ * dL/dz = w_i (p − t) / n, t the target: the one-hot of y, or with
+ * smoothing ε, (1 − ε) · onehot(y) + ε / n_classes. */
+static void
+healer_mlp_output_rows (HealerMlpWorkspace *ws,
+                        guint               part)
+{
+  const HealerMlp *self = ws->mlp;
+  gsize n = ws->n;
+  guint n_layers = self->n_sizes - 1;
+  guint n_classes = self->sizes[n_layers];
+  float *p = ws->act[n_layers];
+  float *d = ws->delta[n_layers];
+  gsize r0, r1;
+
+  healer_mlp_own (ws, n, part, &r0, &r1);
+  if (r1 == r0)
+    return;
+  healer_mlp_bias_softmax_units (p + r0, NULL, n_classes, r1 - r0, n);
+  if (ws->grad == NULL)
+    return;
+
+  for (gsize i = r0; i < r1; i++)
+    {
+      float s = (float) ((ws->weights != NULL ? ws->weights[i] : 1.0) / (double) n);
+
+      if (ws->smoothing == 0.0f)
+        {
+          for (guint j = 0; j < n_classes; j++)
+            d[j * n + i] = p[j * n + i] * s;
+          d[ws->y[i] * n + i] -= s;
+        }
+      else
+        {
+          float spread = ws->smoothing / (float) n_classes;
+
+          for (guint j = 0; j < n_classes; j++)
+            d[j * n + i] = (p[j * n + i] - spread) * s;
+          d[ws->y[i] * n + i] -= (1.0f - ws->smoothing) * s;
+        }
+    }
+}
+
+/* δ of the part's units of layer @l (1 ≤ l < L) from the partial products
+ * of the phase before: (Σ W_lᵀ · δ_{l+1}) ⊙ act'(z_l), and ⊙ the dropout
+ * factors when dropped. Part 0's share comes first, whoever adds them. */
+static void
+healer_mlp_delta_units (HealerMlpWorkspace *ws,
+                        guint               l,
+                        guint               part)
+{
+  const HealerMlp *self = ws->mlp;
+  gsize n = ws->n;
+  gsize u0, u1, o0, o1;
+  gboolean two;
+
+  healer_mlp_own (ws, self->sizes[l], part, &u0, &u1);
+  /* Part 1 has a share only when it owns some of layer l+1's units. */
+  healer_mlp_own (ws, self->sizes[l + 1], 1, &o0, &o1);
+  two = o1 > o0;
+
+  for (gsize j = u0; j < u1; j++)
+    {
+      float *d = ws->delta[l] + j * n;
+      const float *p0 = ws->partial[0][l] + j * n;
+      gsize i = 0;
+
+      if (two)
+        {
+          const float *p1 = ws->partial[1][l] + j * n;
+
+#if defined(__SSE2__)
+          for (; i + 4 <= n; i += 4)
+            _mm_storeu_ps (d + i, _mm_add_ps (_mm_loadu_ps (p0 + i), _mm_loadu_ps (p1 + i)));
+#endif
+          for (; i < n; i++)
+            d[i] = p0[i] + p1[i];
+        }
+      else
+        {
+          memcpy (d, p0, n * sizeof (float));
+        }
+      if (ws->dropped)
+        {
+          const float *gate = ws->gate[l] + j * n;
+
+          for (i = 0; i < n; i++)
+            d[i] *= gate[i];
+        }
+      else
+        {
+          healer_mlp_scale_by_derivative (self->activation, d, ws->act[l] + j * n, n);
+        }
+    }
+}
+
+/* The part's units of layer l+1: their share of W_lᵀ · δ_{l+1} (towards
+ * layer l), then their weight and bias gradients over every row, then their
+ * update; the optimiser may change these weights now, as only this part
+ * reads them. */
+static void
+healer_mlp_backward_units (HealerMlpWorkspace *ws,
+                           guint               l,
+                           guint               part)
+{
+  const HealerMlp *self = ws->mlp;
+  gsize n = ws->n;
+  gsize n_in = self->sizes[l];
+  gsize n_out = self->sizes[l + 1];
+  gsize o0, o1, w_offset, b_offset;
+  const float *w = self->params + self->offsets[l];
+  const float *delta;
+
+  healer_mlp_own (ws, n_out, part, &o0, &o1);
+  if (o1 == o0)
+    return;
+  w_offset = self->offsets[l] + o0 * n_in;
+  b_offset = self->offsets[l] + n_in * n_out + o0;
+  delta = ws->delta[l + 1] + o0 * n;
+
+  {
+    gsl_matrix_float_const_view d_view = gsl_matrix_float_const_view_array (delta, o1 - o0, n);
+    gsl_matrix_float_view gw_view = gsl_matrix_float_view_array (ws->grad + w_offset, o1 - o0,
+                                                                 n_in);
+
+    if (l > 0)
+      {
+        gsl_matrix_float_const_view w_view =
+          gsl_matrix_float_const_view_array (w + o0 * n_in, o1 - o0, n_in);
+        gsl_matrix_float_view p_view = gsl_matrix_float_view_array (ws->partial[part][l], n_in, n);
+
+        /* P = W_lᵀ · δ_{l+1}, over the part's units */
+        gsl_blas_sgemm (CblasTrans, CblasNoTrans, 1.0f, &w_view.matrix, &d_view.matrix,
+                        0.0f, &p_view.matrix);
+      }
+
+    /* dW = δ · A_prevᵀ, δ unit by row; A_prev row by input when split */
+    if (l == 0 || ws->split)
+      {
+        const float *a_prev = l == 0 ? ws->x : ws->act_rows[l];
+        gsl_matrix_float_const_view a_view = gsl_matrix_float_const_view_array (a_prev, n, n_in);
+
+        gsl_blas_sgemm (CblasNoTrans, CblasNoTrans, 1.0f, &d_view.matrix, &a_view.matrix,
+                        0.0f, &gw_view.matrix);
+      }
+    else
+      {
+        gsl_matrix_float_const_view a_view = gsl_matrix_float_const_view_array (ws->act[l],
+                                                                                n_in, n);
+
+        gsl_blas_sgemm (CblasNoTrans, CblasTrans, 1.0f, &d_view.matrix, &a_view.matrix,
+                        0.0f, &gw_view.matrix);
+      }
+  }
+  healer_mlp_unit_sums (delta, n, o1 - o0, ws->grad + b_offset);
+
+  if (ws->update != NULL)
+    {
+      ws->update (ws->user_data, w_offset, (o1 - o0) * n_in, TRUE);
+      ws->update (ws->user_data, b_offset, o1 - o0, FALSE);
+    }
+}
+
+static void
+healer_mlp_step_phase (gpointer data,
+                       guint    phase,
+                       guint    part)
+{
+  HealerMlpWorkspace *ws = data;
+  guint n_layers = ws->n_sizes - 1;
+  guint l;
+
+  if (phase < n_layers)
+    {
+      healer_mlp_forward_units (ws, phase, part);
+      return;
+    }
+  if (phase == n_layers)
+    {
+      healer_mlp_output_rows (ws, part);
+      return;
+    }
+
+  l = 2 * n_layers - phase;
+  if (l + 1 < n_layers)
+    healer_mlp_delta_units (ws, l + 1, part);
+  healer_mlp_backward_units (ws, l, part);
+}
+
+static gboolean
+healer_mlp_labels_valid (const guint *y,
+                         gsize        n,
+                         guint        n_classes)
+{
+  for (gsize i = 0; i < n; i++)
+    if (y[i] >= n_classes)
+      return FALSE;
+  return TRUE;
+}
+
+double
+healer_mlp_train_step (HealerMlp           *self,
+                       HealerMlpWorkspace  *ws,
+                       const float         *x,
+                       const guint         *y,
+                       const float         *weights,
+                       gsize                n,
+                       float                dropout,
+                       guint64             *rng_state,
+                       float               *grad,
+                       HealerMlpUpdateFunc  update,
+                       gpointer             user_data)
+{
+  guint n_layers;
+  HealerRng rng;
+
+  g_return_val_if_fail (self != NULL && ws != NULL, NAN);
+  g_return_val_if_fail (x != NULL && y != NULL, NAN);
+  g_return_val_if_fail (n > 0 && n <= ws->max_batch, NAN);
+  g_return_val_if_fail (healer_mlp_same_shape (self->sizes, self->n_sizes,
+                                               ws->sizes, ws->n_sizes), NAN);
+  g_return_val_if_fail (dropout >= 0.0f && dropout < 1.0f, NAN);
+  g_return_val_if_fail (dropout == 0.0f || rng_state != NULL, NAN);
+  g_return_val_if_fail (update == NULL || grad != NULL, NAN);
+  g_return_val_if_fail (healer_mlp_labels_valid (y, n, healer_mlp_get_n_outputs (self)), NAN);
+
+  n_layers = self->n_sizes - 1;
+  ws->mlp = self;
+  ws->x = x;
+  ws->y = y;
+  ws->weights = weights;
+  ws->n = n;
+  ws->dropped = dropout > 0.0f && n_layers > 1;
+  ws->grad = grad;
+  ws->update = update;
+  ws->user_data = user_data;
+
+  if (rng_state != NULL)
+    healer_rng_init (&rng, *rng_state);
+  if (ws->dropped)
+    for (guint l = 1; l < n_layers; l++)
+      healer_mlp_draw_dropout (ws->gate[l], n, self->sizes[l], dropout, &rng);
+  /* Advanced on every call, dropout or not, so a trainer's sequence of
+   * states does not depend on its dropout setting. */
+  if (rng_state != NULL)
+    *rng_state = healer_rng_next (&rng);
+
+  healer_mlp_team_run (ws->team, healer_mlp_step_phase, ws,
+                       grad != NULL ? 2 * n_layers + 1 : n_layers + 1);
+
+  ws->mlp = NULL;
+  return healer_mlp_cross_entropy (ws->act[n_layers], y, weights, n, self->sizes[n_layers],
+                                   ws->smoothing);
+}
+
+double
+healer_mlp_loss_grad (HealerMlp          *self,
+                      HealerMlpWorkspace *ws,
+                      const float        *x,
+                      const guint        *y,
+                      const float        *weights,
+                      gsize               n,
+                      float               dropout,
+                      guint64            *rng_state,
+                      float              *grad)
+{
+  return healer_mlp_train_step (self, ws, x, y, weights, n, dropout, rng_state, grad,
+                                NULL, NULL);
+}
