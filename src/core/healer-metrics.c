@@ -105,10 +105,10 @@ healer_metrics_summarise (HealerMetrics *self)
   self->weighted_f1 = healer_metrics_ratio (self->weighted_f1, self->n_samples);
 }
 
-static gboolean
-healer_metrics_labels_valid (const guint *y,
-                             gsize        n,
-                             guint        n_classes)
+gboolean
+healer_labels_valid (const guint *y,
+                     gsize        n,
+                     guint        n_classes)
 {
   for (gsize i = 0; i < n; i++)
     if (y[i] >= n_classes)
@@ -127,8 +127,8 @@ healer_metrics_compute (const guint *y_true,
 
   g_return_val_if_fail (n_classes > 0, NULL);
   g_return_val_if_fail (n == 0 || (y_true != NULL && y_pred != NULL), NULL);
-  g_return_val_if_fail (healer_metrics_labels_valid (y_true, n, n_classes), NULL);
-  g_return_val_if_fail (healer_metrics_labels_valid (y_pred, n, n_classes), NULL);
+  g_return_val_if_fail (healer_labels_valid (y_true, n, n_classes), NULL);
+  g_return_val_if_fail (healer_labels_valid (y_pred, n, n_classes), NULL);
 
   self = healer_metrics_alloc (n_classes);
   self->n_samples = n;

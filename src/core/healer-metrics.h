@@ -29,6 +29,11 @@ typedef struct
   gsize  *confusion;            /* n_classes × n_classes, [true][predicted] */
 } HealerMetrics;
 
+/* TRUE when every one of the @n class indices @y is below @n_classes. */
+gboolean healer_labels_valid (const guint *y,
+                              gsize        n,
+                              guint        n_classes);
+
 /* @y_true, @y_pred: class indices < n_classes; @proba (n × n_classes) may be
  * NULL. A class with no predicted (or no true) rows gets precision (recall) 0,
  * and F1 0 when it has neither true positives nor anything else (never NaN).

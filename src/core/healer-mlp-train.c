@@ -14,6 +14,7 @@
 #include <xmmintrin.h>
 #endif
 
+#include "healer-metrics.h"
 #include "healer-mlp-private.h"
 #include "healer-trainer.h"
 
@@ -623,17 +624,6 @@ healer_mlp_step_phase (gpointer data,
   healer_mlp_backward_units (ws, l, part);
 }
 
-static gboolean
-healer_mlp_labels_valid (const guint *y,
-                         gsize        n,
-                         guint        n_classes)
-{
-  for (gsize i = 0; i < n; i++)
-    if (y[i] >= n_classes)
-      return FALSE;
-  return TRUE;
-}
-
 double
 healer_mlp_train_step (HealerMlp           *self,
                        HealerMlpWorkspace  *ws,
@@ -658,7 +648,7 @@ healer_mlp_train_step (HealerMlp           *self,
   g_return_val_if_fail (dropout >= 0.0f && dropout < 1.0f, NAN);
   g_return_val_if_fail (dropout == 0.0f || rng_state != NULL, NAN);
   g_return_val_if_fail (update == NULL || grad != NULL, NAN);
-  g_return_val_if_fail (healer_mlp_labels_valid (y, n, healer_mlp_get_n_outputs (self)), NAN);
+  g_return_val_if_fail (healer_labels_valid (y, n, healer_mlp_get_n_outputs (self)), NAN);
 
   n_layers = self->n_sizes - 1;
   ws->mlp = self;
