@@ -15,6 +15,7 @@
 #include "healer-memory.h"
 #include "healer-model.h"
 #include "healer-preprocess.h"
+#include "healer-trainer-private.h"
 
 /* Saturating arithmetic: an estimate for absurd sizes must stay absurd,
  * not wrap round to something that fits. */
@@ -170,9 +171,9 @@ healer_train_estimate_memory (const HealerDataset     *data,
                                             n_in), sizeof (float)));
   total = sat_add (total, sat_mul (sat_mul (MIN ((guint64) config->batch_size, rows + 1), n_in),
                                    sizeof (float)));
-  /* The training rows kept transformed when they are small (16 MiB at
-   * most, see healer-trainer.c). */
-  total = sat_add (total, MIN (sat_mul (sat_mul (rows, n_in), sizeof (float)), 16u << 20));
+  /* The training rows kept transformed when they are small. */
+  total = sat_add (total, MIN (sat_mul (sat_mul (rows, n_in), sizeof (float)),
+                               HEALER_TRAIN_CACHE_BYTES));
   /* Per row: kept-row, training-row and shuffle indices, labels and class
    * indices, the duplicate search, and the preprocessing's scratch (a
    * float, a double, a value–class pair). */

@@ -19,10 +19,6 @@
 #include "healer-trainer-private.h"
 
 #define HEALER_MIN_IMPROVEMENT   1e-4
-/* Largest transformed copy of the training rows kept for the whole run:
- * 16 MiB is 40,000 rows of 100 columns, more than most KPI tables, and small
- * next to the 1.5× the table that training may take at a million rows. */
-#define HEALER_TRAIN_CACHE_BYTES (16u << 20)
 /* Mixed into the member seed so the shuffle stream is not the stream
  * healer_mlp_new drew the initial weights from. */
 #define HEALER_SHUFFLE_SALT      G_GUINT64_CONSTANT (0x53687566666c6521)
