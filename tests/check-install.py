@@ -7,7 +7,8 @@
 #
 # Installs the build tree into a temporary DESTDIR (without rebuilding) and
 # asserts that the programs, the desktop file, the metainfo, the icons, the
-# schema, the MIME type, the zh_CN catalogue and both manual pages are there,
+# schema, the MIME type, the zh_CN catalogue, both manual pages and the
+# licence (share/licenses/APP-ID/COPYING, the GPL-3.0 text) are there,
 # and that no static library or header leaks into the install.
 
 import os
@@ -66,6 +67,7 @@ def main():
         os.path.join(localedir, 'zh_CN', 'LC_MESSAGES', 'systemhealer.mo'),
         os.path.join(mandir, 'man1', 'systemhealer.1'),
         os.path.join(mandir, 'man1', 'systemhealer-cli.1'),
+        os.path.join(datadir, 'licenses', APP_ID, 'COPYING'),
     ]
 
     with tempfile.TemporaryDirectory() as destdir:
@@ -100,6 +102,11 @@ def main():
             full = rooted(destdir, prog)
             if os.path.isfile(full) and not os.access(full, os.X_OK):
                 failures.append('not executable: %s' % prog)
+        copying = rooted(destdir, os.path.join(datadir, 'licenses', APP_ID, 'COPYING'))
+        if os.path.isfile(copying):
+            with open(copying, encoding='utf-8') as f:
+                if 'GNU GENERAL PUBLIC LICENSE' not in f.read(200):
+                    failures.append('%s is not the GPL text' % copying)
         # The engine is linked in statically: nothing of it is installed.
         for path in installed:
             if path.endswith(('.a', '.h', '.pc', '.lib')):

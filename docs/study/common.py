@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Shared code: data loading, a preprocessing block that mirrors the C engine's
 building blocks, MLP ensemble wrapper, and the 3-seed x 5-fold CV harness."""
 import numpy as np, pandas as pd, time, json, os, sys

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Step 10: around the best preprocessing (mean imputation, MI top-20, no transform): k robustness,
 ensembling, drift-column dropping, and a check on 3 fresh CV seeds (3,4,5)."""
 from common import *

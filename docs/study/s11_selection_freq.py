@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Which features does MI top-20 (mean imputation, no transform, standardised) pick across the 15 train folds?"""
 from common import *
 from collections import Counter

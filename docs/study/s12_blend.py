@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Outside current engine blocks: 50/50 probability blend of the winning MLP ensemble and a random forest."""
 from common import *
 from sklearn.pipeline import make_pipeline

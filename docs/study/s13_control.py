@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Control for Study 2: the previous winner's pipeline (mean, k=20, standardised, (256,)) with alpha=0.3,
 to separate the effect of PLE from the effect of the larger L2."""
 from common import *

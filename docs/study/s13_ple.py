@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Study 2: piecewise-linear encoding (PLE, Gorishniy et al. 2022) of numerical features for the MLP.
 Every statistic (constant-drop, mean, std, MI ranking, quantile bin edges) is fitted on the training fold only.
 Usage: s13_ple.py STAGE  (see bottom)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Step 1: reproduce baselines on the seeded folds (seeds 0,1,2 x stratified 5-fold)."""
 from common import *
 from sklearn.pipeline import make_pipeline

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Step 2: preprocessing choices with the baseline MLP held fixed (200-200-200 ReLU, Adam lr 1e-3,
 batch 200, alpha 1e-4, 500 iterations, no early stopping)."""
 from common import *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Step 3: top-k mutual-information feature selection (fitted on train folds) with the same fixed MLP."""
 from common import *
 from sklearn.pipeline import make_pipeline

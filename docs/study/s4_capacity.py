@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Step 4: capacity / regularisation with preprocessing fixed to
 median impute, no indicators, no transform, standardise, MI top-20."""
 from common import *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Step 5: refine k, then ensembling, then drift-column dropping.
 Fixed net: one hidden layer of 256 ReLU, Adam lr 1e-3, batch 200, L2 alpha 1e-2, 500 epochs."""
 from common import *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Step 6a: drift between kpi_labelled and kpi_unlabelled: per-column median and IQR ratios."""
 import numpy as np, pandas as pd, json, os
 from common import DATA, OUT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Diagnostics (not candidate configs): is the ceiling in the features kept or in the MLP?"""
 from common import *
 from sklearn.pipeline import make_pipeline

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Step 8: training-regime regularisation and 'MI on raw, MLP on transformed'."""
 from common import *
 from sklearn.pipeline import make_pipeline

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Step 9: candidate additions beyond the current engine blocks (clip, uniform quantile,
 raw+quantile concatenation, bagged / feature-subsampled MLP ensembles) and mean imputation at k=20."""
 from common import *
