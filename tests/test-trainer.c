@@ -782,9 +782,15 @@ test_early_stopping (void)
   g_assert_cmpuint (n, ==, best + c.patience);
   for (guint e = best; e < n; e++)
     g_assert_cmpfloat (model->history.val_loss[e], >=, model->history.val_loss[best - 1] - 1e-4);
-  /* the returned weights are those of the best epoch, not the last */
+  /* the returned weights are those of the best epoch, not the last. The
+   * history's loss comes from the training loop's forward pass, the metrics
+   * from a forward pass after training; with OpenBLAS's AVX2 kernels
+   * (OPENBLAS_CORETYPE=Haswell) and two OpenBLAS threads the two differ in
+   * the last bits (see bench/README.md), so the match is to 1e-6 relative;
+   * the assertion after it tells the best epoch from the last. */
   g_assert_cmpfloat_with_epsilon (model->validation_metrics->log_loss,
-                                  model->history.val_loss[best - 1], 1e-9);
+                                  model->history.val_loss[best - 1],
+                                  1e-6 * model->history.val_loss[best - 1]);
   g_assert_cmpfloat (model->validation_metrics->log_loss, <, model->history.val_loss[n - 1]);
 }
 
