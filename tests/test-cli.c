@@ -159,9 +159,12 @@ demo_model (void)
 
       path = tmp_path ("demo-model.json");
       /* A validation split, so that the threshold and importance come from
-       * held-out rows as the explain and drift cases expect. */
+       * held-out rows as the explain and drift cases expect; no
+       * cross-fitting, whose sets would make this small model's many
+       * ambiguous rows uncertain (the calibration cases train their own). */
       run_cli (&run, "train", demo_csv (), "-o", path, "--epochs", "60", "--hidden", "64",
-               "--ensemble", "2", "--validation-fraction", "0.2", "--quiet", NULL);
+               "--ensemble", "2", "--validation-fraction", "0.2", "--calibration-folds", "0",
+               "--quiet", NULL);
       g_assert_cmpstr (run.err, ==, "");
       g_assert_cmpint (run.status, ==, 0);
     }
@@ -847,6 +850,86 @@ test_project (void)
   g_assert_cmpuint (count_files_like ("never-map"), ==, 0);
 }
 
+/* Issue 15: the cross-fitted estimate travels with the model and info
+ * shows it; a file of format 1.1 still loads and says it has none. */
+static void
+test_estimate (void)
+{
+  g_autofree char *model = tmp_path ("calibrated.json");
+  g_autofree char *old = tmp_path ("format-1.1.json");
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) old_parser = json_parser_new ();
+  g_autoptr(GString) edited = NULL;
+  g_auto(Run) train = { 0 };
+  g_auto(Run) info = { 0 };
+  g_auto(Run) info_text = { 0 };
+  g_auto(Run) old_info = { 0 };
+  g_auto(Run) old_text = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) bad_coverage = { 0 };
+  JsonObject *root, *estimate, *sets;
+  gsize start, end;
+
+  run_cli (&train, "train", demo_csv (), "-o", model, "--epochs", "20", "--hidden", "16",
+           "--ensemble", "1", "--calibration-folds", "3", "--coverage", "0.9", "--json", NULL);
+  g_assert_cmpint (train.status, ==, 0);
+  g_assert_nonnull (strstr (train.out, "\"estimate\""));
+
+  run_cli (&info, "info", model, "--json", NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  root = parse_object (parser, info.out);
+  estimate = json_object_get_object_member (root, "estimate");
+  g_assert_nonnull (estimate);
+  g_assert_cmpint (json_object_get_int_member (estimate, "folds"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (estimate, "rows"), ==, 600);
+  g_assert_cmpfloat (json_object_get_double_member (estimate, "macro_f1"), >, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (estimate, "macro_f1"), <=, 1.0);
+  g_assert_cmpfloat (json_object_get_double_member (estimate, "accuracy"), <=, 1.0);
+  g_assert_cmpfloat (json_object_get_double_member (estimate, "coverage"), ==, 0.9);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (estimate, "class_f1")),
+                    ==, 6);
+  g_assert_true (json_object_has_member (estimate, "calibration_error"));
+  g_assert_true (json_object_has_member (estimate, "log_loss"));
+  sets = json_object_get_object_member (root, "prediction_sets");
+  g_assert_cmpfloat (json_object_get_double_member (sets, "coverage"), ==, 0.9);
+  /* The training-row figures stay, named as such. */
+  g_assert_nonnull (json_object_get_object_member (root, "training_rows_metrics"));
+
+  run_cli (&info_text, "info", model, NULL);
+  g_assert_cmpint (info_text.status, ==, 0);
+  g_assert_nonnull (strstr (info_text.out, "Estimate from 3-fold cross-fitting"));
+  g_assert_nonnull (strstr (info_text.out, "On the training rows (optimistic)"));
+
+  /* The same file as version 1.1 wrote it: no estimate, no sets. */
+  g_assert_true (g_file_get_contents (model, &contents, NULL, NULL));
+  edited = g_string_new (contents);
+  g_assert_cmpuint (g_string_replace (edited, "\"version\":\"1.2\"", "\"version\":\"1.1\"", 1),
+                    ==, 1);
+  start = strstr (edited->str, ",\"estimate\":") - edited->str;
+  end = strstr (edited->str, ",\"explanations\":") != NULL
+        ? (gsize) (strstr (edited->str, ",\"explanations\":") - edited->str)
+        : edited->len - 2;
+  g_string_erase (edited, start, end - start);
+  g_assert_null (strstr (edited->str, "prediction_sets"));
+  g_assert_true (g_file_set_contents (old, edited->str, edited->len, NULL));
+
+  run_cli (&old_info, "info", old, "--json", NULL);
+  g_assert_cmpint (old_info.status, ==, 0);
+  root = parse_object (old_parser, old_info.out);
+  g_assert_true (json_object_has_member (root, "estimate"));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (root, "estimate")));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (root, "prediction_sets")));
+  run_cli (&old_text, "info", old, NULL);
+  g_assert_cmpint (old_text.status, ==, 0);
+  g_assert_nonnull (strstr (old_text.out, "Estimate: none"));
+
+  run_cli (&bad, "train", demo_csv (), "-o", model, "--calibration-folds", "1", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  run_cli (&bad_coverage, "train", demo_csv (), "-o", model, "--coverage", "1.5", NULL);
+  g_assert_cmpint (bad_coverage.status, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -872,6 +955,7 @@ main (int    argc,
   g_test_add_func ("/cli/cv", test_cv);
   g_test_add_func ("/cli/regularisers", test_regularisers);
   g_test_add_func ("/cli/project", test_project);
+  g_test_add_func ("/cli/estimate", test_estimate);
 
   ret = g_test_run ();
   remove_tree (tmpdir);

@@ -549,7 +549,7 @@ test_reproducible (void)
   g_assert_cmpuint (strlen (ja), ==, la);
 
   /* Plain JSON any reader accepts, keys in a fixed order. */
-  g_assert_true (g_str_has_prefix (ja, "{\"format\":\"systemhealer-model\",\"version\":\"1.1\","
+  g_assert_true (g_str_has_prefix (ja, "{\"format\":\"systemhealer-model\",\"version\":\"1.2\","
                                        "\"app_version\":\"" PACKAGE_VERSION "\","
                                        "\"created\":\"2023-11-14T22:13:20Z\",\"features\":["));
   g_assert_true (json_parser_load_from_data (parser, ja, la, &error));
@@ -651,11 +651,15 @@ test_format_1_0 (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerModel) model = NULL;
 
-  g_assert_nonnull (strstr (json, "\"version\":\"1.1\""));
+  g_assert_nonnull (strstr (json, "\"version\":\"1.2\""));
   g_assert_null (strstr (old, "lr_schedule"));
   model = healer_model_load_from_data (old, strlen (old), "old.json", &error);
   g_assert_no_error (error);
   g_assert_nonnull (model);
+  /* Before 1.2 there was no cross-fitting: no estimate, sets of one class. */
+  g_assert_null (model->estimate);
+  g_assert_null (model->calibration);
+  g_assert_true (isinf (model->set_threshold));
   g_assert_cmpint (model->config.lr_schedule, ==, HEALER_LR_CONSTANT);
   g_assert_cmpfloat (model->config.input_noise, ==, 0.0);
   g_assert_cmpfloat (model->config.label_smoothing, ==, 0.0);

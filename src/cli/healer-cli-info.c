@@ -78,6 +78,23 @@ info_json (const HealerModel *model,
       json_builder_set_member_name (builder, "validation_metrics");
       healer_metrics_to_json (model->validation_metrics, builder);
     }
+  /* null for a model without cross-fitting or from before format 1.2. */
+  json_builder_set_member_name (builder, "estimate");
+  healer_estimate_to_json (model->estimate, builder);
+  json_builder_set_member_name (builder, "prediction_sets");
+  if (model->calibration != NULL)
+    {
+      json_builder_begin_object (builder);
+      healer_json_add_double (builder, "coverage", model->coverage);
+      healer_json_add_double (builder, "threshold", model->set_threshold);
+      healer_json_add_int (builder, "calibration_rows", (gint64) model->calibration->n_rows);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  /* On the rows the model was fitted on: optimistic, never the estimate. */
+  json_builder_set_member_name (builder, "training_rows_metrics");
+  healer_metrics_to_json (model->train_metrics, builder);
   json_builder_end_object (builder);
   healer_cli_print_json (builder);
 }
@@ -125,6 +142,14 @@ info_text (const HealerModel *model,
   putchar ('\n');
   printf ("%-24s %.3f\n", _("Confidence threshold:"), model->confidence_threshold);
   printf ("%-24s %s\n", _("Weights SHA-256:"), checksum);
+  if (model->calibration != NULL)
+    printf ("%-24s %.0f %% (%s %.4f)\n", _("Prediction sets:"), 100.0 * model->coverage,
+            _("probability threshold"), model->set_threshold);
+  putchar ('\n');
+  healer_cli_print_estimate (model);
+  if (model->train_metrics != NULL)
+    printf (_("On the training rows (optimistic): accuracy %.4f, macro-F1 %.4f\n"),
+            model->train_metrics->accuracy, model->train_metrics->macro_f1);
   if (model->validation_metrics != NULL)
     {
       printf ("\n%s\n", _("On the held-out validation rows:"));

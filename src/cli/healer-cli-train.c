@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "healer-calibrate.h"
 #include "healer-cli.h"
 #include "healer-trainer.h"
 
@@ -19,18 +20,25 @@ typedef struct
 } TrainProgress;
 
 static void
-on_progress (const HealerTrainProgress *p,
-             gpointer                   user_data)
+on_progress (const HealerCalibrateProgress *cp,
+             gpointer                       user_data)
 {
   TrainProgress *state = user_data;
+  const HealerTrainProgress *p = &cp->epoch;
 
-  g_array_append_val (state->epoch_seconds, p->epoch_seconds);
+  /* epoch_seconds describes the final model's epochs, as without calibration. */
+  if (cp->fold == 0)
+    g_array_append_val (state->epoch_seconds, p->epoch_seconds);
 
   if (!state->show)
     return;
 
   /* Back to the start of the line: each report overwrites the last. */
   fputc ('\r', stderr);
+  if (cp->fold > 0)
+    fprintf (stderr, _("Calibration fold %u/%u  "), cp->fold, cp->n_folds);
+  else if (cp->n_folds > 0)
+    fputs (_("Final model  "), stderr);
   if (p->n_members > 1)
     fprintf (stderr, _("Model %u/%u  "), p->member + 1, p->n_members);
 
@@ -70,8 +78,12 @@ healer_cli_train (int    argc,
   g_autoptr(HealerModel) model = NULL;
   TrainProgress progress = { 0 };
   const HealerTrainConfig *config = &opts.config;
+  gint calibration_folds = HEALER_CALIBRATION_FOLDS_DEFAULT;
+  double coverage = HEALER_COVERAGE_DEFAULT;
   const GOptionEntry own[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the model to FILE (required)"), N_("FILE") },
+    { "calibration-folds", 0, 0, G_OPTION_ARG_INT, &calibration_folds, N_("Cross-fit on K folds for the model's estimate, prediction sets and uncertain flag (default 5; 0 turns it off)"), N_("K") },
+    { "coverage", 0, 0, G_OPTION_ARG_DOUBLE, &coverage, N_("Share of rows whose prediction set holds the true class (default 0.95)"), N_("FRACTION") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON on standard output"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not show progress"), NULL },
     { NULL }
@@ -91,6 +103,12 @@ healer_cli_train (int    argc,
     return healer_cli_usage_error ("train", _("missing --output FILE"));
   if (!healer_cli_train_options_apply (&opts, &error))
     return healer_cli_usage_error ("train", "%s", error->message);
+  if (calibration_folds < 0 || calibration_folds == 1 || calibration_folds > HEALER_CV_MAX_FOLDS)
+    return healer_cli_usage_error ("train", _("--calibration-folds must be 0 or from 2 to %d"),
+                                   HEALER_CV_MAX_FOLDS);
+  if (!(coverage >= HEALER_COVERAGE_MIN && coverage <= HEALER_COVERAGE_MAX))
+    return healer_cli_usage_error ("train", _("--coverage must be from %g to %g"),
+                                   HEALER_COVERAGE_MIN, HEALER_COVERAGE_MAX);
 
   data = healer_dataset_load (argv[1], NULL, &error);
   if (data == NULL)
@@ -99,7 +117,8 @@ healer_cli_train (int    argc,
   progress.show = !quiet && healer_cli_stderr_is_terminal ();
   progress.epoch_seconds = g_array_new (FALSE, FALSE, sizeof (double));
 
-  model = healer_train (data, config, NULL, on_progress, &progress, &error);
+  model = healer_train_calibrated (data, config, (guint) calibration_folds, coverage, NULL,
+                                   on_progress, &progress, &error);
   if (progress.show)
     fputc ('\n', stderr);
   if (model == NULL)
@@ -141,6 +160,8 @@ healer_cli_train (int    argc,
       for (guint i = 0; i < progress.epoch_seconds->len; i++)
         json_builder_add_double_value (builder, g_array_index (progress.epoch_seconds, double, i));
       json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "estimate");
+      healer_estimate_to_json (model->estimate, builder);
       add_metrics (builder, "train_metrics", model->train_metrics);
       add_metrics (builder, "validation_metrics", model->validation_metrics);
       json_builder_end_object (builder);
@@ -152,6 +173,11 @@ healer_cli_train (int    argc,
                 "%u epochs, best epoch %u (%s).\n"),
               model->n_train_rows, model->n_duplicates_removed, model->history.n_epochs,
               model->best_epoch, healer_train_status_to_string (model->status));
+      if (model->estimate != NULL)
+        {
+          printf ("\n");
+          healer_cli_print_estimate (model);
+        }
       if (model->validation_metrics != NULL)
         {
           printf ("\n%s\n", _("On the held-out validation rows:"));

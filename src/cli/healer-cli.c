@@ -172,6 +172,33 @@ healer_cli_print_metrics_for_classes (const HealerMetrics *metrics,
     }
 }
 
+void
+healer_cli_print_estimate (const HealerModel *model)
+{
+  const HealerEstimate *e = model->estimate;
+
+  if (e == NULL)
+    {
+      printf ("%s\n", _("Estimate: none (trained without cross-fitting, or saved by an older "
+                         "version); the figures below are on the training rows"));
+      return;
+    }
+  printf (_("Estimate from %u-fold cross-fitting (every row predicted by a model that did not "
+            "see it):\n"), e->n_folds);
+  printf ("  %-26s %.4f\n", _("Accuracy:"), e->accuracy);
+  printf ("  %-26s %.4f\n", _("Macro-averaged F1:"), e->macro_f1);
+  printf ("  %-26s %.4f\n", _("Log-loss:"), e->log_loss);
+  printf ("  %-26s %.4f\n", _("Calibration error:"), e->calibration_error);
+  for (guint c = 0; c < e->n_classes && c < model->n_classes; c++)
+    printf ("  %-26s %.4f\n", model->class_names[c], e->class_f1[c]);
+  printf ("  %-26s %.0f %%\n", _("Prediction sets for:"), 100.0 * e->coverage);
+  printf ("  %-26s %.4f\n", _("Set coverage:"), e->set_coverage);
+  printf ("  %-26s %.3f\n", _("Mean set size:"), e->mean_set_size);
+  printf ("  %-26s %.4f\n", _("Flagged uncertain:"), e->flagged_share);
+  if (!isnan (e->errors_flagged))
+    printf ("  %-26s %.4f\n", _("Wrong diagnoses flagged:"), e->errors_flagged);
+}
+
 int
 main (int    argc,
       char **argv)

@@ -53,6 +53,9 @@ void     healer_cli_print_metrics_for_classes (const HealerMetrics *metrics,
                                                const char * const  *class_names,
                                                const gint32        *class_ids);
 
+/* The model's out-of-fold estimate, or a line saying it has none. */
+void     healer_cli_print_estimate (const HealerModel *model);
+
 /* The options that shape training, shared by every command that trains
  * (train, cv) so a flag means the same in each. */
 typedef struct

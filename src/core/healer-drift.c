@@ -123,7 +123,63 @@ healer_model_row_uncertainty (const HealerModel *model,
     why |= HEALER_UNCERTAIN_LOW_CONFIDENCE;
   if (healer_model_row_ood_score (model, row) > HEALER_DRIFT_OOD_CUTOFF)
     why |= HEALER_UNCERTAIN_OUT_OF_RANGE;
+  if (model->n_classes <= HEALER_MODEL_SET_MAX_CLASSES)
+    {
+      guint set[HEALER_MODEL_SET_MAX_CLASSES];
+
+      if (healer_model_prediction_set (model, proba, set) > 1)
+        why |= HEALER_UNCERTAIN_AMBIGUOUS;
+    }
+  else
+    {
+      g_autofree guint *set = g_new (guint, model->n_classes);
+
+      if (healer_model_prediction_set (model, proba, set) > 1)
+        why |= HEALER_UNCERTAIN_AMBIGUOUS;
+    }
   return why;
+}
+
+char *
+healer_model_row_reason (const HealerModel *model,
+                         const float       *row,
+                         const float       *proba,
+                         HealerUncertainty  why)
+{
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (model != NULL && row != NULL && proba != NULL, g_string_free (text, FALSE));
+
+  /* Fixed English words: a column for scripts, like the header. The app
+   * words the same flags in the user's language. */
+  if (why & HEALER_UNCERTAIN_AMBIGUOUS)
+    {
+      g_autofree guint *set = g_new (guint, model->n_classes);
+      guint n = healer_model_prediction_set (model, proba, set);
+
+      g_string_append (text, "ambiguous: ");
+      for (guint s = 0; s < n; s++)
+        g_string_append_printf (text, "%s%" G_GINT32_FORMAT, s == 0 ? "" : " or ",
+                                model->class_ids[set[s]]);
+    }
+  if (why & HEALER_UNCERTAIN_OUT_OF_RANGE)
+    {
+      const HealerPreprocessor *pre = model->preprocessor;
+      guint n_named = 0;
+
+      g_string_append (text, text->len > 0 ? "; out of range: " : "out of range: ");
+      for (guint s = 0; s < pre->n_selected; s++)
+        {
+          guint j = pre->selected[s];
+          HealerKpiBounds b = healer_kpi_bounds (pre, j);
+
+          if (healer_kpi_exceedance (&b, row[j]) > HEALER_DRIFT_OOD_CUTOFF)
+            g_string_append_printf (text, "%s%s", n_named++ == 0 ? "" : ", ", pre->input_names[j]);
+        }
+    }
+  if (why & HEALER_UNCERTAIN_LOW_CONFIDENCE)
+    g_string_append (text, text->len > 0 ? "; low confidence" : "low confidence");
+  return g_string_free (text, FALSE);
 }
 
 gboolean

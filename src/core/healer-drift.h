@@ -153,13 +153,26 @@ typedef enum
   HEALER_UNCERTAIN_NONE           = 0,
   HEALER_UNCERTAIN_LOW_CONFIDENCE = 1 << 0,  /* max probability < confidence_threshold */
   HEALER_UNCERTAIN_OUT_OF_RANGE   = 1 << 1,  /* OOD score > HEALER_DRIFT_OOD_CUTOFF */
+  HEALER_UNCERTAIN_AMBIGUOUS      = 1 << 2,  /* the prediction set has more than one class */
 } HealerUncertainty;
+
+/* Classes a prediction set of a row is computed for on the stack. */
+#define HEALER_MODEL_SET_MAX_CLASSES 64
 
 /* Why the prediction of @row (aligned) with probabilities @proba
  * (n_classes) should not be trusted; HEALER_UNCERTAIN_NONE when it can. */
 HealerUncertainty  healer_model_row_uncertainty (const HealerModel *model,
                                                  const float       *row,
                                                  const float       *proba);
+/* Why, in words for the predict column uncertain_reason, parts joined by
+ * "; ": "ambiguous: 1 or 2" (the set's label values), "out of range:
+ * feature5, feature46" (the KPIs the network reads that lie more than
+ * HEALER_DRIFT_OOD_CUTOFF beyond their range), "low confidence". "" for
+ * HEALER_UNCERTAIN_NONE. */
+char              *healer_model_row_reason      (const HealerModel *model,
+                                                 const float       *row,
+                                                 const float       *proba,
+                                                 HealerUncertainty  why);
 gboolean           healer_model_row_uncertain   (const HealerModel *model,
                                                  const float       *row,
                                                  const float       *proba);

@@ -385,3 +385,29 @@ healer_metrics_to_json (const HealerMetrics *m,
   json_builder_end_array (b);
   json_builder_end_object (b);
 }
+
+void
+healer_estimate_to_json (const HealerEstimate *e,
+                         JsonBuilder          *b)
+{
+  if (e == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  healer_json_add_string (b, "method", "cross-fitted");
+  healer_json_add_int (b, "folds", e->n_folds);
+  healer_json_add_int (b, "rows", (gint64) e->n_rows);
+  healer_json_add_double (b, "accuracy", e->accuracy);
+  healer_json_add_double (b, "macro_f1", e->macro_f1);
+  healer_json_add_doubles (b, "class_f1", e->class_f1, e->n_classes);
+  healer_json_add_double (b, "log_loss", e->log_loss);
+  healer_json_add_double (b, "calibration_error", e->calibration_error);
+  healer_json_add_double (b, "coverage", e->coverage);
+  healer_json_add_double (b, "set_coverage", e->set_coverage);
+  healer_json_add_double (b, "mean_set_size", e->mean_set_size);
+  healer_json_add_double (b, "flagged_share", e->flagged_share);
+  healer_json_add_double (b, "errors_flagged", e->errors_flagged);
+  json_builder_end_object (b);
+}

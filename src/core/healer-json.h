@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "healer-conformal.h"
 #include "healer-metrics.h"
 
 G_BEGIN_DECLS
@@ -54,6 +55,11 @@ void     healer_json_add_doubles    (JsonBuilder  *b,
  * averages, per-class arrays, confusion matrix. */
 void     healer_metrics_to_json     (const HealerMetrics *m,
                                      JsonBuilder         *b);
+
+/* Adds @e as an object value: folds, rows, the out-of-fold figures. The
+ * model file and info --json share it. */
+void     healer_estimate_to_json    (const HealerEstimate *e,
+                                     JsonBuilder          *b);
 
 /* Little-endian float32 blocks, as stored in files whatever the host. */
 void     healer_floats_to_le        (const float  *v,

@@ -1470,6 +1470,106 @@ healer_read_explanations (HealerReader *r,
   return TRUE;
 }
 
+/* ---- estimate and prediction sets: optional, since format 1.2 ---- */
+
+static gboolean
+healer_read_estimate (HealerReader *r,
+                      JsonObject   *root,
+                      HealerModel  *model)
+{
+  const char *parent = "estimate";
+  g_autoptr(HealerEstimate) e = NULL;
+  JsonNode *node = json_object_get_member (root, parent);
+  const char *method;
+  JsonObject *obj;
+  guint n;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return healer_reader_wrong_type (r, NULL, parent, -1, _("an object"), node);
+  obj = json_node_get_object (node);
+  if (!healer_read_string (r, obj, parent, "method", &method))
+    return FALSE;
+  if (strcmp (method, "cross-fitted") != 0)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "method", -1,
+                               _("unknown value \"%s\""), method);
+  e = g_new0 (HealerEstimate, 1);
+  e->n_classes = model->n_classes;
+  if (!healer_read_uint (r, obj, parent, "folds", HEALER_ESTIMATE_MAX_FOLDS, &e->n_folds) ||
+      !healer_read_count (r, obj, parent, "rows", &e->n_rows) ||
+      !healer_read_double (r, obj, parent, "accuracy", FALSE, 0, HEALER_MODEL_UNIT_MAX, &e->accuracy) ||
+      !healer_read_double (r, obj, parent, "macro_f1", FALSE, 0, HEALER_MODEL_UNIT_MAX, &e->macro_f1) ||
+      !healer_read_doubles (r, obj, parent, "class_f1", model->n_classes, 0, HEALER_MODEL_UNIT_MAX,
+                            &e->class_f1, &n) ||
+      !healer_check_all_finite (r, parent, "class_f1", e->class_f1, n) ||
+      !healer_read_double (r, obj, parent, "log_loss", FALSE, 0, G_MAXDOUBLE, &e->log_loss) ||
+      !healer_read_double (r, obj, parent, "calibration_error", FALSE, 0, HEALER_MODEL_UNIT_MAX,
+                           &e->calibration_error) ||
+      !healer_read_double (r, obj, parent, "coverage", FALSE, HEALER_COVERAGE_MIN,
+                           HEALER_COVERAGE_MAX, &e->coverage) ||
+      !healer_read_double (r, obj, parent, "set_coverage", FALSE, 0, HEALER_MODEL_UNIT_MAX,
+                           &e->set_coverage) ||
+      !healer_read_double (r, obj, parent, "mean_set_size", FALSE, 1, model->n_classes,
+                           &e->mean_set_size) ||
+      !healer_read_double (r, obj, parent, "flagged_share", FALSE, 0, HEALER_MODEL_UNIT_MAX,
+                           &e->flagged_share) ||
+      /* null when no out-of-fold diagnosis was wrong */
+      !healer_read_double (r, obj, parent, "errors_flagged", TRUE, 0, HEALER_MODEL_UNIT_MAX,
+                           &e->errors_flagged))
+    return FALSE;
+  if (e->n_folds < 2)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "folds", -1,
+                               _("expected at least 2 folds, found %u"), e->n_folds);
+  model->estimate = g_steal_pointer (&e);
+  return TRUE;
+}
+
+static gboolean
+healer_read_prediction_sets (HealerReader *r,
+                             JsonObject   *root,
+                             HealerModel  *model)
+{
+  const char *parent = "prediction_sets";
+  g_autoptr(HealerConformalScores) c = NULL;
+  JsonNode *node = json_object_get_member (root, parent);
+  const char *method;
+  JsonObject *obj;
+  double coverage;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return healer_reader_wrong_type (r, NULL, parent, -1, _("an object"), node);
+  obj = json_node_get_object (node);
+  if (!healer_read_string (r, obj, parent, "method", &method))
+    return FALSE;
+  if (strcmp (method, "split-conformal") != 0)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "method", -1,
+                               _("unknown value \"%s\""), method);
+  c = g_new0 (HealerConformalScores, 1);
+  if (!healer_read_double (r, obj, parent, "coverage", FALSE, HEALER_COVERAGE_MIN,
+                           HEALER_COVERAGE_MAX, &coverage) ||
+      !healer_read_count (r, obj, parent, "n_rows", &c->n_rows) ||
+      !healer_read_doubles (r, obj, parent, "scores", -1, 0, 1, &c->scores, &c->n_scores) ||
+      !healer_check_all_finite (r, parent, "scores", c->scores, c->n_scores))
+    return FALSE;
+  /* The sketch's ranks are only defined for this many scores. */
+  if (c->n_scores != MIN (c->n_rows, HEALER_CONFORMAL_MAX_SCORES))
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "scores", -1,
+                               _("expected %zu scores for %zu rows, found %u"),
+                               (gsize) MIN (c->n_rows, HEALER_CONFORMAL_MAX_SCORES), c->n_rows,
+                               c->n_scores);
+  for (guint j = 1; j < c->n_scores; j++)
+    if (c->scores[j] > c->scores[j - 1])
+      return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "scores", j,
+                                 _("expected scores sorted from the largest down, found %g after %g"),
+                                 c->scores[j], c->scores[j - 1]);
+  model->calibration = g_steal_pointer (&c);
+  healer_model_set_coverage (model, coverage);
+  return TRUE;
+}
+
 static HealerModel *
 healer_model_read (HealerReader *r,
                    JsonObject   *root)
@@ -1481,6 +1581,8 @@ healer_model_read (HealerReader *r,
   HealerActivation activation;
 
   model->ref_count = 1;
+  model->coverage = NAN;
+  model->set_threshold = INFINITY;
   if (!healer_read_header (r, root) ||
       !healer_read_features (r, root, &features) ||
       !healer_read_classes (r, root, model))
@@ -1495,7 +1597,9 @@ healer_model_read (HealerReader *r,
       !healer_read_checksum (r, root, model) ||
       !healer_read_training (r, root, model) ||
       !healer_read_provenance (r, root, model) ||
-      !healer_read_explanations (r, root, model))
+      !healer_read_explanations (r, root, model) ||
+      !healer_read_estimate (r, root, model) ||
+      !healer_read_prediction_sets (r, root, model))
     return NULL;
   return g_steal_pointer (&model);
 }

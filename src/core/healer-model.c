@@ -106,6 +106,8 @@ healer_model_new (HealerPreprocessor *preprocessor,
 
   self->status = HEALER_TRAIN_COMPLETED;
   self->confidence_threshold = 0.0;
+  self->coverage = NAN;
+  self->set_threshold = INFINITY;
   return self;
 }
 
@@ -141,7 +143,31 @@ healer_model_unref (HealerModel *self)
   g_clear_pointer (&self->train_metrics, healer_metrics_free);
   g_clear_pointer (&self->validation_metrics, healer_metrics_free);
   g_clear_pointer (&self->explanations, healer_explanations_free);
+  g_clear_pointer (&self->estimate, healer_estimate_free);
+  g_clear_pointer (&self->calibration, healer_conformal_scores_free);
   g_free (self);
+}
+
+void
+healer_model_set_coverage (HealerModel *self,
+                           double       coverage)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->calibration == NULL)
+    return;
+  self->coverage = coverage;
+  self->set_threshold = healer_conformal_threshold (self->calibration, coverage);
+}
+
+guint
+healer_model_prediction_set (const HealerModel *self,
+                             const float       *proba,
+                             guint             *classes_out)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return healer_prediction_set (proba, self->n_classes, self->set_threshold, classes_out);
 }
 
 int
@@ -409,6 +435,27 @@ healer_write_explanations (JsonBuilder              *b,
   json_builder_end_object (b);
 }
 
+static void
+healer_write_estimate (JsonBuilder          *b,
+                       const HealerEstimate *e)
+{
+  json_builder_set_member_name (b, "estimate");
+  healer_estimate_to_json (e, b);
+}
+
+static void
+healer_write_prediction_sets (JsonBuilder       *b,
+                              const HealerModel *self)
+{
+  json_builder_set_member_name (b, "prediction_sets");
+  json_builder_begin_object (b);
+  healer_json_add_string (b, "method", "split-conformal");
+  healer_json_add_double (b, "coverage", self->coverage);
+  healer_json_add_int (b, "n_rows", (gint64) self->calibration->n_rows);
+  healer_json_add_doubles (b, "scores", self->calibration->scores, self->calibration->n_scores);
+  json_builder_end_object (b);
+}
+
 static char *
 healer_format_created (gint64 unix_time)
 {
@@ -470,6 +517,11 @@ healer_model_to_json (HealerModel *self,
   json_builder_end_object (b);
 
   healer_json_add_double (b, "confidence_threshold", self->confidence_threshold);
+  /* Optional (1.2): only a cross-fitted model has them. */
+  if (self->estimate != NULL)
+    healer_write_estimate (b, self->estimate);
+  if (self->calibration != NULL)
+    healer_write_prediction_sets (b, self);
   /* Optional, so the format stays 1.0: older readers skip the member, and
    * a model put together without the trainer has none. */
   if (self->explanations != NULL)

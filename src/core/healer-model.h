@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "healer-conformal.h"
 #include "healer-dataset.h"
 #include "healer-metrics.h"
 #include "healer-mlp.h"
@@ -30,8 +31,11 @@ typedef enum
 #define HEALER_MODEL_FORMAT         "systemhealer-model"
 #define HEALER_MODEL_FORMAT_MAJOR   1
 /* 1.1 added the training members lr_schedule, input_noise and
- * label_smoothing; a 1.0 file without them reads as constant, 0 and 0. */
-#define HEALER_MODEL_FORMAT_MINOR   1
+ * label_smoothing; a 1.0 file without them reads as constant, 0 and 0.
+ * 1.2 added the optional "estimate" and "prediction_sets" of a
+ * cross-fitted model; a file without them has no estimate and sets of one
+ * class. */
+#define HEALER_MODEL_FORMAT_MINOR   2
 #define HEALER_MODEL_MAX_FILE_SIZE  (512u * 1024 * 1024)
 #define HEALER_MODEL_MAX_PARAMS     (64u * 1024 * 1024)
 
@@ -69,6 +73,13 @@ struct _HealerModel
   gsize                n_duplicates_removed;
   HealerExplanations  *explanations;        /* which KPIs (healer-explain.h); NULL when not
                                              * computed, e.g. in files of older versions */
+  HealerEstimate      *estimate;            /* out-of-fold figures (healer-calibrate.h); NULL
+                                             * without cross-fitting or in files before 1.2 */
+  HealerConformalScores *calibration;       /* out-of-fold scores of the true classes; NULL: a
+                                             * prediction set is the diagnosis alone */
+  double               coverage;            /* nominal coverage of the sets; NAN without calibration */
+  double               set_threshold;       /* healer_conformal_threshold (calibration, coverage);
+                                             * INFINITY without calibration */
 };
 
 /* Boxed type (reference counted) so GObject properties can carry it. */
@@ -131,6 +142,18 @@ HealerDataset *healer_model_align  (const HealerModel   *self,
 HealerMetrics *healer_model_evaluate (const HealerModel   *self,
                                       const HealerDataset *data,
                                       GError             **error);
+
+/* Sets @self->coverage and the set threshold that follows from the
+ * calibration scores (nothing without them). For a model that is not yet
+ * shared: its builder, or a command that has just loaded it. */
+void         healer_model_set_coverage (HealerModel *self,
+                                        double       coverage);
+
+/* The prediction set of a row with probabilities @proba (see
+ * healer_prediction_set); @classes_out has n_classes entries. */
+guint        healer_model_prediction_set (const HealerModel *self,
+                                          const float       *proba,
+                                          guint             *classes_out);
 
 /* Lowercase hex SHA-256 of the parameters of every member, as stored in the file. */
 char        *healer_model_weights_checksum (const HealerModel *self);

@@ -1,0 +1,340 @@
+/* healer-calibrate.c — cross-fitting at training time, on cross-validation's folds
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "healer-calibrate.h"
+#include "healer-relay.h"
+
+/* ------------------------------------------------------------------ */
+/* The estimate                                                         */
+
+/* Sets and flags of the rows of fold @f of repeat @r, with thresholds
+ * fitted on the other folds' rows (cross-conformal), added to @tally. */
+static void
+healer_tally_fold (const HealerCvResult *cv,
+                   guint                 r,
+                   guint                 f,
+                   double                coverage,
+                   HealerSetTally       *tally)
+{
+  guint k = cv->n_classes;
+  const guint *assignment = cv->assignment + (gsize) r * cv->n_rows;
+  const float *proba = cv->proba + (gsize) r * cv->n_rows * k;
+  g_autofree float *fit_p = g_new (float, MAX (cv->n_rows, 1) * k);
+  g_autofree float *test_p = g_new (float, MAX (cv->n_rows, 1) * k);
+  g_autofree guint *fit_y = g_new (guint, MAX (cv->n_rows, 1));
+  g_autofree guint *test_y = g_new (guint, MAX (cv->n_rows, 1));
+  g_autoptr(HealerConformalScores) scores = NULL;
+  gsize n_fit = 0, n_test = 0;
+  double set_threshold, flag_threshold;
+
+  for (gsize i = 0; i < cv->n_rows; i++)
+    {
+      gboolean held_out = assignment[i] == f;
+      float *dst = held_out ? test_p + n_test * k : fit_p + n_fit * k;
+
+      memcpy (dst, proba + i * k, k * sizeof (float));
+      if (held_out)
+        test_y[n_test++] = cv->y[i];
+      else
+        fit_y[n_fit++] = cv->y[i];
+    }
+  scores = healer_conformal_scores_new (fit_p, fit_y, n_fit, k);
+  set_threshold = healer_conformal_threshold (scores, coverage);
+  flag_threshold = healer_flag_threshold_select (fit_p, n_fit, k, set_threshold, HEALER_FLAG_BUDGET);
+  healer_set_tally_add (tally, test_p, test_y, NULL, n_test, k, set_threshold, flag_threshold);
+}
+
+HealerEstimate *
+healer_estimate_from_cv (const HealerCvResult *cv,
+                         double                coverage)
+{
+  HealerEstimate *e;
+  HealerSetTally tally = { 0 };
+  gsize n_all;
+  g_autofree guint *y_all = NULL;
+
+  g_return_val_if_fail (cv != NULL && cv->pooled != NULL, NULL);
+
+  n_all = cv->n_rows * cv->n_repeats;
+  y_all = g_new (guint, MAX (n_all, 1));
+  for (guint r = 0; r < cv->n_repeats; r++)
+    memcpy (y_all + (gsize) r * cv->n_rows, cv->y, cv->n_rows * sizeof (guint));
+
+  e = g_new0 (HealerEstimate, 1);
+  e->n_folds = cv->n_folds;
+  e->n_rows = cv->n_rows;
+  e->n_classes = cv->n_classes;
+  e->accuracy = cv->pooled->accuracy;
+  e->macro_f1 = cv->pooled->macro_f1;
+  e->class_f1 = g_memdup2 (cv->pooled->f1, MAX (cv->n_classes, 1) * sizeof (double));
+  e->log_loss = cv->pooled->log_loss;
+  e->calibration_error = healer_calibration_error (cv->proba, y_all, n_all, cv->n_classes);
+  e->coverage = coverage;
+  for (guint r = 0; r < cv->n_repeats; r++)
+    for (guint f = 0; f < cv->n_folds; f++)
+      healer_tally_fold (cv, r, f, coverage, &tally);
+  e->set_coverage = healer_set_tally_coverage (&tally);
+  e->mean_set_size = healer_set_tally_mean_size (&tally);
+  e->flagged_share = healer_set_tally_flagged_share (&tally);
+  e->errors_flagged = healer_set_tally_errors_flagged (&tally);
+  return e;
+}
+
+/* ------------------------------------------------------------------ */
+/* Training                                                             */
+
+typedef struct
+{
+  HealerCalibrateProgressFunc  progress;
+  gpointer                     user_data;
+  guint                        n_folds;
+  gint64                       start_us;
+} HealerCalibrateRun;
+
+/* Share of the job done: the folds train on (k − 1)/k of the rows each,
+ * the final model on all of them, so with k folds the final model is
+ * about a k-th of the work. */
+static void
+healer_calibrate_report (HealerCalibrateRun        *run,
+                         guint                      fold,
+                         const HealerTrainProgress *epoch)
+{
+  HealerCalibrateProgress p = { 0 };
+  double k = run->n_folds, total = k > 0 ? k : 1.0, done = 0.0;
+
+  p.fold = fold;
+  p.n_folds = run->n_folds;
+  p.epoch = *epoch;
+  p.elapsed_seconds = (g_get_monotonic_time () - run->start_us) / (double) G_USEC_PER_SEC;
+  if (epoch->n_members > 0 && epoch->n_epochs > 0)
+    done = ((double) epoch->member * epoch->n_epochs + epoch->epoch) /
+           ((double) epoch->n_members * epoch->n_epochs);
+  /* Folds weigh (k − 1)/k each, the final model 1; in units of the final model. */
+  if (run->n_folds > 0)
+    {
+      double fold_weight = (k - 1.0) / k;
+
+      total = k * fold_weight + 1.0;
+      done = fold > 0 ? ((double) (fold - 1) + done) * fold_weight : k * fold_weight + done;
+    }
+  p.eta_seconds = done > 0.0 ? p.elapsed_seconds / done * (total - done) : NAN;
+  run->progress (&p, run->user_data);
+}
+
+static void
+healer_calibrate_on_cv (const HealerCvProgress *progress,
+                        gpointer                user_data)
+{
+  if (progress->epoch != NULL)
+    healer_calibrate_report (user_data, progress->fold + 1, progress->epoch);
+}
+
+static void
+healer_calibrate_on_final (const HealerTrainProgress *progress,
+                           gpointer                   user_data)
+{
+  healer_calibrate_report (user_data, 0, progress);
+}
+
+/* Fewest rows of any class: more folds would leave a fold without it. */
+static guint
+healer_calibrate_fold_count (const HealerDataset *data,
+                             guint                n_folds)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer value;
+  guint smallest = G_MAXUINT;
+
+  if (data->labels == NULL)
+    return 0;
+  for (gsize i = 0; i < data->n_rows; i++)
+    {
+      gpointer key = GINT_TO_POINTER (data->labels[i]);
+
+      g_hash_table_insert (counts, key,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) + 1));
+    }
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    smallest = MIN (smallest, GPOINTER_TO_UINT (value));
+  return MIN (n_folds, smallest);
+}
+
+HealerModel *
+healer_train_calibrated (const HealerDataset         *data,
+                         const HealerTrainConfig     *config,
+                         guint                        n_folds,
+                         double                       coverage,
+                         GCancellable                *cancellable,
+                         HealerCalibrateProgressFunc  progress,
+                         gpointer                     user_data,
+                         GError                     **error)
+{
+  g_autoptr(HealerCvResult) cv = NULL;
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) cv_error = NULL;
+  HealerCalibrateRun run = { progress, user_data, 0, g_get_monotonic_time () };
+
+  g_return_val_if_fail (data != NULL && config != NULL, NULL);
+  g_return_val_if_fail (coverage >= HEALER_COVERAGE_MIN && coverage <= HEALER_COVERAGE_MAX, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (n_folds >= 2)
+    n_folds = healer_calibrate_fold_count (data, n_folds);
+  if (n_folds >= 2)
+    {
+      run.n_folds = n_folds;
+      cv = healer_cross_validate (data, config, n_folds, 1, config->seed, cancellable,
+                                  progress != NULL ? healer_calibrate_on_cv : NULL, &run, &cv_error);
+      if (cv == NULL)
+        {
+          /* Duplicate removal can still leave a class short of folds:
+           * the model is worth having without an estimate. Anything else,
+           * a cancel included, is the caller's to know. */
+          if (!g_error_matches (cv_error, HEALER_CV_ERROR, HEALER_CV_ERROR_SMALL_CLASS))
+            {
+              g_propagate_error (error, g_steal_pointer (&cv_error));
+              return NULL;
+            }
+          g_info ("no calibration: %s", cv_error->message);
+        }
+    }
+
+  model = healer_train (data, config, cancellable,
+                        progress != NULL ? healer_calibrate_on_final : NULL, &run, error);
+  if (model == NULL || cv == NULL || model->status == HEALER_TRAIN_CANCELLED)
+    return g_steal_pointer (&model);
+
+  /* Both took their classes from the same rows; if they ever differ the
+   * out-of-fold columns would mean other classes. */
+  if (model->n_classes != cv->n_classes ||
+      memcmp (model->class_ids, cv->class_ids, cv->n_classes * sizeof (gint32)) != 0)
+    {
+      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
+                   _("The calibration folds and the model disagree about the classes"));
+      return NULL;
+    }
+
+  model->estimate = healer_estimate_from_cv (cv, coverage);
+  model->calibration = healer_conformal_scores_new (cv->proba, cv->y, cv->n_rows, cv->n_classes);
+  healer_model_set_coverage (model, coverage);
+  model->confidence_threshold = healer_flag_threshold_select (cv->proba, cv->n_rows, cv->n_classes,
+                                                              model->set_threshold,
+                                                              HEALER_FLAG_BUDGET);
+  return g_steal_pointer (&model);
+}
+
+/* ------------------------------------------------------------------ */
+/* On a worker thread                                                   */
+
+typedef struct
+{
+  HealerDataset     *data;
+  HealerTrainConfig  config;
+  guint              n_folds;
+  double             coverage;
+  HealerRelay       *relay;       /* NULL without a progress function */
+} HealerCalibrateJob;
+
+static void
+healer_calibrate_job_free (gpointer data)
+{
+  HealerCalibrateJob *job = data;
+
+  g_clear_pointer (&job->relay, healer_relay_unref);
+  g_clear_pointer (&job->data, healer_dataset_unref);
+  g_free (job);
+}
+
+static void
+healer_calibrate_post (const HealerCalibrateProgress *progress,
+                       gpointer                       data)
+{
+  HealerCalibrateJob *job = data;
+
+  healer_relay_post (job->relay, progress);
+}
+
+static void
+healer_calibrate_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  HealerCalibrateJob *job = task_data;
+  GError *error = NULL;
+  HealerModel *model;
+
+  model = healer_train_calibrated (job->data, &job->config, job->n_folds, job->coverage,
+                                   cancellable, job->relay != NULL ? healer_calibrate_post : NULL,
+                                   job, &error);
+  if (model != NULL)
+    g_task_return_pointer (task, model, (GDestroyNotify) healer_model_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+healer_train_calibrated_async (HealerDataset               *data,
+                               const HealerTrainConfig     *config,
+                               guint                        n_folds,
+                               double                       coverage,
+                               GCancellable                *cancellable,
+                               HealerCalibrateProgressFunc  progress,
+                               gpointer                     progress_data,
+                               GDestroyNotify               progress_data_free,
+                               GAsyncReadyCallback          callback,
+                               gpointer                     user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  HealerCalibrateJob *job;
+
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (config != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (HealerCalibrateJob, 1);
+  job->data = healer_dataset_ref (data);
+  job->config = *config;
+  job->n_folds = n_folds;
+  job->coverage = coverage;
+  if (progress != NULL)
+    job->relay = healer_relay_new (sizeof (HealerCalibrateProgress), NULL,
+                                   "[healer] calibrated training progress",
+                                   (HealerRelayFunc) (void (*) (void)) progress,
+                                   progress_data, progress_data_free);
+  else if (progress_data_free != NULL)
+    progress_data_free (progress_data);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, healer_train_calibrated_async);
+  g_task_set_name (task, "[healer] train calibrated");
+  g_task_set_task_data (task, job, healer_calibrate_job_free);
+  g_task_run_in_thread (task, healer_calibrate_thread);
+}
+
+HealerModel *
+healer_train_calibrated_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  HealerCalibrateJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == healer_train_calibrated_async,
+                        NULL);
+
+  /* No report after the result. */
+  job = g_task_get_task_data (G_TASK (result));
+  if (job->relay != NULL)
+    healer_relay_close (job->relay);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
