@@ -266,7 +266,8 @@ test_predict_evaluate_info (void)
   g_assert_cmpuint (count_lines (results), ==, 601);
   g_assert_true (g_file_get_contents (results, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents,
-                                   "sample_id,label,confidence,uncertain,p0,p1,p2,p3,p4,p5,true_label\n"));
+                                   "sample_id,label,confidence,uncertain,p0,p1,p2,p3,p4,p5,"
+                                   "prediction_set,uncertain_reason,true_label\n"));
 
   run_cli (&evaluate, "evaluate", demo_model (), demo_csv (), NULL);
   g_assert_cmpint (evaluate.status, ==, 0);
@@ -305,7 +306,8 @@ test_predict_stdin (void)
   /* Columns arrive in another order than in training: matched by name. */
   run_cli_input (&run, input, "predict", model, "-", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_true (g_str_has_prefix (run.out, "sample_id,label,confidence,uncertain,p0,p1\nrow-a,"));
+  g_assert_true (g_str_has_prefix (run.out, "sample_id,label,confidence,uncertain,p0,p1,"
+                                   "prediction_set,uncertain_reason\nrow-a,"));
   g_assert_nonnull (strstr (run.out, "\nrow-b,"));
 }
 
@@ -720,6 +722,10 @@ test_drift_report (void)
   summary = parse_object (summary_parser, moved.out);
   g_assert_cmpint (json_object_get_int_member (summary, "uncertain"), >=,
                    json_object_get_int_member (top, "observed"));
+  /* And they say why, naming the KPI. */
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (results, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, ",out of range: feature0,"));
 
   run_cli (&dash, "predict", demo_model (), demo_csv (), "-o", results, "--drift-report", "-",
            NULL);
@@ -868,6 +874,7 @@ test_estimate (void)
   g_auto(Run) old_text = { 0 };
   g_auto(Run) bad = { 0 };
   g_auto(Run) bad_coverage = { 0 };
+  g_auto(Run) old_predict = { 0 };
   JsonObject *root, *estimate, *sets;
   gsize start, end;
 
@@ -901,6 +908,73 @@ test_estimate (void)
   g_assert_nonnull (strstr (info_text.out, "Estimate from 3-fold cross-fitting"));
   g_assert_nonnull (strstr (info_text.out, "On the training rows (optimistic)"));
 
+  /* predict: a set in every row, the diagnosis first; a reason exactly
+   * for the uncertain rows; a higher coverage never shrinks a set. */
+  {
+    g_autofree char *results = tmp_path ("sets.csv");
+    g_autofree char *wide = tmp_path ("sets-99.csv");
+    g_autofree char *text = NULL;
+    g_autofree char *wide_text = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_auto(GStrv) wide_lines = NULL;
+    g_auto(Run) predict = { 0 };
+    g_auto(Run) predict99 = { 0 };
+    g_auto(Run) evaluate = { 0 };
+    g_autoptr(JsonParser) ev_parser = json_parser_new ();
+    JsonObject *ev;
+    guint n_ambiguous = 0;
+    gsize size_sum = 0, wide_sum = 0;
+
+    run_cli (&predict, "predict", model, demo_csv (), "-o", results, NULL);
+    g_assert_cmpint (predict.status, ==, 0);
+    run_cli (&predict99, "predict", model, demo_csv (), "-o", wide, "--coverage", "0.99", NULL);
+    g_assert_cmpint (predict99.status, ==, 0);
+    g_assert_true (g_file_get_contents (results, &text, NULL, NULL));
+    g_assert_true (g_file_get_contents (wide, &wide_text, NULL, NULL));
+    lines = g_strsplit (text, "\n", -1);
+    wide_lines = g_strsplit (wide_text, "\n", -1);
+    g_assert_true (g_str_has_suffix (lines[0], ",p5,prediction_set,uncertain_reason,true_label"));
+    for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+      {
+        g_auto(GStrv) f = g_strsplit (lines[i], ",", -1);
+        g_auto(GStrv) w = g_strsplit (wide_lines[i], ",", -1);
+        g_auto(GStrv) set = NULL;
+        g_auto(GStrv) wide_set = NULL;
+
+        g_assert_cmpuint (g_strv_length (f), ==, 13);
+        set = g_strsplit (f[10], "|", -1);
+        wide_set = g_strsplit (w[10], "|", -1);
+        g_assert_cmpuint (g_strv_length (set), >=, 1);
+        g_assert_cmpstr (set[0], ==, f[1]);
+        g_assert_cmpuint (g_strv_length (wide_set), >=, g_strv_length (set));
+        size_sum += g_strv_length (set);
+        wide_sum += g_strv_length (wide_set);
+        g_assert_cmpint (strcmp (f[3], "1") == 0, ==, f[11][0] != '\0');
+        if (g_strv_length (set) > 1)
+          {
+            g_autofree char *joined = g_strjoinv (" or ", set);
+            g_autofree char *want = g_strconcat ("ambiguous: ", joined, NULL);
+
+            g_assert_true (g_str_has_prefix (f[11], want));
+            n_ambiguous++;
+          }
+      }
+    g_assert_cmpuint (n_ambiguous, >, 0);
+    g_assert_cmpuint (wide_sum, >, size_sum);
+
+    run_cli (&evaluate, "evaluate", model, demo_csv (), "--json", NULL);
+    g_assert_cmpint (evaluate.status, ==, 0);
+    ev = parse_object (ev_parser, evaluate.out);
+    g_assert_cmpfloat (json_object_get_double_member (ev, "coverage"), ==, 0.9);
+    g_assert_cmpfloat (json_object_get_double_member (ev, "mean_set_size"), ==,
+                       (double) size_sum / 600);
+    g_assert_true (json_object_has_member (ev, "set_coverage"));
+    g_assert_true (json_object_has_member (ev, "calibration_error"));
+    g_assert_true (json_object_has_member (ev, "flagged_share"));
+    g_assert_true (json_object_has_member (ev, "errors_flagged"));
+    g_assert_true (json_object_has_member (ev, "macro_f1"));
+  }
+
   /* The same file as version 1.1 wrote it: no estimate, no sets. */
   g_assert_true (g_file_get_contents (model, &contents, NULL, NULL));
   edited = g_string_new (contents);
@@ -923,6 +997,10 @@ test_estimate (void)
   run_cli (&old_text, "info", old, NULL);
   g_assert_cmpint (old_text.status, ==, 0);
   g_assert_nonnull (strstr (old_text.out, "Estimate: none"));
+  /* No scores to choose another coverage from. */
+  run_cli (&old_predict, "predict", old, demo_csv (), "--coverage", "0.99", NULL);
+  g_assert_cmpint (old_predict.status, ==, 1);
+  g_assert_nonnull (strstr (old_predict.err, "no calibration scores"));
 
   run_cli (&bad, "train", demo_csv (), "-o", model, "--calibration-folds", "1", NULL);
   g_assert_cmpint (bad.status, ==, 2);

@@ -305,6 +305,7 @@ healer_results_save_csv (HealerResults  *self,
       healer_predictions_append_row (line, d->sample_ids[i], d->class_ids, d->n_classes,
                                      d->proba + i * d->n_classes, d->predicted[i],
                                      d->uncertainty[i] != HEALER_UNCERTAIN_NONE,
+                                     d->set_threshold, d->reasons[i],
                                      d->true_labels != NULL ? &d->true_labels[i] : NULL);
 
       /* Written in blocks: 100 000 rows are never one string in memory. */

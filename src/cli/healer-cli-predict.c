@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -61,8 +62,11 @@ write_chunk (HealerOutput        *out,
   for (gsize i = 0; i < chunk->n_rows; i++)
     {
       const float *p = proba + i * k;
+      const float *row = healer_dataset_row (aligned, i);
       guint best = healer_argmax (p, k);
-      gboolean uncertain = healer_model_row_uncertain (model, healer_dataset_row (aligned, i), p);
+      HealerUncertainty why = healer_model_row_uncertainty (model, row, p);
+      gboolean uncertain = why != HEALER_UNCERTAIN_NONE;
+      g_autofree char *reason = uncertain ? healer_model_row_reason (model, row, p, why) : NULL;
 
       g_string_truncate (line, 0);
       /* Without a sample_id column, the 1-based row number. */
@@ -70,6 +74,7 @@ write_chunk (HealerOutput        *out,
         g_snprintf (id, sizeof id, "%" G_GSIZE_FORMAT, first_row + i + 1);
       healer_predictions_append_row (line, chunk->sample_ids != NULL ? chunk->sample_ids[i] : id,
                                      model->class_ids, k, p, best, uncertain,
+                                     model->set_threshold, reason,
                                      chunk->labels != NULL ? &chunk->labels[i] : NULL);
       counts[best]++;
       *n_uncertain += uncertain;
@@ -113,6 +118,9 @@ add_json_summary (JsonBuilder             *builder,
 {
   healer_json_add_int (builder, "uncertain", (gint64) n_uncertain);
   healer_json_add_double (builder, "confidence_threshold", model->confidence_threshold);
+  /* null for a model without calibration scores: its sets are the diagnosis alone. */
+  healer_json_add_double (builder, "coverage", model->coverage);
+  healer_json_add_double (builder, "set_threshold", model->set_threshold);
   json_builder_set_member_name (builder, "drift");
   healer_drift_report_to_json (report, FALSE, builder);
   if (drift_path != NULL)
@@ -126,6 +134,7 @@ healer_cli_predict (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *drift_path = NULL;
   gboolean json = FALSE;
+  double coverage = NAN;
   gint chunk_rows = DEFAULT_CHUNK_ROWS;
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerModel) model = NULL;
@@ -143,16 +152,20 @@ healer_cli_predict (int    argc,
     { "chunk-rows", 0, 0, G_OPTION_ARG_INT, &chunk_rows, N_("Rows read and diagnosed at a time (bounds memory)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON summary on standard output (needs --output)"), NULL },
     { "drift-report", 0, 0, G_OPTION_ARG_FILENAME, &drift_path, N_("Write which KPIs lie outside the training range to FILE (JSON)"), N_("FILE") },
+    { "coverage", 0, 0, G_OPTION_ARG_DOUBLE, &coverage, N_("Prediction sets for this share of rows instead of the model's (e.g. 0.99)"), N_("FRACTION") },
     { NULL }
   };
 
   if (!healer_cli_parse ("predict", _("MODEL.json DATA.csv [-o RESULTS.csv]"),
                          _("Diagnose every sample of DATA.csv (“-” reads standard input). "
                            "Columns are matched to the model's KPIs by name. The results "
-                           "have the columns sample_id, label, confidence, uncertain and one "
-                           "probability per class; uncertain is 1 when the confidence is "
-                           "below the model's threshold or a KPI the model uses lies far "
-                           "outside its training range."),
+                           "have the columns sample_id, label, confidence, uncertain, one "
+                           "probability per class, prediction_set (the classes that together "
+                           "hold the true one with the chosen coverage, most probable first, "
+                           "such as 1|2) and uncertain_reason; uncertain is 1 when the set "
+                           "has more than one class, the confidence is below the model's "
+                           "threshold or a KPI the model uses lies far outside its training "
+                           "range."),
                          entries, &argc, &argv))
     return HEALER_EXIT_USAGE;
 
@@ -169,10 +182,27 @@ healer_cli_predict (int    argc,
   if (drift_path != NULL && strcmp (drift_path, output) == 0)
     return healer_cli_usage_error ("predict",
                                    _("--drift-report and --output must be different files"));
+  if (!isnan (coverage) && !(coverage >= HEALER_COVERAGE_MIN && coverage <= HEALER_COVERAGE_MAX))
+    return healer_cli_usage_error ("predict", _("--coverage must be from %g to %g"),
+                                   HEALER_COVERAGE_MIN, HEALER_COVERAGE_MAX);
 
   model = healer_model_load (argv[1], &error);
   if (model == NULL)
     return healer_cli_fail (error);
+  if (!isnan (coverage))
+    {
+      if (model->calibration == NULL)
+        {
+          g_autofree char *display = g_filename_display_name (argv[1]);
+
+          fprintf (stderr, _("systemhealer-cli: %s has no calibration scores (trained with "
+                             "--calibration-folds 0, or by a version before format 1.2): "
+                             "--coverage cannot apply; retrain it\n"), display);
+          return HEALER_EXIT_ERROR;
+        }
+      /* Just loaded, not shared yet. */
+      healer_model_set_coverage (model, coverage);
+    }
 
   reader = healer_csv_reader_new_for_path (argv[2], NULL, &error);
   if (reader == NULL)
@@ -266,6 +296,52 @@ healer_cli_predict (int    argc,
   return HEALER_EXIT_OK;
 }
 
+static void
+add_set_figures (JsonBuilder          *b,
+                 const HealerModel    *model,
+                 const HealerSetTally *tally,
+                 double                calibration_error)
+{
+  healer_json_add_double (b, "calibration_error", calibration_error);
+  healer_json_add_double (b, "coverage", model->coverage);
+  healer_json_add_double (b, "set_coverage", healer_set_tally_coverage (tally));
+  healer_json_add_double (b, "mean_set_size", healer_set_tally_mean_size (tally));
+  healer_json_add_double (b, "flagged_share", healer_set_tally_flagged_share (tally));
+  healer_json_add_double (b, "errors_flagged", healer_set_tally_errors_flagged (tally));
+  healer_json_add_int (b, "flagged", (gint64) tally->n_flagged);
+  healer_json_add_int (b, "errors", (gint64) tally->n_wrong);
+  healer_json_add_int (b, "errors_flagged_count", (gint64) tally->n_wrong_flagged);
+}
+
+static void
+copy_member (JsonObject  *from,
+             const char  *name,
+             JsonNode    *node,
+             gpointer     to)
+{
+  json_object_set_member (to, name, json_node_copy (node));
+}
+
+static void
+print_set_figures (const HealerModel    *model,
+                   const HealerSetTally *tally,
+                   double                calibration_error)
+{
+  printf ("%-26s %.4f\n", _("Calibration error:"), calibration_error);
+  if (model->calibration != NULL)
+    printf ("%-26s %.0f %%\n", _("Prediction sets for:"), 100.0 * model->coverage);
+  else
+    printf ("%-26s %s\n", _("Prediction sets for:"),
+            _("none (the model has no calibration scores: each set is the diagnosis)"));
+  printf ("%-26s %.4f\n", _("Set coverage:"), healer_set_tally_coverage (tally));
+  printf ("%-26s %.3f\n", _("Mean set size:"), healer_set_tally_mean_size (tally));
+  printf ("%-26s %.4f (%zu)\n", _("Flagged uncertain:"), healer_set_tally_flagged_share (tally),
+          tally->n_flagged);
+  if (tally->n_wrong > 0)
+    printf ("%-26s %.4f (%zu of %zu)\n", _("Wrong diagnoses flagged:"),
+            healer_set_tally_errors_flagged (tally), tally->n_wrong_flagged, tally->n_wrong);
+}
+
 int
 healer_cli_evaluate (int    argc,
                      char **argv)
@@ -275,6 +351,8 @@ healer_cli_evaluate (int    argc,
   g_autoptr(HealerModel) model = NULL;
   g_autoptr(HealerDataset) data = NULL;
   g_autoptr(HealerMetrics) metrics = NULL;
+  HealerSetTally tally = { 0 };
+  double calibration_error = NAN;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the metrics as JSON"), NULL },
     { NULL }
@@ -304,19 +382,37 @@ healer_cli_evaluate (int    argc,
     }
 
   metrics = healer_model_evaluate (model, data, &error);
-  if (metrics == NULL)
+  if (metrics == NULL ||
+      !healer_model_evaluate_sets (model, data, &tally, &calibration_error, &error))
     return healer_cli_fail (error);
 
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) sets = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+      JsonObject *obj;
 
+      /* The metrics object as before, with the trust figures as members. */
       healer_metrics_to_json (metrics, builder);
-      healer_cli_print_json (builder);
+      root = json_builder_get_root (builder);
+      obj = json_node_get_object (root);
+      json_builder_reset (builder);
+      json_builder_begin_object (builder);
+      add_set_figures (builder, model, &tally, calibration_error);
+      json_builder_end_object (builder);
+      sets = json_builder_get_root (builder);
+      json_object_foreach_member (json_node_get_object (sets), copy_member, obj);
+      text = healer_json_to_string (root, TRUE, NULL);
+      fputs (text, stdout);
+      fputc ('\n', stdout);
     }
   else
     {
       healer_cli_print_metrics (metrics, model);
+      putchar ('\n');
+      print_set_figures (model, &tally, calibration_error);
     }
 
   return HEALER_EXIT_OK;

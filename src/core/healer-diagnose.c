@@ -28,6 +28,7 @@ healer_diagnosis_free (HealerDiagnosis *self)
   g_free (self->proba);
   g_free (self->predicted);
   g_free (self->uncertainty);
+  g_free (self->reasons);
   g_free (self->true_labels);
   g_free (self->counts);
   g_clear_pointer (&self->drift, healer_drift_report_free);
@@ -52,6 +53,7 @@ diagnosis_new (HealerModel *model,
                                      ? model->class_names[c] : "");
   self->counts = g_new0 (gsize, k);
   self->confidence_threshold = model->confidence_threshold;
+  self->set_threshold = model->set_threshold;
   self->source_name = g_strdup (name);
   self->ids_chunk = g_string_chunk_new (64 * 1024);
   return self;
@@ -74,6 +76,7 @@ diagnosis_reserve (HealerDiagnosis *self,
   self->proba = g_renew (float, self->proba, n * self->n_classes);
   self->predicted = g_renew (guint16, self->predicted, n);
   self->uncertainty = g_renew (guint8, self->uncertainty, n);
+  self->reasons = g_renew (const char *, self->reasons, n);
   if (with_labels)
     self->true_labels = g_renew (gint32, self->true_labels, n);
   *allocated = n;
@@ -158,6 +161,15 @@ diagnose_reader (HealerModel                *model,
           why = healer_model_row_uncertainty (model, healer_dataset_row (aligned, i), p);
           self->predicted[base + i] = (guint16) best;
           self->uncertainty[base + i] = (guint8) why;
+          self->reasons[base + i] = NULL;
+          if (why != HEALER_UNCERTAIN_NONE)
+            {
+              g_autofree char *reason = healer_model_row_reason (model, healer_dataset_row (aligned, i),
+                                                                 p, why);
+
+              /* Few distinct reasons: stored once each. */
+              self->reasons[base + i] = g_string_chunk_insert_const (self->ids_chunk, reason);
+            }
           self->counts[best]++;
           self->n_uncertain += why != HEALER_UNCERTAIN_NONE;
 
@@ -422,6 +434,7 @@ healer_predictions_append_header (GString      *line,
   g_string_append (line, "sample_id,label,confidence,uncertain");
   for (guint c = 0; c < n_classes; c++)
     g_string_append_printf (line, ",p%d", class_ids[c]);
+  g_string_append (line, ",prediction_set,uncertain_reason");
   if (with_true_label)
     g_string_append (line, ",true_label");
   g_string_append_c (line, '\n');
@@ -435,8 +448,15 @@ healer_predictions_append_row (GString      *line,
                                const float  *proba,
                                guint         predicted,
                                gboolean      uncertain,
+                               double        set_threshold,
+                               const char   *reason,
                                const gint32 *true_label)
 {
+  guint stack[HEALER_MODEL_SET_MAX_CLASSES];
+  g_autofree guint *heap = n_classes > G_N_ELEMENTS (stack) ? g_new (guint, n_classes) : NULL;
+  guint *set = heap != NULL ? heap : stack;
+  guint size;
+
   healer_csv_append_field (line, sample_id);
   g_string_append_printf (line, ",%d,", class_ids[predicted]);
   healer_csv_append_double (line, "%.6f", proba[predicted]);
@@ -446,6 +466,14 @@ healer_predictions_append_row (GString      *line,
       g_string_append_c (line, ',');
       healer_csv_append_double (line, "%.6f", proba[c]);
     }
+  /* The diagnosis leads the set even if @predicted was not the argmax. */
+  size = healer_prediction_set (proba, n_classes, set_threshold, set);
+  g_string_append_printf (line, ",%d", class_ids[predicted]);
+  for (guint s = 0; s < size; s++)
+    if (set[s] != predicted)
+      g_string_append_printf (line, "|%d", class_ids[set[s]]);
+  g_string_append_c (line, ',');
+  healer_csv_append_field (line, reason != NULL ? reason : "");
   if (true_label != NULL)
     g_string_append_printf (line, ",%d", *true_label);
   g_string_append_c (line, '\n');

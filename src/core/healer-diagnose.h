@@ -31,7 +31,10 @@ typedef struct
   gint32             *true_labels;   /* n_rows label values, NULL without a label column */
   gsize              *counts;        /* n_classes: rows predicted in each class */
   gsize               n_uncertain;
+  const char        **reasons;       /* n_rows: healer_model_row_reason of the flagged rows,
+                                      * NULL for the others */
   double              confidence_threshold;  /* the model's, see healer-drift.h */
+  double              set_threshold;         /* the model's prediction sets' (healer-conformal.h) */
   HealerDriftReport  *drift;         /* of the whole batch */
   char               *source_name;   /* display name of the input */
   char              **extra_columns; /* columns of the input the model does not read */
@@ -72,9 +75,11 @@ void             healer_diagnosis_free  (HealerDiagnosis            *self);
 
 /* The predict format, one line each, newline included, shared by the CLI
  * and the app's export so they can never differ:
- *   sample_id,label,confidence,uncertain,p<id>…[,true_label]
+ *   sample_id,label,confidence,uncertain,p<id>…,prediction_set,uncertain_reason[,true_label]
  * with one probability column per class (named by its label value), the
- * diagnosed class as its label value, and six decimals. */
+ * diagnosed class as its label value, and six decimals; the prediction set
+ * as label values, most probable first, joined by "|" ("1|2"); the reason
+ * as healer_model_row_reason words ("" when not uncertain). */
 void             healer_predictions_append_header (GString      *line,
                                                    const gint32 *class_ids,
                                                    guint         n_classes,
@@ -88,6 +93,8 @@ void             healer_predictions_append_row    (GString      *line,
                                                    const float  *proba,
                                                    guint         predicted,
                                                    gboolean      uncertain,
+                                                   double        set_threshold,
+                                                   const char   *reason,
                                                    const gint32 *true_label);
 
 /* One sample typed or pasted by a person: either a header line and one row

@@ -190,6 +190,48 @@ healer_model_row_uncertain (const HealerModel *model,
   return healer_model_row_uncertainty (model, row, proba) != HEALER_UNCERTAIN_NONE;
 }
 
+gboolean
+healer_model_evaluate_sets (const HealerModel   *model,
+                            const HealerDataset *data,
+                            HealerSetTally      *tally,
+                            double              *calibration_error,
+                            GError             **error)
+{
+  g_autoptr(HealerDataset) aligned = NULL;
+  g_autofree float *proba = NULL;
+  g_autofree guint *y = NULL;
+  g_autofree gboolean *out_of_range = NULL;
+  guint k;
+  gsize n;
+
+  g_return_val_if_fail (model != NULL && data != NULL && tally != NULL, FALSE);
+  g_return_val_if_fail (healer_dataset_has_labels (data), FALSE);
+
+  aligned = healer_model_align (model, data, NULL, NULL, error);
+  if (aligned == NULL)
+    return FALSE;
+  k = model->n_classes;
+  n = aligned->n_rows;
+  proba = g_new (float, MAX (n, 1) * k);
+  y = g_new (guint, MAX (n, 1));
+  out_of_range = g_new (gboolean, MAX (n, 1));
+  healer_model_predict_proba (model, aligned, proba);
+  for (gsize i = 0; i < n; i++)
+    {
+      int c = healer_model_class_index (model, aligned->labels[i]);
+
+      /* An unknown class: an index no set holds and no diagnosis equals. */
+      y[i] = c >= 0 ? (guint) c : k;
+      out_of_range[i] = healer_model_row_ood_score (model, healer_dataset_row (aligned, i)) >
+                        HEALER_DRIFT_OOD_CUTOFF;
+    }
+  healer_set_tally_add (tally, proba, y, out_of_range, n, k, model->set_threshold,
+                        model->confidence_threshold);
+  if (calibration_error != NULL)
+    *calibration_error = healer_calibration_error (proba, y, n, k);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Confidence threshold                                                 */
 

@@ -177,6 +177,17 @@ gboolean           healer_model_row_uncertain   (const HealerModel *model,
                                                  const float       *row,
                                                  const float       *proba);
 
+/* What the model's prediction sets and uncertain flag (every reason,
+ * out of range included) do on the labelled rows of @data, added to
+ * @tally, and the calibration error of its probabilities there
+ * (@calibration_error may be NULL). Rows whose label the model does not
+ * know count as wrong and uncovered. */
+gboolean           healer_model_evaluate_sets   (const HealerModel   *model,
+                                                 const HealerDataset *data,
+                                                 HealerSetTally      *tally,
+                                                 double              *calibration_error,
+                                                 GError             **error);
+
 /* Confidence threshold from @n labelled rows (@proba n × @n_classes, @y the
  * true class indices). The accuracy of the rows as a non-decreasing
  * function of their confidence is fitted by isotonic regression (pool
