@@ -83,15 +83,30 @@ static void
 healer_application_startup (GApplication *app)
 {
   HealerApplication *self = HEALER_APPLICATION (app);
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *help_accels[] = { "F1", "<Control>question", NULL };
-  static const char *prefs_accels[] = { "<Control>comma", NULL };
+  /* Every shortcut of an action lives here, in the application, not as a
+   * widget binding: the Keyboard Shortcuts window and the menus read their
+   * key caps from the application, so a binding they cannot see is a
+   * shortcut no one finds. Escape (cancel) stays a window binding, so that
+   * dialogs and popovers get it first. */
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } shortcuts[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.show-help-overlay", { "F1", "<Control>question", NULL } },
+    { "win.open-data", { "<Control>o", NULL } },
+    { "win.open-model", { "<Control><Shift>o", NULL } },
+    { "win.save-model", { "<Control>s", NULL } },
+    { "win.export-results", { "<Control>e", NULL } },
+    { "win.train", { "<Control>Return", "<Control>KP_Enter", NULL } },
+  };
 
   G_APPLICATION_CLASS (healer_application_parent_class)->startup (app);
 
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), shortcuts[i].action,
+                                           shortcuts[i].accels);
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_signal_connect_object (self->settings, "changed::color-scheme",

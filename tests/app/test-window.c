@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "healer-application.h"
 #include "healer-test-gui.h"
 #include "healer-window.h"
 
@@ -108,6 +109,43 @@ test_window_accessible_names (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Every action the Keyboard Shortcuts window lists by name has its key
+ * caps in the application, where that window and the menus look them up:
+ * a shortcut kept as a widget binding shows as a blank entry there. */
+static void
+test_window_shortcuts_listed (void)
+{
+  g_autoptr(HealerApplication) app = healer_application_new ();
+  g_autoptr(GBytes) ui = NULL;
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_actions = 0;
+
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  ui = g_resources_lookup_data ("/io/github/systemhealer/SystemHealer/gtk/help-overlay.ui",
+                                G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  regex = g_regex_new ("name=\"action-name\">([^<]+)<", 0, 0, &error);
+  g_assert_no_error (error);
+  g_regex_match (regex, g_bytes_get_data (ui, NULL), 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *action = g_match_info_fetch (match, 1);
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+
+      if (accels == NULL || accels[0] == NULL)
+        g_error ("%s is listed in the Keyboard Shortcuts window without a shortcut", action);
+      n_actions++;
+    }
+  /* Open data, open model, save, export, train, shortcuts, preferences, quit. */
+  g_assert_cmpuint (n_actions, >=, 8);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -117,6 +155,7 @@ main (int   argc,
   g_test_add_func ("/window/pages", test_window_pages);
   g_test_add_func ("/window/actions-follow-session", test_window_actions_follow_session);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
+  g_test_add_func ("/window/shortcuts-listed", test_window_shortcuts_listed);
 
   return g_test_run ();
 }
