@@ -164,20 +164,12 @@ test_window_shortcuts_listed (void)
 static void
 test_window_help (void)
 {
-  g_autoptr(HealerApplication) app = healer_application_new ();
+  g_autoptr(HealerApplication) app = started_application ();
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) help = NULL;
   g_auto(GStrv) overlay = NULL;
   g_autoptr(GBytes) ui = NULL;
   HealerWindow *window;
-
-  /* Another id than the other tests' application, whose object path stays
-   * exported on the bus for the rest of the process. */
-  g_application_set_application_id (G_APPLICATION (app), APPLICATION_ID ".TestHelp");
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
 
   help = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.help");
   g_assert_cmpuint (g_strv_length (help), ==, 1);
@@ -196,6 +188,8 @@ test_window_help (void)
   healer_test_show (GTK_WIDGET (window), 800, 600);
   g_assert_true (action_enabled (window, "win.help"));
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Every icon the app's sources name is found — in the icon theme of the
  * machine the tests run on (Debian 12: Adwaita 43, the oldest supported)
  * or in the app's own resources — never the broken-image placeholder. */
