@@ -158,6 +158,38 @@ test_window_shortcuts_listed (void)
   g_assert_cmpuint (n_actions, >=, 8);
 }
 
+/* F1 opens the user guide (GNOME's key for help), Ctrl+? keeps the
+ * Keyboard Shortcuts window; the main menu has both. Opening the guide is
+ * not tried here: it would start the help viewer of the test machine. */
+static void
+test_window_help (void)
+{
+  g_autoptr(HealerApplication) app = started_application ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) help = NULL;
+  g_auto(GStrv) overlay = NULL;
+  g_autoptr(GBytes) ui = NULL;
+  HealerWindow *window;
+
+  help = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.help");
+  g_assert_cmpuint (g_strv_length (help), ==, 1);
+  g_assert_cmpstr (help[0], ==, "F1");
+  overlay = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
+  g_assert_cmpuint (g_strv_length (overlay), ==, 1);
+  g_assert_cmpstr (overlay[0], ==, "<Control>question");
+  g_assert_true (g_str_has_prefix (HEALER_HELP_URI, "help:"));
+
+  ui = g_resources_lookup_data ("/io/github/systemhealer/SystemHealer/healer-window.ui",
+                                G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (g_bytes_get_data (ui, NULL), "<attribute name=\"action\">win.help<"));
+
+  window = healer_window_new (NULL);
+  healer_test_show (GTK_WIDGET (window), 800, 600);
+  g_assert_true (action_enabled (window, "win.help"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Every icon the app's sources name is found — in the icon theme of the
  * machine the tests run on (Debian 12: Adwaita 43, the oldest supported)
  * or in the app's own resources — never the broken-image placeholder. */
@@ -206,6 +238,7 @@ main (int   argc,
   g_test_add_func ("/window/actions-follow-session", test_window_actions_follow_session);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
   g_test_add_func ("/window/shortcuts-listed", test_window_shortcuts_listed);
+  g_test_add_func ("/window/help", test_window_help);
   g_test_add_func ("/window/icons-found", test_window_icons_found);
 
   return g_test_run ();
