@@ -36,8 +36,7 @@ typedef enum
  * cross-fitted model; a file without them has no estimate and sets of one
  * class. */
 #define HEALER_MODEL_FORMAT_MINOR   2
-#define HEALER_MODEL_MAX_FILE_SIZE  (512u * 1024 * 1024)
-#define HEALER_MODEL_MAX_PARAMS     (64u * 1024 * 1024)
+/* HEALER_MODEL_MAX_FILE_SIZE, _PARAMS and the other bounds: healer-limits.h */
 
 typedef struct
 {
@@ -49,10 +48,16 @@ typedef struct
 
 typedef struct _HealerExplanations HealerExplanations;
 
+/* A model is immutable once built: whoever holds a reference may read it
+ * from any thread, so nothing writes into a model another part of the
+ * program can see. A change (a class renamed, metrics measured later) makes
+ * a new model with healer_model_derive(), which shares the parameters. */
 struct _HealerModel
 {
   /*< private >*/
   gint                 ref_count;
+  HealerModel         *params_owner;        /* NULL, or the model whose preprocessor and
+                                             * members this one shares (a reference) */
   /*< public >*/
   char                *app_version;
   gint64               created_unix;        /* SOURCE_DATE_EPOCH when set, for reproducible files */
@@ -80,6 +85,7 @@ struct _HealerModel
   double               coverage;            /* nominal coverage of the sets; NAN without calibration */
   double               set_threshold;       /* healer_conformal_threshold (calibration, coverage);
                                              * INFINITY without calibration */
+  /* A new member must also be copied in healer_model_derive(). */
 };
 
 /* Boxed type (reference counted) so GObject properties can carry it. */
@@ -102,12 +108,34 @@ HealerModel *healer_model_new      (HealerPreprocessor *preprocessor,
 HealerModel *healer_model_ref      (HealerModel *self);
 void         healer_model_unref    (HealerModel *self);
 
+/* A new model equal to @self that shares its preprocessor and networks
+ * (reference counted, so either may outlive the other) and has its own copy
+ * of everything else. Build the change into the copy before anyone else
+ * sees it; @self is left untouched for the threads still reading it. */
+HealerModel *healer_model_derive   (const HealerModel *self);
+/* Whether @a and @b share their parameters (one derives from the other or
+ * both from a third): the same network, perhaps with other class names. */
+gboolean     healer_model_same_network (const HealerModel *a,
+                                        const HealerModel *b);
+/* A derived model with class @index called @name; "" or blanks give the
+ * default name ("class 3"). */
+HealerModel *healer_model_with_class_name (const HealerModel *self,
+                                           guint              index,
+                                           const char        *name);
+/* A derived model whose prediction sets have @coverage (see
+ * healer_model_set_coverage); the same sets without calibration scores. */
+HealerModel *healer_model_with_coverage   (const HealerModel *self,
+                                           double             coverage);
+/* A derived model with @metrics (copied) as its training metrics. */
+HealerModel *healer_model_with_train_metrics (const HealerModel   *self,
+                                              const HealerMetrics *metrics);
+
 /* Atomic: writes a temporary file beside @path and renames it over. */
-gboolean     healer_model_save     (HealerModel *self,
-                                    const char  *path,
-                                    GError     **error);
-char        *healer_model_to_json  (HealerModel *self,
-                                    gsize       *length);
+gboolean     healer_model_save     (const HealerModel *self,
+                                    const char        *path,
+                                    GError           **error);
+char        *healer_model_to_json  (const HealerModel *self,
+                                    gsize             *length);
 /* Loading validates everything (shapes, bounds, finite values, checksum);
  * errors name the file and the JSON member. */
 HealerModel *healer_model_load     (const char  *path,
