@@ -544,6 +544,19 @@ test_cv (void)
                        json_object_get_object_member (fold, "metrics"), "accuracy"), >, 0.0);
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (root, "repeats")), ==, 2);
   summary = json_object_get_object_member (root, "summary");
+  /* The sets and flag figures train --calibration-folds would store. */
+  {
+    JsonObject *estimate = json_object_get_object_member (summary, "estimate");
+
+    g_assert_cmpint (json_object_get_int_member (estimate, "folds"), ==, 3);
+    g_assert_cmpfloat (json_object_get_double_member (estimate, "coverage"), ==, 0.95);
+    g_assert_cmpfloat (json_object_get_double_member (estimate, "mean_set_size"), >=, 1.0);
+    g_assert_cmpfloat (json_object_get_double_member (estimate, "set_coverage"), >, 0.0);
+    g_assert_cmpfloat (json_object_get_double_member (estimate, "macro_f1"), ==,
+                       json_object_get_double_member (json_object_get_object_member (summary,
+                                                                                    "pooled"),
+                                                      "macro_f1"));
+  }
   g_assert_cmpfloat (json_object_get_double_member (summary, "mean_macro_f1"), >, 0.0);
   g_assert_cmpfloat (json_object_get_double_member (summary, "std_macro_f1"), >=, 0.0);
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (summary, "mean_class_f1")),

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "healer-calibrate.h"
 #include "healer-cli.h"
 #include "healer-cv.h"
 
@@ -102,6 +103,7 @@ print_summary (const HealerCvResult *res)
 
 static void
 print_text (const HealerCvResult *res,
+            const HealerEstimate *sets,
             gsize                 n_read)
 {
   g_auto(GStrv) names = class_names_new (res);
@@ -123,6 +125,16 @@ print_text (const HealerCvResult *res,
             " in all):\n"), res->pooled->n_samples);
   healer_cli_print_metrics_for_classes (res->pooled, (const char * const *) names,
                                         res->class_ids);
+  printf ("\n");
+  printf ("%s\n", _("Prediction sets and the uncertain flag, each fold's rows measured with "
+                    "thresholds fitted on the other folds' out-of-fold predictions (out-of-range "
+                    "rows, flagged by the model itself, not counted):"));
+  printf ("%-26s %.4f\n", _("Calibration error:"), sets->calibration_error);
+  printf ("%-26s %.0f %%\n", _("Prediction sets for:"), 100.0 * sets->coverage);
+  printf ("%-26s %.4f\n", _("Set coverage:"), sets->set_coverage);
+  printf ("%-26s %.3f\n", _("Mean set size:"), sets->mean_set_size);
+  printf ("%-26s %.4f\n", _("Flagged uncertain:"), sets->flagged_share);
+  printf ("%-26s %.4f\n", _("Wrong diagnoses flagged:"), sets->errors_flagged);
   printf ("\n");
   printf (_("Elapsed: %.1f s\n"), res->elapsed_seconds);
 }
@@ -194,7 +206,8 @@ add_folds (JsonBuilder          *b,
 
 static void
 add_summary (JsonBuilder          *b,
-             const HealerCvResult *res)
+             const HealerCvResult *res,
+             const HealerEstimate *sets)
 {
   json_builder_set_member_name (b, "summary");
   json_builder_begin_object (b);
@@ -209,12 +222,16 @@ add_summary (JsonBuilder          *b,
   healer_json_add_doubles (b, "std_class_f1", res->std_class_f1, res->n_classes);
   json_builder_set_member_name (b, "pooled");
   healer_metrics_to_json (res->pooled, b);
+  /* What train --calibration-folds would store, for these folds. */
+  json_builder_set_member_name (b, "estimate");
+  healer_estimate_to_json (sets, b);
   healer_json_add_double (b, "elapsed_seconds", res->elapsed_seconds);
   json_builder_end_object (b);
 }
 
 static void
 print_json (const HealerCvResult *res,
+            const HealerEstimate *sets,
             gsize                 n_read)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -234,7 +251,7 @@ print_json (const HealerCvResult *res,
   add_seed (b, "fold_seed", res->seed);
   add_config (b, &res->config);
   add_folds (b, res);
-  add_summary (b, res);
+  add_summary (b, res, sets);
   json_builder_end_object (b);
   healer_cli_print_json (b);
 }
@@ -251,6 +268,8 @@ healer_cli_cv (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerDataset) data = NULL;
   g_autoptr(HealerCvResult) res = NULL;
+  g_autoptr(HealerEstimate) sets = NULL;
+  double coverage = HEALER_COVERAGE_DEFAULT;
   gboolean show;
   const GOptionEntry own[] = {
     { "folds", 'k', 0, G_OPTION_ARG_INT, &folds, N_("Number of folds (default 5)"), N_("K") },
@@ -258,6 +277,7 @@ healer_cli_cv (int    argc,
     { "fold-seed", 0, 0, G_OPTION_ARG_INT64, &fold_seed, N_("Seed of the fold assignment of the first repeat (default: the --seed value)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print every fold, repeat and the summary as JSON on standard output"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not show progress"), NULL },
+    { "coverage", 0, 0, G_OPTION_ARG_DOUBLE, &coverage, N_("Share of rows whose prediction set holds the true class (default 0.95)"), N_("FRACTION") },
     { NULL }
   };
 
@@ -298,9 +318,10 @@ healer_cli_cv (int    argc,
   if (res == NULL)
     return healer_cli_fail (error);
 
+  sets = healer_estimate_from_cv (res, coverage);
   if (json)
-    print_json (res, data->n_rows);
+    print_json (res, sets, data->n_rows);
   else
-    print_text (res, data->n_rows);
+    print_text (res, sets, data->n_rows);
   return HEALER_EXIT_OK;
 }
