@@ -283,8 +283,28 @@ class_text (HealerResults *results,
 }
 
 static char *
-uncertain_short (HealerUncertainty why)
+uncertain_short (HealerResults *results,
+                 guint          row)
 {
+  HealerUncertainty why = healer_results_get_uncertainty (results, row);
+
+  /* The set says more than "low confidence": what it could be instead. */
+  if (why & HEALER_UNCERTAIN_AMBIGUOUS)
+    {
+      guint n = healer_results_get_n_classes (results);
+      g_autofree guint *set = g_new (guint, n);
+      guint n_set = healer_results_get_prediction_set (results, row, set);
+      g_auto(GStrv) labels = g_new0 (char *, n + 1);
+      g_autofree char *set_text = NULL;
+
+      for (guint c = 0; c < n; c++)
+        labels[c] = class_text (results, c);
+      set_text = _healer_diagnose_set_text ((const char * const *) labels, set, n_set);
+      if (why & HEALER_UNCERTAIN_OUT_OF_RANGE)
+        /* TRANSLATORS: %s is a prediction set, "class 1 or class 2" */
+        return g_strdup_printf (_("%s; out of range"), set_text);
+      return g_steal_pointer (&set_text);
+    }
   if ((why & HEALER_UNCERTAIN_LOW_CONFIDENCE) && (why & HEALER_UNCERTAIN_OUT_OF_RANGE))
     return g_strdup (_("Low confidence, out of range"));
   if (why & HEALER_UNCERTAIN_LOW_CONFIDENCE)
@@ -310,7 +330,7 @@ cell_text (HealerResults *results,
     case HEALER_DIAGNOSE_COLUMN_CONFIDENCE:
       return g_strdup_printf (_("%.1f %%"), 100.0 * healer_results_get_confidence (results, row));
     case HEALER_DIAGNOSE_COLUMN_UNCERTAIN:
-      return uncertain_short (healer_results_get_uncertainty (results, row));
+      return uncertain_short (results, row);
     case HEALER_DIAGNOSE_COLUMN_TRUE_LABEL:
       true_class = healer_results_get_true_class (results, row);
       return true_class >= 0 ? class_text (results, true_class) : g_strdup ("");
@@ -470,9 +490,13 @@ show_details (HealerDiagnosePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->detail_uncertain_box), why != HEALER_UNCERTAIN_NONE);
   if (why != HEALER_UNCERTAIN_NONE)
     {
+      g_autofree guint *set = g_new (guint, n);
+      guint n_set = healer_results_get_prediction_set (results, i, set);
+      g_autofree char *set_text = _healer_diagnose_set_text ((const char * const *) labels, set, n_set);
       g_autofree char *text = _healer_diagnose_uncertainty_text (why,
                                                                  healer_results_get_confidence (results, i),
-                                                                 healer_results_get_confidence_threshold (results));
+                                                                 healer_results_get_confidence_threshold (results),
+                                                                 set_text);
 
       gtk_label_set_text (self->detail_uncertain_label, text);
     }

@@ -118,10 +118,16 @@ void  _healer_diagnose_fill_probabilities  (GtkGrid             *grid,
                                             const float         *proba,
                                             guint                n_classes,
                                             guint                best);
-/* Why a diagnosis is uncertain, for people. */
+/* "class 1 or class 2": the @n classes of a prediction set by their labels. */
+char *_healer_diagnose_set_text            (const char * const  *labels,
+                                            const guint         *set,
+                                            guint                n);
+/* Why a diagnosis is uncertain, for people; @set_text names the
+ * prediction set when it has more than one class. */
 char *_healer_diagnose_uncertainty_text    (HealerUncertainty    why,
                                             float                confidence,
-                                            double               threshold);
+                                            double               threshold,
+                                            const char          *set_text);
 
 /* healer-diagnose-batch.c */
 void  _healer_diagnose_batch_class_init    (GtkWidgetClass      *widget_class);

@@ -133,7 +133,19 @@ update_model_summary (HealerDiagnosePage *self)
   else
     rows = g_strdup_printf ("%zu", (size_t) model->n_train_rows);
 
-  if (model->validation_metrics != NULL && model->train_metrics != NULL)
+  /* The honest figure first: out of fold, kept in the model file. */
+  if (model->estimate != NULL && model->train_metrics != NULL)
+    f1 = g_strdup_printf (_("%.3f out of fold (%u-fold cross-fitting; accuracy %.1f %%, "
+                            "calibration error %.3f), %.3f on training rows"),
+                          model->estimate->macro_f1, model->estimate->n_folds,
+                          100.0 * model->estimate->accuracy, model->estimate->calibration_error,
+                          model->train_metrics->macro_f1);
+  else if (model->estimate != NULL)
+    f1 = g_strdup_printf (_("%.3f out of fold (%u-fold cross-fitting; accuracy %.1f %%, "
+                            "calibration error %.3f)"),
+                          model->estimate->macro_f1, model->estimate->n_folds,
+                          100.0 * model->estimate->accuracy, model->estimate->calibration_error);
+  else if (model->validation_metrics != NULL && model->train_metrics != NULL)
     f1 = g_strdup_printf (_("%.3f on validation rows, %.3f on training rows"),
                           model->validation_metrics->macro_f1, model->train_metrics->macro_f1);
   else if (model->validation_metrics != NULL)
@@ -149,7 +161,9 @@ update_model_summary (HealerDiagnosePage *self)
   file = self->model_file != NULL ? g_file_get_parse_name (self->model_file)
                                   : g_strdup (_("Not saved yet"));
 
-  if (model->validation_metrics != NULL)
+  if (model->estimate != NULL)
+    f1_short = g_strdup_printf (_("estimated macro-F1 %.3f"), model->estimate->macro_f1);
+  else if (model->validation_metrics != NULL)
     f1_short = g_strdup_printf (_("validation macro-F1 %.3f"), model->validation_metrics->macro_f1);
   subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "%u class · %u KPIs%s%s",

@@ -87,12 +87,39 @@ _healer_diagnose_fill_probabilities (GtkGrid            *grid,
 }
 
 char *
+_healer_diagnose_set_text (const char * const *labels,
+                           const guint        *set,
+                           guint               n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint s = 0; s < n; s++)
+    {
+      /* TRANSLATORS: between the classes of a prediction set: "class 1 or class 2" */
+      if (s > 0)
+        g_string_append (text, _(" or "));
+      g_string_append (text, labels[set[s]]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+char *
 _healer_diagnose_uncertainty_text (HealerUncertainty why,
                                    float             confidence,
-                                   double            threshold)
+                                   double            threshold,
+                                   const char       *set_text)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
+  if ((why & HEALER_UNCERTAIN_AMBIGUOUS) && set_text != NULL)
+    g_string_append_printf (text,
+                            _("Uncertain: it is %s. The model cannot tell which, but on samples "
+                              "like the ones it was trained on, the true class is among these "
+                              "as often as its coverage promises."),
+                            set_text);
+
+  if ((why & HEALER_UNCERTAIN_LOW_CONFIDENCE) && text->len > 0)
+    g_string_append_c (text, '\n');
   if (why & HEALER_UNCERTAIN_LOW_CONFIDENCE)
     g_string_append_printf (text,
                             _("Uncertain: the confidence, %.1f %%, is below the model’s threshold "
@@ -356,8 +383,12 @@ show_sample_result (HealerDiagnosePage *self,
   gtk_label_set_text (self->sample_confidence_label, confidence);
   if (job->why != HEALER_UNCERTAIN_NONE)
     {
+      g_autofree guint *set = g_new (guint, model->n_classes);
+      guint n_set = healer_model_prediction_set (model, job->proba, set);
+      g_autofree char *set_text = _healer_diagnose_set_text ((const char * const *) labels, set, n_set);
       g_autofree char *text = _healer_diagnose_uncertainty_text (job->why, job->proba[best],
-                                                                 model->confidence_threshold);
+                                                                 model->confidence_threshold,
+                                                                 set_text);
 
       gtk_label_set_text (self->sample_uncertain_label, text);
     }

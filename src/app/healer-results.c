@@ -237,6 +237,21 @@ healer_results_get_confidence_threshold (HealerResults *self)
   return self->diagnosis->confidence_threshold;
 }
 
+guint
+healer_results_get_prediction_set (HealerResults *self,
+                                   guint          row,
+                                   guint         *classes_out)
+{
+  const HealerDiagnosis *d;
+
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), 0);
+  g_return_val_if_fail (row < self->diagnosis->n_rows, 0);
+
+  d = self->diagnosis;
+  return healer_prediction_set (d->proba + (gsize) row * d->n_classes, d->n_classes,
+                                d->set_threshold, classes_out);
+}
+
 GFile *
 healer_results_get_source (HealerResults *self)
 {

@@ -60,6 +60,11 @@ guint                    healer_results_get_class_count    (HealerResults    *se
 guint                    healer_results_get_n_uncertain    (HealerResults    *self);
 /* The model's threshold below which a confidence is "low" (0: never). */
 double                   healer_results_get_confidence_threshold (HealerResults *self);
+/* The prediction set of @row (see healer_prediction_set): class indices,
+ * most probable first, into @classes_out (n_classes entries); how many. */
+guint                    healer_results_get_prediction_set  (HealerResults    *self,
+                                                             guint             row,
+                                                             guint            *classes_out);
 /* The file the samples came from, or NULL; and its display name. */
 GFile                   *healer_results_get_source         (HealerResults    *self);
 const char              *healer_results_get_source_name    (HealerResults    *self);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "healer-calibrate.h"
 #include "healer-train-page-private.h"
 #include "healer-window.h"
 
@@ -21,10 +22,12 @@ format_duration (double seconds)
 }
 
 static void
-progress_cb (const HealerTrainProgress *p,
-             gpointer                   user_data)
+progress_cb (const HealerCalibrateProgress *cp,
+             gpointer                       user_data)
 {
   HealerTrainPage *self = user_data;
+  const HealerTrainProgress *p = &cp->epoch;
+  guint run = cp->fold > 0 ? cp->fold : cp->n_folds + 1;
   g_autofree char *position = NULL;
   g_autofree char *elapsed = NULL;
   g_autofree char *timing = NULL;
@@ -34,10 +37,12 @@ progress_cb (const HealerTrainProgress *p,
   if (self->cancellable == NULL)
     return;
 
-  /* Each network of the ensemble starts its curves again at epoch 1. */
-  if (p->member != self->last_member)
+  /* Each network of the ensemble, of each calibration fold, starts its
+   * curves again at epoch 1. */
+  if (p->member != self->last_member || run != self->last_fold)
     {
       self->last_member = p->member;
+      self->last_fold = run;
       healer_train_curves_reset (self->curves, self->has_validation);
     }
   healer_train_curves_append (self->curves, p->epoch, p->train_loss, p->val_loss, p->val_macro_f1);
@@ -47,6 +52,21 @@ progress_cb (const HealerTrainProgress *p,
                                 p->member + 1, p->n_members, p->epoch, p->n_epochs);
   else
     position = g_strdup_printf (_("Epoch %u of %u"), p->epoch, p->n_epochs);
+  if (cp->fold > 0)
+    {
+      char *with_fold = g_strdup_printf (_("Calibration fold %u of %u · %s"), cp->fold,
+                                         cp->n_folds, position);
+
+      g_free (position);
+      position = with_fold;
+    }
+  else if (cp->n_folds > 0)
+    {
+      char *final = g_strdup_printf (_("Final model · %s"), position);
+
+      g_free (position);
+      position = final;
+    }
   gtk_label_set_text (self->progress_label, position);
 
   elapsed = format_duration (p->elapsed_seconds);
@@ -65,8 +85,14 @@ progress_cb (const HealerTrainProgress *p,
 
   total = (double) p->n_members * p->n_epochs;
   if (total > 0)
-    gtk_progress_bar_set_fraction (self->progress_bar,
-                                   CLAMP (((double) p->member * p->n_epochs + p->epoch) / total, 0.0, 1.0));
+    {
+      /* The folds and the final model as equal parts of the bar. */
+      double part = ((double) p->member * p->n_epochs + p->epoch) / total;
+      double runs = cp->n_folds + 1.0;
+
+      gtk_progress_bar_set_fraction (self->progress_bar,
+                                     CLAMP (((double) run - 1.0 + part) / runs, 0.0, 1.0));
+    }
 
   what = p->n_members > 1
          ? g_strdup_printf (_("Network %u of %u, as it trains."), p->member + 1, p->n_members)
@@ -196,7 +222,7 @@ train_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   HealerWindow *window;
 
-  model = healer_train_finish (result, &error);
+  model = healer_train_calibrated_finish (result, &error);
 
   if (self->discard_result)
     {
@@ -298,9 +324,11 @@ healer_train_page_start (HealerTrainPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->curves_group), TRUE);
   adw_leaflet_set_visible_child (self->leaflet, self->run_pane);
 
-  healer_train_async (dataset, &config, self->cancellable,
-                      progress_cb, g_object_ref (self), g_object_unref,
-                      train_done_cb, g_object_ref (self));
+  self->last_fold = 0;
+  healer_train_calibrated_async (dataset, &config, HEALER_CALIBRATION_FOLDS_DEFAULT,
+                                 HEALER_COVERAGE_DEFAULT, self->cancellable,
+                                 progress_cb, g_object_ref (self), g_object_unref,
+                                 train_done_cb, g_object_ref (self));
 }
 
 gboolean

@@ -265,13 +265,32 @@ update (HealerTrainSummary *self)
       f1 = g_strdup ("—");
       accuracy_detail = g_strdup (_("Not measured: the run was cancelled before the final pass over the training rows"));
     }
+  /* The out-of-fold estimate in place of the training-row figures,
+   * which stay in the per-class table below, titled as such. */
+  if (model->estimate != NULL)
+    {
+      const HealerEstimate *e = model->estimate;
+
+      g_free (accuracy);
+      g_free (f1);
+      g_free (accuracy_detail);
+      accuracy = g_strdup_printf ("%.1f %%", 100.0 * e->accuracy);
+      f1 = g_strdup_printf ("%.3f", e->macro_f1);
+      accuracy_detail = g_strdup_printf (_("Diagnosed correctly, of %zu rows each predicted by a "
+                                           "model of %u-fold cross-fitting that never saw it"),
+                                         e->n_rows, e->n_folds);
+    }
   gtk_label_set_text (self->accuracy_label, accuracy);
   gtk_label_set_text (self->f1_label, f1);
   adw_action_row_set_subtitle (self->accuracy_row, accuracy_detail);
-  adw_action_row_set_subtitle (self->f1_row,
-                               on_validation
-                               ? _("F1 averaged over the classes on the validation rows; 1 is perfect")
-                               : _("F1 averaged over the classes on the training rows; 1 is perfect"));
+  if (model->estimate != NULL)
+    adw_action_row_set_subtitle (self->f1_row,
+                                 _("F1 averaged over the classes, out of fold; 1 is perfect"));
+  else
+    adw_action_row_set_subtitle (self->f1_row,
+                                 on_validation
+                                 ? _("F1 averaged over the classes on the validation rows; 1 is perfect")
+                                 : _("F1 averaged over the classes on the training rows; 1 is perfect"));
 
   run = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                       "%u network · %u epochs, the best was epoch %u · %zu training rows",
@@ -281,6 +300,21 @@ update (HealerTrainSummary *self)
                          model->n_train_rows);
   adw_action_row_set_subtitle (self->run_row, run);
   healer_train_summary_reset_estimate (self, NULL);
+  if (model->estimate != NULL)
+    {
+      const HealerEstimate *e = model->estimate;
+      g_autofree char *sets = NULL;
+
+      /* TRANSLATORS: coverage in %, the share of rows whose set held the true class, mean set size, then the flag */
+      sets = g_strdup_printf (_("%.0f %% prediction sets held the true class for %.1f %% of the rows, "
+                                "with %.2f classes on average; %.1f %% of the rows flagged uncertain, "
+                                "%.0f %% of the wrong diagnoses among them; calibration error %.3f"),
+                              100.0 * e->coverage, 100.0 * e->set_coverage, e->mean_set_size,
+                              100.0 * e->flagged_share,
+                              isnan (e->errors_flagged) ? 100.0 : 100.0 * e->errors_flagged,
+                              e->calibration_error);
+      adw_action_row_set_subtitle (self->estimate_row, sets);
+    }
 
   gtk_widget_set_visible (GTK_WIDGET (self->classes_group), metrics != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->confusion_group), metrics != NULL);
