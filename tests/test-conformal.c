@@ -365,21 +365,94 @@ test_train_calibrated (void)
   g_assert_cmpfloat (loaded->set_threshold, <=, model->set_threshold);
 }
 
+/* A cancel while cross-fitting keeps the complete final model, without
+ * an estimate; a cancel of the final model keeps its best weights and
+ * cross-fits nothing. */
 static void
 test_train_calibrated_cancel (void)
 {
   g_autoptr(HealerDataset) data = small_data ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) at_once = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(HealerModel) cancelled = NULL;
   HealerTrainConfig config;
   ProgressSeen seen = { 0, 0, TRUE, cancellable };
-  HealerModel *model;
+  ProgressSeen none = { 0 };
 
   small_config (&config);
   model = healer_train_calibrated (data, &config, 4, 0.95, cancellable, on_progress, &seen, &error);
-  g_assert_null (model);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_cmpint (model->status, ==, HEALER_TRAIN_COMPLETED);
+  g_assert_cmpuint (seen.final_epochs, ==, config.epochs);
   g_assert_cmpuint (seen.max_fold, ==, 2);
+  g_assert_null (model->estimate);
+  g_assert_null (model->calibration);
+
+  g_cancellable_cancel (at_once);
+  cancelled = healer_train_calibrated (data, &config, 4, 0.95, at_once, on_progress, &none,
+                                       &error);
+  /* Cancelled before the first epoch: nothing to keep. */
+  g_assert_null (cancelled);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (none.max_fold, ==, 0);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  HealerModel  *model;
+  GError       *error;
+  gboolean      done;
+  guint         max_fold;
+} AsyncRun;
+
+static void
+async_progress (const HealerCalibrateProgress *p,
+                gpointer                       user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->max_fold = MAX (run->max_fold, p->fold);
+  /* Cancel once the cross-fitting has started. */
+  if (p->fold >= 1)
+    g_cancellable_cancel (run->cancellable);
+}
+
+static void
+async_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->model = healer_train_calibrated_finish (result, &run->error);
+  run->done = TRUE;
+}
+
+/* On a worker: a cancel during the cross-fitting still hands back the
+ * complete model (GTask must not turn the cancel into an error). */
+static void
+test_train_calibrated_async_cancel (void)
+{
+  g_autoptr(HealerDataset) data = small_data ();
+  AsyncRun run = { g_cancellable_new (), NULL, NULL, FALSE, 0 };
+  HealerTrainConfig config;
+
+  small_config (&config);
+  healer_train_calibrated_async (data, &config, 4, 0.95, run.cancellable, async_progress, &run,
+                                 NULL, async_done, &run);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (run.error);
+  g_assert_nonnull (run.model);
+  g_assert_cmpint (run.model->status, ==, HEALER_TRAIN_COMPLETED);
+  g_assert_null (run.model->estimate);
+  g_assert_cmpuint (run.max_fold, >=, 1);
+  healer_model_unref (run.model);
+  g_object_unref (run.cancellable);
 }
 
 /* A class with 2 rows: 2 folds, not 5; with 1 row, no estimate. */
@@ -429,5 +502,6 @@ main (int    argc,
   g_test_add_func ("/conformal/train-calibrated", test_train_calibrated);
   g_test_add_func ("/conformal/train-calibrated-cancel", test_train_calibrated_cancel);
   g_test_add_func ("/conformal/train-calibrated-small-class", test_train_calibrated_small_class);
+  g_test_add_func ("/conformal/train-calibrated-async-cancel", test_train_calibrated_async_cancel);
   return g_test_run ();
 }

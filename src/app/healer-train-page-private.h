@@ -21,7 +21,7 @@ struct _HealerTrainPage
   guint                has_validation : 1;
   guint                discard_result : 1; /* stopped: the run's model is not kept */
   guint                last_member;
-  guint                last_fold;       /* calibration fold being trained; n_folds + 1: the final model */
+  guint                last_fold;       /* 1: the final model; then 1 + the calibration fold */
 
   /* Template widgets */
   GtkStack            *stack;

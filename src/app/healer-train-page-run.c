@@ -27,7 +27,8 @@ progress_cb (const HealerCalibrateProgress *cp,
 {
   HealerTrainPage *self = user_data;
   const HealerTrainProgress *p = &cp->epoch;
-  guint run = cp->fold > 0 ? cp->fold : cp->n_folds + 1;
+  /* The final model first, then the folds. */
+  guint run = cp->fold + 1;
   g_autofree char *position = NULL;
   g_autofree char *elapsed = NULL;
   g_autofree char *timing = NULL;
@@ -115,6 +116,7 @@ show_model (HealerTrainPage *self,
             HealerModel     *model)
 {
   HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
+  gboolean cancelled = self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable);
   const char *message;
 
   run_finished (self);
@@ -145,7 +147,9 @@ show_model (HealerTrainPage *self,
       message = _("Training diverged. The best weights before that were kept; try a lower learning rate.");
       break;
     default:
-      message = _("Training finished. Read the result below, then save the model.");
+      message = cancelled
+                ? _("Cross-fitting was cancelled. The model is complete but has no out-of-fold estimate; it is not saved yet.")
+                : _("Training finished. Read the result below, then save the model.");
       break;
     }
   _healer_train_page_set_message (self, message, model->status == HEALER_TRAIN_DIVERGED);
@@ -324,7 +328,7 @@ healer_train_page_start (HealerTrainPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->curves_group), TRUE);
   adw_leaflet_set_visible_child (self->leaflet, self->run_pane);
 
-  self->last_fold = 0;
+  self->last_fold = 1;
   healer_train_calibrated_async (dataset, &config, HEALER_CALIBRATION_FOLDS_DEFAULT,
                                  HEALER_COVERAGE_DEFAULT, self->cancellable,
                                  progress_cb, g_object_ref (self), g_object_unref,

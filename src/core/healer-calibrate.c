@@ -99,9 +99,8 @@ typedef struct
   gint64                       start_us;
 } HealerCalibrateRun;
 
-/* Share of the job done: the folds train on (k − 1)/k of the rows each,
- * the final model on all of them, so with k folds the final model is
- * about a k-th of the work. */
+/* Share of the job done: the final model first, on every row, then the
+ * folds, on (k − 1)/k of the rows each. */
 static void
 healer_calibrate_report (HealerCalibrateRun        *run,
                          guint                      fold,
@@ -123,7 +122,7 @@ healer_calibrate_report (HealerCalibrateRun        *run,
       double fold_weight = (k - 1.0) / k;
 
       total = k * fold_weight + 1.0;
-      done = fold > 0 ? ((double) (fold - 1) + done) * fold_weight : k * fold_weight + done;
+      done = fold > 0 ? 1.0 + ((double) (fold - 1) + done) * fold_weight : done;
     }
   p.eta_seconds = done > 0.0 ? p.elapsed_seconds / done * (total - done) : NAN;
   run->progress (&p, run->user_data);
@@ -190,29 +189,32 @@ healer_train_calibrated (const HealerDataset         *data,
 
   if (n_folds >= 2)
     n_folds = healer_calibrate_fold_count (data, n_folds);
-  if (n_folds >= 2)
-    {
-      run.n_folds = n_folds;
-      cv = healer_cross_validate (data, config, n_folds, 1, config->seed, cancellable,
-                                  progress != NULL ? healer_calibrate_on_cv : NULL, &run, &cv_error);
-      if (cv == NULL)
-        {
-          /* Duplicate removal can still leave a class short of folds:
-           * the model is worth having without an estimate. Anything else,
-           * a cancel included, is the caller's to know. */
-          if (!g_error_matches (cv_error, HEALER_CV_ERROR, HEALER_CV_ERROR_SMALL_CLASS))
-            {
-              g_propagate_error (error, g_steal_pointer (&cv_error));
-              return NULL;
-            }
-          g_info ("no calibration: %s", cv_error->message);
-        }
-    }
+  run.n_folds = n_folds >= 2 ? n_folds : 0;
 
+  /* The final model first: a cancel keeps its best weights, as
+   * healer_train does, and a cancel of the cross-fitting keeps it whole. */
   model = healer_train (data, config, cancellable,
                         progress != NULL ? healer_calibrate_on_final : NULL, &run, error);
-  if (model == NULL || cv == NULL || model->status == HEALER_TRAIN_CANCELLED)
+  if (model == NULL || run.n_folds == 0 || model->status == HEALER_TRAIN_CANCELLED ||
+      model->status == HEALER_TRAIN_DIVERGED)
     return g_steal_pointer (&model);
+
+  cv = healer_cross_validate (data, config, n_folds, 1, config->seed, cancellable,
+                              progress != NULL ? healer_calibrate_on_cv : NULL, &run, &cv_error);
+  if (cv == NULL)
+    {
+      /* A cancel, or duplicate removal leaving a class short of folds:
+       * the model is worth having without an estimate. Anything else is
+       * the caller's to know. */
+      if (g_error_matches (cv_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_error_matches (cv_error, HEALER_CV_ERROR, HEALER_CV_ERROR_SMALL_CLASS))
+        {
+          g_info ("no calibration: %s", cv_error->message);
+          return g_steal_pointer (&model);
+        }
+      g_propagate_error (error, g_steal_pointer (&cv_error));
+      return NULL;
+    }
 
   /* Both took their classes from the same rows; if they ever differ the
    * out-of-fold columns would mean other classes. */
@@ -318,6 +320,9 @@ healer_train_calibrated_async (HealerDataset               *data,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, healer_train_calibrated_async);
   g_task_set_name (task, "[healer] train calibrated");
+  /* A cancelled run still has a model to return (its best weights, or the
+   * whole final model when the cross-fitting was cancelled). */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, job, healer_calibrate_job_free);
   g_task_run_in_thread (task, healer_calibrate_thread);
 }

@@ -17,8 +17,8 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint               fold;             /* 1-based calibration fold being trained; 0 for the
-                                         * final model, trained on every row */
+  guint               fold;             /* 0 for the final model, trained on every row first;
+                                         * then the 1-based calibration fold being trained */
   guint               n_folds;          /* 0 without cross-fitting */
   HealerTrainProgress epoch;            /* the current training's report */
   double              elapsed_seconds;
@@ -29,16 +29,17 @@ typedef void (*HealerCalibrateProgressFunc) (const HealerCalibrateProgress *prog
                                              gpointer                       user_data);
 
 /* Trains @config on @data as healer_train does and, with @n_folds ≥ 2,
- * first cross-fits it: healer_cross_validate with @n_folds folds (seeded
+ * then cross-fits it: healer_cross_validate with @n_folds folds (seeded
  * by config->seed, one repeat) gives every row a probability vector from a
  * model that did not see it. From those the model gets its estimate
  * (HealerEstimate), its calibration scores with sets of @coverage, and its
  * flag threshold (healer_flag_threshold_select, HEALER_FLAG_BUDGET). When
  * the smallest class has fewer rows than @n_folds, as many folds as it has
  * rows are used; below 2, the model has no estimate.
- * A cancel while cross-fitting fails with G_IO_ERROR_CANCELLED; a cancel
- * during the final training returns its best weights as healer_train does,
- * without an estimate (it would describe another model). */
+ * A cancel during the final training returns its best weights as
+ * healer_train does (status cancelled), and no cross-fitting follows; a
+ * cancel while cross-fitting returns the complete final model without an
+ * estimate. A diverged model is not cross-fitted either. */
 HealerModel *healer_train_calibrated        (const HealerDataset         *data,
                                              const HealerTrainConfig     *config,
                                              guint                        n_folds,
