@@ -596,9 +596,12 @@ absurd_model (const char *name,
       g_autofree guchar *raw = g_base64_decode (json_object_get_string_member (pre, "scale"), &len);
       float v = 1e-45f;
 
+      g_autofree char *encoded = NULL;
+
       for (gsize i = 0; i + 4 <= len; i += 4)
         memcpy (raw + i, &v, 4);   /* the tests run little-endian */
-      json_object_set_string_member (pre, "scale", g_base64_encode (raw, len));
+      encoded = g_base64_encode (raw, len);
+      json_object_set_string_member (pre, "scale", encoded);
     }
   if (huge_weights)
     {
@@ -617,8 +620,10 @@ absurd_model (const char *name,
 
               memcpy (raw + i, &v, 4);
             }
+          g_autofree char *encoded = g_base64_encode (raw, len);
+
           g_checksum_update (sum, raw, len);
-          json_object_set_string_member (member, "params", g_base64_encode (raw, len));
+          json_object_set_string_member (member, "params", encoded);
         }
       json_object_set_string_member (root, "weights_sha256", g_checksum_get_string (sum));
     }
