@@ -191,6 +191,124 @@ test_model_trailing_content (void)
   g_assert_cmpint (ok.status, ==, 0);
 }
 
+/* ---- family 6: what train writes, info reads ---- */
+
+/* A labelled CSV of @n_rows rows over @n_classes classes, with the KPI
+ * header @kpi (a long name tests the name bound). */
+static char *
+limits_csv (const char *name,
+            guint       n_rows,
+            guint       n_classes,
+            const char *kpi)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char *path = tmp_path (name);
+
+  g_string_append_printf (text, "sample_id,a,%s,label\n", kpi);
+  for (guint i = 0; i < n_rows; i++)
+    g_string_append_printf (text, "s%u,%u.5,%u,%u\n", i, i, (i * 7) % 13, i % n_classes);
+  write_file (path, text->str, (gssize) text->len);
+  return path;
+}
+
+/* Trains @csv with the extra options in @extra (NULL-terminated); past a
+ * limit (@limit not NULL) expects exit 2 naming it and no model; at it,
+ * that info reads the model back. */
+static void
+assert_train_limit (const char         *csv,
+                    const char * const *extra,
+                    const char         *limit)
+{
+  g_autofree char *model = tmp_path ("limit-model.json");
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_auto(Run) train = { 0 };
+  g_auto(Run) info = { 0 };
+
+  g_remove (model);
+  g_ptr_array_add (args, (gpointer) "train");
+  g_ptr_array_add (args, (gpointer) csv);
+  g_ptr_array_add (args, (gpointer) "-o");
+  g_ptr_array_add (args, model);
+  g_ptr_array_add (args, (gpointer) "--quiet");
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) extra[i]);
+  g_ptr_array_add (args, NULL);
+  run_cliv (&train, (const char * const *) args->pdata);
+
+  if (limit != NULL)
+    {
+      g_assert_cmpint (train.status, ==, 2);
+      assert_contains (train.err, limit);
+      g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
+      return;
+    }
+  g_assert_cmpstr (train.err, ==, "");
+  g_assert_cmpint (train.status, ==, 0);
+  run_cli (&info, "info", model, NULL);
+  g_assert_cmpstr (info.err, ==, "");
+  g_assert_cmpint (info.status, ==, 0);
+}
+
+#define TRAIN_ARGS(...) ((const char * const []) { "--epochs", "1", __VA_ARGS__, NULL })
+
+static void
+test_limits_classes (void)
+{
+  g_autofree char *at = limits_csv ("classes-1000.csv", 1000, 1000, "b");
+  g_autofree char *past = limits_csv ("classes-1001.csv", 1001, 1001, "b");
+
+  assert_train_limit (at, TRAIN_ARGS ("--hidden", "2", "--ensemble", "1",
+                                      "--validation-fraction", "0"), NULL);
+  assert_train_limit (past, TRAIN_ARGS ("--hidden", "2"), "more than the 1000 a model file holds");
+}
+
+static void
+test_limits_network (void)
+{
+  g_autofree char *csv = limits_csv ("network.csv", 30, 2, "b");
+
+  /* The history: early stopping ends long before the millionth epoch. */
+  assert_train_limit (csv, ((const char * const []) { "--epochs", "1000000", "--patience", "1",
+                                                      "--hidden", "2", "--ensemble", "1",
+                                                      "--validation-fraction", "0.3", NULL }),
+                      NULL);
+  assert_train_limit (csv, ((const char * const []) { "--epochs", "1000001", NULL }),
+                      "at most 1000000");
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "2", "--ensemble", "64"), NULL);
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "2", "--ensemble", "65"), "64");
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "65536", "--ensemble", "1"), NULL);
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "65537"), "from 1 to 65536");
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
+                                       "--ensemble", "1"), NULL);
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"),
+                      "at most 16");
+  /* The parameters of the whole ensemble (a network at the bound itself
+   * would take a gigabyte to train: the bound is only probed from above). */
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "32768,1024", "--ensemble", "2"),
+                      "more than the 67108864 a model can hold");
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "65536,1025", "--ensemble", "1"),
+                      "more than the 67108864 a model can hold");
+}
+
+static void
+test_limits_names (void)
+{
+  g_autofree char *long_name = g_strnfill (4096, 'k');
+  g_autofree char *too_long = g_strnfill (4097, 'k');
+  g_autofree char *at = limits_csv ("name-4096.csv", 30, 2, long_name);
+  g_autofree char *past = limits_csv ("name-4097.csv", 30, 2, too_long);
+  g_autofree char *model = tmp_path ("name-model.json");
+  g_auto(Run) run = { 0 };
+
+  assert_train_limit (at, TRAIN_ARGS ("--hidden", "2", "--ensemble", "1"), NULL);
+  /* A name the CSV reader refuses never reaches a model: a data error at
+   * its line and column. */
+  run_cli (&run, "train", past, "-o", model, "--epochs", "1", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  assert_contains (run.err, "name-4097.csv:1:3: a cell longer than 4096 bytes");
+  g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -203,6 +321,9 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/cli-input/model/trailing-content", test_model_trailing_content);
+  g_test_add_func ("/cli-input/limits/classes", test_limits_classes);
+  g_test_add_func ("/cli-input/limits/network", test_limits_network);
+  g_test_add_func ("/cli-input/limits/names", test_limits_names);
 
   status = g_test_run ();
   g_autoptr(GFile) dir = g_file_new_for_path (tmpdir);
