@@ -83,15 +83,31 @@ static void
 healer_application_startup (GApplication *app)
 {
   HealerApplication *self = HEALER_APPLICATION (app);
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *help_accels[] = { "F1", "<Control>question", NULL };
-  static const char *prefs_accels[] = { "<Control>comma", NULL };
+  /* Every shortcut of an action lives here, in the application, not as a
+   * widget binding: the Keyboard Shortcuts window and the menus read their
+   * key caps from the application, so a binding they cannot see is a
+   * shortcut no one finds. Escape (cancel) stays a window binding, so that
+   * dialogs and popovers get it first. */
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } shortcuts[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.help", { "F1", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "win.open-data", { "<Control>o", NULL } },
+    { "win.open-model", { "<Control><Shift>o", NULL } },
+    { "win.save-model", { "<Control>s", NULL } },
+    { "win.export-results", { "<Control>e", NULL } },
+    { "win.train", { "<Control>Return", "<Control>KP_Enter", NULL } },
+  };
 
   G_APPLICATION_CLASS (healer_application_parent_class)->startup (app);
 
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), shortcuts[i].action,
+                                           shortcuts[i].accels);
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_signal_connect_object (self->settings, "changed::color-scheme",
@@ -133,12 +149,20 @@ quit_action (GSimpleAction *action,
              gpointer       user_data)
 {
   GApplication *app = user_data;
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  GList *windows;
 
   /* Closing through close-request lets each window ask about an unsaved
-   * model instead of quitting under the user's feet. */
+   * model or a running training instead of quitting under the user's feet.
+   * Only the main windows: closing a question already asked would answer
+   * it ("Keep Training"). A copy, since a window that closes at once
+   * leaves the application's list. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
   for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_close (l->data);
+    g_object_ref (l->data);
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (HEALER_IS_WINDOW (l->data))
+      gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
 }
 
 static void

@@ -415,6 +415,14 @@ healer_train_page_get_running (HealerTrainPage *self)
   return self->cancellable != NULL;
 }
 
+gboolean
+healer_train_page_get_stopping (HealerTrainPage *self)
+{
+  g_return_val_if_fail (HEALER_IS_TRAIN_PAGE (self), FALSE);
+
+  return self->cancellable != NULL && self->discard_result;
+}
+
 const char *
 healer_train_page_get_status (HealerTrainPage *self)
 {

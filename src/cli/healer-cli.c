@@ -119,6 +119,10 @@ healer_cli_fail (const GError *error)
     fprintf (stderr, "systemhealer-cli: %s\n", _("Cancelled"));
   else
     fprintf (stderr, "systemhealer-cli: %s\n", error->message);
+  /* Settings or data past a bound of the model file: the command was asked
+   * for something it cannot write, like any other bad option value. */
+  if (g_error_matches (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_LIMIT))
+    return HEALER_EXIT_USAGE;
   return HEALER_EXIT_ERROR;
 }
 

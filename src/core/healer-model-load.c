@@ -500,15 +500,52 @@ healer_read_doubles (HealerReader *r,
 
 /* ---- the document, section by section ---- */
 
+/* 1-based line and byte column of @offset in @data, for messages. */
+static void
+healer_line_column (const char *data,
+                    gsize       offset,
+                    gsize      *line,
+                    gsize      *column)
+{
+  gsize line_start = 0;
+
+  *line = 1;
+  for (gsize i = 0; i < offset; i++)
+    if (data[i] == '\n')
+      {
+        (*line)++;
+        line_start = i + 1;
+      }
+  *column = offset - line_start + 1;
+}
+
 static gboolean
-healer_check_depth (HealerReader *r,
-                    const char   *data,
-                    gsize         len)
+healer_is_json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* One pass over the bytes before json-glib sees them: bounds the nesting
+ * (json-glib recurses), and checks that the document is exactly one object
+ * or array: json-glib accepts a second document after the first (“{…} {}”
+ * loads) and its message for a missing final bracket points elsewhere. */
+static gboolean
+healer_check_structure (HealerReader *r,
+                        const char   *data,
+                        gsize         len)
 {
   guint depth = 0;
   gboolean in_string = FALSE;
+  gboolean opened = FALSE;
+  gsize i = 0, line, column;
 
-  for (gsize i = 0; i < len; i++)
+  while (i < len && healer_is_json_space (data[i]))
+    i++;
+  /* Scalars and garbage at the top are json-glib's to describe. */
+  if (i == len || (data[i] != '{' && data[i] != '['))
+    return TRUE;
+
+  for (; i < len; i++)
     {
       char c = data[i];
 
@@ -523,6 +560,7 @@ healer_check_depth (HealerReader *r,
         in_string = TRUE;
       else if (c == '[' || c == '{')
         {
+          opened = TRUE;
           if (++depth > HEALER_MODEL_MAX_DEPTH)
             {
               g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_PARSE,
@@ -533,7 +571,31 @@ healer_check_depth (HealerReader *r,
             }
         }
       else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
+        {
+          if (--depth == 0 && opened)
+            break;
+        }
+    }
+
+  if (i >= len)
+    {
+      healer_line_column (data, len, &line, &column);
+      g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_PARSE,
+                   _("%s:%zu:%zu: the file ends inside the JSON document; expected its "
+                     "closing “}” (the model file is damaged or truncated)"),
+                   r->name, line, column);
+      return FALSE;
+    }
+  for (i++; i < len && healer_is_json_space (data[i]); i++)
+    ;
+  if (i < len)
+    {
+      healer_line_column (data, i, &line, &column);
+      g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_PARSE,
+                   _("%s:%zu:%zu: unexpected content after the end of the JSON document; "
+                     "expected the end of the file (one model per file)"),
+                   r->name, line, column);
+      return FALSE;
     }
   return TRUE;
 }
@@ -548,7 +610,7 @@ healer_parse (HealerReader *r,
   g_autoptr(GError) local_error = NULL;
   JsonNode *node;
 
-  if (!healer_check_depth (r, data, len))
+  if (!healer_check_structure (r, data, len))
     return NULL;
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
     {

@@ -32,8 +32,7 @@ typedef enum
 /* 1.1 added the training members lr_schedule, input_noise and
  * label_smoothing; a 1.0 file without them reads as constant, 0 and 0. */
 #define HEALER_MODEL_FORMAT_MINOR   1
-#define HEALER_MODEL_MAX_FILE_SIZE  (512u * 1024 * 1024)
-#define HEALER_MODEL_MAX_PARAMS     (64u * 1024 * 1024)
+/* HEALER_MODEL_MAX_FILE_SIZE, _PARAMS and the other bounds: healer-limits.h */
 
 typedef struct
 {
