@@ -775,6 +775,7 @@ interrupt_predict (const char *dir,
   g_assert_no_error (error);
   g_atomic_int_set (&feeder.stop, 1);
   g_thread_join (thread);
+  g_test_message ("predict %s temporary file, signal %d", named ? "named" : "unnamed", signum);
 
   if (signum == SIGKILL)
     {

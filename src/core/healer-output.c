@@ -337,11 +337,18 @@ open_named (HealerOutput  *self,
 
       g_clear_object (&self->temp);
       self->temp = g_file_new_for_path (path);
+      /* Registered before it exists: a signal right after the creation
+       * must find it. (The name is random: it is nobody else's file.) */
+      self->slot = pending_add (path);
       self->stream = G_OUTPUT_STREAM (g_file_create (self->temp, G_FILE_CREATE_NONE,
                                                      NULL, &local_error));
-      if (self->stream != NULL)
-        self->slot = pending_add (path);
-      else if (attempt > 8 || !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+      if (self->stream == NULL)
+        {
+          pending_remove (self->slot);
+          self->slot = -1;
+        }
+      if (self->stream == NULL &&
+          (attempt > 8 || !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS)))
         {
           int code = local_error->domain == G_IO_ERROR ? local_error->code : G_IO_ERROR_FAILED;
 
