@@ -337,7 +337,7 @@ kill_during_save (gboolean named)
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean unnamed = FALSE;
-  guint n_kills = 80;
+  guint n_kills = 60;
   guint model_changed = 0, results_changed = 0, kills_with_new_stray = 0, strays_gone = 0;
   guint kills_before_first_save = 0;
   guint64 saves = 0;
@@ -404,11 +404,11 @@ kill_during_save (gboolean named)
       close (fds[0]);
       saves += this_saves;
       /* A child that never got to save (a loaded machine forks slowly)
-       * proves nothing: later kills wait longer, up to a second. */
+       * proves nothing: later kills wait longer, up to a quarter of a second. */
       if (this_saves == 0)
         {
           kills_before_first_save++;
-          cycle_us = MIN (cycle_us + cycle_us / 4, G_USEC_PER_SEC);
+          cycle_us = MIN (cycle_us + cycle_us / 4, G_USEC_PER_SEC / 4);
         }
 
       k = check_model_file (&v);
