@@ -42,6 +42,7 @@ static const HealerCliCommand commands[] = {
   { "explain",  healer_cli_explain,  N_("Say which KPIs point to each fault, or to one sample's diagnosis") },
   { "cv",       healer_cli_cv,       N_("Cross-validate the training settings on a labelled CSV file") },
   { "project",  healer_cli_project,  N_("Place the samples of a CSV file on a 2-D map (PCA or t-SNE)") },
+  { "export",   healer_cli_export,   N_("Write a model as an ONNX file for ONNX Runtime and other engines") },
 };
 
 static void

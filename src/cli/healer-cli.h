@@ -29,6 +29,7 @@ int   healer_cli_simulate  (int argc, char **argv);
 int   healer_cli_explain   (int argc, char **argv);
 int   healer_cli_cv        (int argc, char **argv);
 int   healer_cli_project   (int argc, char **argv);
+int   healer_cli_export    (int argc, char **argv);
 
 /* Parses @entries for command @name; prints the error and returns FALSE on
  * a usage error. @params describes the positional arguments. */
