@@ -318,7 +318,10 @@ test_special_targets (void)
     g_auto(Run) simulate = { 0 };
     g_auto(Run) project = { 0 };
     g_auto(Run) drift = { 0 };
+    g_auto(Run) export = { 0 };
 
+    run_cli (&export, "export", demo_model (), "-o", device, NULL);
+    g_assert_cmpint (export.status, ==, 0);
     run_cli (&predict, "predict", demo_model (), demo_csv (), "-o", device, NULL);
     g_assert_cmpint (predict.status, ==, 0);
     run_cli (&train, "train", demo_csv (), "-o", device, "--epochs", "1", "--hidden", "8",
@@ -563,9 +566,11 @@ test_output_onto_input (void)
   expect_refused (dir, "predict", model, data, "-o", "m.json", NULL);
   expect_refused (dir, "predict", model, data, "-o", elsewhere, "--drift-report", model, NULL);
   expect_refused (dir, "project", model, data, "-o", "./m.json", NULL);
+  expect_refused (dir, "export", model, "-o", "./m.json", NULL);
 #ifdef G_OS_UNIX
   expect_refused (dir, "predict", model_link, data, "-o", model, NULL);
   expect_refused (dir, "predict", model, data, "-o", model_link, NULL);
+  expect_refused (dir, "export", model, "-o", model_link, NULL);
 #endif
 
 #ifdef G_OS_UNIX
@@ -1049,6 +1054,22 @@ test_dash_output (void)
   run_cli (&project, "project", demo_model (), demo_csv (), "-o", "-", NULL);
   g_assert_cmpint (project.status, ==, 0);
   g_assert_true (g_str_has_prefix (project.out, "sample_id,x,y"));
+
+#ifdef G_OS_UNIX
+  /* export writes binary ONNX: into a file through standard output. */
+  {
+    g_auto(Run) export = { 0 };
+    g_autofree char *onnx = tmp_path ("dash.onnx");
+    int fd = open (onnx, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    GStatBuf st;
+
+    g_assert_cmpint (fd, >=, 0);
+    run_cli_stdout (&export, fd, NULL, "export", demo_model (), "-o", "-", NULL);
+    g_assert_cmpint (export.status, ==, 0);
+    g_assert_cmpint (g_stat (onnx, &st), ==, 0);
+    g_assert_cmpint (st.st_size, >, 1000);
+  }
+#endif
 
   /* A second file cannot share standard output: refused clearly. */
   run_cli (&drift, "predict", demo_model (), demo_csv (), "--drift-report", "-", NULL);
