@@ -103,6 +103,9 @@ healer_dataset_row (const HealerDataset *self, gsize row)
 /* Index of the feature named @name, or -1. */
 int             healer_dataset_find_feature   (const HealerDataset *self,
                                                const char          *name);
+/* The name of a class that has no name of its own, from its label value
+ * ("class 3"): one spelling in every table, chart, file and message. */
+char           *healer_class_default_name     (gint32               label);
 /* Number of missing (NAN) cells. */
 gsize           healer_dataset_count_missing  (const HealerDataset *self);
 /* Rows @rows (indices, may repeat) copied into a new table. */

@@ -55,13 +55,6 @@ healer_members_consistent (HealerMlp * const *members,
   return TRUE;
 }
 
-static char *
-healer_default_class_name (gint32 class_id)
-{
-  /* TRANSLATORS: default name of a class, %d is its label value in the data */
-  return g_strdup_printf (_("class %d"), class_id);
-}
-
 static char **
 healer_default_class_names (const gint32 *class_ids,
                             guint         n_classes)
@@ -69,7 +62,7 @@ healer_default_class_names (const gint32 *class_ids,
   char **names = g_new0 (char *, n_classes + 1);
 
   for (guint k = 0; k < n_classes; k++)
-    names[k] = healer_default_class_name (class_ids[k]);
+    names[k] = healer_class_default_name (class_ids[k]);
   return names;
 }
 
@@ -232,7 +225,7 @@ healer_model_with_class_name (const HealerModel *self,
   if (stripped[0] != '\0')
     copy->class_names[index] = g_steal_pointer (&stripped);
   else
-    copy->class_names[index] = healer_default_class_name (self->class_ids[index]);
+    copy->class_names[index] = healer_class_default_name (self->class_ids[index]);
   return copy;
 }
 
