@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -18,6 +17,7 @@
 #ifdef G_OS_WIN32
 # include <io.h>
 #else
+# include <fcntl.h>
 # include <unistd.h>
 #endif
 
