@@ -87,7 +87,7 @@ demo_csv (void)
       g_auto(Run) run = { 0 };
 
       path = tmp_path ("demo.csv");
-      run_cli (&run, "simulate", "-o", path, "--samples", "1500", "--seed", "11", NULL);
+      run_cli (&run, "simulate", "-o", path, "--samples", "800", "--seed", "11", NULL);
       g_assert_cmpint (run.status, ==, 0);
     }
   return path;
@@ -103,7 +103,7 @@ demo_model (void)
       g_auto(Run) run = { 0 };
 
       path = tmp_path ("demo-model.json");
-      run_cli (&run, "train", demo_csv (), "-o", path, "--epochs", "30", "--hidden", "96",
+      run_cli (&run, "train", demo_csv (), "-o", path, "--epochs", "10", "--hidden", "64",
                "--ensemble", "2", "--quiet", NULL);
       g_assert_cmpint (run.status, ==, 0);
     }
@@ -155,9 +155,143 @@ test_chunk_independent_real (void)
       g_test_skip ("real KPI data not found in ../shared/data");
       return;
     }
-  run_cli (&train, "train", labelled, "-o", model, "--epochs", "40", "--quiet", NULL);
+  run_cli (&train, "train", labelled, "-o", model, "--epochs", "10", "--ensemble", "2", "--quiet", NULL);
   g_assert_cmpint (train.status, ==, 0);
   check_chunk_independent (model, unlabelled);
+}
+
+/* ---- rows out before the input ends ---- */
+
+typedef struct
+{
+  GMainLoop *loop;
+  char      *line;
+  gboolean   timed_out;
+} LineWait;
+
+static void
+line_read (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  LineWait *w = user_data;
+  g_autoptr(GError) error = NULL;
+
+  w->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
+                                                       NULL, &error);
+  g_assert_no_error (error);
+  g_main_loop_quit (w->loop);
+}
+
+static gboolean
+line_timeout (gpointer user_data)
+{
+  LineWait *w = user_data;
+
+  w->timed_out = TRUE;
+  g_main_loop_quit (w->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* The next line of @out, waiting for it with a generous overall bound (the
+ * condition, not a time, is what the test is about: a CLI that holds its
+ * results until the input ends never produces the line at all). */
+static char *
+wait_line (GDataInputStream *out)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  LineWait w = { loop, NULL, FALSE };
+  guint timeout = g_timeout_add_seconds (120, line_timeout, &w);
+
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, line_read, &w);
+  g_main_loop_run (loop);
+  g_assert_false (w.timed_out);
+  g_source_remove (timeout);
+  g_assert_nonnull (w.line);
+  return w.line;
+}
+
+/* Family 9: `predict -` with --chunk-rows 1 answers each row as it
+ * arrives, the input still open. */
+static void
+test_pipe_streams (void)
+{
+  g_autofree char *demo = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  GOutputStream *in;
+  const char *argv[] = { g_getenv ("HEALER_CLI"), "predict", demo_model (), "-",
+                         "--chunk-rows", "1", NULL };
+
+  g_assert_true (g_file_get_contents (demo_csv (), &demo, NULL, NULL));
+  lines = g_strsplit (demo, "\n", 5);
+  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  in = g_subprocess_get_stdin_pipe (proc);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *line = g_strconcat (lines[i], "\n", NULL);
+      g_autofree char *result = NULL;
+
+      g_assert_true (g_output_stream_write_all (in, line, strlen (line), NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_output_stream_flush (in, NULL, &error));
+      if (i == 0)
+        continue;   /* the header alone says nothing yet */
+      if (i == 1)
+        {
+          g_autofree char *header = wait_line (out);
+
+          g_assert_true (g_str_has_prefix (header, "sample_id,label,confidence,uncertain,p"));
+        }
+      /* Row i's result, while the input is still open. */
+      result = wait_line (out);
+      g_assert_true (g_str_has_prefix (result, "s"));
+      g_assert_nonnull (strchr (result, ','));
+    }
+
+  g_assert_true (g_output_stream_close (in, NULL, &error));
+  g_assert_true (g_subprocess_wait_check (proc, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Issue 14, item 3: a header without rows is an error for predict, from a
+ * file or a pipe, to standard output or -o: exit 1, the location, and
+ * nothing written. */
+static void
+test_header_only (void)
+{
+  g_autofree char *demo = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *empty = tmp_path ("header-only.csv");
+  g_autofree char *results = tmp_path ("header-only-results.csv");
+  g_auto(Run) file_run = { 0 };
+  g_auto(Run) pipe_run = { 0 };
+  g_auto(Run) out_run = { 0 };
+
+  g_assert_true (g_file_get_contents (demo_csv (), &demo, NULL, NULL));
+  header = g_strndup (demo, strchr (demo, '\n') + 1 - demo);
+  g_assert_true (g_file_set_contents (empty, header, -1, NULL));
+
+  run_cli (&file_run, "predict", demo_model (), empty, NULL);
+  g_assert_cmpint (file_run.status, ==, 1);
+  g_assert_cmpstr (file_run.out, ==, "");
+  g_assert_nonnull (strstr (file_run.err, "header-only.csv:2:1: "));
+  g_assert_nonnull (strstr (file_run.err, "no data rows"));
+
+  run_cli_input (&pipe_run, header, "predict", demo_model (), "-", "--chunk-rows", "1", NULL);
+  g_assert_cmpint (pipe_run.status, ==, 1);
+  g_assert_cmpstr (pipe_run.out, ==, "");
+  g_assert_nonnull (strstr (pipe_run.err, ":2:1: "));
+
+  run_cli (&out_run, "predict", demo_model (), empty, "-o", results, NULL);
+  g_assert_cmpint (out_run.status, ==, 1);
+  g_assert_false (g_file_test (results, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -186,6 +320,8 @@ main (int    argc,
 
   g_test_add_func ("/cli-stream/chunk-independent", test_chunk_independent);
   g_test_add_func ("/cli-stream/chunk-independent-real", test_chunk_independent_real);
+  g_test_add_func ("/cli-stream/pipe-streams", test_pipe_streams);
+  g_test_add_func ("/cli-stream/header-only", test_header_only);
 
   ret = g_test_run ();
   remove_tree (tmpdir);

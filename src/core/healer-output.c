@@ -140,6 +140,25 @@ healer_output_write (HealerOutput  *self,
 }
 
 gboolean
+healer_output_flush (HealerOutput  *self,
+                     GError       **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!flush_buffer (self, error))
+    return FALSE;
+  /* A temporary file is read by nobody before the commit: only standard
+   * output (a pipe, a terminal) needs the data pushed now. */
+  if (self->stream == NULL && fflush (stdout) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write to standard output"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 healer_output_printf (HealerOutput  *self,
                       GError       **error,
                       const char    *format,
