@@ -94,7 +94,8 @@ healer_application_startup (GApplication *app)
   } shortcuts[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
-    { "win.show-help-overlay", { "F1", "<Control>question", NULL } },
+    { "win.help", { "F1", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
     { "win.open-data", { "<Control>o", NULL } },
     { "win.open-model", { "<Control><Shift>o", NULL } },
     { "win.save-model", { "<Control>s", NULL } },
@@ -148,12 +149,20 @@ quit_action (GSimpleAction *action,
              gpointer       user_data)
 {
   GApplication *app = user_data;
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  GList *windows;
 
   /* Closing through close-request lets each window ask about an unsaved
-   * model instead of quitting under the user's feet. */
+   * model or a running training instead of quitting under the user's feet.
+   * Only the main windows: closing a question already asked would answer
+   * it ("Keep Training"). A copy, since a window that closes at once
+   * leaves the application's list. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
   for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_close (l->data);
+    g_object_ref (l->data);
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (HEALER_IS_WINDOW (l->data))
+      gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
 }
 
 static void

@@ -157,6 +157,56 @@ row_key (HealerResults        *results,
     }
 }
 
+/* Sample ids are often numbers ("10", "101", "1006") or names with a number
+ * ("node-2", "node-10"): runs of digits compare as numbers, the rest byte by
+ * byte, so "9" < "10" < "101" < "1006" and "node-2" < "node-10". Equal
+ * numbers with different leading zeros, and everything else equal, fall
+ * back to strcmp, so the order is total and the same on every run. */
+static int
+compare_sample_ids (const char *a,
+                    const char *b)
+{
+  const char *pa = a, *pb = b;
+
+  while (*pa != '\0' && *pb != '\0')
+    {
+      if (g_ascii_isdigit (*pa) && g_ascii_isdigit (*pb))
+        {
+          const char *ea, *eb;
+          gsize la, lb;
+          int order;
+
+          while (*pa == '0' && g_ascii_isdigit (pa[1]))
+            pa++;
+          while (*pb == '0' && g_ascii_isdigit (pb[1]))
+            pb++;
+          for (ea = pa; g_ascii_isdigit (*ea); ea++)
+            ;
+          for (eb = pb; g_ascii_isdigit (*eb); eb++)
+            ;
+          la = ea - pa;
+          lb = eb - pb;
+          if (la != lb)
+            return la < lb ? -1 : 1;
+          order = memcmp (pa, pb, la);
+          if (order != 0)
+            return order;
+          pa = ea;
+          pb = eb;
+        }
+      else if (*pa != *pb)
+        return (guchar) *pa < (guchar) *pb ? -1 : 1;
+      else
+        {
+          pa++;
+          pb++;
+        }
+    }
+  if (*pa != *pb)
+    return *pa == '\0' ? -1 : 1;
+  return strcmp (a, b);
+}
+
 int
 healer_diagnose_rows_compare (HealerResults        *results,
                               guint                 a,
@@ -169,8 +219,8 @@ healer_diagnose_rows_compare (HealerResults        *results,
     probed_column = column;
 
   if (column == HEALER_DIAGNOSE_COLUMN_ID)
-    order = strcmp (healer_results_get_sample_id (results, a),
-                    healer_results_get_sample_id (results, b));
+    order = compare_sample_ids (healer_results_get_sample_id (results, a),
+                                healer_results_get_sample_id (results, b));
   else
     {
       double ka = row_key (results, a, column);
@@ -215,8 +265,8 @@ compare_ids (gconstpointer a,
   IdSort *s = user_data;
   guint ia = *(const guint *) a;
   guint ib = *(const guint *) b;
-  int order = strcmp (healer_results_get_sample_id (s->results, ia),
-                      healer_results_get_sample_id (s->results, ib));
+  int order = compare_sample_ids (healer_results_get_sample_id (s->results, ia),
+                                  healer_results_get_sample_id (s->results, ib));
 
   if (order != 0)
     return order < 0 ? -s->sign : s->sign;

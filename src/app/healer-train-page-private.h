@@ -19,6 +19,7 @@ struct _HealerTrainPage
   HealerDataset       *run_data;        /* what the run trains on */
   const char          *status;
   guint                has_validation : 1;
+  guint                discard_result : 1; /* stopped: the run's model is not kept */
   guint                last_member;
 
   /* Template widgets */

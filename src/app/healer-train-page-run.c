@@ -78,6 +78,7 @@ static void
 run_finished (HealerTrainPage *self)
 {
   g_clear_object (&self->cancellable);
+  self->discard_result = FALSE;
   g_clear_pointer (&self->run_data, healer_dataset_unref);
   _healer_train_page_update_sensitivity (self);
   _healer_train_page_update_view (self);
@@ -130,6 +131,18 @@ show_model (HealerTrainPage *self,
     healer_window_toast (window, message);
 }
 
+/* After healer_train_page_stop(): the run is over and its model dropped. */
+static void
+show_stopped (HealerTrainPage *self)
+{
+  run_finished (self);
+  gtk_widget_set_visible (self->progress_box, FALSE);
+  _healer_train_page_set_status (self, "cancelled");
+  _healer_train_page_set_message (self, _("Training was stopped. Its model was not kept."), FALSE);
+}
+
+/* Returns a copy of the model with its training metrics: the model the
+ * trainer returned is never changed once built. */
 static void
 evaluate_thread (GTask        *task,
                  gpointer      source_object,
@@ -137,15 +150,16 @@ evaluate_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   HealerTrainPage *self = source_object;
-  HealerModel *model = task_data;
-  HealerMetrics *metrics;
+  const HealerModel *model = task_data;
+  g_autoptr(HealerMetrics) metrics = NULL;
   GError *error = NULL;
 
   metrics = healer_model_evaluate (model, self->run_data, &error);
   if (metrics == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, metrics, (GDestroyNotify) healer_metrics_free);
+    g_task_return_pointer (task, healer_model_with_train_metrics (model, metrics),
+                           (GDestroyNotify) healer_model_unref);
 }
 
 static void
@@ -155,19 +169,21 @@ evaluate_done_cb (GObject      *object,
 {
   HealerTrainPage *self = HEALER_TRAIN_PAGE (object);
   HealerModel *model = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HealerModel) measured = NULL;
   g_autoptr(GError) error = NULL;
-  HealerMetrics *metrics;
+
+  if (self->discard_result)
+    {
+      show_stopped (self);
+      return;
+    }
 
   /* Not being able to measure is no reason to lose the model. */
-  metrics = g_task_propagate_pointer (G_TASK (result), &error);
-  if (metrics != NULL && model->train_metrics == NULL)
-    model->train_metrics = metrics;
-  else if (metrics != NULL)
-    healer_metrics_free (metrics);
-  else
+  measured = g_task_propagate_pointer (G_TASK (result), &error);
+  if (measured == NULL)
     g_debug ("Could not measure the cancelled model: %s", error->message);
 
-  show_model (self, model);
+  show_model (self, measured != NULL ? measured : model);
 }
 
 static void
@@ -182,6 +198,11 @@ train_done_cb (GObject      *object,
 
   model = healer_train_finish (result, &error);
 
+  if (self->discard_result)
+    {
+      show_stopped (self);
+      return;
+    }
   if (model == NULL)
     {
       run_finished (self);
@@ -259,6 +280,7 @@ healer_train_page_start (HealerTrainPage *self)
   }
 
   self->cancellable = g_cancellable_new ();
+  self->discard_result = FALSE;
   self->run_data = healer_dataset_ref (dataset);
   self->has_validation = config.validation_fraction > 0;
   self->last_member = 0;
@@ -294,6 +316,22 @@ healer_train_page_cancel (HealerTrainPage *self)
 
   g_cancellable_cancel (self->cancellable);
   _healer_train_page_set_message (self, _("Cancelling… the best model so far will be kept."), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), FALSE);
+  return TRUE;
+}
+
+gboolean
+healer_train_page_stop (HealerTrainPage *self)
+{
+  g_return_val_if_fail (HEALER_IS_TRAIN_PAGE (self), FALSE);
+
+  _healer_train_page_cancel_estimate (self);
+  if (self->cancellable == NULL)
+    return FALSE;
+
+  self->discard_result = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  _healer_train_page_set_message (self, _("Stopping… this run's model will not be kept."), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), FALSE);
   return TRUE;
 }

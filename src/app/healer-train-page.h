@@ -25,8 +25,14 @@ void healer_train_page_start (HealerTrainPage *self);
 /* Cancels the page's running work, if any; TRUE when something was cancelled.
  * The best model so far is kept. */
 gboolean healer_train_page_cancel (HealerTrainPage *self);
+/* Stops the page's work at once and drops what the run would have given:
+ * for closing the window, where nobody is left to keep the model. TRUE
+ * when a run was stopped. */
+gboolean healer_train_page_stop   (HealerTrainPage *self);
 
 gboolean             healer_train_page_get_running  (HealerTrainPage *self);
+/* TRUE from healer_train_page_stop() until the stopped run has ended. */
+gboolean             healer_train_page_get_stopping (HealerTrainPage *self);
 /* "idle", "running", then how the last run ended: "completed",
  * "early-stopped", "cancelled", "diverged" or "failed" (no model). */
 const char          *healer_train_page_get_status   (HealerTrainPage *self);

@@ -27,8 +27,8 @@ struct _HealerWindow
   HealerDiagnosePage   *diagnose_page;
   HealerResultsPage    *results_page;
 
+  GtkWindow            *close_question;   /* weak: the question asked before closing */
   guint                 close_confirmed : 1;
-  guint                 close_while_training : 1;
 };
 
 void _healer_window_class_actions_init (HealerWindowClass *klass);

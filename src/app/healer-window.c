@@ -74,9 +74,30 @@ training_running_response_cb (AdwMessageDialog *dialog,
 {
   if (g_strcmp0 (response, "stop") == 0)
     {
-      self->close_while_training = TRUE;
+      /* Stop means now, whatever comes next: an earlier unsaved model may
+       * still need an answer, and the run must not go on meanwhile nor
+       * replace that model with its own when it ends. */
+      healer_train_page_stop (self->train_page);
       close_later (self);
     }
+}
+
+/* A question the window asks before it closes: modal and transient for the
+ * window, so it is on top of it and answered before anything else. One at
+ * a time: closing again (Ctrl+Q twice) shows the one already asked. */
+static AdwMessageDialog *
+close_question_new (HealerWindow *self,
+                    const char   *heading,
+                    const char   *body)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  self->close_question = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->close_question);
+  return dialog;
 }
 
 static gboolean
@@ -85,13 +106,19 @@ healer_window_close_request (GtkWindow *window)
   HealerWindow *self = HEALER_WINDOW (window);
   AdwMessageDialog *dialog;
 
-  /* A run may be minutes from its end: stopping it is the user's call. */
-  if (!self->close_while_training && healer_train_page_get_running (self->train_page))
+  if (self->close_question != NULL)
     {
-      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                           _("Stop Training?"),
-                                                           _("A model is being trained. If you close the window now, "
-                                                             "the training stops and its model is lost.")));
+      gtk_window_present (self->close_question);
+      return TRUE;
+    }
+
+  /* A run may be minutes from its end: stopping it is the user's call. */
+  if (healer_train_page_get_running (self->train_page) &&
+      !healer_train_page_get_stopping (self->train_page))
+    {
+      dialog = close_question_new (self, _("Stop Training?"),
+                                   _("A model is being trained. If you close the window now, "
+                                     "the training stops and its model is lost."));
       adw_message_dialog_add_responses (dialog,
                                         "cancel", _("_Keep Training"),
                                         "stop", _("_Stop and Close"),
@@ -108,10 +135,9 @@ healer_window_close_request (GtkWindow *window)
    * silently. */
   if (!self->close_confirmed && !healer_session_get_model_saved (self->session))
     {
-      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                           _("Save the Trained Model?"),
-                                                           _("The model trained in this window has not been saved. "
-                                                             "If you close the window without saving it, it is lost.")));
+      dialog = close_question_new (self, _("Save the Trained Model?"),
+                                   _("The model trained in this window has not been saved. "
+                                     "If you close the window without saving it, it is lost."));
       adw_message_dialog_add_responses (dialog,
                                         "cancel", _("_Cancel"),
                                         "discard", _("_Discard"),
@@ -211,6 +237,14 @@ healer_window_dispose (GObject *object)
 {
   HealerWindow *self = (HealerWindow *)object;
 
+  if (self->close_question != NULL)
+    {
+      GtkWindow *question = self->close_question;
+
+      g_object_remove_weak_pointer (G_OBJECT (question), (gpointer *) &self->close_question);
+      self->close_question = NULL;
+      gtk_window_destroy (question);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_WINDOW);
 
   G_OBJECT_CLASS (healer_window_parent_class)->dispose (object);
@@ -380,6 +414,7 @@ healer_window_show_error (HealerWindow *self,
   g_return_if_fail (heading != NULL);
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   /* The details name file, line and column: let the user select and copy
    * them into a bug report or an editor's "go to line". */
   label = gtk_label_new (error ? error->message : _("Unknown error"));

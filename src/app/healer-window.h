@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 
 #define HEALER_TYPE_WINDOW (healer_window_get_type ())
 
+/* The user guide, as help/meson.build installs it (share/help/LANG/systemhealer/). */
+#define HEALER_HELP_URI "help:systemhealer"
+
 G_DECLARE_FINAL_TYPE (HealerWindow, healer_window, HEALER, WINDOW, AdwApplicationWindow)
 
 HealerWindow  *healer_window_new              (AdwApplication *application);
@@ -32,6 +35,11 @@ void           healer_window_restore_session  (HealerWindow   *self);
  * once a file is chosen: a toast when done, an error dialog (and the model
  * kept, unsaved) when not. */
 void           healer_window_save_model_to    (HealerWindow   *self,
+                                               GFile          *file);
+/* Writes the session's model to @file as ONNX (healer-onnx.h) on a worker,
+ * as "Export as ONNX…" does once a file is chosen: a toast when done, an
+ * error dialog when not. */
+void           healer_window_export_onnx_to   (HealerWindow   *self,
                                                GFile          *file);
 /* A light message that goes away on its own. */
 void           healer_window_toast            (HealerWindow   *self,

@@ -48,8 +48,7 @@ class_names_new (const HealerCvResult *res)
   char **names = g_new0 (char *, res->n_classes + 1);
 
   for (guint c = 0; c < res->n_classes; c++)
-    /* TRANSLATORS: as in a model's default class names, %d is the label value */
-    names[c] = g_strdup_printf (_("class %d"), res->class_ids[c]);
+    names[c] = healer_class_default_name (res->class_ids[c]);
   return names;
 }
 

@@ -470,3 +470,10 @@ healer_dataset_load_from_data (const char  *name,
     return NULL;
   return load_from_reader (reader, NULL, error);
 }
+
+char *
+healer_class_default_name (gint32 label)
+{
+  /* TRANSLATORS: default name of a class, %d is its label value in the data */
+  return g_strdup_printf (_("class %d"), label);
+}

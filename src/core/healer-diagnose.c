@@ -38,7 +38,7 @@ healer_diagnosis_free (HealerDiagnosis *self)
 }
 
 static HealerDiagnosis *
-diagnosis_new (HealerModel *model,
+diagnosis_new (const HealerModel *model,
                const char  *name)
 {
   HealerDiagnosis *self = g_new0 (HealerDiagnosis, 1);
@@ -138,7 +138,7 @@ iter_new_take (const HealerModel *model,
   /* The seed of the model: the same file gives the same report in the CLI
    * and the app. */
   if (drift)
-    self->drift = healer_drift_new ((HealerModel *) model, model->config.seed);
+    self->drift = healer_drift_new (model, model->config.seed);
   self->counts = g_new0 (gsize, model->n_classes);
   self->numbers = g_string_chunk_new (4096);
   return self;
@@ -384,7 +384,7 @@ healer_diagnose_iter_drift_report (HealerDiagnoseIter *self)
 /* ---- a whole batch in memory, for the app ---- */
 
 static HealerDiagnosis *
-diagnose_iter (HealerModel                *model,
+diagnose_iter (const HealerModel          *model,
                HealerDiagnoseIter         *iter,
                const char                 *name,
                GCancellable               *cancellable,
@@ -434,7 +434,7 @@ diagnose_iter (HealerModel                *model,
 }
 
 HealerDiagnosis *
-healer_diagnose_stream (HealerModel                *model,
+healer_diagnose_stream (const HealerModel          *model,
                         GInputStream               *stream,
                         const char                 *name,
                         gsize                       chunk_rows,
@@ -456,7 +456,7 @@ healer_diagnose_stream (HealerModel                *model,
 }
 
 HealerDiagnosis *
-healer_diagnose_file (HealerModel                *model,
+healer_diagnose_file (const HealerModel          *model,
                       const char                 *path,
                       gsize                       chunk_rows,
                       GCancellable               *cancellable,

@@ -119,7 +119,7 @@ typedef void (*HealerDiagnoseProgressFunc) (guint64  bytes_read,
 /* All the chunks of a HealerDiagnoseIter (with the drift report) in one
  * HealerDiagnosis, so memory beyond the results does not grow with the
  * input; errors as healer_diagnose_iter_next() gives them. */
-HealerDiagnosis *healer_diagnose_stream (HealerModel                *model,
+HealerDiagnosis *healer_diagnose_stream (const HealerModel          *model,
                                          GInputStream               *stream,
                                          const char                 *name,
                                          gsize                       chunk_rows,
@@ -127,7 +127,7 @@ HealerDiagnosis *healer_diagnose_stream (HealerModel                *model,
                                          HealerDiagnoseProgressFunc  progress,
                                          gpointer                    user_data,
                                          GError                    **error);
-HealerDiagnosis *healer_diagnose_file   (HealerModel                *model,
+HealerDiagnosis *healer_diagnose_file   (const HealerModel          *model,
                                          const char                 *path,
                                          gsize                       chunk_rows,
                                          GCancellable               *cancellable,

@@ -46,12 +46,6 @@ has_dataset (gpointer window)
 }
 
 static gboolean
-train_running (gpointer train_page)
-{
-  return healer_train_page_get_running (train_page);
-}
-
-static gboolean
 train_stopped (gpointer train_page)
 {
   return !healer_train_page_get_running (train_page);
@@ -233,8 +227,17 @@ test_workflow (void)
   g_clear_pointer (&reloaded, healer_model_unref);
 
   /* A name for class 0: shown at once, stored when saved again. */
-  healer_session_set_class_name (session, 0, "  disk fault ");
-  g_assert_cmpstr (model->class_names[0], ==, "disk fault");
+  {
+    g_autoptr(HealerModel) trained = healer_model_ref (model);
+
+    healer_session_set_class_name (session, 0, "  disk fault ");
+    /* A renamed copy sharing the networks: the trained model is not changed. */
+    model = healer_session_get_model (session);
+    g_assert_true (model != trained);
+    g_assert_true (healer_model_same_network (model, trained));
+    g_assert_cmpstr (trained->class_names[0], !=, "disk fault");
+    g_assert_cmpstr (model->class_names[0], ==, "disk fault");
+  }
   g_assert_false (healer_session_get_model_saved (session));
   healer_window_save_model_to (window, model_file);
   g_assert_true (healer_test_wait_until (model_saved, window, 30000));
@@ -368,41 +371,6 @@ test_workflow (void)
   g_unlink (samples_path);
   g_unlink (export_path);
   g_unlink (bad_path);
-}
-
-/* Closing asks first while a model is being trained. */
-static void
-test_close_while_training (void)
-{
-  HealerWindow *window = window_with_demo_data ();
-  HealerTrainPage *train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
-  AdwMessageDialog *dialog;
-
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  use_config (window, 5000);
-  healer_test_activate_action (GTK_WIDGET (window), "win.train");
-  g_assert_true (healer_test_wait_until (train_running, train, 5000));
-
-  gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (healer_test_wait_until (dialog_shown, NULL, 5000));
-  dialog = find_dialog ();
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Stop Training?");
-  g_assert_nonnull (window);
-  g_assert_true (healer_train_page_get_running (train));
-
-  /* "Keep Training": nothing happens. */
-  adw_message_dialog_response (dialog, "cancel");
-  healer_test_settle (100);
-  g_assert_nonnull (window);
-  g_assert_true (healer_train_page_get_running (train));
-
-  /* "Stop and Close": the window goes, and with it the run. */
-  gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (healer_test_wait_until (dialog_shown, NULL, 5000));
-  adw_message_dialog_response (find_dialog (), "stop");
-  healer_test_settle (300);
-  g_assert_null (window);
-  close_dialogs ();
 }
 
 /* Names typed in Preferences reach the model and every page. */
@@ -691,7 +659,6 @@ main (int   argc,
   tmpdir = g_dir_make_tmp ("healer-application-XXXXXX", NULL);
 
   g_test_add_func ("/application/workflow", test_workflow);
-  g_test_add_func ("/application/close-while-training", test_close_while_training);
   g_test_add_func ("/application/preferences-class-names", test_preferences_class_names);
   g_test_add_func ("/application/latency", test_latency);
   g_test_add_func ("/application/screenshots", test_screenshots);

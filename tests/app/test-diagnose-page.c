@@ -510,6 +510,69 @@ test_large_table (void)
   close_window (window);
 }
 
+/* Sample ids sort as an operator reads them: numbers as numbers, and a
+ * name with a number by its number ("node-2" before "node-10"). */
+static void
+test_sort_ids (void)
+{
+  static const char *ids[] = { "10", "1006", "node-10", "101", "9", "node-2", "007", "7", "b", "a" };
+  static const char *sorted[] = { "007", "7", "9", "10", "101", "1006", "a", "b", "node-2", "node-10" };
+  const gsize n = G_N_ELEMENTS (ids);
+  HealerWindow *window = window_with_model ();
+  HealerDiagnosePage *page = page_of (window);
+  HealerDiagnosis *d = g_new0 (HealerDiagnosis, 1);
+  g_autoptr(HealerResults) results = NULL;
+  GtkWidget *view;
+  GtkSelectionModel *selection;
+
+  d->n_rows = n;
+  d->n_classes = 2;
+  d->class_ids = g_new (gint32, 2);
+  d->class_names = g_new0 (char *, 3);
+  d->counts = g_new0 (gsize, 2);
+  for (guint c = 0; c < 2; c++)
+    {
+      d->class_ids[c] = c;
+      d->class_names[c] = g_strdup_printf ("class %u", c);
+    }
+  d->ids_chunk = g_string_chunk_new (256);
+  d->sample_ids = g_new (const char *, n);
+  d->proba = g_new (float, n * 2);
+  d->predicted = g_new0 (guint16, n);
+  d->uncertainty = g_new0 (guint8, n);
+  d->source_name = g_strdup ("ids.csv");
+  for (gsize i = 0; i < n; i++)
+    {
+      d->sample_ids[i] = g_string_chunk_insert (d->ids_chunk, ids[i]);
+      d->proba[i * 2] = 0.9f;
+      d->proba[i * 2 + 1] = 0.1f;
+    }
+  d->counts[0] = n;
+  results = healer_results_new (d, NULL);
+  healer_session_set_results (healer_window_get_session (window), results);
+
+  view = find_widget (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, 0);
+  selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, n);
+  for (int direction = 0; direction < 2; direction++)
+    {
+      g_autoptr(GtkColumnViewColumn) id_column =
+        g_list_model_get_item (gtk_column_view_get_columns (GTK_COLUMN_VIEW (view)), 0);
+
+      gtk_column_view_sort_by_column (GTK_COLUMN_VIEW (view), id_column,
+                                      direction == 0 ? GTK_SORT_ASCENDING : GTK_SORT_DESCENDING);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(HealerDiagnoseRow) row = g_list_model_get_item (G_LIST_MODEL (selection), i);
+          const char *want = sorted[direction == 0 ? i : n - 1 - i];
+
+          g_assert_cmpstr (healer_results_get_sample_id (results, healer_diagnose_row_get_index (row)),
+                           ==, want);
+        }
+    }
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -523,6 +586,7 @@ main (int   argc,
   g_test_add_func ("/diagnose-page/batch", test_batch);
   g_test_add_func ("/diagnose-page/bad-model", test_bad_model);
   g_test_add_func ("/diagnose-page/large-table", test_large_table);
+  g_test_add_func ("/diagnose-page/sort-ids", test_sort_ids);
 
   ret = g_test_run ();
   g_clear_pointer (&shared_model, healer_model_unref);
