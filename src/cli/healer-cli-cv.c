@@ -284,6 +284,13 @@ healer_cli_cv (int    argc,
     return healer_cli_usage_error ("cv", "%s", error->message);
   if (fold_seed == G_MININT64)
     fold_seed = (gint64) opts.config.seed;
+  {
+    const char *inputs[] = { argv[1], NULL };
+    int status = healer_cli_check_files ("cv", inputs, NULL);
+
+    if (status != HEALER_EXIT_OK)
+      return status;
+  }
 
   data = healer_dataset_load (argv[1], NULL, &error);
   if (data == NULL)

@@ -13,29 +13,6 @@
 #include "healer-onnx.h"
 #include "healer-output.h"
 
-/* TRUE when @a and @b name one existing file, however spelled (links,
- * "./", another case on Windows). */
-static gboolean
-same_file (const char *a,
-           const char *b)
-{
-  g_autoptr(GFile) fa = g_file_new_for_path (a);
-  g_autoptr(GFile) fb = g_file_new_for_path (b);
-  g_autoptr(GFileInfo) ia = NULL;
-  g_autoptr(GFileInfo) ib = NULL;
-  const char *ida, *idb;
-
-  if (g_file_equal (fa, fb))
-    return TRUE;
-  ia = g_file_query_info (fa, G_FILE_ATTRIBUTE_ID_FILE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  ib = g_file_query_info (fb, G_FILE_ATTRIBUTE_ID_FILE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  if (ia == NULL || ib == NULL)
-    return FALSE;
-  ida = g_file_info_get_attribute_string (ia, G_FILE_ATTRIBUTE_ID_FILE);
-  idb = g_file_info_get_attribute_string (ib, G_FILE_ATTRIBUTE_ID_FILE);
-  return ida != NULL && idb != NULL && strcmp (ida, idb) == 0;
-}
-
 int
 healer_cli_export (int    argc,
                    char **argv)
@@ -68,8 +45,15 @@ healer_cli_export (int    argc,
     return healer_cli_usage_error ("export", _("expected one model file"));
   if (output == NULL)
     return healer_cli_usage_error ("export", _("--output FILE is required"));
-  if (strcmp (output, "-") != 0 && same_file (argv[1], output))
-    return healer_cli_usage_error ("export", _("the output must not be the model file"));
+  {
+    /* The one check every command makes (links, hard links, stdout). */
+    const char *inputs[] = { argv[1], NULL };
+    const HealerCliOutput outputs[] = { { "--output", output }, { NULL, NULL } };
+    int status = healer_cli_check_files ("export", inputs, outputs);
+
+    if (status != HEALER_EXIT_OK)
+      return status;
+  }
 
   model = healer_model_load (argv[1], &error);
   if (model == NULL)

@@ -149,9 +149,16 @@ healer_cli_predict (int    argc,
     return healer_cli_usage_error ("predict", _("--json needs --output FILE"));
   if (drift_path != NULL && (*drift_path == '\0' || strcmp (drift_path, "-") == 0))
     return healer_cli_usage_error ("predict", _("--drift-report needs a file name"));
-  if (drift_path != NULL && strcmp (drift_path, output) == 0)
-    return healer_cli_usage_error ("predict",
-                                   _("--drift-report and --output must be different files"));
+  {
+    const char *inputs[] = { argv[1], argv[2], NULL };
+    const HealerCliOutput outputs[] = {
+      { "--output", output }, { "--drift-report", drift_path }, { NULL, NULL }
+    };
+    int status = healer_cli_check_files ("predict", inputs, outputs);
+
+    if (status != HEALER_EXIT_OK)
+      return status;
+  }
 
   model = healer_model_load (argv[1], &error);
   if (model == NULL)
@@ -260,6 +267,13 @@ healer_cli_evaluate (int    argc,
 
   if (argc != 3)
     return healer_cli_usage_error ("evaluate", _("expected a model file and a labelled data file"));
+  {
+    const char *inputs[] = { argv[1], argv[2], NULL };
+    int status = healer_cli_check_files ("evaluate", inputs, NULL);
+
+    if (status != HEALER_EXIT_OK)
+      return status;
+  }
 
   model = healer_model_load (argv[1], &error);
   if (model == NULL)

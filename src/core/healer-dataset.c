@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "healer-csv-private.h"
+#include "healer-output.h"
 
 #define LIST_MAX_NAMES 10
 
@@ -403,8 +404,7 @@ healer_dataset_save_csv (const HealerDataset *self,
       g_string_append_c (s, '\n');
     }
 
-  return g_file_set_contents_full (path, s->str, (gssize) s->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0666, error);
+  return healer_output_set_contents (path, s->str, s->len, error);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -13,6 +13,7 @@
 #include "healer-explain.h"
 #include "healer-json.h"
 #include "healer-model-private.h"
+#include "healer-output.h"
 
 G_DEFINE_QUARK (healer-model-error-quark, healer_model_error)
 /* ------------------------------------------------------------------ */
@@ -596,13 +597,12 @@ healer_file_set_contents_atomic (const char  *path,
   g_return_val_if_fail (contents != NULL || length == 0, FALSE);
   g_return_val_if_fail (length <= G_MAXSSIZE, FALSE);
 
-  if (!g_file_set_contents_full (path, contents, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local_error))
+  /* healer-output: devices and FIFOs written in place, links kept, no
+   * temporary file left behind even on a signal. Its message names @path. */
+  if (!healer_output_set_contents (path, contents, length, &local_error))
     {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_IO,
-                   _("Could not save %s: %s"), display, local_error->message);
+      g_set_error_literal (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_IO,
+                           local_error->message);
       return FALSE;
     }
   return TRUE;
