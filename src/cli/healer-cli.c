@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -18,6 +17,7 @@
 #ifdef G_OS_WIN32
 # include <io.h>
 #else
+# include <fcntl.h>
 # include <unistd.h>
 #endif
 
@@ -177,9 +177,23 @@ same_file (const char *a,
 
   if (regular_file_id (a, a_fd, &sa) && regular_file_id (b, b_fd, &sb))
     {
-      /* Windows has no inode numbers: compare the full names there. */
       if (sa.st_ino != 0 || sb.st_ino != 0)
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+      /* Windows' stat() has no inode numbers; GIO's file id (volume
+       * serial and file index there) says the same. */
+      {
+        g_autoptr(GFile) fa = g_file_new_for_path (a);
+        g_autoptr(GFile) fb = g_file_new_for_path (b);
+        g_autoptr(GFileInfo) ia = g_file_query_info (fa, G_FILE_ATTRIBUTE_ID_FILE,
+                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+        g_autoptr(GFileInfo) ib = g_file_query_info (fb, G_FILE_ATTRIBUTE_ID_FILE,
+                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+        const char *ida = ia != NULL ? g_file_info_get_attribute_string (ia, G_FILE_ATTRIBUTE_ID_FILE) : NULL;
+        const char *idb = ib != NULL ? g_file_info_get_attribute_string (ib, G_FILE_ATTRIBUTE_ID_FILE) : NULL;
+
+        if (ida != NULL && idb != NULL)
+          return strcmp (ida, idb) == 0;
+      }
     }
   if (strcmp (a, "-") == 0 || strcmp (b, "-") == 0)
     return FALSE;

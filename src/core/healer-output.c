@@ -16,10 +16,11 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <fcntl.h>
 #ifdef G_OS_WIN32
+# include <fcntl.h>
 # include <io.h>
 #else
+# include <fcntl.h>
 # include <sys/stat.h>
 # include <unistd.h>
 #endif
