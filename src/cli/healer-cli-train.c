@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "healer-calibrate.h"
@@ -72,7 +73,7 @@ healer_cli_train (int    argc,
   g_auto(HealerCliTrainOptions) opts = { 0 };
   g_autofree char *output = NULL;
   g_autofree GOptionEntry *entries = NULL;
-  gboolean json = FALSE, quiet = FALSE;
+  gboolean json = FALSE, quiet = FALSE, to_stdout;
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerDataset) data = NULL;
   g_autoptr(HealerModel) model = NULL;
@@ -81,7 +82,7 @@ healer_cli_train (int    argc,
   gint calibration_folds = HEALER_CALIBRATION_FOLDS_DEFAULT;
   double coverage = HEALER_COVERAGE_DEFAULT;
   const GOptionEntry own[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the model to FILE (required)"), N_("FILE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the model to FILE (required; “-”: standard output)"), N_("FILE") },
     { "calibration-folds", 0, 0, G_OPTION_ARG_INT, &calibration_folds, N_("Cross-fit on K folds for the model's estimate, prediction sets and uncertain flag (default 5; 0 turns it off)"), N_("K") },
     { "coverage", 0, 0, G_OPTION_ARG_DOUBLE, &coverage, N_("Share of rows whose prediction set holds the true class (default 0.95)"), N_("FRACTION") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON on standard output"), NULL },
@@ -109,6 +110,19 @@ healer_cli_train (int    argc,
   if (!(coverage >= HEALER_COVERAGE_MIN && coverage <= HEALER_COVERAGE_MAX))
     return healer_cli_usage_error ("train", _("--coverage must be from %g to %g"),
                                    HEALER_COVERAGE_MIN, HEALER_COVERAGE_MAX);
+  /* "-o -" writes the model to standard output; the report then goes to
+   * standard error, and --json has no room. */
+  to_stdout = strcmp (output, "-") == 0;
+  if (json && to_stdout)
+    return healer_cli_usage_error ("train", _("--json needs --output FILE"));
+  {
+    const char *inputs[] = { argv[1], NULL };
+    const HealerCliOutput outputs[] = { { "--output", output }, { NULL, NULL } };
+    int status = healer_cli_check_files ("train", inputs, outputs);
+
+    if (status != HEALER_EXIT_OK)
+      return status;
+  }
 
   data = healer_dataset_load (argv[1], NULL, &error);
   if (data == NULL)
@@ -166,6 +180,14 @@ healer_cli_train (int    argc,
       add_metrics (builder, "validation_metrics", model->validation_metrics);
       json_builder_end_object (builder);
       healer_cli_print_json (builder);
+    }
+  else if (to_stdout)
+    {
+      /* Standard output holds the model: the summary goes beside it. */
+      fprintf (stderr, _("Trained on %zu rows (%zu duplicates removed), "
+                         "%u epochs, best epoch %u (%s).\n"),
+               model->n_train_rows, model->n_duplicates_removed, model->history.n_epochs,
+               model->best_epoch, healer_train_status_to_string (model->status));
     }
   else
     {
