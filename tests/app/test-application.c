@@ -81,6 +81,35 @@ file_exists (gpointer path)
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+typedef struct
+{
+  HealerSession *session;
+  HealerModel   *model;
+} ModelWait;
+
+/* The session holds a model other than the one it had. */
+static gboolean
+model_replaced (gpointer data)
+{
+  ModelWait *wait = data;
+  HealerModel *model = healer_session_get_model (wait->session);
+
+  return model != NULL && model != wait->model;
+}
+
+static gboolean
+match_toast (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return g_strcmp0 (gtk_widget_get_css_name (widget), "toast") == 0;
+}
+
+static gboolean
+no_toast (gpointer window)
+{
+  return healer_test_find_widget (window, match_toast, NULL) == NULL;
+}
+
 static AdwMessageDialog *
 find_dialog (void)
 {
@@ -108,10 +137,7 @@ close_dialogs (void)
   AdwMessageDialog *dialog;
 
   while ((dialog = find_dialog ()) != NULL)
-    {
-      gtk_window_destroy (GTK_WINDOW (dialog));
-      healer_test_settle (20);
-    }
+    healer_test_destroy (GTK_WINDOW (dialog));
 }
 
 static void
@@ -235,12 +261,7 @@ test_workflow (void)
 
   /* Reopen it as a user would (a *.json goes to the Diagnose page). */
   healer_window_open_file (window, model_file);
-  {
-    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-    while (healer_session_get_model (session) == model && g_get_monotonic_time () < deadline)
-      healer_test_settle (20);
-  }
+  g_assert_true (healer_test_wait_until (model_replaced, &(ModelWait) { session, model }, 30000));
   model = healer_session_get_model (session);
   g_assert_nonnull (model);
   g_assert_true (g_file_equal (healer_session_get_model_file (session), model_file));
@@ -265,16 +286,16 @@ test_workflow (void)
       static const char *pages[] = { "data", "train", "diagnose", "results" };
 
       healer_window_set_visible_page (window, pages[i]);
-      healer_test_settle (100);
+      healer_test_wait_frame (GTK_WIDGET (window));
     }
   healer_results_page_show_map (results_page);
-  healer_test_settle (200);
+  healer_test_wait_frame (GTK_WIDGET (window));
   healer_test_assert_named (GTK_WIDGET (window));
 
   /* Export the results: the CLI's format, every row. */
   healer_results_page_export_to (results_page, export_file);
+  /* Written to a temporary file renamed into place: there, it is whole. */
   g_assert_true (healer_test_wait_until (file_exists, export_path, 30000));
-  healer_test_settle (50);
   g_assert_true (g_file_get_contents (export_path, &exported, NULL, &error));
   g_assert_no_error (error);
   lines = g_strsplit (exported, "\n", -1);
@@ -317,8 +338,9 @@ test_workflow (void)
     g_assert_nonnull (strstr (config, "\"epochs\":15"));
   }
 
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
-  healer_test_settle (100);
+  g_assert_true (healer_test_wait_until (healer_test_is_null, &window, 30000));
 
   /* The next start: the same data, model and settings. */
   {
@@ -331,12 +353,7 @@ test_workflow (void)
     g_assert_null (healer_session_get_dataset (next_session));
     healer_window_restore_session (next);
     g_assert_true (healer_test_wait_until (has_dataset, next, 30000));
-    {
-      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-      while (healer_session_get_model (next_session) == NULL && g_get_monotonic_time () < deadline)
-        healer_test_settle (20);
-    }
+    g_assert_true (healer_test_wait_until (model_replaced, &(ModelWait) { next_session, NULL }, 30000));
     g_assert_cmpuint (healer_session_get_dataset (next_session)->n_rows, ==, HEALER_DATA_PAGE_DEMO_SAMPLES);
     g_assert_nonnull (healer_session_get_model (next_session));
     g_assert_cmpstr (healer_session_get_model (next_session)->class_names[0], ==, "disk fault");
@@ -351,7 +368,9 @@ test_workflow (void)
     next = healer_window_new (NULL);
     healer_test_show (GTK_WIDGET (next), 800, 600);
     healer_window_restore_session (next);
-    healer_test_settle (300);
+    /* Nothing to wait for: nothing was started. */
+    healer_test_flush ();
+    g_assert_false (healer_data_page_get_loading (HEALER_DATA_PAGE (page (next, HEALER_TYPE_DATA_PAGE))));
     g_assert_null (healer_session_get_dataset (healer_window_get_session (next)));
     g_assert_null (healer_session_get_model (healer_window_get_session (next)));
     gtk_window_destroy (GTK_WINDOW (next));
@@ -474,7 +493,7 @@ test_latency (void)
 
   healer_window_set_visible_page (window, "train");
   use_config (window, 60);
-  healer_test_settle (200);
+  healer_test_wait_frame (GTK_WIDGET (window));
 
   tick = g_timeout_add (5, tick_cb, &training);
   start = g_get_monotonic_time ();
@@ -485,7 +504,7 @@ test_latency (void)
   g_assert_cmpstr (healer_train_page_get_status (train), ==, "completed");
 
   healer_window_set_visible_page (window, "diagnose");
-  healer_test_settle (200);
+  healer_test_wait_frame (GTK_WIDGET (window));
   tick = g_timeout_add (5, tick_cb, &diagnosing);
   start = g_get_monotonic_time ();
   healer_diagnose_page_diagnose_file (diagnose, samples_file);
@@ -527,7 +546,6 @@ save_shot (HealerWindow *window,
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *path = g_build_filename (dir, file, NULL);
 
-  healer_test_settle (400);
   texture = healer_test_render (GTK_WIDGET (window), NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
@@ -617,7 +635,7 @@ test_screenshots (void)
   healer_diagnose_page_diagnose_file (diagnose, samples_file);
   g_assert_true (healer_test_wait_until (diagnosed, window, 600000));
   /* Until the "Diagnosed N samples" toast has gone. */
-  healer_test_settle (5500);
+  g_assert_true (healer_test_wait_until (no_toast, window, 30000));
   save_shot (window, dir, "diagnose");
 
   healer_window_set_visible_page (window, "results");

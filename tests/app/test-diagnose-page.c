@@ -89,12 +89,44 @@ drawn (gpointer data)
 
 /* On a loaded machine Xvfb may map the window late: wait for it, so the
  * picture is of what the user sees. */
+/* The sample pane's error message, when one is shown. */
+static GtkWidget *
+sample_error (HealerDiagnosePage *page)
+{
+  GtkWidget *label = NULL;
+
+  for (guint i = 0; (label = find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, i)) != NULL; i++)
+    if (gtk_widget_has_css_class (label, "error") && gtk_widget_get_visible (label) &&
+        gtk_label_get_text (GTK_LABEL (label))[0] != '\0')
+      return label;
+  return NULL;
+}
+
+static gboolean
+sample_error_shown (gpointer page)
+{
+  return sample_error (page) != NULL;
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint       n_items;
+} NRows;
+
+static gboolean
+has_n_rows (gpointer data)
+{
+  NRows *want = data;
+
+  return g_list_model_get_n_items (want->model) == want->n_items;
+}
+
 static GdkTexture *
 render (HealerWindow *window,
         const char   *name)
 {
   g_assert_true (healer_test_wait_until (drawn, window, 10000));
-  healer_test_settle (200);
   return healer_test_render (GTK_WIDGET (window), name);
 }
 
@@ -107,7 +139,7 @@ window_with_model (void)
   healer_session_set_model (healer_window_get_session (window), get_model (), NULL);
   healer_test_show (GTK_WIDGET (window), 1100, 760);
   healer_window_set_visible_page (window, "diagnose");
-  healer_test_settle (100);
+  healer_test_wait_frame (GTK_WIDGET (window));
   return window;
 }
 
@@ -116,8 +148,7 @@ close_window (HealerWindow *window)
 {
   /* The window asks before dropping an unsaved model: say it is saved. */
   healer_session_set_model (healer_window_get_session (window), NULL, NULL);
-  gtk_window_destroy (GTK_WINDOW (window));
-  healer_test_settle (50);
+  healer_test_destroy (GTK_WINDOW (window));
 }
 
 static void
@@ -139,7 +170,6 @@ test_model_summary (void)
                               get_model ()->preprocessor->n_input);
   g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), subtitle));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  healer_test_settle (400);
   shot = render (window, "diagnose-model");
   g_assert_nonnull (shot);
 
@@ -215,23 +245,14 @@ test_single_sample (void)
         g_assert_cmpfloat_with_epsilon (got[c], proba[row * k + c], 1e-5);
     }
 
-  healer_test_settle (300);
   shot = render (window, "diagnose-sample");
   g_assert_nonnull (shot);
 
   /* A row that cannot be read leaves the last result and says why. */
   healer_diagnose_page_diagnose_text (page, "1,2,3");
-  healer_test_settle (50);
+  g_assert_true (healer_test_wait_until (sample_error_shown, page, 20000));
   g_assert_nonnull (healer_diagnose_page_get_sample_probabilities (page));
-  {
-    GtkWidget *label = NULL;
-
-    for (guint i = 0; (label = find_widget (GTK_WIDGET (page), GTK_TYPE_LABEL, i)) != NULL; i++)
-      if (gtk_widget_has_css_class (label, "error") && gtk_widget_get_visible (label))
-        break;
-    g_assert_nonnull (label);
-    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "found 3 values"));
-  }
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (sample_error (page))), "found 3 values"));
 
   close_window (window);
 }
@@ -301,7 +322,7 @@ test_batch (void)
   g_assert_cmpuint (healer_results_get_n_uncertain (results), >=, 200);
 
   /* The banner is up with the summary. */
-  healer_test_settle (400);
+  healer_test_wait_frame (GTK_WIDGET (window));
   revealer = NULL;
   for (guint i = 0; (revealer = find_widget (GTK_WIDGET (page), GTK_TYPE_REVEALER, i)) != NULL; i++)
     if (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)))
@@ -331,7 +352,6 @@ test_batch (void)
       }
   }
   gtk_selection_model_select_item (selection, 0, TRUE);
-  healer_test_settle (400);
   shot = render (window, "diagnose-batch");
   g_assert_nonnull (shot);
 
@@ -352,8 +372,7 @@ test_batch (void)
   g_assert_true (healer_session_get_results (healer_window_get_session (window)) == results);
 
   /* A phone-sized window: the table and the details go one above the other. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
-  healer_test_settle (500);
+  healer_test_resize (GTK_WINDOW (window), 360, 700);
   g_clear_object (&shot);
   shot = render (window, "diagnose-batch-narrow");
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
@@ -475,9 +494,10 @@ test_large_table (void)
 
   start = g_get_monotonic_time ();
   healer_session_set_results (healer_window_get_session (window), results);
-  healer_test_settle (200);
   view = find_widget (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, 0);
   selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
+  g_assert_true (healer_test_wait_until (has_n_rows, &(NRows) { G_LIST_MODEL (selection), n }, 30000));
+  healer_test_wait_frame (GTK_WIDGET (window));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, n);
   {
     g_autoptr(GtkColumnViewColumn) confidence =

@@ -26,7 +26,6 @@ test_window_pages (void)
       g_autoptr(GdkTexture) shot = NULL;
 
       healer_window_set_visible_page (window, pages[i]);
-      healer_test_settle (100);
       shot = healer_test_render (GTK_WIDGET (window), name);
       g_assert_cmpint (gdk_texture_get_width (shot), ==, gtk_widget_get_width (GTK_WIDGET (window)));
     }
@@ -46,7 +45,7 @@ action_enabled (HealerWindow *window,
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   gtk_box_append (GTK_BOX (box), button);
-  healer_test_settle (20);
+  healer_test_flush ();
   sensitive = gtk_widget_get_sensitive (button);
   gtk_box_remove (GTK_BOX (box), button);
   return sensitive;
@@ -102,7 +101,7 @@ test_window_accessible_names (void)
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       healer_window_set_visible_page (window, pages[i]);
-      healer_test_settle (200);
+      healer_test_wait_frame (GTK_WIDGET (window));
     }
   healer_test_assert_named (GTK_WIDGET (window));
 
