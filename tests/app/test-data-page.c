@@ -64,7 +64,7 @@ fixture_setup (Fixture *f)
   g_signal_connect (f->page, "load-finished", G_CALLBACK (finished_cb), f);
   g_signal_connect (f->page, "load-failed", G_CALLBACK (failed_cb), f);
   healer_test_show (GTK_WIDGET (f->window), 1100, 760);
-  /* On a busy X server mapping can take longer than the show's settle,
+  /* On a busy X server mapping can take longer than the show's own wait,
    * and an unmapped window renders to nothing. */
   g_assert_true (healer_test_wait_until (mapped, f->window, 10000));
   healer_window_set_visible_page (f->window, "data");
