@@ -8,10 +8,12 @@
 # Installs the build tree into a temporary DESTDIR (without rebuilding) and
 # asserts that the programs, the desktop file, the metainfo, the icons, the
 # schema, the MIME type, the zh_CN catalogue, both manual pages and the
-# licence (share/licenses/APP-ID/COPYING, the GPL-3.0 text) are there,
+# licence (share/licenses/APP-ID/COPYING, the GPL-3.0 text) and the user
+# guide (share/help/C/systemhealer/, and zh_CN with itstool) are there,
 # and that no static library or header leaks into the install.
 
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -68,7 +70,12 @@ def main():
         os.path.join(mandir, 'man1', 'systemhealer.1'),
         os.path.join(mandir, 'man1', 'systemhealer-cli.1'),
         os.path.join(datadir, 'licenses', APP_ID, 'COPYING'),
+        # The user guide, where Yelp looks for help:systemhealer (F1).
+        os.path.join(datadir, 'help', 'C', 'systemhealer', 'index.page'),
     ]
+    # The translated guide needs itstool at install time (help/meson.build).
+    if shutil.which('itstool'):
+        expected.append(os.path.join(datadir, 'help', 'zh_CN', 'systemhealer', 'index.page'))
 
     with tempfile.TemporaryDirectory() as destdir:
         proc = subprocess.run([meson, 'install', '-C', build, '--no-rebuild', '--quiet',

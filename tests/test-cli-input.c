@@ -191,6 +191,275 @@ test_model_trailing_content (void)
   g_assert_cmpint (ok.status, ==, 0);
 }
 
+/* ---- family 6: what train writes, info reads ---- */
+
+/* A labelled CSV of @n_rows rows over @n_classes classes, with the KPI
+ * header @kpi (a long name tests the name bound). */
+static char *
+limits_csv (const char *name,
+            guint       n_rows,
+            guint       n_classes,
+            const char *kpi)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char *path = tmp_path (name);
+
+  g_string_append_printf (text, "sample_id,a,%s,label\n", kpi);
+  for (guint i = 0; i < n_rows; i++)
+    g_string_append_printf (text, "s%u,%u.5,%u,%u\n", i, i, (i * 7) % 13, i % n_classes);
+  write_file (path, text->str, (gssize) text->len);
+  return path;
+}
+
+/* Trains @csv with the extra options in @extra (NULL-terminated); past a
+ * limit (@limit not NULL) expects exit 2 naming it and no model; at it,
+ * that info reads the model back. */
+static void
+assert_train_limit (const char         *csv,
+                    const char * const *extra,
+                    const char         *limit)
+{
+  g_autofree char *model = tmp_path ("limit-model.json");
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_auto(Run) train = { 0 };
+  g_auto(Run) info = { 0 };
+
+  g_remove (model);
+  g_ptr_array_add (args, (gpointer) "train");
+  g_ptr_array_add (args, (gpointer) csv);
+  g_ptr_array_add (args, (gpointer) "-o");
+  g_ptr_array_add (args, model);
+  g_ptr_array_add (args, (gpointer) "--quiet");
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) extra[i]);
+  g_ptr_array_add (args, NULL);
+  run_cliv (&train, (const char * const *) args->pdata);
+
+  if (limit != NULL)
+    {
+      g_assert_cmpint (train.status, ==, 2);
+      assert_contains (train.err, limit);
+      g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
+      return;
+    }
+  g_assert_cmpstr (train.err, ==, "");
+  g_assert_cmpint (train.status, ==, 0);
+  run_cli (&info, "info", model, NULL);
+  g_assert_cmpstr (info.err, ==, "");
+  g_assert_cmpint (info.status, ==, 0);
+}
+
+#define TRAIN_ARGS(...) ((const char * const []) { "--epochs", "1", __VA_ARGS__, NULL })
+
+static void
+test_limits_classes (void)
+{
+  g_autofree char *at = limits_csv ("classes-1000.csv", 1000, 1000, "b");
+  g_autofree char *past = limits_csv ("classes-1001.csv", 1001, 1001, "b");
+
+  assert_train_limit (at, TRAIN_ARGS ("--hidden", "2", "--ensemble", "1",
+                                      "--validation-fraction", "0"), NULL);
+  assert_train_limit (past, TRAIN_ARGS ("--hidden", "2"), "more than the 1000 a model file holds");
+}
+
+static void
+test_limits_network (void)
+{
+  g_autofree char *csv = limits_csv ("network.csv", 30, 2, "b");
+
+  /* The history: early stopping ends long before the millionth epoch. */
+  assert_train_limit (csv, ((const char * const []) { "--epochs", "1000000", "--patience", "1",
+                                                      "--hidden", "2", "--ensemble", "1",
+                                                      "--validation-fraction", "0.3", NULL }),
+                      NULL);
+  assert_train_limit (csv, ((const char * const []) { "--epochs", "1000001", NULL }),
+                      "≤ 1000000");
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "2", "--ensemble", "64"), NULL);
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "2", "--ensemble", "65"), "64");
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "65536", "--ensemble", "1"), NULL);
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "65537"), "from 1 to 65536");
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
+                                       "--ensemble", "1"), NULL);
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"),
+                      "at most 16");
+  /* The parameters of the whole ensemble (a network at the bound itself
+   * would take a gigabyte to train: the bound is only probed from above). */
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "32768,1024", "--ensemble", "2"),
+                      "more than the 67108864 a model can hold");
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "65536,1025", "--ensemble", "1"),
+                      "more than the 67108864 a model can hold");
+}
+
+static void
+test_limits_names (void)
+{
+  g_autofree char *long_name = g_strnfill (4096, 'k');
+  g_autofree char *too_long = g_strnfill (4097, 'k');
+  g_autofree char *at = limits_csv ("name-4096.csv", 30, 2, long_name);
+  g_autofree char *past = limits_csv ("name-4097.csv", 30, 2, too_long);
+  g_autofree char *model = tmp_path ("name-model.json");
+  g_auto(Run) run = { 0 };
+
+  assert_train_limit (at, TRAIN_ARGS ("--hidden", "2", "--ensemble", "1"), NULL);
+  /* A name the CSV reader refuses never reaches a model: a data error at
+   * its line and column. */
+  run_cli (&run, "train", past, "-o", model, "--epochs", "1", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  assert_contains (run.err, "name-4097.csv:1:3: a cell longer than 4096 bytes");
+  g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
+}
+
+/* ---- family 8: every option has a checked range, stated in --help ---- */
+
+static const char *commands[] = {
+  "train", "predict", "evaluate", "info", "simulate", "explain", "cv", "project",
+};
+
+/* Runs COMMAND --OPTION=VALUE and expects a usage error that quotes @range
+ * as --help states it. */
+static void
+assert_out_of_range (const char *command,
+                     const char *option,
+                     const char *value,
+                     const char *range)
+{
+  g_autofree char *arg = g_strdup_printf ("--%s=%s", option, value);
+  g_autofree char *expected = g_strdup_printf ("expected %s", range);
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, command, arg, NULL);
+  g_test_message ("%s %s: %s", command, arg, run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  /* An integer option's "nan" gets GOption's own message. */
+  if (strcmp (value, "nan") == 0 && strstr (run.err, "Cannot parse integer value “nan”") != NULL)
+    return;
+  assert_contains (run.err, option);
+  assert_contains (run.err, expected);
+}
+
+/* Every "[range]" that a command's --help states is the range checked:
+ * a value just past each end, and NaN, are usage errors whose message
+ * quotes the same range. */
+static void
+test_option_ranges_in_help (void)
+{
+  g_autoptr(GRegex) line = g_regex_new ("--([a-z-]+)=[A-Z]+ .*\\[(.*)\\]$", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GRegex) closed = g_regex_new ("^([-0-9.e]+) (≤|<) [A-Z]+ (≤|<) ([-0-9.e]+)$", 0, 0, NULL);
+  g_autoptr(GRegex) open = g_regex_new ("^[A-Z]+ (≥|>) ([-0-9.e]+)$", 0, 0, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n_ranges = 0;
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      g_auto(Run) help = { 0 };
+      g_autoptr(GMatchInfo) m = NULL;
+
+      run_cli (&help, commands[c], "--help", NULL);
+      g_assert_cmpint (help.status, ==, 0);
+      for (g_regex_match (line, help.out, 0, &m); g_match_info_matches (m); g_match_info_next (m, NULL))
+        {
+          g_autofree char *option = g_match_info_fetch (m, 1);
+          g_autofree char *range = g_match_info_fetch (m, 2);
+          g_autoptr(GMatchInfo) r = NULL;
+          char low[64], high[64];
+
+          n_ranges++;
+          /* train and cv share their training options: one check each. */
+          if (!g_hash_table_add (seen, g_strdup_printf ("%s=%s", option, range)))
+            continue;
+          if (g_regex_match (closed, range, 0, &r))
+            {
+              g_autofree char *lo = g_match_info_fetch (r, 1);
+              g_autofree char *lo_op = g_match_info_fetch (r, 2);
+              g_autofree char *hi_op = g_match_info_fetch (r, 3);
+              g_autofree char *hi = g_match_info_fetch (r, 4);
+              gboolean integer = strchr (lo, '.') == NULL && strchr (hi, '.') == NULL;
+
+              /* Past an open end is the end itself; past a closed one a
+               * step beyond (1 for integers, a little for fractions). */
+              g_ascii_formatd (low, sizeof low, "%.17g",
+                               strcmp (lo_op, "<") == 0 ? g_ascii_strtod (lo, NULL)
+                               : g_ascii_strtod (lo, NULL) - (integer ? 1 : 1e-6));
+              g_ascii_formatd (high, sizeof high, "%.17g",
+                               strcmp (hi_op, "<") == 0 ? g_ascii_strtod (hi, NULL)
+                               : g_ascii_strtod (hi, NULL) + (integer ? 1 : 1e-6));
+              assert_out_of_range (commands[c], option, low, range);
+              assert_out_of_range (commands[c], option, high, range);
+            }
+          else
+            {
+              g_autofree char *op = NULL;
+              g_autofree char *lo = NULL;
+
+              g_clear_pointer (&r, g_match_info_free);
+              g_assert_true (g_regex_match (open, range, 0, &r));
+              op = g_match_info_fetch (r, 1);
+              lo = g_match_info_fetch (r, 2);
+              g_ascii_formatd (low, sizeof low, "%.17g",
+                               strcmp (op, ">") == 0 ? g_ascii_strtod (lo, NULL)
+                               : g_ascii_strtod (lo, NULL) - 1);
+              assert_out_of_range (commands[c], option, low, range);
+            }
+          assert_out_of_range (commands[c], option, "nan", range);
+        }
+    }
+  /* train and cv share most; a regex that stopped matching would pass
+   * vacuously. */
+  g_assert_cmpuint (n_ranges, >, 40);
+}
+
+static void
+test_option_contradictions (void)
+{
+  g_autofree char *model = tmp_path ("never.json");
+  g_auto(Run) select = { 0 };
+  g_auto(Run) ratio = { 0 };
+  g_auto(Run) nan = { 0 };
+  g_auto(Run) chunk = { 0 };
+  g_auto(Run) huge = { 0 };
+
+  run_cli (&select, "train", small_csv (), "-o", model, "--no-select", "--select-k", "5", NULL);
+  g_assert_cmpint (select.status, ==, 2);
+  assert_contains (select.err, "--no-select and --select-k contradict each other");
+  run_cli (&ratio, "cv", small_csv (), "--select-ratio=0.5", "--no-select", NULL);
+  g_assert_cmpint (ratio.status, ==, 2);
+  assert_contains (ratio.err, "--no-select and --select-ratio contradict each other");
+  g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
+
+  run_cli (&nan, "project", small_model (), small_csv (), "-m", "tsne", "-p", "nan", NULL);
+  g_assert_cmpint (nan.status, ==, 2);
+  assert_contains (nan.err, "--perplexity nan is out of range; expected 1 ≤ P ≤ 1000");
+
+  run_cli (&chunk, "predict", small_model (), small_csv (), "--chunk-rows", "2000000000", NULL);
+  g_assert_cmpint (chunk.status, ==, 2);
+  assert_contains (chunk.err, "--chunk-rows 2000000000 is out of range; expected 1 ≤ N ≤ 100000");
+  run_cli (&huge, "predict", small_model (), small_csv (), "--chunk-rows", "100000", NULL);
+  g_assert_cmpstr (huge.err, ==, "");
+  g_assert_cmpint (huge.status, ==, 0);
+}
+
+/* "--" ends the options: a file whose name starts with "-" can be named. */
+static void
+test_option_double_dash (void)
+{
+  g_autofree char *text = read_model ();
+  g_autofree char *dashed = tmp_path ("-dashed.json");
+  g_autofree char *cwd = g_get_current_dir ();
+  g_auto(Run) run = { 0 };
+  g_auto(Run) unknown = { 0 };
+
+  write_file (dashed, text, -1);
+  g_assert_cmpint (g_chdir (tmpdir), ==, 0);
+  run_cli (&run, "info", "--", "-dashed.json", NULL);
+  run_cli (&unknown, "info", "-dashed.json", NULL);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "-dashed.json");
+  g_assert_cmpint (unknown.status, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -203,6 +472,12 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/cli-input/model/trailing-content", test_model_trailing_content);
+  g_test_add_func ("/cli-input/limits/classes", test_limits_classes);
+  g_test_add_func ("/cli-input/limits/network", test_limits_network);
+  g_test_add_func ("/cli-input/limits/names", test_limits_names);
+  g_test_add_func ("/cli-input/options/ranges-in-help", test_option_ranges_in_help);
+  g_test_add_func ("/cli-input/options/contradictions", test_option_contradictions);
+  g_test_add_func ("/cli-input/options/double-dash", test_option_double_dash);
 
   status = g_test_run ();
   g_autoptr(GFile) dir = g_file_new_for_path (tmpdir);

@@ -686,7 +686,11 @@ test_cancel_latency (void)
   /* Wall-clock bounds mean nothing under valgrind (tools/dev valgrind). */
   if (g_getenv ("HEALER_TEST_NO_TIMING") != NULL)
     return;
-  g_assert_cmpfloat (latency, <, 0.5);
+  /* Under 0.5 s, or under half an epoch on a machine so busy that an
+   * epoch runs long: the bound is what a check per batch gives, and one
+   * only at the end of each epoch fails it either way (CI saw 0.55 s with
+   * 1.47 s epochs on a loaded 2-core machine). */
+  g_assert_cmpfloat (latency, <, MAX (0.5, lt.first_epoch_seconds / 2));
   /* When an epoch is clearly longer than the fuse plus the bound, the stop
    * must have come in the middle of epoch 2, not at its end. */
   if (lt.first_epoch_seconds > 0.8)

@@ -94,7 +94,8 @@ healer_application_startup (GApplication *app)
   } shortcuts[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
-    { "win.show-help-overlay", { "F1", "<Control>question", NULL } },
+    { "win.help", { "F1", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
     { "win.open-data", { "<Control>o", NULL } },
     { "win.open-model", { "<Control><Shift>o", NULL } },
     { "win.save-model", { "<Control>s", NULL } },

@@ -174,9 +174,10 @@ set_model (HealerDiagnosePage *self,
            HealerModel        *model,
            GFile              *file)
 {
-  gboolean changed = self->model != model;
+  /* A renamed model shares its networks: what was diagnosed stays valid. */
+  gboolean changed = !healer_model_same_network (self->model, model);
 
-  if (changed)
+  if (self->model != model)
     {
       g_clear_pointer (&self->model, healer_model_unref);
       self->model = model ? healer_model_ref (model) : NULL;

@@ -16,6 +16,7 @@ struct _HealerPreferencesWindow
   GSettings            *settings;
 
   HealerSession        *session;   /* of the window we were opened for */
+  HealerModel          *named_model; /* whose classes the rows name */
   GPtrArray            *class_rows;
 
   AdwComboRow          *color_scheme_row;
@@ -76,7 +77,9 @@ class_name_applied_cb (AdwEntryRow             *row,
   if (model == NULL || index >= model->n_classes)
     return;
   healer_session_set_class_name (self->session, index, gtk_editable_get_text (GTK_EDITABLE (row)));
-  /* An emptied name went back to the default: show which. */
+  /* An emptied name went back to the default: show which. The session now
+   * holds a renamed copy of the model. */
+  model = healer_session_get_model (self->session);
   gtk_editable_set_text (GTK_EDITABLE (row), model->class_names[index]);
 }
 
@@ -84,6 +87,14 @@ static void
 fill_class_names (HealerPreferencesWindow *self)
 {
   HealerModel *model = self->session ? healer_session_get_model (self->session) : NULL;
+  gboolean same = self->named_model != NULL && healer_model_same_network (self->named_model, model);
+
+  g_clear_pointer (&self->named_model, healer_model_unref);
+  self->named_model = model != NULL ? healer_model_ref (model) : NULL;
+  /* A rename gives the session a renamed copy of the same model: the rows
+   * already show it, and one may hold a name being typed. */
+  if (same)
+    return;
 
   for (guint i = 0; i < self->class_rows->len; i++)
     adw_preferences_group_remove (self->class_names_group, g_ptr_array_index (self->class_rows, i));
@@ -134,6 +145,7 @@ healer_preferences_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->named_model, healer_model_unref);
   g_clear_pointer (&self->class_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (healer_preferences_window_parent_class)->dispose (object);

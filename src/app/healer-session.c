@@ -263,9 +263,7 @@ healer_session_set_class_name (HealerSession *self,
                                guint          index,
                                const char    *name)
 {
-  HealerModel *model;
-  g_autofree char *stripped = NULL;
-  g_autofree char *fallback = NULL;
+  g_autoptr(HealerModel) renamed = NULL;
   const char *new_name;
 
   g_return_if_fail (HEALER_IS_SESSION (self));
@@ -273,24 +271,26 @@ healer_session_set_class_name (HealerSession *self,
   g_return_if_fail (index < self->model->n_classes);
   g_return_if_fail (name != NULL);
 
-  model = self->model;
-  stripped = g_strstrip (g_strdup (name));
-  /* TRANSLATORS: default name of a class, %d is its label value in the data */
-  fallback = g_strdup_printf (_("class %d"), model->class_ids[index]);
-  new_name = stripped[0] != '\0' ? stripped : fallback;
-  if (g_strcmp0 (model->class_names[index], new_name) == 0)
+  /* Workers may be reading the current model (a batch diagnosis, a save):
+   * it is never changed; a renamed copy sharing its networks replaces it. */
+  renamed = healer_model_with_class_name (self->model, index, name);
+  new_name = renamed->class_names[index];
+  if (g_strcmp0 (self->model->class_names[index], new_name) == 0)
     return;
 
-  g_free (model->class_names[index]);
-  model->class_names[index] = g_strdup (new_name);
+  g_object_freeze_notify (G_OBJECT (self));
+  g_clear_pointer (&self->model, healer_model_unref);
+  self->model = g_steal_pointer (&renamed);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 
   /* Results of this model have its classes in its order. */
   if (self->results != NULL &&
-      healer_results_get_n_classes (self->results) == model->n_classes &&
-      healer_results_get_class_id (self->results, index) == model->class_ids[index])
+      healer_results_get_n_classes (self->results) == self->model->n_classes &&
+      healer_results_get_class_id (self->results, index) == self->model->class_ids[index])
     healer_results_set_class_name (self->results, index, new_name);
 
   set_model_saved (self, FALSE);
+  g_object_thaw_notify (G_OBJECT (self));
   g_signal_emit (self, signals[CLASS_NAMES_CHANGED], 0);
 }
 

@@ -43,8 +43,11 @@ void            healer_session_mark_model_saved  (HealerSession  *self,
 /* Names class @index of the model, e.g. "disk fault" (an empty @name goes
  * back to "class N"). The name is stored in the model file when it is
  * saved, so a model opened from a file counts as unsaved afterwards; the
- * current results, if the model made them, take the name too. Emits
- * "class-names-changed" for the pages to relabel what they show. */
+ * current results, if the model made them, take the name too. The model
+ * is not changed (workers may be reading it): a renamed copy sharing its
+ * networks (healer_model_same_network()) becomes the session's model, so
+ * "notify::model" comes first, then "class-names-changed" for the pages to
+ * relabel what they show. */
 void            healer_session_set_class_name    (HealerSession  *self,
                                                   guint           index,
                                                   const char     *name);

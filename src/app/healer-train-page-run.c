@@ -141,6 +141,8 @@ show_stopped (HealerTrainPage *self)
   _healer_train_page_set_message (self, _("Training was stopped. Its model was not kept."), FALSE);
 }
 
+/* Returns a copy of the model with its training metrics: the model the
+ * trainer returned is never changed once built. */
 static void
 evaluate_thread (GTask        *task,
                  gpointer      source_object,
@@ -148,15 +150,16 @@ evaluate_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   HealerTrainPage *self = source_object;
-  HealerModel *model = task_data;
-  HealerMetrics *metrics;
+  const HealerModel *model = task_data;
+  g_autoptr(HealerMetrics) metrics = NULL;
   GError *error = NULL;
 
   metrics = healer_model_evaluate (model, self->run_data, &error);
   if (metrics == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, metrics, (GDestroyNotify) healer_metrics_free);
+    g_task_return_pointer (task, healer_model_with_train_metrics (model, metrics),
+                           (GDestroyNotify) healer_model_unref);
 }
 
 static void
@@ -166,8 +169,8 @@ evaluate_done_cb (GObject      *object,
 {
   HealerTrainPage *self = HEALER_TRAIN_PAGE (object);
   HealerModel *model = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HealerModel) measured = NULL;
   g_autoptr(GError) error = NULL;
-  HealerMetrics *metrics;
 
   if (self->discard_result)
     {
@@ -176,15 +179,11 @@ evaluate_done_cb (GObject      *object,
     }
 
   /* Not being able to measure is no reason to lose the model. */
-  metrics = g_task_propagate_pointer (G_TASK (result), &error);
-  if (metrics != NULL && model->train_metrics == NULL)
-    model->train_metrics = metrics;
-  else if (metrics != NULL)
-    healer_metrics_free (metrics);
-  else
+  measured = g_task_propagate_pointer (G_TASK (result), &error);
+  if (measured == NULL)
     g_debug ("Could not measure the cancelled model: %s", error->message);
 
-  show_model (self, model);
+  show_model (self, measured != NULL ? measured : model);
 }
 
 static void

@@ -140,26 +140,19 @@ _healer_train_page_update_view (HealerTrainPage *self)
 }
 
 static void
-session_class_names_cb (HealerTrainPage *self)
-{
-  g_autoptr(HealerModel) model = NULL;
-
-  if (healer_train_summary_get_model (self->summary) == NULL)
-    return;
-  model = healer_model_ref (healer_train_summary_get_model (self->summary));
-  healer_train_summary_set_model (self->summary, NULL);
-  healer_train_summary_set_model (self->summary, model);
-}
-
-static void
 session_model_cb (HealerTrainPage *self)
 {
   HealerModel *model = healer_session_get_model (self->session);
 
   /* The summary offers to save "the model": once the session holds another
-   * one (opened on the Diagnose page), this summary no longer describes it. */
-  if (healer_train_summary_get_model (self->summary) != NULL &&
-      healer_train_summary_get_model (self->summary) != model)
+   * one (opened on the Diagnose page), this summary no longer describes it.
+   * A renamed copy of it still does. */
+  if (healer_train_summary_get_model (self->summary) == NULL ||
+      healer_train_summary_get_model (self->summary) == model)
+    return;
+  if (healer_model_same_network (healer_train_summary_get_model (self->summary), model))
+    healer_train_summary_set_model (self->summary, model);
+  else
     {
       healer_train_summary_set_model (self->summary, NULL);
       gtk_widget_set_visible (GTK_WIDGET (self->summary), FALSE);
@@ -397,9 +390,6 @@ healer_train_page_set_session (HealerTrainPage *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::model",
                                G_CALLBACK (session_model_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "class-names-changed",
-                               G_CALLBACK (session_class_names_cb), self,
                                G_CONNECT_SWAPPED);
     }
   if (!gtk_widget_in_destruction (GTK_WIDGET (self)))

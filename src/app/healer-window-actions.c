@@ -81,6 +81,34 @@ cancel_action (GtkWidget  *widget,
     healer_results_page_cancel (self->results_page);
 }
 
+static void
+help_launched_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(HealerWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    healer_window_show_error (self, _("Could Not Open the User Guide"), error);
+}
+
+/* F1: the user guide (help/), which is installed with the app and opened by
+ * the help viewer (Yelp) without a network. GIO goes through the OpenURI
+ * portal in the Flatpak, and reports a missing viewer instead of doing
+ * nothing as gtk_show_uri() would. */
+static void
+help_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  g_autoptr(GAppLaunchContext) context = NULL;
+
+  context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (widget)));
+  g_app_info_launch_default_for_uri_async (HEALER_HELP_URI, context, NULL,
+                                           help_launched_cb, g_object_ref (widget));
+}
+
 typedef struct
 {
   HealerWindow *window;
@@ -265,6 +293,7 @@ _healer_window_class_actions_init (HealerWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-results", NULL, export_results_action);
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.help", NULL, help_action);
 
   /* The other actions' shortcuts are the application's (healer-application.c),
    * where the Keyboard Shortcuts window finds them. */

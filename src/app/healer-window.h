@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 
 #define HEALER_TYPE_WINDOW (healer_window_get_type ())
 
+/* The user guide, as help/meson.build installs it (share/help/LANG/systemhealer/). */
+#define HEALER_HELP_URI "help:systemhealer"
+
 G_DECLARE_FINAL_TYPE (HealerWindow, healer_window, HEALER, WINDOW, AdwApplicationWindow)
 
 HealerWindow  *healer_window_new              (AdwApplication *application);

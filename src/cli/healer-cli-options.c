@@ -1,14 +1,261 @@
-/* healer-cli-options.c — the training options shared by every command that trains
+/* healer-cli-options.c — the option table: every numeric option's range,
+ * the options that contradict each other, and the training options shared
+ * by every command that trains
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "healer-cli.h"
+#include "healer-cv.h"
+#include "healer-projection.h"
+#include "healer-simulate.h"
+
+/* The range of every numeric option of every command, by long name (a name
+ * means the same in each command that has it). healer_cli_parse checks a
+ * given value against it and states it in --help, so the message and the
+ * check cannot disagree; a numeric option missing here is a bug that
+ * healer_cli_parse reports at once. The core validates again (the app has
+ * no command line): these bounds are the core's where it has one. */
+typedef struct
+{
+  const char *long_name;
+  double      min;
+  double      max;            /* INFINITY: only the type's own bound */
+  gboolean    min_open;       /* min itself excluded */
+  gboolean    max_open;
+} HealerCliRange;
+
+static const HealerCliRange healer_cli_ranges[] = {
+  /* train, cv */
+  { "learning-rate",       0.0, 1e6, TRUE, FALSE },
+  { "momentum",            0.0, 1.0, FALSE, TRUE },
+  { "batch-size",          1.0, INFINITY, FALSE, FALSE },
+  { "epochs",              1.0, HEALER_MODEL_MAX_EPOCHS, FALSE, FALSE },
+  { "weight-decay",        0.0, 1e6, FALSE, FALSE },
+  { "dropout",             0.0, 1.0, FALSE, TRUE },
+  { "input-noise",         0.0, 10.0, FALSE, FALSE },
+  { "label-smoothing",     0.0, 1.0, FALSE, TRUE },
+  { "validation-fraction", 0.0, 0.9, FALSE, FALSE },
+  { "patience",            0.0, INFINITY, FALSE, FALSE },
+  { "ensemble",            1.0, HEALER_MAX_ENSEMBLE, FALSE, FALSE },
+  { "seed",                0.0, INFINITY, FALSE, FALSE },
+  { "select-k",            0.0, HEALER_CSV_MAX_COLUMNS, FALSE, FALSE },
+  { "select-ratio",        0.0, 1.0, FALSE, FALSE },
+  /* cv */
+  { "folds",               2.0, HEALER_CV_MAX_FOLDS, FALSE, FALSE },
+  { "repeats",             1.0, HEALER_CV_MAX_REPEATS, FALSE, FALSE },
+  { "fold-seed",           0.0, INFINITY, FALSE, FALSE },
+  /* predict: a chunk's probabilities are allocated up front */
+  { "chunk-rows",          1.0, 100000, FALSE, FALSE },
+  /* explain */
+  { "top",                 0.0, INFINITY, FALSE, FALSE },
+  /* simulate */
+  { "samples",             1.0, 100000000, FALSE, FALSE },
+  { "features",            1.0, HEALER_CSV_MAX_COLUMNS, FALSE, FALSE },
+  { "classes",             2.0, 64, FALSE, FALSE },
+  { "nodes",               1.0, HEALER_SIMULATE_MAX_NODES, FALSE, FALSE },
+  { "missing-rate",        0.0, 1.0, FALSE, TRUE },
+  { "noise",               0.0, 1000.0, FALSE, FALSE },
+  { "cluster",             0.0, INFINITY, FALSE, FALSE },
+  /* project */
+  { "perplexity",          1.0, HEALER_TSNE_MAX_PERPLEXITY, FALSE, FALSE },
+  { "iterations",          1.0, HEALER_TSNE_MAX_ITERATIONS, FALSE, FALSE },
+};
+
+/* Options that cannot be given together, whatever their values. */
+static const char * const healer_cli_conflicts[][2] = {
+  { "no-select", "select-k" },
+  { "no-select", "select-ratio" },
+  { "missing-indicators", "no-missing-indicators" },
+  { "class-weights", "no-class-weights" },
+  { "drop-duplicates", "keep-duplicates" },
+};
+
+static gboolean
+healer_cli_is_numeric (const GOptionEntry *entry)
+{
+  return entry->arg == G_OPTION_ARG_INT || entry->arg == G_OPTION_ARG_INT64 ||
+         entry->arg == G_OPTION_ARG_DOUBLE;
+}
+
+static const HealerCliRange *
+healer_cli_range_lookup (const GOptionEntry *entry)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (healer_cli_ranges); i++)
+    if (strcmp (healer_cli_ranges[i].long_name, entry->long_name) == 0)
+      return &healer_cli_ranges[i];
+  g_error ("option --%s has no range in healer-cli-options.c", entry->long_name);
+  return NULL;
+}
+
+/* "0 ≤ P < 1", "N ≥ 1", "RATE > 0": the bounds in the option's own
+ * placeholder, the same text in --help and in the message. */
+static char *
+healer_cli_range_text (const GOptionEntry   *entry,
+                       const HealerCliRange *range)
+{
+  const char *name = entry->arg_description != NULL ? _(entry->arg_description) : "N";
+  char lo[G_ASCII_DTOSTR_BUF_SIZE], hi[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (lo, sizeof lo, "%.15g", range->min);
+  g_ascii_formatd (hi, sizeof hi, "%.15g", range->max);
+  if (isinf (range->max))
+    return g_strdup_printf ("%s %s %s", name, range->min_open ? ">" : "≥", lo);
+  return g_strdup_printf ("%s %s %s %s %s", lo, range->min_open ? "<" : "≤", name,
+                          range->max_open ? "<" : "≤", hi);
+}
+
+GOptionEntry *
+healer_cli_options_describe (const GOptionEntry *entries,
+                             GPtrArray          *strings)
+{
+  gsize n = 0;
+  GOptionEntry *copy;
+
+  while (entries[n].long_name != NULL)
+    n++;
+  copy = g_new0 (GOptionEntry, n + 1);
+  memcpy (copy, entries, n * sizeof (GOptionEntry));
+  for (gsize i = 0; i < n; i++)
+    if (healer_cli_is_numeric (&copy[i]))
+      {
+        g_autofree char *range = healer_cli_range_text (&copy[i], healer_cli_range_lookup (&copy[i]));
+        /* Translated here: GOption translates it again, which finds no
+         * message and leaves it as it is. */
+        char *text = g_strdup_printf (_("%s [%s]"), _(copy[i].description), range);
+
+        g_ptr_array_add (strings, text);
+        copy[i].description = text;
+      }
+  return copy;
+}
+
+static const GOptionEntry *
+healer_cli_find_short (const GOptionEntry *entries,
+                       char                short_name)
+{
+  for (gsize i = 0; entries[i].long_name != NULL; i++)
+    if (entries[i].short_name == short_name)
+      return &entries[i];
+  return NULL;
+}
+
+static const GOptionEntry *
+healer_cli_find_long (const GOptionEntry *entries,
+                      const char         *name,
+                      gsize               len)
+{
+  for (gsize i = 0; entries[i].long_name != NULL; i++)
+    if (strlen (entries[i].long_name) == len && strncmp (entries[i].long_name, name, len) == 0)
+      return &entries[i];
+  return NULL;
+}
+
+GHashTable *
+healer_cli_options_given (const GOptionEntry *entries,
+                          int                 argc,
+                          char              **argv)
+{
+  GHashTable *given = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* The same walk as GOption's (which says nothing of what it saw): long
+   * options with "=VALUE" or the next argument, clusters of short ones. */
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+
+      if (strcmp (arg, "--") == 0)
+        break;
+      if (g_str_has_prefix (arg, "--"))
+        {
+          const char *eq = strchr (arg + 2, '=');
+          const GOptionEntry *e = healer_cli_find_long (entries, arg + 2,
+                                                        eq != NULL ? (gsize) (eq - arg - 2)
+                                                                   : strlen (arg + 2));
+
+          if (e == NULL)
+            continue;
+          g_hash_table_add (given, (gpointer) e->long_name);
+          if (eq == NULL && e->arg != G_OPTION_ARG_NONE)
+            i++;
+        }
+      else if (arg[0] == '-' && arg[1] != '\0')
+        {
+          for (const char *c = arg + 1; *c != '\0'; c++)
+            {
+              const GOptionEntry *e = healer_cli_find_short (entries, *c);
+
+              if (e == NULL)
+                break;
+              g_hash_table_add (given, (gpointer) e->long_name);
+              if (e->arg != G_OPTION_ARG_NONE)
+                {
+                  if (c[1] == '\0')
+                    i++;
+                  break;
+                }
+            }
+        }
+    }
+  return given;
+}
+
+gboolean
+healer_cli_options_check (const GOptionEntry *entries,
+                          GHashTable         *given,
+                          GError            **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (healer_cli_conflicts); i++)
+    if (g_hash_table_contains (given, healer_cli_conflicts[i][0]) &&
+        g_hash_table_contains (given, healer_cli_conflicts[i][1]))
+      {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     _("--%s and --%s contradict each other; give one of them"),
+                     healer_cli_conflicts[i][0], healer_cli_conflicts[i][1]);
+        return FALSE;
+      }
+
+  for (gsize i = 0; entries[i].long_name != NULL; i++)
+    {
+      const GOptionEntry *e = &entries[i];
+      const HealerCliRange *range;
+      char shown[G_ASCII_DTOSTR_BUF_SIZE];
+      double v;
+
+      if (!healer_cli_is_numeric (e))
+        continue;
+      range = healer_cli_range_lookup (e);
+      /* Defaults may be "not given" markers outside the range. */
+      if (!g_hash_table_contains (given, e->long_name))
+        continue;
+      if (e->arg == G_OPTION_ARG_INT)
+        v = *(gint *) e->arg_data;
+      else if (e->arg == G_OPTION_ARG_INT64)
+        v = (double) *(gint64 *) e->arg_data;
+      else
+        v = *(double *) e->arg_data;
+      if (isnan (v) || v < range->min || v > range->max ||
+          (range->min_open && v == range->min) || (range->max_open && v == range->max))
+        {
+          g_autofree char *text = healer_cli_range_text (e, range);
+
+          if (e->arg == G_OPTION_ARG_INT64)
+            g_snprintf (shown, sizeof shown, "%" G_GINT64_FORMAT, *(gint64 *) e->arg_data);
+          else
+            g_ascii_formatd (shown, sizeof shown, "%.17g", v);
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--%s %s is out of range; expected %s"), e->long_name, shown, text);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
 
 void
 healer_cli_train_options_init (HealerCliTrainOptions *opts)

@@ -71,19 +71,33 @@ healer_cli_parse (const char          *name,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = g_strdup_printf ("%s %s", name, params);
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autofree GOptionEntry *described = healer_cli_options_describe (entries, strings);
+  g_autoptr(GHashTable) given = healer_cli_options_given (entries, *argc, *argv);
 
   context = g_option_context_new (title);
   g_option_context_set_summary (context, summary);
   g_option_context_set_description (context,
     _("Exit status: 0 on success, 1 on a data, model or file error, 2 on a usage error."));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, described, GETTEXT_PACKAGE);
 
-  if (!g_option_context_parse (context, argc, argv, &error))
+  if (!g_option_context_parse (context, argc, argv, &error) ||
+      !healer_cli_options_check (entries, given, &error))
     {
       healer_cli_usage_error (name, "%s", error->message);
       return FALSE;
     }
+
+  /* GOption leaves the "--" that ended the options among the arguments;
+   * the first one left is that one (a value "--" was consumed). */
+  for (int i = 1; i < *argc; i++)
+    if (strcmp ((*argv)[i], "--") == 0)
+      {
+        memmove (*argv + i, *argv + i + 1, (gsize) (*argc - i) * sizeof (char *));
+        (*argc)--;
+        break;
+      }
 
   return TRUE;
 }
@@ -113,6 +127,10 @@ healer_cli_fail (const GError *error)
     fprintf (stderr, "systemhealer-cli: %s\n", _("Cancelled"));
   else
     fprintf (stderr, "systemhealer-cli: %s\n", error->message);
+  /* Settings or data past a bound of the model file: the command was asked
+   * for something it cannot write, like any other bad option value. */
+  if (g_error_matches (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_LIMIT))
+    return HEALER_EXIT_USAGE;
   return HEALER_EXIT_ERROR;
 }
 

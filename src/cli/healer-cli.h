@@ -38,6 +38,19 @@ gboolean healer_cli_parse        (const char    *name,
                                   const GOptionEntry *entries,
                                   int           *argc,
                                   char        ***argv);
+/* The option table (healer-cli-options.c). A copy of @entries whose numeric
+ * options' descriptions state their range (the texts go into @strings). */
+GOptionEntry *healer_cli_options_describe (const GOptionEntry *entries,
+                                           GPtrArray          *strings);
+/* The long names of the options in @argv (before parsing), up to "--". */
+GHashTable   *healer_cli_options_given    (const GOptionEntry *entries,
+                                           int                 argc,
+                                           char              **argv);
+/* After parsing: the given numeric options within their range, no two
+ * contradicting options. A G_OPTION_ERROR on failure. */
+gboolean      healer_cli_options_check    (const GOptionEntry *entries,
+                                           GHashTable         *given,
+                                           GError            **error);
 int      healer_cli_usage_error  (const char    *name,
                                   const char    *format,
                                   ...) G_GNUC_PRINTF (2, 3);

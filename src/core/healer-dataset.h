@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "healer-limits.h"
+
 G_BEGIN_DECLS
 
 #define HEALER_DATASET_ERROR (healer_dataset_error_quark ())
@@ -28,10 +30,7 @@ typedef enum
 } HealerDatasetError;
 
 /* Bounds that keep hostile input from making us allocate without limit. */
-#define HEALER_CSV_MAX_LINE     (4 * 1024 * 1024)  /* bytes in one physical line */
-#define HEALER_CSV_MAX_COLUMNS  65536
-#define HEALER_CSV_MAX_FIELD    4096               /* bytes in one cell */
-#define HEALER_LABEL_MAX        9999               /* largest accepted class id */
+/* HEALER_CSV_MAX_LINE, _COLUMNS, _FIELD and HEALER_LABEL_MAX: healer-limits.h */
 
 /* A dense table: n_rows × n_features float32, row-major, NAN = missing.
  * Labels (class ids ≥ 0) and sample ids are optional. The struct is public

@@ -38,7 +38,7 @@ healer_diagnosis_free (HealerDiagnosis *self)
 }
 
 static HealerDiagnosis *
-diagnosis_new (HealerModel *model,
+diagnosis_new (const HealerModel *model,
                const char  *name)
 {
   HealerDiagnosis *self = g_new0 (HealerDiagnosis, 1);
@@ -94,7 +94,7 @@ diagnosis_shrink (HealerDiagnosis *self,
 }
 
 static HealerDiagnosis *
-diagnose_reader (HealerModel                *model,
+diagnose_reader (const HealerModel          *model,
                  HealerCsvReader            *reader,
                  const char                 *name,
                  gsize                       chunk_rows,
@@ -197,7 +197,7 @@ diagnose_reader (HealerModel                *model,
 }
 
 HealerDiagnosis *
-healer_diagnose_stream (HealerModel                *model,
+healer_diagnose_stream (const HealerModel          *model,
                         GInputStream               *stream,
                         const char                 *name,
                         gsize                       chunk_rows,
@@ -221,7 +221,7 @@ healer_diagnose_stream (HealerModel                *model,
 }
 
 HealerDiagnosis *
-healer_diagnose_file (HealerModel                *model,
+healer_diagnose_file (const HealerModel          *model,
                       const char                 *path,
                       gsize                       chunk_rows,
                       GCancellable               *cancellable,

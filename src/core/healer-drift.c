@@ -262,7 +262,7 @@ struct _HealerDrift
 };
 
 HealerDrift *
-healer_drift_new (HealerModel *model,
+healer_drift_new (const HealerModel *model,
                   guint64      seed)
 {
   const HealerPreprocessor *pre;
@@ -274,7 +274,8 @@ healer_drift_new (HealerModel *model,
   pre = model->preprocessor;
   n = pre->n_input;
   self = g_new0 (HealerDrift, 1);
-  self->model = healer_model_ref (model);
+  /* A reference only keeps it alive: the model is never written to. */
+  self->model = healer_model_ref ((HealerModel *) model);
   self->n_input = n;
   self->bounds = g_new (HealerKpiBounds, MAX (n, 1));
   self->used = g_new0 (guint8, MAX (n, 1));

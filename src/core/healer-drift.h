@@ -109,7 +109,7 @@ typedef struct
 typedef struct _HealerDrift HealerDrift;
 
 /* Keeps a reference to @model. @seed drives the median reservoirs. */
-HealerDrift       *healer_drift_new          (HealerModel         *model,
+HealerDrift       *healer_drift_new          (const HealerModel   *model,
                                               guint64              seed);
 void               healer_drift_free         (HealerDrift         *self);
 /* @aligned: columns in the model's input order (see healer_model_align). */

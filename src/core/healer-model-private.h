@@ -9,14 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* Bounds a model file must stay within; they keep a hostile file from
- * making us allocate without limit. */
-#define HEALER_MODEL_MAX_FEATURES  HEALER_CSV_MAX_COLUMNS
-#define HEALER_MODEL_MAX_CLASSES   1000
-#define HEALER_MODEL_MAX_SIZES     (HEALER_MAX_HIDDEN_LAYERS + 2)
-#define HEALER_MODEL_MAX_MEMBERS   256
-#define HEALER_MODEL_MAX_EPOCHS    1000000
-#define HEALER_MODEL_MAX_STRING    65536
+/* The bounds a model file must stay within (HEALER_MODEL_MAX_*) are in
+ * healer-limits.h, which the trainer checks too. */
 /* Metrics are fractions, but a weighted mean can round an ulp above 1. */
 #define HEALER_MODEL_UNIT_MAX      (1.0 + 1e-9)
 /* json-glib 1.6 parses recursively without a depth limit, so a file of

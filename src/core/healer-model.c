@@ -54,6 +54,13 @@ healer_members_consistent (HealerMlp * const *members,
   return TRUE;
 }
 
+static char *
+healer_default_class_name (gint32 class_id)
+{
+  /* TRANSLATORS: default name of a class, %d is its label value in the data */
+  return g_strdup_printf (_("class %d"), class_id);
+}
+
 static char **
 healer_default_class_names (const gint32 *class_ids,
                             guint         n_classes)
@@ -61,8 +68,7 @@ healer_default_class_names (const gint32 *class_ids,
   char **names = g_new0 (char *, n_classes + 1);
 
   for (guint k = 0; k < n_classes; k++)
-    /* TRANSLATORS: default name of a class, %d is its label value in the data */
-    names[k] = g_strdup_printf (_("class %d"), class_ids[k]);
+    names[k] = healer_default_class_name (class_ids[k]);
   return names;
 }
 
@@ -129,10 +135,15 @@ healer_model_unref (HealerModel *self)
     return;
 
   g_free (self->app_version);
-  healer_preprocessor_free (self->preprocessor);
-  for (guint m = 0; m < self->n_members; m++)
-    healer_mlp_free (self->members[m]);
-  g_free (self->members);
+  if (self->params_owner != NULL)
+    healer_model_unref (self->params_owner);
+  else
+    {
+      healer_preprocessor_free (self->preprocessor);
+      for (guint m = 0; m < self->n_members; m++)
+        healer_mlp_free (self->members[m]);
+      g_free (self->members);
+    }
   g_free (self->class_ids);
   g_strfreev (self->class_names);
   g_free (self->history.train_loss);
@@ -142,6 +153,101 @@ healer_model_unref (HealerModel *self)
   g_clear_pointer (&self->validation_metrics, healer_metrics_free);
   g_clear_pointer (&self->explanations, healer_explanations_free);
   g_free (self);
+}
+
+static void
+healer_history_copy (HealerTrainHistory       *dest,
+                     const HealerTrainHistory *src)
+{
+  gsize size = src->n_epochs * sizeof (double);
+
+  dest->n_epochs = src->n_epochs;
+  dest->train_loss = src->train_loss != NULL ? g_memdup2 (src->train_loss, size) : NULL;
+  dest->val_loss = src->val_loss != NULL ? g_memdup2 (src->val_loss, size) : NULL;
+  dest->val_macro_f1 = src->val_macro_f1 != NULL ? g_memdup2 (src->val_macro_f1, size) : NULL;
+}
+
+HealerModel *
+healer_model_derive (const HealerModel *self)
+{
+  HealerModel *copy;
+  HealerModel *owner;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  /* Always the model that frees the parameters, so a chain of renames
+   * does not keep every intermediate model alive. */
+  owner = self->params_owner != NULL ? self->params_owner : (HealerModel *) self;
+
+  copy = g_new0 (HealerModel, 1);
+  copy->ref_count = 1;
+  copy->params_owner = healer_model_ref (owner);
+  copy->app_version = g_strdup (self->app_version);
+  copy->created_unix = self->created_unix;
+  copy->preprocessor = self->preprocessor;
+  copy->n_members = self->n_members;
+  copy->members = self->members;
+  copy->n_classes = self->n_classes;
+  copy->class_ids = g_memdup2 (self->class_ids, self->n_classes * sizeof (gint32));
+  copy->class_names = g_strdupv (self->class_names);
+  copy->config = self->config;
+  copy->status = self->status;
+  copy->best_epoch = self->best_epoch;
+  healer_history_copy (&copy->history, &self->history);
+  copy->train_metrics = self->train_metrics != NULL ? healer_metrics_copy (self->train_metrics) : NULL;
+  copy->validation_metrics = self->validation_metrics != NULL
+                             ? healer_metrics_copy (self->validation_metrics) : NULL;
+  copy->confidence_threshold = self->confidence_threshold;
+  copy->n_train_rows = self->n_train_rows;
+  copy->n_duplicates_removed = self->n_duplicates_removed;
+  copy->explanations = self->explanations != NULL ? healer_explanations_copy (self->explanations) : NULL;
+  return copy;
+}
+
+gboolean
+healer_model_same_network (const HealerModel *a,
+                           const HealerModel *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->members == b->members;
+}
+
+HealerModel *
+healer_model_with_class_name (const HealerModel *self,
+                              guint              index,
+                              const char        *name)
+{
+  g_autofree char *stripped = NULL;
+  HealerModel *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->n_classes, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  stripped = g_strstrip (g_strdup (name));
+  copy = healer_model_derive (self);
+  g_free (copy->class_names[index]);
+  if (stripped[0] != '\0')
+    copy->class_names[index] = g_steal_pointer (&stripped);
+  else
+    copy->class_names[index] = healer_default_class_name (self->class_ids[index]);
+  return copy;
+}
+
+HealerModel *
+healer_model_with_train_metrics (const HealerModel   *self,
+                                 const HealerMetrics *metrics)
+{
+  HealerModel *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (metrics != NULL, NULL);
+
+  copy = healer_model_derive (self);
+  g_clear_pointer (&copy->train_metrics, healer_metrics_free);
+  copy->train_metrics = healer_metrics_copy (metrics);
+  return copy;
 }
 
 int
@@ -418,8 +524,8 @@ healer_format_created (gint64 unix_time)
 }
 
 char *
-healer_model_to_json (HealerModel *self,
-                      gsize       *length)
+healer_model_to_json (const HealerModel *self,
+                      gsize             *length)
 {
   g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -510,9 +616,9 @@ healer_file_set_contents_atomic (const char  *path,
 }
 
 gboolean
-healer_model_save (HealerModel  *self,
-                   const char   *path,
-                   GError      **error)
+healer_model_save (const HealerModel *self,
+                   const char        *path,
+                   GError           **error)
 {
   g_autofree char *json = NULL;
   gsize length;

@@ -32,8 +32,7 @@ typedef enum
 /* 1.1 added the training members lr_schedule, input_noise and
  * label_smoothing; a 1.0 file without them reads as constant, 0 and 0. */
 #define HEALER_MODEL_FORMAT_MINOR   1
-#define HEALER_MODEL_MAX_FILE_SIZE  (512u * 1024 * 1024)
-#define HEALER_MODEL_MAX_PARAMS     (64u * 1024 * 1024)
+/* HEALER_MODEL_MAX_FILE_SIZE, _PARAMS and the other bounds: healer-limits.h */
 
 typedef struct
 {
@@ -45,10 +44,16 @@ typedef struct
 
 typedef struct _HealerExplanations HealerExplanations;
 
+/* A model is immutable once built: whoever holds a reference may read it
+ * from any thread, so nothing writes into a model another part of the
+ * program can see. A change (a class renamed, metrics measured later) makes
+ * a new model with healer_model_derive(), which shares the parameters. */
 struct _HealerModel
 {
   /*< private >*/
   gint                 ref_count;
+  HealerModel         *params_owner;        /* NULL, or the model whose preprocessor and
+                                             * members this one shares (a reference) */
   /*< public >*/
   char                *app_version;
   gint64               created_unix;        /* SOURCE_DATE_EPOCH when set, for reproducible files */
@@ -69,6 +74,7 @@ struct _HealerModel
   gsize                n_duplicates_removed;
   HealerExplanations  *explanations;        /* which KPIs (healer-explain.h); NULL when not
                                              * computed, e.g. in files of older versions */
+  /* A new member must also be copied in healer_model_derive(). */
 };
 
 /* Boxed type (reference counted) so GObject properties can carry it. */
@@ -91,12 +97,30 @@ HealerModel *healer_model_new      (HealerPreprocessor *preprocessor,
 HealerModel *healer_model_ref      (HealerModel *self);
 void         healer_model_unref    (HealerModel *self);
 
+/* A new model equal to @self that shares its preprocessor and networks
+ * (reference counted, so either may outlive the other) and has its own copy
+ * of everything else. Build the change into the copy before anyone else
+ * sees it; @self is left untouched for the threads still reading it. */
+HealerModel *healer_model_derive   (const HealerModel *self);
+/* Whether @a and @b share their parameters (one derives from the other or
+ * both from a third): the same network, perhaps with other class names. */
+gboolean     healer_model_same_network (const HealerModel *a,
+                                        const HealerModel *b);
+/* A derived model with class @index called @name; "" or blanks give the
+ * default name ("class 3"). */
+HealerModel *healer_model_with_class_name (const HealerModel *self,
+                                           guint              index,
+                                           const char        *name);
+/* A derived model with @metrics (copied) as its training metrics. */
+HealerModel *healer_model_with_train_metrics (const HealerModel   *self,
+                                              const HealerMetrics *metrics);
+
 /* Atomic: writes a temporary file beside @path and renames it over. */
-gboolean     healer_model_save     (HealerModel *self,
-                                    const char  *path,
-                                    GError     **error);
-char        *healer_model_to_json  (HealerModel *self,
-                                    gsize       *length);
+gboolean     healer_model_save     (const HealerModel *self,
+                                    const char        *path,
+                                    GError           **error);
+char        *healer_model_to_json  (const HealerModel *self,
+                                    gsize             *length);
 /* Loading validates everything (shapes, bounds, finite values, checksum);
  * errors name the file and the JSON member. */
 HealerModel *healer_model_load     (const char  *path,

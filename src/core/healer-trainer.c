@@ -254,6 +254,10 @@ healer_train_config_validate (const HealerTrainConfig *config,
     HEALER_INVALID (_("The batch size must be at least 1"));
   if (config->epochs < 1)
     HEALER_INVALID (_("The number of epochs must be at least 1"));
+  if (config->epochs > HEALER_MODEL_MAX_EPOCHS)
+    HEALER_INVALID (_("The number of epochs must be at most %u, the longest training history "
+                      "a model file holds, not %u"),
+                    (guint) HEALER_MODEL_MAX_EPOCHS, config->epochs);
   if (!(config->validation_fraction >= 0.0 && config->validation_fraction <= 0.9))
     HEALER_INVALID (_("The validation fraction must be in [0, 0.9], not %g"),
                     config->validation_fraction);
@@ -404,6 +408,14 @@ healer_train_data_prepare (HealerTrainData         *td,
     kept_labels[i] = data->labels[kept[i]];
   y = g_new (guint, MAX (n_kept, 1));
   td->class_ids = healer_labels_to_classes (kept_labels, n_kept, &td->n_classes, y);
+  if (td->n_classes > HEALER_MODEL_MAX_CLASSES)
+    {
+      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_LIMIT,
+                   _("%s has %u classes, more than the %u a model file holds"),
+                   healer_dataset_get_source_name (data), td->n_classes,
+                   (guint) HEALER_MODEL_MAX_CLASSES);
+      return FALSE;
+    }
   if (td->n_classes < 2)
     {
       g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
@@ -562,10 +574,19 @@ healer_network_sizes (const HealerTrainConfig *config,
     n_params += (guint64) sizes[l] * sizes[l + 1] + sizes[l + 1];
   if (n_params > HEALER_MODEL_MAX_PARAMS)
     {
-      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
+      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_LIMIT,
                    _("The network would have %" PRIu64 " parameters, more than "
                      "the %u a model can hold; use fewer or narrower hidden layers"),
                    n_params, (guint) HEALER_MODEL_MAX_PARAMS);
+      return FALSE;
+    }
+  /* The loader bounds the ensemble's parameters together. */
+  if (n_params * config->ensemble > HEALER_MODEL_MAX_PARAMS)
+    {
+      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_LIMIT,
+                   _("%u networks of %" PRIu64 " parameters would have more than the %u "
+                     "a model can hold; use a smaller --ensemble or narrower hidden layers"),
+                   config->ensemble, n_params, (guint) HEALER_MODEL_MAX_PARAMS);
       return FALSE;
     }
   return TRUE;

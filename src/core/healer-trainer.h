@@ -20,6 +20,7 @@ typedef enum
   HEALER_TRAIN_ERROR_INVALID,     /* configuration or data unusable (no labels, one class…) */
   HEALER_TRAIN_ERROR_DIVERGED,    /* loss became NaN/Inf before any usable epoch */
   HEALER_TRAIN_ERROR_TOO_LARGE,   /* would need more memory than the machine has available */
+  HEALER_TRAIN_ERROR_LIMIT,       /* the model would exceed a bound of the file (healer-limits.h) */
 } HealerTrainError;
 
 GQuark healer_train_error_quark (void);
@@ -43,9 +44,7 @@ typedef enum
 const char *healer_lr_schedule_to_string   (HealerLrSchedule schedule);
 gboolean    healer_lr_schedule_from_string (const char *str, HealerLrSchedule *schedule);
 
-#define HEALER_MAX_HIDDEN_LAYERS 16
-#define HEALER_MAX_HIDDEN_WIDTH  65536   /* units in one hidden layer */
-#define HEALER_MAX_ENSEMBLE      64
+/* HEALER_MAX_HIDDEN_LAYERS, _HIDDEN_WIDTH and _ENSEMBLE: healer-limits.h */
 
 typedef struct
 {

@@ -61,7 +61,10 @@ healer_test_gui_init (int    *argc,
   healer_test_gui_require_display ();
   gtk_test_init (argc, argv, NULL);
   adw_init ();
-
+  /* The app's own icons, which GtkApplication adds from the resource base
+   * path at startup: windows shown without an application look the same. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/systemhealer/SystemHealer/icons");
 }
 
 static inline gboolean

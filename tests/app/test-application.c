@@ -253,8 +253,17 @@ test_workflow (void)
   g_clear_pointer (&reloaded, healer_model_unref);
 
   /* A name for class 0: shown at once, stored when saved again. */
-  healer_session_set_class_name (session, 0, "  disk fault ");
-  g_assert_cmpstr (model->class_names[0], ==, "disk fault");
+  {
+    g_autoptr(HealerModel) trained = healer_model_ref (model);
+
+    healer_session_set_class_name (session, 0, "  disk fault ");
+    /* A renamed copy sharing the networks: the trained model is not changed. */
+    model = healer_session_get_model (session);
+    g_assert_true (model != trained);
+    g_assert_true (healer_model_same_network (model, trained));
+    g_assert_cmpstr (trained->class_names[0], !=, "disk fault");
+    g_assert_cmpstr (model->class_names[0], ==, "disk fault");
+  }
   g_assert_false (healer_session_get_model_saved (session));
   healer_window_save_model_to (window, model_file);
   g_assert_true (healer_test_wait_until (model_saved, window, 30000));

@@ -111,20 +111,32 @@ test_window_accessible_names (void)
 /* Every action the Keyboard Shortcuts window lists by name has its key
  * caps in the application, where that window and the menus look them up:
  * a shortcut kept as a widget binding shows as a blank entry there. */
+/* One application for the process: GTK starts up once. */
+static HealerApplication *
+started_application (void)
+{
+  static HealerApplication *app;
+  g_autoptr(GError) error = NULL;
+
+  if (app != NULL)
+    return g_object_ref (app);
+  app = healer_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return g_object_ref (app);
+}
+
 static void
 test_window_shortcuts_listed (void)
 {
-  g_autoptr(HealerApplication) app = healer_application_new ();
+  g_autoptr(HealerApplication) app = started_application ();
   g_autoptr(GBytes) ui = NULL;
   g_autoptr(GRegex) regex = NULL;
   g_autoptr(GMatchInfo) match = NULL;
   g_autoptr(GError) error = NULL;
   guint n_actions = 0;
-
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
 
   ui = g_resources_lookup_data ("/io/github/systemhealer/SystemHealer/gtk/help-overlay.ui",
                                 G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
@@ -145,6 +157,76 @@ test_window_shortcuts_listed (void)
   g_assert_cmpuint (n_actions, >=, 8);
 }
 
+/* F1 opens the user guide (GNOME's key for help), Ctrl+? keeps the
+ * Keyboard Shortcuts window; the main menu has both. Opening the guide is
+ * not tried here: it would start the help viewer of the test machine. */
+static void
+test_window_help (void)
+{
+  g_autoptr(HealerApplication) app = started_application ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) help = NULL;
+  g_auto(GStrv) overlay = NULL;
+  g_autoptr(GBytes) ui = NULL;
+  HealerWindow *window;
+
+  help = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.help");
+  g_assert_cmpuint (g_strv_length (help), ==, 1);
+  g_assert_cmpstr (help[0], ==, "F1");
+  overlay = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
+  g_assert_cmpuint (g_strv_length (overlay), ==, 1);
+  g_assert_cmpstr (overlay[0], ==, "<Control>question");
+  g_assert_true (g_str_has_prefix (HEALER_HELP_URI, "help:"));
+
+  ui = g_resources_lookup_data ("/io/github/systemhealer/SystemHealer/healer-window.ui",
+                                G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (g_bytes_get_data (ui, NULL), "<attribute name=\"action\">win.help<"));
+
+  window = healer_window_new (NULL);
+  healer_test_show (GTK_WIDGET (window), 800, 600);
+  g_assert_true (action_enabled (window, "win.help"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Every icon the app's sources name is found — in the icon theme of the
+ * machine the tests run on (Debian 12: Adwaita 43, the oldest supported)
+ * or in the app's own resources — never the broken-image placeholder. */
+static void
+test_window_icons_found (void)
+{
+  g_autoptr(HealerApplication) app = started_application ();
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  g_autofree char *folder = g_test_build_filename (G_TEST_DIST, "..", "src", "app", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GRegex) regex = g_regex_new ("[\">]([a-z0-9-]+-symbolic)[\"<]", 0, 0, NULL);
+  const char *name;
+  guint n_icons = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      g_autofree char *text = NULL;
+      g_autoptr(GMatchInfo) match = NULL;
+
+      if (!g_str_has_suffix (name, ".c") && !g_str_has_suffix (name, ".ui"))
+        continue;
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      g_regex_match (regex, text, 0, &match);
+      for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+        {
+          g_autofree char *icon = g_match_info_fetch (match, 1);
+
+          if (!gtk_icon_theme_has_icon (theme, icon))
+            g_error ("%s names the icon %s, which neither the icon theme nor the app's resources have",
+                     name, icon);
+          n_icons++;
+        }
+    }
+  g_assert_cmpuint (n_icons, >, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -155,6 +237,8 @@ main (int   argc,
   g_test_add_func ("/window/actions-follow-session", test_window_actions_follow_session);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
   g_test_add_func ("/window/shortcuts-listed", test_window_shortcuts_listed);
+  g_test_add_func ("/window/help", test_window_help);
+  g_test_add_func ("/window/icons-found", test_window_icons_found);
 
   return g_test_run ();
 }

@@ -75,14 +75,15 @@ test_single (void)
                            <=, 3);
     }
 
-  /* The tooltip says the category and the value. */
+  /* The tooltip says the category, the value and its share of the total
+   * (300 of 472), as the pie chart's does. */
   {
     double px, py;
     g_autofree char *text = NULL;
 
     chart_data_to_widget (HEALER_CHART (chart), 2, 10, &px, &py);
     text = healer_chart_query_item (HEALER_CHART (chart), px, py, NULL);
-    g_assert_cmpstr (text, ==, "Memory leak: 300");
+    g_assert_cmpstr (text, ==, "Memory leak: 300 (63.6 %)");
   }
   chart_picture_clear (&p);
 

@@ -101,7 +101,10 @@ export_all (GtkWidget  *chart,
   g_assert_cmpuint (length, >, 200);
   g_assert_true (g_str_has_prefix (svg_text, "<?xml") || g_str_has_prefix (svg_text, "<svg"));
   g_assert_nonnull (strstr (svg_text, "<svg"));
-  g_assert_nonnull (strstr (svg_text, "720"));
+  /* Pixels mean pixels: a viewer shows the SVG at 720 × 480, not at 720
+   * points (960 pixels). */
+  g_assert_nonnull (strstr (svg_text, "width=\"720px\""));
+  g_assert_nonnull (strstr (svg_text, "height=\"480px\""));
 
   pdf_text = read_head (pdf, &length);
   g_assert_cmpuint (length, >, 200);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "healer-bar-layer.h"
@@ -142,6 +143,27 @@ healer_bar_layer_snapshot (HealerChartLayer         *layer,
       }
 }
 
+/* The share of bar @c in its group's total, as the pie chart's tooltip
+ * gives it; NaN where a share means nothing (a negative value, or an empty
+ * group). */
+static double
+group_share (HealerBarLayer *self,
+             guint           c,
+             guint           g)
+{
+  double total = 0;
+
+  for (guint i = 0; i < self->n_categories; i++)
+    {
+      double v = value_at (self, i, g);
+
+      if (!(v >= 0))
+        return NAN;
+      total += v;
+    }
+  return total > 0 ? value_at (self, c, g) / total : NAN;
+}
+
 static gboolean
 healer_bar_layer_hit_test (HealerChartLayer         *layer,
                            const HealerChartContext *ctx,
@@ -173,11 +195,18 @@ healer_bar_layer_hit_test (HealerChartLayer         *layer,
   if (tooltip != NULL)
     {
       g_autofree char *v = format_value (value_at (self, c, g));
+      g_autofree char *entry = NULL;
+      gboolean grouped = self->groups != NULL && self->n_groups > 1;
+      const char *label = grouped ? self->groups[g] : self->categories[c];
+      double share = group_share (self, c, g);
 
-      if (self->groups != NULL && self->n_groups > 1)
-        *tooltip = g_strdup_printf ("%s\n%s: %s", self->categories[c], self->groups[g], v);
+      /* Translators: one class in a chart's description: label, count, percent */
+      entry = isnan (share) ? g_strdup_printf ("%s: %s", label, v)
+                            : g_strdup_printf (_("%s: %s (%.1f %%)"), label, v, 100.0 * share);
+      if (grouped)
+        *tooltip = g_strdup_printf ("%s\n%s", self->categories[c], entry);
       else
-        *tooltip = g_strdup_printf ("%s: %s", self->categories[c], v);
+        *tooltip = g_steal_pointer (&entry);
     }
   return TRUE;
 }

@@ -128,6 +128,9 @@ healer_chart_export (HealerChartExportable  *chart,
 
     case HEALER_CHART_FORMAT_SVG:
       surface = cairo_svg_surface_create_for_stream (append_to_bytes, bytes, width, height);
+      /* Cairo writes the size in points, which viewers scale by 4/3: an
+       * export asked for at 800 × 500 pixels showed at 1067 × 667. */
+      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
       draw_node (surface, node);
       cairo_surface_finish (surface);
       status = cairo_surface_status (surface);
