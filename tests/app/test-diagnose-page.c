@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "../healer-test-data.h"
 #include "healer-diagnose-page.h"
@@ -89,6 +90,15 @@ drawn (gpointer data)
 
 /* On a loaded machine Xvfb may map the window late: wait for it, so the
  * picture is of what the user sees. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 /* The sample pane's error message, when one is shown. */
 static GtkWidget *
 sample_error (HealerDiagnosePage *page)
@@ -459,7 +469,7 @@ test_large_table (void)
   GtkWidget *view;
   GtkSelectionModel *selection;
   const gsize n = 100000;
-  gint64 start, elapsed;
+  gint64 start, elapsed, start_cpu, cpu;
 
   d->n_rows = n;
   d->n_classes = 3;
@@ -493,6 +503,7 @@ test_large_table (void)
   results = healer_results_new (d, NULL);
 
   start = g_get_monotonic_time ();
+  start_cpu = thread_cpu_us ();
   healer_session_set_results (healer_window_get_session (window), results);
   view = find_widget (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, 0);
   selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
@@ -524,8 +535,18 @@ test_large_table (void)
                        ==, highest);
   }
   elapsed = g_get_monotonic_time () - start;
-  g_test_message ("100000 rows shown and sorted in %.0f ms", elapsed / 1000.0);
-  g_assert_cmpint (elapsed, <, 5 * G_USEC_PER_SEC);
+  cpu = thread_cpu_us () - start_cpu;
+  g_test_message ("100000 rows shown and sorted in %.0f ms (%.0f ms of the main thread's time)",
+                  elapsed / 1000.0, cpu / 1000.0);
+  /* The work the main thread did, not the wall-clock time, which on a
+   * loaded machine says more about the machine (as in test-application's
+   * latency test). */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  g_test_message ("sanitizer build: the 5 s bound is checked in plain builds only");
+#else
+  if (g_getenv ("HEALER_TEST_NO_TIMING") == NULL)
+    g_assert_cmpint (cpu, <, 5 * G_USEC_PER_SEC);
+#endif
 
   close_window (window);
 }
