@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "healer-application.h"
+#include "healer-page.h"
 #include "healer-test-gui.h"
 #include "healer-window.h"
 
@@ -227,6 +228,86 @@ test_window_icons_found (void)
   g_assert_cmpuint (n_icons, >, 10);
 }
 
+static gboolean
+match_toast (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return g_strcmp0 (gtk_widget_get_css_name (widget), "toast") == 0;
+}
+
+static gboolean
+has_toast (gpointer window)
+{
+  return healer_test_find_widget (window, match_toast, NULL) != NULL;
+}
+
+static void
+busy_changed_cb (GObject    *page,
+                 GParamSpec *pspec,
+                 guint      *n_changes)
+{
+  (*n_changes)++;
+}
+
+static gboolean
+data_page_idle (gpointer page)
+{
+  return !healer_page_get_busy (page);
+}
+
+/* The page/session contract (src/DESIGN.md): every page is a HealerPage
+ * showing the window's session, reports its work in "busy", and speaks to
+ * the user through the window's actions. */
+static void
+test_window_page_contract (void)
+{
+  HealerWindow *window = healer_window_new (NULL);
+  HealerSession *session = healer_window_get_session (window);
+  GtkWidget *stack = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
+                                              GSIZE_TO_POINTER (ADW_TYPE_VIEW_STACK));
+  HealerPage *data_page = NULL;
+  guint n_pages = 0, n_changes = 0;
+
+  healer_test_show (GTK_WIDGET (window), 1100, 760);
+  for (GtkWidget *child = gtk_widget_get_first_child (stack); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      g_assert_true (HEALER_IS_PAGE (child));
+      g_assert_true (healer_page_get_session (HEALER_PAGE (child)) == session);
+      g_assert_false (healer_page_get_busy (HEALER_PAGE (child)));
+      /* Nothing running: nothing to cancel. */
+      g_assert_false (healer_page_cancel (HEALER_PAGE (child)));
+      if (g_strcmp0 (adw_view_stack_page_get_name (adw_view_stack_get_page (ADW_VIEW_STACK (stack), child)), "data") == 0)
+        data_page = HEALER_PAGE (child);
+      n_pages++;
+    }
+  g_assert_cmpuint (n_pages, ==, 4);
+  g_assert_nonnull (data_page);
+
+  /* "busy" goes up while the demo data are made, and down after. */
+  g_signal_connect (data_page, "notify::busy", G_CALLBACK (busy_changed_cb), &n_changes);
+  healer_test_activate_action (GTK_WIDGET (window), "win.demo-data");
+  g_assert_true (healer_page_get_busy (data_page));
+  g_assert_true (healer_test_wait_until (data_page_idle, data_page, 30000));
+  g_assert_cmpuint (n_changes, ==, 2);
+  g_assert_nonnull (healer_session_get_dataset (session));
+
+  /* The window's actions, as a page activates them. */
+  g_assert_true (healer_page_show_page (GTK_WIDGET (data_page), "train"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "train");
+  g_assert_true (healer_page_toast (GTK_WIDGET (data_page), "A toast from a page"));
+  g_assert_true (healer_test_wait_until (has_toast, window, 10000));
+  /* Outside a window there is nobody to tell. */
+  {
+    GtkWidget *label = g_object_ref_sink (gtk_label_new (NULL));
+
+    g_assert_false (healer_page_toast (label, "nobody hears this"));
+    g_object_unref (label);
+  }
+
+  healer_test_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,6 +315,7 @@ main (int   argc,
   healer_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/window/pages", test_window_pages);
+  g_test_add_func ("/window/page-contract", test_window_page_contract);
   g_test_add_func ("/window/actions-follow-session", test_window_actions_follow_session);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
   g_test_add_func ("/window/shortcuts-listed", test_window_shortcuts_listed);
