@@ -197,6 +197,13 @@ def check_metainfo(path, po=None):
         sys.exit('summary %r: Flathub wants at most %d characters, no final full stop'
                  % (summary, SUMMARY_MAX))
     lang = '{http://www.w3.org/XML/1998/namespace}lang'
+    for shot in root.findall('screenshots/screenshot'):
+        images = shot.findall('image')
+        for image in images:
+            check_screenshot(image.text)
+        # The Chinese listing shows the Chinese pictures.
+        if not any(i.get(lang) == 'zh_CN' for i in images):
+            sys.exit('screenshot %s has no zh_CN image (xml:lang)' % images[0].text)
     releases = root.findall('releases/release')
     if not releases or not releases[0].get('version') or not releases[0].get('date'):
         sys.exit('the newest release needs a version and a date')

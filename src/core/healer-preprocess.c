@@ -14,9 +14,6 @@
 
 #include "healer-preprocess.h"
 
-/* sklearn's QuantileTransformer clips probabilities to the same bounds, so
- * the end knots map to about ±5.2 standard deviations and never to ±inf. */
-#define HEALER_QUANTILE_EPS 1e-7
 #define HEALER_MI_BINS      16
 
 G_DEFINE_QUARK (healer-preprocess-error-quark, healer_preprocess_error)

@@ -74,6 +74,10 @@ gboolean    healer_select_from_string    (const char      *str,
 typedef struct _HealerPreprocessor HealerPreprocessor;
 
 #define HEALER_QUANTILE_KNOTS 128
+/* QUANTILE: probabilities are clamped to [ε, 1 − ε] before the normal
+ * quantile; sklearn's QuantileTransformer clips to the same bounds, so the
+ * end knots map to about ±5.2 standard deviations and never to ±inf. */
+#define HEALER_QUANTILE_EPS   1e-7
 /* PLE: at most this many bins per feature, so HEALER_PLE_BINS + 1 edges */
 #define HEALER_PLE_BINS       16
 #define HEALER_PLE_EDGES      (HEALER_PLE_BINS + 1)
