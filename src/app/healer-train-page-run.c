@@ -5,11 +5,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+
+#include "healer-page.h"
 #include <math.h>
 
 #include "healer-calibrate.h"
 #include "healer-train-page-private.h"
-#include "healer-window.h"
 
 static char *
 format_duration (double seconds)
@@ -115,7 +116,6 @@ static void
 show_model (HealerTrainPage *self,
             HealerModel     *model)
 {
-  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
   gboolean cancelled = self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable);
   const char *message;
 
@@ -157,8 +157,8 @@ show_model (HealerTrainPage *self,
 
   /* The message above the summary says it already; a toast only for a
    * user who went to another page meanwhile. */
-  if (window != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    healer_window_toast (window, message);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    healer_page_toast (GTK_WIDGET (self), message);
 }
 
 /* After healer_train_page_stop(): the run is over and its model dropped. */
@@ -224,7 +224,6 @@ train_done_cb (GObject      *object,
   g_autoptr(HealerTrainPage) self = user_data;
   g_autoptr(HealerModel) model = NULL;
   g_autoptr(GError) error = NULL;
-  HealerWindow *window;
 
   model = healer_train_calibrated_finish (result, &error);
 
@@ -236,7 +235,6 @@ train_done_cb (GObject      *object,
   if (model == NULL)
     {
       run_finished (self);
-      window = healer_window_for_widget (GTK_WIDGET (self));
       gtk_widget_set_visible (self->progress_box, FALSE);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -248,8 +246,7 @@ train_done_cb (GObject      *object,
         {
           _healer_train_page_set_status (self, "failed");
           _healer_train_page_set_message (self, error->message, TRUE);
-          if (window != NULL)
-            healer_window_show_error (window, _("Training Failed"), error);
+          healer_page_show_error (GTK_WIDGET (self), _("Training Failed"), error);
         }
       return;
     }
