@@ -8,6 +8,7 @@
 #        check-data.py schema SCHEMA-DIR
 #        check-data.py svg FILE.svg…
 #        check-data.py mime FILE.xml [SYSTEMHEALER-CLI]
+#        check-data.py ico FILE.ico
 #
 # Exits 77 (meson's "skipped") only when the validator itself is not
 # installed; tools/dev installs them all.
@@ -15,14 +16,22 @@
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+import zlib
 
 SKIP = 77
 MIME_NS = '{http://www.freedesktop.org/standards/shared-mime-info}'
 SVG_NS = '{http://www.w3.org/2000/svg}'
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Where the metainfo's screenshots are published: docs/screenshots/ of main.
+RAW = 'https://raw.githubusercontent.com/systemhealer/systemhealer/main/'
+# Flathub's limits for the store listing.
+SUMMARY_MAX = 35
+SHOT_MAX = (1000, 700)
 
 
 def run(argv, **kwargs):
@@ -51,6 +60,88 @@ def translated_in(po, msgid):
     return m is not None
 
 
+def png_pixels(data):
+    """(width, height, colour type, rows) of an 8-bit, non-interlaced PNG,
+    rows as bytes of RGB or RGBA pixels after undoing the filters."""
+    if data[:8] != b'\x89PNG\r\n\x1a\n':
+        raise ValueError('not a PNG file')
+    pos, idat, head = 8, b'', None
+    while pos < len(data):
+        length, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b'IHDR':
+            head = struct.unpack('>IIBBBBB', chunk)
+        elif kind == b'IDAT':
+            idat += chunk
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = head
+    if depth != 8 or colour not in (2, 6) or interlace:
+        return width, height, colour, None
+    bpp = 4 if colour == 6 else 3
+    raw = zlib.decompress(idat)
+    stride = width * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b = prev[x]
+            c = prev[x - bpp] if x >= bpp else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    return width, height, colour, rows
+
+
+def check_icon_grid(path):
+    """The app icon keeps inside GNOME's icon grid: nothing is drawn in the
+    outer 8 pixels of its 128-pixel canvas."""
+    rsvg = shutil.which('rsvg-convert')
+    if rsvg is None:
+        print('rsvg-convert is not installed: the icon grid is not checked')
+        return
+    png = subprocess.run([rsvg, '-w', '128', '-h', '128', path], stdout=subprocess.PIPE,
+                         check=True).stdout
+    width, height, colour, rows = png_pixels(png)
+    margin = 8
+    for y in range(height):
+        for x in range(width):
+            if margin <= x < width - margin and margin <= y < height - margin:
+                continue
+            if rows[y][x * 4 + 3] != 0:
+                sys.exit('%s draws at (%d, %d), in the outer %d px of the canvas: keep it inside '
+                         "GNOME's icon grid" % (path, x, y, margin))
+    print('%s: inside the icon grid (nothing in the outer %d px)' % (os.path.basename(path), margin))
+
+
+def check_screenshot(url):
+    """A published screenshot is in docs/screenshots/, at most 1000 x 700,
+    with a transparent background around the window's rounded corners."""
+    if not url.startswith(RAW):
+        sys.exit('screenshot %s is not one of docs/screenshots/' % url)
+    path = os.path.join(ROOT, url[len(RAW):])
+    if not os.path.isfile(path):
+        sys.exit('screenshot %s: %s does not exist' % (url, path))
+    with open(path, 'rb') as f:
+        width, height, colour, rows = png_pixels(f.read())
+    if width > SHOT_MAX[0] or height > SHOT_MAX[1]:
+        sys.exit('%s is %d x %d: Flathub wants at most %d x %d' % (path, width, height) + SHOT_MAX)
+    if colour != 6 or rows is None or rows[0][3] != 0 or rows[-1][-1] != 0:
+        sys.exit('%s has no transparent corners: render it with a compositing manager '
+                 '(tools/screenshots) so the window has its rounded corners and shadow' % path)
+    return width, height
+
+
 def check_desktop(path, po=None):
     proc = run([need('desktop-file-validate'), path])
     # desktop-file-validate exits 0 on hints; only errors and warnings count.
@@ -58,9 +149,15 @@ def check_desktop(path, po=None):
         sys.exit('%s is not a valid desktop file' % path)
     with open(path, encoding='utf-8') as f:
         text = f.read()
+    # An offline analysis of CSV files, not a tool of the host system:
+    # software centres list it with the science and data applications.
+    categories = re.search(r'^Categories=(.*)$', text, re.M).group(1).split(';')
+    if {'System', 'Monitor'} & set(categories) or 'Science' not in categories:
+        sys.exit('%s: Categories=%s files it as a host system tool, not Science' % (path, ';'.join(categories)))
     # Once the catalogue translates the comment, it must really be merged
     # in, or Chinese desktops show English.
-    if translated_in(po, 'Diagnose faults in distributed systems from their KPIs'):
+    comment = re.search(r'^Comment=(.*)$', text, re.M).group(1)
+    if translated_in(po, comment):
         for key in ('Comment[zh_CN]', 'GenericName[zh_CN]'):
             if key + '=' not in text:
                 sys.exit('%s has no %s: the po/ translations were not merged' % (path, key))
@@ -95,10 +192,21 @@ def check_metainfo(path, po=None):
     shots = [i.text for i in root.findall('screenshots/screenshot/image')]
     if len(shots) < 1 or not all(s.startswith('https://') for s in shots):
         sys.exit('screenshots must be https URLs: %s' % shots)
+    summary = root.findtext('summary')
+    if len(summary) > SUMMARY_MAX or summary.endswith('.'):
+        sys.exit('summary %r: Flathub wants at most %d characters, no final full stop'
+                 % (summary, SUMMARY_MAX))
+    lang = '{http://www.w3.org/XML/1998/namespace}lang'
+    for shot in root.findall('screenshots/screenshot'):
+        images = shot.findall('image')
+        for image in images:
+            check_screenshot(image.text)
+        # The Chinese listing shows the Chinese pictures.
+        if not any(i.get(lang) == 'zh_CN' for i in images):
+            sys.exit('screenshot %s has no zh_CN image (xml:lang)' % images[0].text)
     releases = root.findall('releases/release')
     if not releases or not releases[0].get('version') or not releases[0].get('date'):
         sys.exit('the newest release needs a version and a date')
-    lang = '{http://www.w3.org/XML/1998/namespace}lang'
     if (translated_in(po, root.findtext('summary')) and
             not any(s.get(lang) == 'zh_CN' for s in root.findall('summary'))):
         sys.exit('no zh_CN summary: the po/ translations were not merged')
@@ -137,6 +245,8 @@ def check_svg(paths):
         size = '16' if symbolic else '128'
         if root.get('viewBox').split()[2:] != [size, size]:
             sys.exit('%s: expected a %sx%s viewBox' % (path, size, size))
+        if not symbolic:
+            check_icon_grid(path)
         print('%s: well-formed SVG, %s' % (os.path.basename(path), root.get('viewBox')))
 
 
@@ -202,6 +312,34 @@ def check_mime(path, cli=None):
     print('%s: valid' % os.path.basename(path))
 
 
+def check_ico(path):
+    """The Windows icon of the exe: a valid .ico with the sizes Windows
+    shows (16 to 256), each a PNG of its size (tools/make-ico.py draws
+    them from the app icon)."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    reserved, kind, count = struct.unpack('<HHH', data[:6])
+    if reserved != 0 or kind != 1 or count == 0:
+        sys.exit('%s is not an icon file (ICONDIR %d %d %d)' % (path, reserved, kind, count))
+    sizes = []
+    for i in range(count):
+        w, h, colours, _, planes, bits, size, offset = struct.unpack(
+            '<BBBBHHII', data[6 + 16 * i:6 + 16 * (i + 1)])
+        w, h = w or 256, h or 256
+        image = data[offset:offset + size]
+        if offset + size > len(data):
+            sys.exit('%s: image %d runs past the end of the file' % (path, i))
+        width, height, colour, rows = png_pixels(image)
+        if (width, height) != (w, h) or colour != 6:
+            sys.exit('%s: image %d says %dx%d but holds a %dx%d PNG of colour type %d'
+                     % (path, i, w, h, width, height, colour))
+        sizes.append(w)
+    for needed in (16, 24, 32, 48, 256):
+        if needed not in sizes:
+            sys.exit('%s lacks the %d px image Windows shows' % (path, needed))
+    print('%s: valid icon, %s px' % (os.path.basename(path), ', '.join(map(str, sizes))))
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__ if __doc__ else 'usage: check-data.py KIND FILE…')
@@ -216,6 +354,8 @@ def main():
         check_svg(args)
     elif kind == 'mime':
         check_mime(args[0], args[1] if len(args) > 1 else None)
+    elif kind == 'ico':
+        check_ico(args[0])
     else:
         sys.exit('unknown check %s' % kind)
 

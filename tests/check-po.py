@@ -67,7 +67,26 @@ def main():
     bad = [(int(n), kind) for n, kind in others if int(n) > 0]
     if bad:
         sys.exit('%s is incomplete: %s' % (po, ', '.join('%d %s' % b for b in bad)))
+    check_credits(po)
     print('%s: %s messages, all translated' % (os.path.basename(po), translated.group(1)))
+
+
+def check_credits(po):
+    """The translator is named: in the header (Last-Translator, with an
+    address) and in "translator-credits", which the About window shows."""
+    with open(po, encoding='utf-8') as f:
+        text = f.read()
+    last = re.search(r'^"Last-Translator: ([^\\"]*)', text, re.M)
+    if not last or not re.search(r'\S+ <[^@>\s]+@[^>\s]+>$', last.group(1).strip()) \
+            or 'FULL NAME' in last.group(1):
+        sys.exit('%s: Last-Translator %r is not a name and an address'
+                 % (po, last and last.group(1)))
+    credits = re.search(r'^msgid "translator-credits"\nmsgstr "(.*)"$', text, re.M)
+    if credits is not None:
+        address = re.search(r'<[^>]+>', last.group(1)).group(0)
+        if address not in credits.group(1):
+            sys.exit('%s: translator-credits %r does not credit the translator %s'
+                     % (po, credits.group(1), last.group(1)))
 
 
 if __name__ == '__main__':

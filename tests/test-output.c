@@ -1,10 +1,21 @@
 /* test-output.c — tests of the atomic streamed output (commit, abort, replace)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every test runs twice: with the temporary file the platform prefers
+ * (on Linux an unnamed O_TMPFILE one) and, under /output/named/, with the
+ * portable named one (HEALER_OUTPUT_NO_TMPFILE).
  */
 
 #include <string.h>
 #include <glib/gstdio.h>
+#ifdef G_OS_UNIX
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+#ifdef __linux__
+#include <sys/sysmacros.h>
+#endif
 
 #include "healer-output.h"
 
@@ -14,6 +25,7 @@ typedef struct
 {
   char *dir;
   char *target;
+  gboolean named;     /* temporary files have names (else: unnamed, Linux) */
 } Fixture;
 
 static void
@@ -21,6 +33,13 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
+
+  f->named = GPOINTER_TO_INT (data) ||
+             !g_file_test ("/proc/self/fd", G_FILE_TEST_IS_DIR);
+  if (GPOINTER_TO_INT (data))
+    g_setenv ("HEALER_OUTPUT_NO_TMPFILE", "1", TRUE);
+  else
+    g_unsetenv ("HEALER_OUTPUT_NO_TMPFILE");
 
   f->dir = g_dir_make_tmp ("healer-output-XXXXXX", &error);
   g_assert_no_error (error);
@@ -81,7 +100,9 @@ list_dir (const char *dir)
   return g_strjoinv (" ", (char **) names->pdata);
 }
 
-/* The single temporary file beside out.txt, or NULL when there is none. */
+/* The single temporary file beside out.txt, or NULL when there is none:
+ * its name, or for an unnamed one (Linux, O_TMPFILE) our descriptor's entry
+ * in /proc, which stat() follows to the file. */
 static char *
 find_part (const char *dir)
 {
@@ -96,7 +117,37 @@ find_part (const char *dir)
         g_assert_null (found);
         found = g_build_filename (dir, name, NULL);
       }
+
+  if (found == NULL && g_getenv ("HEALER_OUTPUT_NO_TMPFILE") == NULL)
+    {
+      g_autoptr (GDir) fds = g_dir_open ("/proc/self/fd", 0, NULL);
+      g_autofree char *prefix = g_strconcat (dir, "/", NULL);
+
+      while (fds != NULL && (name = g_dir_read_name (fds)) != NULL)
+        {
+          g_autofree char *entry = g_build_filename ("/proc/self/fd", name, NULL);
+          g_autofree char *link = g_file_read_link (entry, NULL);
+
+          if (link != NULL && g_str_has_prefix (link, prefix) &&
+              g_str_has_suffix (link, " (deleted)"))
+            {
+              g_assert_null (found);
+              found = g_steal_pointer (&entry);
+            }
+        }
+    }
   return found;
+}
+
+/* No name in @dir but @expected (space-separated, sorted): an unnamed
+ * temporary file shows no name at all. */
+static void
+assert_listing (const char *dir,
+                const char *expected)
+{
+  g_autofree char *listing = list_dir (dir);
+
+  g_assert_cmpstr (listing, ==, expected);
 }
 
 static void
@@ -143,6 +194,13 @@ write_pieces (HealerOutput *out,
           g_assert_nonnull (part);
           g_assert_cmpint (g_stat (part, &st), ==, 0);
           g_assert_cmpint (st.st_size, >=, MIB);
+          /* Unnamed, it is nowhere to be seen. */
+          if (g_str_has_prefix (part, "/proc/"))
+            {
+              g_autofree char *listing = list_dir (dir);
+
+              g_assert_null (strstr (listing, ".part"));
+            }
           checked_stream = TRUE;
         }
     }
@@ -296,8 +354,8 @@ test_not_a_file_name (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "/"));
 }
 
-/* The target is a non-empty folder: the rename fails at commit, which must
- * report it, name the target, and still remove the temporary file. */
+/* The target is a non-empty folder: refused at once (no data is written
+ * for nothing), naming the target, and nothing is left. */
 static void
 test_commit_fails (Fixture       *f,
                    gconstpointer  data)
@@ -312,11 +370,8 @@ test_commit_fails (Fixture       *f,
   g_assert_no_error (error);
 
   out = healer_output_open (f->target, &error);
-  g_assert_no_error (error);
-  g_assert_true (healer_output_write (out, "data", 4, &error));
-  g_assert_false (healer_output_commit (out, &error));
-  g_assert_nonnull (error);
-  g_assert_true (error->domain == G_IO_ERROR);
+  g_assert_null (out);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
   g_test_message ("message: %s", error->message);
   g_assert_nonnull (strstr (error->message, f->target));
 
@@ -374,14 +429,207 @@ test_two_writers (Fixture       *f,
   g_assert_cmpstr (listing, ==, "out.txt");
 }
 
+#ifdef G_OS_UNIX
+typedef struct
+{
+  char    *path;
+  GString *got;
+} FifoReader;
+
+static gpointer
+read_fifo (gpointer data)
+{
+  FifoReader *r = data;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  /* Blocks until the writer opens its end, returns when it closes it. */
+  g_assert_true (g_file_get_contents (r->path, &contents, &len, NULL));
+  g_string_append_len (r->got, contents, len);
+  return NULL;
+}
+#endif
+
+/* A FIFO, a character device: written in place, never replaced. */
+static void
+test_special_targets (Fixture       *f,
+                      gconstpointer  data)
+{
+#ifdef G_OS_UNIX
+  g_autoptr (GError) error = NULL;
+  g_autofree char *fifo = g_build_filename (f->dir, "fifo", NULL);
+  g_autofree char *device = NULL;
+  g_autoptr (GString) expected = g_string_new (NULL);
+  FifoReader reader = { fifo, g_string_new (NULL) };
+  GThread *thread;
+  HealerOutput *out;
+  struct stat st;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  thread = g_thread_new ("fifo-reader", read_fifo, &reader);
+  out = healer_output_open (fifo, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 20000; i++)
+    {
+      g_string_append_printf (expected, "line %u\n", i);
+      g_assert_true (healer_output_printf (out, &error, "line %u\n", i));
+    }
+  g_assert_true (healer_output_commit (out, &error));
+  g_assert_no_error (error);
+  g_thread_join (thread);
+  g_assert_cmpmem (reader.got->str, reader.got->len, expected->str, expected->len);
+  g_string_free (reader.got, TRUE);
+  g_assert_cmpint (lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  assert_listing (f->dir, "fifo");
+
+  /* As root a rename would turn /dev/null into a regular file: root
+   * tests on a null device of its own, anyone else on the real one. */
+  if (getuid () == 0)
+    {
+      device = g_build_filename (f->dir, "null", NULL);
+      g_assert_cmpint (mknod (device, S_IFCHR | 0666, makedev (1, 3)), ==, 0);
+    }
+  else
+    device = g_strdup ("/dev/null");
+  out = healer_output_open (device, &error);
+  g_assert_no_error (error);
+  g_assert_true (healer_output_write (out, "discarded\n", 10, &error));
+  g_assert_true (healer_output_commit (out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (device, &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+
+  /* A device that fails: the reason, and the user's name for it. */
+  if (g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      out = healer_output_open ("/dev/full", &error);
+      g_assert_no_error (error);
+      g_assert_true (healer_output_write (out, "x", 1, &error));
+      g_assert_false (healer_output_commit (out, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+      g_assert_nonnull (strstr (error->message, "/dev/full"));
+      g_assert_cmpint (stat ("/dev/full", &st), ==, 0);
+      g_assert_true (S_ISCHR (st.st_mode));
+    }
+#else
+  g_test_skip ("FIFOs and device nodes are POSIX");
+#endif
+}
+
+/* A symbolic link stays a link to the replaced file; a replaced file keeps
+ * its permission bits; a dangling link gets its file. */
+static void
+test_links_and_modes (Fixture       *f,
+                      gconstpointer  data)
+{
+#ifdef G_OS_UNIX
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sub = g_build_filename (f->dir, "sub", NULL);
+  g_autofree char *real = g_build_filename (sub, "real.txt", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link.txt", NULL);
+  g_autofree char *dangling = g_build_filename (f->dir, "dangling.txt", NULL);
+  g_autofree char *absent = g_build_filename (sub, "absent.txt", NULL);
+  g_autofree char *target = NULL;
+  HealerOutput *out;
+  struct stat st;
+
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  g_file_set_contents (real, "old\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (chmod (real, 0640), ==, 0);
+  g_assert_cmpint (symlink ("sub/real.txt", link), ==, 0);
+
+  out = healer_output_open (link, &error);
+  g_assert_no_error (error);
+  g_assert_true (healer_output_write (out, "new\n", 4, &error));
+  g_assert_true (healer_output_commit (out, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  target = g_file_read_link (link, &error);
+  g_assert_cmpstr (target, ==, "sub/real.txt");
+  assert_file_equals (real, "new\n", 4);
+  g_assert_cmpint (stat (real, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0640);
+  assert_listing (sub, "real.txt");
+
+  /* Private stays private. */
+  g_assert_cmpint (chmod (real, 0600), ==, 0);
+  g_assert_true (healer_output_set_contents (real, "again\n", 6, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (real, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+
+  g_assert_cmpint (symlink ("sub/absent.txt", dangling), ==, 0);
+  g_assert_true (healer_output_set_contents (dangling, "made\n", 5, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (lstat (dangling, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  assert_file_equals (absent, "made\n", 5);
+  assert_listing (sub, "absent.txt real.txt");
+#else
+  g_test_skip ("symbolic links and permission bits are POSIX");
+#endif
+}
+
+/* A target name as long as a name may be: its temporary name must not be
+ * longer, whether the target is new or replaced. */
+static void
+test_long_name (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = g_strnfill (255, 'n');
+  g_autofree char *path = g_build_filename (f->dir, base, NULL);
+
+  g_assert_true (healer_output_set_contents (path, "one", 3, &error));
+  g_assert_no_error (error);
+  assert_file_equals (path, "one", 3);
+  g_assert_true (healer_output_set_contents (path, "two", 3, &error));
+  g_assert_no_error (error);
+  assert_file_equals (path, "two", 3);
+  assert_listing (f->dir, base);
+}
+
+/* What a SIGINT handler does: the temporary file of an output in
+ * progress is gone (named), or never had a name (unnamed). */
+static void
+test_remove_temporaries (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *big = g_strnfill (MIB + 1, 'b');
+  HealerOutput *out = healer_output_open (f->target, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (healer_output_write (out, big, MIB + 1, &error));
+  if (f->named)
+    {
+      g_autofree char *part = find_part (f->dir);
+
+      g_assert_nonnull (part);
+    }
+  healer_output_remove_temporaries ();
+  assert_listing (f->dir, "");
+  healer_output_abort (out);
+  assert_listing (f->dir, "");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, fn) \
-  g_test_add ("/output/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+#define ADD(path, fn)                                                                      \
+  G_STMT_START {                                                                           \
+    g_test_add ("/output/" path, Fixture, GINT_TO_POINTER (FALSE), fixture_setup, fn,       \
+                fixture_teardown);                                                          \
+    g_test_add ("/output/named/" path, Fixture, GINT_TO_POINTER (TRUE), fixture_setup, fn, \
+                fixture_teardown);                                                          \
+  } G_STMT_END
 
   ADD ("commit", test_commit);
   ADD ("empty", test_empty);
@@ -392,6 +640,10 @@ main (int   argc,
   ADD ("commit-fails", test_commit_fails);
   ADD ("autoptr-aborts", test_autoptr_aborts);
   ADD ("two-writers", test_two_writers);
+  ADD ("special-targets", test_special_targets);
+  ADD ("links-and-modes", test_links_and_modes);
+  ADD ("long-name", test_long_name);
+  ADD ("remove-temporaries", test_remove_temporaries);
 
 #undef ADD
 

@@ -5,10 +5,13 @@
 #
 # Run it from an "MSYS2 UCRT64" shell, in the project folder:
 #
-#   tools/msys2-build.sh            install what is missing, build, run the tests
+#   tools/msys2-build.sh            install what is missing, build, run the tests,
+#                                   make the package for Windows users
 #   tools/msys2-build.sh --no-deps  the same without calling pacman (CI installs first)
 #
-# The build goes to build-msys2/ (set BUILD_DIR to change it). The GUI tests
+# The build goes to build-msys2/ (set BUILD_DIR to change it), the package to
+# dist-msys2/ (tools/msys2-package.sh: a folder and a .zip that run on a
+# Windows without MSYS2; start bin\systemhealer.exe in it). The GUI tests
 # need a virtual X server and are left to Linux; everything else runs: the
 # engine, the command-line tool (in English and Chinese) and the packaging
 # checks, some of which skip when their validator has no Windows package.
@@ -28,9 +31,12 @@ prefix="${MINGW_PACKAGE_PREFIX:-mingw-w64-ucrt-x86_64}"
 packages=(
   gcc meson ninja pkgconf python gettext-tools
   gtk4 libadwaita gsl json-glib openblas
+  # What the package ships besides the libraries: the SVG image loader and
+  # the icon themes.
+  librsvg adwaita-icon-theme hicolor-icon-theme
 )
 # What the packaging tests use when it exists; they skip without it.
-optional=(desktop-file-utils appstream libxml2 shared-mime-info)
+optional=(desktop-file-utils appstream libxml2 shared-mime-info itstool)
 
 if [ "${1:-}" != "--no-deps" ]; then
   pacman -S --needed --noconfirm "${packages[@]/#/$prefix-}"
@@ -58,3 +64,6 @@ trap 'rm -rf "$work"' EXIT
 "$cli" predict "$work/model.json" "$work/new.csv" -o "$work/results.csv"
 head -n 3 "$work/results.csv"
 echo "MSYS2 build and tests: OK"
+
+# The folder and .zip a Windows user unpacks and runs.
+tools/msys2-package.sh

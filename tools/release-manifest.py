@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # tools/release-manifest.py ARCHIVE — write the Flatpak manifest of a release
+# (tools/release calls it)
 #
 # ARCHIVE is the source archive `meson dist` made (build/meson-dist/
 # systemhealer-VERSION.tar.xz). The release manifest,

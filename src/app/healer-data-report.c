@@ -275,7 +275,7 @@ show_classes (HealerDataReport  *self,
 
   for (guint c = 0; c < stats->n_classes; c++)
     {
-      char *name = g_strdup_printf (_("Class %u"), c);
+      char *name = healer_class_default_name ((gint32) c);
       g_autofree char *percent = format_percent (100.0 * stats->class_counts[c] / MAX (stats->n_rows, 1));
       /* TRANSLATORS: samples of one class and their share, e.g. "200 (16.7 %)" */
       g_autofree char *count = g_strdup_printf (_("%zu (%s)"), stats->class_counts[c], percent);

@@ -48,7 +48,7 @@ _healer_diagnose_class_label (const char *name,
                               gint32      id)
 {
   if (name == NULL || *name == '\0')
-    return g_strdup_printf (_("class %d"), id);
+    return healer_class_default_name (id);
   return g_strdup (name);
 }
 

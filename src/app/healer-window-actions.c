@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-onnx.h"
 #include "healer-window-private.h"
 
 static void
@@ -268,6 +269,109 @@ save_model_action (GtkWidget  *widget,
   _healer_window_save_model (HEALER_WINDOW (widget), FALSE);
 }
 
+/* Export as ONNX: the session's model as a graph for ONNX Runtime and
+ * other engines (healer-onnx.h), written atomically on a worker. */
+static void
+export_onnx_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  HealerModel *model = task_data;
+  GFile *file = g_object_get_data (G_OBJECT (task), "file");
+  g_autofree char *path = g_file_get_path (file);
+  GError *error = NULL;
+
+  if (path == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             _("Models can only be exported to local files"));
+  else if (!healer_onnx_save (model, path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+export_onnx_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(HealerWindow) self = user_data;
+  GFile *file = g_object_get_data (G_OBJECT (result), "file");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      healer_window_show_error (self, _("Could Not Export the Model"), error);
+      return;
+    }
+  name = g_file_get_basename (file);
+  message = g_strdup_printf (_("Model exported as “%s”"), name);
+  healer_window_toast (self, message);
+}
+
+void
+healer_window_export_onnx_to (HealerWindow *self,
+                              GFile        *file)
+{
+  HealerModel *model;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HEALER_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  model = healer_session_get_model (self->session);
+  if (model == NULL)
+    return;
+  task = g_task_new (NULL, NULL, export_onnx_done, g_object_ref (self));
+  g_task_set_source_tag (task, healer_window_export_onnx_to);
+  g_task_set_task_data (task, healer_model_ref (model), (GDestroyNotify) healer_model_unref);
+  g_object_set_data_full (G_OBJECT (task), "file", g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, export_onnx_thread);
+}
+
+static void
+export_onnx_response_cb (GtkNativeDialog *native,
+                         int              response,
+                         HealerWindow    *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  if (file != NULL)
+    healer_window_export_onnx_to (self, file);
+  g_object_unref (native);
+  g_object_unref (self);
+}
+
+static void
+export_onnx_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  HealerWindow *self = HEALER_WINDOW (widget);
+  GtkFileChooserNative *native;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (healer_session_get_model (self->session) == NULL)
+    return;
+
+  native = gtk_file_chooser_native_new (_("Export Model as ONNX"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_filter_set_name (filter, _("ONNX models"));
+  gtk_file_filter_add_pattern (filter, "*.onnx");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  /* Translators: default file name of an exported model; keep the .onnx */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _("model.onnx"));
+  g_signal_connect (native, "response", G_CALLBACK (export_onnx_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
 void
 _healer_window_actions_update (HealerWindow *self)
 {
@@ -276,6 +380,8 @@ _healer_window_actions_update (HealerWindow *self)
   gtk_widget_action_set_enabled (widget, "win.train",
                                  healer_session_get_dataset (self->session) != NULL);
   gtk_widget_action_set_enabled (widget, "win.save-model",
+                                 healer_session_get_model (self->session) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.export-onnx",
                                  healer_session_get_model (self->session) != NULL);
   gtk_widget_action_set_enabled (widget, "win.export-results",
                                  healer_session_get_results (self->session) != NULL);
@@ -291,6 +397,7 @@ _healer_window_class_actions_init (HealerWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-model", NULL, open_model_action);
   gtk_widget_class_install_action (widget_class, "win.save-model", NULL, save_model_action);
   gtk_widget_class_install_action (widget_class, "win.export-results", NULL, export_results_action);
+  gtk_widget_class_install_action (widget_class, "win.export-onnx", NULL, export_onnx_action);
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.help", NULL, help_action);

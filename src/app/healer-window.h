@@ -36,6 +36,11 @@ void           healer_window_restore_session  (HealerWindow   *self);
  * kept, unsaved) when not. */
 void           healer_window_save_model_to    (HealerWindow   *self,
                                                GFile          *file);
+/* Writes the session's model to @file as ONNX (healer-onnx.h) on a worker,
+ * as "Export as ONNX…" does once a file is chosen: a toast when done, an
+ * error dialog when not. */
+void           healer_window_export_onnx_to   (HealerWindow   *self,
+                                               GFile          *file);
 /* A light message that goes away on its own. */
 void           healer_window_toast            (HealerWindow   *self,
                                                const char     *message);

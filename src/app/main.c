@@ -16,6 +16,8 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(HealerApplication) app = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  GSettingsSchemaSource *schemas;
 
   setlocale (LC_ALL, "");
   /* HEALER_LOCALEDIR lets the tests (and an uninstalled build) use the
@@ -26,6 +28,20 @@ main (int   argc,
   healer_log_init ("systemhealer");
 
   g_set_application_name (_("SystemHealer"));
+
+  /* GSettings aborts the program when its schema is missing — on Windows a
+   * silent crash (exit 133) when the app is started from the build tree.
+   * Say what is missing instead. */
+  schemas = g_settings_schema_source_get_default ();
+  schema = schemas != NULL ? g_settings_schema_source_lookup (schemas, APPLICATION_ID, TRUE) : NULL;
+  if (schema == NULL)
+    {
+      g_printerr (_("SystemHealer cannot start: its settings schema, %s, is not installed. "
+                    "Start the installed program, or set GSETTINGS_SCHEMA_DIR to the folder "
+                    "that holds the compiled schema (data/ in the build folder).\n"),
+                  APPLICATION_ID);
+      return 1;
+    }
 
   app = healer_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -48,8 +48,7 @@ class_names_new (const HealerCvResult *res)
   char **names = g_new0 (char *, res->n_classes + 1);
 
   for (guint c = 0; c < res->n_classes; c++)
-    /* TRANSLATORS: as in a model's default class names, %d is the label value */
-    names[c] = g_strdup_printf (_("class %d"), res->class_ids[c]);
+    names[c] = healer_class_default_name (res->class_ids[c]);
   return names;
 }
 
@@ -285,6 +284,13 @@ healer_cli_cv (int    argc,
     return healer_cli_usage_error ("cv", "%s", error->message);
   if (fold_seed == G_MININT64)
     fold_seed = (gint64) opts.config.seed;
+  {
+    const char *inputs[] = { argv[1], NULL };
+    int status = healer_cli_check_files ("cv", inputs, NULL);
+
+    if (status != HEALER_EXIT_OK)
+      return status;
+  }
 
   data = healer_dataset_load (argv[1], NULL, &error);
   if (data == NULL)

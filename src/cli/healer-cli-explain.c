@@ -336,9 +336,15 @@ sample_text (const HealerModel             *model,
   for (guint a = 0; a < MIN (ex->n_abnormal, top); a++)
     {
       const HealerAbnormal *ab = &ex->abnormal[a];
+      char z[32];
 
-      printf ("  %-24s %12.4g %12.4g %12.4g  %s\n", names[ab->feature], ab->value, ab->median,
-              ab->z, abnormal_note (ab->flags));
+      /* No z against a constant training value: the note says why. */
+      if (isfinite (ab->z))
+        g_snprintf (z, sizeof z, "%.4g", ab->z);
+      else
+        g_strlcpy (z, "—", sizeof z);
+      printf ("  %-24s %12.4g %12.4g %12s  %s\n", names[ab->feature], ab->value, ab->median,
+              z, abnormal_note (ab->flags));
     }
   if (ex->n_abnormal > top)
     printf (_("  … and %u more\n"), ex->n_abnormal - top);
@@ -449,6 +455,13 @@ healer_cli_explain (int    argc,
     return healer_cli_usage_error ("explain", _("--sample needs a data file after the model"));
   if (top < 0)
     return healer_cli_usage_error ("explain", _("--top must not be negative"));
+  {
+    const char *inputs[] = { argv[1], argc == 3 ? argv[2] : NULL, NULL };
+    int status = healer_cli_check_files ("explain", inputs, NULL);
+
+    if (status != HEALER_EXIT_OK)
+      return status;
+  }
 
   model = healer_model_load (argv[1], &error);
   if (model == NULL)

@@ -151,6 +151,13 @@ healer_cli_info (int    argc,
     return HEALER_EXIT_USAGE;
   if (argc != 2)
     return healer_cli_usage_error ("info", _("expected one model file"));
+  {
+    const char *inputs[] = { argv[1], NULL };
+    int status = healer_cli_check_files ("info", inputs, NULL);
+
+    if (status != HEALER_EXIT_OK)
+      return status;
+  }
 
   model = healer_model_load (argv[1], &error);
   if (model == NULL)
@@ -184,7 +191,7 @@ healer_cli_simulate (int    argc,
 
   {
     const GOptionEntry entries[] = {
-      { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the CSV to FILE (required)"), N_("FILE") },
+      { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the CSV to FILE (required; “-”: standard output)"), N_("FILE") },
       { "samples", 'n', 0, G_OPTION_ARG_INT64, &samples, N_("Number of samples"), N_("N") },
       { "features", 0, 0, G_OPTION_ARG_INT, &features, N_("Number of KPI columns"), N_("N") },
       { "classes", 0, 0, G_OPTION_ARG_INT, &classes, N_("Number of classes (class 0 is normal operation)"), N_("N") },

@@ -211,6 +211,14 @@ healer_cli_project (int    argc,
     output = g_strdup ("-");
   if (json && strcmp (output, "-") == 0)
     return healer_cli_usage_error ("project", _("--json needs --output FILE"));
+  {
+    const char *inputs[] = { argv[1], argv[2], NULL };
+    const HealerCliOutput outputs[] = { { "--output", output }, { NULL, NULL } };
+    int status = healer_cli_check_files ("project", inputs, outputs);
+
+    if (status != HEALER_EXIT_OK)
+      return status;
+  }
 
   model = healer_model_load (argv[1], &error);
   if (model == NULL)

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "healer-cli.h"
@@ -64,14 +65,14 @@ healer_cli_train (int    argc,
   g_auto(HealerCliTrainOptions) opts = { 0 };
   g_autofree char *output = NULL;
   g_autofree GOptionEntry *entries = NULL;
-  gboolean json = FALSE, quiet = FALSE;
+  gboolean json = FALSE, quiet = FALSE, to_stdout;
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerDataset) data = NULL;
   g_autoptr(HealerModel) model = NULL;
   TrainProgress progress = { 0 };
   const HealerTrainConfig *config = &opts.config;
   const GOptionEntry own[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the model to FILE (required)"), N_("FILE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the model to FILE (required; “-”: standard output)"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON on standard output"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not show progress"), NULL },
     { NULL }
@@ -91,6 +92,19 @@ healer_cli_train (int    argc,
     return healer_cli_usage_error ("train", _("missing --output FILE"));
   if (!healer_cli_train_options_apply (&opts, &error))
     return healer_cli_usage_error ("train", "%s", error->message);
+  /* "-o -" writes the model to standard output; the report then goes to
+   * standard error, and --json has no room. */
+  to_stdout = strcmp (output, "-") == 0;
+  if (json && to_stdout)
+    return healer_cli_usage_error ("train", _("--json needs --output FILE"));
+  {
+    const char *inputs[] = { argv[1], NULL };
+    const HealerCliOutput outputs[] = { { "--output", output }, { NULL, NULL } };
+    int status = healer_cli_check_files ("train", inputs, outputs);
+
+    if (status != HEALER_EXIT_OK)
+      return status;
+  }
 
   data = healer_dataset_load (argv[1], NULL, &error);
   if (data == NULL)
@@ -145,6 +159,14 @@ healer_cli_train (int    argc,
       add_metrics (builder, "validation_metrics", model->validation_metrics);
       json_builder_end_object (builder);
       healer_cli_print_json (builder);
+    }
+  else if (to_stdout)
+    {
+      /* Standard output holds the model: the summary goes beside it. */
+      fprintf (stderr, _("Trained on %zu rows (%zu duplicates removed), "
+                         "%u epochs, best epoch %u (%s).\n"),
+               model->n_train_rows, model->n_duplicates_removed, model->history.n_epochs,
+               model->best_epoch, healer_train_status_to_string (model->status));
     }
   else
     {

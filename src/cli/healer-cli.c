@@ -5,20 +5,26 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #ifdef G_OS_WIN32
 # include <io.h>
 #else
+# include <fcntl.h>
 # include <unistd.h>
 #endif
 
 #include "healer-cli.h"
 #include "healer-locale.h"
 #include "healer-log.h"
+#include "healer-output.h"
 
 typedef struct
 {
@@ -36,6 +42,7 @@ static const HealerCliCommand commands[] = {
   { "explain",  healer_cli_explain,  N_("Say which KPIs point to each fault, or to one sample's diagnosis") },
   { "cv",       healer_cli_cv,       N_("Cross-validate the training settings on a labelled CSV file") },
   { "project",  healer_cli_project,  N_("Place the samples of a CSV file on a 2-D map (PCA or t-SNE)") },
+  { "export",   healer_cli_export,   N_("Write a model as an ONNX file for ONNX Runtime and other engines") },
 };
 
 static void
@@ -134,15 +141,135 @@ healer_cli_fail (const GError *error)
   return HEALER_EXIT_ERROR;
 }
 
+/* Where @path leads, when it is a regular file: the same device and inode
+ * is the same file, whatever the names. "-" is @std_fd, standard input (0)
+ * or output (1). */
+static gboolean
+regular_file_id (const char *path,
+                 int         std_fd,
+                 GStatBuf   *st)
+{
+  if (strcmp (path, "-") == 0)
+    {
+#ifdef G_OS_UNIX
+      struct stat fst;
+
+      if (fstat (std_fd, &fst) != 0 || !S_ISREG (fst.st_mode))
+        return FALSE;
+      st->st_dev = fst.st_dev;
+      st->st_ino = fst.st_ino;
+      st->st_mode = fst.st_mode;
+      return TRUE;
+#else
+      return FALSE;
+#endif
+    }
+  return g_stat (path, st) == 0 && S_ISREG (st->st_mode);
+}
+
+static gboolean
+same_file (const char *a,
+           int         a_fd,
+           const char *b,
+           int         b_fd)
+{
+  GStatBuf sa, sb;
+
+  if (regular_file_id (a, a_fd, &sa) && regular_file_id (b, b_fd, &sb))
+    {
+      if (sa.st_ino != 0 || sb.st_ino != 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+      /* Windows' stat() has no inode numbers; GIO's file id (volume
+       * serial and file index there) says the same. */
+      {
+        g_autoptr(GFile) fa = g_file_new_for_path (a);
+        g_autoptr(GFile) fb = g_file_new_for_path (b);
+        g_autoptr(GFileInfo) ia = g_file_query_info (fa, G_FILE_ATTRIBUTE_ID_FILE,
+                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+        g_autoptr(GFileInfo) ib = g_file_query_info (fb, G_FILE_ATTRIBUTE_ID_FILE,
+                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+        const char *ida = ia != NULL ? g_file_info_get_attribute_string (ia, G_FILE_ATTRIBUTE_ID_FILE) : NULL;
+        const char *idb = ib != NULL ? g_file_info_get_attribute_string (ib, G_FILE_ATTRIBUTE_ID_FILE) : NULL;
+
+        if (ida != NULL && idb != NULL)
+          return strcmp (ida, idb) == 0;
+      }
+    }
+  if (strcmp (a, "-") == 0 || strcmp (b, "-") == 0)
+    return FALSE;
+  /* A device or a FIFO is written in place and destroys nothing: both
+   * outputs may go to /dev/null. */
+  if ((g_stat (a, &sa) == 0 && !S_ISREG (sa.st_mode)) ||
+      (g_stat (b, &sb) == 0 && !S_ISREG (sb.st_mode)))
+    return FALSE;
+  {
+    g_autofree char *ca = g_canonicalize_filename (a, NULL);
+    g_autofree char *cb = g_canonicalize_filename (b, NULL);
+
+    return strcmp (ca, cb) == 0;
+  }
+}
+
+int
+healer_cli_check_files (const char            *name,
+                        const char * const    *inputs,
+                        const HealerCliOutput *outputs)
+{
+  static const HealerCliOutput none[] = { { NULL, NULL } };
+
+  if (outputs == NULL)
+    outputs = none;
+
+  for (guint o = 0; outputs[o].option != NULL; o++)
+    {
+      const char *out = outputs[o].path;
+
+      if (out == NULL)
+        continue;
+      for (guint i = 0; inputs != NULL && inputs[i] != NULL; i++)
+        if (same_file (out, 1, inputs[i], 0) &&
+            strcmp (out, "-") != 0)
+          {
+            g_autofree char *o_display = g_filename_display_name (out);
+            g_autofree char *i_display = strcmp (inputs[i], "-") == 0
+                                         ? g_strdup (_("standard input"))
+                                         : g_filename_display_name (inputs[i]);
+
+            return healer_cli_usage_error (name, _("%s “%s” is the input “%s”: writing it "
+                                                   "would destroy what the command reads"),
+                                           outputs[o].option, o_display, i_display);
+          }
+      for (guint p = 0; p < o; p++)
+        if (outputs[p].path != NULL && strcmp (outputs[p].path, "-") != 0 &&
+            strcmp (out, "-") != 0 &&
+            same_file (out, 1, outputs[p].path, 1))
+          return healer_cli_usage_error (name, _("%s and %s must be different files"),
+                                         outputs[p].option, outputs[o].option);
+    }
+
+  /* `predict m.json in.csv >> in.csv` would read its own results. */
+  for (guint i = 0; inputs != NULL && inputs[i] != NULL; i++)
+    if (strcmp (inputs[i], "-") != 0 &&
+        same_file ("-", 1, inputs[i], 0))
+      {
+        g_autofree char *i_display = g_filename_display_name (inputs[i]);
+
+        return healer_cli_usage_error (name, _("%s is the input “%s”: writing it would "
+                                               "destroy what the command reads"),
+                                       _("Standard output"), i_display);
+      }
+  return HEALER_EXIT_OK;
+}
+
 void
 healer_cli_print_json (JsonBuilder *builder)
 {
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
   g_autofree char *text = healer_json_to_string (root, TRUE, NULL);
 
+  /* Flushed, and checked, when the command ends (finish_stdout). */
   fputs (text, stdout);
   fputc ('\n', stdout);
-  fflush (stdout);
 }
 
 void
@@ -163,8 +290,11 @@ healer_cli_print_metrics_for_classes (const HealerMetrics *metrics,
   printf ("%-22s %.4f\n", _("Accuracy:"), metrics->accuracy);
   printf ("%-22s %.4f\n", _("Macro-averaged F1:"), metrics->macro_f1);
   printf ("%-22s %.4f\n", _("Weighted-average F1:"), metrics->weighted_f1);
-  if (!isnan (metrics->log_loss))
+  /* Every figure is printed: a log-loss without probabilities says so. */
+  if (isfinite (metrics->log_loss))
     printf ("%-22s %.4f\n", _("Log-loss:"), metrics->log_loss);
+  else
+    printf ("%-22s %s\n", _("Log-loss:"), _("not available (no probabilities)"));
   printf ("%-22s %" G_GSIZE_FORMAT "\n\n", _("Samples:"), metrics->n_samples);
 
   printf ("%-12s %9s %9s %9s %9s\n", _("Class"), _("Precision"), _("Recall"), _("F1"), _("Support"));
@@ -190,11 +320,127 @@ healer_cli_print_metrics_for_classes (const HealerMetrics *metrics,
     }
 }
 
+/* Standard output is a file like any other: a command whose results could
+ * not all be written (a full disk, /dev/full, a closed descriptor) has
+ * failed, and says why. Every command's output goes through stdio's buffer
+ * (made large below, so that the failing write, and its errno, usually
+ * happens here); this is the one place it is flushed and checked. */
+static gboolean stdout_checked;
+
+static int
+finish_stdout (int status)
+{
+  int saved_errno;
+
+  if (stdout_checked)
+    return status;
+  stdout_checked = TRUE;
+
+  errno = 0;
+  if (fflush (stdout) == 0 && !ferror (stdout))
+    return status;
+  saved_errno = errno;
+#ifdef G_OS_UNIX
+  /* The write failed earlier and took its errno along: a descriptor
+   * that cannot be written says so itself. */
+  if (saved_errno == 0)
+    {
+      int flags = fcntl (STDOUT_FILENO, F_GETFL);
+
+      saved_errno = flags == -1 || (flags & O_ACCMODE) == O_RDONLY ? EBADF : EIO;
+    }
+#endif
+  if (saved_errno == 0)
+    saved_errno = EIO;
+  fprintf (stderr, "systemhealer-cli: %s: %s\n", _("Could not write to standard output"),
+           g_strerror (saved_errno));
+  return status == HEALER_EXIT_OK ? HEALER_EXIT_ERROR : status;
+}
+
+/* g_print() (GOption's --help) flushes at once, losing the errno of a
+ * failure before finish_stdout() can report it; through stdio's buffer it
+ * fails there instead. */
+static void
+print_to_stdout (const char *text)
+{
+  fputs (text, stdout);
+}
+
+/* For the exits that do not return through main (GOption's --help). */
+static void
+finish_stdout_at_exit (void)
+{
+  if (!stdout_checked && finish_stdout (HEALER_EXIT_OK) != HEALER_EXIT_OK)
+    _exit (HEALER_EXIT_ERROR);
+}
+
+#ifdef G_OS_UNIX
+/* A descriptor 0, 1 or 2 the caller closed would be handed to the next file
+ * opened (the log file), and the results would go into it. Each is held by
+ * /dev/null opened the wrong way round, so that using it fails with EBADF
+ * as on a closed descriptor. */
+static void
+hold_standard_descriptors (void)
+{
+  for (int fd = 0; fd <= 2; fd++)
+    if (fcntl (fd, F_GETFD) == -1 && errno == EBADF)
+      {
+        int held = open ("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+
+        if (held >= 0 && held != fd)
+          {
+            dup2 (held, fd);
+            close (held);
+          }
+      }
+}
+#endif
+
+/* SIGINT and SIGTERM end a command at once with 128 + the signal's number
+ * (130, 143), as a shell reports it: the output not committed yet goes
+ * with it (on Linux it never had a name; elsewhere its temporary name is
+ * deleted here), and the previous file stays as it was. */
+static void
+on_signal (int signum)
+{
+  healer_output_remove_temporaries ();
+  _exit (128 + signum);
+}
+
+static void
+catch_signals (void)
+{
+#ifdef G_OS_UNIX
+  struct sigaction action = { 0 };
+
+  action.sa_handler = on_signal;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+  sigaction (SIGHUP, &action, NULL);
+#else
+  signal (SIGINT, on_signal);
+  signal (SIGTERM, on_signal);
+#endif
+}
+
 int
 main (int    argc,
       char **argv)
 {
   const char *name;
+
+#ifdef G_OS_UNIX
+  hold_standard_descriptors ();
+  /* Results usually fit the buffer, so a failing write happens in
+   * finish_stdout(), which can then give its reason. A terminal keeps its
+   * line buffering. */
+  if (!isatty (STDOUT_FILENO))
+    setvbuf (stdout, NULL, _IOFBF, 1024 * 1024);
+#endif
+  catch_signals ();
+  g_set_print_handler (print_to_stdout);
+  atexit (finish_stdout_at_exit);
 
   setlocale (LC_ALL, "");
   /* HEALER_LOCALEDIR (see healer_locale_dir) points at another catalogue
@@ -216,19 +462,19 @@ main (int    argc,
   if (strcmp (name, "--help") == 0 || strcmp (name, "-h") == 0 || strcmp (name, "help") == 0)
     {
       print_main_usage (stdout);
-      return HEALER_EXIT_OK;
+      return finish_stdout (HEALER_EXIT_OK);
     }
   if (strcmp (name, "--version") == 0)
     {
       printf ("systemhealer-cli %s\n", PACKAGE_VERSION);
-      return HEALER_EXIT_OK;
+      return finish_stdout (HEALER_EXIT_OK);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (commands[i].name, name) == 0)
       {
         /* The command sees itself as argv[0], as GOptionContext expects. */
-        return commands[i].func (argc - 1, argv + 1);
+        return finish_stdout (commands[i].func (argc - 1, argv + 1));
       }
 
   fprintf (stderr, _("systemhealer-cli: unknown command “%s”"), name);

@@ -29,6 +29,7 @@ int   healer_cli_simulate  (int argc, char **argv);
 int   healer_cli_explain   (int argc, char **argv);
 int   healer_cli_cv        (int argc, char **argv);
 int   healer_cli_project   (int argc, char **argv);
+int   healer_cli_export    (int argc, char **argv);
 
 /* Parses @entries for command @name; prints the error and returns FALSE on
  * a usage error. @params describes the positional arguments. */
@@ -55,6 +56,21 @@ int      healer_cli_usage_error  (const char    *name,
                                   const char    *format,
                                   ...) G_GNUC_PRINTF (2, 3);
 int      healer_cli_fail         (const GError  *error);
+/* A file a command writes, and the option that names it (for messages). */
+typedef struct
+{
+  const char *option;
+  const char *path;      /* NULL: not given; "-": standard output */
+} HealerCliOutput;
+/* Before any work: refuses, as a usage error, an output that is one of the
+ * files the command reads, under any name (./x, a symbolic or hard link:
+ * the same device and inode), two outputs that are one file, and a
+ * standard output redirected into an input. @inputs is NULL-terminated
+ * ("-" is standard input), @outputs ends with an entry whose option is
+ * NULL; either may be NULL. Returns HEALER_EXIT_OK or HEALER_EXIT_USAGE. */
+int      healer_cli_check_files  (const char            *name,
+                                  const char * const    *inputs,
+                                  const HealerCliOutput *outputs);
 gboolean healer_cli_stderr_is_terminal (void);
 /* Prints @builder's root to stdout, pretty, followed by a newline. */
 void     healer_cli_print_json   (JsonBuilder   *builder);

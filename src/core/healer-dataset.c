@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "healer-csv-private.h"
+#include "healer-output.h"
 
 #define LIST_MAX_NAMES 10
 
@@ -403,8 +404,7 @@ healer_dataset_save_csv (const HealerDataset *self,
       g_string_append_c (s, '\n');
     }
 
-  return g_file_set_contents_full (path, s->str, (gssize) s->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0666, error);
+  return healer_output_set_contents (path, s->str, s->len, error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -422,9 +422,7 @@ load_from_reader (HealerCsvReader  *r,
     return NULL;
   if (ds->n_rows == 0)
     {
-      healer_csv_set_error_at (r, error, HEALER_DATASET_ERROR_NO_ROWS, r->header_end_line, 1,
-                               _("the file has a header but no data rows; expected at least one row "
-                                 "of values after the header"));
+      healer_csv_reader_set_no_rows_error (r, error);
       return NULL;
     }
   /* Give back the slack of the last doubling. */
@@ -471,4 +469,11 @@ healer_dataset_load_from_data (const char  *name,
   if (reader == NULL)
     return NULL;
   return load_from_reader (reader, NULL, error);
+}
+
+char *
+healer_class_default_name (gint32 label)
+{
+  /* TRANSLATORS: default name of a class, %d is its label value in the data */
+  return g_strdup_printf (_("class %d"), label);
 }

@@ -103,6 +103,9 @@ healer_dataset_row (const HealerDataset *self, gsize row)
 /* Index of the feature named @name, or -1. */
 int             healer_dataset_find_feature   (const HealerDataset *self,
                                                const char          *name);
+/* The name of a class that has no name of its own, from its label value
+ * ("class 3"): one spelling in every table, chart, file and message. */
+char           *healer_class_default_name     (gint32               label);
 /* Number of missing (NAN) cells. */
 gsize           healer_dataset_count_missing  (const HealerDataset *self);
 /* Rows @rows (indices, may repeat) copied into a new table. */
@@ -154,6 +157,11 @@ HealerDataset   *healer_csv_reader_read_chunk (HealerCsvReader    *reader,
                                                gsize               max_rows,
                                                GCancellable       *cancellable,
                                                GError            **error);
+
+/* Sets HEALER_DATASET_ERROR_NO_ROWS for a file that ended after its header,
+ * located on the line after it: the one message for header-only input. */
+void             healer_csv_reader_set_no_rows_error (HealerCsvReader  *reader,
+                                                      GError          **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerDataset, healer_dataset_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerCsvReader, healer_csv_reader_free)

@@ -12,6 +12,7 @@
 
 #include "healer-json.h"
 #include "healer-model-private.h"
+#include "healer-output.h"
 
 G_DEFINE_QUARK (healer-model-error-quark, healer_model_error)
 /* ------------------------------------------------------------------ */
@@ -53,13 +54,6 @@ healer_members_consistent (HealerMlp * const *members,
   return TRUE;
 }
 
-static char *
-healer_default_class_name (gint32 class_id)
-{
-  /* TRANSLATORS: default name of a class, %d is its label value in the data */
-  return g_strdup_printf (_("class %d"), class_id);
-}
-
 static char **
 healer_default_class_names (const gint32 *class_ids,
                             guint         n_classes)
@@ -67,7 +61,7 @@ healer_default_class_names (const gint32 *class_ids,
   char **names = g_new0 (char *, n_classes + 1);
 
   for (guint k = 0; k < n_classes; k++)
-    names[k] = healer_default_class_name (class_ids[k]);
+    names[k] = healer_class_default_name (class_ids[k]);
   return names;
 }
 
@@ -230,7 +224,7 @@ healer_model_with_class_name (const HealerModel *self,
   if (stripped[0] != '\0')
     copy->class_names[index] = g_steal_pointer (&stripped);
   else
-    copy->class_names[index] = healer_default_class_name (self->class_ids[index]);
+    copy->class_names[index] = healer_class_default_name (self->class_ids[index]);
   return copy;
 }
 
@@ -602,13 +596,12 @@ healer_file_set_contents_atomic (const char  *path,
   g_return_val_if_fail (contents != NULL || length == 0, FALSE);
   g_return_val_if_fail (length <= G_MAXSSIZE, FALSE);
 
-  if (!g_file_set_contents_full (path, contents, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local_error))
+  /* healer-output: devices and FIFOs written in place, links kept, no
+   * temporary file left behind even on a signal. Its message names @path. */
+  if (!healer_output_set_contents (path, contents, length, &local_error))
     {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_IO,
-                   _("Could not save %s: %s"), display, local_error->message);
+      g_set_error_literal (error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_IO,
+                           local_error->message);
       return FALSE;
     }
   return TRUE;
@@ -675,10 +668,10 @@ healer_model_predict_proba (const HealerModel   *self,
       float *out = proba + start * nc;
 
       healer_preprocessor_transform (p, healer_dataset_row (data, start), n, scratch);
-      healer_mlp_predict_proba (self->members[0], scratch, n, out);
+      healer_mlp_predict_proba_rowwise (self->members[0], scratch, n, out);
       for (guint m = 1; m < self->n_members; m++)
         {
-          healer_mlp_predict_proba (self->members[m], scratch, n, member_proba);
+          healer_mlp_predict_proba_rowwise (self->members[m], scratch, n, member_proba);
           for (gsize k = 0; k < n * nc; k++)
             out[k] += member_proba[k];
         }

@@ -9,10 +9,21 @@
 
 G_BEGIN_DECLS
 
-/* Writes go to a temporary file beside the target; commit renames it over
- * the target, abort (or a failed commit) deletes it, so a reader never sees
- * a half-written file and a failed command leaves nothing behind. "-" writes
- * to standard output directly. */
+/* Writes go to a temporary file in the target's folder; commit puts it in
+ * the target's place in one rename, abort (or a failed commit) deletes it,
+ * so a reader never sees a half-written file and a failed command leaves
+ * nothing behind. On Linux the temporary file has no name until the commit
+ * (O_TMPFILE), so not even SIGKILL can leave it behind; elsewhere it is a
+ * hidden name beside the target, which healer_output_remove_temporaries()
+ * deletes on a signal.
+ *
+ * What the target is decides how it is written:
+ * - "-" is standard output, written directly;
+ * - a device, a FIFO or an open descriptor (/dev/stdout, /dev/fd/N,
+ *   /proc/self/fd/N) is written in place, streamed, never replaced;
+ * - a symbolic link stays: the file it points to is replaced;
+ * - a regular file is replaced by a file with its permission bits (and,
+ *   when allowed, its owner). */
 typedef struct _HealerOutput HealerOutput;
 
 HealerOutput *healer_output_open   (const char    *path,
@@ -25,6 +36,10 @@ gboolean      healer_output_printf (HealerOutput  *self,
                                     GError       **error,
                                     const char    *format,
                                     ...) G_GNUC_PRINTF (3, 4);
+/* Writes what is buffered and flushes it to the target (standard output
+ * included), so a reader of a pipe sees it now. */
+gboolean      healer_output_flush  (HealerOutput  *self,
+                                    GError       **error);
 /* Appends @field as one CSV cell: quoted, with its quotes doubled, only
  * when it holds a comma, a quote or a line break. */
 void          healer_csv_append_field  (GString     *line,
@@ -40,6 +55,17 @@ void          healer_csv_append_double (GString     *line,
 gboolean      healer_output_commit (HealerOutput  *self,
                                     GError       **error);
 void          healer_output_abort  (HealerOutput  *self);
+
+/* Open, write @contents, commit: a whole file in one call, with the same
+ * guarantees. The error names @path, never a temporary file. */
+gboolean      healer_output_set_contents (const char  *path,
+                                          const char  *contents,
+                                          gsize        length,
+                                          GError     **error);
+
+/* For a SIGINT or SIGTERM handler that ends the program: deletes the
+ * temporary files of the outputs not committed yet. Async-signal-safe. */
+void          healer_output_remove_temporaries (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerOutput, healer_output_abort)
 

@@ -5,9 +5,11 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "healer-application.h"
 #include "healer-test-gui.h"
+#include "healer-onnx.h"
 #include "healer-window.h"
 
 static void
@@ -82,6 +84,76 @@ test_window_actions_follow_session (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* "Export as ONNX…": enabled with a model only, and the file it writes is
+ * the core's export of the session's model, byte for byte. */
+typedef struct
+{
+  GObject *window;
+  guint    ref_count;
+} RefWait;
+
+/* The export holds a reference on the window until its result is shown. */
+static gboolean
+export_done (gpointer data)
+{
+  RefWait *wait = data;
+
+  return g_atomic_int_get ((gint *) &wait->window->ref_count) == (gint) wait->ref_count;
+}
+
+static void
+test_window_export_onnx (void)
+{
+  HealerWindow *window = healer_window_new (NULL);
+  HealerSession *session = healer_window_get_session (window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HealerDataset) data = NULL;
+  g_autoptr(HealerPreprocessor) pre = NULL;
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("healer-onnx-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  HealerPreprocessConfig config;
+  RefWait wait;
+  HealerMlp **members = g_new (HealerMlp *, 1);
+  const gint32 class_ids[] = { 0, 1 };
+  guint sizes[] = { 0, 4, 2 };
+  gsize len;
+  static const char csv[] = "sample_id,a,b,label\ns1,1,2,0\ns2,3,,1\ns3,5,1,0\ns4,2,7,1\n";
+
+  g_assert_no_error (error);
+  healer_test_show (GTK_WIDGET (window), 800, 600);
+  g_assert_false (action_enabled (window, "win.export-onnx"));
+
+  data = healer_dataset_load_from_data ("t.csv", csv, strlen (csv), &error);
+  g_assert_no_error (error);
+  healer_preprocess_config_init_default (&config);
+  config.select = HEALER_SELECT_NONE;
+  pre = healer_preprocessor_fit (data, &config, &error);
+  g_assert_no_error (error);
+  sizes[0] = pre->n_output;
+  members[0] = healer_mlp_new (sizes, G_N_ELEMENTS (sizes), HEALER_ACTIVATION_RELU, 1);
+  model = healer_model_new (g_steal_pointer (&pre), members, 1, class_ids, 2);
+  healer_session_set_model (session, model, NULL);
+  g_assert_true (action_enabled (window, "win.export-onnx"));
+
+  path = g_build_filename (dir, "model.onnx", NULL);
+  file = g_file_new_for_path (path);
+  wait.window = G_OBJECT (window);
+  wait.ref_count = G_OBJECT (window)->ref_count;
+  healer_window_export_onnx_to (window, file);
+  g_assert_true (healer_test_wait_until (export_done, &wait, 20000));
+  g_assert_true (g_file_get_contents (path, &contents, &len, &error));
+  g_assert_no_error (error);
+  expected = healer_onnx_export (model);
+  g_assert_cmpmem (contents, len, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
 
 static gboolean
 has_dataset (gpointer window)
@@ -237,6 +309,7 @@ main (int   argc,
   g_test_add_func ("/window/pages", test_window_pages);
   g_test_add_func ("/window/actions-follow-session", test_window_actions_follow_session);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
+  g_test_add_func ("/window/export-onnx", test_window_export_onnx);
   g_test_add_func ("/window/shortcuts-listed", test_window_shortcuts_listed);
   g_test_add_func ("/window/help", test_window_help);
   g_test_add_func ("/window/icons-found", test_window_icons_found);
