@@ -27,7 +27,7 @@ LAYERS = [
     'config',
     'explanations',
     'model',
-    'explain', 'drift', 'diagnose', 'sample', 'projection',
+    'explain', 'drift', 'diagnose', 'sample', 'projection', 'onnx',
     'memory',
     'trainer',
     'cv',
