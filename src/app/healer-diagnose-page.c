@@ -494,36 +494,6 @@ healer_diagnose_page_set_property (GObject      *object,
 }
 
 static void
-ensure_css (void)
-{
-  static gsize done = 0;
-
-  /* A banner in warning colours (AdwBanner needs libadwaita 1.3). Loaded
-   * here rather than from the application's style sheet so the page looks
-   * the same inside the tests, which have no application. */
-  if (g_once_init_enter (&done))
-    {
-      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-      GdkDisplay *display = gdk_display_get_default ();
-
-      gtk_css_provider_load_from_data (provider,
-                                       ".healer-warning-box {"
-                                       "  background-color: @warning_bg_color;"
-                                       "  color: @warning_fg_color;"
-                                       "  border-radius: 6px;"
-                                       "  padding: 6px 12px;"
-                                       "}"
-                                       ".healer-class-bar trough { min-height: 8px; }"
-                                       ".healer-class-bar progress { min-height: 8px; }",
-                                       -1);
-      if (display != NULL)
-        gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                                    GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-      g_once_init_leave (&done, 1);
-    }
-}
-
-static void
 healer_diagnose_page_class_init (HealerDiagnosePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -574,7 +544,6 @@ healer_diagnose_page_class_init (HealerDiagnosePageClass *klass)
 static void
 healer_diagnose_page_init (HealerDiagnosePage *self)
 {
-  ensure_css ();
   gtk_widget_init_template (GTK_WIDGET (self));
   _healer_diagnose_sample_init (self);
   _healer_diagnose_batch_init (self);
