@@ -19,7 +19,7 @@ import sys
 # From the bottom up: a module may include only the modules before it.
 LAYERS = [
     # Building blocks that know nothing of the rest.
-    'limits', 'log', 'locale', 'relay', 'output', 'rng', 'split', 'metrics', 'json',
+    'limits', 'log', 'locale', 'text', 'relay', 'output', 'rng', 'split', 'metrics', 'json',
     # The chain.
     'dataset', 'stats', 'simulate',
     'preprocess',
