@@ -213,7 +213,12 @@ healer_cli_predict (int    argc,
       if (aligned == NULL)
         return healer_cli_fail (error);
       if (first)
-        report_columns (extra, _("ignoring columns the model does not use"));
+        {
+          report_columns (extra, _("ignoring columns the model does not use"));
+          report_columns (missing, _("warning: columns absent from the file, diagnosed as "
+                                     "missing (the model does not read them, so no result "
+                                     "changes)"));
+        }
       first = FALSE;
       if (chunk->n_rows == 0)
         break;

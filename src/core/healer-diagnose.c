@@ -33,6 +33,7 @@ healer_diagnosis_free (HealerDiagnosis *self)
   g_clear_pointer (&self->drift, healer_drift_report_free);
   g_free (self->source_name);
   g_strfreev (self->extra_columns);
+  g_strfreev (self->missing_columns);
   g_clear_pointer (&self->ids_chunk, g_string_chunk_free);
   g_free (self);
 }
@@ -142,7 +143,10 @@ diagnose_reader (const HealerModel          *model,
             return NULL;
         }
       if (first)
-        self->extra_columns = g_steal_pointer (&extra);
+        {
+          self->extra_columns = g_steal_pointer (&extra);
+          self->missing_columns = g_steal_pointer (&missing);
+        }
       first = FALSE;
       if (chunk->n_rows == 0)
         break;

@@ -35,6 +35,8 @@ typedef struct
   HealerDriftReport  *drift;         /* of the whole batch */
   char               *source_name;   /* display name of the input */
   char              **extra_columns; /* columns of the input the model does not read */
+  char              **missing_columns; /* inputs the model does not read, absent from
+                                        * the file and diagnosed as missing (NAN) */
   /*< private >*/
   GStringChunk       *ids_chunk;
 } HealerDiagnosis;
