@@ -506,6 +506,98 @@ test_parse_sample_errors (void)
   }
 }
 
+/* The one rule for header-only input (issue 14, item 3): the iterator the
+ * CLI uses refuses it on its first step, located on the line after the
+ * header, as the app's batch does (test_no_rows_and_bad_cell). */
+static void
+test_iter_header_only (void)
+{
+  HealerModel *model = get_model ();
+  g_autoptr(GString) header = g_string_new ("sample_id");
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(HealerDiagnoseIter) iter = NULL;
+  g_autoptr(GError) error = NULL;
+  const HealerDiagnoseChunk *chunk = (gpointer) 1;
+
+  for (guint j = 0; j < model->preprocessor->n_input; j++)
+    g_string_append_printf (header, ",%s", model->preprocessor->input_names[j]);
+  g_string_append (header, "\r\n\n");
+
+  stream = g_memory_input_stream_new_from_data (g_strdup (header->str), header->len, g_free);
+  iter = healer_diagnose_iter_new (model, stream, "empty.csv", 1, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (healer_diagnose_iter_next (iter, &chunk, NULL, &error));
+  g_assert_null (chunk);
+  g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_NO_ROWS);
+  g_assert_nonnull (strstr (error->message, "empty.csv:2:1: "));
+  g_clear_error (&error);
+  /* And it stays failed. */
+  g_assert_false (healer_diagnose_iter_next (iter, &chunk, NULL, &error));
+  g_assert_nonnull (error);
+}
+
+/* The chunks of the iterator are what healer_diagnose_file collects: the
+ * same rows, ids numbered across chunks, flags, counts and drift. */
+static void
+test_iter_chunks (void)
+{
+  HealerModel *model = get_model ();
+  g_autoptr(HealerDataset) data = make_data (250, 9);
+  g_autofree char *path = NULL;
+  g_autoptr(HealerDiagnosis) whole = NULL;
+  g_autoptr(HealerDiagnoseIter) iter = NULL;
+  g_autoptr(HealerDriftReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  const HealerDiagnoseChunk *chunk;
+  guint k = model->n_classes;
+  gsize seen = 0;
+  guint n_chunks = 0;
+
+  /* Without sample ids, so the iterator numbers the rows itself. */
+  g_clear_pointer (&data->sample_ids, g_free);
+  path = write_csv (data, "healer-test-diagnose-iter.csv");
+  whole = healer_diagnose_file (model, path, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  iter = healer_diagnose_iter_new_for_path (model, path, 13, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (healer_diagnose_iter_has_labels (iter));
+
+  while (healer_diagnose_iter_next (iter, &chunk, NULL, &error) && chunk != NULL)
+    {
+      g_assert_cmpuint (chunk->first_row, ==, seen);
+      g_assert_cmpuint (chunk->n_rows, <=, 13);
+      g_assert_cmpuint (chunk->n_classes, ==, k);
+      for (gsize i = 0; i < chunk->n_rows; i++)
+        {
+          g_autofree char *id = g_strdup_printf ("%" G_GSIZE_FORMAT, seen + i + 1);
+
+          g_assert_cmpstr (chunk->sample_ids[i], ==, id);
+          g_assert_cmpstr (chunk->sample_ids[i], ==, whole->sample_ids[seen + i]);
+          g_assert_cmpuint (chunk->predicted[i], ==, whole->predicted[seen + i]);
+          g_assert_cmpuint (chunk->uncertainty[i], ==, whole->uncertainty[seen + i]);
+          g_assert_cmpint (chunk->true_labels[i], ==, whole->true_labels[seen + i]);
+          g_assert_cmpmem (chunk->proba + i * k, k * sizeof (float),
+                           whole->proba + (seen + i) * k, k * sizeof (float));
+        }
+      seen += chunk->n_rows;
+      n_chunks++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen, ==, 250);
+  g_assert_cmpuint (n_chunks, ==, (250 + 12) / 13);
+  g_assert_cmpuint (healer_diagnose_iter_get_n_rows (iter), ==, 250);
+  g_assert_cmpmem (healer_diagnose_iter_get_counts (iter), k * sizeof (gsize),
+                   whole->counts, k * sizeof (gsize));
+  g_assert_cmpuint (healer_diagnose_iter_get_n_uncertain (iter), ==, whole->n_uncertain);
+  report = healer_diagnose_iter_drift_report (iter);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (report->n_outside, ==, whole->drift->n_outside);
+  /* The end stays the end. */
+  g_assert_true (healer_diagnose_iter_next (iter, &chunk, NULL, &error));
+  g_assert_null (chunk);
+  g_remove (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +612,8 @@ main (int   argc,
   g_test_add_func ("/diagnose/columns-mismatch", test_columns_mismatch);
   g_test_add_func ("/diagnose/unread-column-absent", test_unread_column_absent);
   g_test_add_func ("/diagnose/no-rows-and-bad-cell", test_no_rows_and_bad_cell);
+  g_test_add_func ("/diagnose/iter-header-only", test_iter_header_only);
+  g_test_add_func ("/diagnose/iter-chunks", test_iter_chunks);
   g_test_add_func ("/diagnose/parse-sample", test_parse_sample);
   g_test_add_func ("/diagnose/parse-sample-errors", test_parse_sample_errors);
 

@@ -41,44 +41,29 @@ write_header (HealerOutput       *out,
   return healer_output_write (out, line->str, line->len, error);
 }
 
-/* @aligned: the rows of @chunk in the model's input order, for the
- * out-of-distribution half of the uncertain flag. */
+/* One chunk of the core's diagnosis, then a flush: a pipeline reading
+ * standard output sees each chunk as soon as it is diagnosed. */
 static gboolean
-write_chunk (HealerOutput        *out,
-             const HealerModel   *model,
-             const HealerDataset *chunk,
-             const HealerDataset *aligned,
-             const float         *proba,
-             gsize                first_row,
-             gsize               *counts,
-             gsize               *n_uncertain,
-             GError             **error)
+write_chunk (HealerOutput              *out,
+             const HealerModel         *model,
+             const HealerDiagnoseChunk *chunk,
+             GError                   **error)
 {
   g_autoptr(GString) line = g_string_sized_new (256);
   guint k = model->n_classes;
-  char id[32];
 
   for (gsize i = 0; i < chunk->n_rows; i++)
     {
-      const float *p = proba + i * k;
-      guint best = healer_argmax (p, k);
-      gboolean uncertain = healer_model_row_uncertain (model, healer_dataset_row (aligned, i), p);
-
       g_string_truncate (line, 0);
-      /* Without a sample_id column, the 1-based row number. */
-      if (chunk->sample_ids == NULL)
-        g_snprintf (id, sizeof id, "%" G_GSIZE_FORMAT, first_row + i + 1);
-      healer_predictions_append_row (line, chunk->sample_ids != NULL ? chunk->sample_ids[i] : id,
-                                     model->class_ids, k, p, best, uncertain,
-                                     chunk->labels != NULL ? &chunk->labels[i] : NULL);
-      counts[best]++;
-      *n_uncertain += uncertain;
-
+      healer_predictions_append_row (line, chunk->sample_ids[i], model->class_ids, k,
+                                     chunk->proba + i * k, chunk->predicted[i],
+                                     chunk->uncertainty[i] != HEALER_UNCERTAIN_NONE,
+                                     chunk->true_labels != NULL ? &chunk->true_labels[i] : NULL);
       if (!healer_output_write (out, line->str, line->len, error))
         return FALSE;
     }
 
-  return TRUE;
+  return healer_output_flush (out, error);
 }
 
 /* Writes the drift report and says in one line on stderr what it found. */
@@ -129,11 +114,9 @@ healer_cli_predict (int    argc,
   gint chunk_rows = DEFAULT_CHUNK_ROWS;
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerModel) model = NULL;
-  g_autoptr(HealerCsvReader) reader = NULL;
+  g_autoptr(HealerDiagnoseIter) iter = NULL;
   g_autoptr(HealerOutput) out = NULL;
-  g_autofree gsize *counts = NULL;
-  g_autofree float *proba = NULL;
-  g_autoptr(HealerDrift) drift = NULL;
+  const gsize *counts;
   g_autoptr(HealerDriftReport) report = NULL;
   gsize n_rows = 0;
   gsize n_uncertain = 0;
@@ -181,61 +164,48 @@ healer_cli_predict (int    argc,
   if (model == NULL)
     return healer_cli_fail (error);
 
-  reader = healer_csv_reader_new_for_path (argv[2], NULL, &error);
-  if (reader == NULL)
+  iter = healer_diagnose_iter_new_for_path (model, argv[2], chunk_rows,
+                                            json || drift_path != NULL, NULL, &error);
+  if (iter == NULL)
     return healer_cli_fail (error);
 
   out = healer_output_open (output, &error);
   if (out == NULL)
     return healer_cli_fail (error);
-  if (!write_header (out, model, healer_csv_reader_has_labels (reader), &error))
-    return healer_cli_fail (error);
-
-  counts = g_new0 (gsize, model->n_classes);
-  proba = g_new (float, (gsize) chunk_rows * model->n_classes);
-  if (json || drift_path != NULL)
-    drift = healer_drift_new (model, model->config.seed);
 
   for (;;)
     {
-      g_autoptr(HealerDataset) chunk = NULL;
-      g_autoptr(HealerDataset) aligned = NULL;
-      g_auto(GStrv) missing = NULL;
-      g_auto(GStrv) extra = NULL;
+      const HealerDiagnoseChunk *chunk;
 
-      chunk = healer_csv_reader_read_chunk (reader, chunk_rows, NULL, &error);
-      if (chunk == NULL)
-        return healer_cli_fail (error);
-      if (chunk->n_rows == 0 && !first)
-        break;
-
-      aligned = healer_model_align (model, chunk, &missing, &extra, &error);
-      if (aligned == NULL)
+      if (!healer_diagnose_iter_next (iter, &chunk, NULL, &error))
         return healer_cli_fail (error);
       if (first)
         {
-          report_columns (extra, _("ignoring columns the model does not use"));
-          report_columns (missing, _("warning: columns absent from the file, diagnosed as "
-                                     "missing (the model does not read them, so no result "
-                                     "changes)"));
+          report_columns ((char **) healer_diagnose_iter_get_extra_columns (iter),
+                          _("ignoring columns the model does not use"));
+          report_columns ((char **) healer_diagnose_iter_get_missing_columns (iter),
+                          _("warning: columns absent from the file, diagnosed as missing "
+                            "(the model does not read them, so no result changes)"));
+          /* The header only once the input has a row (or the rule for a
+           * header-only input, an error, has spoken): a failed command
+           * leaves nothing on standard output either. */
+          if (chunk != NULL &&
+              !write_header (out, model, healer_diagnose_iter_has_labels (iter), &error))
+            return healer_cli_fail (error);
+          first = FALSE;
         }
-      first = FALSE;
-      if (chunk->n_rows == 0)
+      if (chunk == NULL)
         break;
-
-      healer_model_predict_proba (model, aligned, proba);
-      if (!write_chunk (out, model, chunk, aligned, proba, n_rows, counts, &n_uncertain,
-                        &error))
+      if (!write_chunk (out, model, chunk, &error))
         return healer_cli_fail (error);
-      if (drift != NULL)
-        healer_drift_add (drift, aligned);
-      n_rows += chunk->n_rows;
     }
+  n_rows = healer_diagnose_iter_get_n_rows (iter);
+  counts = healer_diagnose_iter_get_counts (iter);
+  n_uncertain = healer_diagnose_iter_get_n_uncertain (iter);
 
   /* The report first: when it cannot be written, the results are not
    * committed either, and a failed command leaves nothing behind. */
-  if (drift != NULL)
-    report = healer_drift_report (drift);
+  report = healer_diagnose_iter_drift_report (iter);
   if (drift_path != NULL && !save_drift_report (report, drift_path, &error))
     return healer_cli_fail (error);
 

@@ -16,13 +16,18 @@
 #ifdef G_OS_WIN32
 #include <fcntl.h>
 #include <io.h>
+#define healer_read_fd _read
+#else
+#include <unistd.h>
+#define healer_read_fd read
 #endif
 
 /* ------------------------------------------------------------------------ */
 /* Standard input as a GInputStream                                          */
 
-/* GUnixInputStream and GWin32InputStream are platform-specific; stdio is
- * everywhere and its buffering suits one big sequential read. */
+/* GUnixInputStream and GWin32InputStream are platform-specific; read(2)
+ * exists on both. Not fread: it waits until the whole block is there, and
+ * a pipeline's rows must be diagnosed as they arrive (issue 13, family 9). */
 #define HEALER_TYPE_STDIN_STREAM (healer_stdin_stream_get_type ())
 G_DECLARE_FINAL_TYPE (HealerStdinStream, healer_stdin_stream, HEALER, STDIN_STREAM, GInputStream)
 
@@ -40,22 +45,23 @@ healer_stdin_stream_read (GInputStream  *stream,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  size_t n;
+  gssize n;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return -1;
 
-  n = fread (buffer, 1, count, stdin);
-  if (n == 0 && ferror (stdin))
+  do
+    n = healer_read_fd (0, buffer, (guint) MIN (count, G_MAXINT));
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
     {
       int saved_errno = errno;
 
-      clearerr (stdin);
       g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                            g_strerror (saved_errno));
       return -1;
     }
-  return (gssize) n;
+  return n;
 }
 
 static void
@@ -322,4 +328,17 @@ healer_csv_reader_read_chunk (HealerCsvReader  *reader,
       return NULL;
     }
   return g_steal_pointer (&ds);
+}
+
+/* One message for every reader of a header-only file, located on the line
+ * after the header. */
+void
+healer_csv_reader_set_no_rows_error (HealerCsvReader  *reader,
+                                     GError          **error)
+{
+  g_return_if_fail (reader != NULL);
+
+  healer_csv_set_error_at (reader, error, HEALER_DATASET_ERROR_NO_ROWS, reader->header_end_line, 1,
+                           _("the file has a header but no data rows; expected at least one row "
+                             "of values after the header"));
 }

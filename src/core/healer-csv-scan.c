@@ -37,18 +37,33 @@ healer_csv_reader_fill (HealerCsvReader  *r,
       r->buf = g_realloc (r->buf, r->cap);
     }
 
-  if (!g_input_stream_read_all (r->stream, r->buf + r->len, HEALER_CSV_BLOCK_SIZE, &got,
-                                cancellable, &local))
+  /* A pipe hands over what has arrived: stop at the first complete line
+   * rather than wait for a whole block, so the rows of a slow producer are
+   * diagnosed as they come (issue 13, family 9). A file fills the block. */
+  while (got < HEALER_CSV_BLOCK_SIZE)
     {
-      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local));
-      else
-        g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_IO,
-                     _("%s: could not read the file: %s"), r->name, local->message);
-      return FALSE;
+      char *at = r->buf + r->len + got;
+      gssize n = g_input_stream_read (r->stream, at, HEALER_CSV_BLOCK_SIZE - got,
+                                      cancellable, &local);
+
+      if (n < 0)
+        {
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_propagate_error (error, g_steal_pointer (&local));
+          else
+            g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_IO,
+                         _("%s: could not read the file: %s"), r->name, local->message);
+          return FALSE;
+        }
+      if (n == 0)
+        {
+          r->eof = TRUE;
+          break;
+        }
+      got += (gsize) n;
+      if (memchr (at, '\n', (gsize) n) != NULL)
+        break;
     }
-  /* read_all only comes back short at the end of the stream. */
-  r->eof = got < HEALER_CSV_BLOCK_SIZE;
   r->len += got;
   r->buf[r->len] = '\0';
   return TRUE;

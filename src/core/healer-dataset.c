@@ -422,9 +422,7 @@ load_from_reader (HealerCsvReader  *r,
     return NULL;
   if (ds->n_rows == 0)
     {
-      healer_csv_set_error_at (r, error, HEALER_DATASET_ERROR_NO_ROWS, r->header_end_line, 1,
-                               _("the file has a header but no data rows; expected at least one row "
-                                 "of values after the header"));
+      healer_csv_reader_set_no_rows_error (r, error);
       return NULL;
     }
   /* Give back the slack of the last doubling. */

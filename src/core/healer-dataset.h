@@ -158,6 +158,11 @@ HealerDataset   *healer_csv_reader_read_chunk (HealerCsvReader    *reader,
                                                GCancellable       *cancellable,
                                                GError            **error);
 
+/* Sets HEALER_DATASET_ERROR_NO_ROWS for a file that ended after its header,
+ * located on the line after it: the one message for header-only input. */
+void             healer_csv_reader_set_no_rows_error (HealerCsvReader  *reader,
+                                                      GError          **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerDataset, healer_dataset_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerCsvReader, healer_csv_reader_free)
 

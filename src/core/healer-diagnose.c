@@ -94,109 +94,357 @@ diagnosis_shrink (HealerDiagnosis *self,
     self->true_labels = g_renew (gint32, self->true_labels, n);
 }
 
-static HealerDiagnosis *
-diagnose_reader (const HealerModel          *model,
-                 HealerCsvReader            *reader,
-                 const char                 *name,
-                 gsize                       chunk_rows,
-                 GCancellable               *cancellable,
-                 HealerDiagnoseProgressFunc  progress,
-                 gpointer                    user_data,
-                 GError                    **error)
+/* ---- the one diagnosis loop ---- */
+
+struct _HealerDiagnoseIter
 {
-  g_autoptr(HealerDiagnosis) self = NULL;
-  g_autoptr(HealerDrift) drift = NULL;
-  gboolean with_labels = healer_csv_reader_has_labels (reader);
+  const HealerModel   *model;
+  HealerCsvReader     *reader;
+  char                *name;
+  gsize                chunk_rows;
+  HealerDrift         *drift;
+  gboolean             started;
+  gboolean             failed;
+  gboolean             done;
+  char               **extra_columns;
+  char               **missing_columns;
+  gsize                n_rows;
+  gsize               *counts;
+  gsize                n_uncertain;
+
+  /* The current chunk and its buffers, reused from chunk to chunk. */
+  HealerDiagnoseChunk  chunk;
+  HealerDataset       *rows;
+  HealerDataset       *aligned;
+  gsize                allocated;
+  float               *proba;
+  guint16             *predicted;
+  guint8              *uncertainty;
+  const char         **ids;
+  GStringChunk        *numbers;   /* the row numbers standing in for ids */
+};
+
+static HealerDiagnoseIter *
+iter_new_take (const HealerModel *model,
+               HealerCsvReader   *reader,
+               char              *name,
+               gsize              chunk_rows,
+               gboolean           drift)
+{
+  HealerDiagnoseIter *self = g_new0 (HealerDiagnoseIter, 1);
+
+  self->model = model;
+  self->reader = reader;
+  self->name = name;
+  self->chunk_rows = chunk_rows > 0 ? chunk_rows : HEALER_DIAGNOSE_CHUNK_ROWS;
+  /* The seed of the model: the same file gives the same report in the CLI
+   * and the app. */
+  if (drift)
+    self->drift = healer_drift_new (model, model->config.seed);
+  self->counts = g_new0 (gsize, model->n_classes);
+  self->numbers = g_string_chunk_new (4096);
+  return self;
+}
+
+HealerDiagnoseIter *
+healer_diagnose_iter_new (const HealerModel  *model,
+                          GInputStream       *stream,
+                          const char         *name,
+                          gsize               chunk_rows,
+                          gboolean            drift,
+                          GCancellable       *cancellable,
+                          GError            **error)
+{
+  HealerCsvReader *reader;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  reader = healer_csv_reader_new (stream, name, cancellable, error);
+  if (reader == NULL)
+    return NULL;
+  return iter_new_take (model, reader, g_strdup (name), chunk_rows, drift);
+}
+
+HealerDiagnoseIter *
+healer_diagnose_iter_new_for_path (const HealerModel  *model,
+                                   const char         *path,
+                                   gsize               chunk_rows,
+                                   gboolean            drift,
+                                   GCancellable       *cancellable,
+                                   GError            **error)
+{
+  HealerCsvReader *reader;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  reader = healer_csv_reader_new_for_path (path, cancellable, error);
+  if (reader == NULL)
+    return NULL;
+  /* The name the reader puts in its own messages. */
+  return iter_new_take (model, reader,
+                        strcmp (path, "-") == 0 ? g_strdup (_("standard input"))
+                                                : g_filename_display_basename (path),
+                        chunk_rows, drift);
+}
+
+void
+healer_diagnose_iter_free (HealerDiagnoseIter *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->reader, healer_csv_reader_free);
+  g_free (self->name);
+  g_clear_pointer (&self->drift, healer_drift_free);
+  g_strfreev (self->extra_columns);
+  g_strfreev (self->missing_columns);
+  g_free (self->counts);
+  g_clear_pointer (&self->rows, healer_dataset_unref);
+  g_clear_pointer (&self->aligned, healer_dataset_unref);
+  g_free (self->proba);
+  g_free (self->predicted);
+  g_free (self->uncertainty);
+  g_free (self->ids);
+  g_string_chunk_free (self->numbers);
+  g_free (self);
+}
+
+static gboolean
+iter_fail (HealerDiagnoseIter *self)
+{
+  self->failed = TRUE;
+  return FALSE;
+}
+
+gboolean
+healer_diagnose_iter_next (HealerDiagnoseIter         *self,
+                           const HealerDiagnoseChunk **chunk,
+                           GCancellable               *cancellable,
+                           GError                    **error)
+{
+  const HealerModel *model;
+  g_auto(GStrv) missing = NULL;
+  g_auto(GStrv) extra = NULL;
+  guint k;
+  gsize n;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (chunk != NULL, FALSE);
+
+  *chunk = NULL;
+  model = self->model;
+  k = model->n_classes;
+  if (self->failed)
+    {
+      g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_IO,
+                   _("%s: cannot read on after an earlier error"), self->name);
+      return FALSE;
+    }
+  if (self->done)
+    return TRUE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return iter_fail (self);
+
+  g_clear_pointer (&self->rows, healer_dataset_unref);
+  g_clear_pointer (&self->aligned, healer_dataset_unref);
+  self->rows = healer_csv_reader_read_chunk (self->reader, self->chunk_rows, cancellable, error);
+  if (self->rows == NULL)
+    return iter_fail (self);
+  n = self->rows->n_rows;
+
+  /* Aligning the first chunk, even an empty one, checks the header before
+   * anything else is said about the file. */
+  if (!self->started || n > 0)
+    {
+      self->aligned = healer_model_align (model, self->rows, &missing, &extra, error);
+      if (self->aligned == NULL)
+        return iter_fail (self);
+    }
+  if (!self->started)
+    {
+      self->extra_columns = g_steal_pointer (&extra);
+      self->missing_columns = g_steal_pointer (&missing);
+    }
+  self->started = TRUE;
+
+  if (n == 0)
+    {
+      if (self->n_rows == 0)
+        {
+          healer_csv_reader_set_no_rows_error (self->reader, error);
+          return iter_fail (self);
+        }
+      self->done = TRUE;
+      return TRUE;
+    }
+
+  if (n > self->allocated)
+    {
+      self->proba = g_renew (float, self->proba, n * k);
+      self->predicted = g_renew (guint16, self->predicted, n);
+      self->uncertainty = g_renew (guint8, self->uncertainty, n);
+      self->ids = g_renew (const char *, self->ids, n);
+      self->allocated = n;
+    }
+
+  healer_model_predict_proba (model, self->aligned, self->proba);
+  g_string_chunk_clear (self->numbers);
+  for (gsize i = 0; i < n; i++)
+    {
+      const float *p = self->proba + i * k;
+      guint best = healer_argmax (p, k);
+      HealerUncertainty why = healer_model_row_uncertainty (model,
+                                                            healer_dataset_row (self->aligned, i),
+                                                            p);
+
+      self->predicted[i] = (guint16) best;
+      self->uncertainty[i] = (guint8) why;
+      self->counts[best]++;
+      self->n_uncertain += why != HEALER_UNCERTAIN_NONE;
+      if (self->rows->sample_ids != NULL)
+        self->ids[i] = self->rows->sample_ids[i];
+      else
+        {
+          char buf[32];
+
+          g_snprintf (buf, sizeof buf, "%" G_GSIZE_FORMAT, self->n_rows + i + 1);
+          self->ids[i] = g_string_chunk_insert (self->numbers, buf);
+        }
+    }
+  if (self->drift != NULL)
+    healer_drift_add (self->drift, self->aligned);
+
+  self->chunk.first_row = self->n_rows;
+  self->chunk.n_rows = n;
+  self->chunk.n_classes = k;
+  self->chunk.sample_ids = self->ids;
+  self->chunk.proba = self->proba;
+  self->chunk.predicted = self->predicted;
+  self->chunk.uncertainty = self->uncertainty;
+  self->chunk.true_labels = self->rows->labels;
+  self->chunk.aligned = self->aligned;
+  self->n_rows += n;
+  *chunk = &self->chunk;
+  return TRUE;
+}
+
+gboolean
+healer_diagnose_iter_has_labels (HealerDiagnoseIter *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return healer_csv_reader_has_labels (self->reader);
+}
+
+const char * const *
+healer_diagnose_iter_get_extra_columns (HealerDiagnoseIter *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return (const char * const *) self->extra_columns;
+}
+
+const char * const *
+healer_diagnose_iter_get_missing_columns (HealerDiagnoseIter *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return (const char * const *) self->missing_columns;
+}
+
+gsize
+healer_diagnose_iter_get_n_rows (HealerDiagnoseIter *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_rows;
+}
+
+const gsize *
+healer_diagnose_iter_get_counts (HealerDiagnoseIter *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->counts;
+}
+
+gsize
+healer_diagnose_iter_get_n_uncertain (HealerDiagnoseIter *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_uncertain;
+}
+
+guint64
+healer_diagnose_iter_get_bytes_read (HealerDiagnoseIter *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return healer_csv_reader_get_bytes_read (self->reader);
+}
+
+guint64
+healer_diagnose_iter_get_size (HealerDiagnoseIter *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return healer_csv_reader_get_size (self->reader);
+}
+
+HealerDriftReport *
+healer_diagnose_iter_drift_report (HealerDiagnoseIter *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->drift != NULL ? healer_drift_report (self->drift) : NULL;
+}
+
+/* ---- a whole batch in memory, for the app ---- */
+
+static HealerDiagnosis *
+diagnose_iter (const HealerModel          *model,
+               HealerDiagnoseIter         *iter,
+               const char                 *name,
+               GCancellable               *cancellable,
+               HealerDiagnoseProgressFunc  progress,
+               gpointer                    user_data,
+               GError                    **error)
+{
+  g_autoptr(HealerDiagnosis) self = diagnosis_new (model, name);
+  gboolean with_labels = healer_diagnose_iter_has_labels (iter);
   gsize allocated = 0;
   guint k = model->n_classes;
-  gboolean first = TRUE;
-
-  if (chunk_rows == 0)
-    chunk_rows = HEALER_DIAGNOSE_CHUNK_ROWS;
-
-  self = diagnosis_new (model, name);
-  /* The seed of the model, as the CLI uses: the same file gives the same
-   * report in both. */
-  drift = healer_drift_new (model, model->config.seed);
+  const HealerDiagnoseChunk *chunk;
 
   for (;;)
     {
-      g_autoptr(HealerDataset) chunk = NULL;
-      g_autoptr(HealerDataset) aligned = NULL;
-      g_auto(GStrv) missing = NULL;
-      g_auto(GStrv) extra = NULL;
       gsize base = self->n_rows;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (!healer_diagnose_iter_next (iter, &chunk, cancellable, error))
         return NULL;
-
-      chunk = healer_csv_reader_read_chunk (reader, chunk_rows, cancellable, error);
+      if (self->extra_columns == NULL)
+        self->extra_columns = g_strdupv ((char **) healer_diagnose_iter_get_extra_columns (iter));
+      if (self->missing_columns == NULL)
+        self->missing_columns = g_strdupv ((char **) healer_diagnose_iter_get_missing_columns (iter));
       if (chunk == NULL)
-        return NULL;
-
-      /* Aligning the first chunk, even an empty one, checks the header
-       * before anything else is said about the file. */
-      if (first || chunk->n_rows > 0)
-        {
-          aligned = healer_model_align (model, chunk, &missing, &extra, error);
-          if (aligned == NULL)
-            return NULL;
-        }
-      if (first)
-        {
-          self->extra_columns = g_steal_pointer (&extra);
-          self->missing_columns = g_steal_pointer (&missing);
-        }
-      first = FALSE;
-      if (chunk->n_rows == 0)
         break;
 
       diagnosis_reserve (self, &allocated, base + chunk->n_rows, with_labels);
-      healer_model_predict_proba (model, aligned, self->proba + base * k);
+      memcpy (self->proba + base * k, chunk->proba, chunk->n_rows * k * sizeof (float));
+      memcpy (self->predicted + base, chunk->predicted, chunk->n_rows * sizeof (guint16));
+      memcpy (self->uncertainty + base, chunk->uncertainty, chunk->n_rows);
+      if (with_labels)
+        memcpy (self->true_labels + base, chunk->true_labels, chunk->n_rows * sizeof (gint32));
       for (gsize i = 0; i < chunk->n_rows; i++)
-        {
-          const float *p = self->proba + (base + i) * k;
-          guint best = healer_argmax (p, k);
-          HealerUncertainty why;
-
-          why = healer_model_row_uncertainty (model, healer_dataset_row (aligned, i), p);
-          self->predicted[base + i] = (guint16) best;
-          self->uncertainty[base + i] = (guint8) why;
-          self->counts[best]++;
-          self->n_uncertain += why != HEALER_UNCERTAIN_NONE;
-
-          if (chunk->sample_ids != NULL)
-            self->sample_ids[base + i] = g_string_chunk_insert (self->ids_chunk,
-                                                                chunk->sample_ids[i]);
-          else
-            {
-              char buf[32];
-
-              g_snprintf (buf, sizeof buf, "%zu", base + i + 1);
-              self->sample_ids[base + i] = g_string_chunk_insert (self->ids_chunk, buf);
-            }
-          if (with_labels)
-            self->true_labels[base + i] = chunk->labels[i];
-        }
-      healer_drift_add (drift, aligned);
+        self->sample_ids[base + i] = g_string_chunk_insert (self->ids_chunk,
+                                                            chunk->sample_ids[i]);
       self->n_rows += chunk->n_rows;
 
       if (progress != NULL)
-        progress (healer_csv_reader_get_bytes_read (reader),
-                  healer_csv_reader_get_size (reader),
+        progress (healer_diagnose_iter_get_bytes_read (iter),
+                  healer_diagnose_iter_get_size (iter),
                   self->n_rows, user_data);
     }
 
-  if (self->n_rows == 0)
-    {
-      g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_NO_ROWS,
-                   _("%s: the file has a header but no data rows; expected at least one "
-                     "row of values after the header"), name);
-      return NULL;
-    }
-
+  memcpy (self->counts, healer_diagnose_iter_get_counts (iter), k * sizeof (gsize));
+  self->n_uncertain = healer_diagnose_iter_get_n_uncertain (iter);
   diagnosis_shrink (self, with_labels);
-  self->drift = healer_drift_report (drift);
+  self->drift = healer_diagnose_iter_drift_report (iter);
   return g_steal_pointer (&self);
 }
 
@@ -210,18 +458,16 @@ healer_diagnose_stream (const HealerModel          *model,
                         gpointer                    user_data,
                         GError                    **error)
 {
-  g_autoptr(HealerCsvReader) reader = NULL;
+  g_autoptr(HealerDiagnoseIter) iter = NULL;
 
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  reader = healer_csv_reader_new (stream, name, cancellable, error);
-  if (reader == NULL)
+  iter = healer_diagnose_iter_new (model, stream, name, chunk_rows, TRUE, cancellable, error);
+  if (iter == NULL)
     return NULL;
-
-  return diagnose_reader (model, reader, name, chunk_rows, cancellable,
-                          progress, user_data, error);
+  return diagnose_iter (model, iter, name, cancellable, progress, user_data, error);
 }
 
 HealerDiagnosis *
@@ -233,20 +479,15 @@ healer_diagnose_file (const HealerModel          *model,
                       gpointer                    user_data,
                       GError                    **error)
 {
-  g_autoptr(HealerCsvReader) reader = NULL;
-  g_autofree char *name = NULL;
+  g_autoptr(HealerDiagnoseIter) iter = NULL;
 
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  reader = healer_csv_reader_new_for_path (path, cancellable, error);
-  if (reader == NULL)
+  iter = healer_diagnose_iter_new_for_path (model, path, chunk_rows, TRUE, cancellable, error);
+  if (iter == NULL)
     return NULL;
-
-  /* The name the reader puts in its own messages. */
-  name = g_path_get_basename (path);
-  return diagnose_reader (model, reader, name, chunk_rows, cancellable,
-                          progress, user_data, error);
+  return diagnose_iter (model, iter, iter->name, cancellable, progress, user_data, error);
 }
 
 /* ---- one sample ---- */

@@ -41,6 +41,80 @@ typedef struct
   GStringChunk       *ids_chunk;
 } HealerDiagnosis;
 
+/* One chunk of a streamed diagnosis: consecutive rows of the input, in file
+ * order, valid until the next call of healer_diagnose_iter_next(). Every
+ * front end consumes these — the CLI writes them out as they come, the
+ * app's batch collects them into a HealerDiagnosis — so the rules (column
+ * matching, uncertainty, sample ids, header-only input) live once. Further
+ * per-row results (prediction sets) are added here as new members. */
+typedef struct
+{
+  gsize                first_row;    /* 0-based index of the chunk's first row */
+  gsize                n_rows;       /* ≥ 1 */
+  guint                n_classes;
+  const char * const  *sample_ids;   /* n_rows; the file's sample_id column, or
+                                      * "1", "2"… (the 1-based row) without one */
+  const float         *proba;        /* n_rows × n_classes */
+  const guint16       *predicted;    /* n_rows class indices (argmax of proba) */
+  const guint8        *uncertainty;  /* n_rows HealerUncertainty flags */
+  const gint32        *true_labels;  /* n_rows label values, NULL without a label column */
+  const HealerDataset *aligned;      /* the rows in the model's input order */
+} HealerDiagnoseChunk;
+
+typedef struct _HealerDiagnoseIter HealerDiagnoseIter;
+
+/* A diagnosis read from @stream (a CSV with a header, whose header is read
+ * here) @chunk_rows rows at a time (0: the default); with @drift, the
+ * drift report of the whole input is accumulated as it goes. @model must
+ * outlive the iterator. Header-only input (a header and no row) is an
+ * error, HEALER_DATASET_ERROR_NO_ROWS, located at the line after the header,
+ * from the first healer_diagnose_iter_next(): like every command, a
+ * diagnosis needs at least one row, and a front end has written nothing
+ * before it knows there is one. */
+HealerDiagnoseIter *healer_diagnose_iter_new          (const HealerModel   *model,
+                                                       GInputStream        *stream,
+                                                       const char          *name,
+                                                       gsize                chunk_rows,
+                                                       gboolean             drift,
+                                                       GCancellable        *cancellable,
+                                                       GError             **error);
+/* The same for the file at @path, "-" being standard input. */
+HealerDiagnoseIter *healer_diagnose_iter_new_for_path (const HealerModel   *model,
+                                                       const char          *path,
+                                                       gsize                chunk_rows,
+                                                       gboolean             drift,
+                                                       GCancellable        *cancellable,
+                                                       GError             **error);
+void                healer_diagnose_iter_free         (HealerDiagnoseIter  *self);
+/* Reads and diagnoses the next chunk. TRUE with *@chunk set, TRUE with
+ * *@chunk NULL at the end of the input, FALSE with a located error
+ * (HEALER_DATASET_ERROR_COLUMNS when the model's KPIs are not all in the
+ * header, G_IO_ERROR_CANCELLED when @cancellable fired, checked between
+ * chunks); after an error the iterator only fails. Returns as soon as a
+ * chunk is complete, so a pipe's rows come out while its input still runs. */
+gboolean            healer_diagnose_iter_next         (HealerDiagnoseIter         *self,
+                                                       const HealerDiagnoseChunk **chunk,
+                                                       GCancellable               *cancellable,
+                                                       GError                    **error);
+gboolean            healer_diagnose_iter_has_labels   (HealerDiagnoseIter  *self);
+/* Columns of the input the model does not read, NULL-terminated; known
+ * after the first call of _next(). */
+const char * const *healer_diagnose_iter_get_extra_columns (HealerDiagnoseIter *self);
+/* Inputs the model does not read that the input lacks, diagnosed as
+ * missing (see healer_model_align), NULL-terminated; known after the first
+ * call of _next(). */
+const char * const *healer_diagnose_iter_get_missing_columns (HealerDiagnoseIter *self);
+gsize               healer_diagnose_iter_get_n_rows   (HealerDiagnoseIter  *self);
+/* n_classes: rows predicted in each class so far. */
+const gsize        *healer_diagnose_iter_get_counts   (HealerDiagnoseIter  *self);
+gsize               healer_diagnose_iter_get_n_uncertain (HealerDiagnoseIter *self);
+guint64             healer_diagnose_iter_get_bytes_read (HealerDiagnoseIter *self);
+guint64             healer_diagnose_iter_get_size     (HealerDiagnoseIter  *self);
+/* The drift report of the rows so far (NULL unless made with @drift). */
+HealerDriftReport  *healer_diagnose_iter_drift_report (HealerDiagnoseIter  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerDiagnoseIter, healer_diagnose_iter_free)
+
 /* Called after each chunk, in the diagnosing thread. @total_bytes is 0 when
  * the size of the input is unknown. */
 typedef void (*HealerDiagnoseProgressFunc) (guint64  bytes_read,
@@ -48,13 +122,9 @@ typedef void (*HealerDiagnoseProgressFunc) (guint64  bytes_read,
                                             gsize    rows_done,
                                             gpointer user_data);
 
-/* Reads @stream (a CSV with a header) @chunk_rows rows at a time (0: the
- * default), matches its columns to the model's inputs by name, predicts,
- * flags uncertain rows and accumulates the drift report, so memory beyond
- * the results does not grow with the input. Checks @cancellable between
- * chunks (G_IO_ERROR_CANCELLED). Errors are located (file, line, column),
- * HEALER_DATASET_ERROR_COLUMNS when the model's KPIs are not all there,
- * HEALER_DATASET_ERROR_NO_ROWS for a file without rows. */
+/* All the chunks of a HealerDiagnoseIter (with the drift report) in one
+ * HealerDiagnosis, so memory beyond the results does not grow with the
+ * input; errors as healer_diagnose_iter_next() gives them. */
 HealerDiagnosis *healer_diagnose_stream (const HealerModel          *model,
                                          GInputStream               *stream,
                                          const char                 *name,

@@ -435,6 +435,22 @@ healer_mlp_scale_by_derivative (HealerActivation  activation,
     }
 }
 
+/* exp(x − max) of one logit, the log-sum-exp form, for logits a forward
+ * pass may have overflowed (a model with absurd weights): NaN counts as no
+ * evidence, logits at +inf share the probability, and a row with nothing
+ * finite gets the uniform distribution. For finite logits these are exactly
+ * the operations of the plain form, so results do not change. */
+static inline float
+healer_mlp_softmax_term (float x,
+                         float max)
+{
+  if (G_LIKELY (isfinite (max)))
+    return isnan (x) ? 0.0f : expf (x - max);
+  if (max > 0.0f)
+    return x == INFINITY ? 1.0f : 0.0f;
+  return 1.0f;
+}
+
 static void
 healer_mlp_bias_softmax (float       *z,
                          const float *b,
@@ -454,10 +470,10 @@ healer_mlp_bias_softmax (float       *z,
           if (row[j] > max)
             max = row[j];
         }
-      /* The max term contributes exp(0) = 1, so sum ≥ 1 unless the row is NaN. */
+      /* The max term contributes exp(0) = 1 (or the uniform 1s), so sum ≥ 1. */
       for (guint j = 0; j < width; j++)
         {
-          float e = expf (row[j] - max);
+          float e = healer_mlp_softmax_term (row[j], max);
           row[j] = e;
           sum += e;
         }
@@ -491,7 +507,7 @@ healer_mlp_bias_softmax_units (float       *z,
         }
       for (guint j = 0; j < n_units; j++)
         {
-          float e = expf (col[j * ld] - max);
+          float e = healer_mlp_softmax_term (col[j * ld], max);
           col[j * ld] = e;
           sum += e;
         }
@@ -501,6 +517,148 @@ healer_mlp_bias_softmax_units (float       *z,
     }
 }
 
+/* Rows computed side by side by healer_mlp_matmul_rows. */
+#define HEALER_MLP_ROW_BLOCK 8
+
+/* out[r][j] = Σ_i in[r][i] · w[j][i] for @n rows, each sum taken in one fixed
+ * order — i = 0, 1, … from 0.0f, one multiply and one add per term — so a
+ * row's result does not depend on the other rows of the call. BLAS picks its
+ * kernels, and with them the order of the additions, by the matrix shape: a
+ * row diagnosed alone and in a chunk of 8192 differed in the sixth decimal,
+ * so `predict --chunk-rows` changed the results (issue 13, family 9).
+ * Blocks of HEALER_MLP_ROW_BLOCK rows are transposed into @xt so that SSE
+ * computes one output for four rows at a time; every lane performs the very
+ * operations of the scalar loop, which handles the last rows and serves
+ * where SSE2 is absent. The cost is linear in the data and the weights,
+ * with no per-call copy of the weights. */
+static void
+healer_mlp_matmul_rows (const float *in,
+                        gsize        n,
+                        guint        n_in,
+                        const float *w,
+                        guint        n_out,
+                        float       *out,
+                        float       *xt)
+{
+  gsize r0 = 0;
+
+#if defined(__SSE2__)
+  for (; r0 + HEALER_MLP_ROW_BLOCK <= n; r0 += HEALER_MLP_ROW_BLOCK)
+    {
+      guint j = 0;
+
+      for (guint i = 0; i < n_in; i++)
+        for (guint r = 0; r < HEALER_MLP_ROW_BLOCK; r++)
+          xt[(gsize) i * HEALER_MLP_ROW_BLOCK + r] = in[(r0 + r) * n_in + i];
+
+      /* Four outputs at a time: eight independent chains of additions
+       * keep the adder busy. */
+      for (; j + 4 <= n_out; j += 4)
+        {
+          const float *w0 = w + (gsize) j * n_in;
+          __m128 acc[8];
+          float s[8 * 4];
+
+          for (guint q = 0; q < 8; q++)
+            acc[q] = _mm_setzero_ps ();
+          for (guint i = 0; i < n_in; i++)
+            {
+              __m128 x0 = _mm_loadu_ps (xt + (gsize) i * HEALER_MLP_ROW_BLOCK);
+              __m128 x1 = _mm_loadu_ps (xt + (gsize) i * HEALER_MLP_ROW_BLOCK + 4);
+
+              for (guint o = 0; o < 4; o++)
+                {
+                  __m128 v = _mm_set1_ps (w0[(gsize) o * n_in + i]);
+
+                  acc[2 * o] = _mm_add_ps (acc[2 * o], _mm_mul_ps (x0, v));
+                  acc[2 * o + 1] = _mm_add_ps (acc[2 * o + 1], _mm_mul_ps (x1, v));
+                }
+            }
+          for (guint q = 0; q < 8; q++)
+            _mm_storeu_ps (s + 4 * q, acc[q]);
+          for (guint o = 0; o < 4; o++)
+            for (guint r = 0; r < HEALER_MLP_ROW_BLOCK; r++)
+              out[(r0 + r) * n_out + j + o] = s[o * HEALER_MLP_ROW_BLOCK + r];
+        }
+      for (; j < n_out; j++)
+        {
+          const float *wj = w + (gsize) j * n_in;
+          __m128 a0 = _mm_setzero_ps (), a1 = _mm_setzero_ps ();
+          float s[HEALER_MLP_ROW_BLOCK];
+
+          for (guint i = 0; i < n_in; i++)
+            {
+              __m128 v = _mm_set1_ps (wj[i]);
+
+              a0 = _mm_add_ps (a0, _mm_mul_ps (_mm_loadu_ps (xt + (gsize) i * HEALER_MLP_ROW_BLOCK), v));
+              a1 = _mm_add_ps (a1, _mm_mul_ps (_mm_loadu_ps (xt + (gsize) i * HEALER_MLP_ROW_BLOCK + 4), v));
+            }
+          _mm_storeu_ps (s, a0);
+          _mm_storeu_ps (s + 4, a1);
+          for (guint r = 0; r < HEALER_MLP_ROW_BLOCK; r++)
+            out[(r0 + r) * n_out + j] = s[r];
+        }
+    }
+#else
+  (void) xt;
+#endif
+
+  for (; r0 < n; r0++)
+    {
+      const float *x = in + r0 * n_in;
+
+      for (guint j = 0; j < n_out; j++)
+        {
+          const float *wj = w + (gsize) j * n_in;
+          float acc = 0.0f;
+
+          for (guint i = 0; i < n_in; i++)
+            acc = acc + x[i] * wj[i];
+          out[r0 * n_out + j] = acc;
+        }
+    }
+}
+
+/* @rowwise: each row computed alone (healer_mlp_matmul_rows), else with
+ * BLAS, which is several times faster on wide layers but whose sums depend on
+ * the number of rows — fine for training, where the batches are fixed. */
+static void
+healer_mlp_forward_layer_with (const HealerMlp *self,
+                               guint            l,
+                               const float     *in,
+                               gsize            n,
+                               float           *out,
+                               gboolean         rowwise)
+{
+  guint n_in = self->sizes[l];
+  guint n_out = self->sizes[l + 1];
+  const float *w = self->params + self->offsets[l];
+  const float *b = w + (gsize) n_in * n_out;
+
+  if (rowwise)
+    {
+      g_autofree float *xt = NULL;
+
+      if (n >= HEALER_MLP_ROW_BLOCK)
+        xt = g_new (float, (gsize) n_in * HEALER_MLP_ROW_BLOCK);
+      healer_mlp_matmul_rows (in, n, n_in, w, n_out, out, xt);
+    }
+  else
+    {
+      gsl_matrix_float_const_view a_view = gsl_matrix_float_const_view_array (in, n, n_in);
+      gsl_matrix_float_const_view w_view = gsl_matrix_float_const_view_array (w, n_out, n_in);
+      gsl_matrix_float_view z_view = gsl_matrix_float_view_array (out, n, n_out);
+
+      gsl_blas_sgemm (CblasNoTrans, CblasTrans, 1.0f, &a_view.matrix, &w_view.matrix,
+                      0.0f, &z_view.matrix);
+    }
+
+  if (l + 2 == self->n_sizes)
+    healer_mlp_bias_softmax (out, b, n, n_out);
+  else
+    healer_mlp_bias_activate (self->activation, out, b, n, n_out);
+}
+
 void
 healer_mlp_forward_layer (const HealerMlp *self,
                           guint            l,
@@ -508,21 +666,8 @@ healer_mlp_forward_layer (const HealerMlp *self,
                           gsize            n,
                           float           *out)
 {
-  guint n_in = self->sizes[l];
-  guint n_out = self->sizes[l + 1];
-  const float *w = self->params + self->offsets[l];
-  const float *b = w + (gsize) n_in * n_out;
-  gsl_matrix_float_const_view a_view = gsl_matrix_float_const_view_array (in, n, n_in);
-  gsl_matrix_float_const_view w_view = gsl_matrix_float_const_view_array (w, n_out, n_in);
-  gsl_matrix_float_view z_view = gsl_matrix_float_view_array (out, n, n_out);
-
-  gsl_blas_sgemm (CblasNoTrans, CblasTrans, 1.0f, &a_view.matrix, &w_view.matrix,
-                  0.0f, &z_view.matrix);
-
-  if (l + 2 == self->n_sizes)
-    healer_mlp_bias_softmax (out, b, n, n_out);
-  else
-    healer_mlp_bias_activate (self->activation, out, b, n, n_out);
+  /* One sample's explanation: computed as its diagnosis is. */
+  healer_mlp_forward_layer_with (self, l, in, n, out, TRUE);
 }
 
 /* Runs the first @n_run weight layers on @n rows, writing layer @n_run's
@@ -533,7 +678,8 @@ healer_mlp_forward_rows (const HealerMlp *self,
                          const float     *x,
                          gsize            n,
                          guint            n_run,
-                         float           *out)
+                         float           *out,
+                         gboolean         rowwise)
 {
   gsize chunk = MIN (n, HEALER_MLP_CHUNK_ROWS);
   guint width = 0;
@@ -568,7 +714,7 @@ healer_mlp_forward_rows (const HealerMlp *self,
         {
           float *dst = (l + 1 == n_run) ? out + start * self->sizes[n_run] : bufs[l % 2];
 
-          healer_mlp_forward_layer (self, l, in, rows, dst);
+          healer_mlp_forward_layer_with (self, l, in, rows, dst, rowwise);
           in = dst;
         }
     }
@@ -583,7 +729,19 @@ healer_mlp_predict_proba (const HealerMlp *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (n == 0 || (x != NULL && proba != NULL));
 
-  healer_mlp_forward_rows (self, x, n, self->n_sizes - 1, proba);
+  healer_mlp_forward_rows (self, x, n, self->n_sizes - 1, proba, FALSE);
+}
+
+void
+healer_mlp_predict_proba_rowwise (const HealerMlp *self,
+                                  const float     *x,
+                                  gsize            n,
+                                  float           *proba)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (n == 0 || (x != NULL && proba != NULL));
+
+  healer_mlp_forward_rows (self, x, n, self->n_sizes - 1, proba, TRUE);
 }
 
 void
@@ -596,7 +754,7 @@ healer_mlp_last_hidden (const HealerMlp *self,
   g_return_if_fail (n == 0 || (x != NULL && out != NULL));
 
   /* Without hidden layers the "last hidden layer" is the input itself. */
-  healer_mlp_forward_rows (self, x, n, self->n_sizes - 2, out);
+  healer_mlp_forward_rows (self, x, n, self->n_sizes - 2, out, FALSE);
 }
 
 void

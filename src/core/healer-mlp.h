@@ -71,6 +71,14 @@ void        healer_mlp_predict_proba  (const HealerMlp  *self,
                                        const float      *x,
                                        gsize             n,
                                        float            *proba);
+/* The same probabilities with each row computed on its own, in one fixed
+ * order, so a row's result does not depend on the other rows passed with
+ * it: diagnoses use this, and give the same bits whatever the chunk size.
+ * Slower than the BLAS path on wide layers, equal on the usual ones. */
+void        healer_mlp_predict_proba_rowwise (const HealerMlp *self,
+                                              const float     *x,
+                                              gsize            n,
+                                              float           *proba);
 /* Activations of the last hidden layer (n × size(n_layers-1)), for projections.
  * Thread-safe like predict_proba; without hidden layers it copies @x. */
 void        healer_mlp_last_hidden    (const HealerMlp  *self,

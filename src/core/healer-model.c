@@ -669,10 +669,10 @@ healer_model_predict_proba (const HealerModel   *self,
       float *out = proba + start * nc;
 
       healer_preprocessor_transform (p, healer_dataset_row (data, start), n, scratch);
-      healer_mlp_predict_proba (self->members[0], scratch, n, out);
+      healer_mlp_predict_proba_rowwise (self->members[0], scratch, n, out);
       for (guint m = 1; m < self->n_members; m++)
         {
-          healer_mlp_predict_proba (self->members[m], scratch, n, member_proba);
+          healer_mlp_predict_proba_rowwise (self->members[m], scratch, n, member_proba);
           for (gsize k = 0; k < n * nc; k++)
             out[k] += member_proba[k];
         }

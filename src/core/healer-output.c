@@ -552,6 +552,16 @@ healer_output_write (HealerOutput  *self,
 }
 
 gboolean
+healer_output_flush (HealerOutput  *self,
+                     GError       **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  /* write_now pushes standard output through stdio's buffer too. */
+  return flush_buffer (self, error);
+}
+
+gboolean
 healer_output_printf (HealerOutput  *self,
                       GError       **error,
                       const char    *format,

@@ -36,6 +36,10 @@ gboolean      healer_output_printf (HealerOutput  *self,
                                     GError       **error,
                                     const char    *format,
                                     ...) G_GNUC_PRINTF (3, 4);
+/* Writes what is buffered and flushes it to the target (standard output
+ * included), so a reader of a pipe sees it now. */
+gboolean      healer_output_flush  (HealerOutput  *self,
+                                    GError       **error);
 /* Appends @field as one CSV cell: quoted, with its quotes doubled, only
  * when it holds a comma, a quote or a line break. */
 void          healer_csv_append_field  (GString     *line,
