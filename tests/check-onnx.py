@@ -183,7 +183,9 @@ def compare(name, cli, node, runner, model, data, work, env, report):
     k = len(class_ids)
     for i, (probs, lab) in enumerate(expected):
         row = p['data'][i * k:(i + 1) * k]
-        worst = max(worst, max(abs(a - b) for a, b in zip(row, probs)))
+        # A NaN difference is the worst there is (max() would drop it).
+        worst = max(worst, max(abs(a - b) if math.isfinite(a) else math.inf
+                               for a, b in zip(row, probs)))
         if label['data'][i] != lab:
             # Two classes within rounding of each other may fall either way.
             top = sorted(row, reverse=True)

@@ -23,7 +23,9 @@ def main():
         env = {k: v for k, v in os.environ.items() if k not in ('GSETTINGS_SCHEMA_DIR', 'DISPLAY',
                                                                  'WAYLAND_DISPLAY')}
         # No schema anywhere: neither the system's data folders nor the build's.
-        env.update(XDG_DATA_DIRS=empty, LANGUAGE='C', LC_ALL='C.UTF-8', XDG_STATE_HOME=empty)
+        # XDG_DATA_HOME too: GSettings also reads ~/.local/share/glib-2.0/schemas.
+        env.update(XDG_DATA_DIRS=empty, XDG_DATA_HOME=empty, LANGUAGE='C', LC_ALL='C.UTF-8',
+                   XDG_STATE_HOME=empty)
         proc = subprocess.run([sys.argv[1]], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               universal_newlines=True, encoding='utf-8', timeout=60)
     print(proc.stderr, end='')

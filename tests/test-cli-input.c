@@ -9,6 +9,7 @@
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 static char *tmpdir;
 
@@ -460,6 +461,191 @@ test_option_double_dash (void)
   g_assert_cmpint (unknown.status, ==, 2);
 }
 
+/* ---- family 5: numbers stay finite ---- */
+
+static void
+assert_all_finite (const char *text,
+                   const char *what)
+{
+  g_autoptr(GRegex) bad = g_regex_new ("(^|[^a-z])-?(nan|inf)([^a-z]|$)",
+                                       G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+
+  if (g_regex_match (bad, text, 0, NULL))
+    g_error ("%s printed a non-finite number:\n%s", what, text);
+}
+
+/* Rows whose every KPI is at the float extremes, labelled 0, 1, 2, 0. */
+static char *
+extreme_csv (void)
+{
+  static const char *values[] = { "3e38", "-3e38", "1e30", "-1e-45" };
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_auto(GStrv) header = NULL;
+  char *path = tmp_path ("extreme.csv");
+  char *eol;
+
+  g_assert_true (g_file_get_contents (small_csv (), &contents, NULL, NULL));
+  eol = strchr (contents, '\n');
+  g_assert_nonnull (eol);
+  *eol = '\0';
+  header = g_strsplit (contents, ",", -1);
+  g_string_append_printf (text, "%s\n", contents);
+  for (guint r = 0; r < G_N_ELEMENTS (values); r++)
+    {
+      for (guint c = 0; header[c] != NULL; c++)
+        {
+          if (c > 0)
+            g_string_append_c (text, ',');
+          if (strcmp (header[c], "sample_id") == 0)
+            g_string_append_printf (text, "x%u", r);
+          else if (strcmp (header[c], "label") == 0)
+            g_string_append_printf (text, "%u", r % 3);
+          else
+            g_string_append (text, values[r]);
+        }
+      g_string_append_c (text, '\n');
+    }
+  write_file (path, text->str, (gssize) text->len);
+  return path;
+}
+
+/* predict, evaluate and explain on @model and @csv print only finite
+ * numbers (or @model is refused, when @may_refuse). */
+static void
+assert_model_finite (const char *model,
+                     const char *csv,
+                     gboolean    may_refuse,
+                     gboolean    flag_rows)
+{
+  g_auto(Run) predict = { 0 };
+  g_auto(Run) evaluate = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) explain = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  run_cli (&predict, "predict", model, csv, NULL);
+  if (may_refuse && predict.status == 1)
+    return;
+  g_assert_cmpstr (predict.err, ==, "");
+  g_assert_cmpint (predict.status, ==, 0);
+  assert_all_finite (predict.out, "predict");
+  /* Rows millions of standard deviations out are flagged uncertain. */
+  lines = g_strsplit (predict.out, "\n", -1);
+  for (guint i = 1; flag_rows && i <= 2; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+
+      g_assert_cmpstr (cells[3], ==, "1");
+    }
+
+  run_cli (&evaluate, "evaluate", model, csv, NULL);
+  g_assert_cmpint (evaluate.status, ==, 0);
+  assert_all_finite (evaluate.out, "evaluate");
+  g_assert_true (g_regex_match_simple ("^Log-loss: +[0-9]", evaluate.out, G_REGEX_MULTILINE, 0));
+  run_cli (&json, "evaluate", "--json", model, csv, NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  assert_all_finite (json.out, "evaluate --json");
+  g_assert_null (strstr (json.out, "null"));
+
+  run_cli (&explain, "explain", model, csv, "--sample", "x0", NULL);
+  g_assert_cmpint (explain.status, ==, 0);
+  assert_all_finite (explain.out, "explain");
+}
+
+static void
+test_finite_extreme_rows (void)
+{
+  static const char *transforms[] = { "none", "signed-log", "quantile", "ple" };
+  g_autofree char *csv = extreme_csv ();
+
+  for (guint t = 0; t < G_N_ELEMENTS (transforms); t++)
+    {
+      g_autofree char *model = tmp_path ("extreme-model.json");
+      g_auto(Run) train = { 0 };
+
+      run_cli (&train, "train", small_csv (), "-o", model, "--epochs", "3", "--hidden", "8",
+               "--ensemble", "2", "--transform", transforms[t], "--quiet", NULL);
+      g_assert_cmpint (train.status, ==, 0);
+      g_test_message ("transform %s", transforms[t]);
+      assert_model_finite (model, csv, FALSE, TRUE);
+    }
+}
+
+/* A forged model: finite but absurd values, with a valid checksum. */
+static char *
+absurd_model (const char *name,
+              gboolean    tiny_scale,
+              gboolean    huge_weights)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  JsonObject *root;
+  char *path = tmp_path (name);
+
+  json_parser_load_from_file (parser, small_model (), &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  if (tiny_scale)
+    {
+      JsonObject *pre = json_object_get_object_member (root, "preprocessing");
+      gsize len;
+      g_autofree guchar *raw = g_base64_decode (json_object_get_string_member (pre, "scale"), &len);
+      float v = 1e-45f;
+
+      g_autofree char *encoded = NULL;
+
+      for (gsize i = 0; i + 4 <= len; i += 4)
+        memcpy (raw + i, &v, 4);   /* the tests run little-endian */
+      encoded = g_base64_encode (raw, len);
+      json_object_set_string_member (pre, "scale", encoded);
+    }
+  if (huge_weights)
+    {
+      JsonArray *members = json_object_get_array_member (root, "ensemble");
+
+      for (guint m = 0; m < json_array_get_length (members); m++)
+        {
+          JsonObject *member = json_array_get_object_element (members, m);
+          gsize len;
+          g_autofree guchar *raw = g_base64_decode (json_object_get_string_member (member, "params"),
+                                                    &len);
+
+          for (gsize i = 0; i + 4 <= len; i += 4)
+            {
+              float v = (i / 4) % 2 ? 3e38f : -3e38f;
+
+              memcpy (raw + i, &v, 4);
+            }
+          g_autofree char *encoded = g_base64_encode (raw, len);
+
+          g_checksum_update (sum, raw, len);
+          json_object_set_string_member (member, "params", encoded);
+        }
+      json_object_set_string_member (root, "weights_sha256", g_checksum_get_string (sum));
+    }
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  json_generator_to_file (gen, path, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_finite_absurd_model (void)
+{
+  g_autofree char *csv = extreme_csv ();
+  g_autofree char *scale = absurd_model ("absurd-scale.json", TRUE, FALSE);
+  g_autofree char *weights = absurd_model ("absurd-weights.json", FALSE, TRUE);
+  g_autofree char *both = absurd_model ("absurd-both.json", TRUE, TRUE);
+
+  assert_model_finite (scale, csv, TRUE, FALSE);
+  assert_model_finite (weights, csv, TRUE, FALSE);
+  assert_model_finite (both, csv, TRUE, FALSE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -478,6 +664,8 @@ main (int    argc,
   g_test_add_func ("/cli-input/options/ranges-in-help", test_option_ranges_in_help);
   g_test_add_func ("/cli-input/options/contradictions", test_option_contradictions);
   g_test_add_func ("/cli-input/options/double-dash", test_option_double_dash);
+  g_test_add_func ("/cli-input/finite/extreme-rows", test_finite_extreme_rows);
+  g_test_add_func ("/cli-input/finite/absurd-model", test_finite_absurd_model);
 
   status = g_test_run ();
   g_autoptr(GFile) dir = g_file_new_for_path (tmpdir);

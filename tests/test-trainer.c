@@ -883,7 +883,7 @@ test_invalid_data (void)
   g_assert_true (healer_train_config_set_hidden (&c, "65536,65536", &error));
   model = healer_train (blobs, &c, NULL, NULL, NULL, &error);
   g_assert_null (model);
-  g_assert_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID);
+  g_assert_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_LIMIT);
   g_assert_nonnull (strstr (error->message, "parameters"));
 }
 

@@ -6,16 +6,19 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-page.h"
+
 #include "healer-data-loader.h"
 #include "healer-data-page.h"
 #include "healer-data-recent.h"
-#include "healer-window.h"
 
 #define RECENT_MAX 5
 
 struct _HealerDataPage
 {
   AdwBin                parent_instance;
+
+  guint                 busy : 1;   /* as last notified */
 
   HealerSession        *session;
   /* The load in flight, NULL when idle; a load whose cancellable is no
@@ -37,12 +40,16 @@ struct _HealerDataPage
   HealerDataReport     *report;
 };
 
-G_DEFINE_FINAL_TYPE (HealerDataPage, healer_data_page, ADW_TYPE_BIN)
+static void healer_data_page_page_iface_init (HealerPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HealerDataPage, healer_data_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (HEALER_TYPE_PAGE, healer_data_page_page_iface_init))
 
 enum {
   PROP_0,
   PROP_SESSION,
   PROP_LOADING,
+  PROP_BUSY,
   N_PROPS
 };
 
@@ -53,6 +60,37 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static gboolean
+healer_data_page_get_busy_now (HealerDataPage *self)
+{
+  return self->cancellable != NULL;
+}
+
+/* Notifies "busy" when the page's work started or ended since the last
+ * call: called wherever a cancellable of the page is set or cleared. */
+static void
+_healer_data_page_update_busy (HealerDataPage *self)
+{
+  gboolean busy = healer_data_page_get_busy_now (self);
+
+  if (busy == self->busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static gboolean
+healer_data_page_page_cancel (HealerPage *page)
+{
+  return healer_data_page_cancel (HEALER_DATA_PAGE (page));
+}
+
+static void
+healer_data_page_page_iface_init (HealerPageInterface *iface)
+{
+  iface->cancel = healer_data_page_page_cancel;
+}
 static guint signals[N_SIGNALS];
 
 static void start_load (HealerDataPage *self,
@@ -165,6 +203,7 @@ set_loading (HealerDataPage *self,
     set_pulsing (self, FALSE);
   if (was != (cancellable != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  _healer_data_page_update_busy (self);
 }
 
 static void
@@ -176,7 +215,6 @@ load_done_cb (GObject      *object,
   g_autoptr(GCancellable) cancellable = user_data;
   g_autoptr(HealerDataLoad) load = NULL;
   g_autoptr(GError) error = NULL;
-  HealerWindow *window;
 
   load = healer_data_load_finish (result, &error);
   /* Superseded by a newer load, or the page went away: not our business. */
@@ -184,21 +222,19 @@ load_done_cb (GObject      *object,
     return;
   set_loading (self, NULL);
 
-  window = healer_window_for_widget (GTK_WIDGET (self));
   if (load == NULL)
     {
       /* Nothing changes: the data, report and session from before stay. */
       gtk_stack_set_visible_child_name (self->stack, self->return_to);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          if (window != NULL)
-            healer_window_toast (window, self->shown
-                                 ? _("Loading cancelled; the data loaded before is kept")
-                                 : _("Loading cancelled"));
+          healer_page_toast (GTK_WIDGET (self), self->shown
+                               ? _("Loading cancelled; the data loaded before is kept")
+                               : _("Loading cancelled"));
         }
-      else if (window != NULL)
+      else
         {
-          healer_window_show_error (window, _("Could Not Load the Data"), error);
+          healer_page_show_error (GTK_WIDGET (self), _("Could Not Load the Data"), error);
         }
       g_signal_emit (self, signals[LOAD_FAILED], 0, error);
       return;
@@ -417,6 +453,10 @@ healer_data_page_get_property (GObject    *object,
       g_value_set_boolean (value, self->cancellable != NULL);
       break;
 
+    case PROP_BUSY:
+      g_value_set_boolean (value, healer_data_page_get_busy_now (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -461,6 +501,11 @@ healer_data_page_class_init (HealerDataPageClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* HealerPage's: TRUE while the page's own work runs (see cancel()). */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A load ended well: the session holds the new table. */

@@ -8,9 +8,10 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-page.h"
+
 #include "healer-diagnose-page-private.h"
 #include "healer-relay.h"
-#include "healer-window.h"
 
 /* KPIs listed in the drift details; a batch that moved them all would
  * otherwise make a list nobody reads. */
@@ -158,7 +159,6 @@ batch_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerResults) results = NULL;
   HealerDiagnosis *diagnosis;
-  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
 
   /* No progress of this run after its result. */
   healer_relay_close (job->relay);
@@ -168,6 +168,7 @@ batch_done (GObject      *object,
   if (g_task_get_cancellable (G_TASK (result)) == self->batch_cancellable)
     {
       g_clear_object (&self->batch_cancellable);
+      _healer_diagnose_page_update_busy (self);
       set_running (self, FALSE);
     }
 
@@ -177,8 +178,8 @@ batch_done (GObject      *object,
       /* The results shown before stay. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _healer_diagnose_page_error (self, _("Could Not Diagnose the File"), error);
-      else if (window != NULL)
-        healer_window_toast (window, _("Diagnosis cancelled"));
+      else
+        healer_page_toast (GTK_WIDGET (self), _("Diagnosis cancelled"));
       return;
     }
 
@@ -188,16 +189,15 @@ batch_done (GObject      *object,
   else
     _healer_diagnose_batch_show_results (self, results);
 
-  if (window != NULL)
-    {
-      g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                               "Diagnosed %u sample",
-                                                               "Diagnosed %u samples",
-                                                               healer_results_get_n_rows (results)),
-                                                  healer_results_get_n_rows (results));
+  {
+    g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "Diagnosed %u sample",
+                                                             "Diagnosed %u samples",
+                                                             healer_results_get_n_rows (results)),
+                                                healer_results_get_n_rows (results));
 
-      healer_window_toast (window, message);
-    }
+    healer_page_toast (GTK_WIDGET (self), message);
+  }
 }
 
 void
@@ -214,6 +214,7 @@ _healer_diagnose_batch_diagnose_file (HealerDiagnosePage *self,
     g_cancellable_cancel (self->batch_cancellable);
   g_clear_object (&self->batch_cancellable);
   self->batch_cancellable = g_cancellable_new ();
+  _healer_diagnose_page_update_busy (self);
 
   job = g_new0 (BatchJob, 1);
   job->model = healer_model_ref (self->model);
@@ -260,10 +261,8 @@ open_batch_clicked_cb (HealerDiagnosePage *self)
 static void
 show_charts_clicked_cb (HealerDiagnosePage *self)
 {
-  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
 
-  if (window != NULL)
-    healer_window_set_visible_page (window, "results");
+  healer_page_show_page (GTK_WIDGET (self), "results");
 }
 
 /* ---- the table ---- */

@@ -14,6 +14,8 @@ struct _HealerDiagnosePage
 {
   AdwBin              parent_instance;
 
+  guint busy : 1;   /* as last notified */
+
   HealerSession      *session;
 
   /* The model diagnoses are made with. It follows the session's model
@@ -134,5 +136,7 @@ void  _healer_diagnose_batch_model_changed (HealerDiagnosePage  *self);
 void  _healer_diagnose_batch_diagnose_file (HealerDiagnosePage  *self,
                                             GFile               *file);
 gboolean _healer_diagnose_batch_cancel     (HealerDiagnosePage  *self);
+
+void _healer_diagnose_page_update_busy (HealerDiagnosePage *self);
 
 G_END_DECLS

@@ -6,30 +6,62 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-page.h"
+
 #include "healer-diagnose-page-private.h"
-#include "healer-window.h"
 #include "healer-wrap-box.h"
 
-G_DEFINE_FINAL_TYPE (HealerDiagnosePage, healer_diagnose_page, ADW_TYPE_BIN)
+static void healer_diagnose_page_page_iface_init (HealerPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HealerDiagnosePage, healer_diagnose_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (HEALER_TYPE_PAGE, healer_diagnose_page_page_iface_init))
 
 enum {
   PROP_0,
   PROP_SESSION,
+  PROP_BUSY,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static gboolean
+healer_diagnose_page_get_busy_now (HealerDiagnosePage *self)
+{
+  return healer_diagnose_page_get_busy (self);
+}
+
+/* Notifies "busy" when the page's work started or ended since the last
+ * call: called wherever a cancellable of the page is set or cleared. */
+void
+_healer_diagnose_page_update_busy (HealerDiagnosePage *self)
+{
+  gboolean busy = healer_diagnose_page_get_busy_now (self);
+
+  if (busy == self->busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static gboolean
+healer_diagnose_page_page_cancel (HealerPage *page)
+{
+  return healer_diagnose_page_cancel (HEALER_DIAGNOSE_PAGE (page));
+}
+
+static void
+healer_diagnose_page_page_iface_init (HealerPageInterface *iface)
+{
+  iface->cancel = healer_diagnose_page_page_cancel;
+}
 
 void
 _healer_diagnose_page_error (HealerDiagnosePage *self,
                              const char         *heading,
                              const GError       *error)
 {
-  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
-
-  if (window != NULL)
-    healer_window_show_error (window, heading, error);
-  else
+  if (!healer_page_show_error (GTK_WIDGET (self), heading, error))
     g_message ("%s: %s", heading, error ? error->message : "");
 }
 
@@ -37,10 +69,7 @@ static void
 toast (HealerDiagnosePage *self,
        const char         *message)
 {
-  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
-
-  if (window != NULL)
-    healer_window_toast (window, message);
+  healer_page_toast (GTK_WIDGET (self), message);
 }
 
 char *
@@ -301,6 +330,7 @@ load_model_done (GObject      *object,
   if (g_task_get_cancellable (G_TASK (result)) == self->model_cancellable)
     {
       g_clear_object (&self->model_cancellable);
+      _healer_diagnose_page_update_busy (self);
       set_model_loading (self, FALSE);
     }
 
@@ -344,6 +374,7 @@ healer_diagnose_page_load_model_file (HealerDiagnosePage *self,
     g_cancellable_cancel (self->model_cancellable);
   g_clear_object (&self->model_cancellable);
   self->model_cancellable = g_cancellable_new ();
+  _healer_diagnose_page_update_busy (self);
   set_model_loading (self, TRUE);
 
   task = g_task_new (self, self->model_cancellable, load_model_done, NULL);
@@ -434,6 +465,10 @@ healer_diagnose_page_get_property (GObject    *object,
       g_value_set_object (value, self->session);
       break;
 
+    case PROP_BUSY:
+      g_value_set_boolean (value, healer_diagnose_page_get_busy_now (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -504,6 +539,11 @@ healer_diagnose_page_class_init (HealerDiagnosePageClass *klass)
                          HEALER_TYPE_SESSION,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* HealerPage's: TRUE while the page's own work runs (see cancel()). */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HEALER_TYPE_WRAP_BOX);

@@ -436,6 +436,7 @@ sample_done (GObject      *object,
   if (cancellable == self->sample_cancellable)
     {
       g_clear_object (&self->sample_cancellable);
+      _healer_diagnose_page_update_busy (self);
       gtk_widget_set_sensitive (GTK_WIDGET (self->diagnose_sample_button), TRUE);
     }
   /* A result for a model that is no longer the page's is stale. */
@@ -458,6 +459,7 @@ diagnose_row (HealerDiagnosePage *self,
     g_cancellable_cancel (self->sample_cancellable);
   g_clear_object (&self->sample_cancellable);
   self->sample_cancellable = g_cancellable_new ();
+  _healer_diagnose_page_update_busy (self);
 
   job = g_new0 (SampleJob, 1);
   job->model = healer_model_ref (self->model);

@@ -6,9 +6,10 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-page.h"
+
 #include "healer-chart-export.h"
 #include "healer-results-page-private.h"
-#include "healer-window.h"
 
 /* The samples behind a cell of the confusion matrix: what an operator
  * looks up next, in another tool, to see what went wrong. */
@@ -89,7 +90,6 @@ export_chart_response_cb (GtkNativeDialog   *native,
   g_autofree char *name = NULL;
   const char *size;
   HealerChartFormat format;
-  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
   int width = 1600, height = 1000;
 
   if (response != GTK_RESPONSE_ACCEPT)
@@ -119,15 +119,14 @@ export_chart_response_cb (GtkNativeDialog   *native,
                          _("Charts can only be exported to local files"));
   if (error != NULL || !healer_chart_export (visible_chart (self), path, format, width, height, &error))
     {
-      if (window != NULL)
-        healer_window_show_error (window, _("Could Not Export the Chart"), error);
+      healer_page_show_error (GTK_WIDGET (self), _("Could Not Export the Chart"), error);
     }
-  else if (window != NULL)
+  else
     {
       g_autofree char *base = g_path_get_basename (path);
       g_autofree char *message = g_strdup_printf (_("Chart exported as “%s”"), base);
 
-      healer_window_toast (window, message);
+      healer_page_toast (GTK_WIDGET (self), message);
     }
 
 out:
@@ -171,11 +170,9 @@ copy_chart_action (GtkWidget  *widget,
                    GVariant   *param)
 {
   HealerResultsPage *self = HEALER_RESULTS_PAGE (widget);
-  HealerWindow *window = healer_window_for_widget (widget);
 
   healer_chart_copy_to_clipboard (visible_chart (self));
-  if (window != NULL)
-    healer_window_toast (window, _("Chart copied"));
+  healer_page_toast (GTK_WIDGET (self), _("Chart copied"));
 }
 
 
@@ -215,19 +212,16 @@ save_csv_done (GObject      *object,
 {
   g_autoptr(HealerResultsPage) self = user_data;
   SaveCsv *state = g_task_get_task_data (G_TASK (result));
-  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
   g_autoptr(GError) error = NULL;
 
-  if (window == NULL)
-    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    healer_window_show_error (window, _("Could Not Export the Results"), error);
+    healer_page_show_error (GTK_WIDGET (self), _("Could Not Export the Results"), error);
   else
     {
       g_autofree char *base = g_path_get_basename (state->path);
       g_autofree char *message = g_strdup_printf (_("Results exported as “%s”"), base);
 
-      healer_window_toast (window, message);
+      healer_page_toast (GTK_WIDGET (self), message);
     }
 }
 

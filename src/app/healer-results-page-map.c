@@ -6,9 +6,10 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-page.h"
+
 #include "healer-results-page-private.h"
 #include "healer-results-projection.h"
-#include "healer-window.h"
 
 /* Category of each point for the colour choice, and the category names. */
 void
@@ -135,13 +136,11 @@ projection_done_cb (GObject      *object,
 
   if (projection == NULL)
     {
-      HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       gtk_label_set_label (self->projection_label, error->message);
-      if (window != NULL)
-        healer_window_toast (window, _("The samples could not be laid out"));
+      healer_page_toast (GTK_WIDGET (self), _("The samples could not be laid out"));
       return;
     }
 
@@ -194,12 +193,10 @@ void
 _healer_results_page_point_activated (HealerResultsPage *self,
                                       guint64            index)
 {
-  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
   g_autofree char *message = NULL;
   guint row;
 
-  if (self->results == NULL || self->projection == NULL || index >= self->projection->n_rows ||
-      window == NULL)
+  if (self->results == NULL || self->projection == NULL || index >= self->projection->n_rows)
     return;
 
   row = (guint) self->projection_rows[index];
@@ -210,7 +207,7 @@ _healer_results_page_point_activated (HealerResultsPage *self,
                                                             healer_results_get_predicted (self->results, row)),
                              100.0 * healer_results_get_confidence (self->results, row),
                              healer_results_get_uncertain (self->results, row) ? _(" (uncertain)") : "");
-  healer_window_toast (window, message);
+  healer_page_toast (GTK_WIDGET (self), message);
 }
 
 

@@ -23,6 +23,8 @@ struct _HealerResultsPage
 {
   AdwBin              parent_instance;
 
+  guint busy : 1;   /* as last notified */
+
   HealerSession      *session;
   HealerResults      *results;       /* the ones drawn */
   GCancellable       *projection_cancellable;
@@ -70,5 +72,7 @@ void         _healer_results_page_cell_activated    (HealerResultsPage *self,
                                                      guint              true_class,
                                                      guint              predicted_class);
 void         _healer_results_page_export_actions_init (GtkWidgetClass  *widget_class);
+
+void _healer_results_page_update_busy (HealerResultsPage *self);
 
 G_END_DECLS

@@ -6,20 +6,56 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-page.h"
+
 #include "healer-results-page-private.h"
-#include "healer-window.h"
 #include "healer-wrap-box.h"
 
-G_DEFINE_FINAL_TYPE (HealerResultsPage, healer_results_page, ADW_TYPE_BIN)
+static void healer_results_page_page_iface_init (HealerPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HealerResultsPage, healer_results_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (HEALER_TYPE_PAGE, healer_results_page_page_iface_init))
 
 enum {
   PROP_0,
   PROP_SESSION,
   PROP_PROJECTING,
+  PROP_BUSY,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static gboolean
+healer_results_page_get_busy_now (HealerResultsPage *self)
+{
+  return self->projection_cancellable != NULL;
+}
+
+/* Notifies "busy" when the page's work started or ended since the last
+ * call: called wherever a cancellable of the page is set or cleared. */
+void
+_healer_results_page_update_busy (HealerResultsPage *self)
+{
+  gboolean busy = healer_results_page_get_busy_now (self);
+
+  if (busy == self->busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static gboolean
+healer_results_page_page_cancel (HealerPage *page)
+{
+  return healer_results_page_cancel (HEALER_RESULTS_PAGE (page));
+}
+
+static void
+healer_results_page_page_iface_init (HealerPageInterface *iface)
+{
+  iface->cancel = healer_results_page_page_cancel;
+}
 
 /* Class names of @results, NULL-terminated; free with g_free (strings are
  * borrowed from @results). */
@@ -161,10 +197,8 @@ colour_changed_cb (HealerResultsPage *self)
 static void
 go_to_diagnose_cb (HealerResultsPage *self)
 {
-  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
 
-  if (window != NULL)
-    healer_window_set_visible_page (window, "diagnose");
+  healer_page_show_page (GTK_WIDGET (self), "diagnose");
 }
 
 void
@@ -221,6 +255,10 @@ healer_results_page_get_property (GObject    *object,
       g_value_set_boolean (value, self->projection_cancellable != NULL);
       break;
 
+    case PROP_BUSY:
+      g_value_set_boolean (value, healer_results_page_get_busy_now (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -265,6 +303,11 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* HealerPage's: TRUE while the page's own work runs (see cancel()). */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HEALER_TYPE_BAR_CHART);
@@ -362,4 +405,5 @@ void
 _healer_results_page_notify_projecting (HealerResultsPage *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECTING]);
+  _healer_results_page_update_busy (self);
 }

@@ -69,6 +69,7 @@ estimate_done_cb (GObject      *object,
       g_task_get_cancellable (G_TASK (result)) != self->estimate_cancellable)
     return;
   g_clear_object (&self->estimate_cancellable);
+  _healer_train_page_update_busy (self);
 
   if (cv != NULL)
     healer_train_summary_set_estimate (self->summary, cv->mean_macro_f1, cv->fold_std_macro_f1,
@@ -103,6 +104,7 @@ estimate_cb (HealerTrainPage *self)
     }
 
   self->estimate_cancellable = g_cancellable_new ();
+  _healer_train_page_update_busy (self);
   healer_train_summary_set_estimate_progress (self->summary, _("Starting…"));
   /* The settings the model was trained with, on the data loaded now. */
   healer_cross_validate_async (data, &model->config, n_folds, 1, model->config.seed,
@@ -127,6 +129,7 @@ _healer_train_page_forget_estimate (HealerTrainPage *self)
   if (self->estimate_cancellable != NULL)
     g_cancellable_cancel (self->estimate_cancellable);
   g_clear_object (&self->estimate_cancellable);
+  _healer_train_page_update_busy (self);
 }
 
 void

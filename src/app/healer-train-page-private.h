@@ -13,6 +13,8 @@ struct _HealerTrainPage
 {
   AdwBin               parent_instance;
 
+  guint busy : 1;   /* as last notified */
+
   HealerSession       *session;
   GCancellable        *cancellable;     /* non-NULL while a run is going */
   GCancellable        *estimate_cancellable; /* non-NULL while an estimate runs */
@@ -54,5 +56,7 @@ void _healer_train_page_update_view            (HealerTrainPage *self);
 void     _healer_train_page_estimate_init      (HealerTrainPage *self);
 gboolean _healer_train_page_cancel_estimate    (HealerTrainPage *self);
 void     _healer_train_page_forget_estimate    (HealerTrainPage *self);
+
+void _healer_train_page_update_busy (HealerTrainPage *self);
 
 G_END_DECLS

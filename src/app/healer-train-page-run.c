@@ -5,10 +5,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+
+#include "healer-page.h"
 #include <math.h>
 
 #include "healer-train-page-private.h"
-#include "healer-window.h"
 
 static char *
 format_duration (double seconds)
@@ -88,7 +89,6 @@ static void
 show_model (HealerTrainPage *self,
             HealerModel     *model)
 {
-  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
   const char *message;
 
   run_finished (self);
@@ -127,8 +127,8 @@ show_model (HealerTrainPage *self,
 
   /* The message above the summary says it already; a toast only for a
    * user who went to another page meanwhile. */
-  if (window != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    healer_window_toast (window, message);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    healer_page_toast (GTK_WIDGET (self), message);
 }
 
 /* After healer_train_page_stop(): the run is over and its model dropped. */
@@ -194,7 +194,6 @@ train_done_cb (GObject      *object,
   g_autoptr(HealerTrainPage) self = user_data;
   g_autoptr(HealerModel) model = NULL;
   g_autoptr(GError) error = NULL;
-  HealerWindow *window;
 
   model = healer_train_finish (result, &error);
 
@@ -206,7 +205,6 @@ train_done_cb (GObject      *object,
   if (model == NULL)
     {
       run_finished (self);
-      window = healer_window_for_widget (GTK_WIDGET (self));
       gtk_widget_set_visible (self->progress_box, FALSE);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -218,8 +216,7 @@ train_done_cb (GObject      *object,
         {
           _healer_train_page_set_status (self, "failed");
           _healer_train_page_set_message (self, error->message, TRUE);
-          if (window != NULL)
-            healer_window_show_error (window, _("Training Failed"), error);
+          healer_page_show_error (GTK_WIDGET (self), _("Training Failed"), error);
         }
       return;
     }

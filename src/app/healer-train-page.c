@@ -6,20 +6,56 @@
 
 #include <glib/gi18n.h>
 
-#include "healer-train-page-private.h"
-#include "healer-window.h"
+#include "healer-page.h"
 
-G_DEFINE_FINAL_TYPE (HealerTrainPage, healer_train_page, ADW_TYPE_BIN)
+#include "healer-train-page-private.h"
+
+static void healer_train_page_page_iface_init (HealerPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HealerTrainPage, healer_train_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (HEALER_TYPE_PAGE, healer_train_page_page_iface_init))
 
 enum {
   PROP_0,
   PROP_SESSION,
   PROP_RUNNING,
   PROP_STATUS,
+  PROP_BUSY,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static gboolean
+healer_train_page_get_busy_now (HealerTrainPage *self)
+{
+  return self->cancellable != NULL || self->estimate_cancellable != NULL;
+}
+
+/* Notifies "busy" when the page's work started or ended since the last
+ * call: called wherever a cancellable of the page is set or cleared. */
+void
+_healer_train_page_update_busy (HealerTrainPage *self)
+{
+  gboolean busy = healer_train_page_get_busy_now (self);
+
+  if (busy == self->busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static gboolean
+healer_train_page_page_cancel (HealerPage *page)
+{
+  return healer_train_page_cancel (HEALER_TRAIN_PAGE (page));
+}
+
+static void
+healer_train_page_page_iface_init (HealerPageInterface *iface)
+{
+  iface->cancel = healer_train_page_page_cancel;
+}
 
 void
 _healer_train_page_set_status (HealerTrainPage *self,
@@ -34,6 +70,7 @@ _healer_train_page_set_status (HealerTrainPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
   if (was_running != g_str_equal (status, "running"))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  _healer_train_page_update_busy (self);
 }
 
 void
@@ -162,10 +199,8 @@ session_model_cb (HealerTrainPage *self)
 static void
 go_to_data_cb (HealerTrainPage *self)
 {
-  HealerWindow *window = healer_window_for_widget (GTK_WIDGET (self));
 
-  if (window != NULL)
-    healer_window_set_visible_page (window, "data");
+  healer_page_show_page (GTK_WIDGET (self), "data");
 }
 
 static void
@@ -263,6 +298,10 @@ healer_train_page_get_property (GObject    *object,
       g_value_set_string (value, self->status);
       break;
 
+    case PROP_BUSY:
+      g_value_set_boolean (value, healer_train_page_get_busy_now (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -313,6 +352,11 @@ healer_train_page_class_init (HealerTrainPageClass *klass)
                          "idle",
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* HealerPage's: TRUE while the page's own work runs (see cancel()). */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HEALER_TYPE_TRAIN_SETTINGS);

@@ -69,17 +69,38 @@ cancel_action (GtkWidget  *widget,
                GVariant   *param)
 {
   HealerWindow *self = HEALER_WINDOW (widget);
-  const char *visible = adw_view_stack_get_visible_child_name (self->stack);
+  GtkWidget *visible = adw_view_stack_get_visible_child (self->stack);
 
   /* Escape stops the work the user is looking at. */
-  if (g_strcmp0 (visible, "data") == 0)
-    healer_data_page_cancel (self->data_page);
-  else if (g_strcmp0 (visible, "train") == 0)
-    healer_train_page_cancel (self->train_page);
-  else if (g_strcmp0 (visible, "diagnose") == 0)
-    healer_diagnose_page_cancel (self->diagnose_page);
-  else if (g_strcmp0 (visible, "results") == 0)
-    healer_results_page_cancel (self->results_page);
+  if (HEALER_IS_PAGE (visible))
+    healer_page_cancel (HEALER_PAGE (visible));
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  healer_window_toast (HEALER_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  healer_window_set_visible_page (HEALER_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+show_error_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  const char *heading, *message;
+
+  g_variant_get (param, "(&s&s)", &heading, &message);
+  _healer_window_show_error_message (HEALER_WINDOW (widget), heading, message);
 }
 
 static void
@@ -400,6 +421,10 @@ _healer_window_class_actions_init (HealerWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-onnx", NULL, export_onnx_action);
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  /* How the pages speak to the user without knowing the window. */
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-error", "(ss)", show_error_action);
   gtk_widget_class_install_action (widget_class, "win.help", NULL, help_action);
 
   /* The other actions' shortcuts are the application's (healer-application.c),

@@ -6,6 +6,7 @@
 
 #include "healer-data-page.h"
 #include "healer-diagnose-page.h"
+#include "healer-page.h"
 #include "healer-results-page.h"
 #include "healer-train-page.h"
 #include "healer-window.h"
@@ -35,5 +36,8 @@ void _healer_window_class_actions_init (HealerWindowClass *klass);
 void _healer_window_actions_update     (HealerWindow      *self);
 void _healer_window_save_model         (HealerWindow      *self,
                                         gboolean           then_close);
+void _healer_window_show_error_message (HealerWindow      *self,
+                                        const char        *heading,
+                                        const char        *message);
 
 G_END_DECLS

@@ -152,10 +152,11 @@ healer_window_close_request (GtkWindow *window)
       return TRUE;
     }
 
-  healer_data_page_cancel (self->data_page);
-  healer_train_page_cancel (self->train_page);
-  healer_diagnose_page_cancel (self->diagnose_page);
-  healer_results_page_cancel (self->results_page);
+  /* Nobody is left to see the pages' work. */
+  for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); page != NULL;
+       page = gtk_widget_get_next_sibling (page))
+    if (HEALER_IS_PAGE (page))
+      healer_page_cancel (HEALER_PAGE (page));
   save_window_state (self);
 
   return GTK_WINDOW_CLASS (healer_window_parent_class)->close_request (window);
@@ -403,21 +404,18 @@ healer_window_toast (HealerWindow *self,
 }
 
 void
-healer_window_show_error (HealerWindow *self,
-                          const char   *heading,
-                          const GError *error)
+_healer_window_show_error_message (HealerWindow *self,
+                                   const char   *heading,
+                                   const char   *message)
 {
   GtkWidget *dialog;
   GtkWidget *label;
-
-  g_return_if_fail (HEALER_IS_WINDOW (self));
-  g_return_if_fail (heading != NULL);
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   /* The details name file, line and column: let the user select and copy
    * them into a bug report or an editor's "go to line". */
-  label = gtk_label_new (error ? error->message : _("Unknown error"));
+  label = gtk_label_new (message);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
@@ -428,6 +426,17 @@ healer_window_show_error (HealerWindow *self,
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+healer_window_show_error (HealerWindow *self,
+                          const char   *heading,
+                          const GError *error)
+{
+  g_return_if_fail (HEALER_IS_WINDOW (self));
+  g_return_if_fail (heading != NULL);
+
+  _healer_window_show_error_message (self, heading, error ? error->message : _("Unknown error"));
 }
 
 HealerWindow *

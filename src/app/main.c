@@ -6,6 +6,9 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#ifdef G_OS_WIN32
+#include <windows.h>
+#endif
 
 #include "healer-application.h"
 #include "healer-locale.h"
@@ -36,10 +39,24 @@ main (int   argc,
   schema = schemas != NULL ? g_settings_schema_source_lookup (schemas, APPLICATION_ID, TRUE) : NULL;
   if (schema == NULL)
     {
-      g_printerr (_("SystemHealer cannot start: its settings schema, %s, is not installed. "
-                    "Start the installed program, or set GSETTINGS_SCHEMA_DIR to the folder "
-                    "that holds the compiled schema (data/ in the build folder).\n"),
-                  APPLICATION_ID);
+      g_autofree char *message =
+        g_strdup_printf (_("SystemHealer cannot start: its settings schema, %s, is not installed. "
+                           "Start the installed program, or set GSETTINGS_SCHEMA_DIR to the folder "
+                           "that holds the compiled schema (data/ in the build folder).\n"),
+                         APPLICATION_ID);
+
+      g_printerr ("%s", message);
+#ifdef G_OS_WIN32
+      /* A Windows GUI program has no console: stderr alone would leave the
+       * user with nothing on the screen. */
+      {
+        g_autofree gunichar2 *text = g_utf8_to_utf16 (message, -1, NULL, NULL, NULL);
+        g_autofree gunichar2 *title = g_utf8_to_utf16 (_("SystemHealer"), -1, NULL, NULL, NULL);
+
+        if (text != NULL && title != NULL)
+          MessageBoxW (NULL, text, title, MB_OK | MB_ICONERROR);
+      }
+#endif
       return 1;
     }
 

@@ -336,9 +336,15 @@ sample_text (const HealerModel             *model,
   for (guint a = 0; a < MIN (ex->n_abnormal, top); a++)
     {
       const HealerAbnormal *ab = &ex->abnormal[a];
+      char z[32];
 
-      printf ("  %-24s %12.4g %12.4g %12.4g  %s\n", names[ab->feature], ab->value, ab->median,
-              ab->z, abnormal_note (ab->flags));
+      /* No z against a constant training value: the note says why. */
+      if (isfinite (ab->z))
+        g_snprintf (z, sizeof z, "%.4g", ab->z);
+      else
+        g_strlcpy (z, "—", sizeof z);
+      printf ("  %-24s %12.4g %12.4g %12s  %s\n", names[ab->feature], ab->value, ab->median,
+              z, abnormal_note (ab->flags));
     }
   if (ex->n_abnormal > top)
     printf (_("  … and %u more\n"), ex->n_abnormal - top);

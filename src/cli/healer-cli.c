@@ -290,8 +290,11 @@ healer_cli_print_metrics_for_classes (const HealerMetrics *metrics,
   printf ("%-22s %.4f\n", _("Accuracy:"), metrics->accuracy);
   printf ("%-22s %.4f\n", _("Macro-averaged F1:"), metrics->macro_f1);
   printf ("%-22s %.4f\n", _("Weighted-average F1:"), metrics->weighted_f1);
-  if (!isnan (metrics->log_loss))
+  /* Every figure is printed: a log-loss without probabilities says so. */
+  if (isfinite (metrics->log_loss))
     printf ("%-22s %.4f\n", _("Log-loss:"), metrics->log_loss);
+  else
+    printf ("%-22s %s\n", _("Log-loss:"), _("not available (no probabilities)"));
   printf ("%-22s %" G_GSIZE_FORMAT "\n\n", _("Samples:"), metrics->n_samples);
 
   printf ("%-12s %9s %9s %9s %9s\n", _("Class"), _("Precision"), _("Recall"), _("F1"), _("Support"));

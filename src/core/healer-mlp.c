@@ -435,6 +435,22 @@ healer_mlp_scale_by_derivative (HealerActivation  activation,
     }
 }
 
+/* exp(x − max) of one logit, the log-sum-exp form, for logits a forward
+ * pass may have overflowed (a model with absurd weights): NaN counts as no
+ * evidence, logits at +inf share the probability, and a row with nothing
+ * finite gets the uniform distribution. For finite logits these are exactly
+ * the operations of the plain form, so results do not change. */
+static inline float
+healer_mlp_softmax_term (float x,
+                         float max)
+{
+  if (G_LIKELY (isfinite (max)))
+    return isnan (x) ? 0.0f : expf (x - max);
+  if (max > 0.0f)
+    return x == INFINITY ? 1.0f : 0.0f;
+  return 1.0f;
+}
+
 static void
 healer_mlp_bias_softmax (float       *z,
                          const float *b,
@@ -454,10 +470,10 @@ healer_mlp_bias_softmax (float       *z,
           if (row[j] > max)
             max = row[j];
         }
-      /* The max term contributes exp(0) = 1, so sum ≥ 1 unless the row is NaN. */
+      /* The max term contributes exp(0) = 1 (or the uniform 1s), so sum ≥ 1. */
       for (guint j = 0; j < width; j++)
         {
-          float e = expf (row[j] - max);
+          float e = healer_mlp_softmax_term (row[j], max);
           row[j] = e;
           sum += e;
         }
@@ -491,7 +507,7 @@ healer_mlp_bias_softmax_units (float       *z,
         }
       for (guint j = 0; j < n_units; j++)
         {
-          float e = expf (col[j * ld] - max);
+          float e = healer_mlp_softmax_term (col[j * ld], max);
           col[j * ld] = e;
           sum += e;
         }

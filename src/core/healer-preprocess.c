@@ -710,9 +710,9 @@ healer_preprocessor_transform (const HealerPreprocessor *self,
           guint j = self->selected[s];
           double v = (healer_transform_raw (self, j, row[j]) - self->mean[j]) / self->scale[j];
 
-          /* Wildly out-of-range raw values under NONE/SIGNED_LOG must not
-           * overflow to inf and poison the network. */
-          o[s] = (float) CLAMP (v, -FLT_MAX, FLT_MAX);
+          /* Wildly out-of-range raw values (or an absurd scale) must not
+           * reach the network as huge numbers: see HEALER_PREPROCESS_MAX_Z. */
+          o[s] = (float) CLAMP (v, -HEALER_PREPROCESS_MAX_Z, HEALER_PREPROCESS_MAX_Z);
         }
       if (self->ple_edges != NULL)
         healer_transform_ple (self, row, o + self->n_selected);

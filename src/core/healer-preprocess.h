@@ -80,6 +80,13 @@ typedef struct _HealerPreprocessor HealerPreprocessor;
 #define HEALER_QUANTILE_EPS   1e-7
 /* PLE: at most this many bins per feature, so HEALER_PLE_BINS + 1 edges */
 #define HEALER_PLE_BINS       16
+/* Standardised values are clamped to ±HEALER_PREPROCESS_MAX_Z. Training
+ * rows lie within √n of their mean (|z| ≤ 1000 for a million rows), so this
+ * only ever touches values millions of standard deviations out — rows the
+ * drift check flags uncertain, "out of range" — and keeps the network's
+ * sums finite: a row of ±3e38 or a model whose scale is 1e-45 would reach
+ * the float maximum and turn into inf − inf = NaN in the first layer. */
+#define HEALER_PREPROCESS_MAX_Z 1e6
 #define HEALER_PLE_EDGES      (HEALER_PLE_BINS + 1)
 
 struct _HealerPreprocessor

@@ -67,38 +67,190 @@ healer_test_gui_init (int    *argc,
                                     "/io/github/systemhealer/SystemHealer/icons");
 }
 
+static inline gboolean
+healer_test_wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /* Spins the main loop until @done returns TRUE or @timeout_ms passes;
  * returns the last value of @done. Worker threads report through idle
- * callbacks, so a test must iterate for them to land. */
+ * callbacks, so a test must iterate for them to land. It sleeps in the main
+ * loop between events, waking every few milliseconds for conditions no
+ * event announces (a worker's own state). Tests wait for conditions this
+ * way, with a generous @timeout_ms that only a hang reaches, never for a
+ * fixed time: the suite is as fast as the machine and cannot flake when
+ * the machine is loaded. */
 static inline gboolean
 healer_test_wait_until (gboolean (*done) (gpointer),
                         gpointer   data,
                         guint      timeout_ms)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint wake;
+  gboolean ok = TRUE;
 
+  if (done (data))
+    return TRUE;
+  wake = g_timeout_add (5, healer_test_wake_cb, NULL);
   while (!done (data))
     {
       if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
+        {
+          ok = done (data);
+          break;
+        }
+      g_main_context_iteration (NULL, TRUE);
     }
-  return TRUE;
+  g_source_remove (wake);
+  return ok;
 }
 
-/* Lets layout, styling and pending idles settle. */
+/* Runs every callback that is ready now (idles, finished tasks' results),
+ * without waiting for anything more. */
 static inline void
-healer_test_settle (guint ms)
+healer_test_flush (void)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
 
-  while (g_get_monotonic_time () < deadline)
+static inline gboolean
+healer_test_is_true (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+static inline gboolean
+healer_test_is_null (gpointer pointer_to_pointer)
+{
+  return *(gpointer *) pointer_to_pointer == NULL;
+}
+
+static inline gboolean
+healer_test_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+static inline void
+healer_test_after_paint_cb (GdkFrameClock *clock,
+                            gpointer       flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+/* TRUE when a stack, revealer, squeezer or leaflet at or below @widget is
+ * still in a transition (an animation of a few hundred milliseconds). */
+static inline gboolean
+healer_test_transition_running (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  if (GTK_IS_REVEALER (widget) &&
+      gtk_revealer_get_child_revealed (GTK_REVEALER (widget)) != gtk_revealer_get_reveal_child (GTK_REVEALER (widget)))
+    return TRUE;
+  if (ADW_IS_SQUEEZER (widget) && adw_squeezer_get_transition_running (ADW_SQUEEZER (widget)))
+    return TRUE;
+  if (ADW_IS_LEAFLET (widget))
     {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
+      AdwLeaflet *leaflet = ADW_LEAFLET (widget);
+      GtkWidget *child = adw_leaflet_get_visible_child (leaflet);
+      graphene_rect_t bounds;
+
+      if (adw_leaflet_get_child_transition_running (leaflet))
+        return TRUE;
+      /* Folding slides the other pane out: done when the visible one
+       * fills the leaflet. */
+      if (adw_leaflet_get_folded (leaflet) && child != NULL &&
+          gtk_widget_compute_bounds (child, widget, &bounds) &&
+          (bounds.origin.x != 0 || (int) bounds.size.width != gtk_widget_get_width (widget)))
+        return TRUE;
     }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child) && healer_test_transition_running (child))
+      return TRUE;
+  return FALSE;
+}
+
+static inline gboolean
+healer_test_transitions_done (gpointer widget)
+{
+  return !healer_test_transition_running (widget);
+}
+
+/* Waits until @widget is on screen, its animations (stack, revealer,
+ * leaflet) have ended and a whole frame (styles, layout and drawing) has
+ * been made since, then runs what that frame made ready: what was changed
+ * before the call is now laid out and drawn. */
+static inline void
+healer_test_wait_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong id;
+
+  healer_test_flush ();
+  /* On a loaded machine the X server may map a window late. */
+  g_assert_true (healer_test_wait_until (healer_test_mapped, widget, 30000));
+  g_assert_true (healer_test_wait_until (healer_test_transitions_done, widget, 30000));
+  clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (healer_test_after_paint_cb), &painted);
+  /* A frame, not a redraw: what is queued is laid out and drawn, and the
+   * rest is not drawn again (in software, a whole window costs). */
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+  g_assert_true (healer_test_wait_until (healer_test_is_true, &painted, 30000));
+  g_signal_handler_disconnect (clock, id);
+  healer_test_flush ();
+}
+
+/* Destroys @window and waits until it is finalized: its pages' workers
+ * have ended and let it go, so nothing of this test runs into the next. */
+static inline void
+healer_test_destroy (GtkWindow *window)
+{
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (window);
+  g_assert_true (healer_test_wait_until (healer_test_is_null, &window, 30000));
+  healer_test_flush ();
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  int        width;
+  int        height;
+} HealerTestSize;
+
+static inline gboolean
+healer_test_size_changed (gpointer data)
+{
+  HealerTestSize *before = data;
+
+  return gtk_widget_get_width (before->widget) != before->width ||
+         gtk_widget_get_height (before->widget) != before->height;
+}
+
+/* Asks for @window to be @width × @height and waits until the window
+ * manager has given it its new size (which the window's minimum, and its
+ * decorations, may make differ from the one asked for), laid out and drawn. */
+static inline void
+healer_test_resize (GtkWindow *window,
+                    int        width,
+                    int        height)
+{
+  HealerTestSize before = { GTK_WIDGET (window), gtk_widget_get_width (GTK_WIDGET (window)),
+                            gtk_widget_get_height (GTK_WIDGET (window)) };
+  int old_width, old_height;
+
+  gtk_window_get_default_size (window, &old_width, &old_height);
+  gtk_window_set_default_size (window, width, height);
+  if (old_width != width || old_height != height)
+    g_assert_true (healer_test_wait_until (healer_test_size_changed, &before, 30000));
+  healer_test_wait_frame (GTK_WIDGET (window));
 }
 
 /* Puts @widget alone in a window of @width × @height (unless it already is
@@ -119,28 +271,8 @@ healer_test_show (GtkWidget *widget,
     }
   gtk_window_set_default_size (window, width, height);
   gtk_window_present (window);
-  healer_test_settle (300);
+  healer_test_wait_frame (GTK_WIDGET (window));
   return window;
-}
-
-/* TRUE when a GtkStack at or below @widget is still in a transition. */
-static inline gboolean
-healer_test_transition_running (GtkWidget *widget)
-{
-  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_visible (child) && healer_test_transition_running (child))
-      return TRUE;
-  return FALSE;
-}
-
-static inline gboolean
-healer_test_transitions_done (gpointer widget)
-{
-  return !healer_test_transition_running (widget);
 }
 
 /* Renders @widget as the user sees it now into a texture, and saves it as
@@ -157,9 +289,10 @@ healer_test_render (GtkWidget  *widget,
   GdkTexture *texture;
   int width, height;
 
-  /* A picture of where the page lands, not of a cross-fade half way. */
-  healer_test_wait_until (healer_test_transitions_done, widget, 5000);
-  healer_test_settle (20);
+  /* A picture of where the page lands, not of a cross-fade half way, with
+   * every change made before the call drawn (the widget's paintable shows
+   * nothing while a redraw is pending). */
+  healer_test_wait_frame (widget);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
 

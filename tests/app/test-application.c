@@ -86,6 +86,35 @@ file_exists (gpointer path)
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+typedef struct
+{
+  HealerSession *session;
+  HealerModel   *model;
+} ModelWait;
+
+/* The session holds a model other than the one it had. */
+static gboolean
+model_replaced (gpointer data)
+{
+  ModelWait *wait = data;
+  HealerModel *model = healer_session_get_model (wait->session);
+
+  return model != NULL && model != wait->model;
+}
+
+static gboolean
+match_toast (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return g_strcmp0 (gtk_widget_get_css_name (widget), "toast") == 0;
+}
+
+static gboolean
+no_toast (gpointer window)
+{
+  return healer_test_find_widget (window, match_toast, NULL) == NULL;
+}
+
 static AdwMessageDialog *
 find_dialog (void)
 {
@@ -113,10 +142,7 @@ close_dialogs (void)
   AdwMessageDialog *dialog;
 
   while ((dialog = find_dialog ()) != NULL)
-    {
-      gtk_window_destroy (GTK_WINDOW (dialog));
-      healer_test_settle (20);
-    }
+    healer_test_destroy (GTK_WINDOW (dialog));
 }
 
 static void
@@ -249,12 +275,7 @@ test_workflow (void)
 
   /* Reopen it as a user would (a *.json goes to the Diagnose page). */
   healer_window_open_file (window, model_file);
-  {
-    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-    while (healer_session_get_model (session) == model && g_get_monotonic_time () < deadline)
-      healer_test_settle (20);
-  }
+  g_assert_true (healer_test_wait_until (model_replaced, &(ModelWait) { session, model }, 30000));
   model = healer_session_get_model (session);
   g_assert_nonnull (model);
   g_assert_true (g_file_equal (healer_session_get_model_file (session), model_file));
@@ -279,16 +300,16 @@ test_workflow (void)
       static const char *pages[] = { "data", "train", "diagnose", "results" };
 
       healer_window_set_visible_page (window, pages[i]);
-      healer_test_settle (100);
+      healer_test_wait_frame (GTK_WIDGET (window));
     }
   healer_results_page_show_map (results_page);
-  healer_test_settle (200);
+  healer_test_wait_frame (GTK_WIDGET (window));
   healer_test_assert_named (GTK_WIDGET (window));
 
   /* Export the results: the CLI's format, every row. */
   healer_results_page_export_to (results_page, export_file);
+  /* Written to a temporary file renamed into place: there, it is whole. */
   g_assert_true (healer_test_wait_until (file_exists, export_path, 30000));
-  healer_test_settle (50);
   g_assert_true (g_file_get_contents (export_path, &exported, NULL, &error));
   g_assert_no_error (error);
   lines = g_strsplit (exported, "\n", -1);
@@ -331,8 +352,9 @@ test_workflow (void)
     g_assert_nonnull (strstr (config, "\"epochs\":15"));
   }
 
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
-  healer_test_settle (100);
+  g_assert_true (healer_test_wait_until (healer_test_is_null, &window, 30000));
 
   /* The next start: the same data, model and settings. */
   {
@@ -345,12 +367,7 @@ test_workflow (void)
     g_assert_null (healer_session_get_dataset (next_session));
     healer_window_restore_session (next);
     g_assert_true (healer_test_wait_until (has_dataset, next, 30000));
-    {
-      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-      while (healer_session_get_model (next_session) == NULL && g_get_monotonic_time () < deadline)
-        healer_test_settle (20);
-    }
+    g_assert_true (healer_test_wait_until (model_replaced, &(ModelWait) { next_session, NULL }, 30000));
     g_assert_cmpuint (healer_session_get_dataset (next_session)->n_rows, ==, HEALER_DATA_PAGE_DEMO_SAMPLES);
     g_assert_nonnull (healer_session_get_model (next_session));
     g_assert_cmpstr (healer_session_get_model (next_session)->class_names[0], ==, "disk fault");
@@ -365,7 +382,9 @@ test_workflow (void)
     next = healer_window_new (NULL);
     healer_test_show (GTK_WIDGET (next), 800, 600);
     healer_window_restore_session (next);
-    healer_test_settle (300);
+    /* Nothing to wait for: nothing was started. */
+    healer_test_flush ();
+    g_assert_false (healer_data_page_get_loading (HEALER_DATA_PAGE (page (next, HEALER_TYPE_DATA_PAGE))));
     g_assert_null (healer_session_get_dataset (healer_window_get_session (next)));
     g_assert_null (healer_session_get_model (healer_window_get_session (next)));
     gtk_window_destroy (GTK_WINDOW (next));
@@ -488,7 +507,7 @@ test_latency (void)
 
   healer_window_set_visible_page (window, "train");
   use_config (window, 60);
-  healer_test_settle (200);
+  healer_test_wait_frame (GTK_WIDGET (window));
 
   tick = g_timeout_add (5, tick_cb, &training);
   start = g_get_monotonic_time ();
@@ -499,7 +518,7 @@ test_latency (void)
   g_assert_cmpstr (healer_train_page_get_status (train), ==, "completed");
 
   healer_window_set_visible_page (window, "diagnose");
-  healer_test_settle (200);
+  healer_test_wait_frame (GTK_WIDGET (window));
   tick = g_timeout_add (5, tick_cb, &diagnosing);
   start = g_get_monotonic_time ();
   healer_diagnose_page_diagnose_file (diagnose, samples_file);
@@ -606,6 +625,12 @@ grab_surface (HealerWindow *window)
   return texture;
 }
 
+static gboolean
+window_active (gpointer window)
+{
+  return gtk_window_is_active (window);
+}
+
 /* With no window manager nothing gives the window the focus, and GTK draws
  * it as an inactive ("backdrop") window: give it, as a click would. */
 static void
@@ -619,7 +644,10 @@ focus_window (HealerWindow *window)
 
       XSetInputFocus (dpy, gdk_x11_surface_get_xid (surface), RevertToParent, CurrentTime);
       XSync (dpy, False);
-      healer_test_settle (200);
+      /* A picture, not a check: say so rather than fail when it does not. */
+      if (!healer_test_wait_until (window_active, window, 10000))
+        g_test_message ("the window did not get the focus: it may be drawn as inactive");
+      healer_test_wait_frame (GTK_WIDGET (window));
     }
 }
 #endif
@@ -633,7 +661,7 @@ save_shot (HealerWindow *window,
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *path = g_build_filename (dir, file, NULL);
 
-  healer_test_settle (400);
+  healer_test_wait_frame (GTK_WIDGET (window));
 #ifdef HEALER_TEST_X11
   texture = grab_surface (window);
   if (texture == NULL)
@@ -738,7 +766,7 @@ test_screenshots (void)
   healer_diagnose_page_diagnose_file (diagnose, samples_file);
   g_assert_true (healer_test_wait_until (diagnosed, window, 600000));
   /* Until the "Diagnosed N samples" toast has gone. */
-  healer_test_settle (5500);
+  g_assert_true (healer_test_wait_until (no_toast, window, 30000));
   save_shot (window, dir, "diagnose");
 
   healer_window_set_visible_page (window, "results");

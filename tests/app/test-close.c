@@ -82,12 +82,6 @@ use_config (HealerWindow *window,
 }
 
 static gboolean
-is_null (gpointer pointer_to_pointer)
-{
-  return *(gpointer *) pointer_to_pointer == NULL;
-}
-
-static gboolean
 no_dialog (gpointer data)
 {
   return find_dialog () == NULL;
@@ -228,10 +222,10 @@ test_close (gconstpointer data)
   else if (!c->running)
     ask_to_close (window, c);
 
-  g_assert_true (healer_test_wait_until (is_null, &window, 10000));
+  g_assert_true (healer_test_wait_until (healer_test_is_null, &window, 10000));
   g_assert_null (find_dialog ());
   /* The page goes when its run has ended and let it go. */
-  g_assert_true (healer_test_wait_until (is_null, &train, stop_ms));
+  g_assert_true (healer_test_wait_until (healer_test_is_null, &train, stop_ms));
 }
 
 int

@@ -64,7 +64,7 @@ fixture_setup (Fixture *f)
   g_signal_connect (f->page, "load-finished", G_CALLBACK (finished_cb), f);
   g_signal_connect (f->page, "load-failed", G_CALLBACK (failed_cb), f);
   healer_test_show (GTK_WIDGET (f->window), 1100, 760);
-  /* On a busy X server mapping can take longer than the show's settle,
+  /* On a busy X server mapping can take longer than the show's own wait,
    * and an unmapped window renders to nothing. */
   g_assert_true (healer_test_wait_until (mapped, f->window, 10000));
   healer_window_set_visible_page (f->window, "data");
@@ -80,9 +80,8 @@ fixture_teardown (Fixture *f)
     if (ADW_IS_MESSAGE_DIALOG (l->data))
       gtk_window_destroy (l->data);
   g_list_free (toplevels);
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  healer_test_destroy (GTK_WINDOW (f->window));
   g_clear_error (&f->error);
-  healer_test_settle (50);
 }
 
 static gboolean
@@ -91,11 +90,48 @@ not_loading (gpointer data)
   return !healer_data_page_get_loading (data);
 }
 
+static gboolean
+shows_empty (gpointer page)
+{
+  return g_strcmp0 (healer_data_page_get_state (page), "empty") == 0;
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint       n_items;
+} NItems;
+
+static gboolean
+has_n_items (gpointer data)
+{
+  NItems *want = data;
+
+  return g_list_model_get_n_items (want->model) == want->n_items;
+}
+
+static gboolean
+max_descending (gpointer model)
+{
+  double previous = INFINITY;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HealerKpiRow) row = g_list_model_get_item (model, i);
+      double v = healer_kpi_row_get_value (row, HEALER_KPI_FIELD_MAX);
+
+      if (v > previous)
+        return FALSE;
+      previous = v;
+    }
+  return TRUE;
+}
+
 static void
 wait_load (Fixture *f)
 {
   g_assert_true (healer_test_wait_until (not_loading, f->page, 60000));
-  healer_test_settle (100);
+  healer_test_wait_frame (GTK_WIDGET (f->window));
 }
 
 static GFile *
@@ -257,7 +293,8 @@ test_data_page_sort_search (void)
   g_assert_cmpstr (gtk_column_view_column_get_title (max_column), ==, "Max");
   gtk_column_view_sort_by_column (view, max_column, GTK_SORT_DESCENDING);
   g_object_unref (max_column);
-  healer_test_settle (50);
+  /* A sort list model may sort in steps, in the main loop. */
+  g_assert_true (healer_test_wait_until (max_descending, model, 10000));
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(HealerKpiRow) row = g_list_model_get_item (model, i);
@@ -269,7 +306,9 @@ test_data_page_sort_search (void)
 
   /* Search on the name, any case: feature1, feature10…19, feature100…106. */
   gtk_editable_set_text (healer_data_report_get_search (report), "FEATURE1");
-  healer_test_settle (400);
+  /* The search waits for a pause in the typing. */
+  g_assert_true (healer_test_wait_until (has_n_items, &(NItems) { model, 1 + 10 + 7 }, 10000));
+  healer_test_wait_frame (GTK_WIDGET (report));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1 + 10 + 7);
   assert_shows (GTK_WIDGET (report), "KPIs (18 of 107)");
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -279,7 +318,8 @@ test_data_page_sort_search (void)
       g_assert_true (g_str_has_prefix (healer_kpi_row_get_name (row), "feature1"));
     }
   gtk_editable_set_text (healer_data_report_get_search (report), "no such kpi");
-  healer_test_settle (400);
+  g_assert_true (healer_test_wait_until (has_n_items, &(NItems) { model, 0 }, 10000));
+  healer_test_wait_frame (GTK_WIDGET (report));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
   assert_shows (GTK_WIDGET (report), "No KPI name contains “no such kpi”.");
 
@@ -535,7 +575,6 @@ test_data_page_cancel_big (void)
   g_test_message ("cancelled at %.0f %%, stopped after %.1f ms",
                   100 * gtk_progress_bar_get_fraction (w.bar),
                   (g_get_monotonic_time () - cancel_start) / 1000.0);
-  healer_test_settle (100);
   g_assert_cmpuint (f.failed, ==, 1);
   g_assert_error (f.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (healer_session_get_dataset (f.session) == before);
@@ -570,18 +609,19 @@ test_data_page_load_big (void)
   healer_data_page_load_file (f.page, file);
   g_assert_true (healer_test_wait_until (not_loading, f.page, 60000));
   elapsed = g_get_monotonic_time () - start;
-  /* The report is built after the load: keep watching the main loop. */
+  /* The report is shown after the load: keep watching the main loop until
+   * it is drawn. */
   loading_gap = w.worst_gap;
   w.worst_gap = 0;
-  healer_test_settle (300);
+  healer_test_wait_frame (GTK_WIDGET (f.window));
   report_gap = w.worst_gap;
   /* For scale: what merely switching pages costs in this (software
    * rendered, shared) display. */
   w.worst_gap = 0;
   healer_window_set_visible_page (f.window, "train");
-  healer_test_settle (300);
+  healer_test_wait_frame (GTK_WIDGET (f.window));
   healer_window_set_visible_page (f.window, "data");
-  healer_test_settle (300);
+  healer_test_wait_frame (GTK_WIDGET (f.window));
   control_gap = w.worst_gap;
   g_source_remove (tick);
 
@@ -655,13 +695,12 @@ test_data_page_demo (void)
 
   shot = healer_test_render (GTK_WIDGET (f.window), "data-report");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  healer_test_settle (200);
   g_clear_object (&shot);
   shot = healer_test_render (GTK_WIDGET (f.window), "data-report-dark");
   /* The page background really is dark (a pixel of the empty margin). */
   g_assert_cmpuint ((healer_test_pixel (shot, 20, 400) >> 16) & 0xff, <, 0x60);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
-  healer_test_settle (200);
+  healer_test_wait_frame (GTK_WIDGET (f.window));
 
   /* A second page on the same session, in a phone-wide window: it reports
    * on the table it finds there (the path of a restored session), and
@@ -671,7 +710,7 @@ test_data_page_demo (void)
   g_assert_cmpint (min_width, <=, 360);
   narrow_window = healer_test_show (GTK_WIDGET (narrow), 360, 720);
   g_assert_true (healer_test_wait_until (shows_report, narrow, 10000));
-  healer_test_settle (200);
+  healer_test_wait_frame (GTK_WIDGET (narrow_window));
   g_assert_cmpuint (healer_data_page_get_stats (narrow)->n_rows, ==, HEALER_DATA_PAGE_DEMO_SAMPLES);
   assert_shows (GTK_WIDGET (narrow), "Demo Data");
   g_clear_object (&shot);
@@ -721,8 +760,7 @@ test_data_page_recent (void)
   load (&f, "good", "basic.csv");
   /* Back to nothing loaded: the empty state lists what was opened. */
   healer_session_set_dataset (f.session, NULL, NULL);
-  healer_test_settle (50);
-  g_assert_cmpstr (healer_data_page_get_state (f.page), ==, "empty");
+  g_assert_true (healer_test_wait_until (shows_empty, f.page, 10000));
   g_assert_true (healer_test_wait_until (recent_listed, f.page, 5000));
   assert_shows (GTK_WIDGET (f.page), "File not found: moved or deleted");
   healer_test_render (GTK_WIDGET (f.window), "data-empty-recent");

@@ -39,7 +39,6 @@ test_chinese (void)
   /* Demo data loaded: the report is in Chinese too. */
   healer_test_activate_action (GTK_WIDGET (window), "win.demo-data");
   g_assert_true (healer_test_wait_until (has_dataset, window, 30000));
-  healer_test_settle (300);
   g_clear_object (&shot);
   shot = healer_test_render (GTK_WIDGET (window), "data-report-zh_CN");
   g_assert_cmpstr (_("Samples (rows)"), !=, "Samples (rows)");

@@ -112,7 +112,6 @@ test_results_page_charts (void)
   session = healer_window_get_session (window);
   healer_test_show (GTK_WIDGET (window), 1100, 760);
   healer_window_set_visible_page (window, "results");
-  healer_test_settle (100);
   page = find_page (window);
   g_assert_nonnull (page);
   empty = healer_test_render (GTK_WIDGET (window), "results-empty");
@@ -122,7 +121,6 @@ test_results_page_charts (void)
   /* A map (t-SNE of every sample, as there are few) is started at once. */
   g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
   g_assert_cmpuint (healer_results_page_get_n_mapped (HEALER_RESULTS_PAGE (page)), ==, 600);
-  healer_test_settle (200);
   g_clear_object (&empty);
 
   {
@@ -132,13 +130,10 @@ test_results_page_charts (void)
     g_autoptr(GdkTexture) confusion = NULL;
 
     click_toggle (page, "_Pie");
-    healer_test_settle (200);
     pie = healer_test_render (GTK_WIDGET (window), "results-pie");
     click_toggle (page, "_Map");
-    healer_test_settle (200);
     map = healer_test_render (GTK_WIDGET (window), "results-map");
     click_toggle (page, "_Confusion");
-    healer_test_settle (200);
     confusion = healer_test_render (GTK_WIDGET (window), "results-confusion");
   }
 

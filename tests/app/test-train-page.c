@@ -32,35 +32,16 @@ find_named (GtkWidget  *widget,
   return NULL;
 }
 
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean      *painted)
+static gboolean
+marked_wrong (gpointer entry)
 {
-  *painted = TRUE;
+  return gtk_widget_has_css_class (entry, "error");
 }
 
 static gboolean
-is_true (gpointer data)
+marked_right (gpointer entry)
 {
-  return *(gboolean *) data;
-}
-
-/* While a run reports progress the page keeps relayouting; a picture is
- * only complete right after a frame was painted, before the next report. */
-static GdkTexture *
-render_after_paint (GtkWidget  *widget,
-                    const char *name)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gboolean painted = FALSE;
-  gulong id;
-
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (healer_test_wait_until (is_true, &painted, 5000));
-  g_signal_handler_disconnect (clock, id);
-  return healer_test_render (widget, name);
+  return !gtk_widget_has_css_class (entry, "error");
 }
 
 static GtkWidget *find_type (GtkWidget *widget,
@@ -109,8 +90,7 @@ fixture_setup (Fixture *f,
 static void
 fixture_teardown (Fixture *f)
 {
-  gtk_window_destroy (f->window);
-  healer_test_settle (50);
+  healer_test_destroy (f->window);
   g_clear_object (&f->session);
 }
 
@@ -177,12 +157,11 @@ test_train_page_needs_data (void)
 
   /* At phone width the page folds into one column: the settings first,
    * with their own Train button at the end. */
-  gtk_window_set_default_size (f.window, 360, 700);
-  healer_test_settle (400);
+  healer_test_resize (f.window, 360, 700);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f.page)), <=, 360);
   g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (find_type (GTK_WIDGET (f.page), ADW_TYPE_LEAFLET))));
   g_clear_object (&shot);
-  shot = render_after_paint (GTK_WIDGET (f.page), "train-page-narrow");
+  shot = healer_test_render (GTK_WIDGET (f.page), "train-page-narrow");
 
   fixture_teardown (&f);
 }
@@ -240,9 +219,8 @@ test_train_page_presets (void)
 
   /* Every field, with the feature-selection rows unfolded. */
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_type (GTK_WIDGET (settings), ADW_TYPE_EXPANDER_ROW)), TRUE);
-  healer_test_settle (300);
   g_clear_object (&shot);
-  shot = render_after_paint (GTK_WIDGET (settings), "train-settings-all");
+  shot = healer_test_render (GTK_WIDGET (settings), "train-settings-all");
 
   /* The Reset button brings back the recommended settings. */
   g_signal_emit_by_name (find_named (GTK_WIDGET (settings), "reset-button"), "clicked");
@@ -277,7 +255,7 @@ test_train_page_invalid_hidden (void)
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "200,abc");
-  healer_test_settle (50);
+  g_assert_true (healer_test_wait_until (marked_wrong, entry, 10000));
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
   g_assert_false (gtk_widget_get_sensitive (train));
   g_assert_false (healer_train_settings_get_valid (healer_train_page_get_settings (f.page)));
@@ -289,11 +267,10 @@ test_train_page_invalid_hidden (void)
   g_assert_true (gtk_widget_has_css_class (message, "error"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)), "Hidden layers"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)), "abc"));
-  healer_test_settle (100);
   shot = healer_test_render (GTK_WIDGET (f.page), "train-page-invalid");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "64, 32");
-  healer_test_settle (50);
+  g_assert_true (healer_test_wait_until (marked_right, entry, 10000));
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_assert_true (gtk_widget_get_sensitive (train));
   g_assert_false (gtk_widget_has_css_class (message, "error"));
@@ -351,7 +328,6 @@ test_train_page_train (void)
 
   fixture_setup (&f, TRUE);
   set_fast (f.page, 40, 0.25);
-  healer_test_settle (100);
   settings_shot = healer_test_render (GTK_WIDGET (f.page), "train-page-settings");
 
   bar = find_type (GTK_WIDGET (f.page), GTK_TYPE_PROGRESS_BAR);
@@ -374,7 +350,7 @@ test_train_page_train (void)
   g_assert_true (healer_test_wait_until (has_points, f.page, 120000));
   if (healer_train_page_get_running (f.page))
     {
-      running_shot = render_after_paint (GTK_WIDGET (f.page), "train-page-running");
+      running_shot = healer_test_render (GTK_WIDGET (f.page), "train-page-running");
     }
   else
     g_test_message ("the run ended before a mid-run picture could be taken");
@@ -412,10 +388,9 @@ test_train_page_train (void)
   g_assert_cmpfloat_with_epsilon (shown, 100.0 * metrics->accuracy, 0.051);
   g_assert_cmpfloat (shown, >, 100.0 / 6.0);
 
-  healer_test_settle (100);
   summary_shot = healer_test_render (GTK_WIDGET (f.page), "train-page-summary");
   g_clear_object (&summary_shot);
-  summary_shot = render_after_paint (GTK_WIDGET (healer_train_page_get_summary (f.page)), "train-summary-full");
+  summary_shot = healer_test_render (GTK_WIDGET (healer_train_page_get_summary (f.page)), "train-summary-full");
 
   fixture_teardown (&f);
 }
@@ -484,7 +459,7 @@ test_train_page_cancel (void)
 
   /* Without a validation split the page says why there is only one curve. */
   g_assert_nonnull (find_label_with (GTK_WIDGET (f.page), "No validation curves"));
-  shot = render_after_paint (GTK_WIDGET (f.page), "train-page-running-no-validation");
+  shot = healer_test_render (GTK_WIDGET (f.page), "train-page-running-no-validation");
 
   g_assert_true (healer_train_page_cancel (f.page));
   g_assert_false (healer_train_page_cancel (f.page));
@@ -509,7 +484,6 @@ test_train_page_cancel (void)
   message = find_named (GTK_WIDGET (f.page), "train-message");
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)), "best model so far was kept"));
   g_assert_nonnull (find_label_with (GTK_WIDGET (f.page), "Cancelled: the best model so far was kept"));
-  healer_test_settle (100);
   g_clear_object (&shot);
   shot = healer_test_render (GTK_WIDGET (f.page), "train-page-cancelled");
 
@@ -555,7 +529,6 @@ test_train_page_real_data (void)
                   metrics->accuracy, metrics->macro_f1, (size_t) metrics->n_samples);
   g_assert_cmpfloat (metrics->macro_f1, >, 0.8);
 
-  healer_test_settle (100);
   shot = healer_test_render (GTK_WIDGET (f.page), "train-page-real-data");
   fixture_teardown (&f);
 }
@@ -579,7 +552,6 @@ test_train_page_in_window (void)
   g_assert_true (healer_train_page_get_session (page) == session);
   /* Without data, the page's button leads to the Data page. */
   healer_window_set_visible_page (window, "train");
-  healer_test_settle (50);
   g_assert_cmpstr (visible_view (page), ==, "no-data");
   go = find_label_with (GTK_WIDGET (page), "Go to Data");
   g_assert_nonnull (go);
@@ -610,28 +582,24 @@ test_train_page_in_window (void)
 
   save = find_named (GTK_WIDGET (page), "save-model-button");
   g_assert_nonnull (save);
-  healer_test_settle (100);
   g_assert_true (gtk_widget_is_sensitive (save));
   shot = healer_test_render (GTK_WIDGET (window), "train-page-window-summary");
 
   /* Dark style: a picture to look at. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  healer_test_settle (300);
   g_clear_object (&shot);
-  shot = render_after_paint (GTK_WIDGET (window), "train-page-window-dark");
+  shot = healer_test_render (GTK_WIDGET (window), "train-page-window-dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
-  healer_test_settle (100);
 
   /* A phone-width window folds the page into one column. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
-  healer_test_settle (400);
-  narrow = render_after_paint (GTK_WIDGET (window), "train-page-window-narrow");
+  healer_test_resize (GTK_WINDOW (window), 360, 720);
+
+  narrow = healer_test_render (GTK_WIDGET (window), "train-page-window-narrow");
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
 
   /* The model is unsaved: closing would ask. Skip the question here. */
   healer_session_set_model (session, NULL, NULL);
-  gtk_window_destroy (GTK_WINDOW (window));
-  healer_test_settle (50);
+  healer_test_destroy (GTK_WINDOW (window));
 }
 
 
@@ -697,7 +665,6 @@ test_train_page_estimate (void)
 
     g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, want);
   }
-  healer_test_settle (100);
   shot = healer_test_render (GTK_WIDGET (f.page), "train-page-estimate");
 
   fixture_teardown (&f);

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "healer-application.h"
+#include "healer-page.h"
 #include "healer-test-gui.h"
 #include "healer-onnx.h"
 #include "healer-window.h"
@@ -28,7 +29,6 @@ test_window_pages (void)
       g_autoptr(GdkTexture) shot = NULL;
 
       healer_window_set_visible_page (window, pages[i]);
-      healer_test_settle (100);
       shot = healer_test_render (GTK_WIDGET (window), name);
       g_assert_cmpint (gdk_texture_get_width (shot), ==, gtk_widget_get_width (GTK_WIDGET (window)));
     }
@@ -48,7 +48,7 @@ action_enabled (HealerWindow *window,
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   gtk_box_append (GTK_BOX (box), button);
-  healer_test_settle (20);
+  healer_test_flush ();
   sensitive = gtk_widget_get_sensitive (button);
   gtk_box_remove (GTK_BOX (box), button);
   return sensitive;
@@ -174,7 +174,7 @@ test_window_accessible_names (void)
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       healer_window_set_visible_page (window, pages[i]);
-      healer_test_settle (200);
+      healer_test_wait_frame (GTK_WIDGET (window));
     }
   healer_test_assert_named (GTK_WIDGET (window));
 
@@ -300,6 +300,86 @@ test_window_icons_found (void)
   g_assert_cmpuint (n_icons, >, 10);
 }
 
+static gboolean
+match_toast (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return g_strcmp0 (gtk_widget_get_css_name (widget), "toast") == 0;
+}
+
+static gboolean
+has_toast (gpointer window)
+{
+  return healer_test_find_widget (window, match_toast, NULL) != NULL;
+}
+
+static void
+busy_changed_cb (GObject    *page,
+                 GParamSpec *pspec,
+                 guint      *n_changes)
+{
+  (*n_changes)++;
+}
+
+static gboolean
+data_page_idle (gpointer page)
+{
+  return !healer_page_get_busy (page);
+}
+
+/* The page/session contract (src/DESIGN.md): every page is a HealerPage
+ * showing the window's session, reports its work in "busy", and speaks to
+ * the user through the window's actions. */
+static void
+test_window_page_contract (void)
+{
+  HealerWindow *window = healer_window_new (NULL);
+  HealerSession *session = healer_window_get_session (window);
+  GtkWidget *stack = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
+                                              GSIZE_TO_POINTER (ADW_TYPE_VIEW_STACK));
+  HealerPage *data_page = NULL;
+  guint n_pages = 0, n_changes = 0;
+
+  healer_test_show (GTK_WIDGET (window), 1100, 760);
+  for (GtkWidget *child = gtk_widget_get_first_child (stack); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      g_assert_true (HEALER_IS_PAGE (child));
+      g_assert_true (healer_page_get_session (HEALER_PAGE (child)) == session);
+      g_assert_false (healer_page_get_busy (HEALER_PAGE (child)));
+      /* Nothing running: nothing to cancel. */
+      g_assert_false (healer_page_cancel (HEALER_PAGE (child)));
+      if (g_strcmp0 (adw_view_stack_page_get_name (adw_view_stack_get_page (ADW_VIEW_STACK (stack), child)), "data") == 0)
+        data_page = HEALER_PAGE (child);
+      n_pages++;
+    }
+  g_assert_cmpuint (n_pages, ==, 4);
+  g_assert_nonnull (data_page);
+
+  /* "busy" goes up while the demo data are made, and down after. */
+  g_signal_connect (data_page, "notify::busy", G_CALLBACK (busy_changed_cb), &n_changes);
+  healer_test_activate_action (GTK_WIDGET (window), "win.demo-data");
+  g_assert_true (healer_page_get_busy (data_page));
+  g_assert_true (healer_test_wait_until (data_page_idle, data_page, 30000));
+  g_assert_cmpuint (n_changes, ==, 2);
+  g_assert_nonnull (healer_session_get_dataset (session));
+
+  /* The window's actions, as a page activates them. */
+  g_assert_true (healer_page_show_page (GTK_WIDGET (data_page), "train"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "train");
+  g_assert_true (healer_page_toast (GTK_WIDGET (data_page), "A toast from a page"));
+  g_assert_true (healer_test_wait_until (has_toast, window, 10000));
+  /* Outside a window there is nobody to tell. */
+  {
+    GtkWidget *label = g_object_ref_sink (gtk_label_new (NULL));
+
+    g_assert_false (healer_page_toast (label, "nobody hears this"));
+    g_object_unref (label);
+  }
+
+  healer_test_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -307,6 +387,7 @@ main (int   argc,
   healer_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/window/pages", test_window_pages);
+  g_test_add_func ("/window/page-contract", test_window_page_contract);
   g_test_add_func ("/window/actions-follow-session", test_window_actions_follow_session);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
   g_test_add_func ("/window/export-onnx", test_window_export_onnx);

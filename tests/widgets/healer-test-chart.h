@@ -25,8 +25,7 @@ chart_picture_take (ChartPicture *p,
                     GtkWidget    *chart,
                     const char   *name)
 {
-  /* Changes show at the next frame, as for a user. */
-  healer_test_settle (60);
+  /* Changes show at the next frame, as for a user: the render waits for it. */
   p->texture = healer_test_render (chart, name);
   p->width = gdk_texture_get_width (p->texture);
   p->height = gdk_texture_get_height (p->texture);
@@ -46,7 +45,7 @@ chart_picture_take_window (ChartPicture     *p,
   GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (chart));
   graphene_rect_t bounds;
 
-  healer_test_settle (60);
+  healer_test_wait_frame (window);
   g_assert_true (gtk_widget_compute_bounds (chart, window, &bounds));
   *offset = bounds.origin;
   p->texture = healer_test_render (window, name);

@@ -287,9 +287,8 @@ test_dark_background (void)
   g_assert_cmpuint (pixel >> 24, ==, 0xff);
   g_assert_cmpuint ((pixel >> 16) & 0xff, <, 0x40);
 
-  gtk_window_destroy (window);
+  healer_test_destroy (window);
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
-  healer_test_settle (100);
 }
 
 int

@@ -16,6 +16,12 @@ typedef struct {
   gboolean active;
 } Toggled;
 
+static gboolean
+toggled_once (gpointer data)
+{
+  return ((Toggled *) data)->n_emitted == 1;
+}
+
 static void
 on_toggled (HealerChartLegend *legend,
             guint              index,
@@ -116,7 +122,7 @@ test_legend_toggle (void)
   /* Activating it as Enter or a click would hides the class. */
   g_assert_true (gtk_widget_activate (entry));
   /* A button's activation is an animated click that ends 250 ms later. */
-  healer_test_settle (400);
+  g_assert_true (healer_test_wait_until (toggled_once, &t, 10000));
   g_assert_cmpuint (t.n_emitted, ==, 1);
   g_assert_cmpuint (t.index, ==, 1);
   g_assert_false (t.active);

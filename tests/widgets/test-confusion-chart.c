@@ -189,7 +189,6 @@ check_chart (gboolean dark)
   healer_confusion_chart_get_hover_cell (chart, &hover_row, &hover_col);
   g_assert_cmpint (hover_row, ==, 1);
   g_assert_cmpint (hover_col, ==, 2);
-  healer_test_settle (50);
   hovered = healer_test_render (widget, dark ? "confusion-dark-hover" : "confusion-light-hover");
   x = (int) area.origin.x + 1;
   y = (int) (area.origin.y + area.size.height / 2);
@@ -288,11 +287,11 @@ test_confusion_keyboard (void)
 
   /* With visible focus (after keyboard use) the keyboard's cell is
    * outlined; the others are not. */
-  /* The widget paintable draws nothing while a redraw is pending. */
-  healer_test_settle (50);
+  /* The widget paintable draws nothing while a redraw is pending: the
+   * render waits for the next frame. */
   before = healer_test_render (widget, NULL);
   gtk_window_set_focus_visible (window, TRUE);
-  healer_test_settle (50);
+  healer_test_wait_frame (widget);
   g_assert_true (gtk_widget_has_visible_focus (widget));
   texture = healer_test_render (widget, "confusion-focus");
   g_assert_true (healer_confusion_chart_get_cell_area (chart, 1, 1, &area));

@@ -189,7 +189,6 @@ check_pie (gboolean dark)
   r = MIN (gtk_widget_get_width (pie), bottom) * 0.3;
   send_motion (pie, gtk_widget_get_width (pie) / 2.0 + r, bottom / 2.0);
   g_assert_cmpint (healer_pie_chart_get_hovered_slice (self), ==, 0);
-  healer_test_settle (50);
   picture_load (&hover, healer_test_render (pie, dark ? "pie-dark-hover" : "pie-light-hover"));
   count_colors (&hover, bottom, dark, hover_counts);
   g_assert_cmpuint (hover_counts[0], <, counts[0] / 10);
@@ -228,7 +227,6 @@ check_pie (gboolean dark)
    * share the whole ring. */
   healer_chart_legend_set_active (healer_pie_chart_get_legend (self), 1, FALSE);
   shown[1] = FALSE;
-  healer_test_settle (50);
   picture_load (&hidden, healer_test_render (pie, dark ? "pie-dark-hidden" : "pie-light-hidden"));
   count_colors (&hidden, legend_top (self), dark, counts);
   assert_shares (counts, shown);
@@ -328,8 +326,7 @@ test_pie_tiny (void)
   window = healer_test_show (pie, 360, 300);
   g_object_unref (healer_test_render (GTK_WIDGET (window), "pie-tiny"));
   /* Narrow: the legend wraps onto more lines and the donut shrinks. */
-  gtk_window_set_default_size (window, 220, 400);
-  healer_test_settle (300);
+  healer_test_resize (window, 220, 400);
   g_object_unref (healer_test_render (GTK_WIDGET (window), "pie-narrow"));
   gtk_window_destroy (window);
 }

@@ -6,6 +6,12 @@
 #include "healer-test-chart.h"
 #include "healer-scatter-chart.h"
 
+static gboolean
+is_dark (gpointer chart)
+{
+  return healer_chart_is_dark (chart);
+}
+
 static const char * const labels[] = { "Normal", "CPU fault", "Memory leak", NULL };
 static const char * const ids[] = { "p0", "p1", "p2", "p3", "p4" };
 static const float points[] = { 0, 0,  10, 5,  5, 10,  2, 8,  8, 2 };
@@ -177,7 +183,6 @@ test_hide_category (void)
   double px, py;
 
   healer_scatter_chart_set_category_visible (HEALER_SCATTER_CHART (chart), 1, FALSE);
-  healer_test_settle (100);
   chart_picture_take (&p, chart, "scatter-hidden");
   chart_data_to_widget (HEALER_CHART (chart), points[2], points[3], &px, &py);
   g_assert_cmpint (distance_to_category (&p, px, py, 1, FALSE, 0.3), >, 30);
@@ -277,8 +282,7 @@ test_dark (void)
   chart = make_chart (&window);
   g_assert_false (healer_chart_is_dark (HEALER_CHART (chart)));
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
-  healer_test_settle (200);
-  g_assert_true (healer_chart_is_dark (HEALER_CHART (chart)));
+  g_assert_true (healer_test_wait_until (is_dark, chart, 10000));
   chart_picture_take_window (&p, chart, "scatter-dark-window", &at);
 
   /* A dark window background… */
@@ -316,9 +320,8 @@ test_dark (void)
   }
 
   chart_picture_clear (&p);
-  gtk_window_destroy (window);
+  healer_test_destroy (window);
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
-  healer_test_settle (100);
 }
 
 /* The keyboard's actions: + - 0 and the arrows */
@@ -420,7 +423,7 @@ test_pointer (void)
   gboolean handled = FALSE;
   ChartPicture p = { 0 };
 
-  healer_test_settle (60);
+  healer_test_wait_frame (chart);
   healer_chart_axis_get_range (x_axis, &home_lo, &home_hi);
 
   /* Wheel up over point 1: zoom in about it, it stays under the pointer. */

@@ -88,8 +88,7 @@ test_allocate (void)
 
   /* Narrow: c wraps; its line holds the vexpand child, so it takes the
    * spare height, and b fills the first line's width. */
-  gtk_window_set_default_size (window, 300, 200);
-  healer_test_settle (300);
+  healer_test_resize (window, 300, 200);
   g_assert_cmpint (gtk_widget_get_width (box), ==, 300);
   g_assert_cmpuint (healer_wrap_box_get_n_lines (HEALER_WRAP_BOX (box)), ==, 2);
   rb = bounds_in (b, box);
@@ -102,13 +101,12 @@ test_allocate (void)
 
   /* Right to left: the first child is at the right. */
   gtk_widget_set_direction (box, GTK_TEXT_DIR_RTL);
-  healer_test_settle (200);
+  healer_test_wait_frame (box);
   ra = bounds_in (a, box);
   g_assert_cmpfloat (ra.origin.x + ra.size.width, ==, 300);
 
   /* The window can be made as narrow as the widest child. */
-  gtk_window_set_default_size (window, 150, 200);
-  healer_test_settle (300);
+  healer_test_resize (window, 150, 200);
   g_assert_cmpint (gtk_widget_get_width (box), ==, 150);
   g_assert_cmpuint (healer_wrap_box_get_n_lines (HEALER_WRAP_BOX (box)), ==, 3);
 
