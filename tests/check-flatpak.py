@@ -18,7 +18,8 @@
 # and the metainfo; and the sandbox gets a display and the GPU but neither
 # the network nor the host's files. The release manifest differs from the
 # development one only in the app's source: the archive `meson dist` makes
-# for the version in meson.build, pinned by its sha256.
+# for the version in meson.build, pinned by its sha256; that version is
+# NEWS's and the metainfo's newest release.
 
 import json
 import os
@@ -213,6 +214,19 @@ def main():
         failures.append('the metainfo id is not %s' % APP_ID)
     if '<launchable type="desktop-id">%s.desktop</launchable>' % APP_ID not in metainfo:
         failures.append('the metainfo does not launch %s.desktop' % APP_ID)
+    # One version everywhere: meson.build, the newest release of the
+    # metainfo and of NEWS, with the same date.
+    version = project_version(root)
+    newest = re.search(r'<release version="([^"]+)" date="([^"]+)"', metainfo)
+    with open(os.path.join(root, 'NEWS'), encoding='utf-8') as f:
+        news = f.read()
+    top = re.search(r'^Version (\S+)\n-+\nReleased: (\S+)', news, re.M)
+    if not newest or newest.group(1) != version:
+        failures.append('the metainfo\'s newest release is %s, meson.build says %s'
+                        % (newest and newest.group(1), version))
+    if not top or (top.group(1), top.group(2)) != (version, newest and newest.group(2)):
+        failures.append('NEWS starts with %s, not version %s released %s'
+                        % (top and top.group(0).splitlines()[0], version, newest and newest.group(2)))
     with open(os.path.join(root, 'meson_options.txt'), encoding='utf-8') as f:
         if not re.search(r"^option\('tests',", f.read(), re.M):
             failures.append('meson_options.txt has no "tests" option for the manifest to turn off')

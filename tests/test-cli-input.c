@@ -646,6 +646,81 @@ test_finite_absurd_model (void)
   assert_model_finite (both, csv, TRUE, FALSE);
 }
 
+/* ---- family 11: text from files is shown safely ---- */
+
+static void
+assert_no_raw_controls (const char *text,
+                        const char *what)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (((guchar) *p < 0x20 && *p != '\n') || *p == 0x7f)
+      g_error ("%s printed the raw control byte 0x%02X:\n%s", what, (guint) (guchar) *p, text);
+}
+
+static void
+test_text_escaped (void)
+{
+  /* An escape sequence that would recolour the terminal in a KPI name, one
+   * that retitles it (OSC … BEL) in a sample id, and a C1 control. */
+  const char csv_text[] =
+    "sample_id,cpu\x1b[31mRED,mem\xc2\x9b" "1m,label\n"
+    "s\x1b]0;pwn\x07,1,2,0\n"
+    "s2,2,3,1\n"
+    "s3,3,1,0\n"
+    "s4,4,0,1\n";
+  g_autofree char *csv = tmp_path ("escape.csv");
+  g_autofree char *model = tmp_path ("escape.json");
+  g_autofree char *missing = tmp_path ("escape-missing.csv");
+  g_auto(Run) train = { 0 };
+  g_auto(Run) signatures = { 0 };
+  g_auto(Run) sample = { 0 };
+  g_auto(Run) evaluate = { 0 };
+  g_auto(Run) predict = { 0 };
+  g_auto(Run) refused = { 0 };
+
+  write_file (csv, csv_text, -1);
+  run_cli (&train, "train", csv, "-o", model, "--epochs", "2", "--hidden", "2",
+           "--ensemble", "1", "--no-select", "--quiet", NULL);
+  g_assert_cmpint (train.status, ==, 0);
+
+  run_cli (&signatures, "explain", model, NULL);
+  g_assert_cmpint (signatures.status, ==, 0);
+  assert_no_raw_controls (signatures.out, "explain");
+  assert_contains (signatures.out, "cpu\\x1B[31mRED");
+  assert_contains (signatures.out, "mem\\u009B1m");
+
+  run_cli (&sample, "explain", model, csv, "--sample", "s\x1b]0;pwn\x07", NULL);
+  g_assert_cmpint (sample.status, ==, 0);
+  assert_no_raw_controls (sample.out, "explain --sample");
+  assert_contains (sample.out, "Sample s\\x1B]0;pwn\\x07 (row 1)");
+
+  run_cli (&evaluate, "evaluate", model, csv, NULL);
+  g_assert_cmpint (evaluate.status, ==, 0);
+  assert_no_raw_controls (evaluate.out, "evaluate");
+
+  /* Error messages quote names too: here the missing KPIs. */
+  write_file (missing, "sample_id,other\x1b[2J\ns1,1\n", -1);
+  run_cli (&predict, "predict", model, missing, NULL);
+  g_assert_cmpint (predict.status, ==, 1);
+  assert_no_raw_controls (predict.err, "predict's message");
+  assert_contains (predict.err, "cpu\\x1B[31mRED");
+
+  /* The results keep the id byte for byte: they are data, not display. */
+  {
+    g_auto(Run) results = { 0 };
+
+    run_cli (&results, "predict", model, csv, NULL);
+    g_assert_cmpint (results.status, ==, 0);
+    assert_contains (results.out, "\ns\x1b]0;pwn\x07,");
+  }
+
+  /* A sample id that is not UTF-8 is refused where it is, never mended. */
+  write_file (csv, "sample_id,cpu\x1b[31mRED,mem\xc2\x9b" "1m,label\ns1,1,2,0\n\xff\xfe,1,2,0\n", -1);
+  run_cli (&refused, "predict", model, csv, NULL);
+  g_assert_cmpint (refused.status, ==, 1);
+  assert_contains (refused.err, "escape.csv:3:1: the sample id is not valid UTF-8 text (byte 0xFF");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -666,6 +741,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/options/double-dash", test_option_double_dash);
   g_test_add_func ("/cli-input/finite/extreme-rows", test_finite_extreme_rows);
   g_test_add_func ("/cli-input/finite/absurd-model", test_finite_absurd_model);
+  g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
 
   status = g_test_run ();
   g_autoptr(GFile) dir = g_file_new_for_path (tmpdir);

@@ -278,10 +278,12 @@ test_good_inline (void)
   assert_float_eq (a->x[4], 5.0f);
   assert_float_eq (a->x[5], 0.0f);
 
-  /* An id that is not UTF-8 is mended, not refused. */
+  /* An id that is not UTF-8 is refused at its line and column: a mended
+   * id would name another sample in the results (issue 13, family 11). */
   b = healer_dataset_load_from_data ("inline", bad_id, strlen (bad_id), &error);
-  g_assert_no_error (error);
-  g_assert_true (g_utf8_validate (b->sample_ids[0], -1, NULL));
+  g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_ENCODING);
+  g_assert_null (b);
+  g_assert_nonnull (strstr (error->message, "inline:2:1: the sample id is not valid UTF-8"));
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-file-chooser.h"
 #include "healer-page.h"
 
 #include "healer-data-loader.h"
@@ -576,9 +577,6 @@ healer_data_page_set_session (HealerDataPage *self,
 void
 healer_data_page_open (HealerDataPage *self)
 {
-  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  GtkRoot *root;
 
   g_return_if_fail (HEALER_IS_DATA_PAGE (self));
 
@@ -588,22 +586,12 @@ healer_data_page_open (HealerDataPage *self)
       return;
     }
 
-  root = gtk_widget_get_root (GTK_WIDGET (self));
   /* GtkFileChooserNative goes through the portal in a sandbox: the app
    * then reads the one file the user picked, nothing else. */
-  self->chooser = gtk_file_chooser_native_new (_("Open Data"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Open"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_filter_set_name (csv, _("CSV files"));
-  gtk_file_filter_add_mime_type (csv, "text/csv");
-  gtk_file_filter_add_suffix (csv, "csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), csv);
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
-  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->chooser), csv);
+  self->chooser = healer_file_chooser_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                           _("Open Data"), _("_Open"), _("CSV files"),
+                                           (const char *[]) { "csv", NULL },
+                                           (const char *[]) { "text/csv", NULL });
 
   g_signal_connect_object (self->chooser, "response",
                            G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-file-chooser.h"
 #include "healer-page.h"
 
 #include "healer-diagnose-page-private.h"
@@ -403,25 +404,13 @@ void
 healer_diagnose_page_open_model (HealerDiagnosePage *self)
 {
   GtkFileChooserNative *native;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  GtkRoot *root;
 
   g_return_if_fail (HEALER_IS_DIAGNOSE_PAGE (self));
 
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  native = gtk_file_chooser_native_new (_("Open Model"),
-                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        _("_Open"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  gtk_file_filter_set_name (filter, _("SystemHealer models"));
-  gtk_file_filter_add_pattern (filter, "*.json");
-  gtk_file_filter_add_mime_type (filter, "application/json");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
+  native = healer_file_chooser_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                    _("Open Model"), _("_Open"), _("SystemHealer models"),
+                                    (const char *[]) { "json", NULL },
+                                    (const char *[]) { "application/json", NULL });
 
   g_signal_connect (native, "response", G_CALLBACK (open_model_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
@@ -494,36 +483,6 @@ healer_diagnose_page_set_property (GObject      *object,
 }
 
 static void
-ensure_css (void)
-{
-  static gsize done = 0;
-
-  /* A banner in warning colours (AdwBanner needs libadwaita 1.3). Loaded
-   * here rather than from the application's style sheet so the page looks
-   * the same inside the tests, which have no application. */
-  if (g_once_init_enter (&done))
-    {
-      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-      GdkDisplay *display = gdk_display_get_default ();
-
-      gtk_css_provider_load_from_data (provider,
-                                       ".healer-warning-box {"
-                                       "  background-color: @warning_bg_color;"
-                                       "  color: @warning_fg_color;"
-                                       "  border-radius: 6px;"
-                                       "  padding: 6px 12px;"
-                                       "}"
-                                       ".healer-class-bar trough { min-height: 8px; }"
-                                       ".healer-class-bar progress { min-height: 8px; }",
-                                       -1);
-      if (display != NULL)
-        gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                                    GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-      g_once_init_leave (&done, 1);
-    }
-}
-
-static void
 healer_diagnose_page_class_init (HealerDiagnosePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -574,7 +533,6 @@ healer_diagnose_page_class_init (HealerDiagnosePageClass *klass)
 static void
 healer_diagnose_page_init (HealerDiagnosePage *self)
 {
-  ensure_css ();
   gtk_widget_init_template (GTK_WIDGET (self));
   _healer_diagnose_sample_init (self);
   _healer_diagnose_batch_init (self);
@@ -642,9 +600,6 @@ void
 healer_diagnose_page_open_batch (HealerDiagnosePage *self)
 {
   GtkFileChooserNative *native;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  GtkRoot *root;
 
   g_return_if_fail (HEALER_IS_DIAGNOSE_PAGE (self));
 
@@ -652,19 +607,10 @@ healer_diagnose_page_open_batch (HealerDiagnosePage *self)
     return;
 
   gtk_stack_set_visible_child_name (self->mode_stack, "batch");
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  native = gtk_file_chooser_native_new (_("Diagnose a File of Samples"),
-                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        _("_Diagnose"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_pattern (filter, "*.csv");
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
+  native = healer_file_chooser_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                    _("Diagnose a File of Samples"), _("_Diagnose"), _("CSV files"),
+                                    (const char *[]) { "csv", NULL },
+                                    (const char *[]) { "text/csv", NULL });
 
   g_signal_connect (native, "response", G_CALLBACK (open_batch_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));

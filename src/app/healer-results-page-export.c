@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-file-chooser.h"
 #include "healer-page.h"
 
 #include "healer-chart-export.h"
@@ -141,20 +142,12 @@ export_chart_action (GtkWidget  *widget,
 {
   HealerResultsPage *self = HEALER_RESULTS_PAGE (widget);
   GtkFileChooserNative *native;
-  g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
   const char *size_ids[] = { "small", "medium", "large", NULL };
   const char *size_labels[] = { _("800 × 500"), _("1600 × 1000"), _("3200 × 2000"), NULL };
 
-  native = gtk_file_chooser_native_new (_("Export Chart"),
-                                        GTK_WINDOW (gtk_widget_get_root (widget)),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  gtk_file_filter_set_name (images, _("PNG, SVG or PDF"));
-  gtk_file_filter_add_pattern (images, "*.png");
-  gtk_file_filter_add_pattern (images, "*.svg");
-  gtk_file_filter_add_pattern (images, "*.pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), images);
+  native = healer_file_chooser_new (widget, GTK_FILE_CHOOSER_ACTION_SAVE,
+                                    _("Export Chart"), _("_Export"), _("PNG, SVG or PDF"),
+                                    (const char *[]) { "png", "svg", "pdf", NULL }, NULL);
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "size", _("Size in pixels"),
                                size_ids, size_labels);
   gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (native), "size", "medium");
@@ -269,22 +262,16 @@ void
 healer_results_page_export (HealerResultsPage *self)
 {
   GtkFileChooserNative *native;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   g_return_if_fail (HEALER_IS_RESULTS_PAGE (self));
 
   if (self->results == NULL)
     return;
 
-  native = gtk_file_chooser_native_new (_("Export Results"),
-                                        GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_pattern (filter, "*.csv");
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  native = healer_file_chooser_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                    _("Export Results"), _("_Export"), _("CSV files"),
+                                    (const char *[]) { "csv", NULL },
+                                    (const char *[]) { "text/csv", NULL });
   /* Translators: default file name of exported results; keep the .csv */
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _("results.csv"));
   g_signal_connect (native, "response", G_CALLBACK (export_response_cb), g_object_ref (self));

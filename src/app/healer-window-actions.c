@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-file-chooser.h"
 #include "healer-onnx.h"
 #include "healer-window-private.h"
 
@@ -253,21 +254,16 @@ _healer_window_save_model (HealerWindow *self,
                            gboolean      then_close)
 {
   GtkFileChooserNative *native;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   GFile *current;
   SaveModel *state;
 
   if (healer_session_get_model (self->session) == NULL)
     return;
 
-  native = gtk_file_chooser_native_new (_("Save Model"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  gtk_file_filter_set_name (filter, _("SystemHealer models"));
-  gtk_file_filter_add_pattern (filter, "*.json");
-  gtk_file_filter_add_mime_type (filter, "application/x-systemhealer-model");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  native = healer_file_chooser_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                    _("Save Model"), _("_Save"), _("SystemHealer models"),
+                                    (const char *[]) { "json", NULL },
+                                    (const char *[]) { "application/x-systemhealer-model", NULL });
 
   current = healer_session_get_model_file (self->session);
   if (current != NULL)

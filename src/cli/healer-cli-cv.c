@@ -115,7 +115,7 @@ print_text (const HealerCvResult *res,
 
   printf ("\n%s\n", _("Per-class F1 over every fold (mean ± std):"));
   for (guint c = 0; c < res->n_classes; c++)
-    printf ("%-12s %.4f ± %.4f\n", names[c], res->mean_class_f1[c], res->std_class_f1[c]);
+    printf ("%-12s %.4f ± %.4f\n", healer_cli_safe (names[c]), res->mean_class_f1[c], res->std_class_f1[c]);
 
   printf ("\n");
   printf (_("Pooled out-of-fold predictions (each row once per repeat, %zu"

@@ -110,7 +110,7 @@ model_text (const HealerModel        *model,
     {
       const HealerSignature *sig = &ex->signatures[c];
 
-      printf ("\n%s\n", model->class_names[c]);
+      printf ("\n%s\n", healer_cli_safe (model->class_names[c]));
       if (sig->n_entries == 0)
         {
           printf ("  %s\n", _("(no KPI sets this class apart)"));
@@ -122,7 +122,7 @@ model_text (const HealerModel        *model,
         {
           const HealerSignatureEntry *s = &sig->entries[e];
 
-          printf ("  %-24s %+7.3f  %-9s %14.4g %14.4g\n", names[s->feature], s->effect,
+          printf ("  %-24s %+7.3f  %-9s %14.4g %14.4g\n", healer_cli_safe (names[s->feature]), s->effect,
                   s->effect > 0 ? _("higher") : _("lower"), s->median_class, s->median_rest);
         }
     }
@@ -142,7 +142,7 @@ model_text (const HealerModel        *model,
   printf ("  %4s  %-24s %9s %9s %12s\n", _("rank"), _("KPI"), _("F1 drop"), _("± std"),
           _("log-loss +"));
   for (guint i = 0; i < MIN (ex->n_importance, top); i++)
-    printf ("  %4u  %-24s %9.4f %9.4f %12.4f\n", i + 1, names[ranked[i].feature],
+    printf ("  %4u  %-24s %9.4f %9.4f %12.4f\n", i + 1, healer_cli_safe (names[ranked[i].feature]),
             ranked[i].f1_drop, ranked[i].f1_drop_std, ranked[i].log_loss_increase);
 }
 
@@ -304,15 +304,15 @@ sample_text (const HealerModel             *model,
   char *const *names = model->preprocessor->input_names;
   guint k = ex->predicted;
 
-  printf (_("Sample %s (row %zu)\n"), found->id, found->row);
-  printf (_("Diagnosis: %s (label %d), probability %.4f"), model->class_names[k],
+  printf (_("Sample %s (row %zu)\n"), healer_cli_safe (found->id), found->row);
+  printf (_("Diagnosis: %s (label %d), probability %.4f"), healer_cli_safe (model->class_names[k]),
           model->class_ids[k], ex->proba[k]);
   if (ex->proba[k] < model->confidence_threshold)
     printf (_(" — uncertain: below the model's confidence threshold %.4f"),
             model->confidence_threshold);
   printf ("\n%s", _("Probabilities:"));
   for (guint c = 0; c < ex->n_classes; c++)
-    printf ("%s %s %.4f", c ? "," : "", model->class_names[c], ex->proba[c]);
+    printf ("%s %s %.4f", c ? "," : "", healer_cli_safe (model->class_names[c]), ex->proba[c]);
   printf ("\n\n%s\n", _("KPIs that drove the diagnosis (each set to its training median in turn; "
                         "Δ = drop of log p of the diagnosis):"));
   printf ("  %-24s %12s %12s %9s  %s\n", _("KPI"), _("value"), _("median"), _("Δ log p"),
@@ -322,9 +322,9 @@ sample_text (const HealerModel             *model,
       const HealerAttribution *at = &ex->attributions[a];
       char value[32];
 
-      printf ("  %-24s %12s %12.4g %9.4f  %s\n", names[at->feature],
+      printf ("  %-24s %12s %12.4g %9.4f  %s\n", healer_cli_safe (names[at->feature]),
               format_value (value, sizeof value, at->value), at->baseline, at->delta,
-              model->class_names[at->class_without]);
+              healer_cli_safe (model->class_names[at->class_without]));
     }
 
   printf ("\n%s\n", _("Abnormal KPIs (robust z against the training distribution: |z| > 3, "
@@ -343,7 +343,7 @@ sample_text (const HealerModel             *model,
         g_snprintf (z, sizeof z, "%.4g", ab->z);
       else
         g_strlcpy (z, "—", sizeof z);
-      printf ("  %-24s %12.4g %12.4g %12s  %s\n", names[ab->feature], ab->value, ab->median,
+      printf ("  %-24s %12.4g %12.4g %12s  %s\n", healer_cli_safe (names[ab->feature]), ab->value, ab->median,
               z, abnormal_note (ab->flags));
     }
   if (ex->n_abnormal > top)

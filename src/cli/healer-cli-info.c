@@ -104,7 +104,7 @@ info_text (const HealerModel *model,
           _("missing-value indicators"));
   printf ("%-24s", _("Classes:"));
   for (guint k = 0; k < model->n_classes; k++)
-    printf ("%s%s", k ? ", " : " ", model->class_names[k]);
+    printf ("%s%s", k ? ", " : " ", healer_cli_safe (model->class_names[k]));
   putchar ('\n');
   printf ("%-24s %s, %s\n", _("Architecture:"), arch, healer_activation_to_string (c->activation));
   printf ("%-24s %u\n", _("Ensemble size:"), model->n_members);

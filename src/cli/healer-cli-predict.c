@@ -26,7 +26,7 @@ report_columns (char **names,
   if (names == NULL || names[0] == NULL)
     return;
   list = g_strjoinv (", ", names);
-  fprintf (stderr, "systemhealer-cli: %s: %s\n", what, list);
+  fprintf (stderr, "systemhealer-cli: %s: %s\n", what, healer_cli_safe (list));
 }
 
 static gboolean

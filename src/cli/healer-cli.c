@@ -25,6 +25,7 @@
 #include "healer-locale.h"
 #include "healer-log.h"
 #include "healer-output.h"
+#include "healer-text.h"
 
 typedef struct
 {
@@ -121,10 +122,35 @@ healer_cli_usage_error (const char *name,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  fprintf (stderr, "systemhealer-cli %s: %s\n", name, message);
+  {
+    g_autofree char *safe = healer_text_escape (message, -1, TRUE);
+
+    fprintf (stderr, "systemhealer-cli %s: %s\n", name, safe);
+  }
   fprintf (stderr, _("Run “systemhealer-cli %s --help” for usage."), name);
   fputc ('\n', stderr);
   return HEALER_EXIT_USAGE;
+}
+
+const char *
+healer_cli_safe (const char *text)
+{
+  /* Escaped once per distinct text, kept for the process: a command prints
+   * a bounded set of names, often many times each. */
+  static GHashTable *cache;
+  char *safe;
+
+  if (text == NULL || healer_text_is_plain (text))
+    return text;
+  if (cache == NULL)
+    cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  safe = g_hash_table_lookup (cache, text);
+  if (safe == NULL)
+    {
+      safe = healer_text_escape (text, -1, FALSE);
+      g_hash_table_insert (cache, g_strdup (text), safe);
+    }
+  return safe;
 }
 
 int
@@ -133,7 +159,12 @@ healer_cli_fail (const GError *error)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     fprintf (stderr, "systemhealer-cli: %s\n", _("Cancelled"));
   else
-    fprintf (stderr, "systemhealer-cli: %s\n", error->message);
+    {
+      /* Messages quote names from the files. */
+      g_autofree char *message = healer_text_escape (error->message, -1, TRUE);
+
+      fprintf (stderr, "systemhealer-cli: %s\n", message);
+    }
   /* Settings or data past a bound of the model file: the command was asked
    * for something it cannot write, like any other bad option value. */
   if (g_error_matches (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_LIMIT))
@@ -300,7 +331,7 @@ healer_cli_print_metrics_for_classes (const HealerMetrics *metrics,
   printf ("%-12s %9s %9s %9s %9s\n", _("Class"), _("Precision"), _("Recall"), _("F1"), _("Support"));
   for (guint c = 0; c < k; c++)
     printf ("%-12s %9.4f %9.4f %9.4f %9" G_GSIZE_FORMAT "\n",
-            class_names[c], metrics->precision[c], metrics->recall[c],
+            healer_cli_safe (class_names[c]), metrics->precision[c], metrics->recall[c],
             metrics->f1[c], metrics->support[c]);
   printf ("%-12s %9.4f %9.4f %9.4f\n", _("macro avg"),
           metrics->macro_precision, metrics->macro_recall, metrics->macro_f1);
@@ -313,7 +344,7 @@ healer_cli_print_metrics_for_classes (const HealerMetrics *metrics,
   putchar ('\n');
   for (guint t = 0; t < k; t++)
     {
-      printf ("%-12s", class_names[t]);
+      printf ("%-12s", healer_cli_safe (class_names[t]));
       for (guint p = 0; p < k; p++)
         printf (" %7" G_GSIZE_FORMAT, metrics->confusion[t * k + p]);
       putchar ('\n');

@@ -56,6 +56,9 @@ int      healer_cli_usage_error  (const char    *name,
                                   const char    *format,
                                   ...) G_GNUC_PRINTF (2, 3);
 int      healer_cli_fail         (const GError  *error);
+/* @text from a model or data file (a class, KPI or sample name) made safe
+ * to print (healer_text_escape); owned by the CLI, valid until exit. */
+const char *healer_cli_safe      (const char    *text);
 /* A file a command writes, and the option that names it (for messages). */
 typedef struct
 {

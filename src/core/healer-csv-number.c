@@ -338,23 +338,26 @@ read_id (Ctx          *c,
          GError      **error)
 {
   const char *text = c->r->scratch;
+  const char *bad;
+  gsize start_line = c->line;
   gsize len;
   Step step;
 
   step = healer_csv_scan_field (c, pp, &len, error);
   if (step != STEP_OK)
     return step;
-  if (G_LIKELY (g_utf8_validate (text, (gssize) len, NULL)))
+  /* Refused, not mended: an id is written back to the results, and a
+   * replaced byte would silently name another sample. */
+  if (G_UNLIKELY (!g_utf8_validate (text, (gssize) len, &bad)))
     {
-      *out->id = g_string_chunk_insert_len (out->ids, text, (gssize) len);
+      c->line = start_line;
+      healer_csv_set_error_at (c->r, error, HEALER_DATASET_ERROR_ENCODING, c->line, c->col + 1,
+                               _("the sample id is not valid UTF-8 text (byte 0x%02X at "
+                                 "byte %zu of the cell); expected a CSV file saved as UTF-8"),
+                               (guint) (guchar) *bad, (gsize) (bad - text) + 1);
+      return STEP_ERROR;
     }
-  else
-    {
-      /* An id is only shown back to the user: mend it rather than refuse the file. */
-      g_autofree char *valid = g_utf8_make_valid (text, (gssize) len);
-
-      *out->id = g_string_chunk_insert (out->ids, valid);
-    }
+  *out->id = g_string_chunk_insert_len (out->ids, text, (gssize) len);
   return STEP_OK;
 }
 

@@ -65,6 +65,17 @@ healer_test_gui_init (int    *argc,
    * path at startup: windows shown without an application look the same. */
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                     "/io/github/systemhealer/SystemHealer/icons");
+  /* And its style sheet, which AdwApplication loads from there (the app's
+   * resources are linked into the app's tests, not the widgets'). */
+  if (g_resources_get_info ("/io/github/systemhealer/SystemHealer/style.css",
+                            G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_resource (provider, "/io/github/systemhealer/SystemHealer/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
 }
 
 static inline gboolean

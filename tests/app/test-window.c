@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "healer-application.h"
+#include "healer-file-chooser.h"
 #include "healer-page.h"
 #include "healer-test-gui.h"
 #include "healer-onnx.h"
@@ -380,6 +381,41 @@ test_window_page_contract (void)
   healer_test_destroy (GTK_WINDOW (window));
 }
 
+/* The one way the app sets up its file choosers. */
+static void
+test_window_file_chooser (void)
+{
+  HealerWindow *window = healer_window_new (NULL);
+  GtkFileChooserNative *native;
+  g_autoptr(GListModel) filters = NULL;
+  g_autoptr(GtkFileFilter) first = NULL;
+
+  healer_test_show (GTK_WIDGET (window), 800, 600);
+  native = healer_file_chooser_new (GTK_WIDGET (window), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                    "Open Data", "_Open", "CSV files",
+                                    (const char *[]) { "csv", NULL }, (const char *[]) { "text/csv", NULL });
+  g_assert_true (gtk_native_dialog_get_modal (GTK_NATIVE_DIALOG (native)));
+  g_assert_true (gtk_native_dialog_get_transient_for (GTK_NATIVE_DIALOG (native)) == GTK_WINDOW (window));
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (native));
+  /* Opening: the app's files first and chosen, then all files. */
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 2);
+  first = g_list_model_get_item (filters, 0);
+  g_assert_cmpstr (gtk_file_filter_get_name (first), ==, "CSV files");
+  g_assert_true (gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (native)) == first);
+  g_object_unref (native);
+  g_clear_object (&filters);
+
+  /* Saving: only the app's kind of file. */
+  native = healer_file_chooser_new (GTK_WIDGET (window), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                    "Save Model", "_Save", "SystemHealer models",
+                                    (const char *[]) { "json", NULL }, NULL);
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (native));
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 1);
+  g_object_unref (native);
+
+  healer_test_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -388,6 +424,7 @@ main (int   argc,
 
   g_test_add_func ("/window/pages", test_window_pages);
   g_test_add_func ("/window/page-contract", test_window_page_contract);
+  g_test_add_func ("/window/file-chooser", test_window_file_chooser);
   g_test_add_func ("/window/actions-follow-session", test_window_actions_follow_session);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
   g_test_add_func ("/window/export-onnx", test_window_export_onnx);
