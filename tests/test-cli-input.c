@@ -721,6 +721,29 @@ test_text_escaped (void)
   assert_contains (refused.err, "escape.csv:3:1: the sample id is not valid UTF-8 text (byte 0xFF");
 }
 
+/* A byte-order mark is the file's, at its start; anywhere else in the
+ * header it is refused at its column, not kept in a name. */
+static void
+test_text_bom (void)
+{
+  static const struct { const char *text; const char *where; } cases[] = {
+    { "sample_id,a,\xef\xbb\xbf" "b,label\ns1,1,2,0\n", "bom.csv:1:3: a byte-order mark" },
+    { "\n\xef\xbb\xbfsample_id,a,b,label\ns1,1,2,0\n", "bom.csv:2:1: a byte-order mark" },
+    { "sample_id,a\xef\xbb\xbf,b,label\ns1,1,2,0\n", "bom.csv:1:2: a byte-order mark" },
+  };
+  g_autofree char *csv = tmp_path ("bom.csv");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      write_file (csv, cases[i].text, -1);
+      run_cli (&run, "predict", small_model (), csv, NULL);
+      g_assert_cmpint (run.status, ==, 1);
+      assert_contains (run.err, cases[i].where);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -742,6 +765,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/finite/extreme-rows", test_finite_extreme_rows);
   g_test_add_func ("/cli-input/finite/absurd-model", test_finite_absurd_model);
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
+  g_test_add_func ("/cli-input/text/bom", test_text_bom);
 
   status = g_test_run ();
   g_autoptr(GFile) dir = g_file_new_for_path (tmpdir);

@@ -13,6 +13,7 @@
 #include "healer-drift.h"
 #include "healer-model.h"
 #include "healer-simulate.h"
+#include "healer-trainer.h"
 
 #define N_FEATURES 12
 

@@ -13,6 +13,7 @@
 
 #include "healer-model.h"
 #include "healer-simulate.h"
+#include "healer-trainer.h"
 
 #define TEST_EPOCH "1700000000"
 

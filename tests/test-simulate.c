@@ -8,6 +8,7 @@
 
 #include "healer-model.h"
 #include "healer-simulate.h"
+#include "healer-trainer.h"
 
 static void
 test_config_default (void)

@@ -91,7 +91,18 @@ check_header_text (HealerCsvReader  *r,
   gsize n = nl != NULL ? (gsize) (nl - line) : r->len - r->pos;
   const char *nul = memchr (line, '\0', n);
   const char *cr = memchr (line, '\r', n);
+  const char *bom = g_strstr_len (line, (gssize) n, "\xef\xbb\xbf");
 
+  /* The file's own mark (at byte 0) is skipped; anywhere else it would
+   * become an invisible part of a column name that then matches nothing. */
+  if (bom != NULL && (nul == NULL || bom < nul))
+    {
+      healer_csv_set_error_at (r, error, HEALER_DATASET_ERROR_ENCODING, r->line,
+                               healer_csv_field_index_at (line, bom - line),
+                               _("a byte-order mark (U+FEFF) inside the header; expected one "
+                                 "only at the very start of the file"));
+      return FALSE;
+    }
   if (nul != NULL)
     {
       healer_csv_set_error_at (r, error, HEALER_DATASET_ERROR_ENCODING, r->line,

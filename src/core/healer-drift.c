@@ -13,6 +13,7 @@
 
 #include "healer-drift.h"
 #include "healer-json.h"
+#include "healer-rng.h"
 
 #define HEALER_DRIFT_FORMAT          "systemhealer-drift-report"
 #define HEALER_DRIFT_FORMAT_VERSION  1

@@ -11,6 +11,8 @@
 
 #include "healer-explain.h"
 #include "healer-metrics.h"
+#include "healer-rng.h"
+#include "healer-split.h"
 
 /* Mixed into the training seed so the permutations are not a stream the
  * trainer drew from. */
@@ -19,90 +21,6 @@
  * effect undefined rather than an accident of one or two samples. */
 #define HEALER_EXPLAIN_MIN_GROUP 2
 
-static const char * const healer_importance_rows_names[] = { "validation", "training" };
-
-const char *
-healer_importance_rows_to_string (HealerImportanceRows rows)
-{
-  if ((guint) rows >= G_N_ELEMENTS (healer_importance_rows_names))
-    return NULL;
-  return healer_importance_rows_names[rows];
-}
-
-gboolean
-healer_importance_rows_from_string (const char           *str,
-                                    HealerImportanceRows *rows)
-{
-  g_return_val_if_fail (rows != NULL, FALSE);
-
-  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (healer_importance_rows_names); i++)
-    if (strcmp (str, healer_importance_rows_names[i]) == 0)
-      {
-        *rows = (HealerImportanceRows) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-void
-healer_explanations_free (HealerExplanations *self)
-{
-  if (self == NULL)
-    return;
-  for (guint c = 0; self->signatures != NULL && c < self->n_classes; c++)
-    g_free (self->signatures[c].entries);
-  g_free (self->signatures);
-  g_free (self->importance);
-  g_free (self);
-}
-
-HealerExplanations *
-healer_explanations_copy (const HealerExplanations *self)
-{
-  HealerExplanations *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_memdup2 (self, sizeof *self);
-  copy->signatures = g_new0 (HealerSignature, MAX (self->n_classes, 1));
-  for (guint c = 0; c < self->n_classes; c++)
-    {
-      copy->signatures[c].n_entries = self->signatures[c].n_entries;
-      copy->signatures[c].entries = g_memdup2 (self->signatures[c].entries,
-                                               self->signatures[c].n_entries *
-                                               sizeof (HealerSignatureEntry));
-    }
-  copy->importance = g_memdup2 (self->importance, self->n_importance * sizeof (HealerImportance));
-  return copy;
-}
-
-static int
-healer_compare_importance (gconstpointer a,
-                           gconstpointer b)
-{
-  const HealerImportance *ia = a, *ib = b;
-
-  /* Macro-F1 on a few hundred rows moves in steps, so many KPIs tie on it;
-   * the log-loss sees every change of probability and orders those. */
-  if (ia->f1_drop != ib->f1_drop)
-    return ia->f1_drop > ib->f1_drop ? -1 : 1;
-  if (ia->log_loss_increase != ib->log_loss_increase)
-    return ia->log_loss_increase > ib->log_loss_increase ? -1 : 1;
-  return (ia->feature > ib->feature) - (ia->feature < ib->feature);
-}
-
-void
-healer_importance_sort (HealerImportance *v,
-                        guint             n)
-{
-  g_return_if_fail (v != NULL || n == 0);
-
-  if (n > 1)
-    qsort (v, n, sizeof *v, healer_compare_importance);
-}
-
-/* Class index of every row of @data (G_MAXUINT for a label the model does
- * not know, or no label); returns how many rows have one. */
 static gsize
 healer_explain_map_labels (const HealerModel   *model,
                            const HealerDataset *data,

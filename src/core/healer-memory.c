@@ -15,7 +15,6 @@
 #include "healer-memory.h"
 #include "healer-model.h"
 #include "healer-preprocess.h"
-#include "healer-trainer-private.h"
 
 /* Saturating arithmetic: an estimate for absurd sizes must stay absurd,
  * not wrap round to something that fits. */

@@ -8,9 +8,15 @@
 #include <glib.h>
 
 #include "healer-dataset.h"
-#include "healer-trainer.h"
+#include "healer-config.h"
 
 G_BEGIN_DECLS
+
+/* Largest transformed copy of the training rows kept for the whole run
+ * (healer-trainer.c; counted by healer-memory.c): 16 MiB is 40,000 rows of
+ * 100 columns, more than most KPI tables, and small next to the 1.5× the
+ * table that training may take at a million rows. */
+#define HEALER_TRAIN_CACHE_BYTES (16u << 20)
 
 /* Memory the system could give this process now without swapping, in
  * bytes: MemAvailable of /proc/meminfo on Linux, the available physical

@@ -16,7 +16,7 @@
 
 #include "healer-metrics.h"
 #include "healer-mlp-private.h"
-#include "healer-trainer.h"
+#include "healer-rng.h"
 
 #define HEALER_MLP_LOG_CLAMP    1e-12
 

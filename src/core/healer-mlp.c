@@ -12,7 +12,7 @@
 #endif
 
 #include "healer-mlp-private.h"
-#include "healer-trainer.h"
+#include "healer-rng.h"
 
 /* Bounds the private workspace of the thread-safe entry points, whatever n. */
 #define HEALER_MLP_CHUNK_ROWS   4096

@@ -12,7 +12,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "healer-explain.h"
 #include "healer-json.h"
 #include "healer-model-private.h"
 

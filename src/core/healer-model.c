@@ -10,7 +10,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "healer-explain.h"
 #include "healer-json.h"
 #include "healer-model-private.h"
 #include "healer-output.h"

@@ -8,13 +8,16 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "healer-config.h"
 #include "healer-dataset.h"
+#include "healer-explanations.h"
 #include "healer-metrics.h"
 #include "healer-mlp.h"
 #include "healer-preprocess.h"
-#include "healer-trainer.h"
 
 G_BEGIN_DECLS
+
+typedef struct _HealerModel HealerModel;
 
 #define HEALER_MODEL_ERROR (healer_model_error_quark ())
 
@@ -41,8 +44,6 @@ typedef struct
   double *val_loss;
   double *val_macro_f1;
 } HealerTrainHistory;
-
-typedef struct _HealerExplanations HealerExplanations;
 
 /* A model is immutable once built: whoever holds a reference may read it
  * from any thread, so nothing writes into a model another part of the

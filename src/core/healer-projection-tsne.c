@@ -8,7 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "healer-projection-private.h"
-#include "healer-trainer.h"
+#include "healer-rng.h"
 
 /* The optimisation of van der Maaten & Hinton (2008) with the settings of
  * van der Maaten's Barnes-Hut paper (2014): affinities exaggerated 12× for

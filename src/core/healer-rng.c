@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-#include "healer-trainer.h"
+#include "healer-rng.h"
 
 /* GRand and rand() differ across GLib versions and platforms; a seed must
  * reproduce a model file bit for bit anywhere, so we carry our own. */

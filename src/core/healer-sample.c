@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "healer-sample.h"
-#include "healer-trainer.h"
+#include "healer-rng.h"
 
 #define HEALER_SAMPLE_CHUNK_ROWS 8192
 

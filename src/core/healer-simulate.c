@@ -9,7 +9,7 @@
 #include <math.h>
 
 #include "healer-simulate.h"
-#include "healer-trainer.h"
+#include "healer-rng.h"
 
 /* The real KPI data may not be shipped, so the demo has to look like it to
  * the pipeline: a few hundred rows of 107 heavy-tailed KPIs spanning many

@@ -7,7 +7,8 @@
 
 #include <math.h>
 
-#include "healer-trainer.h"
+#include "healer-rng.h"
+#include "healer-split.h"
 
 void
 healer_stratified_split (const guint *labels,

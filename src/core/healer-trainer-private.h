@@ -9,12 +9,6 @@
 
 G_BEGIN_DECLS
 
-/* Largest transformed copy of the training rows kept for the whole run
- * (healer-trainer.c; counted by healer-memory.c): 16 MiB is 40,000 rows of
- * 100 columns, more than most KPI tables, and small next to the 1.5× the
- * table that training may take at a million rows. */
-#define HEALER_TRAIN_CACHE_BYTES (16u << 20)
-
 /* The constants of one update step, worked out once per step: the trainer
  * updates the parameters a range at a time, as their gradients become final. */
 typedef struct

@@ -10,6 +10,7 @@
 #include "healer-results-page.h"
 #include "healer-simulate.h"
 #include "healer-test-gui.h"
+#include "healer-trainer.h"
 #include "healer-window.h"
 
 typedef struct
