@@ -343,6 +343,63 @@ test_missing_column_named (void)
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
+/* A column the model does not read (here a constant one, dropped like the
+ * KPIs selection leaves out) may be absent from a file to diagnose: a
+ * warning names it and the results are those of the full file. An absent
+ * column the model reads still refuses the file, named. */
+static void
+test_unread_column_absent (void)
+{
+  g_autofree char *train = tmp_path ("unread-train.csv");
+  g_autofree char *model = tmp_path ("unread-model.json");
+  g_autofree char *full = tmp_path ("unread-full.csv");
+  g_autofree char *less = tmp_path ("unread-less.csv");
+  g_autofree char *refused = tmp_path ("unread-refused.csv");
+  g_autofree char *out = tmp_path ("unread-out.csv");
+  g_autoptr(GString) t = g_string_new ("feature0,feature1,feature2,label\n");
+  g_autoptr(GString) f = g_string_new ("sample_id,feature0,feature1,feature2\n");
+  g_autoptr(GString) l = g_string_new ("sample_id,feature0,feature1\n");
+  g_autoptr(GString) r = g_string_new ("sample_id,feature1,feature2\n");
+  g_auto(Run) trained = { 0 };
+  g_auto(Run) with_all = { 0 };
+  g_auto(Run) without = { 0 };
+  g_auto(Run) without_read = { 0 };
+
+  for (guint i = 0; i < 80; i++)
+    g_string_append_printf (t, "%u,%u,5,%u\n", (i % 2) * 10 + i % 5, i % 7, i % 2);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_string_append_printf (f, "s%u,%u,%u,5\n", i, i, i % 3);
+      g_string_append_printf (l, "s%u,%u,%u\n", i, i, i % 3);
+      g_string_append_printf (r, "s%u,%u,5\n", i, i % 3);
+    }
+  g_assert_true (g_file_set_contents (train, t->str, -1, NULL));
+  g_assert_true (g_file_set_contents (full, f->str, -1, NULL));
+  g_assert_true (g_file_set_contents (less, l->str, -1, NULL));
+  g_assert_true (g_file_set_contents (refused, r->str, -1, NULL));
+
+  run_cli (&trained, "train", train, "-o", model, "--epochs", "20", "--hidden", "8",
+           "--quiet", NULL);
+  g_assert_cmpint (trained.status, ==, 0);
+
+  run_cli (&with_all, "predict", model, full, "-o", "-", NULL);
+  g_assert_cmpint (with_all.status, ==, 0);
+  g_assert_null (strstr (with_all.err, "feature2"));
+
+  run_cli (&without, "predict", model, less, "-o", "-", NULL);
+  g_assert_cmpint (without.status, ==, 0);
+  g_assert_nonnull (strstr (without.err, "warning"));
+  g_assert_nonnull (strstr (without.err, "feature2"));
+  g_assert_cmpstr (without.out, ==, with_all.out);
+
+  run_cli (&without_read, "predict", model, refused, "-o", out, NULL);
+  g_assert_cmpint (without_read.status, ==, 1);
+  g_assert_nonnull (strstr (without_read.err, "unread-refused.csv"));
+  g_assert_nonnull (strstr (without_read.err, "feature0"));
+  g_assert_null (strstr (without_read.err, "feature2"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_bad_model (void)
 {
@@ -865,6 +922,7 @@ main (int    argc,
   g_test_add_func ("/cli/drift-report", test_drift_report);
   g_test_add_func ("/cli/bad-data-leaves-nothing", test_bad_data_leaves_nothing);
   g_test_add_func ("/cli/missing-column-named", test_missing_column_named);
+  g_test_add_func ("/cli/unread-column-absent", test_unread_column_absent);
   g_test_add_func ("/cli/bad-model", test_bad_model);
   g_test_add_func ("/cli/explain", test_explain);
   g_test_add_func ("/cli/real-data", test_real_data);

@@ -229,8 +229,113 @@ test_columns_mismatch (void)
   g_assert_null (d);
   g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_COLUMNS);
   g_assert_nonnull (strstr (error->message, "short.csv"));
-  g_assert_nonnull (strstr (error->message, "feature2"));
   g_assert_nonnull (strstr (error->message, "missing"));
+  /* Named: the missing KPIs the model reads, and only those. */
+  for (guint j = 2; j < model->preprocessor->n_input; j++)
+    {
+      g_autofree char *quoted = g_strdup_printf ("“%s”", model->preprocessor->input_names[j]);
+
+      if (healer_preprocessor_reads_input (model->preprocessor, j))
+        g_assert_nonnull (strstr (error->message, model->preprocessor->input_names[j]));
+      else
+        g_assert_null (strstr (error->message, quoted));
+    }
+}
+
+/* A column the model does not read (dropped by KPI selection) may be
+ * absent: the other results are bit-for-bit those of the full file, and
+ * the column is named. An absent column it reads refuses the file, named. */
+static void
+test_unread_column_absent (void)
+{
+  g_autoptr(HealerDataset) train = make_data (300, 3);
+  g_autoptr(HealerDataset) data = make_data (200, 9);
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(HealerDiagnosis) full = NULL;
+  g_autoptr(HealerDiagnosis) less = NULL;
+  g_autoptr(HealerDiagnosis) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) keep = g_ptr_array_new ();
+  g_autoptr(GPtrArray) keep_read = g_ptr_array_new ();
+  g_autoptr(HealerDataset) without_unread = NULL;
+  g_autoptr(HealerDataset) without_read = NULL;
+  g_autofree char *full_path = NULL;
+  g_autofree char *less_path = NULL;
+  g_autofree char *refused_path = NULL;
+  const HealerPreprocessor *pre;
+  HealerTrainConfig config;
+  guint unread = G_MAXUINT, read = G_MAXUINT;
+
+  healer_train_config_init_default (&config);
+  config.hidden[0] = 16;
+  config.n_hidden = 1;
+  config.epochs = 10;
+  config.patience = 0;
+  config.ensemble = 1;
+  config.explain = FALSE;
+  config.preprocess.select = HEALER_SELECT_MUTUAL_INFO;
+  config.preprocess.select_k = 4;
+  config.preprocess.missing_indicators = FALSE;
+  model = healer_train (train, &config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  pre = model->preprocessor;
+  g_assert_cmpuint (pre->n_selected, ==, 4);
+
+  for (guint j = 0; j < pre->n_input; j++)
+    {
+      if (healer_preprocessor_reads_input (pre, j))
+        read = read == G_MAXUINT ? j : read;
+      else
+        unread = unread == G_MAXUINT ? j : unread;
+    }
+  g_assert_cmpuint (unread, <, pre->n_input);
+  g_assert_cmpuint (read, <, pre->n_input);
+
+  for (guint j = 0; j < pre->n_input; j++)
+    {
+      if (j != unread)
+        g_ptr_array_add (keep, pre->input_names[j]);
+      if (j != read)
+        g_ptr_array_add (keep_read, pre->input_names[j]);
+    }
+  g_ptr_array_add (keep, NULL);
+  g_ptr_array_add (keep_read, NULL);
+  without_unread = healer_dataset_select_columns (data, (const char * const *) keep->pdata,
+                                                  FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  without_read = healer_dataset_select_columns (data, (const char * const *) keep_read->pdata,
+                                                FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  full_path = write_csv (data, "healer-test-unread-full.csv");
+  less_path = write_csv (without_unread, "healer-test-unread-less.csv");
+  refused_path = write_csv (without_read, "healer-test-unread-refused.csv");
+
+  full = healer_diagnose_file (model, full_path, 64, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  less = healer_diagnose_file (model, less_path, 64, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (less);
+  g_assert_cmpuint (less->n_rows, ==, full->n_rows);
+  g_assert_cmpmem (less->proba, less->n_rows * model->n_classes * sizeof (float),
+                   full->proba, full->n_rows * model->n_classes * sizeof (float));
+  g_assert_cmpmem (less->predicted, less->n_rows * sizeof (guint16),
+                   full->predicted, full->n_rows * sizeof (guint16));
+  g_assert_cmpmem (less->uncertainty, less->n_rows, full->uncertainty, full->n_rows);
+  g_assert_nonnull (less->missing_columns);
+  g_assert_cmpstr (less->missing_columns[0], ==, pre->input_names[unread]);
+  g_assert_null (less->missing_columns[1]);
+  g_assert_true (full->missing_columns == NULL || full->missing_columns[0] == NULL);
+
+  refused = healer_diagnose_file (model, refused_path, 64, NULL, NULL, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_COLUMNS);
+  g_assert_nonnull (strstr (error->message, "healer-test-unread-refused.csv"));
+  g_assert_nonnull (strstr (error->message, pre->input_names[read]));
+
+  g_remove (full_path);
+  g_remove (less_path);
+  g_remove (refused_path);
 }
 
 static void
@@ -505,6 +610,7 @@ main (int   argc,
   g_test_add_func ("/diagnose/drifted-batch", test_drifted_batch);
   g_test_add_func ("/diagnose/cancel", test_cancel);
   g_test_add_func ("/diagnose/columns-mismatch", test_columns_mismatch);
+  g_test_add_func ("/diagnose/unread-column-absent", test_unread_column_absent);
   g_test_add_func ("/diagnose/no-rows-and-bad-cell", test_no_rows_and_bad_cell);
   g_test_add_func ("/diagnose/iter-header-only", test_iter_header_only);
   g_test_add_func ("/diagnose/iter-chunks", test_iter_chunks);

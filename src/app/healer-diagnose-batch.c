@@ -159,6 +159,7 @@ batch_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerResults) results = NULL;
   HealerDiagnosis *diagnosis;
+  g_autofree char *missing = NULL;
 
   /* No progress of this run after its result. */
   healer_relay_close (job->relay);
@@ -183,6 +184,9 @@ batch_done (GObject      *object,
       return;
     }
 
+  /* Read before the results own the diagnosis. */
+  if (diagnosis->missing_columns != NULL && diagnosis->missing_columns[0] != NULL)
+    missing = g_strjoinv (", ", diagnosis->missing_columns);
   results = healer_results_new (diagnosis, job->file);
   if (self->session != NULL)
     healer_session_set_results (self->session, results);
@@ -196,7 +200,19 @@ batch_done (GObject      *object,
                                                              healer_results_get_n_rows (results)),
                                                 healer_results_get_n_rows (results));
 
-    healer_page_toast (GTK_WIDGET (self), message);
+    if (missing != NULL)
+      {
+        /* Columns the model does not read may be absent; say so, rather
+         * than let the operator think they were used. */
+        g_autofree char *full = g_strdup_printf (_("%s; columns absent from the file, "
+                                                   "diagnosed as missing (the model does "
+                                                   "not read them): %s"),
+                                                 message, missing);
+
+        healer_page_toast (GTK_WIDGET (self), full);
+      }
+    else
+      healer_page_toast (GTK_WIDGET (self), message);
   }
 }
 

@@ -384,6 +384,18 @@ show_sample_result (HealerDiagnosePage *self,
       gtk_list_box_append (self->sample_drivers_list,
                            info_row (model->preprocessor->input_names[a->feature], subtitle, delta));
     }
+  if (e != NULL && e->n_missing_read > 0)
+    {
+      /* Apart from the ranking: an imputed value tells nothing about the
+       * sample, however far it moves the diagnosis. */
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < e->n_missing_read; i++)
+        g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
+                                model->preprocessor->input_names[e->missing_read[i]]);
+      gtk_list_box_append (self->sample_drivers_list,
+                           info_row (_("Missing — imputed"), names->str, ""));
+    }
   if (gtk_widget_get_first_child (GTK_WIDGET (self->sample_drivers_list)) == NULL)
     gtk_list_box_append (self->sample_drivers_list,
                          info_row (_("No single KPI stands out"),

@@ -350,6 +350,15 @@ sample_text (const HealerModel             *model,
     printf (_("  … and %u more\n"), ex->n_abnormal - top);
   if (ex->n_missing > 0)
     printf (_("\n%u KPIs of this sample are missing.\n"), ex->n_missing);
+  if (ex->n_missing_read > 0)
+    {
+      g_autoptr(GString) list = g_string_new (NULL);
+
+      for (guint m = 0; m < ex->n_missing_read; m++)
+        g_string_append_printf (list, "%s%s", m > 0 ? ", " : "", names[ex->missing_read[m]]);
+      printf (_("Missing KPIs the model reads (imputed, so not ranked as drivers): %s\n"),
+              list->str);
+    }
 }
 
 static void
@@ -415,6 +424,11 @@ sample_json (const HealerModel             *model,
   json_builder_end_array (b);
   healer_json_add_int (b, "n_abnormal", ex->n_abnormal);
   healer_json_add_int (b, "n_missing", ex->n_missing);
+  json_builder_set_member_name (b, "missing_kpis");
+  json_builder_begin_array (b);
+  for (guint m = 0; m < ex->n_missing_read; m++)
+    json_builder_add_string_value (b, names[ex->missing_read[m]]);
+  json_builder_end_array (b);
   json_builder_end_object (b);
   healer_cli_print_json (b);
 }

@@ -183,6 +183,9 @@ healer_cli_predict (int    argc,
         {
           report_columns ((char **) healer_diagnose_iter_get_extra_columns (iter),
                           _("ignoring columns the model does not use"));
+          report_columns ((char **) healer_diagnose_iter_get_missing_columns (iter),
+                          _("warning: columns absent from the file, diagnosed as missing "
+                            "(the model does not read them, so no result changes)"));
           /* The header only once the input has a row (or the rule for a
            * header-only input, an error, has spoken): a failed command
            * leaves nothing on standard output either. */

@@ -236,6 +236,14 @@ healer_cli_project (int    argc,
       fprintf (stderr, "systemhealer-cli: %s: %s\n",
                _("ignoring columns the model does not use"), list);
     }
+  if (missing != NULL && missing[0] != NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", missing);
+
+      fprintf (stderr, "systemhealer-cli: %s: %s\n",
+               _("warning: columns absent from the file, diagnosed as missing (the model "
+                 "does not read them, so no result changes)"), list);
+    }
 
   progress.show = !quiet && healer_cli_stderr_is_terminal ();
   projection = healer_projection_compute (model, aligned, &config, NULL, on_progress, &progress,

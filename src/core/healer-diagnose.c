@@ -33,6 +33,7 @@ healer_diagnosis_free (HealerDiagnosis *self)
   g_clear_pointer (&self->drift, healer_drift_report_free);
   g_free (self->source_name);
   g_strfreev (self->extra_columns);
+  g_strfreev (self->missing_columns);
   g_clear_pointer (&self->ids_chunk, g_string_chunk_free);
   g_free (self);
 }
@@ -106,6 +107,7 @@ struct _HealerDiagnoseIter
   gboolean             failed;
   gboolean             done;
   char               **extra_columns;
+  char               **missing_columns;
   gsize                n_rows;
   gsize               *counts;
   gsize                n_uncertain;
@@ -198,6 +200,7 @@ healer_diagnose_iter_free (HealerDiagnoseIter *self)
   g_free (self->name);
   g_clear_pointer (&self->drift, healer_drift_free);
   g_strfreev (self->extra_columns);
+  g_strfreev (self->missing_columns);
   g_free (self->counts);
   g_clear_pointer (&self->rows, healer_dataset_unref);
   g_clear_pointer (&self->aligned, healer_dataset_unref);
@@ -261,7 +264,10 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
         return iter_fail (self);
     }
   if (!self->started)
-    self->extra_columns = g_steal_pointer (&extra);
+    {
+      self->extra_columns = g_steal_pointer (&extra);
+      self->missing_columns = g_steal_pointer (&missing);
+    }
   self->started = TRUE;
 
   if (n == 0)
@@ -339,6 +345,13 @@ healer_diagnose_iter_get_extra_columns (HealerDiagnoseIter *self)
   return (const char * const *) self->extra_columns;
 }
 
+const char * const *
+healer_diagnose_iter_get_missing_columns (HealerDiagnoseIter *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return (const char * const *) self->missing_columns;
+}
+
 gsize
 healer_diagnose_iter_get_n_rows (HealerDiagnoseIter *self)
 {
@@ -406,6 +419,8 @@ diagnose_iter (const HealerModel          *model,
         return NULL;
       if (self->extra_columns == NULL)
         self->extra_columns = g_strdupv ((char **) healer_diagnose_iter_get_extra_columns (iter));
+      if (self->missing_columns == NULL)
+        self->missing_columns = g_strdupv ((char **) healer_diagnose_iter_get_missing_columns (iter));
       if (chunk == NULL)
         break;
 

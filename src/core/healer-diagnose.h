@@ -35,6 +35,8 @@ typedef struct
   HealerDriftReport  *drift;         /* of the whole batch */
   char               *source_name;   /* display name of the input */
   char              **extra_columns; /* columns of the input the model does not read */
+  char              **missing_columns; /* inputs the model does not read, absent from
+                                        * the file and diagnosed as missing (NAN) */
   /*< private >*/
   GStringChunk       *ids_chunk;
 } HealerDiagnosis;
@@ -98,6 +100,10 @@ gboolean            healer_diagnose_iter_has_labels   (HealerDiagnoseIter  *self
 /* Columns of the input the model does not read, NULL-terminated; known
  * after the first call of _next(). */
 const char * const *healer_diagnose_iter_get_extra_columns (HealerDiagnoseIter *self);
+/* Inputs the model does not read that the input lacks, diagnosed as
+ * missing (see healer_model_align), NULL-terminated; known after the first
+ * call of _next(). */
+const char * const *healer_diagnose_iter_get_missing_columns (HealerDiagnoseIter *self);
 gsize               healer_diagnose_iter_get_n_rows   (HealerDiagnoseIter  *self);
 /* n_classes: rows predicted in each class so far. */
 const gsize        *healer_diagnose_iter_get_counts   (HealerDiagnoseIter  *self);

@@ -78,6 +78,7 @@ healer_sample_explanation_free (HealerSampleExplanation *self)
   g_free (self->proba);
   g_free (self->attributions);
   g_free (self->abnormal);
+  g_free (self->missing_read);
   g_free (self);
 }
 
@@ -140,7 +141,7 @@ healer_occlude (const HealerModel *model,
       all[j] = (HealerAttribution) {
         .feature = j, .delta = 0.0, .value = row[j], .baseline = base, .class_without = predicted,
       };
-      if (used[j] && !(row[j] == base))
+      if (used[j] && isfinite (row[j]) && !(row[j] == base))
         {
           float *x = ds->x + (gsize) n_batch * n_input;
 
@@ -217,8 +218,9 @@ healer_explain_sample (const HealerModel *model,
   g_autoptr(HealerSampleExplanation) ex = NULL;
   g_autoptr(HealerDataset) one = NULL;
   g_autofree HealerAttribution *all = NULL;
+  g_autofree gboolean *used = NULL;
   const HealerPreprocessor *p;
-  guint n_input;
+  guint n_input, n_kept = 0;
 
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (row != NULL, NULL);
@@ -236,9 +238,25 @@ healer_explain_sample (const HealerModel *model,
 
   all = g_new (HealerAttribution, n_input);
   healer_occlude (model, row, ex->predicted, healer_log_proba (ex->proba[ex->predicted]), all);
-  qsort (all, n_input, sizeof (HealerAttribution), healer_compare_attribution);
-  ex->n_attributions = top_k == 0 ? n_input : MIN (top_k, n_input);
-  ex->attributions = g_memdup2 (all, ex->n_attributions * sizeof (HealerAttribution));
+
+  /* A missing KPI would rank by how far its imputed value lies from the
+   * median, which is about the training data, not this sample: it is
+   * listed apart. Entries with no effect (unread, at the baseline, or too
+   * small to move the probability) are left out. */
+  used = healer_used_inputs (p);
+  ex->missing_read = g_new (guint, MAX (n_input, 1));
+  for (guint j = 0; j < n_input; j++)
+    {
+      if (!used[j])
+        continue;
+      if (!isfinite (row[j]))
+        ex->missing_read[ex->n_missing_read++] = j;
+      else if (fabs (all[j].delta) >= HEALER_EXPLAIN_MIN_DELTA)
+        all[n_kept++] = all[j];
+    }
+  qsort (all, n_kept, sizeof (HealerAttribution), healer_compare_attribution);
+  ex->n_attributions = top_k == 0 ? n_kept : MIN (top_k, n_kept);
+  ex->attributions = g_memdup2 (all, MAX (ex->n_attributions, 1) * sizeof (HealerAttribution));
 
   healer_find_abnormal (p, row, ex);
   return g_steal_pointer (&ex);

@@ -76,10 +76,20 @@ typedef struct
   guint              n_abnormal;
   HealerAbnormal    *abnormal;        /* every abnormal KPI, largest |z| first */
   guint              n_missing;       /* missing cells in the sample */
+  guint              n_missing_read;
+  guint             *missing_read;    /* input indices, in input order: KPIs the model
+                                       * reads whose value is missing (imputed) */
 } HealerSampleExplanation;
 
+/* Below this |delta| (nats) occluding a KPI moves the diagnosis's
+ * probability by less than 0.1 %: no effect worth naming. */
+#define HEALER_EXPLAIN_MIN_DELTA 1e-3
+
 /* @row: n_input raw values in the model's input order, NAN = missing.
- * Keeps the @top_k KPIs with the largest occlusion delta (all when 0). */
+ * Keeps the @top_k KPIs with the largest occlusion delta (all when 0),
+ * among those the model reads whose value is present and whose |delta| is
+ * at least HEALER_EXPLAIN_MIN_DELTA: a missing value was imputed, so it
+ * says nothing about the sample and is listed in missing_read instead. */
 HealerSampleExplanation *healer_explain_sample (const HealerModel *model,
                                                 const float       *row,
                                                 guint              top_k);

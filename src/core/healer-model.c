@@ -691,11 +691,64 @@ healer_model_align (const HealerModel   *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (data != NULL, NULL);
 
-  /* No imputation of whole columns: a model fed a column that was never
-   * measured would answer with confidence about nothing. */
-  return healer_dataset_select_columns (data,
-                                        (const char * const *) self->preprocessor->input_names,
-                                        FALSE, missing, extra, error);
+  g_autoptr(HealerDataset) aligned = NULL;
+  g_auto(GStrv) absent = NULL;
+  g_autoptr(GPtrArray) read = g_ptr_array_new ();
+  g_autoptr(GPtrArray) unread = g_ptr_array_new_with_free_func (g_free);
+  const HealerPreprocessor *pre = self->preprocessor;
+
+  aligned = healer_dataset_select_columns (data, (const char * const *) pre->input_names,
+                                           TRUE, &absent, extra, error);
+  if (aligned == NULL)
+    return NULL;
+
+  /* Only columns that change nothing may be absent: a model fed a column
+   * it reads but that was never measured would answer with confidence
+   * about nothing. */
+  for (guint i = 0; absent[i] != NULL; i++)
+    {
+      guint j = 0;
+
+      while (j < pre->n_input && strcmp (pre->input_names[j], absent[i]) != 0)
+        j++;
+      if (j < pre->n_input && !healer_preprocessor_reads_input (pre, j))
+        g_ptr_array_add (unread, g_strdup (absent[i]));
+      else
+        g_ptr_array_add (read, absent[i]);
+    }
+
+  if (read->len > 0)
+    {
+      g_autoptr(GString) list = g_string_new (NULL);
+
+      guint shown = MIN (read->len, 10);
+
+      for (guint i = 0; i < shown; i++)
+        g_string_append_printf (list, "%s“%s”", i > 0 ? ", " : "",
+                                (const char *) read->pdata[i]);
+      if (read->len > shown)
+        g_string_append_printf (list, g_dngettext (GETTEXT_PACKAGE, " and %u more",
+                                                   " and %u more", read->len - shown),
+                                read->len - shown);
+      if (extra != NULL)
+        g_clear_pointer (extra, g_strfreev);
+      g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_COLUMNS,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s: %u column the model reads is missing: %s; expected "
+                                "every column the model reads (columns are matched by name)",
+                                "%s: %u columns the model reads are missing: %s; expected "
+                                "every column the model reads (columns are matched by name)",
+                                read->len),
+                   healer_dataset_get_source_name (data), read->len, list->str);
+      return NULL;
+    }
+
+  if (missing != NULL)
+    {
+      g_ptr_array_add (unread, NULL);
+      *missing = (char **) g_ptr_array_steal (unread, NULL);
+    }
+  return g_steal_pointer (&aligned);
 }
 
 static char *

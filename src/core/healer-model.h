@@ -145,7 +145,11 @@ int          healer_model_class_index (const HealerModel *self,
 void         healer_model_predict_proba (const HealerModel   *self,
                                          const HealerDataset *data,
                                          float               *proba);
-/* @data with its columns matched by name to the model's inputs. */
+/* @data with its columns matched by name to the model's inputs. A column
+ * the model does not read (dropped by KPI selection) may be absent: it is
+ * filled with NAN, which changes no result, and named in @missing so that
+ * callers can warn. An absent column the model reads is an error naming it.
+ * @extra: columns of @data the model has no input for. */
 HealerDataset *healer_model_align  (const HealerModel   *self,
                                     const HealerDataset *data,
                                     char              ***missing,

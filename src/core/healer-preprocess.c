@@ -737,6 +737,22 @@ healer_ple_output_name (const HealerPreprocessor *self,
   g_return_val_if_reached (NULL);
 }
 
+gboolean
+healer_preprocessor_reads_input (const HealerPreprocessor *self,
+                                 guint                     j)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (j < self->n_input, FALSE);
+
+  for (guint s = 0; s < self->n_selected; s++)
+    if (self->selected[s] == j)
+      return TRUE;
+  for (guint s = 0; s < self->n_indicators; s++)
+    if (self->indicators[s] == j)
+      return TRUE;
+  return FALSE;
+}
+
 char *
 healer_preprocessor_output_name (const HealerPreprocessor *self,
                                  guint                     i)

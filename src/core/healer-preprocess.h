@@ -139,6 +139,11 @@ void                healer_preprocessor_transform  (const HealerPreprocessor    
                                                     const float                 *x,
                                                     gsize                        n_rows,
                                                     float                       *out);
+/* TRUE when input @j changes the transformed row: its value is selected or
+ * its missingness is an indicator column. A KPI selection dropped has no
+ * effect at all, so a file may leave it out. */
+gboolean            healer_preprocessor_reads_input (const HealerPreprocessor   *self,
+                                                    guint                        j);
 /* Name of output column @i ("feature3", "feature3 bin 5" for a PLE column,
  * bins counted from 1, or "feature3 missing" for an indicator). */
 char               *healer_preprocessor_output_name (const HealerPreprocessor   *self,
