@@ -10,7 +10,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "healer-cli.h"
+#include "healer-output.h"
 #include "healer-simulate.h"
+
+#define SIMULATE_CHUNK_ROWS 4096
 
 static char *
 format_hidden (const HealerModel *model)
@@ -203,7 +206,9 @@ healer_cli_simulate (int    argc,
   g_autofree char *output = NULL;
   gint64 samples, seed, cluster;
   gint features, classes, nodes;
-  g_autoptr(HealerDataset) data = NULL;
+  g_autoptr(HealerSimulateStream) stream = NULL;
+  g_autoptr(HealerOutput) out = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
 
   healer_simulate_config_init_default (&config);
@@ -255,8 +260,27 @@ healer_cli_simulate (int    argc,
   config.n_classes = classes;
   config.n_nodes = nodes;
 
-  data = healer_simulate (&config);
-  if (!healer_dataset_save_csv (data, output, &error))
+  /* Streamed a chunk at a time: memory stays bounded whatever --samples
+   * (issue 13, family 10). */
+  stream = healer_simulate_stream_new (&config);
+  g_assert (stream != NULL);
+  out = healer_output_open (output, &error);
+  if (out == NULL)
+    return healer_cli_fail (error);
+  for (gboolean first = TRUE;; first = FALSE)
+    {
+      g_autoptr(HealerDataset) chunk = healer_simulate_stream_next (stream, SIMULATE_CHUNK_ROWS);
+
+      g_string_truncate (text, 0);
+      if (first)
+        healer_dataset_append_csv_header (chunk, text);
+      healer_dataset_append_csv_rows (chunk, text);
+      if (!healer_output_write (out, text->str, text->len, &error))
+        return healer_cli_fail (error);
+      if (chunk->n_rows == 0)
+        break;
+    }
+  if (!healer_output_commit (g_steal_pointer (&out), &error))
     return healer_cli_fail (error);
 
   return HEALER_EXIT_OK;

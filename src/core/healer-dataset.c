@@ -356,23 +356,15 @@ append_csv_text (GString    *s,
   g_string_append_c (s, '"');
 }
 
-gboolean
-healer_dataset_save_csv (const HealerDataset *self,
-                         const char          *path,
-                         GError             **error)
+void
+healer_dataset_append_csv_header (const HealerDataset *self,
+                                  GString             *s)
 {
-  g_autoptr(GString) s = NULL;
-  char num[G_ASCII_DTOSTR_BUF_SIZE];
-  guint nf;
+  g_return_if_fail (self != NULL);
 
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  nf = self->n_features;
-  s = g_string_sized_new (64 + self->n_rows * (nf * 12 + 16));
   if (self->sample_ids != NULL)
     g_string_append (s, "sample_id,");
-  for (guint j = 0; j < nf; j++)
+  for (guint j = 0; j < self->n_features; j++)
     {
       if (j > 0)
         g_string_append_c (s, ',');
@@ -381,7 +373,18 @@ healer_dataset_save_csv (const HealerDataset *self,
   if (self->labels != NULL)
     g_string_append (s, ",label");
   g_string_append_c (s, '\n');
+}
 
+void
+healer_dataset_append_csv_rows (const HealerDataset *self,
+                                GString             *s)
+{
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  guint nf;
+
+  g_return_if_fail (self != NULL);
+
+  nf = self->n_features;
   for (gsize i = 0; i < self->n_rows; i++)
     {
       const float *row = healer_dataset_row (self, i);
@@ -403,7 +406,21 @@ healer_dataset_save_csv (const HealerDataset *self,
         g_string_append_printf (s, ",%d", (int) self->labels[i]);
       g_string_append_c (s, '\n');
     }
+}
 
+gboolean
+healer_dataset_save_csv (const HealerDataset *self,
+                         const char          *path,
+                         GError             **error)
+{
+  g_autoptr(GString) s = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  s = g_string_sized_new (64 + self->n_rows * (self->n_features * 12 + 16));
+  healer_dataset_append_csv_header (self, s);
+  healer_dataset_append_csv_rows (self, s);
   return healer_output_set_contents (path, s->str, s->len, error);
 }
 

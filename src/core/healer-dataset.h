@@ -130,6 +130,12 @@ HealerDataset  *healer_dataset_select_columns (const HealerDataset *self,
 gboolean        healer_dataset_save_csv       (const HealerDataset *self,
                                                const char          *path,
                                                GError             **error);
+/* The same text in pieces, for writers that stream: the header line, then
+ * the rows of @self (a chunk) appended to @s. */
+void            healer_dataset_append_csv_header (const HealerDataset *self,
+                                                  GString             *s);
+void            healer_dataset_append_csv_rows   (const HealerDataset *self,
+                                                  GString             *s);
 
 /* Streaming reader: the header is parsed by _new(), rows come in chunks so
  * prediction runs in bounded memory whatever the input size. */

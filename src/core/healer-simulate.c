@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "healer-simulate.h"
@@ -297,6 +298,12 @@ healer_sim_value (const HealerSimLayout *layout,
     return (float) (exp (layout->log_base[j]) * (1 + healer_rng_below (rng, 4)));
 
   v = exp (layout->log_base[j] + log_shift);
+  /* Extreme --noise must not write a cell the reader refuses: no infinity,
+   * no subnormal; the largest float, or 0, instead. */
+  if (!(v <= FLT_MAX))
+    v = FLT_MAX;
+  else if (v < FLT_MIN)
+    v = 0.0;
   if (kind == HEALER_SIM_KIND_DELTA && healer_rng_uniform (rng) < 0.3)
     v = -v;
   return (float) v;
@@ -345,48 +352,101 @@ healer_sim_row (const HealerSimulateConfig *config,
     }
 }
 
-HealerDataset *
-healer_simulate (const HealerSimulateConfig *config)
+G_STATIC_ASSERT (HEALER_SIM_MAX_CLASSES <= 256);   /* a class in a guint8 */
+
+struct _HealerSimulateStream
 {
-  g_autoptr(HealerSimLayout) layout = NULL;
-  g_autoptr(HealerDataset) data = NULL;
-  g_autoptr(GPtrArray) names = NULL;
-  g_autofree gsize *classes = NULL;
-  g_autofree double *node_load = NULL;
-  HealerRng rng;
+  HealerSimulateConfig  config;
+  HealerSimLayout      *layout;
+  GPtrArray            *names;
+  guint8               *classes;   /* n_samples, shuffled */
+  double               *node_load;
+  HealerRng             rng;
+  gsize                 next;
+};
+
+HealerSimulateStream *
+healer_simulate_stream_new (const HealerSimulateConfig *config)
+{
+  HealerSimulateStream *self;
 
   if (!healer_sim_config_is_valid (config))
     return NULL;
 
-  layout = healer_sim_layout_new (config);
-  names = g_ptr_array_new_with_free_func (g_free);
+  self = g_new0 (HealerSimulateStream, 1);
+  self->config = *config;
+  self->layout = healer_sim_layout_new (config);
+  self->names = g_ptr_array_new_with_free_func (g_free);
   for (guint j = 0; j < config->n_features; j++)
-    g_ptr_array_add (names, g_strdup_printf ("feature%u", j));
-  g_ptr_array_add (names, NULL);
+    g_ptr_array_add (self->names, g_strdup_printf ("feature%u", j));
+  g_ptr_array_add (self->names, NULL);
 
-  data = healer_dataset_new ((const char * const *) names->pdata, config->n_samples, TRUE, TRUE);
+  healer_rng_init (&self->rng, config->seed);
 
-  healer_rng_init (&rng, config->seed);
-
-  /* Balanced classes: round-robin, then shuffled. */
-  classes = g_new (gsize, MAX (config->n_samples, 1));
+  /* Balanced classes: round-robin, then shuffled — the draws of
+   * healer_rng_shuffle, on one byte per row instead of a gsize (the only
+   * memory that grows with the rows; at most 256 classes). */
+  self->classes = g_new (guint8, MAX (config->n_samples, 1));
   for (gsize i = 0; i < config->n_samples; i++)
-    classes[i] = i % config->n_classes;
-  healer_rng_shuffle (&rng, classes, config->n_samples);
+    self->classes[i] = (guint8) (i % config->n_classes);
+  for (gsize i = config->n_samples; i > 1; i--)
+    {
+      gsize j = healer_rng_below (&self->rng, i);
+      guint8 tmp = self->classes[i - 1];
 
-  node_load = g_new (double, config->n_nodes);
-  for (gsize i = 0; i < config->n_samples; i++)
+      self->classes[i - 1] = self->classes[j];
+      self->classes[j] = tmp;
+    }
+
+  self->node_load = g_new (double, config->n_nodes);
+  return self;
+}
+
+HealerDataset *
+healer_simulate_stream_next (HealerSimulateStream *self,
+                             gsize                 max_rows)
+{
+  g_autoptr(HealerDataset) data = NULL;
+  gsize n;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (max_rows > 0, NULL);
+
+  n = MIN (max_rows, self->config.n_samples - self->next);
+  data = healer_dataset_new ((const char * const *) self->names->pdata, n, TRUE, TRUE);
+  for (gsize i = 0; i < n; i++, self->next++)
     {
       char id[32];
 
-      g_snprintf (id, sizeof id, "sim-%06" G_GSIZE_FORMAT, i + 1);
+      g_snprintf (id, sizeof id, "sim-%06" G_GSIZE_FORMAT, self->next + 1);
       healer_dataset_set_sample_id (data, i, id);
-      data->labels[i] = (gint32) classes[i];
-      healer_sim_row (config, layout, classes[i], &rng, node_load,
-               data->x + i * config->n_features);
+      data->labels[i] = (gint32) self->classes[self->next];
+      healer_sim_row (&self->config, self->layout, self->classes[self->next], &self->rng,
+                      self->node_load, data->x + i * self->config.n_features);
     }
-
   return g_steal_pointer (&data);
+}
+
+void
+healer_simulate_stream_free (HealerSimulateStream *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->layout, healer_sim_layout_free);
+  g_ptr_array_unref (self->names);
+  g_free (self->classes);
+  g_free (self->node_load);
+  g_free (self);
+}
+
+HealerDataset *
+healer_simulate (const HealerSimulateConfig *config)
+{
+  g_autoptr(HealerSimulateStream) stream = healer_simulate_stream_new (config);
+
+  if (stream == NULL)
+    return NULL;
+  return healer_simulate_stream_next (stream, MAX (config->n_samples, 1));
 }
 
 guint *

@@ -31,6 +31,20 @@ void           healer_simulate_config_init_default (HealerSimulateConfig *config
  * balanced). Returns NULL (with a critical warning) for an invalid
  * configuration. */
 HealerDataset *healer_simulate (const HealerSimulateConfig *config);
+
+/* The same rows a chunk at a time, so a writer streams any number of them
+ * in bounded memory (one byte per row for the shuffled classes): chunks of
+ * healer_simulate_stream_next() concatenated are healer_simulate()'s table,
+ * bit for bit. _new returns NULL for an invalid @config. */
+typedef struct _HealerSimulateStream HealerSimulateStream;
+
+HealerSimulateStream *healer_simulate_stream_new  (const HealerSimulateConfig *config);
+/* Up to @max_rows (> 0) rows; a table of 0 rows at the end. */
+HealerDataset        *healer_simulate_stream_next (HealerSimulateStream       *self,
+                                                   gsize                       max_rows);
+void                  healer_simulate_stream_free (HealerSimulateStream       *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerSimulateStream, healer_simulate_stream_free)
 /* Indices of the features that carry the signature of @klass (for tests of
  * explanations), ascending: every column, on any node, of a KPI kind that the
  * fault shifts. @n_out entries; never NULL (class 0, "no fault", has none);
