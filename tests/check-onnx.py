@@ -292,6 +292,16 @@ def check_file(cli):
             failures.append('metadata class_ids: %r' % meta.get('class_ids'))
         if meta.get('weights_sha256') != description['weights_sha256']:
             failures.append('metadata weights_sha256: %r' % meta.get('weights_sha256'))
+        # What makes a diagnosis unsure travels with the graph.
+        if float(meta.get('confidence_threshold', 'nan')) != description['confidence_threshold']:
+            failures.append('metadata confidence_threshold: %r' % meta.get('confidence_threshold'))
+        sets = description.get('prediction_sets')
+        if sets is not None and (float(meta.get('set_threshold', 'nan')) != sets['threshold']
+                                 or float(meta.get('coverage', 'nan')) != sets['coverage']):
+            failures.append('metadata set_threshold %r / coverage %r, not %r'
+                            % (meta.get('set_threshold'), meta.get('coverage'), sets))
+        if sets is None and 'set_threshold' in meta:
+            failures.append('metadata set_threshold without prediction sets')
         # Two members, each Gemm–activation–Gemm–Softmax, then their average.
         if m['nodes'].count('Gemm') != 4 or m['nodes'].count('Softmax') != 2 or 'Sum' not in m['nodes']:
             failures.append('graph nodes: %r' % m['nodes'])

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <float.h>
+#include <math.h>
 #include <string.h>
 
 #include "healer-mlp-private.h"
@@ -670,9 +671,22 @@ onnx_model_metadata (GByteArray        *m,
   onnx_metadata (m, "class_names", names);
   onnx_metadata (m, "class_ids", ids->str);
   onnx_metadata (m, "weights_sha256", checksum);
-  /* Hook for the prediction sets (issue 15): once the model carries a
-   * conformal set threshold, it goes here as "set_threshold", so a consumer
-   * can form the sets from "probabilities". */
+  /* What makes a diagnosis unsure, so a consumer of "probabilities" can say
+   * so as predict does: below "confidence_threshold" a diagnosis is flagged;
+   * with cross-fitting, the prediction set at "coverage" holds every class
+   * whose probability reaches "set_threshold", and always the diagnosis. */
+  {
+    char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+    onnx_metadata (m, "confidence_threshold",
+                   g_ascii_dtostr (number, sizeof number, model->confidence_threshold));
+    if (model->calibration != NULL && isfinite (model->set_threshold))
+      {
+        onnx_metadata (m, "coverage", g_ascii_dtostr (number, sizeof number, model->coverage));
+        onnx_metadata (m, "set_threshold",
+                       g_ascii_dtostr (number, sizeof number, model->set_threshold));
+      }
+  }
 }
 
 GBytes *
