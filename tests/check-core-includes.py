@@ -19,7 +19,8 @@ import sys
 # From the bottom up: a module may include only the modules before it.
 LAYERS = [
     # Building blocks that know nothing of the rest.
-    'limits', 'log', 'locale', 'text', 'relay', 'output', 'rng', 'split', 'metrics', 'json',
+    'limits', 'log', 'locale', 'text', 'relay', 'output', 'rng', 'split', 'metrics', 'conformal',
+    'json',
     # The chain.
     'dataset', 'stats', 'simulate',
     'preprocess',
@@ -31,6 +32,7 @@ LAYERS = [
     'memory',
     'trainer',
     'cv',
+    'calibrate',
 ]
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"(healer-[a-z0-9-]+)\.h"', re.M)

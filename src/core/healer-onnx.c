@@ -546,7 +546,9 @@ onnx_preprocess (OnnxGraph                *g,
       z = op2 (g, "Div", NULL,
                op2 (g, "Sub", NULL, onnx_transform (g, p, v), vector_double (g, mean, p->n_selected)),
                vector_double (g, scale, p->n_selected));
-      z = op3 (g, "Clip", NULL, z, scalar_double (g, -FLT_MAX), scalar_double (g, FLT_MAX));
+      /* As the engine clamps them (healer_preprocessor_transform). */
+      z = op3 (g, "Clip", NULL, z, scalar_double (g, -HEALER_PREPROCESS_MAX_Z),
+               scalar_double (g, HEALER_PREPROCESS_MAX_Z));
       parts[n_parts++] = op1 (g, "Cast", attr_int (NULL, "to", ONNX_FLOAT), z);
     }
 
