@@ -39,6 +39,17 @@ progress_cb (const HealerCalibrateProgress *cp,
   if (self->cancellable == NULL)
     return;
 
+  /* After the last epoch: the importance repeats that epoch's figures,
+   * which the curves have already. */
+  if (p->importance_total > 0)
+    {
+      g_autofree char *ranking = g_strdup_printf (_("Ranking the KPIs · %u of %u"),
+                                                  p->importance_done, p->importance_total);
+
+      gtk_label_set_text (self->progress_label, ranking);
+      return;
+    }
+
   /* Each network of the ensemble, of each calibration fold, starts its
    * curves again at epoch 1. */
   if (p->member != self->last_member || run != self->last_fold)

@@ -352,6 +352,8 @@ typedef struct
   gint64                   start_us;
   double                   epoch_seconds_sum;
   guint                    epochs_timed;
+  HealerTrainProgress      last;        /* the latest report */
+  gint64                   explain_start_us;
 } HealerTrainRun;
 
 typedef struct
@@ -591,8 +593,26 @@ healer_report_progress (HealerTrainRun      *run,
   p->epoch_seconds = epoch_seconds;
   p->elapsed_seconds = (g_get_monotonic_time () - run->start_us) / (double) G_USEC_PER_SEC;
   p->eta_seconds = run->epoch_seconds_sum / run->epochs_timed * (double) remaining;
+  run->last = *p;
   if (run->progress != NULL)
     run->progress (p, run->user_data);
+}
+
+static void
+healer_report_importance (guint    done,
+                          guint    total,
+                          gpointer user_data)
+{
+  HealerTrainRun *run = user_data;
+  HealerTrainProgress p = run->last;
+  gint64 now = g_get_monotonic_time ();
+
+  p.importance_done = done;
+  p.importance_total = total;
+  p.elapsed_seconds = (now - run->start_us) / (double) G_USEC_PER_SEC;
+  p.eta_seconds = (now - run->explain_start_us) / (double) G_USEC_PER_SEC / done * (total - done);
+  if (run->progress != NULL)
+    run->progress (&p, run->user_data);
 }
 
 static HealerMlp *
@@ -879,7 +899,9 @@ healer_train (const HealerDataset     *data,
           ? healer_dataset_ref (td.data)
           : healer_dataset_subset (td.data, td.kept, td.n_kept);
 
-        healer_model_attach_explanations (model, rows, cancellable);
+        run.explain_start_us = g_get_monotonic_time ();
+        healer_model_attach_explanations (model, rows, healer_report_importance, &run,
+                                          cancellable);
       }
     g_info ("trained on “%s”: %zu rows × %u columns (%zu for training), %u of %u members, "
             "%s after %u epochs (best %u), %.1f s",
