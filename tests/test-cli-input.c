@@ -723,6 +723,38 @@ test_text_escaped (void)
 
 /* A byte-order mark is the file's, at its start; anywhere else in the
  * header it is refused at its column, not kept in a name. */
+/* A label the model has never seen is located like the reader's errors:
+ * file, line (blank lines and records spanning lines counted) and the
+ * label's column — not "row 3". */
+static void
+test_text_unseen_label (void)
+{
+  g_autofree char *csv = tmp_path ("seen.csv");
+  g_autofree char *model = tmp_path ("seen.json");
+  g_autofree char *other = tmp_path ("unseen.csv");
+  g_auto(Run) train = { 0 };
+  g_auto(Run) evaluate = { 0 };
+  g_auto(Run) first = { 0 };
+
+  write_file (csv, "sample_id,cpu,mem,label\ns1,1,2,0\ns2,2,3,1\ns3,3,1,0\ns4,4,0,1\n", -1);
+  run_cli (&train, "train", csv, "-o", model, "--epochs", "2", "--hidden", "2",
+           "--ensemble", "1", "--no-select", "--calibration-folds", "0", "--quiet", NULL);
+  g_assert_cmpint (train.status, ==, 0);
+
+  write_file (other, "sample_id,mem,cpu,label\ns1,1,2,0\n\n\"s\n2\",2,3,1\ns3,3,1,7\n", -1);
+  run_cli (&evaluate, "evaluate", model, other, NULL);
+  g_assert_cmpint (evaluate.status, ==, 1);
+  assert_contains (evaluate.err, "unseen.csv:6:4: the label 7 is not a class of this model");
+  assert_contains (evaluate.err, "expected one of its classes: 0, 1");
+
+  /* The label first, the columns in another order. */
+  write_file (other, "label,mem,cpu\n0,1,2\n12,2,3\n", -1);
+  run_cli (&first, "evaluate", "--json", model, other, NULL);
+  g_assert_cmpint (first.status, ==, 1);
+  assert_contains (first.err, "unseen.csv:3:1: the label 12 is not a class");
+  g_assert_cmpstr (first.out, ==, "");
+}
+
 static void
 test_text_bom (void)
 {
@@ -766,6 +798,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/finite/absurd-model", test_finite_absurd_model);
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
   g_test_add_func ("/cli-input/text/bom", test_text_bom);
+  g_test_add_func ("/cli-input/text/unseen-label", test_text_unseen_label);
 
   status = g_test_run ();
   g_autoptr(GFile) dir = g_file_new_for_path (tmpdir);
