@@ -216,9 +216,26 @@ limits_csv (const char *name,
  * limit (@limit not NULL) expects exit 2 naming it and no model; at it,
  * that info reads the model back. */
 static void
+assert_train_refused (const char         *csv,
+                      const char * const *extra,
+                      const char         *limit,
+                      int                 status);
+
+static void
 assert_train_limit (const char         *csv,
                     const char * const *extra,
                     const char         *limit)
+{
+  assert_train_refused (csv, extra, limit, 2);
+}
+
+/* Like assert_train_limit, with the exit status of a refusal: 2 for
+ * settings past a bound, 1 for data past one. */
+static void
+assert_train_refused (const char         *csv,
+                      const char * const *extra,
+                      const char         *limit,
+                      int                 status)
 {
   g_autofree char *model = tmp_path ("limit-model.json");
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
@@ -238,7 +255,7 @@ assert_train_limit (const char         *csv,
 
   if (limit != NULL)
     {
-      g_assert_cmpint (train.status, ==, 2);
+      g_assert_cmpint (train.status, ==, status);
       assert_contains (train.err, limit);
       g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
       return;
@@ -257,10 +274,22 @@ test_limits_classes (void)
 {
   g_autofree char *at = limits_csv ("classes-1000.csv", 1000, 1000, "b");
   g_autofree char *past = limits_csv ("classes-1001.csv", 1001, 1001, "b");
+  g_autofree char *twice = limits_csv ("classes-1001x2.csv", 2002, 1001, "b");
 
   assert_train_limit (at, TRAIN_ARGS ("--hidden", "2", "--ensemble", "1",
                                       "--validation-fraction", "0"), NULL);
-  assert_train_limit (past, TRAIN_ARGS ("--hidden", "2"), "more than the 1000 a model file holds");
+  /* Too many classes is the data's fault: exit 1 like every data error,
+   * in train and in cv alike. */
+  assert_train_refused (past, TRAIN_ARGS ("--hidden", "2"), "more than the 1000 a model file holds",
+                        1);
+  {
+    g_auto(Run) cv = { 0 };
+
+    run_cli (&cv, "cv", twice, "--folds", "2", "--repeats", "1", "--epochs", "1", "--hidden", "2",
+             "--quiet", NULL);
+    g_assert_cmpint (cv.status, ==, 1);
+    assert_contains (cv.err, "more than the 1000 a model file holds");
+  }
 }
 
 static void

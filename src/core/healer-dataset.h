@@ -25,7 +25,8 @@ typedef enum
   HEALER_DATASET_ERROR_LABEL,           /* a label cell is not a non-negative integer */
   HEALER_DATASET_ERROR_LINE_TOO_LONG,   /* a line longer than HEALER_CSV_MAX_LINE */
   HEALER_DATASET_ERROR_QUOTE,           /* unterminated or misplaced quote */
-  HEALER_DATASET_ERROR_TOO_LARGE,       /* more rows/columns than the sane bounds */
+  HEALER_DATASET_ERROR_TOO_LARGE,       /* more rows/columns than the sane bounds, or
+                                         * more classes than a model file holds */
   HEALER_DATASET_ERROR_COLUMNS,         /* columns do not match what a model expects */
 } HealerDatasetError;
 

@@ -156,9 +156,11 @@ healer_train_data_prepare (HealerTrainData         *td,
     kept_labels[i] = data->labels[kept[i]];
   y = g_new (guint, MAX (n_kept, 1));
   td->class_ids = healer_labels_to_classes (kept_labels, n_kept, &td->n_classes, y);
+  /* The data's fault, not the options': a data error (exit 1), where a
+   * network too large for the file is HEALER_TRAIN_ERROR_LIMIT (exit 2). */
   if (td->n_classes > HEALER_MODEL_MAX_CLASSES)
     {
-      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_LIMIT,
+      g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_TOO_LARGE,
                    _("%s has %u classes, more than the %u a model file holds"),
                    healer_dataset_get_source_name (data), td->n_classes,
                    (guint) HEALER_MODEL_MAX_CLASSES);
