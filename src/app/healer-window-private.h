@@ -29,6 +29,7 @@ struct _HealerWindow
   HealerResultsPage    *results_page;
 
   GtkWindow            *close_question;   /* weak: the question asked before closing */
+  guint                 n_toasts;         /* shown or waiting */
   guint                 close_confirmed : 1;
 };
 
