@@ -192,8 +192,24 @@ static gboolean
 match_label_text (GtkWidget     *widget,
                   gconstpointer  text)
 {
-  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The dropdown's popup, where its rows are (the button holds labels of
+ * every item too, hidden, for its width). */
+static GtkWidget *
+popup_of (GtkWidget *dropdown)
+{
+  return healer_test_find_widget (dropdown, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_POPOVER));
+}
+
+static gboolean
+popup_shown (gpointer dropdown)
+{
+  GtkWidget *popup = popup_of (dropdown);
+  GtkWidget *label = popup ? healer_test_find_widget (popup, match_label_text, "Right or wrong") : NULL;
+
+  return label != NULL && gtk_widget_get_mapped (label);
 }
 
 static double
@@ -290,17 +306,17 @@ test_results_page_map_choices (void)
   healer_session_set_results (session, unlabelled.results);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (colour)), ==, 0);
   g_signal_emit_by_name (colour, "activate");
-  healer_test_wait_frame (colour);
+  g_assert_true (healer_test_wait_until (popup_shown, colour, 30000));
   for (guint i = 0; i < 2; i++)
     {
       const char *name = i == 0 ? "Labelled class" : "Right or wrong";
 
-      item = healer_test_find_widget (colour, match_label_text, name);
+      item = healer_test_find_widget (popup_of (colour), match_label_text, name);
       g_assert_nonnull (item);
       g_assert_false (gtk_widget_get_sensitive (item));
       g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (item), "no label column"));
     }
-  item = healer_test_find_widget (colour, match_label_text, "Certain or uncertain");
+  item = healer_test_find_widget (popup_of (colour), match_label_text, "Certain or uncertain");
   g_assert_nonnull (item);
   g_assert_true (gtk_widget_get_sensitive (item));
   g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-map-colours-unlabelled") });
@@ -309,9 +325,9 @@ test_results_page_map_choices (void)
   /* Labelled again: every choice applies. */
   healer_session_set_model (session, f.model, NULL);
   healer_session_set_results (session, f.results);
-  g_assert_true (gtk_widget_get_sensitive (healer_test_find_widget (colour, match_label_text, "Labelled class")
-                                           ?: healer_test_find_widget (colour, healer_test_match_type,
-                                                                       GSIZE_TO_POINTER (GTK_TYPE_LABEL))));
+  item = healer_test_find_widget (popup_of (colour), match_label_text, "Right or wrong");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_get_sensitive (item));
   g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
 
   healer_session_set_results (session, NULL);
