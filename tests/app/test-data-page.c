@@ -13,6 +13,7 @@
 #include "healer-data-page.h"
 #include "healer-kpi-row.h"
 #include "healer-simulate.h"
+#include "healer-trainer.h"
 #include "healer-test-gui.h"
 #include "healer-window-private.h"
 
@@ -693,6 +694,30 @@ test_data_page_demo (void)
   /* The Train button is there and live: the window enabled win.train. */
   assert_shows (report, "Train a Model");
 
+  /* Issue 16 item 15: the classes are called what the model calls them,
+   * spelled as on every other page, and follow a rename at once. */
+  assert_shows (report, "class 0");
+  {
+    g_autoptr(HealerModel) model = NULL;
+    HealerTrainConfig config;
+    g_autofree char *text = NULL;
+
+    healer_train_config_init_default (&config);
+    config.epochs = 1;
+    config.ensemble = 1;
+    model = healer_train (healer_session_get_dataset (f.session), &config, NULL, NULL, NULL, NULL);
+    g_assert_nonnull (model);
+    healer_session_set_model (f.session, model, NULL);
+    healer_session_set_class_name (f.session, 0, "disk fault");
+    assert_shows (report, "disk fault");
+    text = visible_text (report);
+    g_assert_null (strstr (text, "\nclass 0\n"));
+    assert_shows (report, "class 1");
+    g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (f.window), "data-report-named") });
+    healer_session_set_model (f.session, NULL, NULL);
+    assert_shows (report, "class 0");
+  }
+
   shot = healer_test_render (GTK_WIDGET (f.window), "data-report");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   g_clear_object (&shot);
@@ -715,6 +740,19 @@ test_data_page_demo (void)
   assert_shows (GTK_WIDGET (narrow), "Demo Data");
   g_clear_object (&shot);
   shot = healer_test_render (GTK_WIDGET (narrow_window), "data-report-narrow");
+  /* Issue 16: over the class chart the wheel scrolls the report (Ctrl+wheel
+   * zooms the chart); the KPI table scrolls itself. */
+  {
+    GtkWidget *scroller = healer_test_find_widget (GTK_WIDGET (healer_data_page_get_report (narrow)),
+                                                   healer_test_match_type,
+                                                   GSIZE_TO_POINTER (GTK_TYPE_SCROLLED_WINDOW));
+    GtkWidget *stopper;
+
+    g_assert_nonnull (scroller);
+    stopper = healer_test_wheel_stopper (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)));
+    if (stopper != NULL)
+      g_error ("a %s on the Data page takes the mouse wheel from the page", G_OBJECT_TYPE_NAME (stopper));
+  }
   g_assert_cmpint (gdk_texture_get_width (shot), ==, 360);
   gtk_window_destroy (narrow_window);
   fixture_teardown (&f);
