@@ -123,12 +123,11 @@ healer_cli_train (int    argc,
     return healer_cli_usage_error ("train", _("missing --output FILE"));
   if (!healer_cli_train_options_apply (&opts, &error))
     return healer_cli_usage_error ("train", "%s", error->message);
-  if (calibration_folds < 0 || calibration_folds == 1 || calibration_folds > HEALER_CV_MAX_FOLDS)
+  /* The option table checked the ranges; one fold is inside it but no
+   * cross-fitting. */
+  if (calibration_folds == 1)
     return healer_cli_usage_error ("train", _("--calibration-folds must be 0 or from 2 to %d"),
                                    HEALER_CV_MAX_FOLDS);
-  if (!(coverage >= HEALER_COVERAGE_MIN && coverage <= HEALER_COVERAGE_MAX))
-    return healer_cli_usage_error ("train", _("--coverage must be from %g to %g"),
-                                   HEALER_COVERAGE_MIN, HEALER_COVERAGE_MAX);
   /* "-o -" writes the model to standard output; the report then goes to
    * standard error, and --json has no room. */
   to_stdout = strcmp (output, "-") == 0;
