@@ -177,7 +177,7 @@ test_pipe_streams (void)
         {
           g_autofree char *header = wait_line (out);
 
-          g_assert_true (g_str_has_prefix (header, "sample_id,label,confidence,uncertain,p"));
+          g_assert_true (g_str_has_prefix (header, "sample_id,diagnosed_label,diagnosed_class,confidence,uncertain,p"));
         }
       /* Row i's result, while the input is still open. */
       result = wait_line (out);

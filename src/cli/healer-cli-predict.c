@@ -56,7 +56,8 @@ write_chunk (HealerOutput              *out,
   for (gsize i = 0; i < chunk->n_rows; i++)
     {
       g_string_truncate (line, 0);
-      healer_predictions_append_row (line, chunk->sample_ids[i], model->class_ids, k,
+      healer_predictions_append_row (line, chunk->sample_ids[i], model->class_ids,
+                                     (const char * const *) model->class_names, k,
                                      chunk->proba + i * k, chunk->predicted[i],
                                      chunk->uncertainty[i] != HEALER_UNCERTAIN_NONE,
                                      model->set_threshold, chunk->reasons[i],

@@ -691,26 +691,27 @@ healer_predictions_append_header (GString      *line,
                                   guint         n_classes,
                                   gboolean      with_true_label)
 {
-  g_string_append (line, "sample_id,label,confidence,uncertain");
+  g_string_append (line, "sample_id,diagnosed_label,diagnosed_class,confidence,uncertain");
   for (guint c = 0; c < n_classes; c++)
     g_string_append_printf (line, ",p%d", class_ids[c]);
   g_string_append (line, ",prediction_set,uncertain_reason");
   if (with_true_label)
-    g_string_append (line, ",true_label");
+    g_string_append (line, ",true_label,true_class");
   g_string_append_c (line, '\n');
 }
 
 void
-healer_predictions_append_row (GString      *line,
-                               const char   *sample_id,
-                               const gint32 *class_ids,
-                               guint         n_classes,
-                               const float  *proba,
-                               guint         predicted,
-                               gboolean      uncertain,
-                               double        set_threshold,
-                               const char   *reason,
-                               const gint32 *true_label)
+healer_predictions_append_row (GString            *line,
+                               const char         *sample_id,
+                               const gint32       *class_ids,
+                               const char * const *class_names,
+                               guint               n_classes,
+                               const float        *proba,
+                               guint               predicted,
+                               gboolean            uncertain,
+                               double              set_threshold,
+                               const char         *reason,
+                               const gint32       *true_label)
 {
   guint stack[HEALER_MODEL_SET_MAX_CLASSES];
   g_autofree guint *heap = n_classes > G_N_ELEMENTS (stack) ? g_new (guint, n_classes) : NULL;
@@ -719,6 +720,8 @@ healer_predictions_append_row (GString      *line,
 
   healer_csv_append_field (line, sample_id);
   g_string_append_printf (line, ",%d,", class_ids[predicted]);
+  healer_csv_append_field (line, class_names[predicted]);
+  g_string_append_c (line, ',');
   healer_csv_append_double (line, "%.6f", proba[predicted]);
   g_string_append (line, uncertain ? ",1" : ",0");
   for (guint c = 0; c < n_classes; c++)
@@ -735,6 +738,17 @@ healer_predictions_append_row (GString      *line,
   g_string_append_c (line, ',');
   healer_csv_append_field (line, reason != NULL ? reason : "");
   if (true_label != NULL)
-    g_string_append_printf (line, ",%d", *true_label);
+    {
+      g_autofree char *plain = NULL;
+      const char *name = NULL;
+
+      for (guint c = 0; c < n_classes && name == NULL; c++)
+        if (class_ids[c] == *true_label)
+          name = class_names[c];
+      if (name == NULL)
+        name = plain = healer_class_default_name (*true_label);
+      g_string_append_printf (line, ",%d,", *true_label);
+      healer_csv_append_field (line, name);
+    }
   g_string_append_c (line, '\n');
 }
