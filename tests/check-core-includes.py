@@ -19,7 +19,7 @@ import sys
 # From the bottom up: a module may include only the modules before it.
 LAYERS = [
     # Building blocks that know nothing of the rest.
-    'limits', 'log', 'locale', 'text', 'relay', 'output', 'rng', 'split', 'metrics', 'conformal',
+    'limits', 'log', 'locale', 'text', 'relay', 'eta', 'output', 'rng', 'split', 'metrics', 'conformal',
     'json',
     # The chain.
     'dataset', 'stats', 'simulate',
