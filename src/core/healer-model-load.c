@@ -16,45 +16,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "healer-enum.h"
 #include "healer-json.h"
 #include "healer-model-reader.h"
-
-/* Adapters from the typed parsers to the generic reader. */
-static gboolean
-healer_parse_impute (const char *str,
-                     int        *value)
-{
-  HealerImpute v;
-
-  if (!healer_impute_from_string (str, &v))
-    return FALSE;
-  *value = v;
-  return TRUE;
-}
-
-static gboolean
-healer_parse_transform (const char *str,
-                        int        *value)
-{
-  HealerTransform v;
-
-  if (!healer_transform_from_string (str, &v))
-    return FALSE;
-  *value = v;
-  return TRUE;
-}
-
-static gboolean
-healer_parse_select (const char *str,
-                     int        *value)
-{
-  HealerSelect v;
-
-  if (!healer_select_from_string (str, &v))
-    return FALSE;
-  *value = v;
-  return TRUE;
-}
 
 /* ---- the document, section by section ---- */
 
@@ -302,10 +266,10 @@ healer_read_preprocess_config (HealerReader           *r,
 {
   int impute = 0, transform = 0, select = 0;
 
-  if (!healer_read_enum (r, obj, parent, "impute", healer_parse_impute, &impute) ||
-      !healer_read_enum (r, obj, parent, "transform", healer_parse_transform, &transform) ||
+  if (!healer_read_enum (r, obj, parent, "impute", HEALER_TYPE_IMPUTE, &impute) ||
+      !healer_read_enum (r, obj, parent, "transform", HEALER_TYPE_TRANSFORM, &transform) ||
       !healer_read_bool (r, obj, parent, "missing_indicators", &c->missing_indicators) ||
-      !healer_read_enum (r, obj, parent, "select", healer_parse_select, &select) ||
+      !healer_read_enum (r, obj, parent, "select", HEALER_TYPE_SELECT, &select) ||
       !healer_read_uint (r, obj, parent, "select_k", G_MAXUINT32, &c->select_k) ||
       !healer_read_double (r, obj, parent, "select_min_ratio", FALSE, 0.0, 1.0,
                            &c->select_min_ratio) ||

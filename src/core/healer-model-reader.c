@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "healer-enum.h"
 #include "healer-json.h"
 #include "healer-model-reader.h"
 
@@ -314,18 +315,18 @@ healer_read_double (HealerReader *r,
 }
 
 gboolean
-healer_read_enum (HealerReader    *r,
-                  JsonObject      *obj,
-                  const char      *parent,
-                  const char      *key,
-                  HealerEnumParse  parse,
-                  int             *out)
+healer_read_enum (HealerReader *r,
+                  JsonObject   *obj,
+                  const char   *parent,
+                  const char   *key,
+                  GType         type,
+                  int          *out)
 {
   const char *str;
 
   if (!healer_read_string (r, obj, parent, key, &str))
     return FALSE;
-  if (!parse (str, out))
+  if (!healer_enum_from_nick (type, str, FALSE, out))
     return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
                                _("unknown value \"%s\""), str);
   return TRUE;

@@ -25,9 +25,6 @@ typedef struct
   GError    **error;
 } HealerReader;
 
-typedef gboolean (*HealerEnumParse) (const char *str,
-                                     int        *value);
-
 /* Always FALSE, so that a reader can `return healer_reader_fail (…)`. */
 gboolean    healer_reader_fail       (HealerReader  *r,
                                       int            code,
@@ -109,12 +106,13 @@ gboolean    healer_read_double       (HealerReader  *r,
                                       double         min,
                                       double         max,
                                       double        *out);
-/* A string that @parse knows; "unknown value" otherwise. */
+/* The nick of one of the values of the GEnum @type, spelt exactly;
+ * "unknown value" otherwise. */
 gboolean    healer_read_enum         (HealerReader  *r,
                                       JsonObject    *obj,
                                       const char    *parent,
                                       const char    *key,
-                                      HealerEnumParse parse,
+                                      GType          type,
                                       int           *out);
 /* Exactly @n finite float32 values, base64 of little-endian bytes. */
 gboolean    healer_read_floats       (HealerReader  *r,
