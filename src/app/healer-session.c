@@ -170,6 +170,14 @@ queue_give_back (HealerSession *self)
     self->give_back_id = g_idle_add_full (G_PRIORITY_LOW, give_back_cb, self, NULL);
 }
 
+void
+healer_session_give_back_memory (HealerSession *self)
+{
+  g_return_if_fail (HEALER_IS_SESSION (self));
+
+  queue_give_back (self);
+}
+
 HealerSession *
 healer_session_new (void)
 {
