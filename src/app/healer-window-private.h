@@ -35,6 +35,7 @@ struct _HealerWindow
   GSignalGroup         *page_signals;
 
   GtkWindow            *close_question;   /* weak: the question asked before closing */
+  guint                 n_toasts;         /* shown or waiting */
   guint                 close_confirmed : 1;
 };
 

@@ -439,14 +439,36 @@ healer_window_open_file (HealerWindow *self,
     }
 }
 
+/* Room for a toast: its height (46 px in Adwaita), the overlay's margin
+ * below it (24 px) and a gap above it. */
+#define TOAST_ROOM 76
+
+static void
+toast_dismissed_cb (AdwToast     *toast,
+                    HealerWindow *self)
+{
+  /* The overlay dismisses its toasts as the window goes. */
+  if (self->n_toasts > 0 && --self->n_toasts == 0 && self->stack != NULL)
+    gtk_widget_set_margin_bottom (GTK_WIDGET (self->stack), 0);
+}
+
 void
 healer_window_toast (HealerWindow *self,
                      const char   *message)
 {
+  AdwToast *toast;
+
   g_return_if_fail (HEALER_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  /* A toast floats over the bottom of the page, where pages keep the
+   * buttons of their forms (Diagnose Sample, Use Pasted Row): while one is
+   * shown, the pages give up that strip, so it covers none of them. */
+  toast = adw_toast_new (message);
+  self->n_toasts++;
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->stack), TOAST_ROOM);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 void
