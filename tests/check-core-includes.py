@@ -20,6 +20,7 @@ import sys
 LAYERS = [
     # Building blocks that know nothing of the rest.
     'limits', 'log', 'locale', 'text', 'relay', 'output', 'rng', 'split', 'metrics', 'conformal',
+    'parallel',
     'json',
     # The chain.
     'dataset', 'stats', 'simulate',

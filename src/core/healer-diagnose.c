@@ -128,7 +128,41 @@ struct _HealerDiagnoseIter
   const char         **ids;
   GStringChunk        *numbers;   /* the row numbers standing in for ids */
   GStringChunk        *reason_texts;
+  char               **new_reasons;  /* per row, made by the threads, owned */
+
+  guint                n_threads;    /* 0: one per processor */
+  HealerParallel      *parallel;     /* made at the first chunk */
 };
+
+/* The rows of a chunk past the network: class, flag and reason of each row,
+ * computed alone, so the thread it falls to changes nothing. */
+typedef struct
+{
+  HealerDiagnoseIter *iter;
+} RowsJob;
+
+static void
+diagnose_job_rows (gpointer data,
+                   gsize    first,
+                   gsize    last)
+{
+  HealerDiagnoseIter *self = ((RowsJob *) data)->iter;
+  const HealerModel *model = self->model;
+  guint k = model->n_classes;
+
+  for (gsize i = first; i < last; i++)
+    {
+      const float *p = self->proba + i * k;
+      const float *row = healer_dataset_row (self->aligned, i);
+      HealerUncertainty why = healer_model_row_uncertainty (model, row, p);
+
+      self->predicted[i] = (guint16) healer_argmax (p, k);
+      self->uncertainty[i] = (guint8) why;
+      self->new_reasons[i] = why != HEALER_UNCERTAIN_NONE
+                               ? healer_model_row_reason (model, row, p, why)
+                               : NULL;
+    }
+}
 
 static HealerDiagnoseIter *
 iter_new_take (const HealerModel *model,
@@ -218,6 +252,8 @@ healer_diagnose_iter_free (HealerDiagnoseIter *self)
   g_free (self->ids);
   g_string_chunk_free (self->numbers);
   g_string_chunk_free (self->reason_texts);
+  g_free (self->new_reasons);
+  g_clear_pointer (&self->parallel, healer_parallel_free);
   g_free (self);
 }
 
@@ -297,34 +333,34 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
       self->uncertainty = g_renew (guint8, self->uncertainty, n);
       self->reasons = g_renew (const char *, self->reasons, n);
       self->ids = g_renew (const char *, self->ids, n);
+      self->new_reasons = g_renew (char *, self->new_reasons, n);
       self->allocated = n;
     }
 
-  healer_model_predict_proba (model, self->aligned, self->proba);
+  if (self->parallel == NULL)
+    self->parallel = healer_parallel_new (self->n_threads > 0
+                                          ? self->n_threads
+                                          : MIN (g_get_num_processors (), 16));
+  healer_model_predict_proba_parallel (model, self->aligned, self->proba, self->parallel);
+  {
+    RowsJob job = { self };
+
+    healer_parallel_run (self->parallel, n, diagnose_job_rows, &job);
+  }
   g_string_chunk_clear (self->numbers);
   g_string_chunk_clear (self->reason_texts);
   for (gsize i = 0; i < n; i++)
     {
-      const float *p = self->proba + i * k;
-      guint best = healer_argmax (p, k);
-      HealerUncertainty why = healer_model_row_uncertainty (model,
-                                                            healer_dataset_row (self->aligned, i),
-                                                            p);
-
-      self->predicted[i] = (guint16) best;
-      self->uncertainty[i] = (guint8) why;
       self->reasons[i] = NULL;
-      if (why != HEALER_UNCERTAIN_NONE)
+      if (self->new_reasons[i] != NULL)
         {
-          g_autofree char *reason = healer_model_row_reason (model,
-                                                             healer_dataset_row (self->aligned, i),
-                                                             p, why);
-
           /* Few distinct reasons: stored once each. */
-          self->reasons[i] = g_string_chunk_insert_const (self->reason_texts, reason);
+          self->reasons[i] = g_string_chunk_insert_const (self->reason_texts,
+                                                          self->new_reasons[i]);
+          g_clear_pointer (&self->new_reasons[i], g_free);
         }
-      self->counts[best]++;
-      self->n_uncertain += why != HEALER_UNCERTAIN_NONE;
+      self->counts[self->predicted[i]]++;
+      self->n_uncertain += self->uncertainty[i] != HEALER_UNCERTAIN_NONE;
       if (self->rows->sample_ids != NULL)
         self->ids[i] = self->rows->sample_ids[i];
       else
@@ -351,6 +387,17 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
   self->n_rows += n;
   *chunk = &self->chunk;
   return TRUE;
+}
+
+void
+healer_diagnose_iter_set_n_threads (HealerDiagnoseIter *self,
+                                    guint               n_threads)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->started);
+  g_return_if_fail (n_threads <= 64);
+
+  self->n_threads = n_threads;
 }
 
 gboolean
@@ -719,12 +766,12 @@ healer_predictions_append_row (GString      *line,
 
   healer_csv_append_field (line, sample_id);
   g_string_append_printf (line, ",%d,", class_ids[predicted]);
-  healer_csv_append_double (line, "%.6f", proba[predicted]);
+  healer_csv_append_fixed6 (line, proba[predicted]);
   g_string_append (line, uncertain ? ",1" : ",0");
   for (guint c = 0; c < n_classes; c++)
     {
       g_string_append_c (line, ',');
-      healer_csv_append_double (line, "%.6f", proba[c]);
+      healer_csv_append_fixed6 (line, proba[c]);
     }
   /* The diagnosis leads the set even if @predicted was not the argmax. */
   size = healer_prediction_set (proba, n_classes, set_threshold, set);

@@ -101,6 +101,11 @@ gboolean            healer_diagnose_iter_next         (HealerDiagnoseIter       
                                                        const HealerDiagnoseChunk **chunk,
                                                        GCancellable               *cancellable,
                                                        GError                    **error);
+/* Diagnose each chunk on @n_threads threads (0, the default: one per
+ * processor, at most 16), before the first _next(). The results are the
+ * same bits whatever the number. */
+void                healer_diagnose_iter_set_n_threads (HealerDiagnoseIter *self,
+                                                        guint               n_threads);
 gboolean            healer_diagnose_iter_has_labels   (HealerDiagnoseIter  *self);
 /* Columns of the input the model does not read, NULL-terminated; known
  * after the first call of _next(). */
