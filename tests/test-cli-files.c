@@ -30,69 +30,7 @@
 #endif
 #endif
 
-static char *tmpdir;
-
-typedef struct
-{
-  int   status;     /* the exit status, or 128 + the signal */
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static GPtrArray *
-cli_args (va_list ap)
-{
-  GPtrArray *args = g_ptr_array_new ();
-  const char *arg;
-
-  g_assert_nonnull (g_getenv ("HEALER_CLI"));
-  g_ptr_array_add (args, (gpointer) g_getenv ("HEALER_CLI"));
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) arg);
-  g_ptr_array_add (args, NULL);
-  return args;
-}
-
-static void
-finish (Run         *run,
-        GSubprocess *proc)
-{
-  if (g_subprocess_get_if_exited (proc))
-    run->status = g_subprocess_get_exit_status (proc);
-  else
-    run->status = 128 + g_subprocess_get_term_sig (proc);
-}
-
-/* Runs the CLI; stdout and stderr are captured. */
-static void
-run_cli (Run *run,
-         ...)
-{
-  g_autoptr(GPtrArray) args = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  va_list ap;
-
-  va_start (ap, run);
-  args = cli_args (ap);
-  va_end (ap);
-  proc = g_subprocess_newv ((const char * const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  finish (run, proc);
-}
+#include "healer-test-cli.h"
 
 #ifdef G_OS_UNIX
 /* How the child's standard output is set up. */
@@ -144,15 +82,9 @@ run_cli_stdout (Run        *run,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &run->err, &error);
   g_assert_no_error (error);
-  finish (run, proc);
+  run_finish (run, proc);
 }
 #endif
-
-static char *
-tmp_path (const char *name)
-{
-  return g_build_filename (tmpdir, name, NULL);
-}
 
 static char *
 read_file (const char *path,
@@ -216,14 +148,8 @@ demo_csv (void)
   static char *path;
 
   if (path == NULL)
-    {
-      g_auto(Run) run = { 0 };
-
-      path = tmp_path ("demo.csv");
-      run_cli (&run, "simulate", "-o", path, "--samples", "240", "--features", "12",
-               "--seed", "3", NULL);
-      g_assert_cmpint (run.status, ==, 0);
-    }
+    path = cli_simulate ("demo.csv", "--samples", "240", "--features", "12", "--seed", "3",
+                         NULL);
   return path;
 }
 
@@ -233,15 +159,7 @@ demo_model (void)
   static char *path;
 
   if (path == NULL)
-    {
-      g_auto(Run) run = { 0 };
-
-      path = tmp_path ("demo-model.json");
-      run_cli (&run, "train", demo_csv (), "-o", path, "--epochs", "3", "--hidden", "16",
-               "--quiet", NULL);
-      g_assert_cmpstr (run.err, ==, "");
-      g_assert_cmpint (run.status, ==, 0);
-    }
+    path = cli_train ("demo-model.json", demo_csv (), "--epochs", "3", "--hidden", "16", NULL);
   return path;
 }
 
@@ -514,7 +432,7 @@ expect_refused (const char *dir,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, NULL, NULL, &run.out, &run.err, &error);
   g_assert_no_error (error);
-  finish (&run, proc);
+  run_finish (&run, proc);
   g_test_message ("%s: %d, %s", joined, run.status, run.err);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "input"));
@@ -624,7 +542,7 @@ test_output_onto_input (void)
     g_assert_no_error (error);
     g_subprocess_communicate_utf8 (proc, NULL, NULL, &run.out, &run.err, &error);
     g_assert_no_error (error);
-    finish (&run, proc);
+    run_finish (&run, proc);
     g_assert_cmpint (run.status, ==, 2);
     g_assert_nonnull (strstr (run.err, "standard input"));
   }
@@ -933,7 +851,7 @@ test_failed_write_message (void)
         g_assert_no_error (error);
         g_subprocess_communicate_utf8 (proc, NULL, NULL, &run.out, &run.err, &error);
         g_assert_no_error (error);
-        finish (&run, proc);
+        run_finish (&run, proc);
         g_test_message ("%s: %s", named ? "named" : "unnamed", run.err);
         g_assert_cmpint (run.status, ==, 1);
         g_assert_nonnull (strstr (run.err, what == 0 ? results : model));
@@ -1089,39 +1007,17 @@ test_dash_output (void)
   g_assert_nonnull (strstr (drift.err, "--drift-report"));
 }
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_remove (path);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  int ret;
-
-  g_test_init (&argc, &argv, NULL);
+  cli_test_init (&argc, &argv, "healer-cli-files-XXXXXX");
+  /* Signals are part of what these tests send. */
+  cli_run_flags = HEALER_CLI_RUN_SIGNALED;
 #ifdef G_OS_UNIX
   /* Feeding a CLI that a test killed must fail with EPIPE, not kill us. */
   signal (SIGPIPE, SIG_IGN);
 #endif
-  tmpdir = g_dir_make_tmp ("healer-cli-files-XXXXXX", NULL);
-  g_assert_nonnull (tmpdir);
   /* "-o -" must never create a file named "-": look for one here. */
   g_assert_cmpint (g_chdir (tmpdir), ==, 0);
 
@@ -1132,8 +1028,5 @@ main (int    argc,
   g_test_add_func ("/cli-files/stdout-errors", test_stdout_errors);
   g_test_add_func ("/cli-files/dash-output", test_dash_output);
 
-  ret = g_test_run ();
-  remove_tree (tmpdir);
-  g_free (tmpdir);
-  return ret;
+  return cli_test_run ();
 }

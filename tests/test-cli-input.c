@@ -11,65 +11,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-static char *tmpdir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs the CLI with the NULL-terminated @argv; output is kept as bytes
- * (not UTF-8 checked) so that the escaping cases see what a terminal would. */
-static void
-run_cliv (Run               *run,
-          const char * const *argv)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("HEALER_CLI");
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (args, (gpointer) cli);
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) argv[i]);
-  g_ptr_array_add (args, NULL);
-
-  proc = g_subprocess_newv ((const char * const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  run->status = g_subprocess_get_exit_status (proc);
-  run->out = g_strndup (g_bytes_get_size (out) > 0 ? g_bytes_get_data (out, NULL) : "",
-                        g_bytes_get_size (out));
-  run->err = g_strndup (g_bytes_get_size (err) > 0 ? g_bytes_get_data (err, NULL) : "",
-                        g_bytes_get_size (err));
-}
-
-#define run_cli(run, ...) \
-  run_cliv (run, (const char * const []) { __VA_ARGS__ })
-
-static char *
-tmp_path (const char *name)
-{
-  return g_build_filename (tmpdir, name, NULL);
-}
+#include "healer-test-cli.h"
 
 static void
 write_file (const char *path,
@@ -97,14 +39,8 @@ small_csv (void)
   static char *path;
 
   if (path == NULL)
-    {
-      g_auto(Run) run = { 0 };
-
-      path = tmp_path ("small.csv");
-      run_cli (&run, "simulate", "-o", path, "--samples", "120", "--features", "6",
-               "--classes", "3", "--seed", "5", NULL);
-      g_assert_cmpint (run.status, ==, 0);
-    }
+    path = cli_simulate ("small.csv", "--samples", "120", "--features", "6", "--classes", "3",
+                         "--seed", "5", NULL);
   return path;
 }
 
@@ -114,15 +50,8 @@ small_model (void)
   static char *path;
 
   if (path == NULL)
-    {
-      g_auto(Run) run = { 0 };
-
-      path = tmp_path ("small-model.json");
-      run_cli (&run, "train", small_csv (), "-o", path, "--epochs", "5", "--hidden", "8",
-               "--ensemble", "1", "--quiet", NULL);
-      g_assert_cmpstr (run.err, ==, "");
-      g_assert_cmpint (run.status, ==, 0);
-    }
+    path = cli_train ("small-model.json", small_csv (), "--epochs", "5", "--hidden", "8",
+                      "--ensemble", "1", NULL);
   return path;
 }
 
@@ -748,12 +677,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("healer-cli-input-XXXXXX", &error);
-  g_assert_no_error (error);
+  cli_test_init (&argc, &argv, "healer-cli-input-XXXXXX");
+  /* The escaping cases look at the bytes a terminal would get. */
+  cli_run_flags = HEALER_CLI_RUN_RAW;
 
   g_test_add_func ("/cli-input/model/trailing-content", test_model_trailing_content);
   g_test_add_func ("/cli-input/limits/classes", test_limits_classes);
@@ -767,23 +693,5 @@ main (int    argc,
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
   g_test_add_func ("/cli-input/text/bom", test_text_bom);
 
-  status = g_test_run ();
-  g_autoptr(GFile) dir = g_file_new_for_path (tmpdir);
-  {
-    g_autoptr(GFileEnumerator) e = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                              G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                                              NULL, NULL);
-    GFileInfo *info;
-
-    while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
-      {
-        g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
-
-        g_file_delete (child, NULL, NULL);
-        g_object_unref (info);
-      }
-  }
-  g_rmdir (tmpdir);
-  g_free (tmpdir);
-  return status;
+  return cli_test_run ();
 }

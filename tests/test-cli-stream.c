@@ -15,73 +15,9 @@
 #include <sys/resource.h>
 #endif
 
-static char *tmpdir;
+#include "healer-test-cli.h"
+
 static const char *self_path;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static GPtrArray *
-cli_args (va_list ap)
-{
-  GPtrArray *args = g_ptr_array_new ();
-  const char *cli = g_getenv ("HEALER_CLI");
-  const char *arg;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (args, (gpointer) cli);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) arg);
-  g_ptr_array_add (args, NULL);
-  return args;
-}
-
-/* Runs the CLI with a NULL-terminated argument list; @input goes to stdin. */
-static void
-run_cli_input (Run        *run,
-               const char *input,
-               ...)
-{
-  g_autoptr(GPtrArray) args = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  va_list ap;
-
-  va_start (ap, input);
-  args = cli_args (ap);
-  va_end (ap);
-
-  proc = g_subprocess_newv ((const char * const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  run->status = g_subprocess_get_exit_status (proc);
-}
-
-#define run_cli(run, ...) run_cli_input (run, NULL, __VA_ARGS__)
-
-static char *
-tmp_path (const char *name)
-{
-  return g_build_filename (tmpdir, name, NULL);
-}
 
 static const char *
 demo_csv (void)
@@ -89,13 +25,7 @@ demo_csv (void)
   static char *path;
 
   if (path == NULL)
-    {
-      g_auto(Run) run = { 0 };
-
-      path = tmp_path ("demo.csv");
-      run_cli (&run, "simulate", "-o", path, "--samples", "800", "--seed", "11", NULL);
-      g_assert_cmpint (run.status, ==, 0);
-    }
+    path = cli_simulate ("demo.csv", "--samples", "800", "--seed", "11", NULL);
   return path;
 }
 
@@ -105,14 +35,8 @@ demo_model (void)
   static char *path;
 
   if (path == NULL)
-    {
-      g_auto(Run) run = { 0 };
-
-      path = tmp_path ("demo-model.json");
-      run_cli (&run, "train", demo_csv (), "-o", path, "--epochs", "10", "--hidden", "64",
-               "--ensemble", "2", "--quiet", NULL);
-      g_assert_cmpint (run.status, ==, 0);
-    }
+    path = cli_train ("demo-model.json", demo_csv (), "--epochs", "10", "--hidden", "64",
+                      "--ensemble", "2", NULL);
   return path;
 }
 
@@ -390,34 +314,16 @@ test_simulate_bounded_memory (void)
 #endif
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  int ret;
-
 #ifdef G_OS_UNIX
   if (argc == 3 && strcmp (argv[1], "--measure-simulate") == 0)
     return measure_simulate (argv[2]);
 #endif
   self_path = argv[0];
-  g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("healer-cli-stream-XXXXXX", NULL);
-  g_assert_nonnull (tmpdir);
+  cli_test_init (&argc, &argv, "healer-cli-stream-XXXXXX");
 
   g_test_add_func ("/cli-stream/chunk-independent", test_chunk_independent);
   g_test_add_func ("/cli-stream/chunk-independent-real", test_chunk_independent_real);
@@ -426,8 +332,5 @@ main (int    argc,
   g_test_add_func ("/cli-stream/simulate-extreme-noise", test_simulate_extreme_noise);
   g_test_add_func ("/cli-stream/simulate-bounded-memory", test_simulate_bounded_memory);
 
-  ret = g_test_run ();
-  remove_tree (tmpdir);
-  g_free (tmpdir);
-  return ret;
+  return cli_test_run ();
 }

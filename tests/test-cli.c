@@ -8,57 +8,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-static char *tmpdir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs the CLI with a NULL-terminated argument list; @input goes to stdin. */
-static void
-run_cli_input (Run        *run,
-               const char *input,
-               ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("HEALER_CLI");
-  const char *arg;
-  va_list ap;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (args, (gpointer) cli);
-  va_start (ap, input);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  proc = g_subprocess_newv ((const char * const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  run->status = g_subprocess_get_exit_status (proc);
-}
-
-#define run_cli(run, ...) run_cli_input (run, NULL, __VA_ARGS__)
+#include "healer-test-cli.h"
 
 /* Trains with OpenBLAS limited to @threads threads (and its kernels chosen
  * for @coretype when not NULL) and a pinned creation time; returns the
@@ -104,12 +54,6 @@ weights_digest (const char *model_text)
   return g_strndup (at, 64);
 }
 
-static char *
-tmp_path (const char *name)
-{
-  return g_build_filename (tmpdir, name, NULL);
-}
-
 static guint
 count_lines (const char *path)
 {
@@ -141,13 +85,7 @@ demo_csv (void)
   static char *path;
 
   if (path == NULL)
-    {
-      g_auto(Run) run = { 0 };
-
-      path = tmp_path ("demo.csv");
-      run_cli (&run, "simulate", "-o", path, "--samples", "600", "--seed", "7", NULL);
-      g_assert_cmpint (run.status, ==, 0);
-    }
+    path = cli_simulate ("demo.csv", "--samples", "600", "--seed", "7", NULL);
   return path;
 }
 
@@ -156,21 +94,14 @@ demo_model (void)
 {
   static char *path;
 
+  /* A validation split, so that the threshold and importance come from
+   * held-out rows as the explain and drift cases expect; no
+   * cross-fitting, whose sets would make this small model's many
+   * ambiguous rows uncertain (the calibration cases train their own). */
   if (path == NULL)
-    {
-      g_auto(Run) run = { 0 };
-
-      path = tmp_path ("demo-model.json");
-      /* A validation split, so that the threshold and importance come from
-       * held-out rows as the explain and drift cases expect; no
-       * cross-fitting, whose sets would make this small model's many
-       * ambiguous rows uncertain (the calibration cases train their own). */
-      run_cli (&run, "train", demo_csv (), "-o", path, "--epochs", "60", "--hidden", "64",
-               "--ensemble", "2", "--validation-fraction", "0.2", "--calibration-folds", "0",
-               "--quiet", NULL);
-      g_assert_cmpstr (run.err, ==, "");
-      g_assert_cmpint (run.status, ==, 0);
-    }
+    path = cli_train ("demo-model.json", demo_csv (), "--epochs", "60", "--hidden", "64",
+                      "--ensemble", "2", "--validation-fraction", "0.2",
+                      "--calibration-folds", "0", NULL);
   return path;
 }
 
@@ -864,20 +795,6 @@ test_reproducible_threads (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 test_project (void)
 {
   g_autofree char *map = tmp_path ("map.csv");
@@ -1088,11 +1005,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int ret;
-
-  g_test_init (&argc, &argv, NULL);
-  tmpdir = g_dir_make_tmp ("healer-cli-XXXXXX", NULL);
-  g_assert_nonnull (tmpdir);
+  cli_test_init (&argc, &argv, "healer-cli-XXXXXX");
 
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/simulate-deterministic", test_simulate_deterministic);
@@ -1112,8 +1025,5 @@ main (int    argc,
   g_test_add_func ("/cli/project", test_project);
   g_test_add_func ("/cli/estimate", test_estimate);
 
-  ret = g_test_run ();
-  remove_tree (tmpdir);
-  g_free (tmpdir);
-  return ret;
+  return cli_test_run ();
 }

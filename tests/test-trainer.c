@@ -6,7 +6,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "healer-enum.h"
 #include "healer-model.h"
+#include "healer-projection.h"
 #include "healer-simulate.h"
 #include "healer-trainer.h"
 #include "healer-trainer-private.h"
@@ -306,6 +308,68 @@ test_strings (void)
   g_assert_cmpstr (healer_train_status_to_string (HEALER_TRAIN_EARLY_STOPPED), ==, "early-stopped");
   g_assert_null (healer_train_status_to_string (17));
   g_assert_false (healer_train_status_from_string ("done", &st));
+}
+
+/* The names of every enumeration a model file or the command line spells,
+ * as they were written before the names came from glib-mkenums: renaming an
+ * enumerator would change its nick, and with it the file format. */
+static void
+test_enum_names (void)
+{
+  static const struct
+  {
+    GType       (*get_type) (void);
+    const char *names;    /* value 0, 1, … */
+  } enums[] = {
+    { healer_optimizer_get_type, "adam sgd" },
+    { healer_lr_schedule_get_type, "constant cosine" },
+    { healer_train_status_get_type, "completed early-stopped cancelled diverged" },
+    { healer_activation_get_type, "relu leaky-relu tanh" },
+    { healer_impute_get_type, "median mean" },
+    { healer_transform_get_type, "none signed-log quantile ple" },
+    { healer_select_get_type, "none mutual-info" },
+    { healer_importance_rows_get_type, "validation training" },
+    { healer_projection_method_get_type, "pca tsne" },
+    { healer_projection_space_get_type, "input hidden" },
+  };
+
+  for (gsize e = 0; e < G_N_ELEMENTS (enums); e++)
+    {
+      GType type = enums[e].get_type ();
+      g_auto(GStrv) names = g_strsplit (enums[e].names, " ", -1);
+      GEnumClass *klass = g_type_class_ref (type);
+      guint n = g_strv_length (names);
+
+      g_assert_cmpuint (klass->n_values, ==, n);
+      for (guint i = 0; i < n; i++)
+        {
+          int back = -1;
+
+          g_assert_cmpstr (healer_enum_to_nick (type, (int) i), ==, names[i]);
+          g_assert_true (healer_enum_from_nick (type, names[i], FALSE, &back));
+          g_assert_cmpint (back, ==, (int) i);
+        }
+      g_assert_null (healer_enum_to_nick (type, (int) n));
+      g_type_class_unref (klass);
+    }
+
+  /* Each typed pair goes through them, with its own leniency. */
+  g_assert_cmpstr (healer_transform_to_string (HEALER_TRANSFORM_SIGNED_LOG), ==, "signed-log");
+  {
+    HealerTransform t = HEALER_TRANSFORM_NONE;
+    HealerActivation a = HEALER_ACTIVATION_RELU;
+    HealerProjectionMethod m = HEALER_PROJECTION_PCA;
+
+    /* Model files spell the preprocessing exactly. */
+    g_assert_false (healer_transform_from_string ("Quantile", &t));
+    g_assert_true (healer_transform_from_string ("ple", &t));
+    g_assert_cmpint (t, ==, HEALER_TRANSFORM_PLE);
+    g_assert_true (healer_activation_from_string ("Leaky_ReLU", &a));
+    g_assert_cmpint (a, ==, HEALER_ACTIVATION_LEAKY_RELU);
+    g_assert_true (healer_projection_method_from_string ("t-sne", &m));
+    g_assert_cmpint (m, ==, HEALER_PROJECTION_TSNE);
+    g_assert_false (healer_projection_method_from_string ("PCA", &m));
+  }
 }
 
 /* Split */
@@ -1081,6 +1145,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/config/hidden", test_config_hidden);
   g_test_add_func ("/trainer/config/validate", test_config_validate);
   g_test_add_func ("/trainer/strings", test_strings);
+  g_test_add_func ("/trainer/enum-names", test_enum_names);
   g_test_add_func ("/trainer/optimizer-lanes", test_optimizer_lanes);
   g_test_add_func ("/trainer/split", test_split);
   g_test_add_func ("/trainer/converges", test_converges);

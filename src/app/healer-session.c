@@ -17,6 +17,7 @@ struct _HealerSession
   HealerModel   *model;
   GFile         *model_file;
   HealerResults *results;
+  GStrv          lost_class_names;  /* of the last model replaced, see set_model */
   guint          model_saved : 1;
 };
 
@@ -52,6 +53,7 @@ healer_session_dispose (GObject *object)
   g_clear_pointer (&self->model, healer_model_unref);
   g_clear_object (&self->model_file);
   g_clear_object (&self->results);
+  g_clear_pointer (&self->lost_class_names, g_strfreev);
 
   G_OBJECT_CLASS (healer_session_parent_class)->dispose (object);
 }
@@ -222,6 +224,57 @@ set_model_saved (HealerSession *self,
     }
 }
 
+/* The names of @from's classes that the user changed, carried over to a
+ * copy of @to when both have the same classes (the same label values, in
+ * any order); NULL when there is nothing to carry. When the classes
+ * differ, a label value may mean something else in the new data: the
+ * names are not guessed onto it but listed in @lost for the user. */
+static HealerModel *
+carry_class_names (const HealerModel *from,
+                   const HealerModel *to,
+                   GStrv             *lost)
+{
+  g_autoptr(GStrvBuilder) dropped = g_strv_builder_new ();
+  HealerModel *named = NULL;
+  gboolean same = from->n_classes == to->n_classes;
+  guint n_named = 0;
+
+  for (guint i = 0; same && i < from->n_classes; i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < to->n_classes && !found; j++)
+        found = from->class_ids[i] == to->class_ids[j];
+      same = found;
+    }
+
+  for (guint i = 0; i < from->n_classes; i++)
+    {
+      g_autofree char *plain = healer_class_default_name (from->class_ids[i]);
+
+      if (g_strcmp0 (from->class_names[i], plain) == 0)
+        continue;
+      n_named++;
+      if (!same)
+        {
+          g_strv_builder_add (dropped, from->class_names[i]);
+          continue;
+        }
+      for (guint j = 0; j < to->n_classes; j++)
+        if (to->class_ids[j] == from->class_ids[i])
+          {
+            HealerModel *next = healer_model_with_class_name (named != NULL ? named : to, j,
+                                                              from->class_names[i]);
+
+            g_clear_pointer (&named, healer_model_unref);
+            named = next;
+          }
+    }
+  if (!same && n_named > 0)
+    *lost = g_strv_builder_end (dropped);
+  return named;
+}
+
 void
 healer_session_set_model (HealerSession *self,
                           HealerModel   *model,
@@ -233,8 +286,17 @@ healer_session_set_model (HealerSession *self,
   g_object_freeze_notify (G_OBJECT (self));
   if (self->model != model)
     {
+      HealerModel *named = NULL;
+
+      g_clear_pointer (&self->lost_class_names, g_strfreev);
+      /* The names the user gave belong to the session, not to one run: a
+       * model trained again on the same classes keeps them. An opened
+       * model comes with its own. */
+      if (file == NULL && model != NULL && self->model != NULL &&
+          !healer_model_same_network (self->model, model))
+        named = carry_class_names (self->model, model, &self->lost_class_names);
       g_clear_pointer (&self->model, healer_model_unref);
-      self->model = model ? healer_model_ref (model) : NULL;
+      self->model = named != NULL ? named : model ? healer_model_ref (model) : NULL;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
     }
   if (g_set_object (&self->model_file, file))
@@ -292,6 +354,14 @@ healer_session_set_class_name (HealerSession *self,
   set_model_saved (self, FALSE);
   g_object_thaw_notify (G_OBJECT (self));
   g_signal_emit (self, signals[CLASS_NAMES_CHANGED], 0);
+}
+
+const char * const *
+healer_session_get_lost_class_names (HealerSession *self)
+{
+  g_return_val_if_fail (HEALER_IS_SESSION (self), NULL);
+
+  return (const char * const *) self->lost_class_names;
 }
 
 HealerResults *

@@ -33,7 +33,9 @@ GFile          *healer_session_get_model_file    (HealerSession  *self);
 /* FALSE from the moment a model is trained until it is saved. */
 gboolean        healer_session_get_model_saved   (HealerSession  *self);
 /* A model just trained: @file NULL, saved FALSE. A model opened or saved:
- * its file, saved TRUE. */
+ * its file, saved TRUE. A model just trained on the same classes as the
+ * one it replaces takes the names the user gave them: the session's model
+ * is then a renamed copy of @model (healer_model_same_network()). */
 void            healer_session_set_model         (HealerSession  *self,
                                                   HealerModel    *model,
                                                   GFile          *file);
@@ -51,6 +53,12 @@ void            healer_session_mark_model_saved  (HealerSession  *self,
 void            healer_session_set_class_name    (HealerSession  *self,
                                                   guint           index,
                                                   const char     *name);
+
+/* The names the user gave the classes of the model the last
+ * healer_session_set_model() replaced, when the new model has other
+ * classes and so could not take them; NULL when none were lost. For the
+ * caller to tell the user. */
+const char * const *healer_session_get_lost_class_names (HealerSession *self);
 
 HealerResults  *healer_session_get_results       (HealerSession  *self);
 void            healer_session_set_results       (HealerSession  *self,

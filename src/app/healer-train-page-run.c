@@ -112,31 +112,159 @@ run_finished (HealerTrainPage *self)
   _healer_train_page_update_view (self);
 }
 
+/* Makes @model the session's and shows it with @message. */
+static void
+use_model (HealerTrainPage *self,
+           HealerModel     *model,
+           const char      *message)
+{
+  const char * const *lost;
+  HealerModel *shown;
+  g_autofree char *full = NULL;
+
+  /* Unsaved: the window asks before it lets the model go. The session
+   * gives it the class names the user gave the model it replaces. */
+  healer_session_set_model (self->session, model, NULL);
+  shown = healer_session_get_model (self->session);
+  healer_train_summary_set_model (self->summary, shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary), TRUE);
+
+  if (shown->history.n_epochs > 0)
+    {
+      g_autofree char *what = NULL;
+
+      healer_train_curves_set_history (self->curves, &shown->history);
+      what = shown->n_members > 1
+             ? g_strdup_printf (_("Every epoch of the first of the %u networks."), shown->n_members)
+             : g_strdup (_("Every epoch of the network."));
+      _healer_train_page_set_curves_description (self, what);
+    }
+
+  /* Names are the operator's work: never drop them without a word. */
+  lost = healer_session_get_lost_class_names (self->session);
+  if (lost != NULL && lost[0] != NULL)
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **) lost);
+
+      full = g_strdup_printf (_("%s The new model has other classes than the one it replaces, "
+                                "so the class names you gave (%s) could not be kept."),
+                              message, names);
+      message = full;
+    }
+  _healer_train_page_set_message (self, message, shown->status == HEALER_TRAIN_DIVERGED);
+
+  /* The message above the summary says it already; a toast only for a
+   * user who went to another page meanwhile, or names that were lost. */
+  if (full != NULL)
+    healer_page_toast (GTK_WIDGET (self), _("Class names not kept: the new model has other classes"));
+  else if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    healer_page_toast (GTK_WIDGET (self), message);
+}
+
+/* The user kept the session's model: the page shows it again. */
+static void
+keep_model (HealerTrainPage *self,
+            gboolean         partial)
+{
+  HealerModel *current = healer_session_get_model (self->session);
+
+  if (current != NULL)
+    {
+      healer_train_summary_set_model (self->summary, current);
+      gtk_widget_set_visible (GTK_WIDGET (self->summary), TRUE);
+      if (current->history.n_epochs > 0)
+        healer_train_curves_set_history (self->curves, &current->history);
+    }
+  _healer_train_page_set_message (self,
+                                  partial
+                                  ? _("Training was cancelled. The current model is kept; the partly trained one was discarded.")
+                                  : _("The current model is kept; the one just trained was discarded."),
+                                  FALSE);
+}
+
+static void
+replace_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     HealerTrainPage  *self)
+{
+  HealerModel *model = g_object_get_data (G_OBJECT (dialog), "healer-model");
+  gboolean partial = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "healer-partial"));
+
+  if (g_strcmp0 (response, "use") == 0)
+    use_model (self, model, g_object_get_data (G_OBJECT (dialog), "healer-message"));
+  else
+    keep_model (self, partial);
+}
+
+/* A new model would replace one the user may still want: a partly trained
+ * one never replaces a model silently, nor does any replace an unsaved
+ * one. Modal and transient for the window, as the window's own questions. */
+static void
+ask_replace (HealerTrainPage *self,
+             HealerModel     *model,
+             gboolean         partial,
+             const char      *message)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gboolean saved = healer_session_get_model_saved (self->session);
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  if (partial && saved)
+    body = _("Training was cancelled, so its model is only partly trained. The current model "
+             "stays loaded unless you choose the partial one.");
+  else if (partial)
+    body = _("Training was cancelled, so its model is only partly trained. The current model "
+             "has not been saved: if you use the partial one, the current model is lost.");
+  else
+    body = _("Training finished. The current model has not been saved: if you use the new "
+             "one, the current model is lost.");
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       partial ? _("Keep the Current Model?")
+                                                               : _("Replace the Unsaved Model?"),
+                                                       body));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  adw_message_dialog_add_responses (dialog,
+                                    "keep", _("_Keep Current Model"),
+                                    "use", partial ? _("_Use Partial Model") : _("_Use New Model"),
+                                    NULL);
+  if (partial)
+    {
+      adw_message_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "keep");
+    }
+  else
+    {
+      adw_message_dialog_set_response_appearance (dialog, "use", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "use");
+    }
+  if (!saved)
+    adw_message_dialog_set_response_appearance (dialog, "use", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_object_set_data_full (G_OBJECT (dialog), "healer-model", healer_model_ref (model),
+                          (GDestroyNotify) healer_model_unref);
+  g_object_set_data (G_OBJECT (dialog), "healer-partial", GINT_TO_POINTER (partial));
+  g_object_set_data_full (G_OBJECT (dialog), "healer-message", g_strdup (message), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (replace_response_cb), self, 0);
+
+  _healer_train_page_set_message (self, partial ? _("Training was cancelled. Choose which model to keep.")
+                                                 : _("Training finished. Choose which model to keep."),
+                                  FALSE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 show_model (HealerTrainPage *self,
             HealerModel     *model)
 {
   gboolean cancelled = self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable);
+  gboolean partial = cancelled || model->status == HEALER_TRAIN_CANCELLED;
+  HealerModel *current;
   const char *message;
 
   run_finished (self);
-
-  /* Unsaved: the window asks before it lets the model go. */
-  healer_session_set_model (self->session, model, NULL);
-  healer_train_summary_set_model (self->summary, model);
-  gtk_widget_set_visible (GTK_WIDGET (self->summary), TRUE);
   gtk_widget_set_visible (self->progress_box, FALSE);
-
-  if (model->history.n_epochs > 0)
-    {
-      g_autofree char *what = NULL;
-
-      healer_train_curves_set_history (self->curves, &model->history);
-      what = model->n_members > 1
-             ? g_strdup_printf (_("Every epoch of the first of the %u networks."), model->n_members)
-             : g_strdup (_("Every epoch of the network."));
-      _healer_train_page_set_curves_description (self, what);
-    }
 
   switch (model->status)
     {
@@ -152,13 +280,12 @@ show_model (HealerTrainPage *self,
                 : _("Training finished. Read the result below, then save the model.");
       break;
     }
-  _healer_train_page_set_message (self, message, model->status == HEALER_TRAIN_DIVERGED);
+  current = self->session != NULL ? healer_session_get_model (self->session) : NULL;
+  if (current != NULL && (partial || !healer_session_get_model_saved (self->session)))
+    ask_replace (self, model, partial, message);
+  else
+    use_model (self, model, message);
   _healer_train_page_set_status (self, healer_train_status_to_string (model->status));
-
-  /* The message above the summary says it already; a toast only for a
-   * user who went to another page meanwhile. */
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    healer_page_toast (GTK_WIDGET (self), message);
 }
 
 /* After healer_train_page_stop(): the run is over and its model dropped. */

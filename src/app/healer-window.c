@@ -135,9 +135,25 @@ healer_window_close_request (GtkWindow *window)
    * silently. */
   if (!self->close_confirmed && !healer_session_get_model_saved (self->session))
     {
-      dialog = close_question_new (self, _("Save the Trained Model?"),
-                                   _("The model trained in this window has not been saved. "
-                                     "If you close the window without saving it, it is lost."));
+      GFile *file = healer_session_get_model_file (self->session);
+
+      /* Say what would be lost: a model with a file was opened or saved,
+       * so only what changed since (its class names) is unsaved. */
+      if (file != NULL)
+        {
+          g_autofree char *name = g_file_get_basename (file);
+          g_autofree char *body = g_strdup_printf (_("The class names of the model “%s” were "
+                                                     "changed and have not been saved. If you "
+                                                     "close the window without saving the "
+                                                     "model, the new names are lost."),
+                                                   name);
+
+          dialog = close_question_new (self, _("Save the Class Names?"), body);
+        }
+      else
+        dialog = close_question_new (self, _("Save the Trained Model?"),
+                                     _("The model trained in this window has not been saved. "
+                                       "If you close the window without saving it, it is lost."));
       adw_message_dialog_add_responses (dialog,
                                         "cancel", _("_Cancel"),
                                         "discard", _("_Discard"),

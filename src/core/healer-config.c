@@ -10,101 +10,16 @@
 #include <string.h>
 
 #include "healer-config.h"
+#include "healer-enum.h"
 
 G_DEFINE_QUARK (healer-train-error-quark, healer_train_error)
 
 /* Names and configuration */
 
-const char *
-healer_optimizer_to_string (HealerOptimizer opt)
-{
-  switch (opt)
-    {
-    case HEALER_OPTIMIZER_ADAM:
-      return "adam";
-    case HEALER_OPTIMIZER_SGD:
-      return "sgd";
-    default:
-      return NULL;
-    }
-}
-
-gboolean
-healer_optimizer_from_string (const char      *str,
-                              HealerOptimizer *opt)
-{
-  g_return_val_if_fail (opt != NULL, FALSE);
-
-  if (str == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (str, "adam") == 0)
-    *opt = HEALER_OPTIMIZER_ADAM;
-  else if (g_ascii_strcasecmp (str, "sgd") == 0)
-    *opt = HEALER_OPTIMIZER_SGD;
-  else
-    return FALSE;
-  return TRUE;
-}
-
-const char *
-healer_lr_schedule_to_string (HealerLrSchedule schedule)
-{
-  switch (schedule)
-    {
-    case HEALER_LR_CONSTANT:
-      return "constant";
-    case HEALER_LR_COSINE:
-      return "cosine";
-    default:
-      return NULL;
-    }
-}
-
-gboolean
-healer_lr_schedule_from_string (const char       *str,
-                                HealerLrSchedule *schedule)
-{
-  g_return_val_if_fail (schedule != NULL, FALSE);
-
-  if (str == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (str, "constant") == 0)
-    *schedule = HEALER_LR_CONSTANT;
-  else if (g_ascii_strcasecmp (str, "cosine") == 0)
-    *schedule = HEALER_LR_COSINE;
-  else
-    return FALSE;
-  return TRUE;
-}
-
-static const char * const healer_status_names[] = {
-  "completed", "early-stopped", "cancelled", "diverged",
-};
-
-const char *
-healer_train_status_to_string (HealerTrainStatus status)
-{
-  if ((guint) status >= G_N_ELEMENTS (healer_status_names))
-    return NULL;
-  return healer_status_names[status];
-}
-
-gboolean
-healer_train_status_from_string (const char        *str,
-                                 HealerTrainStatus *status)
-{
-  g_return_val_if_fail (status != NULL, FALSE);
-
-  if (str == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (healer_status_names); i++)
-    if (g_ascii_strcasecmp (str, healer_status_names[i]) == 0)
-      {
-        *status = (HealerTrainStatus) i;
-        return TRUE;
-      }
-  return FALSE;
-}
+/* Users type these on the command line: any case will do. */
+HEALER_DEFINE_ENUM_STRINGS (healer_optimizer, HealerOptimizer, HEALER_TYPE_OPTIMIZER, TRUE)
+HEALER_DEFINE_ENUM_STRINGS (healer_lr_schedule, HealerLrSchedule, HEALER_TYPE_LR_SCHEDULE, TRUE)
+HEALER_DEFINE_ENUM_STRINGS (healer_train_status, HealerTrainStatus, HEALER_TYPE_TRAIN_STATUS, TRUE)
 
 void
 healer_train_config_init_default (HealerTrainConfig *config)

@@ -8,32 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "healer-enum.h"
 #include "healer-explanations.h"
 
-static const char * const healer_importance_rows_names[] = { "validation", "training" };
-
-const char *
-healer_importance_rows_to_string (HealerImportanceRows rows)
-{
-  if ((guint) rows >= G_N_ELEMENTS (healer_importance_rows_names))
-    return NULL;
-  return healer_importance_rows_names[rows];
-}
-
-gboolean
-healer_importance_rows_from_string (const char           *str,
-                                    HealerImportanceRows *rows)
-{
-  g_return_val_if_fail (rows != NULL, FALSE);
-
-  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (healer_importance_rows_names); i++)
-    if (strcmp (str, healer_importance_rows_names[i]) == 0)
-      {
-        *rows = (HealerImportanceRows) i;
-        return TRUE;
-      }
-  return FALSE;
-}
+HEALER_DEFINE_ENUM_STRINGS (healer_importance_rows, HealerImportanceRows,
+                            HEALER_TYPE_IMPORTANCE_ROWS, FALSE)
 
 void
 healer_explanations_free (HealerExplanations *self)

@@ -17,6 +17,7 @@
 #define HEALER_MLP_HAVE_AVX2 0
 #endif
 
+#include "healer-enum.h"
 #include "healer-mlp-private.h"
 #include "healer-rng.h"
 
@@ -26,47 +27,24 @@
  * (400 KiB) stay in a 512 KiB L2 cache. */
 #define HEALER_MLP_ROWWISE_CHUNK_ROWS 256
 
-const char *
-healer_activation_to_string (HealerActivation act)
-{
-  switch (act)
-    {
-    case HEALER_ACTIVATION_RELU:
-      return "relu";
-    case HEALER_ACTIVATION_LEAKY_RELU:
-      return "leaky-relu";
-    case HEALER_ACTIVATION_TANH:
-      return "tanh";
-    default:
-      break;
-    }
-  g_return_val_if_reached (NULL);
-}
+HEALER_DEFINE_ENUM_TO_STRING (healer_activation, HealerActivation, HEALER_TYPE_ACTIVATION)
 
 gboolean
 healer_activation_from_string (const char       *str,
                                HealerActivation *act)
 {
-  static const struct { const char *name; HealerActivation act; } names[] = {
-    { "relu", HEALER_ACTIVATION_RELU },
-    { "leaky-relu", HEALER_ACTIVATION_LEAKY_RELU },
-    { "leakyrelu", HEALER_ACTIVATION_LEAKY_RELU },
-    { "leaky_relu", HEALER_ACTIVATION_LEAKY_RELU },
-    { "tanh", HEALER_ACTIVATION_TANH },
-  };
+  int v;
 
-  if (str == NULL)
+  /* Users type these on the command line and in config files: be lenient
+   * on case, and on the spellings without the dash. */
+  if (str != NULL && (g_ascii_strcasecmp (str, "leakyrelu") == 0 ||
+                      g_ascii_strcasecmp (str, "leaky_relu") == 0))
+    str = "leaky-relu";
+  if (!healer_enum_from_nick (HEALER_TYPE_ACTIVATION, str, TRUE, &v))
     return FALSE;
-
-  /* Users type these on the command line and in config files: be lenient on case. */
-  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_ascii_strcasecmp (str, names[i].name) == 0)
-      {
-        if (act != NULL)
-          *act = names[i].act;
-        return TRUE;
-      }
-  return FALSE;
+  if (act != NULL)
+    *act = v;
+  return TRUE;
 }
 
 gboolean

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 
+#include "healer-enum.h"
 #include "healer-preprocess.h"
 
 #define HEALER_MI_BINS      16
@@ -19,95 +20,10 @@
 G_DEFINE_QUARK (healer-preprocess-error-quark, healer_preprocess_error)
 
 /* These names are part of the model file format: never translate or
- * reword them. */
-static const char * const impute_names[] = {
-  [HEALER_IMPUTE_MEDIAN] = "median",
-  [HEALER_IMPUTE_MEAN] = "mean",
-};
-
-static const char * const transform_names[] = {
-  [HEALER_TRANSFORM_NONE] = "none",
-  [HEALER_TRANSFORM_SIGNED_LOG] = "signed-log",
-  [HEALER_TRANSFORM_QUANTILE] = "quantile",
-  [HEALER_TRANSFORM_PLE] = "ple",
-};
-
-static const char * const select_names[] = {
-  [HEALER_SELECT_NONE] = "none",
-  [HEALER_SELECT_MUTUAL_INFO] = "mutual-info",
-};
-
-static gboolean
-lookup_name (const char * const *names,
-             guint               n_names,
-             const char         *str,
-             int                *value)
-{
-  for (guint i = 0; i < n_names; i++)
-    if (g_strcmp0 (names[i], str) == 0)
-      {
-        *value = (int) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-const char *
-healer_impute_to_string (HealerImpute impute)
-{
-  g_return_val_if_fail ((guint) impute < G_N_ELEMENTS (impute_names), "");
-  return impute_names[impute];
-}
-
-gboolean
-healer_impute_from_string (const char   *str,
-                           HealerImpute *impute)
-{
-  int v;
-
-  if (!lookup_name (impute_names, G_N_ELEMENTS (impute_names), str, &v))
-    return FALSE;
-  *impute = v;
-  return TRUE;
-}
-
-const char *
-healer_transform_to_string (HealerTransform transform)
-{
-  g_return_val_if_fail ((guint) transform < G_N_ELEMENTS (transform_names), "");
-  return transform_names[transform];
-}
-
-gboolean
-healer_transform_from_string (const char      *str,
-                              HealerTransform *transform)
-{
-  int v;
-
-  if (!lookup_name (transform_names, G_N_ELEMENTS (transform_names), str, &v))
-    return FALSE;
-  *transform = v;
-  return TRUE;
-}
-
-const char *
-healer_select_to_string (HealerSelect select)
-{
-  g_return_val_if_fail ((guint) select < G_N_ELEMENTS (select_names), "");
-  return select_names[select];
-}
-
-gboolean
-healer_select_from_string (const char   *str,
-                           HealerSelect *select)
-{
-  int v;
-
-  if (!lookup_name (select_names, G_N_ELEMENTS (select_names), str, &v))
-    return FALSE;
-  *select = v;
-  return TRUE;
-}
+ * reword them (test-trainer's /trainer/enum-names holds them). */
+HEALER_DEFINE_ENUM_STRINGS (healer_impute, HealerImpute, HEALER_TYPE_IMPUTE, FALSE)
+HEALER_DEFINE_ENUM_STRINGS (healer_transform, HealerTransform, HEALER_TYPE_TRANSFORM, FALSE)
+HEALER_DEFINE_ENUM_STRINGS (healer_select, HealerSelect, HEALER_TYPE_SELECT, FALSE)
 
 void
 healer_preprocess_config_init_default (HealerPreprocessConfig *config)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "healer-enum.h"
 #include "healer-projection-private.h"
 
 /* Rows sent through the network at once: bounds the scratch memory. */
@@ -85,43 +86,26 @@ healer_projection_config_validate (const HealerProjectionConfig *config,
   return TRUE;
 }
 
-const char *
-healer_projection_method_to_string (HealerProjectionMethod method)
-{
-  return method == HEALER_PROJECTION_TSNE ? "tsne" : "pca";
-}
+HEALER_DEFINE_ENUM_TO_STRING (healer_projection_method, HealerProjectionMethod,
+                              HEALER_TYPE_PROJECTION_METHOD)
 
 gboolean
 healer_projection_method_from_string (const char             *str,
                                       HealerProjectionMethod *method)
 {
-  if (g_strcmp0 (str, "pca") == 0)
-    *method = HEALER_PROJECTION_PCA;
-  else if (g_strcmp0 (str, "tsne") == 0 || g_strcmp0 (str, "t-sne") == 0)
-    *method = HEALER_PROJECTION_TSNE;
-  else
+  int v;
+
+  /* "t-sne" as the method is often written. */
+  if (g_strcmp0 (str, "t-sne") == 0)
+    str = "tsne";
+  if (!healer_enum_from_nick (HEALER_TYPE_PROJECTION_METHOD, str, FALSE, &v))
     return FALSE;
+  *method = v;
   return TRUE;
 }
 
-const char *
-healer_projection_space_to_string (HealerProjectionSpace space)
-{
-  return space == HEALER_PROJECTION_SPACE_INPUT ? "input" : "hidden";
-}
-
-gboolean
-healer_projection_space_from_string (const char            *str,
-                                     HealerProjectionSpace *space)
-{
-  if (g_strcmp0 (str, "input") == 0)
-    *space = HEALER_PROJECTION_SPACE_INPUT;
-  else if (g_strcmp0 (str, "hidden") == 0)
-    *space = HEALER_PROJECTION_SPACE_HIDDEN;
-  else
-    return FALSE;
-  return TRUE;
-}
+HEALER_DEFINE_ENUM_STRINGS (healer_projection_space, HealerProjectionSpace,
+                            HEALER_TYPE_PROJECTION_SPACE, FALSE)
 
 void
 healer_projection_free (HealerProjection *self)

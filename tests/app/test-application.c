@@ -235,11 +235,17 @@ test_workflow (void)
   g_assert_cmpuint (healer_session_get_model (session)->history.n_epochs, <, 5000);
   g_assert_false (healer_session_get_model_saved (session));
 
-  /* And again, to the end. */
+  /* And again, to the end. The cancelled run's model is not saved: the
+   * new one replaces it only when the user says so. */
   use_config (window, 15);
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
   g_assert_true (healer_test_wait_until (train_stopped, train, 60000));
   g_assert_cmpstr (healer_train_page_get_status (train), ==, "completed");
+  g_assert_true (healer_test_wait_until (dialog_shown, NULL, 30000));
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Replace the Unsaved Model?");
+  g_signal_emit_by_name (healer_test_find_widget (GTK_WIDGET (dialog), healer_test_match_button_label,
+                                                  "_Use New Model"), "clicked");
   model = healer_session_get_model (session);
   g_assert_cmpuint (model->history.n_epochs, ==, 15);
   g_assert_false (healer_session_get_model_saved (session));

@@ -548,6 +548,7 @@ test_train_page_in_window (void)
   g_autoptr(GdkTexture) narrow = NULL;
   HealerTrainPage *page;
   GtkWidget *save, *data_label, *go;
+  gboolean had_model;
 
   healer_test_show (GTK_WIDGET (window), 1100, 760);
   page = HEALER_TRAIN_PAGE (find_type (GTK_WIDGET (window), HEALER_TYPE_TRAIN_PAGE));
@@ -577,10 +578,28 @@ test_train_page_in_window (void)
   g_assert_cmpstr (healer_train_page_get_status (page), ==, "cancelled");
 
   set_fast (page, 60, 0.2);
+  had_model = healer_session_get_model (session) != NULL;
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
   g_assert_true (healer_train_page_get_running (page));
   g_assert_true (healer_test_wait_until (not_running, page, 240000));
   g_assert_cmpstr (healer_train_page_get_status (page), ==, "completed");
+  /* The cancelled run may have left a model, not saved: replacing it is
+   * the user's call (test-keep tests the question). */
+  if (had_model)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+      GtkWidget *use = NULL;
+
+      for (guint i = 0; use == NULL && i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+          if (ADW_IS_MESSAGE_DIALOG (w))
+            use = healer_test_find_widget (GTK_WIDGET (w), healer_test_match_button_label, "_Use New Model");
+        }
+      g_assert_nonnull (use);
+      g_signal_emit_by_name (use, "clicked");
+    }
   g_assert_false (healer_session_get_model_saved (session));
 
   save = find_named (GTK_WIDGET (page), "save-model-button");
