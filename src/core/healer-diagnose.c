@@ -132,7 +132,67 @@ struct _HealerDiagnoseIter
 
   guint                n_threads;    /* 0: one per processor */
   HealerParallel      *parallel;     /* made at the first chunk */
+
+  /* The next chunk, read by a thread of its own while the caller diagnoses
+   * and writes the current one; joined before anything else touches the
+   * reader. */
+  GThread             *prefetch;
+  GCancellable        *prefetch_cancellable;
+  HealerDataset       *prefetched;
+  GError              *prefetch_error;
+  guint64              bytes_read;   /* up to the last chunk handed out */
 };
+
+static gpointer
+prefetch_thread (gpointer data)
+{
+  HealerDiagnoseIter *self = data;
+
+  self->prefetched = healer_csv_reader_read_chunk (self->reader, self->chunk_rows,
+                                                   self->prefetch_cancellable,
+                                                   &self->prefetch_error);
+  return NULL;
+}
+
+static void
+prefetch_join (HealerDiagnoseIter *self)
+{
+  if (self->prefetch == NULL)
+    return;
+  g_thread_join (g_steal_pointer (&self->prefetch));
+  g_clear_object (&self->prefetch_cancellable);
+}
+
+/* Starts reading the chunk after the one just handed out, unless the
+ * caller asked for one thread: then every read happens in _next(). */
+static void
+prefetch_start (HealerDiagnoseIter *self,
+                GCancellable       *cancellable)
+{
+  if (healer_parallel_get_n_threads (self->parallel) < 2)
+    return;
+  self->prefetch_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  self->prefetch = g_thread_try_new ("healer-read", prefetch_thread, self, NULL);
+  if (self->prefetch == NULL)
+    g_clear_object (&self->prefetch_cancellable);
+}
+
+/* The next chunk's rows: the prefetched ones, or read now. */
+static HealerDataset *
+read_rows (HealerDiagnoseIter *self,
+           GCancellable       *cancellable,
+           GError            **error)
+{
+  if (self->prefetch == NULL)
+    return healer_csv_reader_read_chunk (self->reader, self->chunk_rows, cancellable, error);
+  prefetch_join (self);
+  if (self->prefetched == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->prefetch_error));
+      return NULL;
+    }
+  return g_steal_pointer (&self->prefetched);
+}
 
 /* The rows of a chunk past the network: class, flag and reason of each row,
  * computed alone, so the thread it falls to changes nothing. */
@@ -237,6 +297,9 @@ healer_diagnose_iter_free (HealerDiagnoseIter *self)
   if (self == NULL)
     return;
 
+  prefetch_join (self);
+  g_clear_pointer (&self->prefetched, healer_dataset_unref);
+  g_clear_error (&self->prefetch_error);
   g_clear_pointer (&self->reader, healer_csv_reader_free);
   g_free (self->name);
   g_clear_pointer (&self->drift, healer_drift_free);
@@ -295,7 +358,7 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
 
   g_clear_pointer (&self->rows, healer_dataset_unref);
   g_clear_pointer (&self->aligned, healer_dataset_unref);
-  self->rows = healer_csv_reader_read_chunk (self->reader, self->chunk_rows, cancellable, error);
+  self->rows = read_rows (self, cancellable, error);
   if (self->rows == NULL)
     return iter_fail (self);
   n = self->rows->n_rows;
@@ -385,7 +448,9 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
   self->chunk.true_labels = self->rows->labels;
   self->chunk.aligned = self->aligned;
   self->n_rows += n;
+  self->bytes_read = healer_csv_reader_get_bytes_read (self->reader);
   *chunk = &self->chunk;
+  prefetch_start (self, cancellable);
   return TRUE;
 }
 
@@ -446,7 +511,8 @@ guint64
 healer_diagnose_iter_get_bytes_read (HealerDiagnoseIter *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return healer_csv_reader_get_bytes_read (self->reader);
+  /* Not the reader's own count: the reader may be in another thread. */
+  return self->bytes_read;
 }
 
 guint64
