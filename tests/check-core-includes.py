@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The core's modules include each other one way only.
 
+Also fails when healer-model.h, the model's public API, uses json-glib.
+
 Reads every `#include "healer-*.h"` of src/core, maps each file to its
 module (healer-mlp-train.c and healer-mlp-private.h belong to "mlp"), and
 fails when a module includes one that comes after it in LAYERS (so no
@@ -39,6 +41,11 @@ LAYERS = [
     'calibrate',
 ]
 
+# Public headers whose API carries no json-glib type: JSON is how the model
+# is stored, not what its users handle (healer-model-json.h has the rest).
+NO_JSON_GLIB = ['healer-model.h']
+JSON_GLIB = re.compile(r'^\s*#\s*include\s+<json-glib/', re.M)
+
 INCLUDE = re.compile(r'^\s*#\s*include\s+"(healer-[a-z0-9-]+)\.h"', re.M)
 # Files named after a module but belonging to another one.
 ALIASES = {'csv': 'dataset', 'optimizer': 'trainer'}
@@ -74,6 +81,9 @@ def main():
         seen.add(src)
         with open(os.path.join(core, entry), encoding='utf-8') as f:
             text = f.read()
+        if entry in NO_JSON_GLIB and (JSON_GLIB.search(text) or re.search(r'\bJson[A-Z]', text)):
+            problems.append(f'src/core/{entry}: a public header without json-glib types; '
+                            'JSON-building API goes in healer-model-json.h')
         for included in INCLUDE.findall(text):
             dst = module_of(included)
             if dst is None:

@@ -11,6 +11,7 @@
 #include "healer-bar-chart.h"
 #include "healer-data-report.h"
 #include "healer-kpi-row.h"
+#include "healer-page.h"
 
 struct _HealerDataReport
 {
@@ -456,6 +457,7 @@ healer_data_report_init (HealerDataReport *self)
                                           g_object_ref (gtk_column_view_get_sorter (self->kpi_view)));
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->sorted)));
   gtk_column_view_set_model (self->kpi_view, GTK_SELECTION_MODEL (selection));
+  healer_page_scroll_to_top_on_change (GTK_WIDGET (self->kpi_view), G_LIST_MODEL (self->sorted));
 }
 
 GtkWidget *

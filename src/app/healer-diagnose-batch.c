@@ -31,6 +31,7 @@ typedef struct
 typedef struct
 {
   HealerModel *model;
+  GFile       *model_file;  /* of @model, or NULL when not saved */
   GFile       *file;
   guint64      total;   /* the file's size when the reader cannot tell; worker only */
   HealerRelay *relay;
@@ -40,6 +41,7 @@ static void
 batch_job_free (BatchJob *job)
 {
   g_clear_pointer (&job->model, healer_model_unref);
+  g_clear_object (&job->model_file);
   g_clear_object (&job->file);
   g_clear_pointer (&job->relay, healer_relay_unref);
   g_free (job);
@@ -188,6 +190,7 @@ batch_done (GObject      *object,
   if (diagnosis->missing_columns != NULL && diagnosis->missing_columns[0] != NULL)
     missing = g_strjoinv (", ", diagnosis->missing_columns);
   results = healer_results_new (diagnosis, job->file);
+  healer_results_set_model (results, job->model, job->model_file);
   if (self->session != NULL)
     healer_session_set_results (self->session, results);
   else
@@ -234,6 +237,7 @@ _healer_diagnose_batch_diagnose_file (HealerDiagnosePage *self,
 
   job = g_new0 (BatchJob, 1);
   job->model = healer_model_ref (self->model);
+  job->model_file = self->model_file != NULL ? g_object_ref (self->model_file) : NULL;
   job->file = g_object_ref (file);
   {
     GWeakRef *page = g_new (GWeakRef, 1);
@@ -611,6 +615,8 @@ drift_details_clicked_cb (HealerDiagnosePage *self)
 
 /* ---- showing results ---- */
 
+static void update_stale (HealerDiagnosePage *self);
+
 void
 _healer_diagnose_batch_show_results (HealerDiagnosePage *self,
                                      HealerResults      *results)
@@ -634,11 +640,13 @@ _healer_diagnose_batch_show_results (HealerDiagnosePage *self,
       gtk_stack_set_visible_child_name (self->batch_stack, "empty");
       gtk_revealer_set_reveal_child (self->drift_revealer, FALSE);
       gtk_label_set_text (self->batch_source_label, "");
+      update_stale (self);
       return;
     }
 
   self->rows = healer_diagnose_rows_new (results);
   healer_diagnose_rows_set_sorter (self->rows, gtk_column_view_get_sorter (self->results_view));
+  healer_page_scroll_to_top_on_change (GTK_WIDGET (self->results_view), G_LIST_MODEL (self->rows));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -673,7 +681,18 @@ _healer_diagnose_batch_show_results (HealerDiagnosePage *self,
                             healer_results_get_source_name (results),
                             healer_results_get_n_rows (results),
                             healer_results_get_n_uncertain (results));
+  if (healer_results_get_model (results) != NULL)
+    {
+      g_autofree char *name = _healer_diagnose_model_name (healer_results_get_model (results),
+                                                           healer_results_get_model_file (results));
+      /* Translators: the file's samples and counts, then the model's name */
+      g_autofree char *with_model = g_strdup_printf (_("%s · by %s"), source, name);
+
+      g_free (source);
+      source = g_steal_pointer (&with_model);
+    }
   gtk_label_set_text (self->batch_source_label, source);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_source_label), source);
 
   if (healer_results_has_drift (results))
     {
@@ -685,6 +704,58 @@ _healer_diagnose_batch_show_results (HealerDiagnosePage *self,
     }
   gtk_revealer_set_reveal_child (self->drift_revealer, healer_results_has_drift (results));
   gtk_stack_set_visible_child_name (self->batch_stack, "table");
+  update_stale (self);
+}
+
+/* Results say which model made them; when that model is no longer the
+ * page's (retrained, another file opened), they are marked stale with a
+ * one-click way to diagnose the same file again. A renamed model shares
+ * its networks: its results stay current. */
+static void
+update_stale (HealerDiagnosePage *self)
+{
+  HealerResults *results = current_results (self);
+  HealerModel *made_by = results != NULL ? healer_results_get_model (results) : NULL;
+  gboolean stale = made_by != NULL && !healer_model_same_network (made_by, self->model);
+  g_autofree char *text = NULL;
+
+  if (stale)
+    {
+      g_autofree char *name = _healer_diagnose_model_name (made_by, healer_results_get_model_file (results));
+
+      text = g_strdup_printf (_("These results were made by %s, which is no longer loaded. "
+                                "Diagnose the file again to see what the current model says."),
+                              name);
+      gtk_label_set_text (self->stale_label, text);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->rerun_button),
+                            stale && self->model != NULL && healer_results_get_source (results) != NULL &&
+                            self->batch_cancellable == NULL);
+  gtk_revealer_set_reveal_child (self->stale_revealer, stale);
+}
+
+static void
+rerun_clicked_cb (HealerDiagnosePage *self)
+{
+  HealerResults *results = current_results (self);
+
+  if (results != NULL && healer_results_get_source (results) != NULL)
+    _healer_diagnose_batch_diagnose_file (self, healer_results_get_source (results));
+}
+
+void
+_healer_diagnose_batch_relabel (HealerDiagnosePage *self,
+                                HealerResults      *results)
+{
+  /* The rows and the class filter hold their texts: build them again
+   * with the names the session gave the results. */
+  if (results != NULL && results == current_results (self))
+    {
+      gtk_column_view_set_model (self->results_view, NULL);
+      g_clear_object (&self->selection);
+      g_clear_object (&self->rows);
+    }
+  _healer_diagnose_batch_show_results (self, results);
 }
 
 void
@@ -692,6 +763,7 @@ _healer_diagnose_batch_model_changed (HealerDiagnosePage *self)
 {
   if (self->batch_cancellable == NULL)
     gtk_widget_set_sensitive (GTK_WIDGET (self->batch_open_button), self->model != NULL);
+  update_stale (self);
 }
 
 void
@@ -723,6 +795,10 @@ _healer_diagnose_batch_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, drift_details_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, stale_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, stale_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, rerun_button);
+  gtk_widget_class_bind_template_callback (widget_class, rerun_clicked_cb);
 }
 
 void

@@ -63,6 +63,7 @@ struct _HealerDiagnosePage
   GtkWidget          *sample_box;
   GtkSearchEntry     *kpi_search;
   GtkListView        *kpi_list;
+  GtkLabel           *kpi_no_match_label;
   GtkTextView        *paste_view;
   GtkLabel           *paste_error_label;
   GtkButton          *paste_button;
@@ -81,6 +82,9 @@ struct _HealerDiagnosePage
   GtkButton          *charts_button;
   GtkRevealer        *progress_revealer;
   GtkProgressBar     *batch_progress;
+  GtkRevealer        *stale_revealer;
+  GtkLabel           *stale_label;
+  GtkButton          *rerun_button;
   GtkRevealer        *drift_revealer;
   GtkLabel           *drift_label;
   GtkStack           *batch_stack;
@@ -105,6 +109,9 @@ void  _healer_diagnose_page_error          (HealerDiagnosePage  *self,
                                             const GError        *error);
 char *_healer_diagnose_class_label         (const char          *name,
                                             gint32               id);
+/* How the page names a model: “file.json”, or the one trained at 23:10. */
+char *_healer_diagnose_model_name          (const HealerModel   *model,
+                                            GFile               *file);
 
 /* healer-diagnose-sample.c */
 void  _healer_diagnose_sample_class_init   (GtkWidgetClass      *widget_class);
@@ -139,6 +146,9 @@ void  _healer_diagnose_batch_dispose       (HealerDiagnosePage  *self);
 void  _healer_diagnose_batch_show_results  (HealerDiagnosePage  *self,
                                             HealerResults       *results);
 void  _healer_diagnose_batch_model_changed (HealerDiagnosePage  *self);
+/* Shows @results again: the session renamed some of their classes. */
+void  _healer_diagnose_batch_relabel       (HealerDiagnosePage  *self,
+                                            HealerResults       *results);
 void  _healer_diagnose_batch_diagnose_file (HealerDiagnosePage  *self,
                                             GFile               *file);
 gboolean _healer_diagnose_batch_cancel     (HealerDiagnosePage  *self);

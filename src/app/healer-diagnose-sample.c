@@ -11,6 +11,7 @@
 
 #include "healer-diagnose-page-private.h"
 #include "healer-explain.h"
+#include "healer-page.h"
 
 /* KPIs listed as having driven a diagnosis. */
 #define TOP_DRIVERS  8
@@ -235,7 +236,19 @@ kpi_unbind_cb (GtkSignalListItemFactory *factory,
 static void
 kpi_search_changed_cb (HealerDiagnosePage *self)
 {
-  gtk_string_filter_set_search (self->kpi_filter, gtk_editable_get_text (GTK_EDITABLE (self->kpi_search)));
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->kpi_search));
+  gboolean none = FALSE;
+
+  gtk_string_filter_set_search (self->kpi_filter, search);
+  /* An empty list alone reads as "no KPIs": say what happened. */
+  none = search[0] != '\0' && g_list_model_get_n_items (G_LIST_MODEL (self->kpi_filtered)) == 0;
+  if (none)
+    {
+      g_autofree char *text = g_strdup_printf (_("No KPI name contains “%s”."), search);
+
+      gtk_label_set_text (self->kpi_no_match_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->kpi_no_match_label), none);
 }
 
 static void
@@ -326,6 +339,29 @@ format_value (double v)
   return g_strdup_printf ("%.6g", v);
 }
 
+/* A value of the sample as the user typed it: the shortest decimal that
+ * reads back to the same float, so 288358.4 stays 288358.4 rather than the
+ * float's 288358.406 (and stays 288358.4, not 288358, beside a result). */
+static char *
+format_sample_value (float v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (v))
+    return g_strdup (_("missing"));
+  /* Nine significant digits always read back to the same float. */
+  for (int digits = 1; digits <= 9; digits++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, format, v);
+      if ((float) g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  return g_strdup (buf);
+}
+
 static GtkWidget *
 info_row (const char *title,
           const char *subtitle,
@@ -400,7 +436,7 @@ show_sample_result (HealerDiagnosePage *self,
   for (guint i = 0; e != NULL && i < e->n_attributions; i++)
     {
       const HealerAttribution *a = &e->attributions[i];
-      g_autofree char *value = format_value (a->value);
+      g_autofree char *value = format_sample_value (a->value);
       g_autofree char *baseline = format_value (a->baseline);
       g_autofree char *subtitle = NULL;
       g_autofree char *delta = g_strdup_printf ("%+.2f", a->delta);
@@ -437,7 +473,7 @@ show_sample_result (HealerDiagnosePage *self,
   for (guint i = 0; e != NULL && i < MIN (e->n_abnormal, TOP_ABNORMAL); i++)
     {
       const HealerAbnormal *a = &e->abnormal[i];
-      g_autofree char *value = format_value (a->value);
+      g_autofree char *value = format_sample_value (a->value);
       g_autofree char *median = format_value (a->median);
       g_autofree char *subtitle = g_strdup_printf (_("value %s, training median %s"), value, median);
       g_autofree char *how = abnormal_text (a);
@@ -550,7 +586,7 @@ use_text (HealerDiagnosePage *self,
   for (guint j = 0; j < self->n_sample_texts; j++)
     {
       g_free (self->sample_texts[j]);
-      self->sample_texts[j] = isnan (row[j]) ? NULL : g_strdup_printf ("%.9g", row[j]);
+      self->sample_texts[j] = isnan (row[j]) ? NULL : format_sample_value (row[j]);
     }
   refresh_form (self);
   diagnose_row (self, row);
@@ -576,6 +612,11 @@ clear_sample_clicked_cb (HealerDiagnosePage *self)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->paste_view), "", -1);
   show_paste_error (self, NULL);
   refresh_form (self);
+  /* The diagnosis on screen was of the values just cleared: it goes too,
+   * and so does one still being made. */
+  _healer_diagnose_sample_cancel (self);
+  g_clear_pointer (&self->last_sample_proba, g_free);
+  gtk_stack_set_visible_child_name (self->sample_result_stack, "none");
 }
 
 void
@@ -637,6 +678,7 @@ _healer_diagnose_sample_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_box);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, kpi_search);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, kpi_list);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, kpi_no_match_label);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, paste_view);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, paste_error_label);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, paste_button);
@@ -678,6 +720,7 @@ _healer_diagnose_sample_init (HealerDiagnosePage *self)
   g_object_unref (factory);
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->kpi_filtered)));
   gtk_list_view_set_model (self->kpi_list, GTK_SELECTION_MODEL (selection));
+  healer_page_scroll_to_top_on_change (GTK_WIDGET (self->kpi_list), G_LIST_MODEL (self->kpi_filtered));
 }
 
 void

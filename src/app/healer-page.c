@@ -87,3 +87,42 @@ healer_page_show_page (GtkWidget  *widget,
 
   return gtk_widget_activate_action (widget, "win.show-page", "s", name);
 }
+
+static void
+scroll_to_top_after_layout_cb (GtkWidget *view)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (view);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+
+  if (clock != NULL)
+    g_signal_handlers_disconnect_by_func (clock, scroll_to_top_after_layout_cb, view);
+  g_object_set_data (G_OBJECT (view), "healer-scroll-to-top", NULL);
+  if (adjustment != NULL)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+}
+
+static void
+scroll_to_top_cb (GtkWidget *view)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (view);
+
+  /* Once the list has laid out its new rows: until then, a scroll position
+   * would be looked for among the old ones (GTK warns and ignores it). */
+  if (clock == NULL || g_object_get_data (G_OBJECT (view), "healer-scroll-to-top") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (view), "healer-scroll-to-top", GINT_TO_POINTER (TRUE));
+  g_signal_connect_object (clock, "layout", G_CALLBACK (scroll_to_top_after_layout_cb), view,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  gtk_widget_queue_allocate (view);
+}
+
+void
+healer_page_scroll_to_top_on_change (GtkWidget  *view,
+                                     GListModel *model)
+{
+  g_return_if_fail (GTK_IS_SCROLLABLE (view));
+  g_return_if_fail (G_IS_LIST_MODEL (model));
+
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (scroll_to_top_cb), view,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+}

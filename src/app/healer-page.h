@@ -45,4 +45,12 @@ gboolean healer_page_show_error (GtkWidget    *widget,
 gboolean healer_page_show_page  (GtkWidget    *widget,
                                  const char   *name);
 
+/* A table or list shows its first row whenever the rows of @model (its
+ * model, or the sorted or filtered one below it) change: after a sort or a
+ * filter, the old scroll position would show some middle of the new order
+ * and hide its smallest value above the view. @view is a GtkScrollable
+ * (GtkColumnView, GtkListView); it is followed as long as both live. */
+void     healer_page_scroll_to_top_on_change (GtkWidget  *view,
+                                              GListModel *model);
+
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "healer-preferences-window.h"
 #include "healer-window.h"
@@ -18,10 +19,12 @@ struct _HealerPreferencesWindow
   HealerSession        *session;   /* of the window we were opened for */
   HealerModel          *named_model; /* whose classes the rows name */
   GPtrArray            *class_rows;
+  guint                 showing_coverage : 1; /* the row follows the model, not the user */
 
   AdwComboRow          *color_scheme_row;
   AdwComboRow          *palette_row;
   AdwComboRow          *preset_row;
+  AdwComboRow          *coverage_row;
   GtkSwitch            *restore_switch;
   AdwPreferencesGroup  *class_names_group;
   AdwActionRow         *no_model_row;
@@ -65,6 +68,51 @@ position_to_nick (const GValue       *value,
   return g_variant_new_string (nicks[MIN (position, 2u)]);
 }
 
+/* ---- prediction sets ---- */
+
+/* The coverages offered, in the order of the .ui string list. */
+static const double coverages[] = { 0.90, 0.95, 0.99 };
+
+static void
+coverage_selected_cb (HealerPreferencesWindow *self)
+{
+  guint position = adw_combo_row_get_selected (self->coverage_row);
+  HealerModel *model = self->session ? healer_session_get_model (self->session) : NULL;
+
+  if (self->showing_coverage || model == NULL || position >= G_N_ELEMENTS (coverages))
+    return;
+  healer_session_set_coverage (self->session, coverages[position]);
+}
+
+static void
+show_coverage (HealerPreferencesWindow *self)
+{
+  HealerModel *model = self->session ? healer_session_get_model (self->session) : NULL;
+  gboolean has_sets = model != NULL && model->calibration != NULL;
+  guint nearest = 1;
+
+  if (has_sets)
+    for (guint i = 0; i < G_N_ELEMENTS (coverages); i++)
+      if (fabs (coverages[i] - model->coverage) < fabs (coverages[nearest] - model->coverage))
+        nearest = i;
+
+  self->showing_coverage = TRUE;
+  adw_combo_row_set_selected (self->coverage_row, nearest);
+  self->showing_coverage = FALSE;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->coverage_row), has_sets);
+  if (model == NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->coverage_row),
+                                 _("Train a model or open one to choose how sure its prediction sets are"));
+  else if (!has_sets)
+    /* An older file, or a model trained without cross-fitting. */
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->coverage_row),
+                                 _("This model has no prediction sets: train it again to get them"));
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->coverage_row),
+                                 _("How often the classes a diagnosis names hold the true one; a higher coverage names more classes and flags more diagnoses as uncertain. Saved in the model file."));
+}
+
 /* ---- class names ---- */
 
 static void
@@ -89,6 +137,7 @@ fill_class_names (HealerPreferencesWindow *self)
   HealerModel *model = self->session ? healer_session_get_model (self->session) : NULL;
   gboolean same = self->named_model != NULL && healer_model_same_network (self->named_model, model);
 
+  show_coverage (self);
   g_clear_pointer (&self->named_model, healer_model_unref);
   self->named_model = model != NULL ? healer_model_ref (model) : NULL;
   /* A rename gives the session a renamed copy of the same model: the rows
@@ -164,6 +213,8 @@ healer_preferences_window_class_init (HealerPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, palette_row);
   gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, preset_row);
+  gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, coverage_row);
+  gtk_widget_class_bind_template_callback (widget_class, coverage_selected_cb);
   gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, restore_switch);
   gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, class_names_group);
   gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, no_model_row);

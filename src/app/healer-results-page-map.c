@@ -23,6 +23,7 @@ _healer_results_page_fill_scatter (HealerResultsPage *self)
   g_autofree guint *category = NULL;
   g_autofree const char **ids = NULL;
   const char *correctness[] = { _("Right"), _("Wrong"), _("Unlabelled"), NULL };
+  const char *certainty[] = { _("Certain"), _("Uncertain"), NULL };
   const char * const *names;
 
   if (results == NULL || projection == NULL)
@@ -31,11 +32,13 @@ _healer_results_page_fill_scatter (HealerResultsPage *self)
       return;
     }
 
-  if (!labelled && by != COLOUR_PREDICTED)
+  /* The choices that need labels are insensitive for an unlabelled file
+   * (see _healer_results_page_update_colours); this is the safety net. */
+  if (!labelled && (by == COLOUR_TRUE || by == COLOUR_CORRECT))
     by = COLOUR_PREDICTED;
 
   labels = _healer_results_page_class_labels (results);
-  names = by == COLOUR_CORRECT ? correctness : labels;
+  names = by == COLOUR_CORRECT ? correctness : by == COLOUR_UNCERTAIN ? certainty : labels;
   category = g_new (guint, MAX (projection->n_rows, 1));
   ids = g_new0 (const char *, projection->n_rows + 1);
   for (gsize i = 0; i < projection->n_rows; i++)
@@ -54,6 +57,9 @@ _healer_results_page_fill_scatter (HealerResultsPage *self)
         case COLOUR_CORRECT:
           category[i] = truth < 0 ? 2 : (guint) truth == predicted ? 0 : 1;
           break;
+        case COLOUR_UNCERTAIN:
+          category[i] = healer_results_get_uncertain (results, row) ? 1 : 0;
+          break;
         case COLOUR_PREDICTED:
         default:
           category[i] = predicted;
@@ -70,6 +76,29 @@ _healer_results_page_fill_scatter (HealerResultsPage *self)
     healer_scatter_chart_set_titles (self->scatter_chart, _("t-SNE x"), _("t-SNE y"));
 }
 
+static void
+mark_stale (HealerResultsPage *self,
+            gboolean           stale)
+{
+  gtk_widget_set_opacity (GTK_WIDGET (self->scatter_chart), stale ? 0.3 : 1.0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->scatter_chart), !stale);
+}
+
+/* The dropdowns name what the picture shows again (after a layout was
+ * cancelled or failed, the old picture is the one on screen). */
+static void
+show_choice_of_projection (HealerResultsPage *self)
+{
+  if (self->projection == NULL)
+    return;
+  self->keep_choice = TRUE;
+  gtk_drop_down_set_selected (self->method_dropdown,
+                              self->projection->method == HEALER_PROJECTION_TSNE ? 1 : 0);
+  gtk_drop_down_set_selected (self->space_dropdown,
+                              self->projection->space == HEALER_PROJECTION_SPACE_INPUT ? 1 : 0);
+  self->keep_choice = FALSE;
+}
+
 void
 _healer_results_page_set_projecting (HealerResultsPage *self,
                 gboolean           projecting)
@@ -77,8 +106,14 @@ _healer_results_page_set_projecting (HealerResultsPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), projecting);
   gtk_widget_set_visible (GTK_WIDGET (self->projection_progress), projecting);
   gtk_widget_set_visible (GTK_WIDGET (self->projection_label), !projecting);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->method_dropdown), !projecting);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->space_dropdown), !projecting);
+  /* While a new layout is computed the old picture stays, faded and inert,
+   * and the bar says it is out of date: never a picture of one method
+   * under the name of another (issue 16). */
+  mark_stale (self, projecting && self->projection != NULL);
+  gtk_progress_bar_set_text (self->projection_progress,
+                             self->projection != NULL
+                             ? _("Laying out again: the map below is out of date")
+                             : _("Laying out the samples…"));
   _healer_results_page_update_actions (self);
   _healer_results_page_notify_projecting (self);
 }
@@ -136,7 +171,7 @@ projection_done_cb (GObject      *object,
 
   if (projection == NULL)
     {
-
+      show_choice_of_projection (self);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       gtk_label_set_label (self->projection_label, error->message);
@@ -150,6 +185,8 @@ projection_done_cb (GObject      *object,
   self->projection_rows = g_steal_pointer (&rows);
   describe_projection (self);
   _healer_results_page_fill_scatter (self);
+  /* A new layout has new axes: a zoom into the old one means nothing. */
+  healer_chart_reset_zoom (self->scatter_chart);
 }
 
 void
@@ -251,4 +288,147 @@ _healer_results_page_map_actions_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "results.project", NULL, project_action);
   gtk_widget_class_install_action (widget_class, "results.cancel-projection", NULL, cancel_projection_action);
+}
+
+/* ---- the map's dropdowns ---- */
+
+/* Which colour choices fit the results shown, and why not. */
+static gboolean
+colour_applies (HealerResultsPage  *self,
+                guint               position,
+                const char        **why)
+{
+  gboolean labelled = self->results == NULL || healer_results_has_true_labels (self->results);
+
+  if ((position == COLOUR_TRUE || position == COLOUR_CORRECT) && !labelled)
+    {
+      *why = _("The diagnosed file has no label column, so there is no labelled class to show");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The button shows the chosen item over all the others, hidden: it is as
+ * wide as the widest, so the controls after it (Lay Out) stay where they
+ * are when the choice changes, in every language. */
+static void
+button_setup_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 GtkDropDown              *dropdown)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  GtkWidget *stack = gtk_stack_new ();
+
+  gtk_stack_set_hhomogeneous (GTK_STACK (stack), TRUE);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      GtkWidget *label = gtk_label_new (gtk_string_list_get_string (GTK_STRING_LIST (model), i));
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_stack_add_child (GTK_STACK (stack), label);
+    }
+  gtk_list_item_set_child (item, stack);
+}
+
+static void
+button_bind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                GtkDropDown              *dropdown)
+{
+  GtkWidget *label = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+
+  for (guint i = 0; label != NULL && i < gtk_list_item_get_position (item); i++)
+    label = gtk_widget_get_next_sibling (label);
+  if (label != NULL)
+    gtk_stack_set_visible_child (GTK_STACK (gtk_list_item_get_child (item)), label);
+}
+
+static void
+list_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+/* An item that cannot apply is shown, insensitive, with the reason as its
+ * tooltip, and cannot be chosen by pointer or keyboard. */
+static void
+list_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              HealerResultsPage        *self)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  GtkStringObject *string = gtk_list_item_get_item (item);
+  GtkDropDown *dropdown = g_object_get_data (G_OBJECT (factory), "dropdown");
+  const char *why = NULL;
+  gboolean applies = TRUE;
+
+  if (dropdown == self->colour_dropdown)
+    applies = colour_applies (self, gtk_list_item_get_position (item), &why);
+  gtk_label_set_label (GTK_LABEL (label), gtk_string_object_get_string (string));
+  gtk_widget_set_sensitive (label, applies);
+  gtk_widget_set_tooltip_text (label, applies ? NULL : why);
+  gtk_list_item_set_activatable (item, applies);
+  gtk_list_item_set_selectable (item, applies);
+}
+
+static void
+set_factories (HealerResultsPage *self,
+               GtkDropDown       *dropdown)
+{
+  g_autoptr(GtkListItemFactory) button = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) list = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (button, "setup", G_CALLBACK (button_setup_cb), dropdown);
+  g_signal_connect (button, "bind", G_CALLBACK (button_bind_cb), dropdown);
+  g_object_set_data (G_OBJECT (list), "dropdown", dropdown);
+  g_signal_connect (list, "setup", G_CALLBACK (list_setup_cb), NULL);
+  g_signal_connect (list, "bind", G_CALLBACK (list_bind_cb), self);
+  gtk_drop_down_set_factory (dropdown, button);
+  gtk_drop_down_set_list_factory (dropdown, list);
+}
+
+void
+_healer_results_page_map_init (HealerResultsPage *self)
+{
+  set_factories (self, self->method_dropdown);
+  set_factories (self, self->space_dropdown);
+  set_factories (self, self->colour_dropdown);
+  gtk_progress_bar_set_show_text (self->projection_progress, TRUE);
+}
+
+/* New results: the colour choices that cannot apply to them go grey, and
+ * one of them that was chosen falls back to the diagnosed class. */
+void
+_healer_results_page_update_colours (HealerResultsPage *self)
+{
+  GListModel *model = gtk_drop_down_get_model (self->colour_dropdown);
+  guint n = g_list_model_get_n_items (model);
+  const char *why;
+
+  /* Binds the popup's rows again with the new state; the selection keeps
+   * its item, which is the same object. */
+  g_list_model_items_changed (model, 0, n, n);
+  if (!colour_applies (self, gtk_drop_down_get_selected (self->colour_dropdown), &why))
+    gtk_drop_down_set_selected (self->colour_dropdown, COLOUR_PREDICTED);
+}
+
+/* Another method or space was chosen: lay the samples out again at once;
+ * the old picture is marked out of date meanwhile. */
+void
+_healer_results_page_layout_choice_changed (HealerResultsPage *self)
+{
+  if (self->keep_choice || self->results == NULL)
+    return;
+  if (self->projection_cancellable != NULL)
+    {
+      /* Its result is dropped when it lands (another cancellable). */
+      g_cancellable_cancel (self->projection_cancellable);
+      g_clear_object (&self->projection_cancellable);
+    }
+  _healer_results_page_start_projection (self);
 }

@@ -17,6 +17,7 @@ typedef enum {
   COLOUR_PREDICTED,
   COLOUR_TRUE,
   COLOUR_CORRECT,
+  COLOUR_UNCERTAIN,
 } ColourBy;
 
 struct _HealerResultsPage
@@ -51,6 +52,8 @@ struct _HealerResultsPage
   GtkButton          *cancel_button;
   GtkProgressBar     *projection_progress;
   GtkLabel           *projection_label;
+
+  guint               keep_choice : 1;  /* the map's dropdowns are being set back */
 };
 
 /* healer-results-page.c */
@@ -66,6 +69,9 @@ void         _healer_results_page_set_projecting    (HealerResultsPage *self,
 void         _healer_results_page_point_activated   (HealerResultsPage *self,
                                                      guint64            index);
 void         _healer_results_page_map_actions_init  (GtkWidgetClass    *widget_class);
+void         _healer_results_page_map_init          (HealerResultsPage *self);
+void         _healer_results_page_update_colours    (HealerResultsPage *self);
+void         _healer_results_page_layout_choice_changed (HealerResultsPage *self);
 
 /* healer-results-page-export.c: what leaves the page */
 void         _healer_results_page_cell_activated    (HealerResultsPage *self,

@@ -79,9 +79,13 @@ fill_counts (HealerResultsPage *self)
   gboolean labelled = healer_results_has_true_labels (results);
   g_autofree const char **labels = _healer_results_page_class_labels (results);
   g_autofree double *counts = g_new0 (double, n);
-  g_autofree double *grouped = g_new0 (double, 2 * (gsize) n);
+  gboolean uncertain = healer_results_get_n_uncertain (results) > 0;
+  g_autofree double *uncertain_counts = g_new0 (double, n);
+  g_autofree double *true_counts = g_new0 (double, n);
+  g_autofree double *grouped = g_new0 (double, 3 * (gsize) n);
   g_autofree guint64 *confusion = g_new0 (guint64, (gsize) n * n);
-  const char *groups[] = { _("Diagnosed"), _("Labelled"), NULL };
+  const char *groups[4] = { NULL };
+  guint n_groups = 0;
 
   for (guint k = 0; k < n; k++)
     counts[k] = healer_results_get_class_count (results, k);
@@ -89,20 +93,37 @@ fill_counts (HealerResultsPage *self)
   for (guint r = 0; r < rows; r++)
     {
       int t = healer_results_get_true_class (results, r);
+      guint predicted = healer_results_get_predicted (results, r);
 
+      if (healer_results_get_uncertain (results, r))
+        uncertain_counts[predicted] += 1;
       if (t >= 0)
         {
-          grouped[2 * (gsize) t + 1] += 1;
-          confusion[(gsize) t * n + healer_results_get_predicted (results, r)] += 1;
+          true_counts[t] += 1;
+          confusion[(gsize) t * n + predicted] += 1;
         }
     }
-  for (guint k = 0; k < n; k++)
-    grouped[2 * (gsize) k] = counts[k];
 
-  /* With labels the bars compare what was diagnosed with what was true;
-   * without, one bar a class. */
+  /* Per class: how many were diagnosed, how many of those are uncertain
+   * (issue 15: where the operator has to look again) and, with labels,
+   * how many truly are; one bar a class when that is all there is. */
+  groups[n_groups++] = _("Diagnosed");
+  if (uncertain)
+    groups[n_groups++] = _("Of them uncertain");
   if (labelled)
-    healer_bar_chart_set_data (self->bar_chart, labels, n, groups, 2, grouped);
+    groups[n_groups++] = _("Labelled");
+  for (guint k = 0; k < n; k++)
+    {
+      guint g = 0;
+
+      grouped[(gsize) k * n_groups + g++] = counts[k];
+      if (uncertain)
+        grouped[(gsize) k * n_groups + g++] = uncertain_counts[k];
+      if (labelled)
+        grouped[(gsize) k * n_groups + g++] = true_counts[k];
+    }
+  if (n_groups > 1)
+    healer_bar_chart_set_data (self->bar_chart, labels, n, groups, n_groups, grouped);
   else
     healer_bar_chart_set_data (self->bar_chart, labels, n, NULL, 1, counts);
   healer_bar_chart_set_titles (self->bar_chart, _("Class"), _("Samples"));
@@ -130,6 +151,7 @@ show_results (HealerResultsPage *self,
   g_clear_pointer (&self->projection, healer_projection_free);
   g_clear_pointer (&self->projection_rows, g_free);
   gtk_label_set_label (self->projection_label, "");
+  _healer_results_page_update_colours (self);
 
   if (results == NULL)
     {
@@ -339,6 +361,8 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, chart_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, colour_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, go_to_diagnose_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "layout_choice_cb",
+                                                G_CALLBACK (_healer_results_page_layout_choice_changed));
   gtk_widget_class_bind_template_callback_full (widget_class, "cell_activated_cb",
                                                 G_CALLBACK (_healer_results_page_cell_activated));
   gtk_widget_class_bind_template_callback_full (widget_class, "point_activated_cb",
@@ -352,6 +376,7 @@ static void
 healer_results_page_init (HealerResultsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  _healer_results_page_map_init (self);
   _healer_results_page_update_actions (self);
 }
 

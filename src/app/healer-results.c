@@ -17,6 +17,8 @@ struct _HealerResults
   GFile           *source;
   char            *drift_summary;
   int             *true_class;    /* n_rows, NULL without labels */
+  HealerModel     *model;         /* that made them, or NULL */
+  GFile           *model_file;
 };
 
 G_DEFINE_FINAL_TYPE (HealerResults, healer_results, G_TYPE_OBJECT)
@@ -30,6 +32,8 @@ healer_results_finalize (GObject *object)
   g_clear_object (&self->source);
   g_clear_pointer (&self->drift_summary, g_free);
   g_clear_pointer (&self->true_class, g_free);
+  g_clear_pointer (&self->model, healer_model_unref);
+  g_clear_object (&self->model_file);
 
   G_OBJECT_CLASS (healer_results_parent_class)->finalize (object);
 }
@@ -335,4 +339,36 @@ healer_results_save_csv (HealerResults  *self,
   if (!healer_output_write (out, line->str, line->len, error))
     return FALSE;
   return healer_output_commit (g_steal_pointer (&out), error);
+}
+
+void
+healer_results_set_model (HealerResults *self,
+                          HealerModel   *model,
+                          GFile         *model_file)
+{
+  g_return_if_fail (HEALER_IS_RESULTS (self));
+  g_return_if_fail (!model_file || G_IS_FILE (model_file));
+
+  if (model != self->model)
+    {
+      g_clear_pointer (&self->model, healer_model_unref);
+      self->model = model != NULL ? healer_model_ref (model) : NULL;
+    }
+  g_set_object (&self->model_file, model_file);
+}
+
+HealerModel *
+healer_results_get_model (HealerResults *self)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+
+  return self->model;
+}
+
+GFile *
+healer_results_get_model_file (HealerResults *self)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+
+  return self->model_file;
 }

@@ -8,6 +8,7 @@
 
 #include "healer-diagnose.h"
 #include "healer-drift.h"
+#include "healer-model.h"
 
 G_BEGIN_DECLS
 
@@ -65,6 +66,15 @@ double                   healer_results_get_confidence_threshold (HealerResults 
 guint                    healer_results_get_prediction_set  (HealerResults    *self,
                                                              guint             row,
                                                              guint            *classes_out);
+/* The model that made the diagnoses (a reference is kept) and its file, or
+ * NULL for a model not saved when it diagnosed. Main thread, before the
+ * results are shared: pages tell by it whether the model loaded now made
+ * them (healer_model_same_network()). */
+void                     healer_results_set_model          (HealerResults    *self,
+                                                            HealerModel      *model,
+                                                            GFile            *model_file);
+HealerModel             *healer_results_get_model          (HealerResults    *self);
+GFile                   *healer_results_get_model_file     (HealerResults    *self);
 /* The file the samples came from, or NULL; and its display name. */
 GFile                   *healer_results_get_source         (HealerResults    *self);
 const char              *healer_results_get_source_name    (HealerResults    *self);

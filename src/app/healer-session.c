@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-conformal.h"
 #include "healer-session.h"
 
 struct _HealerSession
@@ -354,6 +355,31 @@ healer_session_set_class_name (HealerSession *self,
   set_model_saved (self, FALSE);
   g_object_thaw_notify (G_OBJECT (self));
   g_signal_emit (self, signals[CLASS_NAMES_CHANGED], 0);
+}
+
+void
+healer_session_set_coverage (HealerSession *self,
+                             double         coverage)
+{
+  g_return_if_fail (HEALER_IS_SESSION (self));
+  g_return_if_fail (self->model != NULL);
+  g_return_if_fail (coverage >= HEALER_COVERAGE_MIN && coverage <= HEALER_COVERAGE_MAX);
+
+  if (self->model->calibration == NULL || self->model->coverage == coverage)
+    return;
+
+  /* Results already made keep the sets they were made with (they carry
+   * their own threshold); new diagnoses use the new coverage. */
+  g_object_freeze_notify (G_OBJECT (self));
+  {
+    HealerModel *derived = healer_model_with_coverage (self->model, coverage);
+
+    g_clear_pointer (&self->model, healer_model_unref);
+    self->model = derived;
+  }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+  set_model_saved (self, FALSE);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 const char * const *

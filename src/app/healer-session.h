@@ -54,6 +54,14 @@ void            healer_session_set_class_name    (HealerSession  *self,
                                                   guint           index,
                                                   const char     *name);
 
+/* Gives the model's prediction sets @coverage (0.90 for 90 %). As with a
+ * class name, the model is not changed: a derived copy sharing its
+ * networks becomes the session's model ("notify::model") and counts as
+ * unsaved, since the coverage is stored in the model file. Nothing happens
+ * for a model without calibration scores (no sets to resize). */
+void            healer_session_set_coverage      (HealerSession  *self,
+                                                  double          coverage);
+
 /* The names the user gave the classes of the model the last
  * healer_session_set_model() replaced, when the new model has other
  * classes and so could not take them; NULL when none were lost. For the

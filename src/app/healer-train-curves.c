@@ -46,6 +46,8 @@ make_chart (const char *y_title,
   chart = healer_line_chart_new ();
   healer_line_chart_set_titles (HEALER_LINE_CHART (chart), _("Epoch"), y_title);
   gtk_widget_set_size_request (chart, -1, height);
+  /* The curves sit in the Train page, which scrolls: Ctrl+wheel zooms. */
+  healer_chart_set_zoom_modifier (HEALER_CHART (chart), GDK_CONTROL_MASK);
 #else
   chart = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (chart), 0);

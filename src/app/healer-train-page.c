@@ -196,6 +196,36 @@ session_model_cb (HealerTrainPage *self)
     }
 }
 
+/* The status line told the user to save the model: once it is saved, it
+ * says where instead. */
+static void
+session_model_saved_cb (HealerTrainPage *self)
+{
+  HealerModel *model = healer_session_get_model (self->session);
+  HealerModel *shown = healer_train_summary_get_model (self->summary);
+  GFile *file = healer_session_get_model_file (self->session);
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (!healer_session_get_model_saved (self->session) || model == NULL || file == NULL ||
+      shown == NULL || !healer_model_same_network (shown, model) || self->cancellable != NULL)
+    return;
+  name = g_file_get_basename (file);
+  switch (model->status)
+    {
+    case HEALER_TRAIN_COMPLETED:
+      message = g_strdup_printf (_("Training finished. The model is saved as “%s”."), name);
+      break;
+    case HEALER_TRAIN_CANCELLED:
+      message = g_strdup_printf (_("Training was cancelled. The best model so far is saved as “%s”."), name);
+      break;
+    default:
+      message = g_strdup_printf (_("The model is saved as “%s”."), name);
+      break;
+    }
+  _healer_train_page_set_message (self, message, FALSE);
+}
+
 static void
 go_to_data_cb (HealerTrainPage *self)
 {
@@ -434,6 +464,9 @@ healer_train_page_set_session (HealerTrainPage *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::model",
                                G_CALLBACK (session_model_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::model-saved",
+                               G_CALLBACK (session_model_saved_cb), self,
                                G_CONNECT_SWAPPED);
     }
   if (!gtk_widget_in_destruction (GTK_WIDGET (self)))

@@ -36,6 +36,7 @@ struct _HealerTrainSummary
   GtkButton            *estimate_cancel_button;
   AdwPreferencesGroup  *classes_group;
   GtkGrid              *class_grid;
+  GtkScrolledWindow    *class_scroller;
   AdwPreferencesGroup  *confusion_group;
   AdwBin               *confusion_bin;
 };
@@ -158,6 +159,30 @@ fill_class_table (HealerTrainSummary  *self,
     }
 }
 
+/* The per-class table and the confusion matrix scroll sideways in a narrow
+ * window, inside a page that scrolls up and down. GtkScrolledWindow stops
+ * every wheel event while it can scroll either way, so over them the wheel
+ * would no longer move the page (issue 16): its scroll controller is made
+ * to see sideways motion only, and vertical motion bubbles up to the page. */
+static void
+pass_vertical_wheel (GtkScrolledWindow *scrolled)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (scrolled));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+      GtkEventControllerScrollFlags flags;
+
+      if (!GTK_IS_EVENT_CONTROLLER_SCROLL (c))
+        continue;
+      flags = gtk_event_controller_scroll_get_flags (GTK_EVENT_CONTROLLER_SCROLL (c));
+      gtk_event_controller_scroll_set_flags (GTK_EVENT_CONTROLLER_SCROLL (c),
+                                             (flags & ~GTK_EVENT_CONTROLLER_SCROLL_VERTICAL)
+                                             | GTK_EVENT_CONTROLLER_SCROLL_HORIZONTAL);
+    }
+}
+
 static void
 fill_confusion (HealerTrainSummary  *self,
                 const HealerMetrics *metrics)
@@ -182,6 +207,7 @@ fill_confusion (HealerTrainSummary  *self,
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), chart);
+  pass_vertical_wheel (GTK_SCROLLED_WINDOW (scroller));
   adw_bin_set_child (self->confusion_bin, scroller);
 #else
   GtkWidget *frame = gtk_frame_new (NULL);
@@ -397,6 +423,7 @@ healer_train_summary_class_init (HealerTrainSummaryClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-train-summary.ui");
+  gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, class_scroller);
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, status_row);
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, status_icon);
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSummary, accuracy_row);
@@ -438,6 +465,7 @@ static void
 healer_train_summary_init (HealerTrainSummary *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  pass_vertical_wheel (self->class_scroller);
 }
 
 GtkWidget *

@@ -393,6 +393,7 @@ void
 _healer_window_actions_update (HealerWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
+  g_autoptr(GObject) visible = NULL;
 
   gtk_widget_action_set_enabled (widget, "win.train",
                                  healer_session_get_dataset (self->session) != NULL);
@@ -402,6 +403,9 @@ _healer_window_actions_update (HealerWindow *self)
                                  healer_session_get_model (self->session) != NULL);
   gtk_widget_action_set_enabled (widget, "win.export-results",
                                  healer_session_get_results (self->session) != NULL);
+  visible = self->page_signals != NULL ? g_signal_group_dup_target (self->page_signals) : NULL;
+  gtk_widget_action_set_enabled (widget, "win.cancel",
+                                 visible != NULL && healer_page_get_busy (HEALER_PAGE (visible)));
 }
 
 void

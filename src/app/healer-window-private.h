@@ -28,7 +28,14 @@ struct _HealerWindow
   HealerDiagnosePage   *diagnose_page;
   HealerResultsPage    *results_page;
 
+  /* The window watches the session, and the page on show, through signal
+   * groups (as GNOME Text Editor's window watches its pages): connected
+   * once, the target swapped in when the visible page changes. */
+  GSignalGroup         *session_signals;
+  GSignalGroup         *page_signals;
+
   GtkWindow            *close_question;   /* weak: the question asked before closing */
+  guint                 n_toasts;         /* shown or waiting */
   guint                 close_confirmed : 1;
 };
 

@@ -208,6 +208,15 @@ session_notify_cb (HealerWindow *self)
   _healer_window_actions_update (self);
 }
 
+static void
+visible_page_cb (HealerWindow *self)
+{
+  GtkWidget *visible = adw_view_stack_get_visible_child (self->stack);
+
+  g_signal_group_set_target (self->page_signals, HEALER_IS_PAGE (visible) ? visible : NULL);
+  _healer_window_actions_update (self);
+}
+
 /* What healer_window_restore_session() reopens next time: the last data
  * file (or the demo data) and the last model file opened or saved. A model
  * just trained and not saved has no file, so the last saved one stays. */
@@ -262,6 +271,11 @@ healer_window_dispose (GObject *object)
       self->close_question = NULL;
       gtk_window_destroy (question);
     }
+  /* Before the pages and the session go, so that no handler sees them go. */
+  if (self->page_signals != NULL)
+    g_signal_group_set_target (self->page_signals, NULL);
+  if (self->session_signals != NULL)
+    g_signal_group_set_target (self->session_signals, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_WINDOW);
 
   G_OBJECT_CLASS (healer_window_parent_class)->dispose (object);
@@ -272,6 +286,8 @@ healer_window_finalize (GObject *object)
 {
   HealerWindow *self = (HealerWindow *)object;
 
+  g_clear_object (&self->page_signals);
+  g_clear_object (&self->session_signals);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -349,16 +365,30 @@ healer_window_init (HealerWindow *self)
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  g_signal_connect_object (self->session, "notify",
-                           G_CALLBACK (session_notify_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::dataset",
-                           G_CALLBACK (remember_dataset_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::model-file",
-                           G_CALLBACK (remember_model_cb), self,
-                           G_CONNECT_SWAPPED);
-  _healer_window_actions_update (self);
+  self->session_signals = g_signal_group_new (HEALER_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify",
+                                 G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::dataset",
+                                 G_CALLBACK (remember_dataset_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::model-file",
+                                 G_CALLBACK (remember_model_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_set_target (self->session_signals, self->session);
+
+  /* Escape (win.cancel) has something to stop only while the page on show
+   * is busy. */
+  /* A widget type: GSignalGroup looks signals up on the target type, and
+   * an interface type has no "notify". Only HealerPages become targets. */
+  self->page_signals = g_signal_group_new (GTK_TYPE_WIDGET);
+  g_signal_group_connect_object (self->page_signals, "notify::busy",
+                                 G_CALLBACK (_healer_window_actions_update), self,
+                                 G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->page_signals, "bind",
+                           G_CALLBACK (_healer_window_actions_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->page_signals, "unbind",
+                           G_CALLBACK (_healer_window_actions_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stack, "notify::visible-child",
+                           G_CALLBACK (visible_page_cb), self, G_CONNECT_SWAPPED);
+  visible_page_cb (self);
 }
 
 HealerWindow *
@@ -409,14 +439,36 @@ healer_window_open_file (HealerWindow *self,
     }
 }
 
+/* Room for a toast: its height (46 px in Adwaita), the overlay's margin
+ * below it (24 px) and a gap above it. */
+#define TOAST_ROOM 76
+
+static void
+toast_dismissed_cb (AdwToast     *toast,
+                    HealerWindow *self)
+{
+  /* The overlay dismisses its toasts as the window goes. */
+  if (self->n_toasts > 0 && --self->n_toasts == 0 && self->stack != NULL)
+    gtk_widget_set_margin_bottom (GTK_WIDGET (self->stack), 0);
+}
+
 void
 healer_window_toast (HealerWindow *self,
                      const char   *message)
 {
+  AdwToast *toast;
+
   g_return_if_fail (HEALER_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  /* A toast floats over the bottom of the page, where pages keep the
+   * buttons of their forms (Diagnose Sample, Use Pasted Row): while one is
+   * shown, the pages give up that strip, so it covers none of them. */
+  toast = adw_toast_new (message);
+  self->n_toasts++;
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->stack), TOAST_ROOM);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 void

@@ -12,6 +12,7 @@
 #include "healer-calibrate.h"
 #include "healer-cli.h"
 #include "healer-cv.h"
+#include "healer-model-json.h"
 
 #define HEALER_CLI_CV_DEFAULT_FOLDS    5
 /* The figure is a mean over 3 seeds; the default reproduces it. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "healer-json.h"
+#include "healer-model-json.h"
 #include "healer-model-private.h"
 #include "healer-output.h"
 

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 
 #include "healer-conformal.h"
 #include "healer-config.h"
@@ -197,13 +196,6 @@ guint        healer_model_prediction_set (const HealerModel *self,
 
 /* Lowercase hex SHA-256 of the parameters of every member, as stored in the file. */
 char        *healer_model_weights_checksum (const HealerModel *self);
-
-/* The configuration's members, as the model file stores them, added to the
- * object @b is building (for reports that repeat a configuration). */
-void         healer_train_config_add_members      (JsonBuilder                  *b,
-                                                   const HealerTrainConfig      *c);
-void         healer_preprocess_config_add_members (JsonBuilder                  *b,
-                                                   const HealerPreprocessConfig *c);
 
 /* A configuration as one line of JSON (the members a model file stores
  * under "training" and "preprocessing", in one object), and back: the app

@@ -377,6 +377,56 @@ healer_test_find_widget (GtkWidget *root,
   return NULL;
 }
 
+/* The first widget at or below @root that would keep a plain vertical
+ * mouse wheel step from reaching the page around it, or NULL: a widget
+ * whose scroll controller takes the step (driven through the controller's
+ * signal, as GTK has no public way to make input events), or a scrolled
+ * window that cannot scroll up and down yet still watches vertical motion.
+ * A scrolled window that does scroll vertically is a page of its own and
+ * is not looked into, nor are scrollbars. */
+static inline GtkWidget *
+healer_test_wheel_stopper (GtkWidget *root)
+{
+  g_autoptr(GListModel) controllers = NULL;
+
+  /* A scrollbar takes the wheel over itself, as everywhere. */
+  if (GTK_IS_SCROLLBAR (root))
+    return NULL;
+  controllers = gtk_widget_observe_controllers (root);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+      gboolean handled = FALSE;
+
+      if (!GTK_IS_EVENT_CONTROLLER_SCROLL (c) ||
+          !(gtk_event_controller_scroll_get_flags (GTK_EVENT_CONTROLLER_SCROLL (c))
+            & GTK_EVENT_CONTROLLER_SCROLL_VERTICAL))
+        continue;
+      if (GTK_IS_SCROLLED_WINDOW (root))
+        {
+          GtkPolicyType vpolicy;
+
+          gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (root), NULL, &vpolicy);
+          if (vpolicy == GTK_POLICY_NEVER)
+            return root;
+          return NULL;
+        }
+      g_signal_emit_by_name (c, "scroll", 0.0, 1.0, &handled);
+      if (handled)
+        return root;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = healer_test_wheel_stopper (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static inline gboolean
 healer_test_match_type (GtkWidget     *widget,
                         gconstpointer  type)

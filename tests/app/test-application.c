@@ -403,6 +403,60 @@ test_workflow (void)
   g_unlink (bad_path);
 }
 
+static gboolean
+match_title (GtkWidget     *widget,
+             gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+/* The coverage chosen in Preferences gives the session a model with sets
+ * of that coverage (the same networks, unsaved); a model without sets
+ * leaves the row insensitive, saying why. */
+static void
+check_coverage_row (HealerWindow            *window,
+                    HealerPreferencesWindow *prefs)
+{
+  HealerSession *session = healer_window_get_session (window);
+  AdwComboRow *row = ADW_COMBO_ROW (healer_test_find_widget (GTK_WIDGET (prefs), match_title,
+                                                             "Prediction Set Coverage"));
+  g_autoptr(HealerModel) trained = healer_model_ref (healer_session_get_model (session));
+  g_autoptr(HealerModel) bare = NULL;
+  HealerModel *model;
+
+  g_assert_nonnull (row);
+  g_assert_nonnull (trained->calibration);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 1);      /* 95 %, the default */
+
+  adw_combo_row_set_selected (row, 2);                             /* 99 % */
+  model = healer_session_get_model (session);
+  g_assert_true (model != trained);
+  g_assert_true (healer_model_same_network (model, trained));
+  g_assert_cmpfloat_with_epsilon (model->coverage, 0.99, 1e-9);
+  /* A higher coverage admits classes of lower probability. */
+  g_assert_cmpfloat (model->set_threshold, <=, trained->set_threshold);
+  g_assert_false (healer_session_get_model_saved (session));
+  g_assert_cmpfloat_with_epsilon (trained->coverage, 0.95, 1e-9);  /* never changed */
+
+  adw_combo_row_set_selected (row, 0);                             /* 90 % */
+  model = healer_session_get_model (session);
+  g_assert_cmpfloat_with_epsilon (model->coverage, 0.90, 1e-9);
+  g_assert_cmpfloat (model->set_threshold, >=, trained->set_threshold);
+  healer_test_render (GTK_WIDGET (prefs), "preferences-coverage");
+
+  /* A model without calibration scores has no sets to resize. */
+  bare = healer_model_derive (trained);
+  g_clear_pointer (&bare->calibration, healer_conformal_scores_free);
+  healer_session_set_model (session, bare, NULL);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "no prediction sets"));
+  healer_session_set_model (session, trained, NULL);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 1);
+}
+
 /* Names typed in Preferences reach the model and every page. */
 static void
 test_preferences_class_names (void)
@@ -448,6 +502,8 @@ test_preferences_class_names (void)
   g_signal_emit_by_name (row, "apply");
   g_assert_cmpstr (healer_session_get_model (session)->class_names[0], ==, "class 0");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "class 0");
+
+  check_coverage_row (window, prefs);
 
   gtk_window_destroy (GTK_WINDOW (prefs));
   healer_session_set_model (session, NULL, NULL);

@@ -715,6 +715,19 @@ test_data_page_demo (void)
   assert_shows (GTK_WIDGET (narrow), "Demo Data");
   g_clear_object (&shot);
   shot = healer_test_render (GTK_WIDGET (narrow_window), "data-report-narrow");
+  /* Issue 16: over the class chart the wheel scrolls the report (Ctrl+wheel
+   * zooms the chart); the KPI table scrolls itself. */
+  {
+    GtkWidget *scroller = healer_test_find_widget (GTK_WIDGET (healer_data_page_get_report (narrow)),
+                                                   healer_test_match_type,
+                                                   GSIZE_TO_POINTER (GTK_TYPE_SCROLLED_WINDOW));
+    GtkWidget *stopper;
+
+    g_assert_nonnull (scroller);
+    stopper = healer_test_wheel_stopper (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)));
+    if (stopper != NULL)
+      g_error ("a %s on the Data page takes the mouse wheel from the page", G_OBJECT_TYPE_NAME (stopper));
+  }
   g_assert_cmpint (gdk_texture_get_width (shot), ==, 360);
   gtk_window_destroy (narrow_window);
   fixture_teardown (&f);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "healer-application.h"
+#include "healer-data-page.h"
+#include "healer-diagnose-page.h"
 #include "healer-preferences-window.h"
 #include "healer-simulate.h"
 #include "healer-test-gui.h"
@@ -335,8 +337,13 @@ test_quit_wording (void)
   gtk_window_close (GTK_WINDOW (window));
   answer (question (window, "Save the Trained Model?"), "_Cancel");
 
+  g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_TRAIN_PAGE), "then save the model", TRUE), ==, 1);
   healer_window_save_model_to (window, file);
   g_assert_true (healer_test_wait_until (model_saved, session, 30000));
+  /* Item 10: the status line no longer asks for what is done. */
+  g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_TRAIN_PAGE), "then save the model", TRUE), ==, 0);
+  g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_TRAIN_PAGE),
+                                  "Training finished. The model is saved as “ops.json”.", FALSE), ==, 1);
   healer_session_set_class_name (session, 1, "replica lag");
   g_assert_false (healer_session_get_model_saved (session));
   gtk_window_close (GTK_WINDOW (window));
@@ -349,6 +356,376 @@ test_quit_wording (void)
 
   g_unlink (path);
   g_rmdir (dir);
+}
+
+static gboolean
+match_class_filter (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  GListModel *items = GTK_IS_DROP_DOWN (widget) ? gtk_drop_down_get_model (GTK_DROP_DOWN (widget)) : NULL;
+
+  return GTK_IS_STRING_LIST (items) && g_list_model_get_n_items (items) > 0 &&
+         g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (items), 0), "All classes");
+}
+
+/* The batch table's class filter offers a class called @name. */
+static gboolean
+class_filter_has (GtkWidget  *diagnose,
+                  const char *name)
+{
+  GtkWidget *filter = healer_test_find_widget (diagnose, match_class_filter, NULL);
+  GListModel *items;
+
+  g_assert_nonnull (filter);
+  items = gtk_drop_down_get_model (GTK_DROP_DOWN (filter));
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    if (strstr (gtk_string_list_get_string (GTK_STRING_LIST (items), i), name) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static GtkRevealer *
+stale_banner (HealerWindow *window)
+{
+  GtkWidget *button = healer_test_find_widget (page (window, HEALER_TYPE_DIAGNOSE_PAGE),
+                                               healer_test_match_button_label, "Diagnose _Again");
+
+  g_assert_nonnull (button);
+  return GTK_REVEALER (gtk_widget_get_ancestor (button, GTK_TYPE_REVEALER));
+}
+
+typedef struct
+{
+  HealerWindow *window;
+  HealerModel  *model;
+} ResultsOf;
+
+/* The session's results were made by the model asked for, and the page
+ * has nothing running. */
+static gboolean
+results_of (gpointer data)
+{
+  ResultsOf *r = data;
+  HealerResults *results = healer_session_get_results (healer_window_get_session (r->window));
+  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (page (r->window, HEALER_TYPE_DIAGNOSE_PAGE));
+
+  return results != NULL && !healer_diagnose_page_get_busy (diagnose) &&
+         healer_results_get_model (results) != NULL &&
+         healer_model_same_network (healer_results_get_model (results), r->model);
+}
+
+/* Item 3: results say which model made them; once another model is
+ * loaded they are marked stale, and one click diagnoses the file again. */
+static void
+test_stale_results (void)
+{
+  HealerWindow *window = new_window_with_demo ();
+  HealerSession *session = healer_window_get_session (window);
+  GtkWidget *diagnose = page (window, HEALER_TYPE_DIAGNOSE_PAGE);
+  g_autofree char *dir = g_dir_make_tmp ("healer-keep-XXXXXX", NULL);
+  g_autofree char *model_path = g_build_filename (dir, "first.json", NULL);
+  g_autofree char *samples_path = g_build_filename (dir, "samples.csv", NULL);
+  g_autoptr(GFile) model_file = g_file_new_for_path (model_path);
+  g_autoptr(GFile) samples_file = g_file_new_for_path (samples_path);
+  g_autoptr(HealerDataset) samples = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  HealerSimulateConfig sim;
+  ResultsOf wanted = { window, NULL };
+
+  healer_simulate_config_init_default (&sim);
+  sim.n_samples = 80;
+  sim.seed = 5;
+  samples = healer_simulate (&sim);
+  g_assert_true (healer_dataset_save_csv (samples, samples_path, &error));
+  g_assert_no_error (error);
+
+  train (window, 3);
+  healer_window_save_model_to (window, model_file);
+  g_assert_true (healer_test_wait_until (model_saved, session, 30000));
+  wanted.model = healer_session_get_model (session);
+  healer_window_set_visible_page (window, "diagnose");
+  healer_diagnose_page_diagnose_file (HEALER_DIAGNOSE_PAGE (diagnose), samples_file);
+  g_assert_true (healer_test_wait_until (results_of, &wanted, 60000));
+  g_assert_cmpuint (count_labels (diagnose, "samples.csv: 80 samples", TRUE), ==, 1);
+  g_assert_cmpuint (count_labels (diagnose, "by “first.json”", TRUE), ==, 1);
+  g_assert_false (gtk_revealer_get_reveal_child (stale_banner (window)));
+
+  /* A rename keeps the network: the results stay current. */
+  healer_session_set_class_name (session, 2, "network partition");
+  g_assert_false (gtk_revealer_get_reveal_child (stale_banner (window)));
+  /* And the table's class filter (item 1) takes the name. */
+  g_assert_true (class_filter_has (diagnose, "network partition"));
+
+  /* Trained again: the results shown are the old model's, and say so. */
+  healer_session_mark_model_saved (session, model_file);
+  healer_window_set_visible_page (window, "train");
+  train (window, 3);
+  g_assert_null (find_dialog ());
+  healer_window_set_visible_page (window, "diagnose");
+  g_assert_true (gtk_revealer_get_reveal_child (stale_banner (window)));
+  g_assert_cmpuint (count_labels (diagnose, "These results were made by “first.json”, which is no longer loaded", TRUE), ==, 1);
+  shot = healer_test_render (GTK_WIDGET (window), "keep-stale-results");
+
+  /* One click: the same file, by the model loaded now. */
+  g_signal_emit_by_name (healer_test_find_widget (diagnose, healer_test_match_button_label, "Diagnose _Again"),
+                         "clicked");
+  wanted.model = healer_session_get_model (session);
+  g_assert_true (healer_test_wait_until (results_of, &wanted, 60000));
+  g_assert_false (gtk_revealer_get_reveal_child (stale_banner (window)));
+  g_assert_cmpuint (count_labels (diagnose, "samples.csv: 80 samples", TRUE), ==, 1);
+  g_assert_cmpuint (count_labels (diagnose, "(not saved)", TRUE), ==, 1);
+
+  discard_and_close (window);
+  g_unlink (samples_path);
+  g_unlink (model_path);
+  g_rmdir (dir);
+}
+
+static GtkStack *
+stack_with (GtkWidget  *root,
+            const char *child_name)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkStack *found;
+
+      if (GTK_IS_STACK (w) && gtk_stack_get_child_by_name (GTK_STACK (w), child_name) != NULL)
+        return GTK_STACK (w);
+      if ((found = stack_with (w, child_name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkAdjustment *
+vadjustment (GtkWidget *root,
+             GType      type)
+{
+  GtkWidget *view = healer_test_find_widget (root, healer_test_match_type, GSIZE_TO_POINTER (type));
+
+  g_assert_nonnull (view);
+  return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+}
+
+/* Scrolls @adjustment half way down, and checks it went there. */
+static void
+scroll_down (GtkWidget     *window,
+             GtkAdjustment *adjustment)
+{
+  healer_test_wait_frame (window);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment), >, 100);
+  gtk_adjustment_set_value (adjustment, (gtk_adjustment_get_upper (adjustment) -
+                                         gtk_adjustment_get_page_size (adjustment)) / 2);
+  healer_test_wait_frame (window);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 50);
+}
+
+static gboolean
+at_top (gpointer adjustment)
+{
+  return gtk_adjustment_get_value (adjustment) == gtk_adjustment_get_lower (adjustment);
+}
+
+static gboolean
+label_visible (gpointer data)
+{
+  gpointer *args = data;
+
+  return count_labels (args[0], args[1], FALSE) == 1;
+}
+
+static void
+write_samples (const char *path,
+               gsize       n)
+{
+  HealerSimulateConfig sim;
+  g_autoptr(HealerDataset) samples = NULL;
+  g_autoptr(GError) error = NULL;
+
+  healer_simulate_config_init_default (&sim);
+  sim.n_samples = n;
+  sim.seed = 9;
+  samples = healer_simulate (&sim);
+  g_assert_true (healer_dataset_save_csv (samples, path, &error));
+  g_assert_no_error (error);
+}
+
+/* Item 6: every sortable or filterable table shows its first row after a
+ * sort or a filter: the Diagnose table, the One Sample KPI list, the Data
+ * page's KPI table. */
+static void
+test_scroll_to_top (void)
+{
+  HealerWindow *window = new_window_with_demo ();
+  HealerSession *session = healer_window_get_session (window);
+  GtkWidget *diagnose = page (window, HEALER_TYPE_DIAGNOSE_PAGE);
+  g_autofree char *dir = g_dir_make_tmp ("healer-keep-XXXXXX", NULL);
+  g_autofree char *samples_path = g_build_filename (dir, "many.csv", NULL);
+  g_autoptr(GFile) samples_file = g_file_new_for_path (samples_path);
+  ResultsOf wanted = { window, NULL };
+  GtkColumnView *table;
+  GtkAdjustment *adjustment;
+  GtkWidget *search;
+  gpointer no_match[2];
+
+  write_samples (samples_path, 300);
+  train (window, 3);
+  wanted.model = healer_session_get_model (session);
+  healer_window_set_visible_page (window, "diagnose");
+  healer_diagnose_page_diagnose_file (HEALER_DIAGNOSE_PAGE (diagnose), samples_file);
+  g_assert_true (healer_test_wait_until (results_of, &wanted, 60000));
+
+  /* The results: a sort by a column, then a filter. */
+  table = GTK_COLUMN_VIEW (healer_test_find_widget (diagnose, healer_test_match_type,
+                                                    GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)));
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table));
+  scroll_down (GTK_WIDGET (window), adjustment);
+  {
+    g_autoptr(GtkColumnViewColumn) confidence = g_list_model_get_item (gtk_column_view_get_columns (table), 2);
+
+    gtk_column_view_sort_by_column (table, confidence, GTK_SORT_ASCENDING);
+  }
+  healer_test_wait_frame (GTK_WIDGET (window));
+  g_assert_true (at_top (adjustment));
+  scroll_down (GTK_WIDGET (window), adjustment);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (healer_test_find_widget (diagnose, healer_test_match_type,
+                                                                          GSIZE_TO_POINTER (GTK_TYPE_CHECK_BUTTON))),
+                               TRUE);
+  healer_test_wait_frame (GTK_WIDGET (window));
+  g_assert_true (at_top (adjustment));
+
+  /* One Sample's KPI list, filtered by its search. */
+  gtk_stack_set_visible_child_name (stack_with (diagnose, "sample"), "sample");
+  adjustment = vadjustment (diagnose, GTK_TYPE_LIST_VIEW);
+  scroll_down (GTK_WIDGET (window), adjustment);
+  search = healer_test_find_widget (diagnose, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY));
+  gtk_editable_set_text (GTK_EDITABLE (search), "9");
+  g_assert_true (healer_test_wait_until (at_top, adjustment, 10000));
+  healer_test_wait_frame (GTK_WIDGET (window));
+  g_assert_true (at_top (adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
+
+  /* Item 10: a search that matches nothing says so. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "no such kpi");
+  no_match[0] = diagnose;
+  no_match[1] = (gpointer) "No KPI name contains “no such kpi”.";
+  g_assert_true (healer_test_wait_until (label_visible, no_match, 10000));
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+
+  /* The Data page's KPI table, sorted by a header. */
+  healer_window_set_visible_page (window, "data");
+  table = GTK_COLUMN_VIEW (healer_test_find_widget (page (window, HEALER_TYPE_DATA_PAGE), healer_test_match_type,
+                                                    GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)));
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table));
+  scroll_down (GTK_WIDGET (window), adjustment);
+  {
+    g_autoptr(GtkColumnViewColumn) max = g_list_model_get_item (gtk_column_view_get_columns (table), 3);
+
+    gtk_column_view_sort_by_column (table, max, GTK_SORT_DESCENDING);
+  }
+  healer_test_wait_frame (GTK_WIDGET (window));
+  g_assert_true (at_top (adjustment));
+
+  discard_and_close (window);
+  g_unlink (samples_path);
+  g_rmdir (dir);
+}
+
+static gboolean
+match_toast (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget");
+}
+
+static gboolean
+result_shown (gpointer diagnose)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack_with (diagnose, "result")), "result") == 0;
+}
+
+static gboolean
+match_text (GtkWidget     *widget,
+            gconstpointer  text)
+{
+  return GTK_IS_EDITABLE (widget) && !GTK_IS_TEXT (widget) &&
+         g_str_equal (gtk_editable_get_text (GTK_EDITABLE (widget)), text);
+}
+
+/* Neither overlaps the other in @window. */
+static void
+assert_apart (GtkWidget *window,
+              GtkWidget *a,
+              GtkWidget *b)
+{
+  graphene_rect_t ra, rb;
+
+  g_assert_true (gtk_widget_compute_bounds (a, window, &ra));
+  g_assert_true (gtk_widget_compute_bounds (b, window, &rb));
+  if (graphene_rect_intersection (&ra, &rb, NULL))
+    g_error ("%s at %g,%g %gx%g overlaps %s at %g,%g %gx%g", G_OBJECT_TYPE_NAME (a), ra.origin.x, ra.origin.y, ra.size.width, ra.size.height, G_OBJECT_TYPE_NAME (b), rb.origin.x, rb.origin.y, rb.size.width, rb.size.height);
+}
+
+/* Items 10 and 17: a pasted row is shown as typed; Clear clears the
+ * diagnosis too; a toast covers neither of the form's buttons. */
+static void
+test_one_sample (void)
+{
+  HealerWindow *window = new_window_with_demo ();
+  HealerSession *session = healer_window_get_session (window);
+  GtkWidget *diagnose = page (window, HEALER_TYPE_DIAGNOSE_PAGE);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GdkTexture) shot = NULL;
+  HealerModel *model;
+  GtkWidget *toast;
+
+  train (window, 3);
+  model = healer_session_get_model (session);
+  healer_window_set_visible_page (window, "diagnose");
+  for (guint j = 0; j < model->preprocessor->n_input; j++)
+    g_string_append_printf (text, "%s%s", j > 0 ? "," : "", model->preprocessor->input_names[j]);
+  g_string_append_c (text, '\n');
+  for (guint j = 0; j < model->preprocessor->n_input; j++)
+    g_string_append_printf (text, "%s%s", j > 0 ? "," : "", j == 0 ? "288358.4" : j == 1 ? "0.1" : "17");
+  healer_diagnose_page_diagnose_text (HEALER_DIAGNOSE_PAGE (diagnose), text->str);
+  g_assert_true (healer_test_wait_until (result_shown, diagnose, 30000));
+  healer_test_wait_frame (GTK_WIDGET (window));
+  g_assert_nonnull (healer_test_find_widget (diagnose, match_text, "288358.4"));
+  g_assert_nonnull (healer_test_find_widget (diagnose, match_text, "0.1"));
+  g_assert_null (healer_test_find_widget (diagnose, match_text, "288358.406"));
+
+  /* A toast, at phone width too, leaves the buttons free. */
+  for (guint narrow = 0; narrow < 2; narrow++)
+    {
+      if (narrow)
+        healer_test_resize (GTK_WINDOW (window), 360, 720);
+      healer_window_toast (window, "A toast over the page");
+      healer_test_wait_frame (GTK_WIDGET (window));
+      toast = healer_test_find_widget (GTK_WIDGET (window), match_toast, NULL);
+      g_assert_nonnull (toast);
+      /* The page gives up the strip the toast takes, so it covers nothing
+       * of any page; the buttons are on the page (at phone width, perhaps
+       * scrolled below its visible part). */
+      assert_apart (GTK_WIDGET (window), toast,
+                    gtk_widget_get_ancestor (diagnose, ADW_TYPE_VIEW_STACK));
+      if (!narrow)
+        {
+          assert_apart (GTK_WIDGET (window), toast,
+                        healer_test_find_widget (diagnose, healer_test_match_button_label, "_Diagnose Sample"));
+          assert_apart (GTK_WIDGET (window), toast,
+                        healer_test_find_widget (diagnose, healer_test_match_button_label, "Use _Pasted Row"));
+        }
+      if (!narrow)
+        shot = healer_test_render (GTK_WIDGET (window), "keep-one-sample-toast");
+    }
+
+  /* Clear: the values, the pasted text and the diagnosis of them. */
+  g_signal_emit_by_name (healer_test_find_widget (diagnose, healer_test_match_button_label, "_Clear"), "clicked");
+  g_assert_false (result_shown (diagnose));
+  g_assert_null (healer_test_find_widget (diagnose, match_text, "288358.4"));
+
+  discard_and_close (window);
 }
 
 int
@@ -365,6 +742,9 @@ main (int   argc,
   g_test_add_func ("/keep/class-names", test_class_names_kept);
   g_test_add_func ("/keep/cancel", test_cancel_keeps_model);
   g_test_add_func ("/keep/quit-wording", test_quit_wording);
+  g_test_add_func ("/keep/stale-results", test_stale_results);
+  g_test_add_func ("/keep/scroll-to-top", test_scroll_to_top);
+  g_test_add_func ("/keep/one-sample", test_one_sample);
 
   ret = g_test_run ();
   g_clear_object (&app);

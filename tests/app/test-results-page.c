@@ -5,9 +5,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "healer-diagnose.h"
 #include "healer-results-page.h"
+#include "healer-scatter-chart.h"
 #include "healer-simulate.h"
 #include "healer-test-gui.h"
 #include "healer-trainer.h"
@@ -21,8 +23,9 @@ typedef struct
 } Fixture;
 
 static void
-fixture_init (Fixture *f,
-              gsize    n_rows)
+fixture_init_full (Fixture *f,
+                   gsize    n_rows,
+                   gboolean labelled)
 {
   HealerSimulateConfig sim;
   HealerTrainConfig config;
@@ -52,8 +55,19 @@ fixture_init (Fixture *f,
 
   diagnosis = healer_diagnose_file (f->model, f->path, 0, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
+  /* As from a file without a label column (the map reads the file, where
+   * the column is left alone). */
+  if (!labelled)
+    g_clear_pointer (&diagnosis->true_labels, g_free);
   file = g_file_new_for_path (f->path);
   f->results = healer_results_new (diagnosis, file);
+}
+
+static void
+fixture_init (Fixture *f,
+              gsize    n_rows)
+{
+  fixture_init_full (f, n_rows, TRUE);
 }
 
 static void
@@ -174,6 +188,154 @@ test_results_page_sampled_map (void)
   fixture_clear (&f);
 }
 
+static gboolean
+match_label_text (GtkWidget     *widget,
+                  gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The dropdown's popup, where its rows are (the button holds labels of
+ * every item too, hidden, for its width). */
+static GtkWidget *
+popup_of (GtkWidget *dropdown)
+{
+  return healer_test_find_widget (dropdown, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_POPOVER));
+}
+
+static gboolean
+popup_shown (gpointer dropdown)
+{
+  GtkWidget *popup = popup_of (dropdown);
+  GtkWidget *label = popup ? healer_test_find_widget (popup, match_label_text, "Right or wrong") : NULL;
+
+  return label != NULL && gtk_widget_get_mapped (label);
+}
+
+static double
+x_in_page (GtkWidget *widget,
+           GtkWidget *page)
+{
+  graphene_point_t p;
+
+  g_assert_true (gtk_widget_compute_point (widget, page, &GRAPHENE_POINT_INIT (0, 0), &p));
+  return p.x;
+}
+
+/* Issue 16 items 8 and 9, issue 20 item 5, issue 15: the map follows the
+ * chosen method at once (the old picture marked out of date meanwhile), a
+ * new layout shows all of it, the Lay Out button keeps its place, the
+ * points can be coloured by certainty, and colour choices that need labels
+ * are greyed out, saying why, for an unlabelled file. */
+static void
+test_results_page_map_choices (void)
+{
+  Fixture f = { 0 }, unlabelled = { 0 };
+  HealerWindow *window;
+  HealerSession *session;
+  GtkWidget *page, *method, *colour, *lay_out, *scatter, *item;
+  HealerChartAxis *x_axis;
+  double lay_out_x;
+
+  fixture_init (&f, 300);
+  window = healer_window_new (NULL);
+  session = healer_window_get_session (window);
+  healer_test_show (GTK_WIDGET (window), 1100, 760);
+  healer_window_set_visible_page (window, "results");
+  page = find_page (window);
+  method = find_by_tooltip (page, "How the samples are laid out");
+  colour = find_by_tooltip (page, "What the colours show");
+  lay_out = healer_test_find_widget (page, healer_test_match_button_label, "_Lay Out");
+  scatter = healer_test_find_widget (page, healer_test_match_type,
+                                     GSIZE_TO_POINTER (HEALER_TYPE_SCATTER_CHART));
+  g_assert_nonnull (method);
+  g_assert_nonnull (colour);
+  g_assert_nonnull (lay_out);
+  x_axis = healer_chart_get_x_axis (HEALER_CHART (scatter));
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (method), 0);   /* PCA */
+  healer_session_set_model (session, f.model, NULL);
+  healer_session_set_results (session, f.results);
+  click_toggle (page, "_Map");
+  g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
+  g_assert_cmpuint (healer_results_page_get_n_mapped (HEALER_RESULTS_PAGE (page)), ==, 300);
+  healer_test_wait_frame (page);
+  lay_out_x = x_in_page (lay_out, page);
+  /* The Results page's chart fills the view: the plain wheel zooms it. */
+  g_assert_true (healer_test_wheel_stopper (scatter) == scatter);
+  healer_chart_reset_zoom (scatter);
+
+  /* Coloured by certainty: two categories in the legend. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (colour), 3);
+  healer_test_wait_frame (page);
+  g_assert_nonnull (healer_test_find_widget (scatter, match_label_text, "Uncertain"));
+  g_assert_nonnull (healer_test_find_widget (scatter, match_label_text, "Certain"));
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-map-uncertain") });
+
+  /* Zoomed in, then another method: the old picture is marked at once and
+   * a new layout starts by itself. */
+  healer_test_activate_action (scatter, "chart.zoom-in");
+  g_assert_true (healer_chart_axis_is_zoomed (x_axis));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (method), 1);   /* t-SNE */
+  g_assert_false (not_projecting (page));
+  g_assert_false (gtk_widget_get_sensitive (scatter));
+  g_assert_cmpfloat (gtk_widget_get_opacity (scatter), <, 0.5);
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-map-stale") });
+  g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
+  g_assert_true (gtk_widget_get_sensitive (scatter));
+  g_assert_cmpfloat (gtk_widget_get_opacity (scatter), ==, 1.0);
+  g_assert_false (healer_chart_axis_is_zoomed (x_axis));
+  g_assert_cmpuint (healer_results_page_get_n_mapped (HEALER_RESULTS_PAGE (page)), ==, 300);
+  /* The method's label changed width; the button did not move. */
+  healer_test_wait_frame (page);
+  g_assert_cmpfloat (x_in_page (lay_out, page), ==, lay_out_x);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (colour)), ==, 3);
+
+  /* Cancelled: the picture on screen is the t-SNE one, and says so. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (method), 0);
+  g_assert_true (healer_results_page_cancel (HEALER_RESULTS_PAGE (page)));
+  g_assert_true (healer_test_wait_until (not_projecting, page, 30000));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (method)), ==, 1);
+  g_assert_true (gtk_widget_get_sensitive (scatter));
+
+  /* An unlabelled file: "Labelled class" and "Right or wrong" are grey,
+   * with the reason, and a choice of them falls back. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (colour), 2);
+  fixture_init_full (&unlabelled, 300, FALSE);
+  healer_session_set_model (session, unlabelled.model, NULL);
+  healer_session_set_results (session, unlabelled.results);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (colour)), ==, 0);
+  g_signal_emit_by_name (colour, "activate");
+  g_assert_true (healer_test_wait_until (popup_shown, colour, 30000));
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *name = i == 0 ? "Labelled class" : "Right or wrong";
+
+      item = healer_test_find_widget (popup_of (colour), match_label_text, name);
+      g_assert_nonnull (item);
+      g_assert_false (gtk_widget_get_sensitive (item));
+      g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (item), "no label column"));
+    }
+  item = healer_test_find_widget (popup_of (colour), match_label_text, "Certain or uncertain");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_get_sensitive (item));
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-map-colours-unlabelled") });
+  gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (item, GTK_TYPE_POPOVER)));
+
+  /* Labelled again: every choice applies. */
+  healer_session_set_model (session, f.model, NULL);
+  healer_session_set_results (session, f.results);
+  item = healer_test_find_widget (popup_of (colour), match_label_text, "Right or wrong");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_get_sensitive (item));
+  g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
+
+  healer_session_set_results (session, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  fixture_clear (&f);
+  fixture_clear (&unlabelled);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,6 +344,7 @@ main (int   argc,
 
   g_test_add_func ("/results-page/charts", test_results_page_charts);
   g_test_add_func ("/results-page/sampled-map", test_results_page_sampled_map);
+  g_test_add_func ("/results-page/map-choices", test_results_page_map_choices);
 
   return g_test_run ();
 }

@@ -391,6 +391,20 @@ test_train_page_train (void)
   g_assert_cmpfloat_with_epsilon (shown, 100.0 * model->estimate->accuracy, 0.051);
   g_assert_cmpfloat (shown, >, 100.0 / 6.0);
 
+  /* Issue 16: the wheel over the per-class table, the confusion matrix or
+   * the curves scrolls the page (Ctrl+wheel zooms a chart). */
+  {
+    GtkWidget *summary = GTK_WIDGET (healer_train_page_get_summary (f.page));
+    GtkWidget *pane = gtk_widget_get_ancestor (summary, GTK_TYPE_SCROLLED_WINDOW);
+    GtkWidget *stopper;
+
+    g_assert_nonnull (pane);
+    stopper = healer_test_wheel_stopper (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (pane)));
+    if (stopper != NULL)
+      g_error ("a %s on the Train page takes the mouse wheel from the page",
+               G_OBJECT_TYPE_NAME (stopper));
+  }
+
   summary_shot = healer_test_render (GTK_WIDGET (f.page), "train-page-summary");
   g_clear_object (&summary_shot);
   summary_shot = healer_test_render (GTK_WIDGET (healer_train_page_get_summary (f.page)), "train-summary-full");

@@ -339,6 +339,7 @@ test_window_page_contract (void)
   GtkWidget *stack = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
                                               GSIZE_TO_POINTER (ADW_TYPE_VIEW_STACK));
   HealerPage *data_page = NULL;
+  GtkWidget *cancel;
   guint n_pages = 0, n_changes = 0;
 
   healer_test_show (GTK_WIDGET (window), 1100, 760);
@@ -357,11 +358,28 @@ test_window_page_contract (void)
   g_assert_cmpuint (n_pages, ==, 4);
   g_assert_nonnull (data_page);
 
-  /* "busy" goes up while the demo data are made, and down after. */
+  /* "busy" goes up while the demo data are made, and down after; the
+   * window watches the page on show, and Escape (win.cancel) is enabled
+   * only while that page has work to stop. A button bound to win.cancel
+   * shows it; nothing below runs the main loop until the wait, so the
+   * load cannot end in between. */
+  cancel = gtk_button_new ();
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "win.cancel");
+  gtk_box_append (GTK_BOX (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window))),
+                  cancel);
+  healer_test_flush ();
+  g_assert_false (gtk_widget_get_sensitive (cancel));
   g_signal_connect (data_page, "notify::busy", G_CALLBACK (busy_changed_cb), &n_changes);
   healer_test_activate_action (GTK_WIDGET (window), "win.demo-data");
   g_assert_true (healer_page_get_busy (data_page));
+  g_assert_true (gtk_widget_get_sensitive (cancel));
+  /* Another page on show has nothing of its own to stop. */
+  healer_window_set_visible_page (window, "results");
+  g_assert_false (gtk_widget_get_sensitive (cancel));
+  healer_window_set_visible_page (window, "data");
+  g_assert_true (gtk_widget_get_sensitive (cancel));
   g_assert_true (healer_test_wait_until (data_page_idle, data_page, 30000));
+  g_assert_false (gtk_widget_get_sensitive (cancel));
   g_assert_cmpuint (n_changes, ==, 2);
   g_assert_nonnull (healer_session_get_dataset (session));
 

@@ -438,6 +438,21 @@ test_pointer (void)
   g_assert_cmpfloat (fabs (qy - py), <, 0.01);
   g_assert_true (healer_chart_axis_is_zoomed (y_axis));
 
+  /* Inside a scrolling page the chart needs Ctrl for the wheel: a plain
+   * wheel step is not taken (it goes on to the page) and zooms nothing. */
+  healer_chart_reset_zoom (chart);
+  g_object_set (chart, "zoom-modifier", GDK_CONTROL_MASK, NULL);
+  g_assert_cmpuint (healer_chart_get_zoom_modifier (c), ==, GDK_CONTROL_MASK);
+  handled = TRUE;
+  g_signal_emit_by_name (scroll, "scroll", 0.0, -1.0, &handled);
+  g_assert_false (handled);
+  g_assert_false (healer_chart_axis_is_zoomed (x_axis));
+  g_assert_false (healer_chart_axis_is_zoomed (y_axis));
+  healer_chart_set_zoom_modifier (c, 0);
+  g_signal_emit_by_name (scroll, "scroll", 0.0, -1.0, &handled);
+  g_assert_true (handled);
+  g_assert_true (healer_chart_axis_is_zoomed (x_axis));
+
   /* Drag 50 pixels right and 20 down: the data follows the pointer. */
   chart_picture_take (&p, chart, NULL);
   chart_picture_clear (&p);

@@ -76,15 +76,32 @@ on_scroll (GtkEventControllerScroll *scroll,
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (scroll));
   double fx = 0.5, fy = 0.5;
 
+  gboolean x = TRUE, y = TRUE;
+
   if (dy == 0)
     return FALSE;
+
+  if (priv->zoom_modifier != 0)
+    {
+      /* Inside a scrolling page the plain wheel is the page's: returning
+       * FALSE lets it bubble up to the scrolled window. */
+      if ((state & priv->zoom_modifier) != priv->zoom_modifier)
+        return FALSE;
+      state &= ~priv->zoom_modifier;
+    }
 
   if (priv->pointer_inside)
     healer_chart_to_mapped (self, priv->pointer_x, priv->pointer_y, &fx, &fy);
 
-  /* Shift zooms time (x) alone, Ctrl the values (y) alone. */
-  zoom_at (self, pow (ZOOM_STEP, -dy), fx, fy,
-           !(state & GDK_CONTROL_MASK), !(state & GDK_SHIFT_MASK));
+  /* Shift zooms time (x) alone, Ctrl the values (y) alone — unless Ctrl
+   * is the modifier that makes the wheel zoom at all. */
+  if (state & GDK_CONTROL_MASK)
+    x = FALSE;
+  if (state & GDK_SHIFT_MASK)
+    y = FALSE;
+  if (!x && !y)
+    x = y = TRUE;
+  zoom_at (self, pow (ZOOM_STEP, -dy), fx, fy, x, y);
   return TRUE;
 }
 

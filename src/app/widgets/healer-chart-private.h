@@ -35,6 +35,9 @@ typedef struct
   gboolean         dark;
   GdkRGBA          foreground;
 
+  /* Held with the wheel to zoom; 0: the wheel always zooms. */
+  GdkModifierType  zoom_modifier;
+
   /* Pointer and gestures */
   double           pointer_x;
   double           pointer_y;

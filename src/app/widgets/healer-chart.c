@@ -20,6 +20,14 @@ G_DEFINE_TYPE_WITH_CODE (HealerChart, healer_chart, GTK_TYPE_WIDGET,
                          G_ADD_PRIVATE (HealerChart)
                          G_IMPLEMENT_INTERFACE (HEALER_TYPE_CHART_EXPORTABLE, exportable_iface_init))
 
+enum {
+  PROP_0,
+  PROP_ZOOM_MODIFIER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* Stale layers have a NULL node, which GPtrArray hands to the free func. */
 static void
 node_unref0 (gpointer node)
@@ -677,12 +685,59 @@ healer_chart_dispose (GObject *object)
 }
 
 static void
+healer_chart_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  HealerChart *self = HEALER_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_ZOOM_MODIFIER:
+      g_value_set_flags (value, healer_chart_get_zoom_modifier (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_chart_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  HealerChart *self = HEALER_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_ZOOM_MODIFIER:
+      healer_chart_set_zoom_modifier (self, g_value_get_flags (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 healer_chart_class_init (HealerChartClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = healer_chart_dispose;
+  object_class->get_property = healer_chart_get_property;
+  object_class->set_property = healer_chart_set_property;
+
+  /* See healer_chart_set_zoom_modifier(); settable from .ui files. */
+  properties[PROP_ZOOM_MODIFIER] =
+    g_param_spec_flags ("zoom-modifier", NULL, NULL,
+                        GDK_TYPE_MODIFIER_TYPE, 0,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   widget_class->snapshot = healer_chart_snapshot;
   widget_class->measure = healer_chart_measure;
@@ -828,6 +883,30 @@ healer_chart_get_plot_area (HealerChart     *self,
   g_return_if_fail (area != NULL);
 
   *area = healer_chart_get_priv (self)->plot;
+}
+
+void
+healer_chart_set_zoom_modifier (HealerChart     *self,
+                                GdkModifierType  modifier)
+{
+  HealerChartPrivate *priv;
+
+  g_return_if_fail (HEALER_IS_CHART (self));
+
+  priv = healer_chart_get_priv (self);
+  modifier &= gtk_accelerator_get_default_mod_mask ();
+  if (priv->zoom_modifier == modifier)
+    return;
+  priv->zoom_modifier = modifier;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM_MODIFIER]);
+}
+
+GdkModifierType
+healer_chart_get_zoom_modifier (HealerChart *self)
+{
+  g_return_val_if_fail (HEALER_IS_CHART (self), 0);
+
+  return healer_chart_get_priv (self)->zoom_modifier;
 }
 
 void

@@ -60,6 +60,15 @@ char            *healer_chart_query_item     (HealerChart      *self,
 void             healer_chart_zoom_to_rect   (HealerChart           *self,
                                               const graphene_rect_t *rect);
 
+/* The modifier (GDK_CONTROL_MASK) that must be held for the mouse wheel to
+ * zoom; without it the wheel is left to the widgets around the chart, so
+ * that a chart inside a scrolling page does not stop the page from
+ * scrolling. 0 (the default, for a chart that fills its view): the wheel
+ * always zooms. Keys, pinch and the rubber band zoom either way. */
+void             healer_chart_set_zoom_modifier (HealerChart     *self,
+                                                 GdkModifierType  modifier);
+GdkModifierType  healer_chart_get_zoom_modifier (HealerChart     *self);
+
 /* Any axis chart: back to the whole data. */
 void             healer_chart_reset_zoom     (gpointer          chart);
 
