@@ -553,6 +553,27 @@ healer_data_page_get_session (HealerDataPage *self)
   return self->session;
 }
 
+/* The report names the classes as the model does. */
+static void
+session_class_names_cb (HealerDataPage *self)
+{
+  HealerModel *model = healer_session_get_model (self->session);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint k = 0; model != NULL && k < model->n_classes; k++)
+    {
+      gint32 label = model->class_ids[k];
+
+      /* Label values index the report's classes; a model may have gaps. */
+      if (label < 0 || label > 1000)
+        continue;
+      if ((guint) label >= names->len)
+        g_ptr_array_set_size (names, label + 1);
+      g_ptr_array_index (names, label) = model->class_names[k];
+    }
+  healer_data_report_set_class_names (self->report, (const char * const *) names->pdata, names->len);
+}
+
 void
 healer_data_page_set_session (HealerDataPage *self,
                               HealerSession  *session)
@@ -563,12 +584,20 @@ healer_data_page_set_session (HealerDataPage *self,
   if (self->session == session)
     return;
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, session_dataset_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->session, session_dataset_cb, self);
+      g_signal_handlers_disconnect_by_func (self->session, session_class_names_cb, self);
+    }
   g_set_object (&self->session, session);
   if (session != NULL)
     {
       g_signal_connect_object (session, "notify::dataset",
                                G_CALLBACK (session_dataset_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::model",
+                               G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "class-names-changed",
+                               G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
+      session_class_names_cb (self);
       session_dataset_cb (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);

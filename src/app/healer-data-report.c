@@ -23,6 +23,14 @@ struct _HealerDataReport
   GPtrArray         *pending;
   guint              pending_id;
 
+  /* The classes shown, to name them again when the model's names change:
+   * counts by label value, and the model's names by label value (NULL
+   * entries: the default name). */
+  gsize             *class_counts;
+  guint              n_classes;
+  gsize              n_rows;
+  GPtrArray         *class_names;
+
   /* Template widgets */
   GtkLabel          *title_label;
   GtkLabel          *subtitle_label;
@@ -266,20 +274,21 @@ grid_remove (gpointer   grid,
 /* The exact counts as text, and the same counts as bars beside them to
  * see the balance at a glance. */
 static void
-show_classes (HealerDataReport  *self,
-              const HealerStats *stats)
+show_classes (HealerDataReport *self)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree double *values = g_new0 (double, MAX (stats->n_classes, 1));
+  g_autofree double *values = g_new0 (double, MAX (self->n_classes, 1));
 
   clear_children (GTK_WIDGET (self->classes_grid), grid_remove);
 
-  for (guint c = 0; c < stats->n_classes; c++)
+  for (guint c = 0; c < self->n_classes; c++)
     {
-      char *name = healer_class_default_name ((gint32) c);
-      g_autofree char *percent = format_percent (100.0 * stats->class_counts[c] / MAX (stats->n_rows, 1));
+      /* The model's name for the label, spelled as everywhere else. */
+      const char *given = c < self->class_names->len ? g_ptr_array_index (self->class_names, c) : NULL;
+      char *name = given != NULL ? g_strdup (given) : healer_class_default_name ((gint32) c);
+      g_autofree char *percent = format_percent (100.0 * self->class_counts[c] / MAX (self->n_rows, 1));
       /* TRANSLATORS: samples of one class and their share, e.g. "200 (16.7 %)" */
-      g_autofree char *count = g_strdup_printf (_("%zu (%s)"), stats->class_counts[c], percent);
+      g_autofree char *count = g_strdup_printf (_("%zu (%s)"), self->class_counts[c], percent);
       GtkWidget *label = gtk_label_new (name);
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -290,11 +299,26 @@ show_classes (HealerDataReport  *self,
       gtk_grid_attach (self->classes_grid, label, 1, c, 1, 1);
 
       g_ptr_array_add (names, name);
-      values[c] = (double) stats->class_counts[c];
+      values[c] = (double) self->class_counts[c];
     }
   g_ptr_array_add (names, NULL);
   healer_bar_chart_set_data (self->class_chart, (const char * const *) names->pdata,
-                             stats->n_classes, NULL, 1, values);
+                             self->n_classes, NULL, 1, values);
+}
+
+void
+healer_data_report_set_class_names (HealerDataReport   *self,
+                                    const char * const *names,
+                                    guint               n_names)
+{
+  g_return_if_fail (HEALER_IS_DATA_REPORT (self));
+  g_return_if_fail (names != NULL || n_names == 0);
+
+  g_ptr_array_set_size (self->class_names, 0);
+  for (guint i = 0; i < n_names; i++)
+    g_ptr_array_add (self->class_names, g_strdup (names[i]));
+  if (self->n_classes > 0)
+    show_classes (self);
 }
 
 void
@@ -342,8 +366,14 @@ healer_data_report_show (HealerDataReport    *self,
     {
       classes = g_strdup_printf ("%u", stats->n_classes);
       add_figure (self, classes, _("Fault classes"), NULL);
-      show_classes (self, stats);
+      g_free (self->class_counts);
+      self->class_counts = g_memdup2 (stats->class_counts, stats->n_classes * sizeof (gsize));
+      self->n_classes = stats->n_classes;
+      self->n_rows = stats->n_rows;
+      show_classes (self);
     }
+  else
+    self->n_classes = 0;
 
   items = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint j = 0; j < stats->n_features; j++)
@@ -398,6 +428,8 @@ healer_data_report_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->filter);
   g_clear_object (&self->sorted);
+  g_clear_pointer (&self->class_counts, g_free);
+  g_clear_pointer (&self->class_names, g_ptr_array_unref);
 
   G_OBJECT_CLASS (healer_data_report_parent_class)->dispose (object);
 }
@@ -435,6 +467,7 @@ healer_data_report_init (HealerDataReport *self)
   g_autoptr(GtkNoSelection) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->class_names = g_ptr_array_new_with_free_func (g_free);
   healer_bar_chart_set_titles (self->class_chart, _("Fault class"), _("Samples"));
   /* Typing anywhere on the report searches the KPIs, as in GNOME's lists. */
   gtk_search_entry_set_key_capture_widget (GTK_SEARCH_ENTRY (self->search_entry), GTK_WIDGET (self));

@@ -23,6 +23,13 @@ void           healer_data_report_show            (HealerDataReport    *self,
                                                    const char          *title,
                                                    const char          *subtitle);
 /* The KPI rows (HealerKpiRow) as the table shows them: filtered, sorted. */
+/* The names of the classes by label value (names[3] for label 3; a NULL
+ * entry or a label past @n_names keeps its default name, "class 3"): the
+ * current model's, so that the Data page calls the classes what every
+ * other page does. */
+void           healer_data_report_set_class_names (HealerDataReport   *self,
+                                                   const char * const *names,
+                                                   guint               n_names);
 GListModel    *healer_data_report_get_kpi_model   (HealerDataReport    *self);
 GtkColumnView *healer_data_report_get_kpi_view    (HealerDataReport    *self);
 GtkEditable   *healer_data_report_get_search      (HealerDataReport    *self);

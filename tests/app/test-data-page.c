@@ -13,6 +13,7 @@
 #include "healer-data-page.h"
 #include "healer-kpi-row.h"
 #include "healer-simulate.h"
+#include "healer-trainer.h"
 #include "healer-test-gui.h"
 #include "healer-window-private.h"
 
@@ -692,6 +693,30 @@ test_data_page_demo (void)
   assert_shows (report, "feature0");
   /* The Train button is there and live: the window enabled win.train. */
   assert_shows (report, "Train a Model");
+
+  /* Issue 16 item 15: the classes are called what the model calls them,
+   * spelled as on every other page, and follow a rename at once. */
+  assert_shows (report, "class 0");
+  {
+    g_autoptr(HealerModel) model = NULL;
+    HealerTrainConfig config;
+    g_autofree char *text = NULL;
+
+    healer_train_config_init_default (&config);
+    config.epochs = 1;
+    config.ensemble = 1;
+    model = healer_train (healer_session_get_dataset (f.session), &config, NULL, NULL, NULL, NULL);
+    g_assert_nonnull (model);
+    healer_session_set_model (f.session, model, NULL);
+    healer_session_set_class_name (f.session, 0, "disk fault");
+    assert_shows (report, "disk fault");
+    text = visible_text (report);
+    g_assert_null (strstr (text, "\nclass 0\n"));
+    assert_shows (report, "class 1");
+    g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (f.window), "data-report-named") });
+    healer_session_set_model (f.session, NULL, NULL);
+    assert_shows (report, "class 0");
+  }
 
   shot = healer_test_render (GTK_WIDGET (f.window), "data-report");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
