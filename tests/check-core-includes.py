@@ -22,6 +22,7 @@ import sys
 LAYERS = [
     # Building blocks that know nothing of the rest.
     'limits', 'log', 'locale', 'text', 'relay', 'eta', 'output', 'rng', 'split', 'metrics', 'conformal',
+    'parallel',
     'json',
     # The names of enumerations; healer-enum-types.h is generated from the
     # headers of later modules but declares only their GType functions.
