@@ -12,6 +12,7 @@
 #include "healer-data-page.h"
 #include "healer-diagnose-page.h"
 #include "healer-preferences-window.h"
+#include "healer-results-page.h"
 #include "healer-simulate.h"
 #include "healer-test-gui.h"
 #include "healer-train-page.h"
@@ -454,6 +455,12 @@ test_stale_results (void)
   g_assert_true (healer_test_wait_until (results_of, &wanted, 60000));
   g_assert_cmpuint (count_labels (diagnose, "samples.csv: 80 samples", TRUE), ==, 1);
   g_assert_cmpuint (count_labels (diagnose, "by “first.json”", TRUE), ==, 1);
+  /* The Results page says it too. */
+  g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_RESULTS_PAGE), "· by “first.json”", TRUE), ==, 1);
+  healer_window_set_visible_page (window, "results");
+  shot = healer_test_render (GTK_WIDGET (window), "keep-results-model");
+  g_clear_object (&shot);
+  healer_window_set_visible_page (window, "diagnose");
   g_assert_false (gtk_revealer_get_reveal_child (stale_banner (window)));
 
   /* A rename keeps the network: the results stay current. */
