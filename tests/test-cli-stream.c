@@ -40,26 +40,33 @@ demo_model (void)
   return path;
 }
 
-/* predict's results for @data with --chunk-rows 1, 7 and the default are
- * the same bytes. */
+/* predict's results for @data with --chunk-rows 1, 7 and the default, and
+ * on 1, 2 and 3 threads, are the same bytes. */
 static void
 check_chunk_independent (const char *model,
                          const char *data)
 {
-  const char *sizes[] = { "1", "7", NULL };
+  const char *variants[][4] = {
+    { "--chunk-rows", "1", NULL },
+    { "--chunk-rows", "7", NULL },
+    { "--threads", "1", NULL },
+    { "--threads", "2", NULL },
+    { "--threads", "3", "--chunk-rows", "100" },
+  };
   g_auto(Run) whole = { 0 };
 
   run_cli (&whole, "predict", model, data, NULL);
   g_assert_cmpint (whole.status, ==, 0);
   g_assert_cmpuint (strlen (whole.out), >, 1000);
-  for (guint i = 0; sizes[i] != NULL; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
     {
-      g_auto(Run) chunked = { 0 };
+      g_auto(Run) other = { 0 };
 
-      run_cli (&chunked, "predict", model, data, "--chunk-rows", sizes[i], NULL);
-      g_assert_cmpint (chunked.status, ==, 0);
+      run_cli (&other, "predict", model, data, variants[i][0], variants[i][1],
+               variants[i][2], variants[i][3], NULL);
+      g_assert_cmpint (other.status, ==, 0);
       /* Not cmpstr: a difference would print two whole files. */
-      g_assert_true (strcmp (whole.out, chunked.out) == 0);
+      g_assert_true (strcmp (whole.out, other.out) == 0);
     }
 }
 

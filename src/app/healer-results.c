@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "healer-output.h"
 #include "healer-results.h"
 
@@ -372,4 +374,28 @@ healer_results_get_model_file (HealerResults *self)
   g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
 
   return self->model_file;
+}
+
+char *
+healer_results_dup_model_name (HealerResults *self)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *time = NULL;
+
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+
+  if (self->model == NULL)
+    return NULL;
+  if (self->model_file != NULL)
+    {
+      g_autofree char *base = g_file_get_basename (self->model_file);
+
+      return g_strdup_printf (_("“%s”"), base);
+    }
+  when = self->model->created_unix > 0 ? g_date_time_new_from_unix_local (self->model->created_unix) : NULL;
+  if (when == NULL)
+    return g_strdup (_("a model trained in this window (not saved)"));
+  time = g_date_time_format (when, "%H:%M:%S");
+  /* Translators: %s is a time of day */
+  return g_strdup_printf (_("the model trained at %s (not saved)"), time);
 }

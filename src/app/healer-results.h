@@ -75,6 +75,9 @@ void                     healer_results_set_model          (HealerResults    *se
                                                             GFile            *model_file);
 HealerModel             *healer_results_get_model          (HealerResults    *self);
 GFile                   *healer_results_get_model_file     (HealerResults    *self);
+/* That model as the pages name it: “file.json”, or the one trained at
+ * 23:10:05 (not saved); NULL when not known. */
+char                    *healer_results_dup_model_name     (HealerResults    *self);
 /* The file the samples came from, or NULL; and its display name. */
 GFile                   *healer_results_get_source         (HealerResults    *self);
 const char              *healer_results_get_source_name    (HealerResults    *self);

@@ -96,11 +96,19 @@ void                healer_diagnose_iter_free         (HealerDiagnoseIter  *self
  * (HEALER_DATASET_ERROR_COLUMNS when the model's KPIs are not all in the
  * header, G_IO_ERROR_CANCELLED when @cancellable fired, checked between
  * chunks); after an error the iterator only fails. Returns as soon as a
- * chunk is complete, so a pipe's rows come out while its input still runs. */
+ * chunk is complete, so a pipe's rows come out while its input still runs.
+ * With more than one thread (healer_diagnose_iter_set_n_threads), the next
+ * chunk is read by a thread of its own meanwhile, with this call's
+ * @cancellable; its error, if any, comes from the next call. */
 gboolean            healer_diagnose_iter_next         (HealerDiagnoseIter         *self,
                                                        const HealerDiagnoseChunk **chunk,
                                                        GCancellable               *cancellable,
                                                        GError                    **error);
+/* Diagnose each chunk on @n_threads threads (0, the default: one per
+ * processor, at most 16), before the first _next(). The results are the
+ * same bits whatever the number. */
+void                healer_diagnose_iter_set_n_threads (HealerDiagnoseIter *self,
+                                                        guint               n_threads);
 gboolean            healer_diagnose_iter_has_labels   (HealerDiagnoseIter  *self);
 /* Columns of the input the model does not read, NULL-terminated; known
  * after the first call of _next(). */
