@@ -137,7 +137,10 @@ struct _HealerDiagnoseIter
    * and writes the current one; joined before anything else touches the
    * reader. */
   GThread             *prefetch;
-  GCancellable        *prefetch_cancellable;
+  GCancellable        *prefetch_cancellable;  /* the iterator's own, cancelled by
+                                                * the caller's and by _free() */
+  GCancellable        *prefetch_caller;
+  gulong               prefetch_handler;
   HealerDataset       *prefetched;
   GError              *prefetch_error;
   guint64              bytes_read;   /* up to the last chunk handed out */
@@ -160,21 +163,50 @@ prefetch_join (HealerDiagnoseIter *self)
   if (self->prefetch == NULL)
     return;
   g_thread_join (g_steal_pointer (&self->prefetch));
-  g_clear_object (&self->prefetch_cancellable);
+  if (self->prefetch_caller != NULL)
+    {
+      g_cancellable_disconnect (self->prefetch_caller, self->prefetch_handler);
+      self->prefetch_handler = 0;
+      g_clear_object (&self->prefetch_caller);
+    }
+}
+
+static void
+prefetch_cancel_cb (GCancellable *caller,
+                    gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
 
 /* Starts reading the chunk after the one just handed out, unless the
- * caller asked for one thread: then every read happens in _next(). */
+ * caller asked for one thread: then every read happens in _next(). The
+ * read has a cancellable of its own, which the caller's cancels, and so
+ * does _free(): a reader blocked on a pipe that stays open (tail -f |
+ * predict -) must not keep a failing command from exiting. */
 static void
 prefetch_start (HealerDiagnoseIter *self,
                 GCancellable       *cancellable)
 {
   if (healer_parallel_get_n_threads (self->parallel) < 2)
     return;
-  self->prefetch_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  if (self->prefetch_cancellable == NULL || g_cancellable_is_cancelled (self->prefetch_cancellable))
+    {
+      g_clear_object (&self->prefetch_cancellable);
+      self->prefetch_cancellable = g_cancellable_new ();
+    }
+  if (cancellable != NULL)
+    {
+      self->prefetch_caller = g_object_ref (cancellable);
+      self->prefetch_handler = g_cancellable_connect (cancellable, G_CALLBACK (prefetch_cancel_cb),
+                                                      self->prefetch_cancellable, NULL);
+    }
   self->prefetch = g_thread_try_new ("healer-read", prefetch_thread, self, NULL);
-  if (self->prefetch == NULL)
-    g_clear_object (&self->prefetch_cancellable);
+  if (self->prefetch == NULL && self->prefetch_caller != NULL)
+    {
+      g_cancellable_disconnect (self->prefetch_caller, self->prefetch_handler);
+      self->prefetch_handler = 0;
+      g_clear_object (&self->prefetch_caller);
+    }
 }
 
 /* The next chunk's rows: the prefetched ones, or read now. */
@@ -297,7 +329,10 @@ healer_diagnose_iter_free (HealerDiagnoseIter *self)
   if (self == NULL)
     return;
 
+  if (self->prefetch != NULL)
+    g_cancellable_cancel (self->prefetch_cancellable);
   prefetch_join (self);
+  g_clear_object (&self->prefetch_cancellable);
   g_clear_pointer (&self->prefetched, healer_dataset_unref);
   g_clear_error (&self->prefetch_error);
   g_clear_pointer (&self->reader, healer_csv_reader_free);
