@@ -29,7 +29,7 @@ QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 RUNS = max(5, int(os.environ.get("BENCH_RUNS", "5")))
 
 TRAIN_ROWS = 10_000
-BIG_ROWS = 100_000 if QUICK else 1_000_000
+BIG_ROWS = int(os.environ.get("BENCH_BIG_ROWS", 100_000 if QUICK else 1_000_000))
 CSV_MIN_MB = 20 if QUICK else 110
 ARCH = "200,200,200"
 SHARED = os.environ.get("HEALER_SHARED_DATA", os.path.join(ROOT, "..", "shared", "data"))
@@ -208,7 +208,7 @@ def bench_predict(w, model):
         line(name, "%.2f" % ours, None, None, None, "s")
     else:
         p = statistics.median(theirs)
-        line(name, "%.2f" % ours, "%.2f" % p, p / ours, 3, "s")
+        line(name, "%.2f" % ours, "%.2f" % p, p / ours, 6, "s")
     print("predict_rate ours=%.0f rows/s (%.0f MB/s of CSV in)"
           % (BIG_ROWS / ours, os.path.getsize(big) / 1e6 / ours), flush=True)
     return big

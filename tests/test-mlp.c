@@ -541,6 +541,44 @@ test_chunking (void)
   g_assert_cmpfloat (max_diff, <, 1e-6);
 }
 
+/* The row-by-row pass (diagnosis) gives the same bits whatever the kernel
+ * (AVX2 or portable), the number of rows in the call and where a row sits
+ * in it: wide layers (the default 200-unit ones), widths that are not a
+ * multiple of the kernels' four outputs, and row counts around the 8- and
+ * 16-row blocks. */
+static void
+test_rowwise_kernels (void)
+{
+  static const guint sizes[] = { 107, 200, 61, 6 };
+  static const gsize counts[] = { 1, 7, 8, 15, 16, 17, 31, 33, 200, 1000 };
+  g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, 4, HEALER_ACTIVATION_LEAKY_RELU, 5);
+  const gsize n = 1000;
+  g_autofree float *x = g_new (float, n * 107);
+  g_autofree float *fast = g_new (float, n * 6);
+  g_autofree float *portable = g_new (float, n * 6);
+  g_autofree float *part = g_new (float, n * 6);
+  HealerMlpKernel best = healer_mlp_get_kernel ();
+  HealerRng rng;
+
+  healer_rng_init (&rng, 11);
+  fill_normal (&rng, x, n * 107, 3.0);
+  healer_mlp_predict_proba_rowwise (mlp, x, n, fast);
+  healer_mlp_set_kernel (HEALER_MLP_KERNEL_PORTABLE);
+  healer_mlp_predict_proba_rowwise (mlp, x, n, portable);
+  healer_mlp_set_kernel (best);
+  g_assert_cmpmem (fast, n * 6 * sizeof (float), portable, n * 6 * sizeof (float));
+  if (best == HEALER_MLP_KERNEL_PORTABLE)
+    g_test_message ("no AVX2 here: the portable kernel was compared with itself");
+
+  for (guint c = 0; c < G_N_ELEMENTS (counts); c++)
+    for (gsize start = 0; start + counts[c] <= n; start += counts[c] * 3 + 1)
+      {
+        healer_mlp_predict_proba_rowwise (mlp, x + start * 107, counts[c], part);
+        g_assert_cmpmem (part, counts[c] * 6 * sizeof (float),
+                         fast + start * 6, counts[c] * 6 * sizeof (float));
+      }
+}
+
 typedef struct
 {
   const HealerMlp *mlp;
@@ -1077,6 +1115,7 @@ main (int   argc,
   g_test_add_func ("/mlp/forward-reference", test_forward_matches_reference);
   g_test_add_func ("/mlp/softmax-stable", test_softmax_stable);
   g_test_add_func ("/mlp/chunking", test_chunking);
+  g_test_add_func ("/mlp/rowwise-kernels", test_rowwise_kernels);
   g_test_add_func ("/mlp/concurrent-predict", test_concurrent_predict);
   g_test_add_func ("/mlp/seed", test_seed);
   g_test_add_func ("/mlp/init-distribution", test_init_distribution);

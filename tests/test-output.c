@@ -7,6 +7,7 @@
  * portable named one (HEALER_OUTPUT_NO_TMPFILE).
  */
 
+#include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #ifdef G_OS_UNIX
@@ -629,6 +630,46 @@ test_remove_temporaries (Fixture       *f,
   assert_listing (f->dir, "");
 }
 
+/* healer_csv_append_fixed6 writes what "%.6f" writes, bit for bit: random
+ * floats over [0, 1] and its small end, every tie a float can hold (k/128:
+ * the only ones, since 10⁶ = 2⁶ · 5⁶), the ends, and values it hands to
+ * printf (negative, above 1, -0, NaN, infinities). */
+static void
+check_fixed6 (float value)
+{
+  g_autoptr(GString) fast = g_string_new (NULL);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  healer_csv_append_fixed6 (fast, value);
+  g_assert_cmpstr (fast->str, ==, g_ascii_formatd (buf, sizeof buf, "%.6f", value));
+}
+
+static void
+test_fixed6 (void)
+{
+  static const float specials[] = { 0.0f, 1.0f, -0.0f, 1e-45f, 5e-7f, 4.9999997e-7f,
+                                    5.0000006e-7f, 0.9999995f, 0.99999946f, 0.99999952f,
+                                    1.0000001f, -1e-9f, 2.0f, 1e30f };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (6);
+
+  for (guint i = 0; i < G_N_ELEMENTS (specials); i++)
+    check_fixed6 (specials[i]);
+  check_fixed6 (NAN);
+  check_fixed6 (INFINITY);
+  check_fixed6 (-INFINITY);
+  for (int k = 0; k <= 128; k++)
+    check_fixed6 ((float) k / 128.0f);
+  for (int i = 0; i < 200000; i++)
+    {
+      guint32 bits = g_rand_int_range (rand, 0, 0x3f800001);  /* 0 … 1.0f */
+      float value;
+
+      memcpy (&value, &bits, sizeof value);
+      check_fixed6 (value);
+      check_fixed6 ((float) g_rand_double (rand));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -658,6 +699,7 @@ main (int   argc,
   ADD ("remove-temporaries", test_remove_temporaries);
 
 #undef ADD
+  g_test_add_func ("/output/fixed6", test_fixed6);
 
   return g_test_run ();
 }

@@ -683,8 +683,7 @@ _healer_diagnose_batch_show_results (HealerDiagnosePage *self,
                             healer_results_get_n_uncertain (results));
   if (healer_results_get_model (results) != NULL)
     {
-      g_autofree char *name = _healer_diagnose_model_name (healer_results_get_model (results),
-                                                           healer_results_get_model_file (results));
+      g_autofree char *name = healer_results_dup_model_name (results);
       /* Translators: the file's samples and counts, then the model's name */
       g_autofree char *with_model = g_strdup_printf (_("%s · by %s"), source, name);
 
@@ -721,7 +720,7 @@ update_stale (HealerDiagnosePage *self)
 
   if (stale)
     {
-      g_autofree char *name = _healer_diagnose_model_name (made_by, healer_results_get_model_file (results));
+      g_autofree char *name = healer_results_dup_model_name (results);
 
       text = g_strdup_printf (_("These results were made by %s, which is no longer loaded. "
                                 "Diagnose the file again to see what the current model says."),

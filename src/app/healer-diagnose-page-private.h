@@ -109,9 +109,6 @@ void  _healer_diagnose_page_error          (HealerDiagnosePage  *self,
                                             const GError        *error);
 char *_healer_diagnose_class_label         (const char          *name,
                                             gint32               id);
-/* How the page names a model: “file.json”, or the one trained at 23:10. */
-char *_healer_diagnose_model_name          (const HealerModel   *model,
-                                            GFile               *file);
 
 /* healer-diagnose-sample.c */
 void  _healer_diagnose_sample_class_init   (GtkWidgetClass      *widget_class);

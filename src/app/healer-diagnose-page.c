@@ -110,27 +110,6 @@ architecture_text (const HealerModel *model)
   return g_steal_pointer (&layers);
 }
 
-char *
-_healer_diagnose_model_name (const HealerModel *model,
-                             GFile             *file)
-{
-  g_autoptr(GDateTime) when = NULL;
-  g_autofree char *time = NULL;
-
-  if (file != NULL)
-    {
-      g_autofree char *base = g_file_get_basename (file);
-
-      return g_strdup_printf (_("“%s”"), base);
-    }
-  when = model->created_unix > 0 ? g_date_time_new_from_unix_local (model->created_unix) : NULL;
-  if (when == NULL)
-    return g_strdup (_("a model trained in this window (not saved)"));
-  time = g_date_time_format (when, "%H:%M:%S");
-  /* Translators: %s is a time of day */
-  return g_strdup_printf (_("the model trained at %s (not saved)"), time);
-}
-
 static void
 update_model_summary (HealerDiagnosePage *self)
 {

@@ -168,6 +168,15 @@ show_results (HealerResultsPage *self,
                                            "%u sample diagnosed · %u uncertain",
                                            "%u samples diagnosed · %u uncertain", n_rows),
                               n_rows, healer_results_get_n_uncertain (results));
+  /* Which model made them (the Diagnose page marks them when it is gone). */
+  if (healer_results_get_model (results) != NULL)
+    {
+      g_autofree char *name = healer_results_dup_model_name (results);
+      char *with_model = g_strdup_printf (_("%s · by %s"), subtitle, name);
+
+      g_free (subtitle);
+      subtitle = with_model;
+    }
   gtk_label_set_label (self->subtitle_label, subtitle);
   fill_counts (self);
   _healer_results_page_fill_scatter (self);

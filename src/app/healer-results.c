@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "healer-output.h"
 #include "healer-results.h"
 
@@ -321,7 +323,8 @@ healer_results_save_csv (HealerResults  *self,
 
   for (gsize i = 0; i < d->n_rows; i++)
     {
-      healer_predictions_append_row (line, d->sample_ids[i], d->class_ids, d->n_classes,
+      healer_predictions_append_row (line, d->sample_ids[i], d->class_ids,
+                                     (const char * const *) d->class_names, d->n_classes,
                                      d->proba + i * d->n_classes, d->predicted[i],
                                      d->uncertainty[i] != HEALER_UNCERTAIN_NONE,
                                      d->set_threshold, d->reasons[i],
@@ -371,4 +374,28 @@ healer_results_get_model_file (HealerResults *self)
   g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
 
   return self->model_file;
+}
+
+char *
+healer_results_dup_model_name (HealerResults *self)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *time = NULL;
+
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+
+  if (self->model == NULL)
+    return NULL;
+  if (self->model_file != NULL)
+    {
+      g_autofree char *base = g_file_get_basename (self->model_file);
+
+      return g_strdup_printf (_("“%s”"), base);
+    }
+  when = self->model->created_unix > 0 ? g_date_time_new_from_unix_local (self->model->created_unix) : NULL;
+  if (when == NULL)
+    return g_strdup (_("a model trained in this window (not saved)"));
+  time = g_date_time_format (when, "%H:%M:%S");
+  /* Translators: %s is a time of day */
+  return g_strdup_printf (_("the model trained at %s (not saved)"), time);
 }

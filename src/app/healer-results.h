@@ -75,6 +75,9 @@ void                     healer_results_set_model          (HealerResults    *se
                                                             GFile            *model_file);
 HealerModel             *healer_results_get_model          (HealerResults    *self);
 GFile                   *healer_results_get_model_file     (HealerResults    *self);
+/* That model as the pages name it: “file.json”, or the one trained at
+ * 23:10:05 (not saved); NULL when not known. */
+char                    *healer_results_dup_model_name     (HealerResults    *self);
 /* The file the samples came from, or NULL; and its display name. */
 GFile                   *healer_results_get_source         (HealerResults    *self);
 const char              *healer_results_get_source_name    (HealerResults    *self);
@@ -86,9 +89,10 @@ const char              *healer_results_get_drift_summary  (HealerResults    *se
 /* TRUE when some KPI lies outside the training range or has shifted. */
 gboolean                 healer_results_has_drift          (HealerResults    *self);
 
-/* Writes the CLI's predict format, sample_id,label,confidence,uncertain,
- * p<id>…[,true_label], atomically (nothing is left behind on failure).
- * Blocking: call it from a worker. */
+/* Writes the CLI's predict format (healer_predictions_append_header():
+ * sample_id,diagnosed_label,diagnosed_class,confidence,uncertain,p<id>…),
+ * with the class names as they are now, atomically (nothing is left behind
+ * on failure). Blocking: call it from a worker. */
 gboolean                 healer_results_save_csv           (HealerResults    *self,
                                                             const char       *path,
                                                             GError          **error);

@@ -56,6 +56,7 @@ static const HealerCliRange healer_cli_ranges[] = {
   { "fold-seed",           0.0, INFINITY, FALSE, FALSE },
   /* predict: a chunk's probabilities are allocated up front */
   { "chunk-rows",          1.0, 100000, FALSE, FALSE },
+  { "threads",             0.0, 64, FALSE, FALSE },
   /* explain */
   { "top",                 0.0, INFINITY, FALSE, FALSE },
   /* simulate */

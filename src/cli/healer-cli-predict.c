@@ -56,7 +56,8 @@ write_chunk (HealerOutput              *out,
   for (gsize i = 0; i < chunk->n_rows; i++)
     {
       g_string_truncate (line, 0);
-      healer_predictions_append_row (line, chunk->sample_ids[i], model->class_ids, k,
+      healer_predictions_append_row (line, chunk->sample_ids[i], model->class_ids,
+                                     (const char * const *) model->class_names, k,
                                      chunk->proba + i * k, chunk->predicted[i],
                                      chunk->uncertainty[i] != HEALER_UNCERTAIN_NONE,
                                      model->set_threshold, chunk->reasons[i],
@@ -118,6 +119,7 @@ healer_cli_predict (int    argc,
   gboolean json = FALSE;
   double coverage = NAN;
   gint chunk_rows = DEFAULT_CHUNK_ROWS;
+  gint threads = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerModel) model = NULL;
   g_autoptr(HealerDiagnoseIter) iter = NULL;
@@ -130,6 +132,7 @@ healer_cli_predict (int    argc,
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the results to FILE (default: standard output)"), N_("FILE") },
     { "chunk-rows", 0, 0, G_OPTION_ARG_INT, &chunk_rows, N_("Rows read and diagnosed at a time (bounds memory)"), N_("N") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads that diagnose each chunk (0: one per processor, at most 16); the results are the same"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON summary on standard output (needs --output)"), NULL },
     { "drift-report", 0, 0, G_OPTION_ARG_FILENAME, &drift_path, N_("Write which KPIs lie outside the training range to FILE (JSON)"), N_("FILE") },
     { "coverage", 0, 0, G_OPTION_ARG_DOUBLE, &coverage, N_("Prediction sets for this share of rows instead of the model's (e.g. 0.99)"), N_("FRACTION") },
@@ -190,6 +193,7 @@ healer_cli_predict (int    argc,
                                             json || drift_path != NULL, NULL, &error);
   if (iter == NULL)
     return healer_cli_fail (error);
+  healer_diagnose_iter_set_n_threads (iter, (guint) threads);
 
   out = healer_output_open (output, &error);
   if (out == NULL)

@@ -128,7 +128,133 @@ struct _HealerDiagnoseIter
   const char         **ids;
   GStringChunk        *numbers;   /* the row numbers standing in for ids */
   GStringChunk        *reason_texts;
+  char               **new_reasons;  /* per row, made by the threads, owned */
+
+  guint                n_threads;    /* 0: one per processor */
+  HealerParallel      *parallel;     /* made at the first chunk */
+
+  /* The next chunk, read by a thread of its own while the caller diagnoses
+   * and writes the current one; joined before anything else touches the
+   * reader. */
+  GThread             *prefetch;
+  GCancellable        *prefetch_cancellable;  /* the iterator's own, cancelled by
+                                                * the caller's and by _free() */
+  GCancellable        *prefetch_caller;
+  gulong               prefetch_handler;
+  HealerDataset       *prefetched;
+  GError              *prefetch_error;
+  guint64              bytes_read;   /* up to the last chunk handed out */
 };
+
+static gpointer
+prefetch_thread (gpointer data)
+{
+  HealerDiagnoseIter *self = data;
+
+  self->prefetched = healer_csv_reader_read_chunk (self->reader, self->chunk_rows,
+                                                   self->prefetch_cancellable,
+                                                   &self->prefetch_error);
+  return NULL;
+}
+
+static void
+prefetch_join (HealerDiagnoseIter *self)
+{
+  if (self->prefetch == NULL)
+    return;
+  g_thread_join (g_steal_pointer (&self->prefetch));
+  if (self->prefetch_caller != NULL)
+    {
+      g_cancellable_disconnect (self->prefetch_caller, self->prefetch_handler);
+      self->prefetch_handler = 0;
+      g_clear_object (&self->prefetch_caller);
+    }
+}
+
+static void
+prefetch_cancel_cb (GCancellable *caller,
+                    gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+/* Starts reading the chunk after the one just handed out, unless the
+ * caller asked for one thread: then every read happens in _next(). The
+ * read has a cancellable of its own, which the caller's cancels, and so
+ * does _free(): a reader blocked on a pipe that stays open (tail -f |
+ * predict -) must not keep a failing command from exiting. */
+static void
+prefetch_start (HealerDiagnoseIter *self,
+                GCancellable       *cancellable)
+{
+  if (healer_parallel_get_n_threads (self->parallel) < 2)
+    return;
+  if (self->prefetch_cancellable == NULL || g_cancellable_is_cancelled (self->prefetch_cancellable))
+    {
+      g_clear_object (&self->prefetch_cancellable);
+      self->prefetch_cancellable = g_cancellable_new ();
+    }
+  if (cancellable != NULL)
+    {
+      self->prefetch_caller = g_object_ref (cancellable);
+      self->prefetch_handler = g_cancellable_connect (cancellable, G_CALLBACK (prefetch_cancel_cb),
+                                                      self->prefetch_cancellable, NULL);
+    }
+  self->prefetch = g_thread_try_new ("healer-read", prefetch_thread, self, NULL);
+  if (self->prefetch == NULL && self->prefetch_caller != NULL)
+    {
+      g_cancellable_disconnect (self->prefetch_caller, self->prefetch_handler);
+      self->prefetch_handler = 0;
+      g_clear_object (&self->prefetch_caller);
+    }
+}
+
+/* The next chunk's rows: the prefetched ones, or read now. */
+static HealerDataset *
+read_rows (HealerDiagnoseIter *self,
+           GCancellable       *cancellable,
+           GError            **error)
+{
+  if (self->prefetch == NULL)
+    return healer_csv_reader_read_chunk (self->reader, self->chunk_rows, cancellable, error);
+  prefetch_join (self);
+  if (self->prefetched == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->prefetch_error));
+      return NULL;
+    }
+  return g_steal_pointer (&self->prefetched);
+}
+
+/* The rows of a chunk past the network: class, flag and reason of each row,
+ * computed alone, so the thread it falls to changes nothing. */
+typedef struct
+{
+  HealerDiagnoseIter *iter;
+} RowsJob;
+
+static void
+diagnose_job_rows (gpointer data,
+                   gsize    first,
+                   gsize    last)
+{
+  HealerDiagnoseIter *self = ((RowsJob *) data)->iter;
+  const HealerModel *model = self->model;
+  guint k = model->n_classes;
+
+  for (gsize i = first; i < last; i++)
+    {
+      const float *p = self->proba + i * k;
+      const float *row = healer_dataset_row (self->aligned, i);
+      HealerUncertainty why = healer_model_row_uncertainty (model, row, p);
+
+      self->predicted[i] = (guint16) healer_argmax (p, k);
+      self->uncertainty[i] = (guint8) why;
+      self->new_reasons[i] = why != HEALER_UNCERTAIN_NONE
+                               ? healer_model_row_reason (model, row, p, why)
+                               : NULL;
+    }
+}
 
 static HealerDiagnoseIter *
 iter_new_take (const HealerModel *model,
@@ -203,6 +329,12 @@ healer_diagnose_iter_free (HealerDiagnoseIter *self)
   if (self == NULL)
     return;
 
+  if (self->prefetch != NULL)
+    g_cancellable_cancel (self->prefetch_cancellable);
+  prefetch_join (self);
+  g_clear_object (&self->prefetch_cancellable);
+  g_clear_pointer (&self->prefetched, healer_dataset_unref);
+  g_clear_error (&self->prefetch_error);
   g_clear_pointer (&self->reader, healer_csv_reader_free);
   g_free (self->name);
   g_clear_pointer (&self->drift, healer_drift_free);
@@ -218,6 +350,8 @@ healer_diagnose_iter_free (HealerDiagnoseIter *self)
   g_free (self->ids);
   g_string_chunk_free (self->numbers);
   g_string_chunk_free (self->reason_texts);
+  g_free (self->new_reasons);
+  g_clear_pointer (&self->parallel, healer_parallel_free);
   g_free (self);
 }
 
@@ -259,7 +393,7 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
 
   g_clear_pointer (&self->rows, healer_dataset_unref);
   g_clear_pointer (&self->aligned, healer_dataset_unref);
-  self->rows = healer_csv_reader_read_chunk (self->reader, self->chunk_rows, cancellable, error);
+  self->rows = read_rows (self, cancellable, error);
   if (self->rows == NULL)
     return iter_fail (self);
   n = self->rows->n_rows;
@@ -297,34 +431,34 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
       self->uncertainty = g_renew (guint8, self->uncertainty, n);
       self->reasons = g_renew (const char *, self->reasons, n);
       self->ids = g_renew (const char *, self->ids, n);
+      self->new_reasons = g_renew (char *, self->new_reasons, n);
       self->allocated = n;
     }
 
-  healer_model_predict_proba (model, self->aligned, self->proba);
+  if (self->parallel == NULL)
+    self->parallel = healer_parallel_new (self->n_threads > 0
+                                          ? self->n_threads
+                                          : MIN (g_get_num_processors (), 16));
+  healer_model_predict_proba_parallel (model, self->aligned, self->proba, self->parallel);
+  {
+    RowsJob job = { self };
+
+    healer_parallel_run (self->parallel, n, diagnose_job_rows, &job);
+  }
   g_string_chunk_clear (self->numbers);
   g_string_chunk_clear (self->reason_texts);
   for (gsize i = 0; i < n; i++)
     {
-      const float *p = self->proba + i * k;
-      guint best = healer_argmax (p, k);
-      HealerUncertainty why = healer_model_row_uncertainty (model,
-                                                            healer_dataset_row (self->aligned, i),
-                                                            p);
-
-      self->predicted[i] = (guint16) best;
-      self->uncertainty[i] = (guint8) why;
       self->reasons[i] = NULL;
-      if (why != HEALER_UNCERTAIN_NONE)
+      if (self->new_reasons[i] != NULL)
         {
-          g_autofree char *reason = healer_model_row_reason (model,
-                                                             healer_dataset_row (self->aligned, i),
-                                                             p, why);
-
           /* Few distinct reasons: stored once each. */
-          self->reasons[i] = g_string_chunk_insert_const (self->reason_texts, reason);
+          self->reasons[i] = g_string_chunk_insert_const (self->reason_texts,
+                                                          self->new_reasons[i]);
+          g_clear_pointer (&self->new_reasons[i], g_free);
         }
-      self->counts[best]++;
-      self->n_uncertain += why != HEALER_UNCERTAIN_NONE;
+      self->counts[self->predicted[i]]++;
+      self->n_uncertain += self->uncertainty[i] != HEALER_UNCERTAIN_NONE;
       if (self->rows->sample_ids != NULL)
         self->ids[i] = self->rows->sample_ids[i];
       else
@@ -349,8 +483,21 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
   self->chunk.true_labels = self->rows->labels;
   self->chunk.aligned = self->aligned;
   self->n_rows += n;
+  self->bytes_read = healer_csv_reader_get_bytes_read (self->reader);
   *chunk = &self->chunk;
+  prefetch_start (self, cancellable);
   return TRUE;
+}
+
+void
+healer_diagnose_iter_set_n_threads (HealerDiagnoseIter *self,
+                                    guint               n_threads)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->started);
+  g_return_if_fail (n_threads <= 64);
+
+  self->n_threads = n_threads;
 }
 
 gboolean
@@ -399,7 +546,8 @@ guint64
 healer_diagnose_iter_get_bytes_read (HealerDiagnoseIter *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return healer_csv_reader_get_bytes_read (self->reader);
+  /* Not the reader's own count: the reader may be in another thread. */
+  return self->bytes_read;
 }
 
 guint64
@@ -691,26 +839,27 @@ healer_predictions_append_header (GString      *line,
                                   guint         n_classes,
                                   gboolean      with_true_label)
 {
-  g_string_append (line, "sample_id,label,confidence,uncertain");
+  g_string_append (line, "sample_id,diagnosed_label,diagnosed_class,confidence,uncertain");
   for (guint c = 0; c < n_classes; c++)
     g_string_append_printf (line, ",p%d", class_ids[c]);
   g_string_append (line, ",prediction_set,uncertain_reason");
   if (with_true_label)
-    g_string_append (line, ",true_label");
+    g_string_append (line, ",true_label,true_class");
   g_string_append_c (line, '\n');
 }
 
 void
-healer_predictions_append_row (GString      *line,
-                               const char   *sample_id,
-                               const gint32 *class_ids,
-                               guint         n_classes,
-                               const float  *proba,
-                               guint         predicted,
-                               gboolean      uncertain,
-                               double        set_threshold,
-                               const char   *reason,
-                               const gint32 *true_label)
+healer_predictions_append_row (GString            *line,
+                               const char         *sample_id,
+                               const gint32       *class_ids,
+                               const char * const *class_names,
+                               guint               n_classes,
+                               const float        *proba,
+                               guint               predicted,
+                               gboolean            uncertain,
+                               double              set_threshold,
+                               const char         *reason,
+                               const gint32       *true_label)
 {
   guint stack[HEALER_MODEL_SET_MAX_CLASSES];
   g_autofree guint *heap = n_classes > G_N_ELEMENTS (stack) ? g_new (guint, n_classes) : NULL;
@@ -719,12 +868,14 @@ healer_predictions_append_row (GString      *line,
 
   healer_csv_append_field (line, sample_id);
   g_string_append_printf (line, ",%d,", class_ids[predicted]);
-  healer_csv_append_double (line, "%.6f", proba[predicted]);
+  healer_csv_append_field (line, class_names[predicted]);
+  g_string_append_c (line, ',');
+  healer_csv_append_fixed6 (line, proba[predicted]);
   g_string_append (line, uncertain ? ",1" : ",0");
   for (guint c = 0; c < n_classes; c++)
     {
       g_string_append_c (line, ',');
-      healer_csv_append_double (line, "%.6f", proba[c]);
+      healer_csv_append_fixed6 (line, proba[c]);
     }
   /* The diagnosis leads the set even if @predicted was not the argmax. */
   size = healer_prediction_set (proba, n_classes, set_threshold, set);
@@ -735,6 +886,17 @@ healer_predictions_append_row (GString      *line,
   g_string_append_c (line, ',');
   healer_csv_append_field (line, reason != NULL ? reason : "");
   if (true_label != NULL)
-    g_string_append_printf (line, ",%d", *true_label);
+    {
+      g_autofree char *plain = NULL;
+      const char *name = NULL;
+
+      for (guint c = 0; c < n_classes && name == NULL; c++)
+        if (class_ids[c] == *true_label)
+          name = class_names[c];
+      if (name == NULL)
+        name = plain = healer_class_default_name (*true_label);
+      g_string_append_printf (line, ",%d,", *true_label);
+      healer_csv_append_field (line, name);
+    }
   g_string_append_c (line, '\n');
 }

@@ -96,11 +96,19 @@ void                healer_diagnose_iter_free         (HealerDiagnoseIter  *self
  * (HEALER_DATASET_ERROR_COLUMNS when the model's KPIs are not all in the
  * header, G_IO_ERROR_CANCELLED when @cancellable fired, checked between
  * chunks); after an error the iterator only fails. Returns as soon as a
- * chunk is complete, so a pipe's rows come out while its input still runs. */
+ * chunk is complete, so a pipe's rows come out while its input still runs.
+ * With more than one thread (healer_diagnose_iter_set_n_threads), the next
+ * chunk is read by a thread of its own meanwhile, with this call's
+ * @cancellable; its error, if any, comes from the next call. */
 gboolean            healer_diagnose_iter_next         (HealerDiagnoseIter         *self,
                                                        const HealerDiagnoseChunk **chunk,
                                                        GCancellable               *cancellable,
                                                        GError                    **error);
+/* Diagnose each chunk on @n_threads threads (0, the default: one per
+ * processor, at most 16), before the first _next(). The results are the
+ * same bits whatever the number. */
+void                healer_diagnose_iter_set_n_threads (HealerDiagnoseIter *self,
+                                                        guint               n_threads);
 gboolean            healer_diagnose_iter_has_labels   (HealerDiagnoseIter  *self);
 /* Columns of the input the model does not read, NULL-terminated; known
  * after the first call of _next(). */
@@ -149,27 +157,34 @@ void             healer_diagnosis_free  (HealerDiagnosis            *self);
 
 /* The predict format, one line each, newline included, shared by the CLI
  * and the app's export so they can never differ:
- *   sample_id,label,confidence,uncertain,p<id>…,prediction_set,uncertain_reason[,true_label]
- * with one probability column per class (named by its label value), the
- * diagnosed class as its label value, and six decimals; the prediction set
- * as label values, most probable first, joined by "|" ("1|2"); the reason
- * as healer_model_row_reason words ("" when not uncertain). */
-void             healer_predictions_append_header (GString      *line,
-                                                   const gint32 *class_ids,
-                                                   guint         n_classes,
-                                                   gboolean      with_true_label);
+ *   sample_id,diagnosed_label,diagnosed_class,confidence,uncertain,p<id>…,
+ *   prediction_set,uncertain_reason[,true_label,true_class]
+ * The diagnosis is named so that it cannot be taken for a true label (a
+ * results file read back as data has no "label" column): its label value
+ * and, beside it, the class's name (@class_names, as the model calls it);
+ * one probability column per class (named by its label value), six
+ * decimals; the prediction set as label values, most probable first,
+ * joined by "|" ("1|2"); the reason as healer_model_row_reason words (""
+ * when not uncertain); with a label column in the input, the row's label
+ * and its class's name ("class 7" for a label that is no class of the
+ * model). */
+void             healer_predictions_append_header (GString            *line,
+                                                   const gint32       *class_ids,
+                                                   guint               n_classes,
+                                                   gboolean            with_true_label);
 /* @proba holds the row's @n_classes probabilities; @true_label is NULL
  * when the input has no label column. */
-void             healer_predictions_append_row    (GString      *line,
-                                                   const char   *sample_id,
-                                                   const gint32 *class_ids,
-                                                   guint         n_classes,
-                                                   const float  *proba,
-                                                   guint         predicted,
-                                                   gboolean      uncertain,
-                                                   double        set_threshold,
-                                                   const char   *reason,
-                                                   const gint32 *true_label);
+void             healer_predictions_append_row    (GString            *line,
+                                                   const char         *sample_id,
+                                                   const gint32       *class_ids,
+                                                   const char * const *class_names,
+                                                   guint               n_classes,
+                                                   const float        *proba,
+                                                   guint               predicted,
+                                                   gboolean            uncertain,
+                                                   double              set_threshold,
+                                                   const char         *reason,
+                                                   const gint32       *true_label);
 
 /* One sample typed or pasted by a person: either a header line and one row
  * of values (columns matched by name, as in a batch), or one row of values

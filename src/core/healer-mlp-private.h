@@ -28,6 +28,18 @@ gboolean healer_mlp_same_shape          (const guint      *sizes_a,
                                          const guint      *sizes_b,
                                          guint             n_b);
 
+/* The kernel of the row-by-row forward pass (diagnosis): every kernel gives
+ * the same bits; AVX2 is chosen where the processor has it. Tests force the
+ * portable one to compare. */
+typedef enum
+{
+  HEALER_MLP_KERNEL_PORTABLE,
+  HEALER_MLP_KERNEL_AVX2,
+} HealerMlpKernel;
+
+void            healer_mlp_set_kernel   (HealerMlpKernel  kernel);
+HealerMlpKernel healer_mlp_get_kernel   (void);
+
 /* One weight layer for @n ≥ 1 rows: out = act(in · Wᵀ + b), softmax on the last. */
 void     healer_mlp_forward_layer       (const HealerMlp  *self,
                                          guint             l,

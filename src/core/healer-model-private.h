@@ -23,6 +23,8 @@ G_BEGIN_DECLS
 /* Prediction works in blocks so memory stays bounded whatever the row count. */
 #define HEALER_PREDICT_CHUNK_ROWS  4096
 #define HEALER_PREDICT_CHUNK_CELLS (16u * 1024 * 1024)
+/* Fewer rows are not worth waking another thread for. */
+#define HEALER_PREDICT_PARALLEL_MIN_ROWS 64
 
 /* Lowercase hex SHA-256 of the little-endian parameters of @members, in order. */
 char *healer_checksum_members (HealerMlp * const *members,

@@ -706,25 +706,23 @@ healer_model_save (const HealerModel *self,
 /* ------------------------------------------------------------------ */
 /* Prediction                                                           */
 
-void
-healer_model_predict_proba (const HealerModel   *self,
-                            const HealerDataset *data,
-                            float               *proba)
+/* Rows [@first, @last) of @data: each row is computed alone (preprocessing
+ * and the members' row-by-row passes), so its bits do not depend on the
+ * chunk or the thread it falls to. */
+static void
+predict_rows (const HealerModel   *self,
+              const HealerDataset *data,
+              gsize                first,
+              gsize                last,
+              float               *proba)
 {
-  const HealerPreprocessor *p;
+  const HealerPreprocessor *p = self->preprocessor;
   g_autofree float *scratch = NULL;
   g_autofree float *member_proba = NULL;
+  guint nc = self->n_classes;
   gsize chunk;
-  guint nc;
 
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (data != NULL);
-  g_return_if_fail (data->n_features == self->preprocessor->n_input);
-  g_return_if_fail (proba != NULL || data->n_rows == 0);
-
-  p = self->preprocessor;
-  nc = self->n_classes;
-  chunk = MIN (data->n_rows, HEALER_PREDICT_CHUNK_ROWS);
+  chunk = MIN (last - first, HEALER_PREDICT_CHUNK_ROWS);
   chunk = MIN (chunk, MAX (1, HEALER_PREDICT_CHUNK_CELLS / MAX (p->n_output, nc)));
   if (chunk == 0)
     return;
@@ -732,9 +730,9 @@ healer_model_predict_proba (const HealerModel   *self,
   if (self->n_members > 1)
     member_proba = g_new (float, chunk * nc);
 
-  for (gsize start = 0; start < data->n_rows; start += chunk)
+  for (gsize start = first; start < last; start += chunk)
     {
-      gsize n = MIN (chunk, data->n_rows - start);
+      gsize n = MIN (chunk, last - start);
       float *out = proba + start * nc;
 
       healer_preprocessor_transform (p, healer_dataset_row (data, start), n, scratch);
@@ -749,6 +747,50 @@ healer_model_predict_proba (const HealerModel   *self,
         for (gsize k = 0; k < n * nc; k++)
           out[k] /= (float) self->n_members;
     }
+}
+
+typedef struct
+{
+  const HealerModel   *model;
+  const HealerDataset *data;
+  float               *proba;
+} PredictJob;
+
+static void
+predict_job_rows (gpointer data,
+                  gsize    first,
+                  gsize    last)
+{
+  PredictJob *job = data;
+
+  predict_rows (job->model, job->data, first, last, job->proba);
+}
+
+void
+healer_model_predict_proba_parallel (const HealerModel   *self,
+                                     const HealerDataset *data,
+                                     float               *proba,
+                                     HealerParallel      *parallel)
+{
+  PredictJob job = { self, data, proba };
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (data->n_features == self->preprocessor->n_input);
+  g_return_if_fail (proba != NULL || data->n_rows == 0);
+
+  if (parallel == NULL || data->n_rows < HEALER_PREDICT_PARALLEL_MIN_ROWS)
+    predict_rows (self, data, 0, data->n_rows, proba);
+  else
+    healer_parallel_run (parallel, data->n_rows, predict_job_rows, &job);
+}
+
+void
+healer_model_predict_proba (const HealerModel   *self,
+                            const HealerDataset *data,
+                            float               *proba)
+{
+  healer_model_predict_proba_parallel (self, data, proba, NULL);
 }
 
 HealerDataset *

@@ -13,6 +13,7 @@
 #include "healer-explanations.h"
 #include "healer-metrics.h"
 #include "healer-mlp.h"
+#include "healer-parallel.h"
 #include "healer-preprocess.h"
 
 G_BEGIN_DECLS
@@ -159,6 +160,12 @@ int          healer_model_class_index (const HealerModel *self,
 void         healer_model_predict_proba (const HealerModel   *self,
                                          const HealerDataset *data,
                                          float               *proba);
+/* The same on the threads of @parallel (NULL: the calling thread alone):
+ * the very same bits whatever the number of threads. */
+void         healer_model_predict_proba_parallel (const HealerModel   *self,
+                                                  const HealerDataset *data,
+                                                  float               *proba,
+                                                  HealerParallel      *parallel);
 /* @data with its columns matched by name to the model's inputs. A column
  * the model does not read (dropped by KPI selection) may be absent: it is
  * filled with NAN, which changes no result, and named in @missing so that

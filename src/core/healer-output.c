@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -795,4 +797,37 @@ healer_csv_append_double (GString    *line,
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_string_append (line, g_ascii_formatd (buf, sizeof buf, format, value));
+}
+
+void
+healer_csv_append_fixed6 (GString *line,
+                          float    value)
+{
+  double scaled, whole, frac;
+  guint32 units;
+  char buf[8];
+
+  if (!(value >= 0.0f && value <= 1.0f) || signbit (value))
+    {
+      healer_csv_append_double (line, "%.6f", value);
+      return;
+    }
+  /* A float has 24 significant bits and 10⁶ = 2⁶ · 15625 fourteen more, so
+   * the product is exact in a double: its fraction tells a tie from a
+   * near-tie exactly, as printf's exact decimal expansion does. */
+  scaled = (double) value * 1e6;
+  whole = floor (scaled);
+  frac = scaled - whole;
+  units = (guint32) whole;
+  if (frac > 0.5 || (frac == 0.5 && (units & 1) != 0))
+    units++;
+  g_string_append_c (line, units >= 1000000 ? '1' : '0');
+  units %= 1000000;
+  buf[0] = '.';
+  for (int d = 6; d >= 1; d--)
+    {
+      buf[d] = (char) ('0' + units % 10);
+      units /= 10;
+    }
+  g_string_append_len (line, buf, 7);
 }

@@ -50,6 +50,12 @@ void          healer_csv_append_field  (GString     *line,
 void          healer_csv_append_double (GString     *line,
                                         const char  *format,
                                         double       value);
+/* Appends @value as "%.6f" would, with the same rounding (to nearest, a tie
+ * to even), but without printf for the probabilities of a diagnosis, which
+ * are most of a large predict's output: 0 ≤ @value ≤ 1 are written here,
+ * anything else by healer_csv_append_double. */
+void          healer_csv_append_fixed6 (GString     *line,
+                                        float        value);
 
 /* Both free @self. */
 gboolean      healer_output_commit (HealerOutput  *self,

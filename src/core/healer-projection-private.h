@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "healer-parallel.h"
 #include "healer-projection.h"
 
 /* The same bits on every platform also need a·b + c never fused into one
@@ -63,25 +64,6 @@ gboolean healer_projection_tsne (const float                  *x,
                                  HealerProjectionReporter     *reporter,
                                  GError                      **error);
 
-/* Runs @func (@data, first, last) over [0, @n) in contiguous chunks on up
- * to @n_threads threads (the caller's among them) and returns when all are
- * done. The results must not depend on the chunking: each row is computed
- * by one thread, in a fixed order. */
-typedef void (*HealerParallelFunc) (gpointer data,
-                                    gsize    first,
-                                    gsize    last);
-
-typedef struct _HealerParallel HealerParallel;
-
-HealerParallel *healer_parallel_new  (guint               n_threads);
-void            healer_parallel_free (HealerParallel     *self);
-guint           healer_parallel_get_n_threads (HealerParallel *self);
-void            healer_parallel_run  (HealerParallel     *self,
-                                      gsize               n,
-                                      HealerParallelFunc  func,
-                                      gpointer            data);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerParallel, healer_parallel_free)
 
 /* Barnes-Hut quadtree over the 2-D points of a t-SNE map (rebuilt every
  * iteration). A cell is summarised by its centre of mass when its side is

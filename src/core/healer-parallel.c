@@ -1,11 +1,11 @@
-/* healer-projection-parallel.c — a small parallel for over rows, for the projections
+/* healer-parallel.c — a small parallel for over rows, for the projections and the diagnosis
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
-#include "healer-projection-private.h"
+#include "healer-parallel.h"
 
 /* Chunks per thread: rows cost unequal time under Barnes-Hut, so threads
  * take chunks from a shared counter rather than one fixed slice each. */
