@@ -867,7 +867,7 @@ healer_mlp_first_sums (const HealerMlp *self,
 
   /* healer_mlp_forward_layer_with's rowwise product, stopped before the bias. */
   if (n >= HEALER_MLP_ROW_BLOCK)
-    xt = g_new (float, (gsize) self->sizes[0] * HEALER_MLP_ROW_BLOCK);
+    xt = g_new (float, (gsize) self->sizes[0] * HEALER_MLP_XT_BLOCK);
   healer_mlp_matmul_rows (x, n, self->sizes[0], self->params + self->offsets[0],
                           self->sizes[1], z, xt);
 }
