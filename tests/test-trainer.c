@@ -635,7 +635,8 @@ cancel_at_progress (const HealerTrainProgress *p,
                   p->epoch == ca->calls && isfinite (p->train_loss) && isfinite (p->val_loss) &&
                   p->val_accuracy >= 0 && p->val_accuracy <= 1 && p->val_macro_f1 >= 0 &&
                   p->epoch_seconds >= 0 && p->elapsed_seconds >= p->epoch_seconds &&
-                  isfinite (p->eta_seconds) && p->eta_seconds >= 0 &&
+                  /* NAN while the time left is being estimated (healer-eta.h) */
+                  (isnan (p->eta_seconds) || (isfinite (p->eta_seconds) && p->eta_seconds >= 0)) &&
                   p->best_epoch >= 1 && p->best_epoch <= p->epoch;
   if (p->epoch == ca->cancel_at)
     g_cancellable_cancel (ca->cancellable);

@@ -158,7 +158,11 @@ set_pulsing (HealerDataPage *self,
              gboolean        pulsing)
 {
   if (pulsing && self->pulse_id == 0)
-    self->pulse_id = g_timeout_add (100, pulse_cb, self);
+    {
+      /* At once: the bar shows it is working from the stage's start. */
+      gtk_progress_bar_pulse (self->progress_bar);
+      self->pulse_id = g_timeout_add (100, pulse_cb, self);
+    }
   else if (!pulsing)
     g_clear_handle_id (&self->pulse_id, g_source_remove);
 }
@@ -174,8 +178,9 @@ load_progress_cb (guint64   done,
 
   if (checking)
     {
-      set_pulsing (self, FALSE);
-      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      /* The figures have no measured share: the bar pulses rather than
+       * sit full for seconds at a million rows. */
+      set_pulsing (self, TRUE);
       gtk_progress_bar_set_text (self->progress_bar, NULL);
       adw_status_page_set_description (self->loading_status,
                                        _("Computing the figures of every KPI…"));

@@ -183,6 +183,10 @@ projection_done_cb (GObject      *object,
   g_clear_pointer (&self->projection_rows, g_free);
   self->projection = projection;
   self->projection_rows = g_steal_pointer (&rows);
+  /* The job read the whole file on a worker: what malloc kept of it goes
+   * back once the task is gone. */
+  if (self->session != NULL)
+    healer_session_give_back_memory (self->session);
   describe_projection (self);
   _healer_results_page_fill_scatter (self);
   /* A new layout has new axes: a zoom into the old one means nothing. */

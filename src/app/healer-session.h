@@ -85,4 +85,10 @@ HealerResults  *healer_session_get_results       (HealerSession  *self);
 void            healer_session_set_results       (HealerSession  *self,
                                                   HealerResults  *results);
 
+/* Soon, once the main loop is idle: gives back to the system what malloc
+ * kept of freed data (healer_memory_give_back). The session does so itself
+ * when its data or results are replaced; a view calls it after a worker
+ * that read a big table (a map's projection) has finished. */
+void           healer_session_give_back_memory (HealerSession *self);
+
 G_END_DECLS

@@ -16,9 +16,25 @@
 # define HAVE_LINE_CHART 1
 #endif
 
+/* Epochs can end dozens of times a second on small data: the charts take
+ * in what came at most this often, so drawing leaves the cores to
+ * training (issue 20: the UI thread ran at 100 %). */
+#define FLUSH_INTERVAL_MS 250
+
+typedef struct
+{
+  guint  epoch;
+  double train_loss;
+  double val_loss;
+  double val_macro_f1;
+} Point;
+
 struct _HealerTrainCurves
 {
   AdwBin     parent_instance;
+
+  GArray    *pending;         /* of Point, not yet in the charts */
+  guint      flush_id;
 
   GtkWidget *box;
   GtkWidget *loss_chart;
@@ -104,13 +120,82 @@ update_fallback (HealerTrainCurves *self)
 }
 
 static void
+add_point (HealerTrainCurves *self,
+           const Point       *p)
+{
+#ifdef HAVE_LINE_CHART
+  /* A log axis cannot show a loss of 0 or a NaN: leave a gap. */
+  if (isfinite (p->train_loss) && p->train_loss > 0)
+    healer_line_chart_append (HEALER_LINE_CHART (self->loss_chart), self->train_series,
+                              p->epoch, p->train_loss);
+  if (self->has_validation && isfinite (p->val_loss) && p->val_loss > 0)
+    healer_line_chart_append (HEALER_LINE_CHART (self->loss_chart), self->val_series,
+                              p->epoch, p->val_loss);
+  if (self->has_validation && isfinite (p->val_macro_f1))
+    healer_line_chart_append (HEALER_LINE_CHART (self->f1_chart), self->f1_series,
+                              p->epoch, p->val_macro_f1);
+#endif
+  self->last_train_loss = p->train_loss;
+  self->last_val_loss = p->val_loss;
+  self->last_f1 = p->val_macro_f1;
+}
+
+/* Everything that came since the last flush, in one redraw. */
+static void
+flush (HealerTrainCurves *self)
+{
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  if (self->pending->len == 0)
+    return;
+  for (guint i = 0; i < self->pending->len; i++)
+    add_point (self, &g_array_index (self->pending, Point, i));
+  g_array_set_size (self->pending, 0);
+  update_fallback (self);
+}
+
+static gboolean
+flush_cb (gpointer data)
+{
+  HealerTrainCurves *self = data;
+
+  self->flush_id = 0;
+  flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+healer_train_curves_dispose (GObject *object)
+{
+  HealerTrainCurves *self = (HealerTrainCurves *)object;
+
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+
+  G_OBJECT_CLASS (healer_train_curves_parent_class)->dispose (object);
+}
+
+static void
+healer_train_curves_finalize (GObject *object)
+{
+  HealerTrainCurves *self = (HealerTrainCurves *)object;
+
+  g_array_unref (self->pending);
+
+  G_OBJECT_CLASS (healer_train_curves_parent_class)->finalize (object);
+}
+
+static void
 healer_train_curves_class_init (HealerTrainCurvesClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = healer_train_curves_dispose;
+  object_class->finalize = healer_train_curves_finalize;
 }
 
 static void
 healer_train_curves_init (HealerTrainCurves *self)
 {
+  self->pending = g_array_new (FALSE, FALSE, sizeof (Point));
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   adw_bin_set_child (ADW_BIN (self), self->box);
 }
@@ -129,6 +214,8 @@ healer_train_curves_reset (HealerTrainCurves *self,
 
   self->has_validation = !!has_validation;
   self->n_points = 0;
+  g_array_set_size (self->pending, 0);
+  g_clear_handle_id (&self->flush_id, g_source_remove);
   self->last_train_loss = self->last_val_loss = self->last_f1 = NAN;
   ensure_charts (self, self->has_validation);
 
@@ -157,25 +244,21 @@ healer_train_curves_append (HealerTrainCurves *self,
                             double             val_loss,
                             double             val_macro_f1)
 {
+  Point p = { epoch, train_loss, val_loss, val_macro_f1 };
+
   g_return_if_fail (HEALER_IS_TRAIN_CURVES (self));
 
   if (self->loss_chart == NULL)
     healer_train_curves_reset (self, isfinite (val_loss));
 
-#ifdef HAVE_LINE_CHART
-  /* A log axis cannot show a loss of 0 or a NaN: leave a gap. */
-  if (isfinite (train_loss) && train_loss > 0)
-    healer_line_chart_append (HEALER_LINE_CHART (self->loss_chart), self->train_series, epoch, train_loss);
-  if (self->has_validation && isfinite (val_loss) && val_loss > 0)
-    healer_line_chart_append (HEALER_LINE_CHART (self->loss_chart), self->val_series, epoch, val_loss);
-  if (self->has_validation && isfinite (val_macro_f1))
-    healer_line_chart_append (HEALER_LINE_CHART (self->f1_chart), self->f1_series, epoch, val_macro_f1);
-#endif
+  g_array_append_val (self->pending, p);
   self->n_points++;
-  self->last_train_loss = train_loss;
-  self->last_val_loss = val_loss;
-  self->last_f1 = val_macro_f1;
-  update_fallback (self);
+  /* The first point at once (the charts appear), then at most a few
+   * redraws a second. */
+  if (self->n_points == 1)
+    flush (self);
+  else if (self->flush_id == 0)
+    self->flush_id = g_timeout_add (FLUSH_INTERVAL_MS, flush_cb, self);
 }
 
 void
@@ -194,6 +277,7 @@ healer_train_curves_set_history (HealerTrainCurves        *self,
                                 history->train_loss[i],
                                 history->val_loss != NULL ? history->val_loss[i] : NAN,
                                 history->val_macro_f1 != NULL ? history->val_macro_f1[i] : NAN);
+  flush (self);
 }
 
 guint

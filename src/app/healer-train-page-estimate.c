@@ -50,7 +50,9 @@ estimate_progress_cb (const HealerCvProgress *p,
     text = g_strdup_printf (_("Fold %u of %u done · about %.0f s left"),
                             p->folds_done, p->n_folds * p->n_repeats, ceil (p->eta_seconds));
   else
-    text = g_strdup_printf (_("Fold %u of %u done"), p->folds_done, p->n_folds * p->n_repeats);
+    /* TRANSLATORS: progress of the estimate before its rate is known */
+    text = g_strdup_printf (_("Fold %u of %u done · estimating the time left…"),
+                            p->folds_done, p->n_folds * p->n_repeats);
   healer_train_summary_set_estimate_progress (self->summary, text);
 }
 

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "healer-calibrate.h"
 #include "healer-train-curves.h"
 #include "healer-train-page.h"
 
@@ -24,6 +25,10 @@ struct _HealerTrainPage
   guint                discard_result : 1; /* stopped: the run's model is not kept */
   guint                last_member;
   guint                last_fold;       /* 1: the final model; then 1 + the calibration fold */
+  guint                pulse_id;        /* the bar pulses until the first epoch ends */
+  guint                show_id;         /* the labels were updated less than an interval ago */
+  gboolean             progress_pending; /* progress_last is not shown yet */
+  HealerCalibrateProgress progress_last;
 
   /* Template widgets */
   GtkStack            *stack;
@@ -59,5 +64,6 @@ gboolean _healer_train_page_cancel_estimate    (HealerTrainPage *self);
 void     _healer_train_page_forget_estimate    (HealerTrainPage *self);
 
 void _healer_train_page_update_busy (HealerTrainPage *self);
+void _healer_train_page_stop_progress (HealerTrainPage *self);
 
 G_END_DECLS

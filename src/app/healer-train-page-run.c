@@ -22,32 +22,23 @@ format_duration (double seconds)
   return g_strdup_printf ("%u:%02u", (guint) (s / 60), (guint) (s % 60));
 }
 
+/* The labels and the bar take in the newest report at most this often:
+ * epochs of small data end dozens of times a second, and each new text is
+ * a layout and a frame taken from training (issue 20). */
+#define SHOW_INTERVAL_MS 250
+
 static void
-progress_cb (const HealerCalibrateProgress *cp,
-             gpointer                       user_data)
+show_progress (HealerTrainPage               *self,
+               const HealerCalibrateProgress *cp)
 {
-  HealerTrainPage *self = user_data;
   const HealerTrainProgress *p = &cp->epoch;
-  /* The final model first, then the folds. */
-  guint run = cp->fold + 1;
   g_autofree char *position = NULL;
   g_autofree char *elapsed = NULL;
   g_autofree char *timing = NULL;
   g_autofree char *what = NULL;
-  double total;
 
-  if (self->cancellable == NULL)
-    return;
-
-  /* Each network of the ensemble, of each calibration fold, starts its
-   * curves again at epoch 1. */
-  if (p->member != self->last_member || run != self->last_fold)
-    {
-      self->last_member = p->member;
-      self->last_fold = run;
-      healer_train_curves_reset (self->curves, self->has_validation);
-    }
-  healer_train_curves_append (self->curves, p->epoch, p->train_loss, p->val_loss, p->val_macro_f1);
+  /* The folds weighed by the rows they train on, as the estimate is. */
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (cp->fraction, 0.0, 1.0));
 
   if (p->n_members > 1)
     position = g_strdup_printf (_("Network %u of %u · epoch %u of %u"),
@@ -71,12 +62,14 @@ progress_cb (const HealerCalibrateProgress *cp,
     }
   gtk_label_set_text (self->progress_label, position);
 
-  elapsed = format_duration (p->elapsed_seconds);
-  if (isfinite (p->eta_seconds) && p->eta_seconds < 0.5)
+  /* The whole job's times (the final model and its calibration folds),
+   * the time left from the rate measured after a warm-up (healer-eta.h). */
+  elapsed = format_duration (cp->elapsed_seconds);
+  if (isfinite (cp->eta_seconds) && cp->eta_seconds < 0.5)
     timing = g_strdup_printf (_("%s elapsed · almost done"), elapsed);
-  else if (isfinite (p->eta_seconds))
+  else if (isfinite (cp->eta_seconds))
     {
-      g_autofree char *left = format_duration (p->eta_seconds);
+      g_autofree char *left = format_duration (cp->eta_seconds);
 
       /* Translators: elapsed and remaining time, as m:ss */
       timing = g_strdup_printf (_("%s elapsed · about %s left"), elapsed, left);
@@ -85,26 +78,98 @@ progress_cb (const HealerCalibrateProgress *cp,
     timing = g_strdup_printf (_("%s elapsed · estimating the time left…"), elapsed);
   gtk_label_set_text (self->time_label, timing);
 
-  total = (double) p->n_members * p->n_epochs;
-  if (total > 0)
-    {
-      /* The folds and the final model as equal parts of the bar. */
-      double part = ((double) p->member * p->n_epochs + p->epoch) / total;
-      double runs = cp->n_folds + 1.0;
-
-      gtk_progress_bar_set_fraction (self->progress_bar,
-                                     CLAMP (((double) run - 1.0 + part) / runs, 0.0, 1.0));
-    }
-
   what = p->n_members > 1
          ? g_strdup_printf (_("Network %u of %u, as it trains."), p->member + 1, p->n_members)
          : g_strdup (_("The network, as it trains."));
   _healer_train_page_set_curves_description (self, what);
 }
 
+static gboolean
+show_pending_cb (gpointer data)
+{
+  HealerTrainPage *self = data;
+
+  self->show_id = 0;
+  if (self->progress_pending)
+    {
+      self->progress_pending = FALSE;
+      show_progress (self, &self->progress_last);
+      self->show_id = g_timeout_add (SHOW_INTERVAL_MS, show_pending_cb, self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+pulse_cb (gpointer data)
+{
+  HealerTrainPage *self = data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Before the first epoch ends nothing says how far the run is ("Preparing
+ * the data…" takes some 15 s at 100k rows): the bar pulses. */
+static void
+set_pulsing (HealerTrainPage *self,
+             gboolean         pulsing)
+{
+  if (pulsing && self->pulse_id == 0)
+    {
+      gtk_progress_bar_pulse (self->progress_bar);
+      self->pulse_id = g_timeout_add (200, pulse_cb, self);
+    }
+  else if (!pulsing)
+    g_clear_handle_id (&self->pulse_id, g_source_remove);
+}
+
+void
+_healer_train_page_stop_progress (HealerTrainPage *self)
+{
+  set_pulsing (self, FALSE);
+  g_clear_handle_id (&self->show_id, g_source_remove);
+  self->progress_pending = FALSE;
+}
+
+static void
+progress_cb (const HealerCalibrateProgress *cp,
+             gpointer                       user_data)
+{
+  HealerTrainPage *self = user_data;
+  const HealerTrainProgress *p = &cp->epoch;
+  /* The final model first, then the folds. */
+  guint run = cp->fold + 1;
+
+  if (self->cancellable == NULL)
+    return;
+
+  set_pulsing (self, FALSE);
+  /* Each network of the ensemble, of each calibration fold, starts its
+   * curves again at epoch 1. The curves keep every epoch and draw them a
+   * few times a second. */
+  if (p->member != self->last_member || run != self->last_fold)
+    {
+      self->last_member = p->member;
+      self->last_fold = run;
+      healer_train_curves_reset (self->curves, self->has_validation);
+    }
+  healer_train_curves_append (self->curves, p->epoch, p->train_loss, p->val_loss, p->val_macro_f1);
+
+  /* The first report at once, then the newest one every interval. */
+  self->progress_last = *cp;
+  if (self->show_id == 0)
+    {
+      show_progress (self, cp);
+      self->show_id = g_timeout_add (SHOW_INTERVAL_MS, show_pending_cb, self);
+    }
+  else
+    self->progress_pending = TRUE;
+}
+
 static void
 run_finished (HealerTrainPage *self)
 {
+  _healer_train_page_stop_progress (self);
   g_clear_object (&self->cancellable);
   self->discard_result = FALSE;
   g_clear_pointer (&self->run_data, healer_dataset_unref);
@@ -510,6 +575,7 @@ healer_train_page_start (HealerTrainPage *self)
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_label_set_text (self->progress_label, _("Preparing the data…"));
   gtk_label_set_text (self->time_label, "");
+  set_pulsing (self, TRUE);
   gtk_widget_set_visible (self->progress_box, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->summary), FALSE);
   healer_train_curves_reset (self->curves, self->has_validation);

@@ -285,6 +285,7 @@ healer_train_page_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  _healer_train_page_stop_progress (self);
   _healer_train_page_forget_estimate (self);
   healer_train_page_set_session (self, NULL);
   /* The stack is both AdwBin's child and a template child: let AdwBin drop

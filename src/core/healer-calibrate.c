@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "healer-calibrate.h"
+#include "healer-eta.h"
 #include "healer-relay.h"
 
 /* ------------------------------------------------------------------ */
@@ -97,6 +98,7 @@ typedef struct
   gpointer                     user_data;
   guint                        n_folds;
   gint64                       start_us;
+  HealerEta                    eta;
 } HealerCalibrateRun;
 
 /* Share of the job done: the final model first, on every row, then the
@@ -124,7 +126,9 @@ healer_calibrate_report (HealerCalibrateRun        *run,
       total = k * fold_weight + 1.0;
       done = fold > 0 ? 1.0 + ((double) (fold - 1) + done) * fold_weight : done;
     }
-  p.eta_seconds = done > 0.0 ? p.elapsed_seconds / done * (total - done) : NAN;
+  p.fraction = CLAMP (done / total, 0.0, 1.0);
+  healer_eta_update (&run->eta, healer_eta_now (), p.fraction);
+  p.eta_seconds = healer_eta_seconds_left (&run->eta);
   run->progress (&p, run->user_data);
 }
 
@@ -187,6 +191,7 @@ healer_train_calibrated (const HealerDataset         *data,
   g_return_val_if_fail (coverage >= HEALER_COVERAGE_MIN && coverage <= HEALER_COVERAGE_MAX, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  healer_eta_init (&run.eta);
   if (n_folds >= 2)
     n_folds = healer_calibrate_fold_count (data, n_folds);
   run.n_folds = n_folds >= 2 ? n_folds : 0;

@@ -23,6 +23,7 @@ typedef struct
   HealerTrainProgress epoch;            /* the current training's report */
   double              elapsed_seconds;
   double              eta_seconds;      /* of the whole job; NAN while unknown */
+  double              fraction;         /* share of the whole job done, 0 to 1 */
 } HealerCalibrateProgress;
 
 typedef void (*HealerCalibrateProgressFunc) (const HealerCalibrateProgress *progress,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "healer-cv.h"
+#include "healer-eta.h"
 #include "healer-model.h"
 #include "healer-preprocess.h"
 
@@ -212,6 +213,7 @@ typedef struct
   HealerCvProgressFunc  progress;
   gpointer              user_data;
   gint64                start_us;
+  HealerEta             eta;
   guint                 repeat;
   guint                 fold;
   guint                 folds_done;
@@ -244,7 +246,8 @@ healer_cv_report (HealerCvRun               *run,
   if (epoch != NULL && epoch->n_members > 0 && epoch->n_epochs > 0)
     done += ((double) epoch->member * epoch->n_epochs + epoch->epoch) /
             ((double) epoch->n_members * epoch->n_epochs);
-  p.eta_seconds = done > 0.0 ? p.elapsed_seconds / done * ((double) total - done) : NAN;
+  healer_eta_update (&run->eta, healer_eta_now (), total > 0 ? done / (double) total : 0.0);
+  p.eta_seconds = healer_eta_seconds_left (&run->eta);
 
   run->progress (&p, run->user_data);
 }
@@ -507,6 +510,7 @@ healer_cross_validate (const HealerDataset     *data,
   run.progress = progress;
   run.user_data = user_data;
   run.start_us = g_get_monotonic_time ();
+  healer_eta_init (&run.eta);
 
   for (guint r = 0; r < n_repeats; r++)
     {

@@ -11,6 +11,12 @@
 #ifdef G_OS_WIN32
 # include <windows.h>
 #endif
+#ifdef HAVE_MALLOC_TRIM
+# include <malloc.h>
+#endif
+#ifdef __linux__
+# include <unistd.h>
+#endif
 
 #include "healer-memory.h"
 #include "healer-model.h"
@@ -92,6 +98,39 @@ healer_memory_get_available (guint64 *bytes)
   }
 #else
   return FALSE;
+#endif
+}
+
+gboolean
+healer_memory_get_resident (guint64 *bytes)
+{
+  g_return_val_if_fail (bytes != NULL, FALSE);
+
+#ifdef __linux__
+  {
+    g_autofree char *contents = NULL;
+    g_auto(GStrv) fields = NULL;
+    long page = sysconf (_SC_PAGESIZE);
+
+    /* "size resident shared ..." in pages. */
+    if (page <= 0 || !g_file_get_contents ("/proc/self/statm", &contents, NULL, NULL))
+      return FALSE;
+    fields = g_strsplit (contents, " ", 3);
+    if (g_strv_length (fields) < 2 || !g_ascii_isdigit (fields[1][0]))
+      return FALSE;
+    *bytes = sat_mul (g_ascii_strtoull (fields[1], NULL, 10), (guint64) page);
+    return TRUE;
+  }
+#else
+  return FALSE;
+#endif
+}
+
+void
+healer_memory_give_back (void)
+{
+#ifdef HAVE_MALLOC_TRIM
+  malloc_trim (0);
 #endif
 }
 

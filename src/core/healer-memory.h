@@ -25,6 +25,19 @@ G_BEGIN_DECLS
  * HEALER_AVAILABLE_MEMORY (a number of bytes) overrides it, for tests. */
 gboolean healer_memory_get_available (guint64 *bytes);
 
+/* The memory this process has in RAM now (its resident set), in bytes:
+ * /proc/self/statm on Linux. Returns FALSE where it is not known. */
+gboolean healer_memory_get_resident  (guint64 *bytes);
+
+/* Returns to the system the memory the C library keeps after it was freed.
+ * glibc's malloc keeps freed blocks of its arenas (one per thread that
+ * allocated) for reuse; after a big table, its chunks and diagnosis were
+ * replaced, hundreds of megabytes can stay with the process, pinned by the
+ * few small blocks still in use between them. malloc_trim() gives back
+ * every free page; elsewhere this does nothing. Takes milliseconds: call it
+ * after big data was let go, not in a loop. */
+void     healer_memory_give_back     (void);
+
 /* An upper estimate of the memory healer_train() allocates for @data and
  * @config beyond the table itself: the copies of rows it may make (for
  * fitting the preprocessing with duplicates or a validation split, for the

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "healer-drift.h"
+#include "healer-eta.h"
 #include "healer-explain.h"
 #include "healer-memory.h"
 #include "healer-metrics.h"
@@ -350,8 +351,7 @@ typedef struct
   HealerTrainProgressFunc  progress;
   gpointer                 user_data;
   gint64                   start_us;
-  double                   epoch_seconds_sum;
-  guint                    epochs_timed;
+  HealerEta                eta;
 } HealerTrainRun;
 
 typedef struct
@@ -582,15 +582,15 @@ healer_report_progress (HealerTrainRun      *run,
                         HealerTrainProgress *p,
                         double               epoch_seconds)
 {
-  guint64 remaining;
+  double planned = (double) p->n_members * p->n_epochs;
 
-  run->epoch_seconds_sum += epoch_seconds;
-  run->epochs_timed++;
-  remaining = (guint64) (p->n_epochs - p->epoch) +
-              (guint64) (p->n_members - p->member - 1) * p->n_epochs;
+  /* The share of the planned epochs run; a network stopped early skips
+   * the rest of its epochs, which the measured rate then shows. */
+  healer_eta_update (&run->eta, healer_eta_now (),
+                     planned > 0 ? ((double) p->member * p->n_epochs + p->epoch) / planned : 0.0);
   p->epoch_seconds = epoch_seconds;
   p->elapsed_seconds = (g_get_monotonic_time () - run->start_us) / (double) G_USEC_PER_SEC;
-  p->eta_seconds = run->epoch_seconds_sum / run->epochs_timed * (double) remaining;
+  p->eta_seconds = healer_eta_seconds_left (&run->eta);
   if (run->progress != NULL)
     run->progress (p, run->user_data);
 }
@@ -827,6 +827,7 @@ healer_train (const HealerDataset     *data,
   run.progress = progress;
   run.user_data = user_data;
   run.start_us = g_get_monotonic_time ();
+  healer_eta_init (&run.eta);
 
   members = g_new0 (HealerMlp *, config->ensemble);
   for (guint m = 0; m < config->ensemble; m++)

@@ -1,0 +1,237 @@
+/* test-progress.c — progress that tells the truth: stages without a
+ * measured share pulse, the time left is "estimating" until it has been
+ * measured, and the labels change a few times a second at most
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "healer-data-page.h"
+#include "healer-simulate.h"
+#include "healer-test-gui.h"
+#include "healer-train-page.h"
+
+/* The interval the Train page's labels wait between two reports
+ * (SHOW_INTERVAL_MS of healer-train-page-run.c). */
+#define SHOW_INTERVAL_MS 250
+
+static HealerDataset *
+simulated (gsize n_samples)
+{
+  HealerSimulateConfig config;
+
+  healer_simulate_config_init_default (&config);
+  config.n_samples = n_samples;
+  return healer_simulate (&config);
+}
+
+/* GtkProgressBar marks its moving block (in its trough) "pulse" in
+ * activity mode. */
+static gboolean
+is_pulsing (GtkWidget *bar)
+{
+  if (gtk_widget_has_css_class (bar, "pulse"))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (bar); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (is_pulsing (c))
+      return TRUE;
+  return FALSE;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GtkWidget *bar;
+  GPtrArray *texts;          /* every text the time label showed */
+  gboolean   pulsing_at_first_report;
+} TimeWatch;
+
+static void
+time_label_cb (GtkLabel   *label,
+               GParamSpec *pspec,
+               TimeWatch  *w)
+{
+  const char *text = gtk_label_get_text (label);
+
+  if (text[0] == '\0')
+    return;
+  if (w->texts->len == 0)
+    w->pulsing_at_first_report = is_pulsing (w->bar);
+  g_ptr_array_add (w->texts, g_strdup (text));
+}
+
+static gboolean
+not_running (gpointer page)
+{
+  return !healer_train_page_get_running (page);
+}
+
+static void
+test_train_progress (void)
+{
+  g_autoptr(HealerSession) session = healer_session_new ();
+  g_autoptr(HealerDataset) data = simulated (300);
+  HealerTrainPage *page;
+  HealerTrainSettings *settings;
+  HealerTrainConfig config;
+  GtkWindow *window;
+  GtkWidget *progress_label, *time_label, *bar;
+  TimeWatch w = { 0 };
+  gint64 start;
+  double elapsed_ms;
+
+  healer_session_set_dataset (session, data, NULL);
+  page = g_object_new (HEALER_TYPE_TRAIN_PAGE, "session", session, NULL);
+  window = healer_test_show (GTK_WIDGET (page), 1100, 760);
+
+  /* Many short epochs, every one run: dozens of reports a second. */
+  settings = healer_train_page_get_settings (page);
+  healer_train_settings_apply_preset (settings, HEALER_TRAIN_PRESET_FAST);
+  g_assert_true (healer_train_settings_get_config (settings, &config, NULL));
+  config.epochs = 150;
+  config.patience = 0;
+  config.ensemble = 1;
+  config.validation_fraction = 0.2;
+  healer_train_settings_set_config (settings, &config);
+
+  start = g_get_monotonic_time ();
+  healer_train_page_start (page);
+  g_assert_true (healer_train_page_get_running (page));
+
+  /* Preparing the data: no share is known, the bar pulses from the start. */
+  progress_label = find_label (GTK_WIDGET (page), "Preparing the data…");
+  g_assert_nonnull (progress_label);
+  time_label = gtk_widget_get_next_sibling (progress_label);
+  g_assert_true (GTK_IS_LABEL (time_label));
+  bar = gtk_widget_get_next_sibling (gtk_widget_get_parent (progress_label));
+  g_assert_true (GTK_IS_PROGRESS_BAR (bar));
+  g_assert_true (is_pulsing (bar));
+
+  w.bar = bar;
+  w.texts = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (time_label, "notify::label", G_CALLBACK (time_label_cb), &w);
+  g_assert_true (healer_test_wait_until (not_running, page, 240000));
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_signal_handlers_disconnect_by_func (time_label, time_label_cb, &w);
+
+  g_test_message ("%u texts of the time left in %.0f ms of training; first “%s”, last “%s”",
+                  w.texts->len, elapsed_ms,
+                  w.texts->len > 0 ? (char *) w.texts->pdata[0] : "",
+                  w.texts->len > 0 ? (char *) w.texts->pdata[w.texts->len - 1] : "");
+  g_assert_cmpuint (w.texts->len, >, 0);
+  /* The first report ends the warm-up: nothing is measured yet. */
+  g_assert_nonnull (strstr (w.texts->pdata[0], "estimating the time left"));
+  /* The bar stopped pulsing once a share was known. */
+  g_assert_false (w.pulsing_at_first_report);
+  /* 150 epochs, but the labels change once per interval at most (timers
+   * never fire early, so a slow machine only makes fewer). */
+  g_assert_cmpuint (w.texts->len, <=, 2 + elapsed_ms / SHOW_INTERVAL_MS);
+  g_assert_false (is_pulsing (bar));
+
+  g_ptr_array_unref (w.texts);
+  healer_test_destroy (window);
+}
+
+/* ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GtkWidget *bar;
+  gboolean   seen;
+  gboolean   pulsing;
+} StageWatch;
+
+static void
+description_cb (AdwStatusPage *status,
+                GParamSpec    *pspec,
+                StageWatch    *w)
+{
+  const char *text = adw_status_page_get_description (status);
+
+  if (text != NULL && g_str_has_prefix (text, "Computing the figures"))
+    {
+      w->seen = TRUE;
+      w->pulsing = is_pulsing (w->bar);
+    }
+}
+
+static gboolean
+loaded (gpointer page)
+{
+  return !healer_data_page_get_loading (page);
+}
+
+/* After reading, the figures of every KPI take seconds at a million rows
+ * with no share measured: the bar pulses instead of sitting full. */
+static void
+test_data_figures_stage (void)
+{
+  g_autoptr(HealerSession) session = healer_session_new ();
+  g_autoptr(HealerDataset) data = simulated (2000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  HealerDataPage *page;
+  GtkWindow *window;
+  GtkWidget *status, *bar;
+  StageWatch w = { 0 };
+  int fd;
+
+  fd = g_file_open_tmp ("healer-progress-XXXXXX.csv", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (healer_dataset_save_csv (data, path, &error));
+  file = g_file_new_for_path (path);
+
+  page = g_object_new (HEALER_TYPE_DATA_PAGE, "session", session, NULL);
+  window = healer_test_show (GTK_WIDGET (page), 900, 700);
+  bar = healer_test_find_widget (GTK_WIDGET (page), healer_test_match_type,
+                                 GSIZE_TO_POINTER (GTK_TYPE_PROGRESS_BAR));
+  g_assert_nonnull (bar);
+  /* The loading status page holds the bar. */
+  status = gtk_widget_get_ancestor (bar, ADW_TYPE_STATUS_PAGE);
+  g_assert_nonnull (status);
+  w.bar = bar;
+  g_signal_connect (status, "notify::description", G_CALLBACK (description_cb), &w);
+
+  healer_data_page_load_file (page, file);
+  g_assert_true (healer_test_wait_until (loaded, page, 60000));
+  g_signal_handlers_disconnect_by_func (status, description_cb, &w);
+  g_assert_cmpstr (healer_data_page_get_state (page), ==, "report");
+  g_assert_true (w.seen);
+  g_assert_true (w.pulsing);
+
+  healer_test_destroy (window);
+  g_unlink (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  healer_test_gui_init (&argc, &argv);
+  g_test_add_func ("/progress/train", test_train_progress);
+  g_test_add_func ("/progress/data-figures", test_data_figures_stage);
+  return g_test_run ();
+}
