@@ -150,7 +150,7 @@ def write_f32(path, values):
 def read_predictions(path, class_ids):
     with open(path, newline='') as f:
         rows = list(csv.DictReader(f))
-    return [([float(r['p%d' % c]) for c in class_ids], int(r['label'])) for r in rows]
+    return [([float(r['p%d' % c]) for c in class_ids], int(r['diagnosed_label'])) for r in rows]
 
 
 def compare(name, cli, node, runner, model, data, work, env, report):

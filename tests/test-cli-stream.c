@@ -184,7 +184,7 @@ test_pipe_streams (void)
         {
           g_autofree char *header = wait_line (out);
 
-          g_assert_true (g_str_has_prefix (header, "sample_id,label,confidence,uncertain,p"));
+          g_assert_true (g_str_has_prefix (header, "sample_id,diagnosed_label,diagnosed_class,confidence,uncertain,p"));
         }
       /* Row i's result, while the input is still open. */
       result = wait_line (out);
@@ -195,6 +195,119 @@ test_pipe_streams (void)
   g_assert_true (g_output_stream_close (in, NULL, &error));
   g_assert_true (g_subprocess_wait_check (proc, NULL, &error));
   g_assert_no_error (error);
+}
+
+/* The next chunk is read ahead on a thread of its own (--threads ≥ 2): an
+ * error in a later chunk is still located and leaves no -o file. */
+static void
+test_read_ahead_error (void)
+{
+  g_autofree char *demo = NULL;
+  g_autofree char *bad = tmp_path ("read-ahead-bad.csv");
+  g_autofree char *results = tmp_path ("read-ahead-results.csv");
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  g_auto(Run) run = { 0 };
+  g_auto(Run) piped = { 0 };
+
+  g_assert_true (g_file_get_contents (demo_csv (), &demo, NULL, NULL));
+  lines = g_strsplit (demo, "\n", 0);
+  /* Line 26 (row 25): in the third chunk of ten rows. */
+  for (guint i = 0; i < 40 && lines[i] != NULL; i++)
+    {
+      g_string_append (text, i == 25 ? "broken,row\n" : lines[i]);
+      if (i != 25)
+        g_string_append_c (text, '\n');
+    }
+  g_assert_true (g_file_set_contents (bad, text->str, -1, NULL));
+
+  run_cli (&run, "predict", demo_model (), bad, "--threads", "2", "--chunk-rows", "10",
+           "-o", results, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "read-ahead-bad.csv:26:"));
+  g_assert_false (g_file_test (results, G_FILE_TEST_EXISTS));
+
+  run_cli_input (&piped, text->str, "predict", demo_model (), "-", "--threads", "2",
+                 "--chunk-rows", "10", NULL);
+  g_assert_cmpint (piped.status, ==, 1);
+  g_assert_nonnull (strstr (piped.err, ":26:"));
+}
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* A write error while the next chunk is being read from a pipe that stays
+ * open (tail -f | predict -): the command reports it and exits; the
+ * read-ahead thread, blocked on the pipe, is cancelled, not waited for. */
+static void
+test_write_error_open_pipe (void)
+{
+  g_autofree char *demo = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
+  g_autofree char *err = NULL;
+  GOutputStream *in;
+  gboolean done = FALSE;
+  gint64 deadline;
+  guint wake;
+  const char *argv[] = { g_getenv ("HEALER_CLI"), "predict", demo_model (), "-",
+                         "--threads", "2", "--chunk-rows", "2", "-o", "/dev/full", NULL };
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full here");
+      return;
+    }
+  g_assert_true (g_file_get_contents (demo_csv (), &demo, NULL, NULL));
+  lines = g_strsplit (demo, "\n", 7);
+  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  in = g_subprocess_get_stdin_pipe (proc);
+  /* The header and one chunk: the read-ahead then waits for more. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *line = g_strconcat (lines[i], "\n", NULL);
+
+      g_assert_true (g_output_stream_write_all (in, line, strlen (line), NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (g_output_stream_flush (in, NULL, &error));
+
+  /* The input stays open. A guard, not a wait: the command exits at once
+   * when it works; two minutes means it hangs. */
+  g_subprocess_wait_async (proc, NULL, wait_cb, &done);
+  wake = g_timeout_add (100, wake_cb, NULL);
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  if (!done)
+    g_subprocess_force_exit (proc);
+  g_assert_true (done);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
+  err_bytes = g_input_stream_read_bytes (g_subprocess_get_stderr_pipe (proc), 65536, NULL, &error);
+  g_assert_no_error (error);
+  err = g_strndup (g_bytes_get_data (err_bytes, NULL), g_bytes_get_size (err_bytes));
+  g_assert_nonnull (strstr (err, "/dev/full"));
+  g_assert_true (g_output_stream_close (in, NULL, NULL));
 }
 
 /* Issue 14, item 3: a header without rows is an error for predict, from a
@@ -329,6 +442,8 @@ main (int    argc,
   g_test_add_func ("/cli-stream/chunk-independent-real", test_chunk_independent_real);
   g_test_add_func ("/cli-stream/pipe-streams", test_pipe_streams);
   g_test_add_func ("/cli-stream/header-only", test_header_only);
+  g_test_add_func ("/cli-stream/read-ahead-error", test_read_ahead_error);
+  g_test_add_func ("/cli-stream/write-error-open-pipe", test_write_error_open_pipe);
   g_test_add_func ("/cli-stream/simulate-extreme-noise", test_simulate_extreme_noise);
   g_test_add_func ("/cli-stream/simulate-bounded-memory", test_simulate_bounded_memory);
 

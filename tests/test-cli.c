@@ -201,8 +201,32 @@ test_predict_evaluate_info (void)
   g_assert_cmpuint (count_lines (results), ==, 601);
   g_assert_true (g_file_get_contents (results, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents,
-                                   "sample_id,label,confidence,uncertain,p0,p1,p2,p3,p4,p5,"
-                                   "prediction_set,uncertain_reason,true_label\n"));
+                                   "sample_id,diagnosed_label,diagnosed_class,confidence,uncertain,"
+                                   "p0,p1,p2,p3,p4,p5,prediction_set,uncertain_reason,"
+                                   "true_label,true_class\n"));
+  /* Issue 16: a results file read back as data has no "label" column to
+   * pass the diagnoses off as true labels; the classes are named beside
+   * their ids, the true one too. */
+  {
+    g_autofree char *header = g_strndup (contents, strcspn (contents, "\n"));
+    g_auto(GStrv) columns = g_strsplit (header, ",", -1);
+    g_auto(GStrv) first = NULL;
+    const char *row = strchr (contents, '\n') + 1;
+    g_autofree char *line = g_strndup (row, strcspn (row, "\n"));
+    guint n = g_strv_length (columns);
+
+    for (guint c = 0; columns[c] != NULL; c++)
+      g_assert_cmpstr (columns[c], !=, "label");
+    first = g_strsplit (line, ",", -1);
+    g_assert_cmpuint (g_strv_length (first), ==, n);
+    {
+      g_autofree char *name = g_strdup_printf ("class %s", first[1]);
+      g_autofree char *true_name = g_strdup_printf ("class %s", first[n - 2]);
+
+      g_assert_cmpstr (first[2], ==, name);
+      g_assert_cmpstr (first[n - 1], ==, true_name);
+    }
+  }
 
   run_cli (&evaluate, "evaluate", demo_model (), demo_csv (), NULL);
   g_assert_cmpint (evaluate.status, ==, 0);
@@ -241,8 +265,8 @@ test_predict_stdin (void)
   /* Columns arrive in another order than in training: matched by name. */
   run_cli_input (&run, input, "predict", model, "-", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_true (g_str_has_prefix (run.out, "sample_id,label,confidence,uncertain,p0,p1,"
-                                   "prediction_set,uncertain_reason\nrow-a,"));
+  g_assert_true (g_str_has_prefix (run.out, "sample_id,diagnosed_label,diagnosed_class,confidence,"
+                                   "uncertain,p0,p1,prediction_set,uncertain_reason\nrow-a,"));
   g_assert_nonnull (strstr (run.out, "\nrow-b,"));
 }
 
@@ -1029,7 +1053,7 @@ test_estimate (void)
     g_assert_true (g_file_get_contents (wide, &wide_text, NULL, NULL));
     lines = g_strsplit (text, "\n", -1);
     wide_lines = g_strsplit (wide_text, "\n", -1);
-    g_assert_true (g_str_has_suffix (lines[0], ",p5,prediction_set,uncertain_reason,true_label"));
+    g_assert_true (g_str_has_suffix (lines[0], ",p5,prediction_set,uncertain_reason,true_label,true_class"));
     for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
       {
         g_auto(GStrv) f = g_strsplit (lines[i], ",", -1);
@@ -1037,21 +1061,21 @@ test_estimate (void)
         g_auto(GStrv) set = NULL;
         g_auto(GStrv) wide_set = NULL;
 
-        g_assert_cmpuint (g_strv_length (f), ==, 13);
-        set = g_strsplit (f[10], "|", -1);
-        wide_set = g_strsplit (w[10], "|", -1);
+        g_assert_cmpuint (g_strv_length (f), ==, 15);
+        set = g_strsplit (f[11], "|", -1);
+        wide_set = g_strsplit (w[11], "|", -1);
         g_assert_cmpuint (g_strv_length (set), >=, 1);
         g_assert_cmpstr (set[0], ==, f[1]);
         g_assert_cmpuint (g_strv_length (wide_set), >=, g_strv_length (set));
         size_sum += g_strv_length (set);
         wide_sum += g_strv_length (wide_set);
-        g_assert_cmpint (strcmp (f[3], "1") == 0, ==, f[11][0] != '\0');
+        g_assert_cmpint (strcmp (f[4], "1") == 0, ==, f[12][0] != '\0');
         if (g_strv_length (set) > 1)
           {
             g_autofree char *joined = g_strjoinv (" or ", set);
             g_autofree char *want = g_strconcat ("ambiguous: ", joined, NULL);
 
-            g_assert_true (g_str_has_prefix (f[11], want));
+            g_assert_true (g_str_has_prefix (f[12], want));
             n_ambiguous++;
           }
       }

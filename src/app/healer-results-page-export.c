@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "healer-file-chooser.h"
 #include "healer-page.h"
@@ -151,8 +152,11 @@ export_chart_action (GtkWidget  *widget,
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "size", _("Size in pixels"),
                                size_ids, size_labels);
   gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (native), "size", "medium");
-  /* Translators: default file name of an exported chart; keep the .png */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _("chart.png"));
+  {
+    g_autofree char *name = _healer_results_page_export_name (self, TRUE);
+
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+  }
   g_signal_connect (native, "response", G_CALLBACK (export_chart_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
@@ -258,6 +262,36 @@ export_response_cb (GtkNativeDialog   *native,
   g_object_unref (self);
 }
 
+/* The name an export is offered under: after the diagnosed file, so that
+ * the exports of several files never meet under one name and say where
+ * they came from — kpi_unlabelled.csv gives kpi_unlabelled-diagnoses.csv
+ * and kpi_unlabelled-map.png (the chart shown). Results without a file
+ * get a generic name. */
+char *
+_healer_results_page_export_name (HealerResultsPage *self,
+                                  gboolean           chart)
+{
+  GFile *source = self->results != NULL ? healer_results_get_source (self->results) : NULL;
+  g_autofree char *base = source != NULL ? g_file_get_basename (source) : NULL;
+  const char *shown = gtk_stack_get_visible_child_name (self->chart_stack);
+  char *dot;
+
+  if (base == NULL || base[0] == '\0' || base[0] == '.')
+    /* Translators: default file names of exported results and charts; keep
+     * the .csv and .png */
+    return g_strdup (chart ? _("chart.png") : _("results.csv"));
+  dot = strrchr (base, '.');
+  if (dot != NULL)
+    *dot = '\0';
+  if (!chart)
+    return g_strconcat (base, "-diagnoses.csv", NULL);
+  /* The names of the stack's pages: bar, pie, scatter (the map), confusion. */
+  return g_strdup_printf ("%s-%s.png", base,
+                          g_strcmp0 (shown, "scatter") == 0 ? "map"
+                          : g_strcmp0 (shown, "bar") == 0 ? "bars"
+                          : shown != NULL ? shown : "chart");
+}
+
 void
 healer_results_page_export (HealerResultsPage *self)
 {
@@ -272,8 +306,11 @@ healer_results_page_export (HealerResultsPage *self)
                                     _("Export Results"), _("_Export"), _("CSV files"),
                                     (const char *[]) { "csv", NULL },
                                     (const char *[]) { "text/csv", NULL });
-  /* Translators: default file name of exported results; keep the .csv */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _("results.csv"));
+  {
+    g_autofree char *name = _healer_results_page_export_name (self, FALSE);
+
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+  }
   g_signal_connect (native, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }

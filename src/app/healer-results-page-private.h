@@ -78,6 +78,10 @@ void         _healer_results_page_cell_activated    (HealerResultsPage *self,
                                                      guint              true_class,
                                                      guint              predicted_class);
 void         _healer_results_page_export_actions_init (GtkWidgetClass  *widget_class);
+/* The file name an export of the results (@chart FALSE) or of the chart
+ * shown is offered under (free it). */
+char        *_healer_results_page_export_name       (HealerResultsPage *self,
+                                                     gboolean           chart);
 
 void _healer_results_page_update_busy (HealerResultsPage *self);
 

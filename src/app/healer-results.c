@@ -323,7 +323,8 @@ healer_results_save_csv (HealerResults  *self,
 
   for (gsize i = 0; i < d->n_rows; i++)
     {
-      healer_predictions_append_row (line, d->sample_ids[i], d->class_ids, d->n_classes,
+      healer_predictions_append_row (line, d->sample_ids[i], d->class_ids,
+                                     (const char * const *) d->class_names, d->n_classes,
                                      d->proba + i * d->n_classes, d->predicted[i],
                                      d->uncertainty[i] != HEALER_UNCERTAIN_NONE,
                                      d->set_threshold, d->reasons[i],

@@ -89,9 +89,10 @@ const char              *healer_results_get_drift_summary  (HealerResults    *se
 /* TRUE when some KPI lies outside the training range or has shifted. */
 gboolean                 healer_results_has_drift          (HealerResults    *self);
 
-/* Writes the CLI's predict format, sample_id,label,confidence,uncertain,
- * p<id>…[,true_label], atomically (nothing is left behind on failure).
- * Blocking: call it from a worker. */
+/* Writes the CLI's predict format (healer_predictions_append_header():
+ * sample_id,diagnosed_label,diagnosed_class,confidence,uncertain,p<id>…),
+ * with the class names as they are now, atomically (nothing is left behind
+ * on failure). Blocking: call it from a worker. */
 gboolean                 healer_results_save_csv           (HealerResults    *self,
                                                             const char       *path,
                                                             GError          **error);

@@ -56,7 +56,8 @@ write_chunk (HealerOutput              *out,
   for (gsize i = 0; i < chunk->n_rows; i++)
     {
       g_string_truncate (line, 0);
-      healer_predictions_append_row (line, chunk->sample_ids[i], model->class_ids, k,
+      healer_predictions_append_row (line, chunk->sample_ids[i], model->class_ids,
+                                     (const char * const *) model->class_names, k,
                                      chunk->proba + i * k, chunk->predicted[i],
                                      chunk->uncertainty[i] != HEALER_UNCERTAIN_NONE,
                                      model->set_threshold, chunk->reasons[i],
@@ -131,7 +132,7 @@ healer_cli_predict (int    argc,
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the results to FILE (default: standard output)"), N_("FILE") },
     { "chunk-rows", 0, 0, G_OPTION_ARG_INT, &chunk_rows, N_("Rows read and diagnosed at a time (bounds memory)"), N_("N") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads that diagnose each chunk (0: one per processor); the results are the same"), N_("N") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads that diagnose each chunk (0: one per processor, at most 16); the results are the same"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON summary on standard output (needs --output)"), NULL },
     { "drift-report", 0, 0, G_OPTION_ARG_FILENAME, &drift_path, N_("Write which KPIs lie outside the training range to FILE (JSON)"), N_("FILE") },
     { "coverage", 0, 0, G_OPTION_ARG_DOUBLE, &coverage, N_("Prediction sets for this share of rows instead of the model's (e.g. 0.99)"), N_("FRACTION") },

@@ -137,7 +137,10 @@ struct _HealerDiagnoseIter
    * and writes the current one; joined before anything else touches the
    * reader. */
   GThread             *prefetch;
-  GCancellable        *prefetch_cancellable;
+  GCancellable        *prefetch_cancellable;  /* the iterator's own, cancelled by
+                                                * the caller's and by _free() */
+  GCancellable        *prefetch_caller;
+  gulong               prefetch_handler;
   HealerDataset       *prefetched;
   GError              *prefetch_error;
   guint64              bytes_read;   /* up to the last chunk handed out */
@@ -160,21 +163,50 @@ prefetch_join (HealerDiagnoseIter *self)
   if (self->prefetch == NULL)
     return;
   g_thread_join (g_steal_pointer (&self->prefetch));
-  g_clear_object (&self->prefetch_cancellable);
+  if (self->prefetch_caller != NULL)
+    {
+      g_cancellable_disconnect (self->prefetch_caller, self->prefetch_handler);
+      self->prefetch_handler = 0;
+      g_clear_object (&self->prefetch_caller);
+    }
+}
+
+static void
+prefetch_cancel_cb (GCancellable *caller,
+                    gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
 
 /* Starts reading the chunk after the one just handed out, unless the
- * caller asked for one thread: then every read happens in _next(). */
+ * caller asked for one thread: then every read happens in _next(). The
+ * read has a cancellable of its own, which the caller's cancels, and so
+ * does _free(): a reader blocked on a pipe that stays open (tail -f |
+ * predict -) must not keep a failing command from exiting. */
 static void
 prefetch_start (HealerDiagnoseIter *self,
                 GCancellable       *cancellable)
 {
   if (healer_parallel_get_n_threads (self->parallel) < 2)
     return;
-  self->prefetch_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  if (self->prefetch_cancellable == NULL || g_cancellable_is_cancelled (self->prefetch_cancellable))
+    {
+      g_clear_object (&self->prefetch_cancellable);
+      self->prefetch_cancellable = g_cancellable_new ();
+    }
+  if (cancellable != NULL)
+    {
+      self->prefetch_caller = g_object_ref (cancellable);
+      self->prefetch_handler = g_cancellable_connect (cancellable, G_CALLBACK (prefetch_cancel_cb),
+                                                      self->prefetch_cancellable, NULL);
+    }
   self->prefetch = g_thread_try_new ("healer-read", prefetch_thread, self, NULL);
-  if (self->prefetch == NULL)
-    g_clear_object (&self->prefetch_cancellable);
+  if (self->prefetch == NULL && self->prefetch_caller != NULL)
+    {
+      g_cancellable_disconnect (self->prefetch_caller, self->prefetch_handler);
+      self->prefetch_handler = 0;
+      g_clear_object (&self->prefetch_caller);
+    }
 }
 
 /* The next chunk's rows: the prefetched ones, or read now. */
@@ -297,7 +329,10 @@ healer_diagnose_iter_free (HealerDiagnoseIter *self)
   if (self == NULL)
     return;
 
+  if (self->prefetch != NULL)
+    g_cancellable_cancel (self->prefetch_cancellable);
   prefetch_join (self);
+  g_clear_object (&self->prefetch_cancellable);
   g_clear_pointer (&self->prefetched, healer_dataset_unref);
   g_clear_error (&self->prefetch_error);
   g_clear_pointer (&self->reader, healer_csv_reader_free);
@@ -804,26 +839,27 @@ healer_predictions_append_header (GString      *line,
                                   guint         n_classes,
                                   gboolean      with_true_label)
 {
-  g_string_append (line, "sample_id,label,confidence,uncertain");
+  g_string_append (line, "sample_id,diagnosed_label,diagnosed_class,confidence,uncertain");
   for (guint c = 0; c < n_classes; c++)
     g_string_append_printf (line, ",p%d", class_ids[c]);
   g_string_append (line, ",prediction_set,uncertain_reason");
   if (with_true_label)
-    g_string_append (line, ",true_label");
+    g_string_append (line, ",true_label,true_class");
   g_string_append_c (line, '\n');
 }
 
 void
-healer_predictions_append_row (GString      *line,
-                               const char   *sample_id,
-                               const gint32 *class_ids,
-                               guint         n_classes,
-                               const float  *proba,
-                               guint         predicted,
-                               gboolean      uncertain,
-                               double        set_threshold,
-                               const char   *reason,
-                               const gint32 *true_label)
+healer_predictions_append_row (GString            *line,
+                               const char         *sample_id,
+                               const gint32       *class_ids,
+                               const char * const *class_names,
+                               guint               n_classes,
+                               const float        *proba,
+                               guint               predicted,
+                               gboolean            uncertain,
+                               double              set_threshold,
+                               const char         *reason,
+                               const gint32       *true_label)
 {
   guint stack[HEALER_MODEL_SET_MAX_CLASSES];
   g_autofree guint *heap = n_classes > G_N_ELEMENTS (stack) ? g_new (guint, n_classes) : NULL;
@@ -832,6 +868,8 @@ healer_predictions_append_row (GString      *line,
 
   healer_csv_append_field (line, sample_id);
   g_string_append_printf (line, ",%d,", class_ids[predicted]);
+  healer_csv_append_field (line, class_names[predicted]);
+  g_string_append_c (line, ',');
   healer_csv_append_fixed6 (line, proba[predicted]);
   g_string_append (line, uncertain ? ",1" : ",0");
   for (guint c = 0; c < n_classes; c++)
@@ -848,6 +886,17 @@ healer_predictions_append_row (GString      *line,
   g_string_append_c (line, ',');
   healer_csv_append_field (line, reason != NULL ? reason : "");
   if (true_label != NULL)
-    g_string_append_printf (line, ",%d", *true_label);
+    {
+      g_autofree char *plain = NULL;
+      const char *name = NULL;
+
+      for (guint c = 0; c < n_classes && name == NULL; c++)
+        if (class_ids[c] == *true_label)
+          name = class_names[c];
+      if (name == NULL)
+        name = plain = healer_class_default_name (*true_label);
+      g_string_append_printf (line, ",%d,", *true_label);
+      healer_csv_append_field (line, name);
+    }
   g_string_append_c (line, '\n');
 }

@@ -157,27 +157,34 @@ void             healer_diagnosis_free  (HealerDiagnosis            *self);
 
 /* The predict format, one line each, newline included, shared by the CLI
  * and the app's export so they can never differ:
- *   sample_id,label,confidence,uncertain,p<id>…,prediction_set,uncertain_reason[,true_label]
- * with one probability column per class (named by its label value), the
- * diagnosed class as its label value, and six decimals; the prediction set
- * as label values, most probable first, joined by "|" ("1|2"); the reason
- * as healer_model_row_reason words ("" when not uncertain). */
-void             healer_predictions_append_header (GString      *line,
-                                                   const gint32 *class_ids,
-                                                   guint         n_classes,
-                                                   gboolean      with_true_label);
+ *   sample_id,diagnosed_label,diagnosed_class,confidence,uncertain,p<id>…,
+ *   prediction_set,uncertain_reason[,true_label,true_class]
+ * The diagnosis is named so that it cannot be taken for a true label (a
+ * results file read back as data has no "label" column): its label value
+ * and, beside it, the class's name (@class_names, as the model calls it);
+ * one probability column per class (named by its label value), six
+ * decimals; the prediction set as label values, most probable first,
+ * joined by "|" ("1|2"); the reason as healer_model_row_reason words (""
+ * when not uncertain); with a label column in the input, the row's label
+ * and its class's name ("class 7" for a label that is no class of the
+ * model). */
+void             healer_predictions_append_header (GString            *line,
+                                                   const gint32       *class_ids,
+                                                   guint               n_classes,
+                                                   gboolean            with_true_label);
 /* @proba holds the row's @n_classes probabilities; @true_label is NULL
  * when the input has no label column. */
-void             healer_predictions_append_row    (GString      *line,
-                                                   const char   *sample_id,
-                                                   const gint32 *class_ids,
-                                                   guint         n_classes,
-                                                   const float  *proba,
-                                                   guint         predicted,
-                                                   gboolean      uncertain,
-                                                   double        set_threshold,
-                                                   const char   *reason,
-                                                   const gint32 *true_label);
+void             healer_predictions_append_row    (GString            *line,
+                                                   const char         *sample_id,
+                                                   const gint32       *class_ids,
+                                                   const char * const *class_names,
+                                                   guint               n_classes,
+                                                   const float        *proba,
+                                                   guint               predicted,
+                                                   gboolean            uncertain,
+                                                   double              set_threshold,
+                                                   const char         *reason,
+                                                   const gint32       *true_label);
 
 /* One sample typed or pasted by a person: either a header line and one row
  * of values (columns matched by name, as in a batch), or one row of values

@@ -10,7 +10,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__GNUC__) && defined(__x86_64__)
+/* Not on Windows: MinGW's GCC does not align the stack to 32 bytes for
+ * spilled AVX registers (GCC bug 54412), so the portable kernel serves
+ * there. */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(_WIN32)
 #include <immintrin.h>
 #define HEALER_MLP_HAVE_AVX2 1
 #else

@@ -320,7 +320,7 @@ test_workflow (void)
   g_assert_no_error (error);
   lines = g_strsplit (exported, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 302);   /* header, 300 rows, "" */
-  g_assert_true (g_str_has_prefix (lines[0], "sample_id,label,confidence,uncertain,p"));
+  g_assert_true (g_str_has_prefix (lines[0], "sample_id,diagnosed_label,diagnosed_class,confidence,uncertain,p"));
   {
     g_auto(GStrv) fields = g_strsplit (lines[1], ",", -1);
     guint klass = healer_results_get_predicted (results, 0);

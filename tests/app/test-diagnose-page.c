@@ -371,8 +371,8 @@ test_batch (void)
   g_assert_true (g_file_get_contents (out, &saved, NULL, &error));
   lines = g_strsplit (saved, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 402);   /* header, 400 rows, "" */
-  g_assert_true (g_str_has_prefix (lines[0], "sample_id,label,confidence,uncertain,p"));
-  g_assert_true (g_str_has_suffix (lines[0], ",true_label"));
+  g_assert_true (g_str_has_prefix (lines[0], "sample_id,diagnosed_label,diagnosed_class,confidence,uncertain,p"));
+  g_assert_true (g_str_has_suffix (lines[0], ",true_label,true_class"));
   g_assert_true (g_str_has_prefix (lines[1], data->sample_ids[0]));
 
   /* A cancelled run keeps the results that were there. */

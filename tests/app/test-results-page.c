@@ -9,6 +9,7 @@
 
 #include "healer-diagnose.h"
 #include "healer-results-page.h"
+#include "healer-results-page-private.h"
 #include "healer-scatter-chart.h"
 #include "healer-simulate.h"
 #include "healer-test-gui.h"
@@ -137,6 +138,23 @@ test_results_page_charts (void)
   g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
   g_assert_cmpuint (healer_results_page_get_n_mapped (HEALER_RESULTS_PAGE (page)), ==, 600);
   g_clear_object (&empty);
+
+  /* Issue 16: exports are offered under the diagnosed file's name. */
+  {
+    g_autofree char *base = g_path_get_basename (f.path);
+    g_autofree char *csv = _healer_results_page_export_name (HEALER_RESULTS_PAGE (page), FALSE);
+    g_autofree char *chart = _healer_results_page_export_name (HEALER_RESULTS_PAGE (page), TRUE);
+    g_autofree char *map = NULL;
+
+    *strrchr (base, '.') = '\0';
+    g_assert_true (g_str_has_prefix (csv, base));
+    g_assert_cmpstr (csv + strlen (base), ==, "-diagnoses.csv");
+    g_assert_cmpstr (chart + strlen (base), ==, "-bars.png");
+    click_toggle (page, "_Map");
+    map = _healer_results_page_export_name (HEALER_RESULTS_PAGE (page), TRUE);
+    g_assert_cmpstr (map + strlen (base), ==, "-map.png");
+    click_toggle (page, "_Bars");
+  }
 
   {
     g_autoptr(GdkTexture) bars = healer_test_render (GTK_WIDGET (window), "results-bars");
