@@ -110,7 +110,7 @@ show_coverage (HealerPreferencesWindow *self)
                                  _("This model has no prediction sets: train it again to get them"));
   else
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->coverage_row),
-                                 _("How often the classes a diagnosis names hold the true one; a higher coverage names more classes and flags more diagnoses as uncertain. Saved in the model file."));
+                                 _("How often the classes a diagnosis names hold the true one; a higher coverage names more classes and flags more diagnoses as uncertain. Saved in the model file and kept for the next model trained."));
 }
 
 /* ---- class names ---- */

@@ -467,6 +467,8 @@ healer_train_page_start (HealerTrainPage *self)
   g_autoptr(GError) error = NULL;
   HealerTrainConfig config;
   HealerDataset *dataset;
+  HealerModel *current;
+  double coverage;
 
   g_return_if_fail (HEALER_IS_TRAIN_PAGE (self));
 
@@ -519,8 +521,13 @@ healer_train_page_start (HealerTrainPage *self)
   adw_leaflet_set_visible_child (self->leaflet, self->run_pane);
 
   self->last_fold = 1;
+  /* The coverage the operator chose in Preferences for the model in use
+   * carries over to the next one, whose estimate is then measured at it. */
+  current = healer_session_get_model (self->session);
+  coverage = current != NULL && current->calibration != NULL ? current->coverage
+                                                             : HEALER_COVERAGE_DEFAULT;
   healer_train_calibrated_async (dataset, &config, HEALER_CALIBRATION_FOLDS_DEFAULT,
-                                 HEALER_COVERAGE_DEFAULT, self->cancellable,
+                                 coverage, self->cancellable,
                                  progress_cb, g_object_ref (self), g_object_unref,
                                  train_done_cb, g_object_ref (self));
 }
