@@ -686,6 +686,45 @@ test_coverage_shown (void)
   discard_and_close (window);
 }
 
+
+static gboolean
+calibrating (gpointer train_page)
+{
+  return count_labels (train_page, "Calibration fold ", TRUE) > 0;
+}
+
+/* Cancelled while its calibration folds train, a run's model is complete:
+ * the question says so, and does not call it partly trained. */
+static void
+test_cancel_cross_fitting (void)
+{
+  HealerWindow *window = new_window_with_demo ();
+  HealerSession *session = healer_window_get_session (window);
+  GtkWidget *train_page = page (window, HEALER_TYPE_TRAIN_PAGE);
+  HealerModel *finished;
+  AdwMessageDialog *dialog;
+
+  train (window, 3);
+  finished = healer_session_get_model (session);
+
+  use_config (window, 3000);
+  healer_test_activate_action (GTK_WIDGET (window), "win.train");
+  g_assert_true (healer_test_wait_until (calibrating, train_page, 120000));
+  healer_test_activate_action (GTK_WIDGET (window), "win.cancel");
+  g_assert_true (healer_test_wait_until (train_stopped, train_page, 60000));
+  dialog = question (window, "Keep the Current Model?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "completely trained but has no out-of-fold estimate"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "partly"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "partial"));
+  g_assert_null (healer_test_find_widget (GTK_WIDGET (dialog), healer_test_match_button_label, "_Use Partial Model"));
+  answer (dialog, "_Use New Model");
+  g_assert_false (healer_model_same_network (healer_session_get_model (session), finished));
+  g_assert_cmpuint (healer_session_get_model (session)->history.n_epochs, ==, 3000);
+  g_assert_cmpuint (count_labels (train_page, "partly", TRUE), ==, 0);
+
+  discard_and_close (window);
+}
+
 /* Item 6: every sortable or filterable table shows its first row after a
  * sort or a filter: the Diagnose table, the One Sample KPI list, the Data
  * page's KPI table. */
@@ -880,6 +919,7 @@ main (int   argc,
   g_test_add_func ("/keep/stale-results", test_stale_results);
   g_test_add_func ("/keep/results-model-saved", test_results_model_saved);
   g_test_add_func ("/keep/coverage-shown", test_coverage_shown);
+  g_test_add_func ("/keep/cancel-cross-fitting", test_cancel_cross_fitting);
   g_test_add_func ("/keep/scroll-to-top", test_scroll_to_top);
   g_test_add_func ("/keep/one-sample", test_one_sample);
 
