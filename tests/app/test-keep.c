@@ -350,6 +350,29 @@ test_quit_wording (void)
   g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_TRAIN_PAGE), "then save the model", TRUE), ==, 0);
   g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_TRAIN_PAGE),
                                   "Training finished. The model is saved as “ops.json”.", FALSE), ==, 1);
+
+  /* Only the coverage changed: the prompts say so, not that names changed
+   * nor that the whole model would be lost. */
+  g_assert_nonnull (healer_session_get_model (session)->calibration);
+  healer_session_set_coverage (session, healer_session_get_model (session)->coverage == 0.99 ? 0.95 : 0.99);
+  g_assert_false (healer_session_get_model_saved (session));
+  g_assert_cmpint (healer_session_get_unsaved (session), ==, HEALER_UNSAVED_COVERAGE);
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = question (window, "Save the Coverage?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "The coverage of the model “ops.json”"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "class names"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "trained in this window"));
+  answer (dialog, "_Cancel");
+  train (window, 2);
+  dialog = question (window, "Replace the Unsaved Model?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "The coverage chosen for the current model “ops.json”"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "the current model is lost"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "class names"));
+  answer (dialog, "_Keep Current Model");
+  healer_window_save_model_to (window, file);
+  g_assert_true (healer_test_wait_until (model_saved, session, 30000));
+  g_assert_cmpint (healer_session_get_unsaved (session), ==, HEALER_UNSAVED_NONE);
+
   healer_session_set_class_name (session, 1, "replica lag");
   g_assert_false (healer_session_get_model_saved (session));
   gtk_window_close (GTK_WINDOW (window));
@@ -563,6 +586,56 @@ write_samples (const char *path,
   g_assert_no_error (error);
 }
 
+
+/* Results made by a model not yet saved name it by its file once it is
+ * saved: the same model, so no "(not saved)" is left on either page. */
+static void
+test_results_model_saved (void)
+{
+  HealerWindow *window = new_window_with_demo ();
+  HealerSession *session = healer_window_get_session (window);
+  GtkWidget *diagnose = page (window, HEALER_TYPE_DIAGNOSE_PAGE);
+  GtkWidget *results = page (window, HEALER_TYPE_RESULTS_PAGE);
+  g_autofree char *dir = g_dir_make_tmp ("healer-keep-XXXXXX", NULL);
+  g_autofree char *model_path = g_build_filename (dir, "later.json", NULL);
+  g_autofree char *samples_path = g_build_filename (dir, "samples.csv", NULL);
+  g_autoptr(GFile) model_file = g_file_new_for_path (model_path);
+  g_autoptr(GFile) samples_file = g_file_new_for_path (samples_path);
+  g_autoptr(HealerDataset) samples = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerSimulateConfig sim;
+  ResultsOf wanted = { window, NULL };
+
+  healer_simulate_config_init_default (&sim);
+  sim.n_samples = 40;
+  sim.seed = 7;
+  samples = healer_simulate (&sim);
+  g_assert_true (healer_dataset_save_csv (samples, samples_path, &error));
+  g_assert_no_error (error);
+
+  train (window, 2);
+  wanted.model = healer_session_get_model (session);
+  healer_window_set_visible_page (window, "diagnose");
+  healer_diagnose_page_diagnose_file (HEALER_DIAGNOSE_PAGE (diagnose), samples_file);
+  g_assert_true (healer_test_wait_until (results_of, &wanted, 60000));
+  g_assert_cmpuint (count_labels (diagnose, "(not saved)", TRUE), ==, 1);
+  g_assert_cmpuint (count_labels (results, "(not saved)", TRUE), ==, 1);
+
+  healer_window_save_model_to (window, model_file);
+  g_assert_true (healer_test_wait_until (model_saved, session, 30000));
+  g_assert_cmpuint (count_labels (diagnose, "(not saved)", TRUE), ==, 0);
+  g_assert_cmpuint (count_labels (diagnose, "samples.csv: 40 samples, ", TRUE), ==, 1);
+  g_assert_cmpuint (count_labels (diagnose, "by “later.json”", TRUE), ==, 1);
+  g_assert_cmpuint (count_labels (results, "(not saved)", TRUE), ==, 0);
+  g_assert_cmpuint (count_labels (results, "· by “later.json”", TRUE), ==, 1);
+  g_assert_false (gtk_revealer_get_reveal_child (stale_banner (window)));
+
+  discard_and_close (window);
+  g_unlink (samples_path);
+  g_unlink (model_path);
+  g_rmdir (dir);
+}
+
 /* Item 6: every sortable or filterable table shows its first row after a
  * sort or a filter: the Diagnose table, the One Sample KPI list, the Data
  * page's KPI table. */
@@ -755,6 +828,7 @@ main (int   argc,
   g_test_add_func ("/keep/cancel", test_cancel_keeps_model);
   g_test_add_func ("/keep/quit-wording", test_quit_wording);
   g_test_add_func ("/keep/stale-results", test_stale_results);
+  g_test_add_func ("/keep/results-model-saved", test_results_model_saved);
   g_test_add_func ("/keep/scroll-to-top", test_scroll_to_top);
   g_test_add_func ("/keep/one-sample", test_one_sample);
 
