@@ -636,6 +636,56 @@ test_results_model_saved (void)
   g_rmdir (dir);
 }
 
+
+static gboolean
+match_coverage_row (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return ADW_IS_COMBO_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), "Prediction Set Coverage") == 0;
+}
+
+/* Preferences show the coverage the model has: one made at 80 %
+ * (`train --coverage 0.8`) is not shown as the nearest offered 90 %. */
+static void
+test_coverage_shown (void)
+{
+  HealerWindow *window = new_window_with_demo ();
+  HealerSession *session = healer_window_get_session (window);
+  g_autoptr(GFile) file = g_file_new_for_path ("eighty.json");
+  g_autoptr(HealerModel) eighty = NULL;
+  HealerPreferencesWindow *prefs;
+  AdwComboRow *row;
+  GListModel *items;
+
+  train (window, 2);
+  g_assert_nonnull (healer_session_get_model (session)->calibration);
+  eighty = healer_model_with_coverage (healer_session_get_model (session), 0.8);
+  healer_session_set_model (session, eighty, file);
+
+  prefs = healer_preferences_window_new (GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (prefs));
+  healer_test_wait_frame (GTK_WIDGET (prefs));
+  row = ADW_COMBO_ROW (healer_test_find_widget (GTK_WIDGET (prefs), match_coverage_row, NULL));
+  g_assert_nonnull (row);
+  items = adw_combo_row_get_model (row);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (items), adw_combo_row_get_selected (row)),
+                   ==, "80 % (from the model file)");
+  /* Showing it changes nothing. */
+  g_assert_true (healer_session_get_model (session) == eighty);
+  g_assert_true (healer_session_get_model_saved (session));
+
+  /* Choosing an offered coverage leaves no stale extra item. */
+  adw_combo_row_set_selected (row, 1);
+  g_assert_cmpfloat_with_epsilon (healer_session_get_model (session)->coverage, 0.95, 1e-9);
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 3);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (items), adw_combo_row_get_selected (row)),
+                   ==, "95 %");
+
+  healer_test_destroy (GTK_WINDOW (prefs));
+  discard_and_close (window);
+}
+
 /* Item 6: every sortable or filterable table shows its first row after a
  * sort or a filter: the Diagnose table, the One Sample KPI list, the Data
  * page's KPI table. */
@@ -829,6 +879,7 @@ main (int   argc,
   g_test_add_func ("/keep/quit-wording", test_quit_wording);
   g_test_add_func ("/keep/stale-results", test_stale_results);
   g_test_add_func ("/keep/results-model-saved", test_results_model_saved);
+  g_test_add_func ("/keep/coverage-shown", test_coverage_shown);
   g_test_add_func ("/keep/scroll-to-top", test_scroll_to_top);
   g_test_add_func ("/keep/one-sample", test_one_sample);
 
