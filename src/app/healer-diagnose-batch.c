@@ -617,6 +617,45 @@ drift_details_clicked_cb (HealerDiagnosePage *self)
 
 static void update_stale (HealerDiagnosePage *self);
 
+/* The line above the table: the file, its counts and the model that made
+ * the diagnoses, named as it is now (it may have been saved since). */
+static void
+show_source (HealerDiagnosePage *self,
+             HealerResults      *results)
+{
+  g_autofree char *source = NULL;
+
+  source = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%s: %u sample, %u uncertain",
+                                         "%s: %u samples, %u uncertain",
+                                         healer_results_get_n_rows (results)),
+                            healer_results_get_source_name (results),
+                            healer_results_get_n_rows (results),
+                            healer_results_get_n_uncertain (results));
+  if (healer_results_get_model (results) != NULL)
+    {
+      g_autofree char *name = healer_results_dup_model_name (results);
+      /* Translators: the file's samples and counts, then the model's name */
+      g_autofree char *with_model = g_strdup_printf (_("%s · by %s"), source, name);
+
+      g_free (source);
+      source = g_steal_pointer (&with_model);
+    }
+  gtk_label_set_text (self->batch_source_label, source);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_source_label), source);
+}
+
+void
+_healer_diagnose_batch_model_named (HealerDiagnosePage *self)
+{
+  HealerResults *results = current_results (self);
+
+  if (results == NULL)
+    return;
+  show_source (self, results);
+  update_stale (self);
+}
+
 void
 _healer_diagnose_batch_show_results (HealerDiagnosePage *self,
                                      HealerResults      *results)
@@ -624,7 +663,6 @@ _healer_diagnose_batch_show_results (HealerDiagnosePage *self,
   g_autoptr(GtkStringList) classes = NULL;
   g_autoptr(GtkColumnViewColumn) label_column = NULL;
   GListModel *columns;
-  g_autofree char *source = NULL;
 
   if (results == current_results (self) && results != NULL)
     return;
@@ -674,24 +712,7 @@ _healer_diagnose_batch_show_results (HealerDiagnosePage *self,
   g_signal_handlers_unblock_by_func (self->class_filter, filter_changed_cb, self);
   filter_changed_cb (self);
 
-  source = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "%s: %u sample, %u uncertain",
-                                         "%s: %u samples, %u uncertain",
-                                         healer_results_get_n_rows (results)),
-                            healer_results_get_source_name (results),
-                            healer_results_get_n_rows (results),
-                            healer_results_get_n_uncertain (results));
-  if (healer_results_get_model (results) != NULL)
-    {
-      g_autofree char *name = healer_results_dup_model_name (results);
-      /* Translators: the file's samples and counts, then the model's name */
-      g_autofree char *with_model = g_strdup_printf (_("%s · by %s"), source, name);
-
-      g_free (source);
-      source = g_steal_pointer (&with_model);
-    }
-  gtk_label_set_text (self->batch_source_label, source);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_source_label), source);
+  show_source (self, results);
 
   if (healer_results_has_drift (results))
     {

@@ -143,6 +143,8 @@ void  _healer_diagnose_batch_dispose       (HealerDiagnosePage  *self);
 void  _healer_diagnose_batch_show_results  (HealerDiagnosePage  *self,
                                             HealerResults       *results);
 void  _healer_diagnose_batch_model_changed (HealerDiagnosePage  *self);
+/* Names the model of the results shown again: it was saved since. */
+void  _healer_diagnose_batch_model_named   (HealerDiagnosePage  *self);
 /* Shows @results again: the session renamed some of their classes. */
 void  _healer_diagnose_batch_relabel       (HealerDiagnosePage  *self,
                                             HealerResults       *results);

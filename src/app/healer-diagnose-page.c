@@ -580,6 +580,8 @@ healer_diagnose_page_set_session (HealerDiagnosePage *self,
                                 G_CALLBACK (session_model_changed_cb), self);
       g_signal_connect_swapped (session, "notify::model-file",
                                 G_CALLBACK (session_model_changed_cb), self);
+      g_signal_connect_swapped (session, "notify::model-file",
+                                G_CALLBACK (_healer_diagnose_batch_model_named), self);
       g_signal_connect_swapped (session, "notify::results",
                                 G_CALLBACK (session_results_changed_cb), self);
       g_signal_connect_swapped (session, "class-names-changed",

@@ -89,15 +89,38 @@ show_coverage (HealerPreferencesWindow *self)
 {
   HealerModel *model = self->session ? healer_session_get_model (self->session) : NULL;
   gboolean has_sets = model != NULL && model->calibration != NULL;
-  guint nearest = 1;
+  GtkStringList *items = GTK_STRING_LIST (adw_combo_row_get_model (self->coverage_row));
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (items));
+  guint shown = 1;
+  gboolean offered = !has_sets;
 
-  if (has_sets)
-    for (guint i = 0; i < G_N_ELEMENTS (coverages); i++)
-      if (fabs (coverages[i] - model->coverage) < fabs (coverages[nearest] - model->coverage))
-        nearest = i;
+  for (guint i = 0; has_sets && i < G_N_ELEMENTS (coverages); i++)
+    if (fabs (coverages[i] - model->coverage) < 1e-9)
+      {
+        shown = i;
+        offered = TRUE;
+      }
 
   self->showing_coverage = TRUE;
-  adw_combo_row_set_selected (self->coverage_row, nearest);
+  /* A model made at another coverage (`train --coverage 0.8`) shows its
+   * own in an extra item: never the nearest offered one, which it does
+   * not have. */
+  if (!offered)
+    {
+      g_autofree char *percent = g_strdup_printf ("%.4g", 100.0 * model->coverage);
+      g_autofree char *text = healer_session_get_model_file (self->session) != NULL
+                              /* Translators: %s is a number, "80" */
+                              ? g_strdup_printf (_("%s %% (from the model file)"), percent)
+                              /* Translators: %s is a number, "80" */
+                              : g_strdup_printf (_("%s %% (this model’s)"), percent);
+      const char *const extra[] = { text, NULL };
+
+      gtk_string_list_splice (items, G_N_ELEMENTS (coverages), n_items - G_N_ELEMENTS (coverages), extra);
+      shown = G_N_ELEMENTS (coverages);
+    }
+  else if (n_items > G_N_ELEMENTS (coverages))
+    gtk_string_list_splice (items, G_N_ELEMENTS (coverages), n_items - G_N_ELEMENTS (coverages), NULL);
+  adw_combo_row_set_selected (self->coverage_row, shown);
   self->showing_coverage = FALSE;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->coverage_row), has_sets);
@@ -110,7 +133,7 @@ show_coverage (HealerPreferencesWindow *self)
                                  _("This model has no prediction sets: train it again to get them"));
   else
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->coverage_row),
-                                 _("How often the classes a diagnosis names hold the true one; a higher coverage names more classes and flags more diagnoses as uncertain. Saved in the model file."));
+                                 _("How often the classes a diagnosis names hold the true one; a higher coverage names more classes and flags more diagnoses as uncertain. Saved in the model file and kept for the next model trained."));
 }
 
 /* ---- class names ---- */

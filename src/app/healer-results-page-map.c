@@ -76,6 +76,17 @@ _healer_results_page_fill_scatter (HealerResultsPage *self)
     healer_scatter_chart_set_titles (self->scatter_chart, _("t-SNE x"), _("t-SNE y"));
 }
 
+/* Whether the picture shown is the one the dropdowns ask for. */
+static gboolean
+choice_shown (HealerResultsPage *self)
+{
+  HealerProjection *p = self->projection;
+
+  return p != NULL &&
+         (p->method == HEALER_PROJECTION_TSNE) == (gtk_drop_down_get_selected (self->method_dropdown) == 1) &&
+         (p->space == HEALER_PROJECTION_SPACE_INPUT) == (gtk_drop_down_get_selected (self->space_dropdown) == 1);
+}
+
 static void
 mark_stale (HealerResultsPage *self,
             gboolean           stale)
@@ -109,9 +120,9 @@ _healer_results_page_set_projecting (HealerResultsPage *self,
   /* While a new layout is computed the old picture stays, faded and inert,
    * and the bar says it is out of date: never a picture of one method
    * under the name of another (issue 16). */
-  mark_stale (self, projecting && self->projection != NULL);
+  mark_stale (self, projecting && self->projection != NULL && !choice_shown (self));
   gtk_progress_bar_set_text (self->projection_progress,
-                             self->projection != NULL
+                             self->projection != NULL && !choice_shown (self)
                              ? _("Laying out again: the map below is out of date")
                              : _("Laying out the samples…"));
   _healer_results_page_update_actions (self);
@@ -275,7 +286,9 @@ healer_results_page_show_map (HealerResultsPage *self)
   g_return_if_fail (HEALER_IS_RESULTS_PAGE (self));
 
   gtk_toggle_button_set_active (self->scatter_button, TRUE);
-  _healer_results_page_start_projection (self);
+  /* The map shown is the one asked for: nothing to do again. */
+  if (!choice_shown (self))
+    _healer_results_page_start_projection (self);
 }
 
 

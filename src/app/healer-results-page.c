@@ -135,13 +135,40 @@ fill_counts (HealerResultsPage *self)
     gtk_toggle_button_set_active (self->bar_button, TRUE);
 }
 
+/* The file, its counts and the model that made the diagnoses, named as it
+ * is now: saving that model gives it a file name. */
+static void
+show_subtitle (HealerResultsPage *self)
+{
+  HealerResults *results = self->results;
+  g_autofree char *subtitle = NULL;
+  guint n_rows;
+
+  if (results == NULL)
+    return;
+  n_rows = healer_results_get_n_rows (results);
+  gtk_label_set_label (self->title_label, healer_results_get_source_name (results));
+  /* Translators: "2000 samples diagnosed · 37 uncertain" */
+  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u sample diagnosed · %u uncertain",
+                                           "%u samples diagnosed · %u uncertain", n_rows),
+                              n_rows, healer_results_get_n_uncertain (results));
+  /* Which model made them (the Diagnose page marks them when it is gone). */
+  if (healer_results_get_model (results) != NULL)
+    {
+      g_autofree char *name = healer_results_dup_model_name (results);
+      char *with_model = g_strdup_printf (_("%s · by %s"), subtitle, name);
+
+      g_free (subtitle);
+      subtitle = with_model;
+    }
+  gtk_label_set_label (self->subtitle_label, subtitle);
+}
+
 static void
 show_results (HealerResultsPage *self,
               HealerResults     *results)
 {
-  g_autofree char *subtitle = NULL;
-  guint n_rows;
-
   if (healer_results_page_cancel (self))
     {
       g_clear_object (&self->projection_cancellable);
@@ -161,23 +188,7 @@ show_results (HealerResultsPage *self,
       return;
     }
 
-  n_rows = healer_results_get_n_rows (results);
-  gtk_label_set_label (self->title_label, healer_results_get_source_name (results));
-  /* Translators: "2000 samples diagnosed · 37 uncertain" */
-  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%u sample diagnosed · %u uncertain",
-                                           "%u samples diagnosed · %u uncertain", n_rows),
-                              n_rows, healer_results_get_n_uncertain (results));
-  /* Which model made them (the Diagnose page marks them when it is gone). */
-  if (healer_results_get_model (results) != NULL)
-    {
-      g_autofree char *name = healer_results_dup_model_name (results);
-      char *with_model = g_strdup_printf (_("%s · by %s"), subtitle, name);
-
-      g_free (subtitle);
-      subtitle = with_model;
-    }
-  gtk_label_set_label (self->subtitle_label, subtitle);
+  show_subtitle (self);
   fill_counts (self);
   _healer_results_page_fill_scatter (self);
   gtk_stack_set_visible_child_name (self->state_stack, "results");
@@ -417,6 +428,9 @@ healer_results_page_set_session (HealerResultsPage *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "class-names-changed",
                                G_CALLBACK (session_class_names_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::model-file",
+                               G_CALLBACK (show_subtitle), self,
                                G_CONNECT_SWAPPED);
     }
   show_results (self, session ? healer_session_get_results (session) : NULL);

@@ -360,6 +360,16 @@ healer_results_set_model (HealerResults *self,
   g_set_object (&self->model_file, model_file);
 }
 
+void
+healer_results_set_model_file (HealerResults *self,
+                               GFile         *model_file)
+{
+  g_return_if_fail (HEALER_IS_RESULTS (self));
+  g_return_if_fail (!model_file || G_IS_FILE (model_file));
+
+  g_set_object (&self->model_file, model_file);
+}
+
 HealerModel *
 healer_results_get_model (HealerResults *self)
 {

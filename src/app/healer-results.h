@@ -73,6 +73,10 @@ guint                    healer_results_get_prediction_set  (HealerResults    *s
 void                     healer_results_set_model          (HealerResults    *self,
                                                             HealerModel      *model,
                                                             GFile            *model_file);
+/* The model that made them was saved since (or saved again): its file, for
+ * healer_results_dup_model_name(). Main thread; the session calls it. */
+void                     healer_results_set_model_file     (HealerResults    *self,
+                                                            GFile            *model_file);
 HealerModel             *healer_results_get_model          (HealerResults    *self);
 GFile                   *healer_results_get_model_file     (HealerResults    *self);
 /* That model as the pages name it: “file.json”, or the one trained at

@@ -22,6 +22,7 @@ struct _HealerSession
   guint          give_back_id;
   GStrv          lost_class_names;  /* of the last model replaced, see set_model */
   guint          model_saved : 1;
+  HealerUnsaved  unsaved;           /* what model_saved FALSE is about */
 };
 
 G_DEFINE_FINAL_TYPE (HealerSession, healer_session, G_TYPE_OBJECT)
@@ -246,16 +247,41 @@ healer_session_get_model_saved (HealerSession *self)
   return self->model_saved;
 }
 
+HealerUnsaved
+healer_session_get_unsaved (HealerSession *self)
+{
+  g_return_val_if_fail (HEALER_IS_SESSION (self), HEALER_UNSAVED_NONE);
+
+  return self->unsaved;
+}
+
+/* @unsaved is what has just become unsaved, added to what already was;
+ * HEALER_UNSAVED_NONE means all of it is saved now. */
 static void
 set_model_saved (HealerSession *self,
-                 gboolean       saved)
+                 HealerUnsaved  unsaved)
 {
-  saved = !!saved;
+  gboolean saved = unsaved == HEALER_UNSAVED_NONE;
+
+  self->unsaved = saved ? HEALER_UNSAVED_NONE : self->unsaved | unsaved;
   if (self->model_saved != saved)
     {
       self->model_saved = saved;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_SAVED]);
     }
+}
+
+/* Results name the model that made them by its file: when that model (or
+ * a renamed copy sharing its networks) gains a file, they name it so,
+ * before "notify::model-file" tells the pages to redraw. */
+static void
+name_results_model (HealerSession *self)
+{
+  HealerModel *made_by = self->results != NULL ? healer_results_get_model (self->results) : NULL;
+
+  if (made_by != NULL && self->model != NULL && self->model_file != NULL &&
+      healer_model_same_network (made_by, self->model))
+    healer_results_set_model_file (self->results, self->model_file);
 }
 
 /* The names of @from's classes that the user changed, carried over to a
@@ -335,8 +361,10 @@ healer_session_set_model (HealerSession *self,
     }
   if (g_set_object (&self->model_file, file))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_FILE]);
-  /* Only a model that exists and came from nowhere can be lost. */
-  set_model_saved (self, model == NULL || file != NULL);
+  /* Only a model that exists and came from nowhere can be lost, and then
+   * the whole of it: what was unsaved of the model it replaces is gone. */
+  self->unsaved = HEALER_UNSAVED_NONE;
+  set_model_saved (self, model == NULL || file != NULL ? HEALER_UNSAVED_NONE : HEALER_UNSAVED_MODEL);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -350,7 +378,8 @@ healer_session_mark_model_saved (HealerSession *self,
   g_object_freeze_notify (G_OBJECT (self));
   if (g_set_object (&self->model_file, file))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_FILE]);
-  set_model_saved (self, TRUE);
+  name_results_model (self);
+  set_model_saved (self, HEALER_UNSAVED_NONE);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -385,7 +414,7 @@ healer_session_set_class_name (HealerSession *self,
       healer_results_get_class_id (self->results, index) == self->model->class_ids[index])
     healer_results_set_class_name (self->results, index, new_name);
 
-  set_model_saved (self, FALSE);
+  set_model_saved (self, HEALER_UNSAVED_CLASS_NAMES);
   g_object_thaw_notify (G_OBJECT (self));
   g_signal_emit (self, signals[CLASS_NAMES_CHANGED], 0);
 }
@@ -411,7 +440,7 @@ healer_session_set_coverage (HealerSession *self,
     self->model = derived;
   }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
-  set_model_saved (self, FALSE);
+  set_model_saved (self, HEALER_UNSAVED_COVERAGE);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

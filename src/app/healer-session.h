@@ -32,6 +32,19 @@ HealerModel    *healer_session_get_model         (HealerSession  *self);
 GFile          *healer_session_get_model_file    (HealerSession  *self);
 /* FALSE from the moment a model is trained until it is saved. */
 gboolean        healer_session_get_model_saved   (HealerSession  *self);
+
+/* What of the model is not saved, for a question to say what would be
+ * lost: a whole model trained here (it has no file), or only changes made
+ * to a model that has one (its class names, its coverage). NONE when
+ * healer_session_get_model_saved() is TRUE. */
+typedef enum {
+  HEALER_UNSAVED_NONE        = 0,
+  HEALER_UNSAVED_MODEL       = 1 << 0,
+  HEALER_UNSAVED_CLASS_NAMES = 1 << 1,
+  HEALER_UNSAVED_COVERAGE    = 1 << 2,
+} HealerUnsaved;
+
+HealerUnsaved   healer_session_get_unsaved       (HealerSession  *self);
 /* A model just trained: @file NULL, saved FALSE. A model opened or saved:
  * its file, saved TRUE. A model just trained on the same classes as the
  * one it replaces takes the names the user gave them: the session's model

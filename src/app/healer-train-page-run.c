@@ -271,29 +271,91 @@ replace_response_cb (AdwMessageDialog *dialog,
 /* A new model would replace one the user may still want: a partly trained
  * one never replaces a model silently, nor does any replace an unsaved
  * one. Modal and transient for the window, as the window's own questions. */
+/* How the run that made the new model ended, for the question to say. */
+typedef enum {
+  RUN_FINISHED,
+  RUN_PARTIAL,      /* training cancelled: the model is partly trained */
+  RUN_NO_ESTIMATE,  /* cross-fitting cancelled: the model is complete, without an estimate */
+} RunEnd;
+
+/* What using the new model would lose of the current one, as the session
+ * knows it: the whole model when it was trained here and never saved;
+ * otherwise only the changes made since it was opened or saved. */
+static char *
+dup_loss_sentence (HealerTrainPage *self,
+                   RunEnd           end)
+{
+  HealerUnsaved unsaved = healer_session_get_unsaved (self->session);
+  GFile *file = healer_session_get_model_file (self->session);
+  g_autofree char *name = file != NULL ? g_file_get_basename (file) : NULL;
+  GString *text = g_string_new (NULL);
+
+  if (unsaved == HEALER_UNSAVED_NONE)
+    g_string_append (text, end == RUN_PARTIAL
+                           ? _("The current model stays loaded unless you choose the partial one.")
+                           : _("The current model stays loaded unless you choose the new one."));
+  else if ((unsaved & HEALER_UNSAVED_MODEL) || name == NULL)
+    g_string_append (text, end == RUN_PARTIAL
+                           ? _("The current model has not been saved: if you use the partial one, "
+                               "the current model is lost.")
+                           : _("The current model has not been saved: if you use the new one, "
+                               "the current model is lost."));
+  else
+    {
+      /* Names carry over to a model with the same classes (see
+       * healer_session_set_model()); a coverage does not. */
+      if (unsaved & HEALER_UNSAVED_CLASS_NAMES)
+        g_string_append_printf (text, _("The class names given to the current model “%s” have not "
+                                        "been saved: the new model takes them if it has the same "
+                                        "classes, otherwise they are lost."),
+                                name);
+      if (unsaved & HEALER_UNSAVED_COVERAGE)
+        {
+          if (text->len > 0)
+            g_string_append_c (text, ' ');
+          g_string_append_printf (text, _("The coverage chosen for the current model “%s” has not "
+                                          "been saved: if you use the new model, it is lost and the "
+                                          "file keeps the coverage it was saved with."),
+                                  name);
+        }
+    }
+  return g_string_free (text, FALSE);
+}
+
 static void
 ask_replace (HealerTrainPage *self,
              HealerModel     *model,
-             gboolean         partial,
+             RunEnd           end,
              const char      *message)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   gboolean saved = healer_session_get_model_saved (self->session);
+  gboolean partial = end == RUN_PARTIAL;
+  gboolean cancelled = end != RUN_FINISHED;
+  g_autofree char *loss = dup_loss_sentence (self, end);
+  g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
-  const char *body;
+  const char *lead;
 
-  if (partial && saved)
-    body = _("Training was cancelled, so its model is only partly trained. The current model "
-             "stays loaded unless you choose the partial one.");
-  else if (partial)
-    body = _("Training was cancelled, so its model is only partly trained. The current model "
-             "has not been saved: if you use the partial one, the current model is lost.");
-  else
-    body = _("Training finished. The current model has not been saved: if you use the new "
-             "one, the current model is lost.");
+  switch (end)
+    {
+    case RUN_PARTIAL:
+      lead = _("Training was cancelled, so its model is only partly trained.");
+      break;
+    case RUN_NO_ESTIMATE:
+      lead = _("Cross-fitting was cancelled: the new model is completely trained but has no "
+               "out-of-fold estimate.");
+      break;
+    case RUN_FINISHED:
+    default:
+      lead = _("Training finished.");
+      break;
+    }
+  /* Translators: a question's body: "%s" are two sentences, what happened, then what would be lost. */
+  body = g_strdup_printf (C_("replace-model", "%s %s"), lead, loss);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                       partial ? _("Keep the Current Model?")
-                                                               : _("Replace the Unsaved Model?"),
+                                                       cancelled ? _("Keep the Current Model?")
+                                                                 : _("Replace the Unsaved Model?"),
                                                        body));
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
@@ -301,7 +363,7 @@ ask_replace (HealerTrainPage *self,
                                     "keep", _("_Keep Current Model"),
                                     "use", partial ? _("_Use Partial Model") : _("_Use New Model"),
                                     NULL);
-  if (partial)
+  if (cancelled)
     {
       adw_message_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
       adw_message_dialog_set_default_response (dialog, "keep");
@@ -320,7 +382,7 @@ ask_replace (HealerTrainPage *self,
   g_object_set_data_full (G_OBJECT (dialog), "healer-message", g_strdup (message), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (replace_response_cb), self, 0);
 
-  _healer_train_page_set_message (self, partial ? _("Training was cancelled. Choose which model to keep.")
+  _healer_train_page_set_message (self, cancelled ? _("Training was cancelled. Choose which model to keep.")
                                                  : _("Training finished. Choose which model to keep."),
                                   FALSE);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -331,7 +393,10 @@ show_model (HealerTrainPage *self,
             HealerModel     *model)
 {
   gboolean cancelled = self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable);
-  gboolean partial = cancelled || model->status == HEALER_TRAIN_CANCELLED;
+  /* Cancelled during cross-fitting, after training ended, the model is
+   * complete: only its estimate is missing. */
+  RunEnd end = model->status == HEALER_TRAIN_CANCELLED ? RUN_PARTIAL
+               : cancelled ? RUN_NO_ESTIMATE : RUN_FINISHED;
   HealerModel *current;
   const char *message;
 
@@ -353,8 +418,8 @@ show_model (HealerTrainPage *self,
       break;
     }
   current = self->session != NULL ? healer_session_get_model (self->session) : NULL;
-  if (current != NULL && (partial || !healer_session_get_model_saved (self->session)))
-    ask_replace (self, model, partial, message);
+  if (current != NULL && (end != RUN_FINISHED || !healer_session_get_model_saved (self->session)))
+    ask_replace (self, model, end, message);
   else
     use_model (self, model, message);
   _healer_train_page_set_status (self, healer_train_status_to_string (model->status));
@@ -474,6 +539,8 @@ healer_train_page_start (HealerTrainPage *self)
   g_autoptr(GError) error = NULL;
   HealerTrainConfig config;
   HealerDataset *dataset;
+  HealerModel *current;
+  double coverage;
 
   g_return_if_fail (HEALER_IS_TRAIN_PAGE (self));
 
@@ -526,8 +593,13 @@ healer_train_page_start (HealerTrainPage *self)
   adw_leaflet_set_visible_child (self->leaflet, self->run_pane);
 
   self->last_fold = 1;
+  /* The coverage the operator chose in Preferences for the model in use
+   * carries over to the next one, whose estimate is then measured at it. */
+  current = healer_session_get_model (self->session);
+  coverage = current != NULL && current->calibration != NULL ? current->coverage
+                                                             : HEALER_COVERAGE_DEFAULT;
   healer_train_calibrated_async (dataset, &config, HEALER_CALIBRATION_FOLDS_DEFAULT,
-                                 HEALER_COVERAGE_DEFAULT, self->cancellable,
+                                 coverage, self->cancellable,
                                  progress_cb, g_object_ref (self), g_object_unref,
                                  train_done_cb, g_object_ref (self));
 }

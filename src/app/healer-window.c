@@ -136,19 +136,43 @@ healer_window_close_request (GtkWindow *window)
   if (!self->close_confirmed && !healer_session_get_model_saved (self->session))
     {
       GFile *file = healer_session_get_model_file (self->session);
+      HealerUnsaved unsaved = healer_session_get_unsaved (self->session);
 
       /* Say what would be lost: a model with a file was opened or saved,
-       * so only what changed since (its class names) is unsaved. */
-      if (file != NULL)
+       * so only what changed since (its class names, its coverage) is
+       * unsaved, and the session knows which. */
+      if (file != NULL && !(unsaved & HEALER_UNSAVED_MODEL))
         {
           g_autofree char *name = g_file_get_basename (file);
-          g_autofree char *body = g_strdup_printf (_("The class names of the model “%s” were "
-                                                     "changed and have not been saved. If you "
-                                                     "close the window without saving the "
-                                                     "model, the new names are lost."),
-                                                   name);
+          g_autofree char *body = NULL;
+          const char *title;
 
-          dialog = close_question_new (self, _("Save the Class Names?"), body);
+          if ((unsaved & HEALER_UNSAVED_CLASS_NAMES) && (unsaved & HEALER_UNSAVED_COVERAGE))
+            {
+              title = _("Save the Changes?");
+              body = g_strdup_printf (_("The class names and the coverage of the model “%s” were "
+                                        "changed and have not been saved. If you close the "
+                                        "window without saving the model, these changes are lost."),
+                                      name);
+            }
+          else if (unsaved & HEALER_UNSAVED_COVERAGE)
+            {
+              title = _("Save the Coverage?");
+              body = g_strdup_printf (_("The coverage of the model “%s” was changed and has not "
+                                        "been saved. If you close the window without saving the "
+                                        "model, the new coverage is lost."),
+                                      name);
+            }
+          else
+            {
+              title = _("Save the Class Names?");
+              body = g_strdup_printf (_("The class names of the model “%s” were "
+                                        "changed and have not been saved. If you "
+                                        "close the window without saving the "
+                                        "model, the new names are lost."),
+                                      name);
+            }
+          dialog = close_question_new (self, title, body);
         }
       else
         dialog = close_question_new (self, _("Save the Trained Model?"),

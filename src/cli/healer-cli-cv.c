@@ -37,6 +37,8 @@ on_progress (const HealerCvProgress *p,
     g_string_append_printf (line, _("  mean macro-F1 so far %.4f"), p->mean_macro_f1);
   if (!isnan (p->eta_seconds))
     g_string_append_printf (line, _("  %.0f s left"), p->eta_seconds);
+  else
+    g_string_append (line, _("  estimating the time left…"));
   /* Padded so a shorter report overwrites the whole of a longer one. */
   fprintf (stderr, "\r%-90s", line->str);
   fflush (stderr);

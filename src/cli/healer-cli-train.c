@@ -65,8 +65,12 @@ on_progress (const HealerCalibrateProgress *cp,
   fprintf (stderr, _("Epoch %u/%u  loss %.4f"), p->epoch, p->n_epochs, p->train_loss);
   if (!isnan (p->val_loss))
     fprintf (stderr, _("  validation loss %.4f  macro-F1 %.3f"), p->val_loss, p->val_macro_f1);
-  if (!isnan (p->eta_seconds))
-    fprintf (stderr, _("  %.0f s left "), p->eta_seconds);
+  /* The whole job's time left (the final model and its folds), from the
+   * rate measured after a warm-up; unknown until then (healer-eta.h). */
+  if (!isnan (cp->eta_seconds))
+    fprintf (stderr, _("  %.0f s left "), cp->eta_seconds);
+  else
+    fputs (_("  estimating the time left… "), stderr);
   fputs ("   ", stderr);
   fflush (stderr);
 }

@@ -350,6 +350,29 @@ test_quit_wording (void)
   g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_TRAIN_PAGE), "then save the model", TRUE), ==, 0);
   g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_TRAIN_PAGE),
                                   "Training finished. The model is saved as “ops.json”.", FALSE), ==, 1);
+
+  /* Only the coverage changed: the prompts say so, not that names changed
+   * nor that the whole model would be lost. */
+  g_assert_nonnull (healer_session_get_model (session)->calibration);
+  healer_session_set_coverage (session, healer_session_get_model (session)->coverage == 0.99 ? 0.95 : 0.99);
+  g_assert_false (healer_session_get_model_saved (session));
+  g_assert_cmpint (healer_session_get_unsaved (session), ==, HEALER_UNSAVED_COVERAGE);
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = question (window, "Save the Coverage?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "The coverage of the model “ops.json”"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "class names"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "trained in this window"));
+  answer (dialog, "_Cancel");
+  train (window, 2);
+  dialog = question (window, "Replace the Unsaved Model?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "The coverage chosen for the current model “ops.json”"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "the current model is lost"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "class names"));
+  answer (dialog, "_Keep Current Model");
+  healer_window_save_model_to (window, file);
+  g_assert_true (healer_test_wait_until (model_saved, session, 30000));
+  g_assert_cmpint (healer_session_get_unsaved (session), ==, HEALER_UNSAVED_NONE);
+
   healer_session_set_class_name (session, 1, "replica lag");
   g_assert_false (healer_session_get_model_saved (session));
   gtk_window_close (GTK_WINDOW (window));
@@ -563,6 +586,145 @@ write_samples (const char *path,
   g_assert_no_error (error);
 }
 
+
+/* Results made by a model not yet saved name it by its file once it is
+ * saved: the same model, so no "(not saved)" is left on either page. */
+static void
+test_results_model_saved (void)
+{
+  HealerWindow *window = new_window_with_demo ();
+  HealerSession *session = healer_window_get_session (window);
+  GtkWidget *diagnose = page (window, HEALER_TYPE_DIAGNOSE_PAGE);
+  GtkWidget *results = page (window, HEALER_TYPE_RESULTS_PAGE);
+  g_autofree char *dir = g_dir_make_tmp ("healer-keep-XXXXXX", NULL);
+  g_autofree char *model_path = g_build_filename (dir, "later.json", NULL);
+  g_autofree char *samples_path = g_build_filename (dir, "samples.csv", NULL);
+  g_autoptr(GFile) model_file = g_file_new_for_path (model_path);
+  g_autoptr(GFile) samples_file = g_file_new_for_path (samples_path);
+  g_autoptr(HealerDataset) samples = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerSimulateConfig sim;
+  ResultsOf wanted = { window, NULL };
+
+  healer_simulate_config_init_default (&sim);
+  sim.n_samples = 40;
+  sim.seed = 7;
+  samples = healer_simulate (&sim);
+  g_assert_true (healer_dataset_save_csv (samples, samples_path, &error));
+  g_assert_no_error (error);
+
+  train (window, 2);
+  wanted.model = healer_session_get_model (session);
+  healer_window_set_visible_page (window, "diagnose");
+  healer_diagnose_page_diagnose_file (HEALER_DIAGNOSE_PAGE (diagnose), samples_file);
+  g_assert_true (healer_test_wait_until (results_of, &wanted, 60000));
+  g_assert_cmpuint (count_labels (diagnose, "(not saved)", TRUE), ==, 1);
+  g_assert_cmpuint (count_labels (results, "(not saved)", TRUE), ==, 1);
+
+  healer_window_save_model_to (window, model_file);
+  g_assert_true (healer_test_wait_until (model_saved, session, 30000));
+  g_assert_cmpuint (count_labels (diagnose, "(not saved)", TRUE), ==, 0);
+  g_assert_cmpuint (count_labels (diagnose, "samples.csv: 40 samples, ", TRUE), ==, 1);
+  g_assert_cmpuint (count_labels (diagnose, "by “later.json”", TRUE), ==, 1);
+  g_assert_cmpuint (count_labels (results, "(not saved)", TRUE), ==, 0);
+  g_assert_cmpuint (count_labels (results, "· by “later.json”", TRUE), ==, 1);
+  g_assert_false (gtk_revealer_get_reveal_child (stale_banner (window)));
+
+  discard_and_close (window);
+  g_unlink (samples_path);
+  g_unlink (model_path);
+  g_rmdir (dir);
+}
+
+
+static gboolean
+match_coverage_row (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return ADW_IS_COMBO_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), "Prediction Set Coverage") == 0;
+}
+
+/* Preferences show the coverage the model has: one made at 80 %
+ * (`train --coverage 0.8`) is not shown as the nearest offered 90 %. */
+static void
+test_coverage_shown (void)
+{
+  HealerWindow *window = new_window_with_demo ();
+  HealerSession *session = healer_window_get_session (window);
+  g_autoptr(GFile) file = g_file_new_for_path ("eighty.json");
+  g_autoptr(HealerModel) eighty = NULL;
+  HealerPreferencesWindow *prefs;
+  AdwComboRow *row;
+  GListModel *items;
+
+  train (window, 2);
+  g_assert_nonnull (healer_session_get_model (session)->calibration);
+  eighty = healer_model_with_coverage (healer_session_get_model (session), 0.8);
+  healer_session_set_model (session, eighty, file);
+
+  prefs = healer_preferences_window_new (GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (prefs));
+  healer_test_wait_frame (GTK_WIDGET (prefs));
+  row = ADW_COMBO_ROW (healer_test_find_widget (GTK_WIDGET (prefs), match_coverage_row, NULL));
+  g_assert_nonnull (row);
+  items = adw_combo_row_get_model (row);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (items), adw_combo_row_get_selected (row)),
+                   ==, "80 % (from the model file)");
+  /* Showing it changes nothing. */
+  g_assert_true (healer_session_get_model (session) == eighty);
+  g_assert_true (healer_session_get_model_saved (session));
+
+  /* Choosing an offered coverage leaves no stale extra item. */
+  adw_combo_row_set_selected (row, 1);
+  g_assert_cmpfloat_with_epsilon (healer_session_get_model (session)->coverage, 0.95, 1e-9);
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 3);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (items), adw_combo_row_get_selected (row)),
+                   ==, "95 %");
+
+  healer_test_destroy (GTK_WINDOW (prefs));
+  discard_and_close (window);
+}
+
+
+static gboolean
+calibrating (gpointer train_page)
+{
+  return count_labels (train_page, "Calibration fold ", TRUE) > 0;
+}
+
+/* Cancelled while its calibration folds train, a run's model is complete:
+ * the question says so, and does not call it partly trained. */
+static void
+test_cancel_cross_fitting (void)
+{
+  HealerWindow *window = new_window_with_demo ();
+  HealerSession *session = healer_window_get_session (window);
+  GtkWidget *train_page = page (window, HEALER_TYPE_TRAIN_PAGE);
+  HealerModel *finished;
+  AdwMessageDialog *dialog;
+
+  train (window, 3);
+  finished = healer_session_get_model (session);
+
+  use_config (window, 3000);
+  healer_test_activate_action (GTK_WIDGET (window), "win.train");
+  g_assert_true (healer_test_wait_until (calibrating, train_page, 120000));
+  healer_test_activate_action (GTK_WIDGET (window), "win.cancel");
+  g_assert_true (healer_test_wait_until (train_stopped, train_page, 60000));
+  dialog = question (window, "Keep the Current Model?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "completely trained but has no out-of-fold estimate"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "partly"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "partial"));
+  g_assert_null (healer_test_find_widget (GTK_WIDGET (dialog), healer_test_match_button_label, "_Use Partial Model"));
+  answer (dialog, "_Use New Model");
+  g_assert_false (healer_model_same_network (healer_session_get_model (session), finished));
+  g_assert_cmpuint (healer_session_get_model (session)->history.n_epochs, ==, 3000);
+  g_assert_cmpuint (count_labels (train_page, "partly", TRUE), ==, 0);
+
+  discard_and_close (window);
+}
+
 /* Item 6: every sortable or filterable table shows its first row after a
  * sort or a filter: the Diagnose table, the One Sample KPI list, the Data
  * page's KPI table. */
@@ -755,6 +917,9 @@ main (int   argc,
   g_test_add_func ("/keep/cancel", test_cancel_keeps_model);
   g_test_add_func ("/keep/quit-wording", test_quit_wording);
   g_test_add_func ("/keep/stale-results", test_stale_results);
+  g_test_add_func ("/keep/results-model-saved", test_results_model_saved);
+  g_test_add_func ("/keep/coverage-shown", test_coverage_shown);
+  g_test_add_func ("/keep/cancel-cross-fitting", test_cancel_cross_fitting);
   g_test_add_func ("/keep/scroll-to-top", test_scroll_to_top);
   g_test_add_func ("/keep/one-sample", test_one_sample);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../healer-test-data.h"
+#include "healer-calibrate.h"
 #include "healer-cv.h"
 #include "healer-simulate.h"
 #include "healer-test-gui.h"
@@ -412,6 +413,46 @@ test_train_page_train (void)
   fixture_teardown (&f);
 }
 
+/* Issue 15: the coverage chosen for the model in use (Preferences) is the
+ * coverage of the next model trained, its estimate measured at it. */
+static void
+test_train_page_keeps_coverage (void)
+{
+  Fixture f = { 0 };
+  HealerTrainConfig config;
+  g_autoptr(HealerModel) first = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path ("previous-model.json");
+  g_autoptr(GError) error = NULL;
+  HealerModel *model;
+
+  fixture_setup (&f, TRUE);
+  healer_train_config_init_default (&config);
+  config.epochs = 5;
+  config.ensemble = 1;
+  first = healer_train_calibrated (healer_session_get_dataset (f.session), &config, 3, 0.95,
+                                   NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first->calibration);
+  /* Opened from a file, coverage chosen, saved again: nothing unsaved is
+   * replaced (that would ask first). */
+  healer_session_set_model (f.session, first, file);
+  healer_session_set_coverage (f.session, 0.99);
+  g_assert_false (healer_session_get_model_saved (f.session));
+  healer_session_mark_model_saved (f.session, file);
+
+  set_fast (f.page, 5, 0.0);
+  healer_train_page_start (f.page);
+  g_assert_true (healer_test_wait_until (not_running, f.page, 120000));
+  model = healer_session_get_model (f.session);
+  g_assert_false (healer_model_same_network (model, first));
+  g_assert_nonnull (model->calibration);
+  g_assert_cmpfloat_with_epsilon (model->coverage, 0.99, 1e-9);
+  g_assert_nonnull (model->estimate);
+  g_assert_cmpfloat_with_epsilon (model->estimate->coverage, 0.99, 1e-9);
+
+  fixture_teardown (&f);
+}
+
 static gboolean
 some_progress (gpointer data)
 {
@@ -718,6 +759,7 @@ main (int   argc,
   g_test_add_func ("/train-page/train", test_train_page_train);
   g_test_add_func ("/train-page/cancel", test_train_page_cancel);
   g_test_add_func ("/train-page/estimate", test_train_page_estimate);
+  g_test_add_func ("/train-page/keeps-coverage", test_train_page_keeps_coverage);
   g_test_add_func ("/train-page/real-data", test_train_page_real_data);
   g_test_add_func ("/train-page/in-window", test_train_page_in_window);
 
