@@ -340,12 +340,23 @@ test_results_page_map_choices (void)
   g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-map-colours-unlabelled") });
   gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (item, GTK_TYPE_POPOVER)));
 
-  /* Labelled again: every choice applies. */
+  /* Labelled again: every choice applies, as the rows of the popup opened
+   * again show (not rows left from before, nor the button's labels). */
   healer_session_set_model (session, f.model, NULL);
   healer_session_set_results (session, f.results);
-  item = healer_test_find_widget (popup_of (colour), match_label_text, "Right or wrong");
-  g_assert_nonnull (item);
-  g_assert_true (gtk_widget_get_sensitive (item));
+  g_signal_emit_by_name (colour, "activate");
+  g_assert_true (healer_test_wait_until (popup_shown, colour, 30000));
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *name = i == 0 ? "Labelled class" : "Right or wrong";
+
+      item = healer_test_find_widget (popup_of (colour), match_label_text, name);
+      g_assert_nonnull (item);
+      g_assert_true (gtk_widget_get_mapped (item));
+      g_assert_true (gtk_widget_get_sensitive (item));
+      g_assert_null (gtk_widget_get_tooltip_text (item));
+    }
+  gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (item, GTK_TYPE_POPOVER)));
   g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
 
   healer_session_set_results (session, NULL);
