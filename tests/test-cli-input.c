@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <gio/gio.h>
@@ -533,8 +534,8 @@ test_finite_extreme_rows (void)
 /* A forged model: finite but absurd values, with a valid checksum. */
 static char *
 absurd_model (const char *name,
-              gboolean    tiny_scale,
-              gboolean    huge_weights)
+              float       scale,
+              float       weight)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -547,12 +548,12 @@ absurd_model (const char *name,
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
 
-  if (tiny_scale)
+  if (scale != 0.0f)
     {
       JsonObject *pre = json_object_get_object_member (root, "preprocessing");
       gsize len;
       g_autofree guchar *raw = g_base64_decode (json_object_get_string_member (pre, "scale"), &len);
-      float v = 1e-45f;
+      float v = scale;
 
       g_autofree char *encoded = NULL;
 
@@ -561,7 +562,7 @@ absurd_model (const char *name,
       encoded = g_base64_encode (raw, len);
       json_object_set_string_member (pre, "scale", encoded);
     }
-  if (huge_weights)
+  if (weight != 0.0f)
     {
       JsonArray *members = json_object_get_array_member (root, "ensemble");
 
@@ -574,7 +575,7 @@ absurd_model (const char *name,
 
           for (gsize i = 0; i + 4 <= len; i += 4)
             {
-              float v = (i / 4) % 2 ? 3e38f : -3e38f;
+              float v = (i / 4) % 2 ? weight : -weight;
 
               memcpy (raw + i, &v, 4);
             }
@@ -591,17 +592,119 @@ absurd_model (const char *name,
   return path;
 }
 
+/* Every command that reads @model refuses it, naming the member. */
+static void
+assert_model_refused_by_all (const char *model,
+                      const char *csv,
+                      const char *member)
+{
+  g_auto(Run) info = { 0 };
+  g_auto(Run) predict = { 0 };
+  g_auto(Run) evaluate = { 0 };
+  g_auto(Run) explain = { 0 };
+
+  run_cli (&info, "info", model, NULL);
+  run_cli (&predict, "predict", model, csv, NULL);
+  run_cli (&evaluate, "evaluate", model, csv, NULL);
+  run_cli (&explain, "explain", model, NULL);
+  for (Run *r = &info; r != NULL; r = r == &info ? &predict : r == &predict ? &evaluate
+                                    : r == &evaluate ? &explain : NULL)
+    {
+      g_assert_cmpint (r->status, ==, 1);
+      assert_contains (r->err, member);
+      g_assert_cmpstr (r->out, ==, "");
+    }
+}
+
+/* Finite but absurd values no training writes (a subnormal scale, weights
+ * of 3e38) are refused by the loader where they are; at the bounds
+ * (scale FLT_MIN, weights ±1e9) a model loads and its output stays finite. */
 static void
 test_finite_absurd_model (void)
 {
   g_autofree char *csv = extreme_csv ();
-  g_autofree char *scale = absurd_model ("absurd-scale.json", TRUE, FALSE);
-  g_autofree char *weights = absurd_model ("absurd-weights.json", FALSE, TRUE);
-  g_autofree char *both = absurd_model ("absurd-both.json", TRUE, TRUE);
+  g_autofree char *scale = absurd_model ("absurd-scale.json", 1e-45f, 0.0f);
+  g_autofree char *scale_39 = absurd_model ("absurd-scale-39.json", 1e-39f, 0.0f);
+  g_autofree char *weights = absurd_model ("absurd-weights.json", 0.0f, 3e38f);
+  g_autofree char *past = absurd_model ("absurd-weights-past.json", 0.0f, 1.5e9f);
+  g_autofree char *both = absurd_model ("absurd-both.json", FLT_MIN, 1e9f);
 
-  assert_model_finite (scale, csv, TRUE, FALSE);
-  assert_model_finite (weights, csv, TRUE, FALSE);
-  assert_model_finite (both, csv, TRUE, FALSE);
+  assert_model_refused_by_all (scale, csv, "member \"preprocessing.scale\": value 0 is 1.4013e-45; "
+                        "scales must be at least 1.17549e-38");
+  assert_model_refused_by_all (scale_39, csv, "member \"preprocessing.scale\"");
+  assert_model_refused_by_all (weights, csv, "member \"ensemble[0].params\": value 0 is -3e+38; "
+                        "no training writes a weight beyond ±1e+09");
+  assert_model_refused_by_all (past, csv, "member \"ensemble[0].params\"");
+  assert_model_finite (both, csv, FALSE, FALSE);
+}
+
+/* The loader's new bounds hold for whatever train writes: a subnormal
+ * spread is a constant column (scale 1), and weights that grow past ±1e9
+ * end the run as diverged rather than in a model info refuses. */
+static void
+test_limits_absurd_training (void)
+{
+  g_autofree char *sub = tmp_path ("subnormal.csv");
+  g_autofree char *csv = limits_csv ("lr.csv", 60, 3, "b");
+  const char *optimizers[] = { "adam", "sgd" };
+
+  write_file (sub, "a,b,label\n1e-40,1,0\n2e-40,2,1\n1e-40,3,0\n3e-40,4,1\n2e-40,1,0\n"
+              "1e-40,2,1\n", -1);
+  assert_train_limit (sub, TRAIN_ARGS ("--hidden", "2", "--no-select", "--calibration-folds", "0"),
+                      NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (optimizers); i++)
+    {
+      g_autofree char *model = tmp_path ("lr-model.json");
+      g_auto(Run) train = { 0 };
+      g_auto(Run) info = { 0 };
+
+      g_remove (model);
+      run_cli (&train, "train", csv, "-o", model, "--quiet", "--learning-rate", "1000000",
+               "--optimizer", optimizers[i], "--epochs", "5", "--hidden", "8",
+               "--calibration-folds", "0", NULL);
+      if (train.status == 1)
+        {
+          assert_contains (train.err, "diverged");
+          g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
+          continue;
+        }
+      g_assert_cmpint (train.status, ==, 0);
+      run_cli (&info, "info", model, NULL);
+      g_assert_cmpstr (info.err, ==, "");
+      g_assert_cmpint (info.status, ==, 0);
+    }
+}
+
+/* A hidden layer wider than training builds is refused before its weights
+ * are read, even when the parameter count is within the bound. */
+static void
+test_model_wide_layer (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = tmp_path ("wide-layer.json");
+  g_autofree char *csv = extreme_csv ();
+  g_autoptr(JsonArray) wide = json_array_new ();
+  JsonObject *arch;
+  JsonArray *sizes;
+
+  json_parser_load_from_file (parser, small_model (), &error);
+  g_assert_no_error (error);
+  arch = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                        "architecture");
+  sizes = json_object_get_array_member (arch, "sizes");
+  /* [in, 8, out] → [in, 65537, out]: the outer widths stay right. */
+  g_assert_cmpuint (json_array_get_length (sizes), ==, 3);
+  json_array_add_int_element (wide, json_array_get_int_element (sizes, 0));
+  json_array_add_int_element (wide, 65537);   /* HEALER_MAX_HIDDEN_WIDTH + 1 */
+  json_array_add_int_element (wide, json_array_get_int_element (sizes, 2));
+  json_object_set_array_member (arch, "sizes", json_array_ref (wide));
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  json_generator_to_file (gen, path, &error);
+  g_assert_no_error (error);
+  assert_model_refused_by_all (path, csv, "member \"architecture.sizes[1]\": a hidden layer of 65537 "
+                        "units; expected at most 65536");
 }
 
 /* ---- family 11: text from files is shown safely ---- */
@@ -751,6 +854,8 @@ main (int    argc,
   g_test_add_func ("/cli-input/options/double-dash", test_option_double_dash);
   g_test_add_func ("/cli-input/finite/extreme-rows", test_finite_extreme_rows);
   g_test_add_func ("/cli-input/finite/absurd-model", test_finite_absurd_model);
+  g_test_add_func ("/cli-input/model/wide-layer", test_model_wide_layer);
+  g_test_add_func ("/cli-input/limits/absurd-training", test_limits_absurd_training);
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
   g_test_add_func ("/cli-input/text/bom", test_text_bom);
   g_test_add_func ("/cli-input/text/unseen-label", test_text_unseen_label);

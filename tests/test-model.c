@@ -720,7 +720,12 @@ test_corrupt_shapes (void)
   assert_edit_fails (json, "sizes", 0, wider, HEALER_MODEL_ERROR_INVALID, "\"ensemble[0].params\"");
   assert_edit_fails (json, "sizes", 0, wrong_input, HEALER_MODEL_ERROR_INVALID, "\"architecture.sizes[0]\"");
   assert_edit_fails (json, "sizes", 0, wrong_output, HEALER_MODEL_ERROR_INVALID, "\"architecture.sizes[2]\"");
-  assert_edit_fails (json, "sizes", 0, "[100000,100000,100000]", HEALER_MODEL_ERROR_INVALID, "\"architecture.sizes\"");
+  /* A hidden layer wider than training builds, then widths within that
+   * whose parameters are past the bound. */
+  assert_edit_fails (json, "sizes", 0, "[100000,100000,100000]", HEALER_MODEL_ERROR_INVALID,
+                     "\"architecture.sizes[1]\": a hidden layer of 100000 units");
+  assert_edit_fails (json, "sizes", 0, "[65536,65536,65536]", HEALER_MODEL_ERROR_INVALID,
+                     "\"architecture.sizes\"");
   assert_edit_fails (json, "sizes", 0, "[4294967295,4294967295,4294967295]", HEALER_MODEL_ERROR_INVALID, "\"architecture.sizes[0]\"");
   assert_edit_fails (json, "sizes", 0, "[12]", HEALER_MODEL_ERROR_INVALID, "\"architecture.sizes\"");
   assert_edit_fails (json, "sizes", 0, "[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]", HEALER_MODEL_ERROR_INVALID, "\"architecture.sizes\"");

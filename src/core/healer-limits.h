@@ -37,6 +37,10 @@ G_BEGIN_DECLS
 #define HEALER_MODEL_MAX_MEMBERS    256
 #define HEALER_MODEL_MAX_EPOCHS     1000000   /* entries of the training history */
 #define HEALER_MODEL_MAX_STRING     65536     /* bytes in a name */
+/* No weight or bias beyond ±this: the trainer stops a member whose
+ * parameters grow past it as diverged, and the loader refuses a file that
+ * holds one — finite, but not what any training run writes. */
+#define HEALER_MODEL_MAX_WEIGHT     1e9
 
 G_STATIC_ASSERT (HEALER_MAX_ENSEMBLE <= HEALER_MODEL_MAX_MEMBERS);
 G_STATIC_ASSERT (HEALER_CSV_MAX_FIELD <= HEALER_MODEL_MAX_STRING);

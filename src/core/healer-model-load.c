@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <inttypes.h>
 
 #include <glib/gi18n-lib.h>
@@ -153,6 +154,12 @@ healer_check_preprocessor (HealerReader       *r,
       if (!(p->scale[j] > 0.0f))
         return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "scale", -1,
                                    _("value %u is %g; scales must be positive"), j, p->scale[j]);
+      /* A subnormal standard deviation is none the fit writes (it takes
+       * such a column as constant, scale 1). */
+      if (p->scale[j] < FLT_MIN)
+        return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "scale", -1,
+                                   _("value %u is %g; scales must be at least %g"),
+                                   j, p->scale[j], (double) FLT_MIN);
       if (p->missing_rate[j] < 0.0f || p->missing_rate[j] > 1.0f)
         return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "missing_rate", -1,
                                    _("value %u is %g, not a fraction from 0 to 1"),
@@ -350,6 +357,13 @@ healer_read_architecture (HealerReader      *r,
         return FALSE;
       sizes[i] = (guint) v;
     }
+  /* Hidden widths the trainer can build; the outer two are checked against
+   * the preprocessing and the classes. */
+  for (guint i = 1; i + 1 < *n_sizes; i++)
+    if (sizes[i] > HEALER_MAX_HIDDEN_WIDTH)
+      return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "sizes", i,
+                                 _("a hidden layer of %u units; expected at most %u"),
+                                 sizes[i], (guint) HEALER_MAX_HIDDEN_WIDTH);
   if (!healer_count_params (sizes, *n_sizes, &n_params))
     return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "sizes", -1,
                                _("a network of these sizes has more than %u parameters, "
@@ -415,6 +429,12 @@ healer_read_ensemble (HealerReader     *r,
         return healer_reader_wrong_type (r, NULL, "ensemble", m, _("an object"), node);
       if (!healer_read_floats (r, json_node_get_object (node), parent, "params", n_params, &params))
         return FALSE;
+      for (guint64 i = 0; i < n_params; i++)
+        if (fabsf (params[i]) > HEALER_MODEL_MAX_WEIGHT)
+          return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "params", -1,
+                                     _("value %" PRIu64 " is %g; no training writes "
+                                       "a weight beyond ±%g"),
+                                     (guint64) i, (double) params[i], HEALER_MODEL_MAX_WEIGHT);
       model->members[m] = healer_mlp_new (sizes, n_sizes, activation, 0);
       memcpy (healer_mlp_get_params (model->members[m]), params, n_params * sizeof (float));
       model->n_members = m + 1;

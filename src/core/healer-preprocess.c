@@ -304,7 +304,9 @@ healer_fit_scale (HealerPreprocessor  *self,
   self->mean[j] = (float) mean;
   /* Testing lo == hi rather than std == 0: the mean of n equal doubles can be
    * an ulp off and leave a spurious 1e-17 deviation. */
-  self->scale[j] = (lo == hi || !(std > 0.0) || !isfinite (std)) ? 1.0f : (float) std;
+  /* A deviation below the smallest normal float is noise in the last bits
+   * of the values: constant too (the loader refuses a subnormal scale). */
+  self->scale[j] = (lo == hi || !(std >= FLT_MIN) || !isfinite (std)) ? 1.0f : (float) std;
 }
 
 typedef struct

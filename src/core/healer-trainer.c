@@ -501,6 +501,9 @@ healer_add_input_noise (HealerRng             *rng,
       xb[k * td->n_in + j] += (float) (sigma * healer_rng_normal (rng));
 }
 
+/* Finite and within ±HEALER_MODEL_MAX_WEIGHT, the loader's bound: a member
+ * past it has diverged, however finite its loss still is, and its best
+ * epoch's parameters (all within the bound) are what a model keeps. */
 static gboolean
 healer_params_finite (HealerMlp *mlp)
 {
@@ -508,7 +511,7 @@ healer_params_finite (HealerMlp *mlp)
   gsize n = healer_mlp_get_n_params (mlp);
 
   for (gsize i = 0; i < n; i++)
-    if (!isfinite (p[i]))
+    if (!(fabsf (p[i]) <= HEALER_MODEL_MAX_WEIGHT))
       return FALSE;
   return TRUE;
 }
