@@ -145,9 +145,26 @@ limits_csv (const char *name,
  * limit (@limit not NULL) expects exit 2 naming it and no model; at it,
  * that info reads the model back. */
 static void
+assert_train_refused (const char         *csv,
+                      const char * const *extra,
+                      const char         *limit,
+                      int                 status);
+
+static void
 assert_train_limit (const char         *csv,
                     const char * const *extra,
                     const char         *limit)
+{
+  assert_train_refused (csv, extra, limit, 2);
+}
+
+/* Like assert_train_limit, with the exit status of a refusal: 2 for
+ * settings past a bound, 1 for data past one. */
+static void
+assert_train_refused (const char         *csv,
+                      const char * const *extra,
+                      const char         *limit,
+                      int                 status)
 {
   g_autofree char *model = tmp_path ("limit-model.json");
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
@@ -167,7 +184,7 @@ assert_train_limit (const char         *csv,
 
   if (limit != NULL)
     {
-      g_assert_cmpint (train.status, ==, 2);
+      g_assert_cmpint (train.status, ==, status);
       assert_contains (train.err, limit);
       g_assert_false (g_file_test (model, G_FILE_TEST_EXISTS));
       return;
@@ -186,10 +203,22 @@ test_limits_classes (void)
 {
   g_autofree char *at = limits_csv ("classes-1000.csv", 1000, 1000, "b");
   g_autofree char *past = limits_csv ("classes-1001.csv", 1001, 1001, "b");
+  g_autofree char *twice = limits_csv ("classes-1001x2.csv", 2002, 1001, "b");
 
   assert_train_limit (at, TRAIN_ARGS ("--hidden", "2", "--ensemble", "1",
                                       "--validation-fraction", "0"), NULL);
-  assert_train_limit (past, TRAIN_ARGS ("--hidden", "2"), "more than the 1000 a model file holds");
+  /* Too many classes is the data's fault: exit 1 like every data error,
+   * in train and in cv alike. */
+  assert_train_refused (past, TRAIN_ARGS ("--hidden", "2"), "more than the 1000 a model file holds",
+                        1);
+  {
+    g_auto(Run) cv = { 0 };
+
+    run_cli (&cv, "cv", twice, "--folds", "2", "--repeats", "1", "--epochs", "1", "--hidden", "2",
+             "--quiet", NULL);
+    g_assert_cmpint (cv.status, ==, 1);
+    assert_contains (cv.err, "more than the 1000 a model file holds");
+  }
 }
 
 static void
@@ -652,6 +681,38 @@ test_text_escaped (void)
 
 /* A byte-order mark is the file's, at its start; anywhere else in the
  * header it is refused at its column, not kept in a name. */
+/* A label the model has never seen is located like the reader's errors:
+ * file, line (blank lines and records spanning lines counted) and the
+ * label's column — not "row 3". */
+static void
+test_text_unseen_label (void)
+{
+  g_autofree char *csv = tmp_path ("seen.csv");
+  g_autofree char *model = tmp_path ("seen.json");
+  g_autofree char *other = tmp_path ("unseen.csv");
+  g_auto(Run) train = { 0 };
+  g_auto(Run) evaluate = { 0 };
+  g_auto(Run) first = { 0 };
+
+  write_file (csv, "sample_id,cpu,mem,label\ns1,1,2,0\ns2,2,3,1\ns3,3,1,0\ns4,4,0,1\n", -1);
+  run_cli (&train, "train", csv, "-o", model, "--epochs", "2", "--hidden", "2",
+           "--ensemble", "1", "--no-select", "--calibration-folds", "0", "--quiet", NULL);
+  g_assert_cmpint (train.status, ==, 0);
+
+  write_file (other, "sample_id,mem,cpu,label\ns1,1,2,0\n\n\"s\n2\",2,3,1\ns3,3,1,7\n", -1);
+  run_cli (&evaluate, "evaluate", model, other, NULL);
+  g_assert_cmpint (evaluate.status, ==, 1);
+  assert_contains (evaluate.err, "unseen.csv:6:4: the label 7 is not a class of this model");
+  assert_contains (evaluate.err, "expected one of its classes: 0, 1");
+
+  /* The label first, the columns in another order. */
+  write_file (other, "label,mem,cpu\n0,1,2\n12,2,3\n", -1);
+  run_cli (&first, "evaluate", "--json", model, other, NULL);
+  g_assert_cmpint (first.status, ==, 1);
+  assert_contains (first.err, "unseen.csv:3:1: the label 12 is not a class");
+  g_assert_cmpstr (first.out, ==, "");
+}
+
 static void
 test_text_bom (void)
 {
@@ -692,6 +753,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/finite/absurd-model", test_finite_absurd_model);
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
   g_test_add_func ("/cli-input/text/bom", test_text_bom);
+  g_test_add_func ("/cli-input/text/unseen-label", test_text_unseen_label);
 
   return cli_test_run ();
 }

@@ -1124,6 +1124,63 @@ test_throughput (void)
                   csv->len / 1e6, best / 1e6, csv->len / (double) best);
 }
 
+/* Every row knows the file line it starts on — across blank lines, CR LF,
+ * records spanning lines and subsets — so that a later message (a label
+ * the model does not know) can name the line; the label's field too. */
+static void
+test_row_lines (void)
+{
+  const char text[] =
+    "\xef\xbb\xbf" "a,label,sample_id\r\n"   /* line 1 */
+    "1,0,r0\r\n"                            /* 2 */
+    "\r\n"                                  /* 3: blank */
+    "2,1,\"two\nlines\"\r\n"                /* 4-5 */
+    "3,0,r2\n"                              /* 6 */
+    "\n\n"                                  /* 7, 8 */
+    "4,1,r3\n"                              /* 9 */
+    "5,0,r4\n";                             /* 10 */
+  static const gsize lines[] = { 2, 4, 6, 9, 10 };
+  static const gsize pick[] = { 4, 1, 1, 3 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HealerDataset) ds = healer_dataset_load_from_data ("lines.csv", text,
+                                                               sizeof text - 1, &error);
+  g_autoptr(HealerDataset) sub = NULL;
+  g_autoptr(HealerDataset) cols = NULL;
+  g_autoptr(HealerDataset) plain = NULL;
+  g_autoptr(GString) many = g_string_new ("a,label\n");
+  const char *names[] = { "a", NULL };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ds->n_rows, ==, G_N_ELEMENTS (lines));
+  g_assert_cmpuint (ds->label_field, ==, 2);
+  for (gsize i = 0; i < ds->n_rows; i++)
+    g_assert_cmpuint (healer_dataset_get_line (ds, i), ==, lines[i]);
+
+  sub = healer_dataset_subset (ds, pick, G_N_ELEMENTS (pick));
+  g_assert_cmpuint (sub->label_field, ==, 2);
+  for (gsize i = 0; i < G_N_ELEMENTS (pick); i++)
+    g_assert_cmpuint (healer_dataset_get_line (sub, i), ==, lines[pick[i]]);
+
+  cols = healer_dataset_select_columns (sub, names, FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (pick); i++)
+    g_assert_cmpuint (healer_dataset_get_line (cols, i), ==, lines[pick[i]]);
+
+  /* A table made in memory has no lines to name. */
+  plain = healer_dataset_new (names, 2, TRUE, FALSE);
+  g_assert_cmpuint (healer_dataset_get_line (plain, 1), ==, 0);
+  g_assert_cmpuint (plain->label_field, ==, 0);
+
+  /* Rows on consecutive lines store nothing however many there are. */
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (many, "%u,%u\n", i, i % 2);
+  g_clear_pointer (&ds, healer_dataset_unref);
+  ds = healer_dataset_load_from_data ("many.csv", many->str, many->len, &error);
+  g_assert_no_error (error);
+  g_assert_null (ds->line_runs);
+  g_assert_cmpuint (healer_dataset_get_line (ds, 4999), ==, 5001);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1154,6 +1211,7 @@ main (int   argc,
   g_test_add_func ("/dataset/select-columns", test_select_columns);
   g_test_add_func ("/dataset/select-many-missing", test_select_many_missing);
   g_test_add_func ("/dataset/subset", test_subset);
+  g_test_add_func ("/dataset/row-lines", test_row_lines);
   g_test_add_func ("/dataset/real/labelled", test_real_labelled);
   g_test_add_func ("/dataset/real/unlabelled", test_real_unlabelled);
   g_test_add_func ("/dataset/throughput", test_throughput);

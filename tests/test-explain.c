@@ -6,7 +6,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "healer-explain.h"
+#include "healer-explain-private.h"
+#include "healer-mlp.h"
 #include "healer-model.h"
 #include "healer-simulate.h"
 #include "healer-trainer.h"
@@ -648,7 +649,7 @@ test_cancelled (void)
 
   g_cancellable_cancel (cancellable);
   ex = healer_explanations_compute (model, data, data, HEALER_IMPORTANCE_ROWS_TRAINING, 1,
-                                    cancellable);
+                                    NULL, NULL, cancellable);
   g_assert_nonnull (ex);
   g_assert_null (ex->importance);
   g_assert_cmpuint (ex->n_importance, ==, 0);
@@ -701,9 +702,9 @@ test_no_validation (void)
   g_assert_cmpuint (n_unused, >=, 1);
 
   /* Deterministic: the same rows and seed give the same explanations. */
-  healer_model_attach_explanations (model, data, NULL);
+  healer_model_attach_explanations (model, data, NULL, NULL, NULL);
   again = g_steal_pointer (&model->explanations);
-  healer_model_attach_explanations (model, data, NULL);
+  healer_model_attach_explanations (model, data, NULL, NULL, NULL);
   assert_explanations_equal (again, model->explanations);
 }
 
@@ -722,7 +723,7 @@ test_unknown_labels (void)
   data = healer_simulate (&c);
   for (gsize i = 0; i < data->n_rows; i++)
     data->labels[i] = 77;
-  ex = healer_explanations_compute (model, data, data, HEALER_IMPORTANCE_ROWS_TRAINING, 1, NULL);
+  ex = healer_explanations_compute (model, data, data, HEALER_IMPORTANCE_ROWS_TRAINING, 1, NULL, NULL, NULL);
   g_assert_cmpuint (ex->signature_rows, ==, 0);
   g_assert_cmpuint (ex->signatures[0].n_entries, ==, 0);
   g_assert_null (ex->importance);
@@ -800,7 +801,7 @@ test_cliffs_delta (void)
         }
     }
   model = tiny_model (data, 3);
-  ex = healer_explanations_compute (model, data, data, HEALER_IMPORTANCE_ROWS_TRAINING, 5, NULL);
+  ex = healer_explanations_compute (model, data, data, HEALER_IMPORTANCE_ROWS_TRAINING, 5, NULL, NULL, NULL);
   g_assert_cmpuint (ex->signature_rows, ==, 1500);
   g_assert_cmpuint (ex->importance_n_rows, ==, HEALER_EXPLAIN_IMPORTANCE_ROWS);
   g_assert_cmpuint (ex->n_importance, ==, 3);
@@ -841,6 +842,278 @@ test_cliffs_delta (void)
     }
 }
 
+/* ---- importance from the first layer's sums: the full rerun's figures ---- */
+
+typedef struct
+{
+  const char        *name;
+  HealerTransform    transform;
+  gboolean           indicators;
+  guint              select_k;
+  guint              ensemble;
+  HealerActivation   activation;
+  guint              n_hidden;
+  guint              hidden[2];
+} ImportanceCase;
+
+static HealerModel *
+importance_model (const ImportanceCase *ic,
+                  HealerDataset       **data_out)
+{
+  HealerSimulateConfig c;
+  HealerTrainConfig config;
+  g_autoptr(GError) error = NULL;
+  HealerModel *model;
+
+  healer_simulate_config_init_default (&c);
+  c.n_samples = 160;
+  c.n_features = 24;
+  c.n_classes = 4;
+  c.n_nodes = 3;
+  c.missing_rate = 0.08;
+  c.seed = 11;
+  *data_out = healer_simulate (&c);
+  healer_train_config_init_default (&config);
+  config.epochs = 8;
+  config.explain = FALSE;
+  config.validation_fraction = 0.0;
+  config.ensemble = ic->ensemble;
+  config.activation = ic->activation;
+  config.n_hidden = ic->n_hidden;
+  for (guint l = 0; l < ic->n_hidden; l++)
+    config.hidden[l] = ic->hidden[l];
+  config.preprocess.transform = ic->transform;
+  config.preprocess.missing_indicators = ic->indicators;
+  config.preprocess.select = ic->select_k > 0 ? HEALER_SELECT_MUTUAL_INFO : HEALER_SELECT_NONE;
+  config.preprocess.select_k = ic->select_k;
+  model = healer_train (*data_out, &config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return model;
+}
+
+static guint *
+importance_labels (const HealerModel   *model,
+                   const HealerDataset *data)
+{
+  guint *y = g_new (guint, data->n_rows);
+
+  for (gsize i = 0; i < data->n_rows; i++)
+    {
+      int k = healer_model_class_index (model, data->labels[i]);
+
+      g_assert_cmpint (k, >=, 0);
+      y[i] = (guint) k;
+    }
+  return y;
+}
+
+static HealerImportance *
+importance_with (const HealerModel      *model,
+                 const HealerDataset    *data,
+                 const guint            *y,
+                 HealerImportanceMethod  method,
+                 double                 *base_f1,
+                 double                 *base_ll)
+{
+  HealerRng rng;
+  HealerImportance *imp;
+
+  healer_rng_init (&rng, 42);
+  imp = healer_permutation_importance (model, data, y, &rng, method, NULL, NULL, NULL,
+                                       base_f1, base_ll);
+  g_assert_nonnull (imp);
+  return imp;
+}
+
+/* Each column's network inputs, computed alone, are the very cells of the
+ * whole transform: the update starts from the right values. */
+static void
+assert_input_columns_exact (const HealerPreprocessor *p,
+                            const HealerDataset      *data)
+{
+  g_autofree HealerInputColumns *cols = healer_preprocessor_input_columns (p);
+  g_autofree float *all = g_new (float, data->n_rows * p->n_output);
+  g_autofree float *x = g_new (float, data->n_rows);
+  g_autofree float *cells = g_new (float, data->n_rows * HEALER_PREPROCESS_MAX_INPUT_COLUMNS);
+  g_autofree guint *seen = g_new0 (guint, p->n_output);
+
+  healer_preprocessor_transform (p, data->x, data->n_rows, all);
+  for (guint j = 0; j < p->n_input; j++)
+    {
+      guint out[HEALER_PREPROCESS_MAX_INPUT_COLUMNS];
+      guint n_cols = healer_input_columns_list (&cols[j], out);
+
+      g_assert_cmpint (n_cols > 0, ==, healer_preprocessor_reads_input (p, j));
+      for (gsize i = 0; i < data->n_rows; i++)
+        x[i] = data->x[i * data->n_features + j];
+      healer_preprocessor_transform_input (p, &cols[j], j, x, data->n_rows, cells);
+      for (guint c = 0; c < n_cols; c++)
+        {
+          seen[out[c]]++;
+          for (gsize i = 0; i < data->n_rows; i++)
+            g_assert_true (memcmp (&cells[i * n_cols + c], &all[i * p->n_output + out[c]],
+                                   sizeof (float)) == 0);
+        }
+    }
+  /* Every network input comes from exactly one KPI. */
+  for (guint o = 0; o < p->n_output; o++)
+    g_assert_cmpuint (seen[o], ==, 1);
+}
+
+static void
+test_importance_first_layer (void)
+{
+  static const ImportanceCase cases[] = {
+    { "plain", HEALER_TRANSFORM_NONE, TRUE, 0, 1, HEALER_ACTIVATION_RELU, 1, { 16 } },
+    { "ple-ensemble", HEALER_TRANSFORM_PLE, TRUE, 0, 3, HEALER_ACTIVATION_TANH, 2, { 16, 8 } },
+    { "quantile", HEALER_TRANSFORM_QUANTILE, FALSE, 0, 1, HEALER_ACTIVATION_LEAKY_RELU, 1, { 4 } },
+    { "signed-log-select", HEALER_TRANSFORM_SIGNED_LOG, TRUE, 6, 2, HEALER_ACTIVATION_RELU, 1,
+      { 12 } },
+  };
+
+  for (guint t = 0; t <= G_N_ELEMENTS (cases); t++)
+    {
+      g_autoptr(HealerDataset) data = NULL;
+      g_autoptr(HealerModel) model = importance_model (&cases[MIN (t, G_N_ELEMENTS (cases) - 1)],
+                                                       &data);
+      g_autofree guint *y = importance_labels (model, data);
+      g_autofree HealerImportance *slow = NULL;
+      g_autofree HealerImportance *fast = NULL;
+      double f1_slow, ll_slow, f1_fast, ll_fast, worst_ll = 0.0;
+      guint n_bitwise = 0, n_read = 0;
+
+      if (t == G_N_ELEMENTS (cases))
+        {
+          /* A file may hold a network without hidden layers: the first
+           * layer's sums are then the logits. */
+          guint sizes[2] = { model->preprocessor->n_output, model->n_classes };
+          HealerMlp **members = g_new (HealerMlp *, 1);
+          HealerModel *flat;
+
+          members[0] = healer_mlp_new (sizes, 2, HEALER_ACTIVATION_RELU, 5);
+          flat = healer_model_new (healer_preprocessor_copy (model->preprocessor), members, 1,
+                                   model->class_ids, model->n_classes);
+          healer_model_unref (model);
+          model = flat;
+        }
+      g_test_message ("%s", t < G_N_ELEMENTS (cases) ? cases[t].name : "no hidden layer");
+      assert_input_columns_exact (model->preprocessor, data);
+      slow = importance_with (model, data, y, HEALER_IMPORTANCE_FULL_RERUN, &f1_slow, &ll_slow);
+      fast = importance_with (model, data, y, HEALER_IMPORTANCE_FIRST_LAYER, &f1_fast, &ll_fast);
+      g_assert_cmpfloat (f1_fast, ==, f1_slow);
+      g_assert_cmpfloat (ll_fast, ==, ll_slow);
+      for (guint j = 0; j < model->preprocessor->n_input; j++)
+        {
+          g_assert_cmpuint (fast[j].feature, ==, j);
+          /* The update rounds differently from a full sum: equal to rounding,
+           * with no prediction moved across a tie on these rows. */
+          g_assert_cmpfloat_with_epsilon (fast[j].f1_drop, slow[j].f1_drop, 1e-12);
+          g_assert_cmpfloat_with_epsilon (fast[j].f1_drop_std, slow[j].f1_drop_std, 1e-12);
+          g_assert_cmpfloat_with_epsilon (fast[j].log_loss_increase, slow[j].log_loss_increase,
+                                          1e-5);
+          worst_ll = MAX (worst_ll, fabs (fast[j].log_loss_increase - slow[j].log_loss_increase));
+          n_bitwise += fast[j].log_loss_increase == slow[j].log_loss_increase;
+          if (!healer_preprocessor_reads_input (model->preprocessor, j))
+            {
+              g_assert_cmpfloat (fast[j].f1_drop, ==, 0.0);
+              g_assert_cmpfloat (fast[j].log_loss_increase, ==, 0.0);
+            }
+          else
+            n_read += fast[j].log_loss_increase != 0.0;
+        }
+      /* Not a vacuous comparison: permuting the KPIs changed the scores. */
+      g_assert_cmpuint (n_read, >, 0);
+      g_test_message ("%u of %u log-loss increases bitwise equal, largest difference %.3g",
+                      n_bitwise, model->preprocessor->n_input, worst_ll);
+    }
+}
+
+/* A model whose first-layer sums are not finite (a weight of 3e38) takes
+ * the full rerun, so its importance is the rerun's, bit for bit. */
+static void
+test_importance_absurd_sums (void)
+{
+  static const ImportanceCase plain =
+    { "plain", HEALER_TRANSFORM_NONE, TRUE, 0, 1, HEALER_ACTIVATION_RELU, 1, { 8 } };
+  g_autoptr(HealerDataset) data = NULL;
+  g_autoptr(HealerModel) model = importance_model (&plain, &data);
+  g_autofree guint *y = importance_labels (model, data);
+  g_autofree HealerImportance *slow = NULL;
+  g_autofree HealerImportance *autom = NULL;
+  double f1_slow, ll_slow, f1_auto, ll_auto;
+  float *w = healer_mlp_get_weights (model->members[0], 0);
+
+  for (guint o = 0; o < model->preprocessor->n_output; o++)
+    w[o] = 3e38f;
+  slow = importance_with (model, data, y, HEALER_IMPORTANCE_FULL_RERUN, &f1_slow, &ll_slow);
+  autom = importance_with (model, data, y, HEALER_IMPORTANCE_AUTO, &f1_auto, &ll_auto);
+  g_assert_cmpmem (autom, model->preprocessor->n_input * sizeof (HealerImportance),
+                   slow, model->preprocessor->n_input * sizeof (HealerImportance));
+}
+
+typedef struct
+{
+  guint         calls;
+  guint         last_done;
+  guint         total;
+  guint         cancel_after;
+  GCancellable *cancellable;
+} ProgressLog;
+
+static void
+on_importance_progress (guint    done,
+                        guint    total,
+                        gpointer user_data)
+{
+  ProgressLog *log = user_data;
+
+  log->calls++;
+  g_assert_cmpuint (done, ==, log->last_done + 1);
+  g_assert_cmpuint (done, <=, total);
+  g_assert_true (log->total == 0 || log->total == total);
+  log->last_done = done;
+  log->total = total;
+  if (log->cancel_after > 0 && done == log->cancel_after)
+    g_cancellable_cancel (log->cancellable);
+}
+
+/* One report per KPI the model reads, and a cancel takes effect before the
+ * next KPI. */
+static void
+test_importance_progress (void)
+{
+  static const ImportanceCase selected =
+    { "select", HEALER_TRANSFORM_NONE, FALSE, 6, 1, HEALER_ACTIVATION_RELU, 1, { 8 } };
+  g_autoptr(HealerDataset) data = NULL;
+  g_autoptr(HealerModel) model = importance_model (&selected, &data);
+  g_autofree guint *y = importance_labels (model, data);
+  g_autofree HealerImportance *imp = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  ProgressLog log = { 0 };
+  guint n_read = 0;
+  double f1, ll;
+  HealerRng rng;
+
+  for (guint j = 0; j < model->preprocessor->n_input; j++)
+    n_read += healer_preprocessor_reads_input (model->preprocessor, j);
+  g_assert_cmpuint (n_read, ==, 6);
+
+  healer_rng_init (&rng, 1);
+  imp = healer_permutation_importance (model, data, y, &rng, HEALER_IMPORTANCE_AUTO,
+                                       on_importance_progress, &log, NULL, &f1, &ll);
+  g_assert_nonnull (imp);
+  g_assert_cmpuint (log.calls, ==, n_read);
+  g_assert_cmpuint (log.total, ==, n_read);
+  g_clear_pointer (&imp, g_free);
+
+  log = (ProgressLog) { .cancel_after = 2, .cancellable = cancellable };
+  healer_rng_init (&rng, 1);
+  imp = healer_permutation_importance (model, data, y, &rng, HEALER_IMPORTANCE_AUTO,
+                                       on_importance_progress, &log, cancellable, &f1, &ll);
+  g_assert_null (imp);
+  g_assert_cmpuint (log.calls, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -863,6 +1136,9 @@ main (int    argc,
   g_test_add_func ("/explain/cancelled", test_cancelled);
   g_test_add_func ("/explain/no-validation", test_no_validation);
   g_test_add_func ("/explain/unknown-labels", test_unknown_labels);
+  g_test_add_func ("/explain/importance/first-layer", test_importance_first_layer);
+  g_test_add_func ("/explain/importance/absurd-sums", test_importance_absurd_sums);
+  g_test_add_func ("/explain/importance/progress", test_importance_progress);
 
   status = g_test_run ();
   g_clear_pointer (&trained, healer_model_unref);

@@ -992,6 +992,7 @@ typedef struct
   guint        free_calls;
   gboolean     wrong_thread;
   gboolean     done;
+  guint        last_importance;
 } AsyncState;
 
 static void
@@ -1004,7 +1005,20 @@ async_progress (const HealerTrainProgress *p,
     st->wrong_thread = TRUE;
   if (st->done)
     st->calls_after_done++;
-  g_assert_cmpuint (p->epoch, >, st->last_epoch);   /* never out of order */
+  if (p->importance_total > 0)
+    {
+      /* After the last epoch, the importance KPI by KPI: the epoch stays,
+       * the KPIs only move forward. */
+      g_assert_cmpuint (p->epoch, >=, st->last_epoch);
+      g_assert_cmpuint (p->importance_done, >, st->last_importance);
+      g_assert_cmpuint (p->importance_done, <=, p->importance_total);
+      st->last_importance = p->importance_done;
+    }
+  else
+    {
+      g_assert_cmpuint (st->last_importance, ==, 0);
+      g_assert_cmpuint (p->epoch, >, st->last_epoch);   /* never out of order */
+    }
   st->last_epoch = p->epoch;
   st->progress_calls++;
 }

@@ -10,7 +10,7 @@
 #include "healer-file-chooser.h"
 #include "healer-page.h"
 
-#include "healer-chart-export.h"
+#include "healer-chart-save.h"
 #include "healer-results-page-private.h"
 
 /* The samples behind a cell of the confusion matrix: what an operator
@@ -119,7 +119,7 @@ export_chart_response_cb (GtkNativeDialog   *native,
   if (path == NULL)
     g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                          _("Charts can only be exported to local files"));
-  if (error != NULL || !healer_chart_export (visible_chart (self), path, format, width, height, &error))
+  if (error != NULL || !healer_chart_save (visible_chart (self), path, format, width, height, &error))
     {
       healer_page_show_error (GTK_WIDGET (self), _("Could Not Export the Chart"), error);
     }

@@ -40,7 +40,11 @@ show_progress (HealerTrainPage               *self,
   /* The folds weighed by the rows they train on, as the estimate is. */
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (cp->fraction, 0.0, 1.0));
 
-  if (p->n_members > 1)
+  /* After the last epoch, the importance, KPI by KPI. */
+  if (p->importance_total > 0)
+    position = g_strdup_printf (_("Ranking the KPIs · %u of %u"),
+                                p->importance_done, p->importance_total);
+  else if (p->n_members > 1)
     position = g_strdup_printf (_("Network %u of %u · epoch %u of %u"),
                                 p->member + 1, p->n_members, p->epoch, p->n_epochs);
   else
@@ -153,7 +157,10 @@ progress_cb (const HealerCalibrateProgress *cp,
       self->last_fold = run;
       healer_train_curves_reset (self->curves, self->has_validation);
     }
-  healer_train_curves_append (self->curves, p->epoch, p->train_loss, p->val_loss, p->val_macro_f1);
+  /* The importance's reports repeat the last epoch, which the curves have. */
+  if (p->importance_total == 0)
+    healer_train_curves_append (self->curves, p->epoch, p->train_loss, p->val_loss,
+                                p->val_macro_f1);
 
   /* The first report at once, then the newest one every interval. */
   self->progress_last = *cp;

@@ -295,14 +295,8 @@ healer_cli_cv (int    argc,
 
   if (argc != 2)
     return healer_cli_usage_error ("cv", _("expected one data file, got %d"), argc - 1);
-  if (folds < 2 || folds > HEALER_CV_MAX_FOLDS)
-    return healer_cli_usage_error ("cv", _("--folds must be from 2 to %u, not %d"),
-                                   (guint) HEALER_CV_MAX_FOLDS, folds);
-  if (repeats < 1 || repeats > HEALER_CV_MAX_REPEATS)
-    return healer_cli_usage_error ("cv", _("--repeats must be from 1 to %u, not %d"),
-                                   (guint) HEALER_CV_MAX_REPEATS, repeats);
-  if (fold_seed < 0 && fold_seed != G_MININT64)
-    return healer_cli_usage_error ("cv", _("--fold-seed must not be negative"));
+  /* --folds, --repeats and --fold-seed were checked against the option
+   * table's ranges (healer-cli-options.c) while parsing. */
   if (!healer_cli_train_options_apply (&opts, &error))
     return healer_cli_usage_error ("cv", "%s", error->message);
   if (fold_seed == G_MININT64)

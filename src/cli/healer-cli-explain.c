@@ -467,8 +467,6 @@ healer_cli_explain (int    argc,
                                                 "sample to explain"));
   if (argc == 2 && sample != NULL)
     return healer_cli_usage_error ("explain", _("--sample needs a data file after the model"));
-  if (top < 0)
-    return healer_cli_usage_error ("explain", _("--top must not be negative"));
   {
     const char *inputs[] = { argv[1], argc == 3 ? argv[2] : NULL, NULL };
     int status = healer_cli_check_files ("explain", inputs, NULL);

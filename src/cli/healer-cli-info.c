@@ -245,13 +245,8 @@ healer_cli_simulate (int    argc,
     return healer_cli_usage_error ("simulate", _("unexpected argument “%s”"), argv[1]);
   if (output == NULL)
     return healer_cli_usage_error ("simulate", _("missing --output FILE"));
-  if (samples < 1 || samples > 100000000 || features < 1 || features > 65536 ||
-      classes < 2 || classes > 64 || nodes < 1 || nodes > HEALER_SIMULATE_MAX_NODES || seed < 0 || cluster < 0 ||
-      !(config.missing_rate >= 0 && config.missing_rate < 1) || !(config.noise >= 0))
-    return healer_cli_usage_error ("simulate",
-                                   _("out of range: --samples 1…100000000, --features 1…65536, "
-                                     "--classes 2…64, --nodes 1…1024, --missing-rate 0…1, "
-                                     "--noise ≥ 0, --seed and --cluster ≥ 0"));
+  /* Every number was checked against the option table's ranges
+   * (healer-cli-options.c) while parsing. */
 
   config.n_samples = samples;
   config.seed = seed;

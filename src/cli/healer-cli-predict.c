@@ -154,8 +154,6 @@ healer_cli_predict (int    argc,
 
   if (argc != 3)
     return healer_cli_usage_error ("predict", _("expected a model file and a data file"));
-  if (chunk_rows < 1)
-    return healer_cli_usage_error ("predict", _("--chunk-rows must be positive"));
   if (output == NULL)
     output = g_strdup ("-");
   if (json && strcmp (output, "-") == 0)
@@ -172,9 +170,6 @@ healer_cli_predict (int    argc,
     if (status != HEALER_EXIT_OK)
       return status;
   }
-  if (!isnan (coverage) && !(coverage >= HEALER_COVERAGE_MIN && coverage <= HEALER_COVERAGE_MAX))
-    return healer_cli_usage_error ("predict", _("--coverage must be from %g to %g"),
-                                   HEALER_COVERAGE_MIN, HEALER_COVERAGE_MAX);
 
   model = healer_model_load (argv[1], &error);
   if (model == NULL)

@@ -197,12 +197,8 @@ healer_cli_project (int    argc,
                                                 "apply to --method tsne"));
   if (!isnan (perplexity))
     config.perplexity = perplexity;
-  if (iterations == 0 || iterations < -1)
-    return healer_cli_usage_error ("project", _("--iterations must be positive"));
   if (iterations > 0)
     config.iterations = (guint) iterations;
-  if (seed < -1)
-    return healer_cli_usage_error ("project", _("--seed must not be negative"));
   if (seed >= 0)
     config.seed = (guint64) seed;
   if (!healer_projection_config_validate (&config, &error))

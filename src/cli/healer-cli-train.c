@@ -18,6 +18,7 @@ typedef struct
 {
   gboolean  show;
   GArray   *epoch_seconds;   /* of double, every epoch of every member */
+  gint64    last_importance_us;
 } TrainProgress;
 
 static void
@@ -27,12 +28,30 @@ on_progress (const HealerCalibrateProgress *cp,
   TrainProgress *state = user_data;
   const HealerTrainProgress *p = &cp->epoch;
 
-  /* epoch_seconds describes the final model's epochs, as without calibration. */
-  if (cp->fold == 0)
+  /* epoch_seconds describes the final model's epochs, as without calibration;
+   * the importance's reports repeat the last epoch. */
+  if (cp->fold == 0 && p->importance_total == 0)
     g_array_append_val (state->epoch_seconds, p->epoch_seconds);
 
   if (!state->show)
     return;
+
+  if (p->importance_total > 0)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      /* One report per KPI: a terminal needs a few a second. */
+      if (p->importance_done < p->importance_total && now - state->last_importance_us < 100000)
+        return;
+      state->last_importance_us = now;
+      fputc ('\r', stderr);
+      fprintf (stderr, _("Importance: KPI %u/%u"), p->importance_done, p->importance_total);
+      if (isfinite (p->eta_seconds))
+        fprintf (stderr, _("  %.0f s left "), p->eta_seconds);
+      fputs ("                                        ", stderr);
+      fflush (stderr);
+      return;
+    }
 
   /* Back to the start of the line: each report overwrites the last. */
   fputc ('\r', stderr);
@@ -108,12 +127,11 @@ healer_cli_train (int    argc,
     return healer_cli_usage_error ("train", _("missing --output FILE"));
   if (!healer_cli_train_options_apply (&opts, &error))
     return healer_cli_usage_error ("train", "%s", error->message);
-  if (calibration_folds < 0 || calibration_folds == 1 || calibration_folds > HEALER_CV_MAX_FOLDS)
+  /* The option table checked the ranges; one fold is inside it but no
+   * cross-fitting. */
+  if (calibration_folds == 1)
     return healer_cli_usage_error ("train", _("--calibration-folds must be 0 or from 2 to %d"),
                                    HEALER_CV_MAX_FOLDS);
-  if (!(coverage >= HEALER_COVERAGE_MIN && coverage <= HEALER_COVERAGE_MAX))
-    return healer_cli_usage_error ("train", _("--coverage must be from %g to %g"),
-                                   HEALER_COVERAGE_MIN, HEALER_COVERAGE_MAX);
   /* "-o -" writes the model to standard output; the report then goes to
    * standard error, and --json has no room. */
   to_stdout = strcmp (output, "-") == 0;

@@ -165,8 +165,9 @@ healer_cli_fail (const GError *error)
 
       fprintf (stderr, "systemhealer-cli: %s\n", message);
     }
-  /* Settings or data past a bound of the model file: the command was asked
-   * for something it cannot write, like any other bad option value. */
+  /* Settings past a bound of the model file: the command was asked for
+   * something it cannot write, like any other bad option value. Data past
+   * one (too many classes, columns, rows) is a data error like the others. */
   if (g_error_matches (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_LIMIT))
     return HEALER_EXIT_USAGE;
   return HEALER_EXIT_ERROR;

@@ -23,7 +23,9 @@ typedef enum
   HEALER_TRAIN_ERROR_INVALID,     /* configuration or data unusable (no labels, one class…) */
   HEALER_TRAIN_ERROR_DIVERGED,    /* loss became NaN/Inf before any usable epoch */
   HEALER_TRAIN_ERROR_TOO_LARGE,   /* would need more memory than the machine has available */
-  HEALER_TRAIN_ERROR_LIMIT,       /* the model would exceed a bound of the file (healer-limits.h) */
+  HEALER_TRAIN_ERROR_LIMIT,       /* the settings would make a model past a bound of the file
+                                   * (healer-limits.h); data past one (1001 classes) is
+                                   * HEALER_DATASET_ERROR_TOO_LARGE */
 } HealerTrainError;
 
 GQuark healer_train_error_quark (void);

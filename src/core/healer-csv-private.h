@@ -84,6 +84,9 @@ HealerDataset *healer_dataset_create (const char * const *feature_names,
 gboolean healer_dataset_reserve (HealerDataset *self,
                                  gsize          n_rows,
                                  gsize          limit);
+/* Row ds->n_rows, about to be appended, starts at file line @line. */
+void     healer_dataset_note_line (HealerDataset *self,
+                                   gsize          line);
 
 /* healer-csv-errors.c */
 void healer_csv_set_error_at (HealerCsvReader    *r,

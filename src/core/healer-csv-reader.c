@@ -121,8 +121,7 @@ healer_csv_reader_read_rows (HealerCsvReader  *r,
       switch (step)
         {
         case STEP_OK:
-          if (ds->n_rows == 0)
-            ds->first_line = line;
+          healer_dataset_note_line (ds, line);
           ds->n_rows++;
           break;
         case STEP_BLANK:
@@ -292,6 +291,9 @@ healer_csv_reader_new_dataset (HealerCsvReader *r)
 
   ds->source_name = g_strdup (r->name);
   ds->first_line = r->line;
+  for (guint i = 0; i < r->n_cols; i++)
+    if (r->roles[i] == ROLE_LABEL)
+      ds->label_field = i + 1;
   return ds;
 }
 

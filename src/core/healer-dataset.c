@@ -131,7 +131,81 @@ healer_dataset_unref (HealerDataset *self)
   if (self->ids_chunk != NULL)
     g_string_chunk_free (self->ids_chunk);
   g_free (self->source_name);
+  if (self->line_runs != NULL)
+    g_array_unref (self->line_runs);
   g_free (self);
+}
+
+typedef struct
+{
+  gsize row;
+  gsize line;
+} HealerLineRun;
+
+gsize
+healer_dataset_get_line (const HealerDataset *self,
+                         gsize                row)
+{
+  HealerLineRun base = { 0, 0 };
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  base.line = self->first_line;
+  if (base.line == 0)
+    return 0;
+  if (self->line_runs != NULL && self->line_runs->len > 0)
+    {
+      const HealerLineRun *runs = (const HealerLineRun *) (gpointer) self->line_runs->data;
+      guint lo = 0, hi = self->line_runs->len;
+
+      /* The last run starting at or before @row. */
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (runs[mid].row <= row)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      if (lo > 0)
+        base = runs[lo - 1];
+    }
+  return base.line + (row - base.row);
+}
+
+/* Row self->n_rows is at @line (0: unknown, which makes every later row
+ * unknown too). */
+static void
+healer_dataset_append_line (HealerDataset *self,
+                            gsize          line)
+{
+  HealerLineRun run = { self->n_rows, line };
+
+  if (self->n_rows == 0)
+    {
+      self->first_line = line;
+      return;
+    }
+  if (self->first_line == 0 || healer_dataset_get_line (self, self->n_rows - 1) + 1 == line)
+    return;
+  if (line == 0)
+    {
+      /* Unknown from here on: say nothing rather than a wrong line. */
+      self->first_line = 0;
+      g_clear_pointer (&self->line_runs, g_array_unref);
+      return;
+    }
+  if (self->line_runs == NULL)
+    self->line_runs = g_array_new (FALSE, FALSE, sizeof (HealerLineRun));
+  g_array_append_val (self->line_runs, run);
+}
+
+void
+healer_dataset_note_line (HealerDataset *self,
+                          gsize          line)
+{
+  healer_dataset_append_line (self, line);
 }
 
 const char *
@@ -188,6 +262,7 @@ dataset_like (const HealerDataset *self,
     g_error ("healer-dataset: %" G_GSIZE_FORMAT " rows do not fit in memory", n_rows);
   out->n_rows = n_rows;
   out->source_name = g_strdup (self->source_name);
+  out->label_field = self->label_field;
   return out;
 }
 
@@ -218,11 +293,17 @@ healer_dataset_subset (const HealerDataset *self,
 
   nf = self->n_features;
   out = dataset_like (self, (const char * const *) self->feature_names, n_rows);
+  out->n_rows = 0;
   for (gsize i = 0; i < n_rows; i++)
     {
       if (nf > 0)
         memcpy (out->x + i * nf, self->x + rows[i] * nf, nf * sizeof (float));
       copy_row_meta (out, i, self, rows[i]);
+      /* Each row keeps its own line, so a message about a subset's row
+       * still points into the file. */
+      if (self->first_line != 0)
+        healer_dataset_append_line (out, healer_dataset_get_line (self, rows[i]));
+      out->n_rows++;
     }
   return out;
 }
@@ -326,6 +407,8 @@ healer_dataset_select_columns (const HealerDataset *self,
       copy_row_meta (out, i, self, i);
     }
   out->first_line = self->first_line;
+  if (self->line_runs != NULL)
+    out->line_runs = g_array_copy (self->line_runs);
   return out;
 }
 

@@ -25,7 +25,8 @@ typedef enum
   HEALER_DATASET_ERROR_LABEL,           /* a label cell is not a non-negative integer */
   HEALER_DATASET_ERROR_LINE_TOO_LONG,   /* a line longer than HEALER_CSV_MAX_LINE */
   HEALER_DATASET_ERROR_QUOTE,           /* unterminated or misplaced quote */
-  HEALER_DATASET_ERROR_TOO_LARGE,       /* more rows/columns than the sane bounds */
+  HEALER_DATASET_ERROR_TOO_LARGE,       /* more rows/columns than the sane bounds, or
+                                         * more classes than a model file holds */
   HEALER_DATASET_ERROR_COLUMNS,         /* columns do not match what a model expects */
 } HealerDatasetError;
 
@@ -52,7 +53,12 @@ struct _HealerDataset
   GStringChunk *ids_chunk;    /* storage for sample_ids */
   gsize n_allocated;
   char *source_name;          /* display name of the file, for messages */
-  gsize first_line;           /* file line number of row 0 (for messages) */
+  gsize first_line;           /* file line number of row 0 (for messages), 0 unknown */
+  GArray *line_runs;          /* rows whose line is not the one after the previous
+                               * row's (blank lines, line breaks in quotes): see
+                               * healer_dataset_get_line; NULL when there are none */
+  guint label_field;          /* 1-based field index of the label column in the
+                               * file, 0 unknown */
 };
 
 /* Boxed type (reference counted) so GObject properties can carry it. */
@@ -106,6 +112,12 @@ int             healer_dataset_find_feature   (const HealerDataset *self,
 /* The name of a class that has no name of its own, from its label value
  * ("class 3"): one spelling in every table, chart, file and message. */
 char           *healer_class_default_name     (gint32               label);
+/* The file line where @row starts, for messages; 0 for a table not read
+ * from a file. Rows on consecutive lines cost nothing to remember: only the
+ * rows where that breaks (after a blank line, or a record spanning lines)
+ * are stored. */
+gsize           healer_dataset_get_line       (const HealerDataset *self,
+                                               gsize                row);
 /* Number of missing (NAN) cells. */
 gsize           healer_dataset_count_missing  (const HealerDataset *self);
 /* Rows @rows (indices, may repeat) copied into a new table. */

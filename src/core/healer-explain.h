@@ -13,26 +13,38 @@
 
 G_BEGIN_DECLS
 
+/* Called after each KPI permuted for the importance: @done of @total KPIs
+ * (those the model reads), on the computing thread. */
+typedef void (*HealerExplainProgressFunc) (guint    done,
+                                           guint    total,
+                                           gpointer user_data);
+
 /* Signatures from the labelled rows @train and, when @eval is not NULL,
  * permutation importance on the labelled rows @eval (@eval_kind says which
  * rows they are). Both must have the model's input columns in its order
  * (see healer_model_align); rows whose label is not a class of the model
- * are ignored. @seed draws the permutations and any subsample. A cancel
- * skips whatever has not been done yet (importance is left NULL). */
-HealerExplanations *healer_explanations_compute (const HealerModel    *model,
-                                                 const HealerDataset  *train,
-                                                 const HealerDataset  *eval,
-                                                 HealerImportanceRows  eval_kind,
-                                                 guint64               seed,
-                                                 GCancellable         *cancellable);
+ * are ignored. @seed draws the permutations and any subsample. The cost is
+ * linear in the number of columns; @progress (may be NULL) follows the
+ * importance KPI by KPI. A cancel, checked before each KPI, skips whatever
+ * has not been done yet (importance is left NULL). */
+HealerExplanations *healer_explanations_compute (const HealerModel         *model,
+                                                 const HealerDataset       *train,
+                                                 const HealerDataset       *eval,
+                                                 HealerImportanceRows       eval_kind,
+                                                 guint64                    seed,
+                                                 HealerExplainProgressFunc  progress,
+                                                 gpointer                   user_data,
+                                                 GCancellable              *cancellable);
 
 /* What the trainer calls at the end of a run: @data are the rows training
  * started from (after duplicate removal, before the split), which is redone
  * from model->config to find the training and validation rows. Replaces
  * model->explanations. */
-void                healer_model_attach_explanations (HealerModel         *model,
-                                                      const HealerDataset *data,
-                                                      GCancellable        *cancellable);
+void                healer_model_attach_explanations (HealerModel               *model,
+                                                      const HealerDataset       *data,
+                                                      HealerExplainProgressFunc  progress,
+                                                      gpointer                   user_data,
+                                                      GCancellable              *cancellable);
 
 /* ---- one sample ---- */
 

@@ -53,7 +53,8 @@ gboolean    healer_importance_rows_from_string (const char           *str,
                                                 HealerImportanceRows *rows);
 
 /* Permutation importance of one KPI: its raw column shuffled among the
- * evaluation rows, the whole model (preprocessing + ensemble) rerun. */
+ * evaluation rows and the model (preprocessing + ensemble) rerun — computed
+ * from the first layer's sums, see healer-explain.c. */
 typedef struct
 {
   guint   feature;

@@ -790,16 +790,17 @@ healer_mlp_forward_layer (const HealerMlp *self,
   healer_mlp_forward_layer_with (self, l, in, n, out, TRUE);
 }
 
-/* Runs the first @n_run weight layers on @n rows, writing layer @n_run's
- * output to @out. Private buffers sized for one chunk keep concurrent callers
- * apart and the memory bounded. */
+/* Runs weight layers @first … @n_run − 1 on @n rows of layer @first's
+ * values @x, writing layer @n_run's output to @out. Private buffers sized
+ * for one chunk keep concurrent callers apart and the memory bounded. */
 static void
-healer_mlp_forward_rows (const HealerMlp *self,
-                         const float     *x,
-                         gsize            n,
-                         guint            n_run,
-                         float           *out,
-                         gboolean         rowwise)
+healer_mlp_forward_rows_from (const HealerMlp *self,
+                              guint            first,
+                              const float     *x,
+                              gsize            n,
+                              guint            n_run,
+                              float           *out,
+                              gboolean         rowwise)
 {
   /* Row by row, each row's sums are the same whatever the chunk: there a
    * small chunk keeps a layer's output in the cache for the next layer. */
@@ -811,13 +812,13 @@ healer_mlp_forward_rows (const HealerMlp *self,
 
   if (n == 0)
     return;
-  if (n_run == 0)
+  if (n_run == first)
     {
-      memcpy (out, x, n * self->sizes[0] * sizeof (float));
+      memcpy (out, x, n * self->sizes[first] * sizeof (float));
       return;
     }
 
-  for (guint l = 1; l < n_run; l++)
+  for (guint l = first + 1; l < n_run; l++)
     width = MAX (width, self->sizes[l]);
   if (width > 0)
     {
@@ -830,9 +831,9 @@ healer_mlp_forward_rows (const HealerMlp *self,
   for (gsize start = 0; start < n; start += chunk)
     {
       gsize rows = MIN (chunk, n - start);
-      const float *in = x + start * self->sizes[0];
+      const float *in = x + start * self->sizes[first];
 
-      for (guint l = 0; l < n_run; l++)
+      for (guint l = first; l < n_run; l++)
         {
           float *dst = (l + 1 == n_run) ? out + start * self->sizes[n_run] : bufs[l % 2];
 
@@ -840,6 +841,92 @@ healer_mlp_forward_rows (const HealerMlp *self,
           in = dst;
         }
     }
+}
+
+static void
+healer_mlp_forward_rows (const HealerMlp *self,
+                         const float     *x,
+                         gsize            n,
+                         guint            n_run,
+                         float           *out,
+                         gboolean         rowwise)
+{
+  healer_mlp_forward_rows_from (self, 0, x, n, n_run, out, rowwise);
+}
+
+void
+healer_mlp_first_sums (const HealerMlp *self,
+                       const float     *x,
+                       gsize            n,
+                       float           *z)
+{
+  g_autofree float *xt = NULL;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (n == 0 || (x != NULL && z != NULL));
+
+  /* healer_mlp_forward_layer_with's rowwise product, stopped before the bias. */
+  if (n >= HEALER_MLP_ROW_BLOCK)
+    xt = g_new (float, (gsize) self->sizes[0] * HEALER_MLP_XT_BLOCK);
+  healer_mlp_matmul_rows (x, n, self->sizes[0], self->params + self->offsets[0],
+                          self->sizes[1], z, xt);
+}
+
+void
+healer_mlp_first_sums_add (const HealerMlp *self,
+                           float           *z,
+                           gsize            n,
+                           guint            input,
+                           const double    *delta)
+{
+  guint n_in, width;
+  const float *w;
+  g_autofree double *col = NULL;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (input < self->sizes[0]);
+  g_return_if_fail (n == 0 || (z != NULL && delta != NULL));
+
+  n_in = self->sizes[0];
+  width = self->sizes[1];
+  w = self->params + self->offsets[0];
+  col = g_new (double, width);
+  for (guint u = 0; u < width; u++)
+    col[u] = (double) w[(gsize) u * n_in + input];
+  for (gsize i = 0; i < n; i++)
+    {
+      float *zi = z + i * width;
+
+      /* An unchanged value leaves its row's sums exactly as they were. */
+      if (delta[i] == 0.0)
+        continue;
+      for (guint u = 0; u < width; u++)
+        zi[u] = (float) ((double) zi[u] + col[u] * delta[i]);
+    }
+}
+
+void
+healer_mlp_predict_from_sums (const HealerMlp *self,
+                              float           *z,
+                              gsize            n,
+                              float           *proba)
+{
+  const float *b;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (n == 0 || (z != NULL && proba != NULL));
+
+  /* The rest of healer_mlp_forward_layer_with for layer 0, then the other
+   * layers as healer_mlp_predict_proba_rowwise runs them. */
+  b = self->params + self->offsets[0] + (gsize) self->sizes[0] * self->sizes[1];
+  if (self->n_sizes == 2)
+    {
+      healer_mlp_bias_softmax (z, b, n, self->sizes[1]);
+      memcpy (proba, z, n * self->sizes[1] * sizeof (float));
+      return;
+    }
+  healer_mlp_bias_activate (self->activation, z, b, n, self->sizes[1]);
+  healer_mlp_forward_rows_from (self, 1, z, n, self->n_sizes - 1, proba, TRUE);
 }
 
 void

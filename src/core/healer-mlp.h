@@ -79,6 +79,27 @@ void        healer_mlp_predict_proba_rowwise (const HealerMlp *self,
                                               const float     *x,
                                               gsize            n,
                                               float           *proba);
+/* The same prediction in two steps, for permutation importance, which
+ * changes one input at a time: the first layer's sums before its biases
+ * (@n × size(1) into @z), then the rest of the network from them (@z is
+ * overwritten). On the sums of healer_mlp_first_sums, predict_from_sums
+ * gives the very bits of healer_mlp_predict_proba_rowwise. */
+void        healer_mlp_first_sums     (const HealerMlp  *self,
+                                       const float      *x,
+                                       gsize             n,
+                                       float            *z);
+/* @z (n × size(1) first-layer sums) with input @input changed by @delta[i]
+ * in row i: z[i][u] += w[u][input] · delta[i], in double and rounded once,
+ * so the sums differ from a full recomputation by rounding only. */
+void        healer_mlp_first_sums_add (const HealerMlp  *self,
+                                       float            *z,
+                                       gsize             n,
+                                       guint             input,
+                                       const double     *delta);
+void        healer_mlp_predict_from_sums (const HealerMlp *self,
+                                          float          *z,
+                                          gsize           n,
+                                          float          *proba);
 /* Activations of the last hidden layer (n × size(n_layers-1)), for projections.
  * Thread-safe like predict_proba; without hidden layers it copies @x. */
 void        healer_mlp_last_hidden    (const HealerMlp  *self,

@@ -886,13 +886,22 @@ healer_model_map_labels (const HealerModel   *self,
       if (k < 0)
         {
           g_autofree char *known = healer_model_list_class_ids (self);
+          const char *id = data->sample_ids != NULL ? data->sample_ids[i] : "?";
+          gsize line = healer_dataset_get_line (data, i);
 
-          g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_LABEL,
-                       _("%s: row %zu (sample %s) has label %d, which is not "
-                         "a class of this model (its classes are %s)"),
-                       healer_dataset_get_source_name (data), i + 1,
-                       data->sample_ids != NULL ? data->sample_ids[i] : "?",
-                       data->labels[i], known);
+          /* Located like the reader's own errors, so an editor can jump there. */
+          if (line > 0 && data->label_field > 0)
+            g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_LABEL,
+                         _("%s:%zu:%u: the label %d is not a class of this model; "
+                           "expected one of its classes: %s"),
+                         healer_dataset_get_source_name (data), line, data->label_field,
+                         data->labels[i], known);
+          else
+            g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_LABEL,
+                         _("%s: row %zu (sample %s) has label %d, which is not "
+                           "a class of this model (its classes are %s)"),
+                         healer_dataset_get_source_name (data), i + 1, id,
+                         data->labels[i], known);
           return FALSE;
         }
       y[i] = (guint) k;

@@ -587,24 +587,45 @@ healer_preprocessor_fit (const HealerDataset          *train,
 /* The PLE blocks of one @row into @o. Edges are strictly increasing floats,
  * so every denominator is positive and, x being finite after imputation,
  * every quotient is a number (possibly huge, then clipped). */
+static float *
+healer_ple_cells (const HealerPreprocessor *self,
+                  guint                     s,
+                  float                     x,
+                  float                    *o)
+{
+  guint j = self->selected[s];
+  const float *b = self->ple_edges + (gsize) s * HEALER_PLE_EDGES;
+  double v = isfinite (x) ? (double) x : (double) self->fill[j];
+
+  for (guint t = 1; t < self->ple_counts[s]; t++)
+    {
+      double e = (v - (double) b[t - 1]) / ((double) b[t] - (double) b[t - 1]);
+
+      *o++ = (float) CLAMP (e, 0.0, 1.0);
+    }
+  return o;
+}
+
 static void
 healer_transform_ple (const HealerPreprocessor *self,
                       const float              *row,
                       float                    *o)
 {
   for (guint s = 0; s < self->n_selected; s++)
-    {
-      guint j = self->selected[s];
-      const float *b = self->ple_edges + (gsize) s * HEALER_PLE_EDGES;
-      double v = isfinite (row[j]) ? (double) row[j] : (double) self->fill[j];
+    o = healer_ple_cells (self, s, row[self->selected[s]], o);
+}
 
-      for (guint t = 1; t < self->ple_counts[s]; t++)
-        {
-          double e = (v - (double) b[t - 1]) / ((double) b[t] - (double) b[t - 1]);
+/* The value column of selected input @j for the raw value @x. */
+static float
+healer_standardise (const HealerPreprocessor *self,
+                    guint                     j,
+                    float                     x)
+{
+  double v = (healer_transform_raw (self, j, x) - self->mean[j]) / self->scale[j];
 
-          *o++ = (float) CLAMP (e, 0.0, 1.0);
-        }
-    }
+  /* Wildly out-of-range raw values (or an absurd scale) must not reach the
+   * network as huge numbers: see HEALER_PREPROCESS_MAX_Z. */
+  return (float) CLAMP (v, -HEALER_PREPROCESS_MAX_Z, HEALER_PREPROCESS_MAX_Z);
 }
 
 void
@@ -622,18 +643,82 @@ healer_preprocessor_transform (const HealerPreprocessor *self,
       float *o = out + r * self->n_output;
 
       for (guint s = 0; s < self->n_selected; s++)
-        {
-          guint j = self->selected[s];
-          double v = (healer_transform_raw (self, j, row[j]) - self->mean[j]) / self->scale[j];
-
-          /* Wildly out-of-range raw values (or an absurd scale) must not
-           * reach the network as huge numbers: see HEALER_PREPROCESS_MAX_Z. */
-          o[s] = (float) CLAMP (v, -HEALER_PREPROCESS_MAX_Z, HEALER_PREPROCESS_MAX_Z);
-        }
+        o[s] = healer_standardise (self, self->selected[s], row[self->selected[s]]);
       if (self->ple_edges != NULL)
         healer_transform_ple (self, row, o + self->n_selected);
       for (guint s = 0; s < self->n_indicators; s++)
         o[self->n_selected + self->n_ple + s] = isfinite (row[self->indicators[s]]) ? 0.0f : 1.0f;
+    }
+}
+
+HealerInputColumns *
+healer_preprocessor_input_columns (const HealerPreprocessor *self)
+{
+  HealerInputColumns *cols;
+  guint ple = self->n_selected;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  cols = g_new (HealerInputColumns, MAX (self->n_input, 1));
+  for (guint j = 0; j < self->n_input; j++)
+    cols[j] = (HealerInputColumns) { G_MAXUINT, G_MAXUINT, 0, 0, G_MAXUINT };
+  for (guint s = 0; s < self->n_selected; s++)
+    {
+      HealerInputColumns *c = &cols[self->selected[s]];
+
+      c->value = s;
+      c->selected = s;
+      if (self->ple_edges != NULL)
+        {
+          c->ple_first = ple;
+          c->n_ple = self->ple_counts[s] - 1;
+          ple += c->n_ple;
+        }
+    }
+  for (guint s = 0; s < self->n_indicators; s++)
+    cols[self->indicators[s]].indicator = self->n_selected + self->n_ple + s;
+  return cols;
+}
+
+guint
+healer_input_columns_list (const HealerInputColumns *cols,
+                           guint                    *out)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (cols != NULL, 0);
+
+  if (cols->value != G_MAXUINT)
+    out[n++] = cols->value;
+  for (guint t = 0; t < cols->n_ple; t++)
+    out[n++] = cols->ple_first + t;
+  if (cols->indicator != G_MAXUINT)
+    out[n++] = cols->indicator;
+  return n;
+}
+
+void
+healer_preprocessor_transform_input (const HealerPreprocessor  *self,
+                                     const HealerInputColumns  *cols,
+                                     guint                      j,
+                                     const float               *x,
+                                     gsize                      n,
+                                     float                     *out)
+{
+  g_return_if_fail (self != NULL && cols != NULL);
+  g_return_if_fail (j < self->n_input);
+  g_return_if_fail (n == 0 || (x != NULL && out != NULL));
+
+  /* The very functions healer_preprocessor_transform calls, so each cell
+   * gets the same bits. */
+  for (gsize i = 0; i < n; i++)
+    {
+      if (cols->value != G_MAXUINT)
+        *out++ = healer_standardise (self, j, x[i]);
+      if (cols->n_ple > 0)
+        out = healer_ple_cells (self, cols->selected, x[i], out);
+      if (cols->indicator != G_MAXUINT)
+        *out++ = isfinite (x[i]) ? 0.0f : 1.0f;
     }
 }
 

@@ -144,6 +144,38 @@ void                healer_preprocessor_transform  (const HealerPreprocessor    
  * effect at all, so a file may leave it out. */
 gboolean            healer_preprocessor_reads_input (const HealerPreprocessor   *self,
                                                     guint                        j);
+/* Which output columns input @j feeds: permutation importance changes one
+ * input at a time and recomputes only its columns. */
+typedef struct
+{
+  guint  value;      /* its value column, G_MAXUINT when not selected */
+  guint  selected;   /* its index into selected[], G_MAXUINT when not selected */
+  guint  ple_first;  /* PLE: its first bin column, n_ple of them */
+  guint  n_ple;
+  guint  indicator;  /* its missing-indicator column, G_MAXUINT when none */
+} HealerInputColumns;
+
+/* At most this many output columns come from one input. */
+#define HEALER_PREPROCESS_MAX_INPUT_COLUMNS (2 + HEALER_PLE_BINS)
+
+/* The columns of every input (n_input entries, g_free()), in one pass over
+ * the selection rather than one per input. */
+HealerInputColumns *healer_preprocessor_input_columns (const HealerPreprocessor *self);
+/* The output columns of @cols in increasing order (value, PLE bins,
+ * indicator) into @out (room for HEALER_PREPROCESS_MAX_INPUT_COLUMNS):
+ * their number, 0 when the input is not read. */
+guint               healer_input_columns_list          (const HealerInputColumns *cols,
+                                                        guint                    *out);
+/* Those columns for @n rows whose value of input @j (described by @cols)
+ * is @x[i], NAN = missing: row i's cells go to @out in the order of
+ * healer_input_columns_list, each the very float that
+ * healer_preprocessor_transform writes in its column. */
+void                healer_preprocessor_transform_input (const HealerPreprocessor *self,
+                                                         const HealerInputColumns *cols,
+                                                         guint                     j,
+                                                         const float              *x,
+                                                         gsize                     n,
+                                                         float                    *out);
 /* Name of output column @i ("feature3", "feature3 bin 5" for a PLE column,
  * bins counted from 1, or "feature3 missing" for an indicator). */
 char               *healer_preprocessor_output_name (const HealerPreprocessor   *self,

@@ -157,9 +157,11 @@ healer_train_data_prepare (HealerTrainData         *td,
     kept_labels[i] = data->labels[kept[i]];
   y = g_new (guint, MAX (n_kept, 1));
   td->class_ids = healer_labels_to_classes (kept_labels, n_kept, &td->n_classes, y);
+  /* The data's fault, not the options': a data error (exit 1), where a
+   * network too large for the file is HEALER_TRAIN_ERROR_LIMIT (exit 2). */
   if (td->n_classes > HEALER_MODEL_MAX_CLASSES)
     {
-      g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_LIMIT,
+      g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_TOO_LARGE,
                    _("%s has %u classes, more than the %u a model file holds"),
                    healer_dataset_get_source_name (data), td->n_classes,
                    (guint) HEALER_MODEL_MAX_CLASSES);
@@ -352,6 +354,8 @@ typedef struct
   gpointer                 user_data;
   gint64                   start_us;
   HealerEta                eta;
+  HealerTrainProgress      last;        /* the latest report */
+  gint64                   explain_start_us;
 } HealerTrainRun;
 
 typedef struct
@@ -591,8 +595,26 @@ healer_report_progress (HealerTrainRun      *run,
   p->epoch_seconds = epoch_seconds;
   p->elapsed_seconds = (g_get_monotonic_time () - run->start_us) / (double) G_USEC_PER_SEC;
   p->eta_seconds = healer_eta_seconds_left (&run->eta);
+  run->last = *p;
   if (run->progress != NULL)
     run->progress (p, run->user_data);
+}
+
+static void
+healer_report_importance (guint    done,
+                          guint    total,
+                          gpointer user_data)
+{
+  HealerTrainRun *run = user_data;
+  HealerTrainProgress p = run->last;
+  gint64 now = g_get_monotonic_time ();
+
+  p.importance_done = done;
+  p.importance_total = total;
+  p.elapsed_seconds = (now - run->start_us) / (double) G_USEC_PER_SEC;
+  p.eta_seconds = (now - run->explain_start_us) / (double) G_USEC_PER_SEC / done * (total - done);
+  if (run->progress != NULL)
+    run->progress (&p, run->user_data);
 }
 
 static HealerMlp *
@@ -880,7 +902,9 @@ healer_train (const HealerDataset     *data,
           ? healer_dataset_ref (td.data)
           : healer_dataset_subset (td.data, td.kept, td.n_kept);
 
-        healer_model_attach_explanations (model, rows, cancellable);
+        run.explain_start_us = g_get_monotonic_time ();
+        healer_model_attach_explanations (model, rows, healer_report_importance, &run,
+                                          cancellable);
       }
     g_info ("trained on “%s”: %zu rows × %u columns (%zu for training), %u of %u members, "
             "%s after %u epochs (best %u), %.1f s",

@@ -29,6 +29,12 @@ typedef struct
   double  elapsed_seconds;
   double  eta_seconds;         /* estimate for the whole run; NAN while unknown */
   guint   best_epoch;
+  /* After the last epoch, while permutation importance runs (config->explain):
+   * KPIs permuted so far of those the model reads; the epoch fields keep
+   * the last epoch's report and eta_seconds is the importance's. 0 / 0
+   * while training. */
+  guint   importance_done;
+  guint   importance_total;
 } HealerTrainProgress;
 
 typedef void (*HealerTrainProgressFunc) (const HealerTrainProgress *progress,

@@ -11,6 +11,16 @@
 #include "healer-chart.h"
 #include "healer-chart-palette.h"
 
+/* The chart rendered (healer_chart_render) into @path for the test to read
+ * back; the app writes through healer_chart_save, tested in tests/app. */
+static inline gboolean
+healer_test_chart_write (gpointer     chart,
+                         const char  *path,
+                         int          format,
+                         int          width,
+                         int          height,
+                         GError     **error);
+
 typedef struct
 {
   GdkTexture *texture;
@@ -125,4 +135,22 @@ chart_data_to_widget (HealerChart *chart,
   healer_chart_get_plot_area (chart, &plot);
   *px = plot.origin.x + healer_chart_axis_map (healer_chart_get_x_axis (chart), x) * plot.size.width;
   *py = plot.origin.y + (1 - healer_chart_axis_map (healer_chart_get_y_axis (chart), y)) * plot.size.height;
+}
+
+#include "healer-chart-export.h"
+
+static inline gboolean
+healer_test_chart_write (gpointer     chart,
+                         const char  *path,
+                         int          format,
+                         int          width,
+                         int          height,
+                         GError     **error)
+{
+  g_autoptr(GBytes) bytes = healer_chart_render (HEALER_CHART_EXPORTABLE (chart),
+                                                 (HealerChartFormat) format, width, height,
+                                                 error);
+
+  return bytes != NULL && g_file_set_contents (path, g_bytes_get_data (bytes, NULL),
+                                               (gssize) g_bytes_get_size (bytes), error);
 }

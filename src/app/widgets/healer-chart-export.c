@@ -89,9 +89,8 @@ draw_node (cairo_surface_t *surface,
   cairo_destroy (cr);
 }
 
-gboolean
-healer_chart_export (HealerChartExportable  *chart,
-                     const char             *path,
+GBytes *
+healer_chart_render (HealerChartExportable  *chart,
                      HealerChartFormat       format,
                      int                     width,
                      int                     height,
@@ -102,16 +101,15 @@ healer_chart_export (HealerChartExportable  *chart,
   cairo_surface_t *surface = NULL;
   cairo_status_t status;
 
-  g_return_val_if_fail (HEALER_IS_CHART_EXPORTABLE (chart), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (HEALER_IS_CHART_EXPORTABLE (chart), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (width <= 0 || height <= 0 || width > MAX_EXPORT_SIDE || height > MAX_EXPORT_SIDE)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("Cannot export a chart of %d × %d pixels: each side must be between 1 and %d"),
                    width, height, MAX_EXPORT_SIDE);
-      return FALSE;
+      return NULL;
     }
 
   node = chart_to_node (chart, width, height);
@@ -147,7 +145,7 @@ healer_chart_export (HealerChartExportable  *chart,
     default:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("Unknown chart export format %d"), (int) format);
-      return FALSE;
+      return NULL;
     }
 
   cairo_surface_destroy (surface);
@@ -155,15 +153,10 @@ healer_chart_export (HealerChartExportable  *chart,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("Could not draw the chart for “%s”: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
+                   _("Could not draw the chart: %s"), cairo_status_to_string (status));
+      return NULL;
     }
-
-  /* g_file_set_contents_full() writes a temporary file beside @path and
-   * renames it over, which is the atomic replace we want, in GLib alone. */
-  return g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
 }
 
 void

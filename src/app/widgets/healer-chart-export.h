@@ -21,11 +21,10 @@ gboolean healer_chart_format_from_filename (const char        *name,
                                             HealerChartFormat *format);
 
 /* Renders the chart at @width × @height through gsk_render_node_draw() onto
- * a Cairo image, SVG or PDF surface and writes it to @path atomically: a
- * reader never sees a half-written file, and a failure leaves an existing
- * file untouched. */
-gboolean healer_chart_export (HealerChartExportable  *chart,
-                              const char             *path,
+ * a Cairo image, SVG or PDF surface: the bytes of the file. Writing them is
+ * the app's business (healer_chart_save(), through the core's output, which
+ * keeps links, modes and special files); a widget knows nothing of files. */
+GBytes  *healer_chart_render (HealerChartExportable  *chart,
                               HealerChartFormat       format,
                               int                     width,
                               int                     height,
