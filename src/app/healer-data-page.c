@@ -558,12 +558,45 @@ healer_data_page_get_session (HealerDataPage *self)
   return self->session;
 }
 
-/* The report names the classes as the model does. */
+/* Whether the labels of @data are the classes of @model: the same label
+ * values, every one of them present. A label value may mean something
+ * else in a file with other classes, so the model's names are not put on
+ * it. Linear in the rows; a model has few classes. */
+static gboolean
+has_model_classes (const HealerDataset *data,
+                   const HealerModel   *model)
+{
+  g_autofree gboolean *seen = NULL;
+
+  if (data == NULL || model == NULL || !healer_dataset_has_labels (data) || model->n_classes == 0)
+    return FALSE;
+  seen = g_new0 (gboolean, model->n_classes);
+  for (gsize i = 0; i < data->n_rows; i++)
+    {
+      guint k = 0;
+
+      while (k < model->n_classes && model->class_ids[k] != data->labels[i])
+        k++;
+      if (k == model->n_classes)
+        return FALSE;
+      seen[k] = TRUE;
+    }
+  for (guint k = 0; k < model->n_classes; k++)
+    if (!seen[k])
+      return FALSE;
+  return TRUE;
+}
+
+/* The report names the classes as the model does, when the data has the
+ * model's classes; otherwise by their label values. */
 static void
 session_class_names_cb (HealerDataPage *self)
 {
   HealerModel *model = healer_session_get_model (self->session);
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  if (!has_model_classes (healer_session_get_dataset (self->session), model))
+    model = NULL;
 
   for (guint k = 0; model != NULL && k < model->n_classes; k++)
     {
@@ -598,6 +631,8 @@ healer_data_page_set_session (HealerDataPage *self,
     {
       g_signal_connect_object (session, "notify::dataset",
                                G_CALLBACK (session_dataset_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::dataset",
+                               G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::model",
                                G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "class-names-changed",

@@ -725,6 +725,57 @@ test_cancel_cross_fitting (void)
   discard_and_close (window);
 }
 
+
+typedef struct {
+  GtkWidget  *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return count_labels (wait->root, wait->text, FALSE) > 0;
+}
+
+/* The Data page names the classes as the model does only when the data
+ * has the model's classes: on a file with other classes, label 0 may be
+ * another fault, and is called "class 0". */
+static void
+test_data_page_class_names (void)
+{
+  HealerWindow *window = new_window_with_demo ();
+  HealerSession *session = healer_window_get_session (window);
+  GtkWidget *data_page = page (window, HEALER_TYPE_DATA_PAGE);
+  g_autoptr(HealerDataset) demo = NULL;
+  g_autoptr(HealerDataset) other = NULL;
+  HealerSimulateConfig sim;
+
+  train (window, 2);
+  demo = healer_dataset_ref (healer_session_get_dataset (session));
+  healer_session_set_class_name (session, 0, "disk fault");
+  healer_window_set_visible_page (window, "data");
+  g_assert_true (healer_test_wait_until (label_shown, &(LabelWait) { data_page, "disk fault" }, 30000));
+
+  /* Three classes where the model has more. */
+  healer_simulate_config_init_default (&sim);
+  sim.n_samples = 60;
+  sim.n_classes = 3;
+  sim.seed = 9;
+  other = healer_simulate (&sim);
+  healer_session_set_dataset (session, other, NULL);
+  g_assert_true (healer_test_wait_until (label_shown, &(LabelWait) { data_page, "class 0" }, 30000));
+  g_assert_cmpuint (count_labels (data_page, "disk fault", FALSE), ==, 0);
+
+  /* The model's own classes again: its names again. */
+  healer_session_set_dataset (session, demo, NULL);
+  g_assert_true (healer_test_wait_until (label_shown, &(LabelWait) { data_page, "disk fault" }, 30000));
+  g_assert_cmpuint (count_labels (data_page, "class 0", FALSE), ==, 0);
+
+  discard_and_close (window);
+}
+
 /* Item 6: every sortable or filterable table shows its first row after a
  * sort or a filter: the Diagnose table, the One Sample KPI list, the Data
  * page's KPI table. */
@@ -920,6 +971,7 @@ main (int   argc,
   g_test_add_func ("/keep/results-model-saved", test_results_model_saved);
   g_test_add_func ("/keep/coverage-shown", test_coverage_shown);
   g_test_add_func ("/keep/cancel-cross-fitting", test_cancel_cross_fitting);
+  g_test_add_func ("/keep/data-page-class-names", test_data_page_class_names);
   g_test_add_func ("/keep/scroll-to-top", test_scroll_to_top);
   g_test_add_func ("/keep/one-sample", test_one_sample);
 
