@@ -17,6 +17,20 @@ G_BEGIN_DECLS
  * hidden name beside the target, which healer_output_remove_temporaries()
  * deletes on a signal.
  *
+ * SIGKILL cannot be caught, so two windows remain where it leaves a hidden
+ * ".NAME.XXXXXXXX.part" beside the target (the target itself is always the
+ * old file or the new one whole): on Linux, replacing an existing file,
+ * between the linkat() that names the finished file and the rename() over
+ * the target (no call links an unnamed file over an existing name); with
+ * the named fallback, the whole write. A later run does not delete such
+ * files: it cannot tell a leftover from the temporary file of another
+ * process writing the same target at that moment (a second command, the
+ * app, another machine on a network folder — where a process id means
+ * nothing), and deleting that one would make its rename fail and lose its
+ * output. A leftover is hidden, named after its target, and only ever
+ * costs disk space; tests/test-atomic-save.c checks that each one holds a
+ * prefix of a complete version.
+ *
  * What the target is decides how it is written:
  * - "-" is standard output, written directly;
  * - a device, a FIFO or an open descriptor (/dev/stdout, /dev/fd/N,
