@@ -548,26 +548,41 @@ healer_mlp_matmul_rows_sse (const float *in,
       for (; j + 4 <= n_out; j += 4)
         {
           const float *w0 = w + (gsize) j * n_in;
-          __m128 acc[8];
+          const float *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
+          /* Named accumulators, kept in registers (see the AVX2 kernel). */
+          __m128 a0 = _mm_setzero_ps (), a1 = _mm_setzero_ps ();
+          __m128 b0 = _mm_setzero_ps (), b1 = _mm_setzero_ps ();
+          __m128 c0 = _mm_setzero_ps (), c1 = _mm_setzero_ps ();
+          __m128 d0 = _mm_setzero_ps (), d1 = _mm_setzero_ps ();
           float s[8 * 4];
 
-          for (guint q = 0; q < 8; q++)
-            acc[q] = _mm_setzero_ps ();
           for (guint i = 0; i < n_in; i++)
             {
               __m128 x0 = _mm_loadu_ps (xt + (gsize) i * HEALER_MLP_ROW_BLOCK);
               __m128 x1 = _mm_loadu_ps (xt + (gsize) i * HEALER_MLP_ROW_BLOCK + 4);
+              __m128 v;
 
-              for (guint o = 0; o < 4; o++)
-                {
-                  __m128 v = _mm_set1_ps (w0[(gsize) o * n_in + i]);
-
-                  acc[2 * o] = _mm_add_ps (acc[2 * o], _mm_mul_ps (x0, v));
-                  acc[2 * o + 1] = _mm_add_ps (acc[2 * o + 1], _mm_mul_ps (x1, v));
-                }
+              v = _mm_set1_ps (w0[i]);
+              a0 = _mm_add_ps (a0, _mm_mul_ps (x0, v));
+              a1 = _mm_add_ps (a1, _mm_mul_ps (x1, v));
+              v = _mm_set1_ps (w1[i]);
+              b0 = _mm_add_ps (b0, _mm_mul_ps (x0, v));
+              b1 = _mm_add_ps (b1, _mm_mul_ps (x1, v));
+              v = _mm_set1_ps (w2[i]);
+              c0 = _mm_add_ps (c0, _mm_mul_ps (x0, v));
+              c1 = _mm_add_ps (c1, _mm_mul_ps (x1, v));
+              v = _mm_set1_ps (w3[i]);
+              d0 = _mm_add_ps (d0, _mm_mul_ps (x0, v));
+              d1 = _mm_add_ps (d1, _mm_mul_ps (x1, v));
             }
-          for (guint q = 0; q < 8; q++)
-            _mm_storeu_ps (s + 4 * q, acc[q]);
+          _mm_storeu_ps (s, a0);
+          _mm_storeu_ps (s + 4, a1);
+          _mm_storeu_ps (s + 8, b0);
+          _mm_storeu_ps (s + 12, b1);
+          _mm_storeu_ps (s + 16, c0);
+          _mm_storeu_ps (s + 20, c1);
+          _mm_storeu_ps (s + 24, d0);
+          _mm_storeu_ps (s + 28, d1);
           for (guint o = 0; o < 4; o++)
             for (guint r = 0; r < HEALER_MLP_ROW_BLOCK; r++)
               out[(r0 + r) * n_out + j + o] = s[o * HEALER_MLP_ROW_BLOCK + r];
@@ -644,26 +659,44 @@ healer_mlp_matmul_rows_avx2 (const float *in,
       for (; j + 4 <= n_out; j += 4)
         {
           const float *w0 = w + (gsize) j * n_in;
-          __m256 acc[8];
+          const float *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
+          /* Named, not an array: GCC at -O2 does not unroll a loop over
+           * the four outputs, and an indexed array of accumulators lived
+           * in memory, a store and a load per addition (a quarter of the
+           * speed). */
+          __m256 a0 = _mm256_setzero_ps (), a1 = _mm256_setzero_ps ();
+          __m256 b0 = _mm256_setzero_ps (), b1 = _mm256_setzero_ps ();
+          __m256 c0 = _mm256_setzero_ps (), c1 = _mm256_setzero_ps ();
+          __m256 d0 = _mm256_setzero_ps (), d1 = _mm256_setzero_ps ();
           float s[8 * 8];
 
-          for (guint q = 0; q < 8; q++)
-            acc[q] = _mm256_setzero_ps ();
           for (guint i = 0; i < n_in; i++)
             {
               __m256 x0 = _mm256_loadu_ps (xt + (gsize) i * HEALER_MLP_AVX_BLOCK);
               __m256 x1 = _mm256_loadu_ps (xt + (gsize) i * HEALER_MLP_AVX_BLOCK + 8);
+              __m256 v;
 
-              for (guint o = 0; o < 4; o++)
-                {
-                  __m256 v = _mm256_set1_ps (w0[(gsize) o * n_in + i]);
-
-                  acc[2 * o] = _mm256_add_ps (acc[2 * o], _mm256_mul_ps (x0, v));
-                  acc[2 * o + 1] = _mm256_add_ps (acc[2 * o + 1], _mm256_mul_ps (x1, v));
-                }
+              v = _mm256_set1_ps (w0[i]);
+              a0 = _mm256_add_ps (a0, _mm256_mul_ps (x0, v));
+              a1 = _mm256_add_ps (a1, _mm256_mul_ps (x1, v));
+              v = _mm256_set1_ps (w1[i]);
+              b0 = _mm256_add_ps (b0, _mm256_mul_ps (x0, v));
+              b1 = _mm256_add_ps (b1, _mm256_mul_ps (x1, v));
+              v = _mm256_set1_ps (w2[i]);
+              c0 = _mm256_add_ps (c0, _mm256_mul_ps (x0, v));
+              c1 = _mm256_add_ps (c1, _mm256_mul_ps (x1, v));
+              v = _mm256_set1_ps (w3[i]);
+              d0 = _mm256_add_ps (d0, _mm256_mul_ps (x0, v));
+              d1 = _mm256_add_ps (d1, _mm256_mul_ps (x1, v));
             }
-          for (guint q = 0; q < 8; q++)
-            _mm256_storeu_ps (s + 8 * q, acc[q]);
+          _mm256_storeu_ps (s, a0);
+          _mm256_storeu_ps (s + 8, a1);
+          _mm256_storeu_ps (s + 16, b0);
+          _mm256_storeu_ps (s + 24, b1);
+          _mm256_storeu_ps (s + 32, c0);
+          _mm256_storeu_ps (s + 40, c1);
+          _mm256_storeu_ps (s + 48, d0);
+          _mm256_storeu_ps (s + 56, d1);
           for (guint o = 0; o < 4; o++)
             for (guint r = 0; r < HEALER_MLP_AVX_BLOCK; r++)
               out[(r0 + r) * n_out + j + o] = s[o * HEALER_MLP_AVX_BLOCK + r];
