@@ -867,6 +867,16 @@ test_drop_duplicates_many (void)
   g_assert_cmpuint (out->n_rows, ==, 1000);
   for (gsize i = 0; i < 1000; i++)
     g_assert_cmpfloat (out->x[i * 3], ==, (float) (i * 3));
+
+  /* Without a duplicate nothing is copied: the same table comes back
+   * (cross-fitting held a second whole matrix for nothing). */
+  {
+    g_autoptr(HealerDataset) unique = NULL;
+
+    unique = healer_dataset_drop_duplicates (out, &removed);
+    g_assert_cmpuint (removed, ==, 0);
+    g_assert_true (unique == out);
+  }
 }
 
 static void

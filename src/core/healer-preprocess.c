@@ -919,6 +919,11 @@ healer_dataset_drop_duplicates (const HealerDataset *self,
   kept = healer_dataset_unique_rows (self, &n_kept);
   if (n_removed != NULL)
     *n_removed = self->n_rows - n_kept;
+  /* Nothing to drop, nothing to copy: a copy of a million rows was a
+   * whole data matrix more at the peak of cross-fitting, for nothing.
+   * Datasets are not changed once read, so sharing is safe. */
+  if (n_kept == self->n_rows)
+    return healer_dataset_ref ((HealerDataset *) self);
   return healer_dataset_subset (self, kept, n_kept);
 }
 
