@@ -701,11 +701,12 @@ test_cancel_cross_fitting (void)
   HealerWindow *window = new_window_with_demo ();
   HealerSession *session = healer_window_get_session (window);
   GtkWidget *train_page = page (window, HEALER_TYPE_TRAIN_PAGE);
-  HealerModel *finished;
+  g_autoptr(HealerModel) finished = NULL;
   AdwMessageDialog *dialog;
 
   train (window, 3);
-  finished = healer_session_get_model (session);
+  /* Held: once replaced, the session and the pages let it go. */
+  finished = healer_model_ref (healer_session_get_model (session));
 
   use_config (window, 3000);
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
