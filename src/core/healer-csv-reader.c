@@ -49,6 +49,27 @@ healer_stdin_stream_read (GInputStream  *stream,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return -1;
+#ifdef G_OS_UNIX
+  /* A read(2) on a pipe that stays open blocks until data comes: wait for
+   * data or the cancellable, so that a read ahead of the caller (see
+   * healer-diagnose.c) can be stopped when the command fails meanwhile. */
+  if (cancellable != NULL)
+    {
+      GPollFD fds[2] = { { 0, G_IO_IN | G_IO_HUP | G_IO_ERR, 0 }, { 0, 0, 0 } };
+
+      if (g_cancellable_make_pollfd (cancellable, &fds[1]))
+        {
+          int ready;
+
+          do
+            ready = g_poll (fds, 2, -1);
+          while (ready < 0 && errno == EINTR);
+          g_cancellable_release_fd (cancellable);
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return -1;
+        }
+    }
+#endif
 
   do
     n = healer_read_fd (0, buffer, (guint) MIN (count, G_MAXINT));
