@@ -434,6 +434,56 @@ test_window_file_chooser (void)
   healer_test_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+match_mapped_switcher (GtkWidget     *widget,
+                       gconstpointer  data)
+{
+  return ADW_IS_VIEW_SWITCHER (widget) && gtk_widget_get_mapped (widget) && gtk_widget_get_opacity (widget) > 0;
+}
+
+static gboolean
+match_title (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return ADW_IS_WINDOW_TITLE (widget) && gtk_widget_get_mapped (widget);
+}
+
+/* Issue 16 item 20: at 360 pixels the header bar shows the window's title
+ * and the pages' tabs move to a bar at the bottom; nothing in the header
+ * is drawn over the title. Wide, the tabs are in the header. */
+static void
+test_window_narrow_header (void)
+{
+  HealerWindow *window = healer_window_new (NULL);
+  GtkWidget *header = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
+                                               GSIZE_TO_POINTER (ADW_TYPE_HEADER_BAR));
+  GtkWidget *bar = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
+                                            GSIZE_TO_POINTER (ADW_TYPE_VIEW_SWITCHER_BAR));
+  GtkWidget *title, *tabs;
+  graphene_rect_t title_bounds, tabs_bounds;
+
+  healer_test_show (GTK_WIDGET (window), 900, 600);
+  g_assert_nonnull (healer_test_find_widget (header, match_mapped_switcher, NULL));
+  g_assert_false (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (bar)));
+
+  healer_test_resize (GTK_WINDOW (window), 360, 600);
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "window-narrow-header") });
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
+  title = healer_test_find_widget (header, match_title, NULL);
+  g_assert_nonnull (title);
+  g_assert_true (gtk_widget_compute_bounds (title, GTK_WIDGET (window), &title_bounds));
+  tabs = healer_test_find_widget (header, match_mapped_switcher, NULL);
+  if (tabs != NULL)
+    {
+      g_assert_true (gtk_widget_compute_bounds (tabs, GTK_WIDGET (window), &tabs_bounds));
+      g_assert_false (graphene_rect_intersection (&title_bounds, &tabs_bounds, NULL));
+    }
+  g_assert_true (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (bar)));
+  g_assert_true (gtk_widget_get_mapped (bar));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -441,6 +491,7 @@ main (int   argc,
   healer_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/window/pages", test_window_pages);
+  g_test_add_func ("/window/narrow-header", test_window_narrow_header);
   g_test_add_func ("/window/page-contract", test_window_page_contract);
   g_test_add_func ("/window/file-chooser", test_window_file_chooser);
   g_test_add_func ("/window/actions-follow-session", test_window_actions_follow_session);
