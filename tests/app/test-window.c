@@ -10,6 +10,7 @@
 #include "healer-application.h"
 #include "healer-file-chooser.h"
 #include "healer-page.h"
+#include "healer-preferences-window.h"
 #include "healer-test-gui.h"
 #include "healer-onnx.h"
 #include "healer-window.h"
@@ -484,6 +485,90 @@ test_window_narrow_header (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Whether a label at or below @widget (not in a popover, unless @widget
+ * is one) has cut its text with an ellipsis. */
+static GtkWidget *
+find_ellipsized (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_POPOVER (child))
+        continue;
+      if ((found = find_ellipsized (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+match_combo_row (GtkWidget     *widget,
+                 gconstpointer  title)
+{
+  return ADW_IS_COMBO_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+popup_of_row_mapped (gpointer row)
+{
+  GtkWidget *popover = healer_test_find_widget (row, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_POPOVER));
+
+  return popover != NULL && gtk_widget_get_mapped (popover);
+}
+
+/* Issue 16 item 20: at 360 pixels the choices of combo rows are read
+ * whole — "Recommended", "Mean" — their titles and subtitles wrap around
+ * them; and the choices in their popups wrap rather than being cut. */
+static void
+test_window_narrow_choices (void)
+{
+  HealerWindow *window = healer_window_new (NULL);
+  HealerPreferencesWindow *prefs;
+  GtkWidget *row, *popover, *cut;
+  const char *rows[] = { "Preset", "Activation", "Optimizer", "Missing Values" };
+
+  healer_test_show (GTK_WIDGET (window), 900, 700);
+  healer_test_activate_action (GTK_WIDGET (window), "win.demo-data");
+  g_assert_true (healer_test_wait_until (has_dataset, window, 30000));
+  healer_window_set_visible_page (window, "train");
+  healer_test_resize (GTK_WINDOW (window), 360, 700);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      row = healer_test_find_widget (GTK_WIDGET (window), match_combo_row, rows[i]);
+      g_assert_nonnull (row);
+      g_assert_true (gtk_widget_get_mapped (row));
+      cut = find_ellipsized (row);
+      if (cut != NULL)
+        g_error ("%s: \"%s\" is cut at 360 px", rows[i], gtk_label_get_label (GTK_LABEL (cut)));
+    }
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "window-narrow-train") });
+
+  prefs = healer_preferences_window_new (GTK_WINDOW (window));
+  healer_test_show (GTK_WIDGET (prefs), 360, 640);
+  row = healer_test_find_widget (GTK_WIDGET (prefs), match_combo_row, "Chart Colours");
+  g_assert_nonnull (row);
+  g_assert_null (find_ellipsized (row));
+  adw_action_row_activate (ADW_ACTION_ROW (row));
+  g_assert_true (healer_test_wait_until (popup_of_row_mapped, row, 10000));
+  healer_test_wait_frame (GTK_WIDGET (prefs));
+  popover = healer_test_find_widget (row, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_POPOVER));
+  g_assert_nonnull (healer_test_find_widget (popover, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_LABEL)));
+  cut = find_ellipsized (popover);
+  if (cut != NULL)
+    g_error ("the Chart Colours popup cuts \"%s\" at 360 px", gtk_label_get_label (GTK_LABEL (cut)));
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (prefs), "preferences-narrow-palette") });
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -492,6 +577,7 @@ main (int   argc,
 
   g_test_add_func ("/window/pages", test_window_pages);
   g_test_add_func ("/window/narrow-header", test_window_narrow_header);
+  g_test_add_func ("/window/narrow-choices", test_window_narrow_choices);
   g_test_add_func ("/window/page-contract", test_window_page_contract);
   g_test_add_func ("/window/file-chooser", test_window_file_chooser);
   g_test_add_func ("/window/actions-follow-session", test_window_actions_follow_session);
