@@ -574,6 +574,8 @@ test_results_page_caption (void)
    * no text (the plot's top is its background). */
   bars = healer_test_find_widget (GTK_WIDGET (page), healer_test_match_type,
                                   GSIZE_TO_POINTER (HEALER_TYPE_BAR_CHART));
+  /* As a user exports it: drawn on the page first. */
+  healer_test_wait_frame (GTK_WIDGET (window));
   plain = healer_chart_render (HEALER_CHART_EXPORTABLE (bars), HEALER_CHART_FORMAT_PNG, 800, 500, &error);
   g_assert_no_error (error);
   captioned = healer_chart_render_captioned (HEALER_CHART_EXPORTABLE (bars), caption,
