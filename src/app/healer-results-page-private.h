@@ -34,6 +34,9 @@ struct _HealerResultsPage
 
   /* Template widgets */
   GtkStack           *state_stack;
+  GtkRevealer        *stale_revealer;
+  GtkLabel           *stale_label;
+  GtkButton          *rerun_button;
   GtkLabel           *title_label;
   GtkLabel           *subtitle_label;
   GtkToggleButton    *bar_button;

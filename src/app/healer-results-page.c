@@ -165,6 +165,37 @@ show_subtitle (HealerResultsPage *self)
   gtk_label_set_label (self->subtitle_label, subtitle);
 }
 
+/* Results the model loaded now would not give (another model, another
+ * coverage) are marked, with the way to diagnose the file again. */
+static void
+update_stale (HealerResultsPage *self)
+{
+  HealerModel *model = self->session != NULL ? healer_session_get_model (self->session) : NULL;
+  g_autofree char *text = NULL;
+
+  if (self->results != NULL)
+    text = healer_results_dup_staleness_text (self->results, model);
+  if (text != NULL)
+    gtk_label_set_label (self->stale_label, text);
+  gtk_revealer_set_reveal_child (self->stale_revealer, text != NULL);
+  _healer_results_page_update_actions (self);
+}
+
+static void
+diagnose_again_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  HealerResultsPage *self = HEALER_RESULTS_PAGE (widget);
+  GFile *source = self->results != NULL ? healer_results_get_source (self->results) : NULL;
+  g_autofree char *uri = NULL;
+
+  if (source == NULL)
+    return;
+  uri = g_file_get_uri (source);
+  gtk_widget_activate_action (widget, "win.diagnose-file", "s", uri);
+}
+
 static void
 show_results (HealerResultsPage *self,
               HealerResults     *results)
@@ -180,6 +211,7 @@ show_results (HealerResultsPage *self,
   gtk_label_set_label (self->projection_label, "");
   _healer_results_page_update_colours (self);
 
+  update_stale (self);
   if (results == NULL)
     {
       gtk_stack_set_visible_child_name (self->state_stack, "empty");
@@ -247,6 +279,7 @@ void
 _healer_results_page_update_actions (HealerResultsPage *self)
 {
   gboolean have = self->results != NULL;
+  HealerModel *model = self->session != NULL ? healer_session_get_model (self->session) : NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.export-chart", have);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.copy-chart", have);
@@ -254,6 +287,10 @@ _healer_results_page_update_actions (HealerResultsPage *self)
                                  have && self->projection_cancellable == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.cancel-projection",
                                  self->projection_cancellable != NULL);
+  /* Again with the model loaded now: there must be one, and the file. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.diagnose-again",
+                                 have && model != NULL && healer_results_get_source (self->results) != NULL &&
+                                 healer_results_get_staleness (self->results, model) != HEALER_RESULTS_CURRENT);
 }
 
 static void
@@ -360,6 +397,9 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-results-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, state_stack);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, stale_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, stale_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, rerun_button);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, bar_button);
@@ -388,6 +428,7 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
   gtk_widget_class_bind_template_callback_full (widget_class, "point_activated_cb",
                                                 G_CALLBACK (_healer_results_page_point_activated));
 
+  gtk_widget_class_install_action (widget_class, "results.diagnose-again", NULL, diagnose_again_action);
   _healer_results_page_export_actions_init (widget_class);
   _healer_results_page_map_actions_init (widget_class);
 }
@@ -431,6 +472,9 @@ healer_results_page_set_session (HealerResultsPage *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "notify::model-file",
                                G_CALLBACK (show_subtitle), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::model",
+                               G_CALLBACK (update_stale), self,
                                G_CONNECT_SWAPPED);
     }
   show_results (self, session ? healer_session_get_results (session) : NULL);

@@ -7,7 +7,10 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "healer-calibrate.h"
 #include "healer-diagnose.h"
+#include "healer-diagnose-page.h"
+#include "healer-page.h"
 #include "healer-results-page.h"
 #include "healer-results-page-private.h"
 #include "healer-scatter-chart.h"
@@ -365,6 +368,131 @@ test_results_page_map_choices (void)
   fixture_clear (&unlabelled);
 }
 
+static gboolean
+has_new_results (gpointer data)
+{
+  gpointer *args = data;
+
+  return healer_session_get_results (args[0]) != NULL && healer_session_get_results (args[0]) != args[1];
+}
+
+static gboolean
+results_page_idle (gpointer page)
+{
+  GtkWidget *diagnose = healer_test_find_widget (gtk_widget_get_ancestor (page, HEALER_TYPE_WINDOW),
+                                                 healer_test_match_type,
+                                                 GSIZE_TO_POINTER (HEALER_TYPE_DIAGNOSE_PAGE));
+
+  return !healer_page_get_busy (HEALER_PAGE (page)) && !healer_page_get_busy (HEALER_PAGE (diagnose));
+}
+
+static gboolean
+action_enabled (GtkWidget  *widget,
+                const char *name)
+{
+  GtkWidget *button = healer_test_find_widget (widget, healer_test_match_button_label, "Diagnose _Again");
+
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, name);
+  return gtk_widget_get_sensitive (button);
+}
+
+/* Results the model loaded now would not give are marked on the Results
+ * page too, with one click to diagnose the file again: after the coverage
+ * changes in Preferences (the prediction sets and uncertain flags follow
+ * it) and after another model replaces the one that made them. A renamed
+ * model gives the same results. */
+static void
+test_results_page_stale (void)
+{
+  Fixture f = { 0 };
+  HealerSimulateConfig sim;
+  HealerTrainConfig config;
+  g_autoptr(HealerDataset) train = NULL;
+  g_autoptr(HealerModel) calibrated = NULL;
+  g_autoptr(HealerModel) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  HealerWindow *window;
+  HealerSession *session;
+  GtkWidget *page, *diagnose;
+  GtkRevealer *stale;
+  const char *text;
+  gpointer args[2];
+
+  fixture_init (&f, 200);
+  healer_simulate_config_init_default (&sim);
+  sim.n_samples = 300;
+  train = healer_simulate (&sim);
+  healer_train_config_init_default (&config);
+  config.epochs = 5;
+  config.ensemble = 1;
+  calibrated = healer_train_calibrated (train, &config, 3, 0.95, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (calibrated->calibration);
+  other = healer_train_calibrated (train, &config, 3, 0.95, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  window = healer_window_new (NULL);
+  session = healer_window_get_session (window);
+  healer_test_show (GTK_WIDGET (window), 900, 640);
+  page = find_page (window);
+  diagnose = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
+                                      GSIZE_TO_POINTER (HEALER_TYPE_DIAGNOSE_PAGE));
+  stale = GTK_REVEALER (healer_test_find_widget (page, healer_test_match_type,
+                                                 GSIZE_TO_POINTER (GTK_TYPE_REVEALER)));
+  g_assert_nonnull (stale);
+
+  healer_session_set_model (session, calibrated, NULL);
+  file = g_file_new_for_path (f.path);
+  args[0] = session;
+  args[1] = NULL;
+  healer_diagnose_page_diagnose_file (HEALER_DIAGNOSE_PAGE (diagnose), file);
+  g_assert_true (healer_test_wait_until (has_new_results, args, 60000));
+  healer_window_set_visible_page (window, "results");
+  g_assert_true (healer_test_wait_until (results_page_idle, page, 60000));
+  g_assert_false (gtk_revealer_get_reveal_child (stale));
+  g_assert_false (action_enabled (page, "results.diagnose-again"));
+
+  /* Renamed: the same results. */
+  healer_session_set_class_name (session, 0, "disk fault");
+  g_assert_false (gtk_revealer_get_reveal_child (stale));
+
+  /* Another coverage: marked, both coverages named. */
+  healer_session_set_coverage (session, 0.99);
+  g_assert_true (gtk_revealer_get_reveal_child (stale));
+  text = gtk_label_get_label (GTK_LABEL (healer_test_find_widget (GTK_WIDGET (stale), healer_test_match_type,
+                                                                  GSIZE_TO_POINTER (GTK_TYPE_LABEL))));
+  g_assert_nonnull (strstr (text, "95 %"));
+  g_assert_nonnull (strstr (text, "99 %"));
+  g_assert_true (action_enabled (page, "results.diagnose-again"));
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-stale-coverage") });
+
+  /* Diagnosed again in one click: the Diagnose page runs it (progress,
+   * Cancel) and the new results are current. */
+  args[1] = healer_session_get_results (session);
+  healer_test_activate_action (page, "results.diagnose-again");
+  g_assert_true (healer_test_wait_until (has_new_results, args, 60000));
+  g_assert_true (healer_test_wait_until (results_page_idle, page, 60000));
+  g_assert_false (gtk_revealer_get_reveal_child (stale));
+  g_assert_false (action_enabled (page, "results.diagnose-again"));
+  g_assert_cmpfloat_with_epsilon (healer_results_get_model (healer_session_get_results (session))->coverage, 0.99, 1e-9);
+
+  /* Another model: marked as made by one no longer loaded. */
+  healer_window_set_visible_page (window, "results");
+  healer_session_set_model (session, other, NULL);
+  g_assert_true (gtk_revealer_get_reveal_child (stale));
+  g_assert_true (action_enabled (page, "results.diagnose-again"));
+  text = gtk_label_get_label (GTK_LABEL (healer_test_find_widget (GTK_WIDGET (stale), healer_test_match_type,
+                                                                  GSIZE_TO_POINTER (GTK_TYPE_LABEL))));
+  g_assert_nonnull (strstr (text, "no longer loaded"));
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-stale-model") });
+
+  healer_session_set_model (session, NULL, NULL);
+  healer_test_destroy (GTK_WINDOW (window));
+  fixture_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -374,6 +502,7 @@ main (int   argc,
   g_test_add_func ("/results-page/charts", test_results_page_charts);
   g_test_add_func ("/results-page/sampled-map", test_results_page_sampled_map);
   g_test_add_func ("/results-page/map-choices", test_results_page_map_choices);
+  g_test_add_func ("/results-page/stale", test_results_page_stale);
 
   return g_test_run ();
 }
