@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "healer-preferences-window.h"
+#include "healer-tooltips.h"
 #include "healer-window.h"
 
 struct _HealerPreferencesWindow
@@ -231,6 +232,9 @@ healer_preferences_window_class_init (HealerPreferencesWindowClass *klass)
 
   object_class->constructed = healer_preferences_window_constructed;
   object_class->dispose = healer_preferences_window_dispose;
+
+  /* Its combo rows open popovers, like the window's buttons. */
+  healer_tooltips_init ();
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, color_scheme_row);

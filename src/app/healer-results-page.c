@@ -126,7 +126,6 @@ fill_counts (HealerResultsPage *self)
     healer_bar_chart_set_data (self->bar_chart, labels, n, groups, n_groups, grouped);
   else
     healer_bar_chart_set_data (self->bar_chart, labels, n, NULL, 1, counts);
-  healer_bar_chart_set_titles (self->bar_chart, _("Class"), _("Samples"));
   healer_pie_chart_set_data (self->pie_chart, labels, counts, n);
   healer_confusion_chart_set_matrix (self->confusion_chart, confusion, n, labels);
 

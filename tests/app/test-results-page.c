@@ -284,7 +284,7 @@ test_results_page_map_choices (void)
   lay_out_x = x_in_page (lay_out, page);
   /* The Results page's chart fills the view: the plain wheel zooms it. */
   g_assert_true (healer_test_wheel_stopper (scatter) == scatter);
-  healer_chart_reset_zoom (scatter);
+  healer_chart_reset_zoom (HEALER_CHART (scatter));
 
   /* Coloured by certainty: two categories in the legend. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (colour), 3);
