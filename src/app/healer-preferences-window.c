@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "healer-combo-rows.h"
 #include "healer-preferences-window.h"
 #include "healer-tooltips.h"
 #include "healer-window.h"
@@ -251,6 +252,7 @@ static void
 healer_preferences_window_init (HealerPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  healer_combo_rows_give_room (GTK_WIDGET (self));
   self->class_rows = g_ptr_array_new ();
 
   self->settings = g_settings_new (APPLICATION_ID);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "healer-calibrate.h"
+#include "healer-chart-export.h"
 #include "healer-diagnose.h"
 #include "healer-diagnose-page.h"
 #include "healer-page.h"
@@ -493,6 +494,104 @@ test_results_page_stale (void)
   fixture_clear (&f);
 }
 
+/* Pixels darker than mid-grey in the rows [@y0, @y1) and columns [@x0, @x1)
+ * of the PNG in @bytes: text, on a light chart. */
+static guint
+dark_pixels (GBytes *bytes,
+             int     x0,
+             int     x1,
+             int     y0,
+             int     y1)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (bytes, &error);
+  int width, height;
+  g_autofree guchar *data = NULL;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  data = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, data, (gsize) width * 4);
+  for (int y = y0; y < MIN (y1, height); y++)
+    for (int x = x0; x < MIN (x1, width); x++)
+      {
+        const guchar *p = data + ((gsize) y * width + x) * 4;
+
+        if (p[3] > 0 && (p[0] + p[1] + p[2]) / 3 < 128)
+          n++;
+      }
+  return n;
+}
+
+/* Issue 16 item 13: the page and the charts it exports say what they are
+ * of — a title naming the data file, the counts and the model, and the
+ * drift or uncertainty note. */
+static void
+test_results_page_caption (void)
+{
+  Fixture f = { 0 };
+  HealerWindow *window;
+  HealerSession *session;
+  HealerResultsPage *page;
+  GtkWidget *bars;
+  g_autofree char *caption = NULL;
+  g_autofree char *base = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) captioned = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  guint plain_dark, captioned_dark;
+
+  fixture_init (&f, 300);
+  window = healer_window_new (NULL);
+  session = healer_window_get_session (window);
+  healer_test_show (GTK_WIDGET (window), 1000, 700);
+  healer_window_set_visible_page (window, "results");
+  page = HEALER_RESULTS_PAGE (find_page (window));
+  g_assert_null (_healer_results_page_dup_caption (page));
+  healer_results_set_model (f.results, f.model, NULL);
+  healer_session_set_model (session, f.model, NULL);
+  healer_session_set_results (session, f.results);
+  g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
+
+  base = g_path_get_basename (f.path);
+  caption = _healer_results_page_dup_caption (page);
+  g_test_message ("caption: %s", caption);
+  lines = g_strsplit (caption, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_nonnull (strstr (lines[0], base));
+  g_assert_nonnull (strstr (lines[1], "300 samples diagnosed"));
+  g_assert_nonnull (strstr (lines[1], "the model trained at"));
+  /* The note, also on the page under the counts. */
+  g_assert_true (strstr (lines[2], "uncertain") != NULL || strstr (lines[2], "Drift") != NULL ||
+                 strstr (lines[2], "No diagnosis") != NULL);
+  g_assert_nonnull (healer_test_find_widget (GTK_WIDGET (page), match_label_text, lines[2]));
+
+  /* Exported: the caption above the chart, where the chart alone has
+   * no text (the plot's top is its background). */
+  bars = healer_test_find_widget (GTK_WIDGET (page), healer_test_match_type,
+                                  GSIZE_TO_POINTER (HEALER_TYPE_BAR_CHART));
+  plain = healer_chart_render (HEALER_CHART_EXPORTABLE (bars), HEALER_CHART_FORMAT_PNG, 800, 500, &error);
+  g_assert_no_error (error);
+  captioned = healer_chart_render_captioned (HEALER_CHART_EXPORTABLE (bars), caption,
+                                             HEALER_CHART_FORMAT_PNG, 800, 500, &error);
+  g_assert_no_error (error);
+  path = g_test_build_filename (G_TEST_BUILT, "results-chart-captioned.png", NULL);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (captioned, NULL),
+                                      g_bytes_get_size (captioned), NULL));
+  plain_dark = dark_pixels (plain, 100, 700, 0, 40);
+  captioned_dark = dark_pixels (captioned, 100, 700, 0, 40);
+  g_test_message ("dark pixels in the top band: %u alone, %u captioned", plain_dark, captioned_dark);
+  g_assert_cmpuint (captioned_dark, >, plain_dark + 100);
+
+  healer_session_set_results (session, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  fixture_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -503,6 +602,7 @@ main (int   argc,
   g_test_add_func ("/results-page/sampled-map", test_results_page_sampled_map);
   g_test_add_func ("/results-page/map-choices", test_results_page_map_choices);
   g_test_add_func ("/results-page/stale", test_results_page_stale);
+  g_test_add_func ("/results-page/caption", test_results_page_caption);
 
   return g_test_run ();
 }
