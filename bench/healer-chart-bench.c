@@ -189,7 +189,7 @@ bench_scatter (const char *name,
     }
 
   /* Redraw during a zoom (scroll wheel about a point) */
-  healer_chart_reset_zoom (chart);
+  healer_chart_reset_zoom (HEALER_CHART (chart));
   for (guint i = 0; i < FRAMES; i++)
     {
       double factor = (i % 10 < 5) ? 1.1 : 1 / 1.1;

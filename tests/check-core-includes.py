@@ -21,7 +21,7 @@ import sys
 # From the bottom up: a module may include only the modules before it.
 LAYERS = [
     # Building blocks that know nothing of the rest.
-    'limits', 'log', 'locale', 'text', 'relay', 'eta', 'output', 'rng', 'split', 'metrics', 'conformal',
+    'limits', 'log', 'locale', 'text', 'relay', 'job', 'eta', 'output', 'rng', 'split', 'metrics', 'conformal',
     'parallel',
     'json',
     # The names of enumerations; healer-enum-types.h is generated from the

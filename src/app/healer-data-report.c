@@ -468,7 +468,6 @@ healer_data_report_init (HealerDataReport *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->class_names = g_ptr_array_new_with_free_func (g_free);
-  healer_bar_chart_set_titles (self->class_chart, _("Fault class"), _("Samples"));
   /* Typing anywhere on the report searches the KPIs, as in GNOME's lists. */
   gtk_search_entry_set_key_capture_widget (GTK_SEARCH_ENTRY (self->search_entry), GTK_WIDGET (self));
 

@@ -7,7 +7,9 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "healer-combo-rows.h"
 #include "healer-preferences-window.h"
+#include "healer-tooltips.h"
 #include "healer-window.h"
 
 struct _HealerPreferencesWindow
@@ -232,6 +234,9 @@ healer_preferences_window_class_init (HealerPreferencesWindowClass *klass)
   object_class->constructed = healer_preferences_window_constructed;
   object_class->dispose = healer_preferences_window_dispose;
 
+  /* Its combo rows open popovers, like the window's buttons. */
+  healer_tooltips_init ();
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, HealerPreferencesWindow, palette_row);
@@ -247,6 +252,7 @@ static void
 healer_preferences_window_init (HealerPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  healer_combo_rows_give_room (GTK_WIDGET (self));
   self->class_rows = g_ptr_array_new ();
 
   self->settings = g_settings_new (APPLICATION_ID);

@@ -201,7 +201,7 @@ projection_done_cb (GObject      *object,
   describe_projection (self);
   _healer_results_page_fill_scatter (self);
   /* A new layout has new axes: a zoom into the old one means nothing. */
-  healer_chart_reset_zoom (self->scatter_chart);
+  healer_chart_reset_zoom (HEALER_CHART (self->scatter_chart));
 }
 
 void

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -408,4 +409,58 @@ healer_results_dup_model_name (HealerResults *self)
   time = g_date_time_format (when, "%H:%M:%S");
   /* Translators: %s is a time of day */
   return g_strdup_printf (_("the model trained at %s (not saved)"), time);
+}
+
+static gboolean
+same_coverage (double a,
+               double b)
+{
+  /* NAN: no prediction sets (no calibration) on either side. */
+  if (isnan (a) || isnan (b))
+    return isnan (a) && isnan (b);
+  return fabs (a - b) < 1e-9;
+}
+
+HealerResultsStaleness
+healer_results_get_staleness (HealerResults     *self,
+                              const HealerModel *model)
+{
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), HEALER_RESULTS_CURRENT);
+
+  if (self->model == NULL)
+    return HEALER_RESULTS_CURRENT;
+  if (!healer_model_same_network (self->model, model))
+    return HEALER_RESULTS_OTHER_MODEL;
+  if (!same_coverage (self->model->coverage, model->coverage))
+    return HEALER_RESULTS_OTHER_COVERAGE;
+  return HEALER_RESULTS_CURRENT;
+}
+
+char *
+healer_results_dup_staleness_text (HealerResults     *self,
+                                   const HealerModel *model)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (HEALER_IS_RESULTS (self), NULL);
+
+  switch (healer_results_get_staleness (self, model))
+    {
+    case HEALER_RESULTS_OTHER_MODEL:
+      name = healer_results_dup_model_name (self);
+      return g_strdup_printf (_("These results were made by %s, which is no longer loaded. "
+                                "Diagnose the file again to see what the current model says."),
+                              name);
+
+    case HEALER_RESULTS_OTHER_COVERAGE:
+      /* Translators: coverages as percentages, "90 %" then "95 %" */
+      return g_strdup_printf (_("These results were made at a coverage of %.4g %%; the model now "
+                                "has %.4g %%. Diagnose the file again to see the prediction sets "
+                                "and uncertain flags at the new coverage."),
+                              100.0 * self->model->coverage, 100.0 * model->coverage);
+
+    case HEALER_RESULTS_CURRENT:
+    default:
+      return NULL;
+    }
 }

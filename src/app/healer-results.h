@@ -82,6 +82,24 @@ GFile                   *healer_results_get_model_file     (HealerResults    *se
 /* That model as the pages name it: “file.json”, or the one trained at
  * 23:10:05 (not saved); NULL when not known. */
 char                    *healer_results_dup_model_name     (HealerResults    *self);
+/* Whether @model, the one loaded now, would say the same: results made by
+ * other networks (or when none is loaded) are out of date, and so are
+ * results of the same networks at another coverage, whose prediction sets
+ * and uncertain flags differ. A renamed model says the same. Results whose
+ * model is not known (healer_results_set_model() not called) are current. */
+typedef enum {
+  HEALER_RESULTS_CURRENT,
+  HEALER_RESULTS_OTHER_MODEL,
+  HEALER_RESULTS_OTHER_COVERAGE,
+} HealerResultsStaleness;
+
+HealerResultsStaleness   healer_results_get_staleness      (HealerResults    *self,
+                                                            const HealerModel *model);
+/* The sentence that says so, with the model's name and the coverages
+ * (free it); NULL when current. */
+char                    *healer_results_dup_staleness_text (HealerResults    *self,
+                                                            const HealerModel *model);
+
 /* The file the samples came from, or NULL; and its display name. */
 GFile                   *healer_results_get_source         (HealerResults    *self);
 const char              *healer_results_get_source_name    (HealerResults    *self);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "healer-combo-rows.h"
 #include "healer-train-settings.h"
 
 struct _HealerTrainSettings
@@ -435,6 +436,7 @@ healer_train_settings_init (HealerTrainSettings *self)
 
   self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  healer_combo_rows_give_room (GTK_WIDGET (self));
   self->updating = FALSE;
   label_suffixes_by_rows (self);
 

@@ -93,6 +93,20 @@ show_page_action (GtkWidget  *widget,
   healer_window_set_visible_page (HEALER_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
+/* Diagnoses a file again (the Results page's "Diagnose Again") on the
+ * Diagnose page, which shows the progress, the Cancel button and any error. */
+static void
+diagnose_file_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  HealerWindow *self = HEALER_WINDOW (widget);
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
+
+  healer_window_set_visible_page (self, "diagnose");
+  healer_diagnose_page_diagnose_file (self->diagnose_page, file);
+}
+
 static void
 show_error_action (GtkWidget  *widget,
                    const char *action_name,
@@ -425,6 +439,7 @@ _healer_window_class_actions_init (HealerWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-error", "(ss)", show_error_action);
+  gtk_widget_class_install_action (widget_class, "win.diagnose-file", "s", diagnose_file_action);
   gtk_widget_class_install_action (widget_class, "win.help", NULL, help_action);
 
   /* The other actions' shortcuts are the application's (healer-application.c),

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-tooltips.h"
 #include "healer-window-private.h"
 
 /* The "last-data-uri" of a session that worked on the demo data. */
@@ -357,6 +358,8 @@ healer_window_class_init (HealerWindowClass *klass)
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  healer_tooltips_init ();
 
   g_type_ensure (HEALER_TYPE_DATA_PAGE);
   g_type_ensure (HEALER_TYPE_TRAIN_PAGE);

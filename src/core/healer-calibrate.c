@@ -11,7 +11,7 @@
 
 #include "healer-calibrate.h"
 #include "healer-eta.h"
-#include "healer-relay.h"
+#include "healer-job.h"
 
 /* ------------------------------------------------------------------ */
 /* The estimate                                                         */
@@ -249,46 +249,47 @@ typedef struct
   HealerTrainConfig  config;
   guint              n_folds;
   double             coverage;
-  HealerRelay       *relay;       /* NULL without a progress function */
 } HealerCalibrateJob;
 
 static void
 healer_calibrate_job_free (gpointer data)
 {
-  HealerCalibrateJob *job = data;
+  HealerCalibrateJob *state = data;
 
-  g_clear_pointer (&job->relay, healer_relay_unref);
-  g_clear_pointer (&job->data, healer_dataset_unref);
-  g_free (job);
+  g_clear_pointer (&state->data, healer_dataset_unref);
+  g_free (state);
 }
 
 static void
 healer_calibrate_post (const HealerCalibrateProgress *progress,
-                       gpointer                       data)
+                       gpointer                       job)
 {
-  HealerCalibrateJob *job = data;
-
-  healer_relay_post (job->relay, progress);
+  healer_job_report (job, progress);
 }
 
-static void
-healer_calibrate_thread (GTask        *task,
-                         gpointer      source_object,
-                         gpointer      task_data,
-                         GCancellable *cancellable)
+static gpointer
+healer_calibrate_run (HealerJob     *job,
+                      gpointer       data,
+                      GCancellable  *cancellable,
+                      GError       **error)
 {
-  HealerCalibrateJob *job = task_data;
-  GError *error = NULL;
-  HealerModel *model;
+  HealerCalibrateJob *state = data;
 
-  model = healer_train_calibrated (job->data, &job->config, job->n_folds, job->coverage,
-                                   cancellable, job->relay != NULL ? healer_calibrate_post : NULL,
-                                   job, &error);
-  if (model != NULL)
-    g_task_return_pointer (task, model, (GDestroyNotify) healer_model_unref);
-  else
-    g_task_return_error (task, error);
+  return healer_train_calibrated (state->data, &state->config, state->n_folds, state->coverage,
+                                  cancellable,
+                                  healer_job_wants_progress (job) ? healer_calibrate_post : NULL,
+                                  job, error);
 }
+
+static const HealerJobInfo healer_calibrate_job = {
+  .name = "[healer] train calibrated",
+  .func = healer_calibrate_run,
+  .result_free = (GDestroyNotify) healer_model_unref,
+  .progress_size = sizeof (HealerCalibrateProgress),
+  /* A cancelled run still has a model to return (its best weights, or the
+   * whole final model when the cross-fitting was cancelled). */
+  .check_cancellable = FALSE,
+};
 
 void
 healer_train_calibrated_async (HealerDataset               *data,
@@ -302,49 +303,26 @@ healer_train_calibrated_async (HealerDataset               *data,
                                GAsyncReadyCallback          callback,
                                gpointer                     user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  HealerCalibrateJob *job;
+  HealerCalibrateJob *state;
 
   g_return_if_fail (data != NULL);
   g_return_if_fail (config != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  job = g_new0 (HealerCalibrateJob, 1);
-  job->data = healer_dataset_ref (data);
-  job->config = *config;
-  job->n_folds = n_folds;
-  job->coverage = coverage;
-  if (progress != NULL)
-    job->relay = healer_relay_new (sizeof (HealerCalibrateProgress), NULL,
-                                   "[healer] calibrated training progress",
-                                   (HealerRelayFunc) (void (*) (void)) progress,
-                                   progress_data, progress_data_free);
-  else if (progress_data_free != NULL)
-    progress_data_free (progress_data);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, healer_train_calibrated_async);
-  g_task_set_name (task, "[healer] train calibrated");
-  /* A cancelled run still has a model to return (its best weights, or the
-   * whole final model when the cross-fitting was cancelled). */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, job, healer_calibrate_job_free);
-  g_task_run_in_thread (task, healer_calibrate_thread);
+  state = g_new0 (HealerCalibrateJob, 1);
+  state->data = healer_dataset_ref (data);
+  state->config = *config;
+  state->n_folds = n_folds;
+  state->coverage = coverage;
+  healer_job_run (&healer_calibrate_job, NULL, healer_train_calibrated_async,
+                  state, healer_calibrate_job_free, cancellable,
+                  (HealerRelayFunc) (void (*) (void)) progress, progress_data, progress_data_free,
+                  callback, user_data);
 }
 
 HealerModel *
 healer_train_calibrated_finish (GAsyncResult  *result,
                                 GError       **error)
 {
-  HealerCalibrateJob *job;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == healer_train_calibrated_async,
-                        NULL);
-
-  /* No report after the result. */
-  job = g_task_get_task_data (G_TASK (result));
-  if (job->relay != NULL)
-    healer_relay_close (job->relay);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return healer_job_finish (result, healer_train_calibrated_async, error);
 }

@@ -1,76 +1,58 @@
-/* healer-trainer-async.c — healer_train on a worker thread, with coalesced progress reports
+/* healer-trainer-async.c — healer_train as a job on a worker thread
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
+#include "healer-job.h"
 #include "healer-model.h"
-#include "healer-relay.h"
 #include "healer-trainer.h"
 
 typedef struct
 {
-  HealerDataset           *data;
-  HealerTrainConfig        config;
-  HealerRelay             *relay;       /* NULL without a progress function */
-  GAsyncReadyCallback      callback;
-  gpointer                 user_data;
-} HealerTrainAsync;
+  HealerDataset     *data;
+  HealerTrainConfig  config;
+} HealerTrainJob;
 
 static void
-healer_train_async_free (gpointer data)
+healer_train_job_free (gpointer data)
 {
-  HealerTrainAsync *state = data;
+  HealerTrainJob *state = data;
 
-  g_clear_pointer (&state->relay, healer_relay_unref);
   g_clear_pointer (&state->data, healer_dataset_unref);
   g_free (state);
 }
 
 /* On the worker thread: only the newest report reaches the caller. */
 static void
-healer_train_async_progress (const HealerTrainProgress *progress,
-                             gpointer                   data)
+healer_train_job_progress (const HealerTrainProgress *progress,
+                           gpointer                   job)
 {
-  HealerTrainAsync *state = data;
-
-  healer_relay_post (state->relay, progress);
+  healer_job_report (job, progress);
 }
 
-static void
-healer_train_async_thread (GTask        *task,
-                           gpointer      source_object,
-                           gpointer      task_data,
-                           GCancellable *cancellable)
+static gpointer
+healer_train_job_run (HealerJob     *job,
+                      gpointer       data,
+                      GCancellable  *cancellable,
+                      GError       **error)
 {
-  HealerTrainAsync *state = task_data;
-  GError *error = NULL;
-  HealerModel *model;
+  HealerTrainJob *state = data;
 
-  model = healer_train (state->data, &state->config, cancellable,
-                        state->relay != NULL ? healer_train_async_progress : NULL,
-                        state, &error);
-  if (model != NULL)
-    g_task_return_pointer (task, model, (GDestroyNotify) healer_model_unref);
-  else
-    g_task_return_error (task, error);
+  return healer_train (state->data, &state->config, cancellable,
+                       healer_job_wants_progress (job) ? healer_train_job_progress : NULL,
+                       job, error);
 }
 
-/* On the caller's main context: flush the last report, then hand over the result. */
-static void
-healer_train_async_done (GObject      *source_object,
-                         GAsyncResult *result,
-                         gpointer      data)
-{
-  HealerTrainAsync *state = data;
-
-  if (state->relay != NULL)
-    healer_relay_flush_and_close (state->relay);
-
-  if (state->callback != NULL)
-    state->callback (NULL, result, state->user_data);
-}
+static const HealerJobInfo healer_train_job = {
+  .name = "[healer] train",
+  .func = healer_train_job_run,
+  .result_free = (GDestroyNotify) healer_model_unref,
+  .progress_size = sizeof (HealerTrainProgress),
+  /* A cancelled run still returns its best model; do not turn it into an error. */
+  .check_cancellable = FALSE,
+};
 
 void
 healer_train_async (HealerDataset           *data,
@@ -82,43 +64,24 @@ healer_train_async (HealerDataset           *data,
                     GAsyncReadyCallback      callback,
                     gpointer                 user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  HealerTrainAsync *state;
+  HealerTrainJob *state;
 
   g_return_if_fail (data != NULL);
   g_return_if_fail (config != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  state = g_new0 (HealerTrainAsync, 1);
+  state = g_new0 (HealerTrainJob, 1);
   state->data = healer_dataset_ref (data);
   state->config = *config;
-  if (progress != NULL)
-    state->relay = healer_relay_new (sizeof (HealerTrainProgress), NULL, "[healer] training progress",
-                                     (HealerRelayFunc) (void (*) (void)) progress,
-                                     progress_data, progress_data_free);
-  else if (progress_data_free != NULL)
-    progress_data_free (progress_data);
-  state->callback = callback;
-  state->user_data = user_data;
-
-  /* Our own callback runs first so the final progress report is delivered
-   * before the caller's callback, never after it. The task data keeps
-   * @state alive until the task is finalised, after that callback. */
-  task = g_task_new (NULL, cancellable, healer_train_async_done, state);
-  g_task_set_source_tag (task, healer_train_async);
-  g_task_set_name (task, "[healer] train");
-  g_task_set_task_data (task, state, healer_train_async_free);
-  /* A cancelled run still returns its best model; do not turn it into an error. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, healer_train_async_thread);
+  healer_job_run (&healer_train_job, NULL, healer_train_async,
+                  state, healer_train_job_free, cancellable,
+                  (HealerRelayFunc) (void (*) (void)) progress, progress_data, progress_data_free,
+                  callback, user_data);
 }
 
 HealerModel *
 healer_train_finish (GAsyncResult *result,
                      GError      **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == healer_train_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return healer_job_finish (result, healer_train_async, error);
 }

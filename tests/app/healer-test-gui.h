@@ -8,6 +8,10 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdlib.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#include <unistd.h>
+#endif
 
 /* Exits with 77, the code meson and automake read as "skipped", and says why,
  * when there is no display to open: a distribution's build machine has no X
@@ -37,6 +41,76 @@ healer_test_gui_require_display (void)
 #endif
 }
 
+#ifdef __linux__
+static inline void
+healer_test_stdout_to_stderr (gpointer data)
+{
+  dup2 (2, 1);
+}
+#endif
+
+/* The watchdog: meson kills a test that overruns its timeout with SIGTERM and
+ * prints nothing about where it was. Shortly before that, this thread says
+ * which test case is running and prints every thread's stack (through gdb,
+ * when it is installed), then aborts, so a hang on a CI machine can be
+ * mended from its log. */
+static inline gpointer
+healer_test_watchdog_thread (gpointer data)
+{
+  guint seconds = GPOINTER_TO_UINT (data);
+  const char *path;
+
+  g_usleep ((gulong) seconds * G_USEC_PER_SEC);
+  path = g_test_get_path ();
+  g_printerr ("watchdog: %s still running after %u s (%u s before the test's timeout); "
+              "every thread's stack follows. With meson's --timeout-multiplier, set "
+              "HEALER_TEST_TIMEOUT_MULTIPLIER to the same number (0 for none)\n",
+              path != NULL && *path != '\0' ? path : "the test", seconds, seconds / 9);
+#ifdef __linux__
+  {
+    g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+    char *argv[] = { "gdb", "-batch", "-nx", "-p", pid, "-ex", "thread apply all bt 40", NULL };
+
+    /* Yama may allow tracing one's own ancestors only when asked. */
+    prctl (PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+    if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
+                       healer_test_stdout_to_stderr, NULL, NULL, NULL, NULL, NULL))
+      g_printerr ("watchdog: gdb is not installed: no stacks\n");
+  }
+#endif
+  abort ();
+  return NULL;
+}
+
+/* Starts the watchdog at 90 % of the test's meson timeout (HEALER_TEST_TIMEOUT,
+ * set by tests/meson.build, times HEALER_TEST_TIMEOUT_MULTIPLIER). Meson does
+ * not tell a test its --timeout-multiplier: whoever passes one sets the
+ * variable to match, as tools/dev does; 0 (meson's "no timeout") turns the
+ * watchdog off. */
+static inline void
+healer_test_start_watchdog (void)
+{
+  const char *timeout = g_getenv ("HEALER_TEST_TIMEOUT");
+  const char *multiplier = g_getenv ("HEALER_TEST_TIMEOUT_MULTIPLIER");
+  guint64 seconds;
+
+  if (timeout == NULL || !g_ascii_string_to_unsigned (timeout, 10, 1, 86400, &seconds, NULL))
+    return;
+  if (multiplier != NULL)
+    {
+      guint64 m;
+
+      if (g_ascii_string_to_unsigned (multiplier, 10, 0, 1000, &m, NULL))
+        {
+          if (m == 0)
+            return;
+          seconds *= m;
+        }
+    }
+  g_thread_unref (g_thread_new ("healer-test-watchdog", healer_test_watchdog_thread,
+                                GUINT_TO_POINTER ((guint) (seconds * 9 / 10))));
+}
+
 /* gtk_test_init() + libadwaita, and the translations of the build tree
  * (HEALER_LOCALEDIR) in the language of LANGUAGE, as main() sets them up:
  * the suite runs in English (LANGUAGE=C), tools/screenshots in any. */
@@ -59,6 +133,7 @@ healer_test_gui_init (int    *argc,
    * tests to check, and needs no AT-SPI bus. */
   g_setenv ("GTK_A11Y", "test", TRUE);
   healer_test_gui_require_display ();
+  healer_test_start_watchdog ();
   gtk_test_init (argc, argv, NULL);
   adw_init ();
   /* The app's own icons, which GtkApplication adds from the resource base
@@ -118,11 +193,16 @@ healer_test_wait_until (gboolean (*done) (gpointer),
 }
 
 /* Runs every callback that is ready now (idles, finished tasks' results),
- * without waiting for anything more. */
+ * without waiting for anything more. Bounded: while something animates (a
+ * spinner during training) and a frame takes longer to draw than the frame
+ * interval, as under a sanitizer on a slow machine, the next frame is always
+ * ready, and "until nothing is ready" would never come. */
 static inline void
 healer_test_flush (void)
 {
-  while (g_main_context_iteration (NULL, FALSE))
+  gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+  while (g_main_context_iteration (NULL, FALSE) && g_get_monotonic_time () < deadline)
     ;
 }
 

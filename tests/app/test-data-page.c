@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "healer-bar-chart.h"
 #include "healer-data-page.h"
 #include "healer-kpi-row.h"
 #include "healer-simulate.h"
@@ -211,6 +212,13 @@ test_data_page_empty (void)
 }
 
 /* The figures against an independent reading of the same file. */
+static gboolean
+is_bar_chart (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return HEALER_IS_BAR_CHART (widget);
+}
+
 static void
 test_data_page_load_good (void)
 {
@@ -265,6 +273,15 @@ test_data_page_load_good (void)
 
   model = healer_data_report_get_kpi_model (report);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+
+  /* The class chart is declared in the report's template, titles too. */
+  {
+    GtkWidget *chart = healer_test_find_widget (GTK_WIDGET (report), is_bar_chart, NULL);
+
+    g_assert_nonnull (chart);
+    g_assert_cmpstr (healer_chart_axis_get_title (healer_chart_get_x_axis (HEALER_CHART (chart))), ==, "Fault class");
+    g_assert_cmpstr (healer_chart_axis_get_title (healer_chart_get_y_axis (HEALER_CHART (chart))), ==, "Samples");
+  }
 
   fixture_teardown (&f);
 }

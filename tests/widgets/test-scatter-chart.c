@@ -167,7 +167,7 @@ test_points_land (void)
   chart_picture_clear (&p);
 
   /* Reset: back to the first picture's positions */
-  healer_chart_reset_zoom (chart);
+  healer_chart_reset_zoom (HEALER_CHART (chart));
   g_assert_false (healer_chart_axis_is_zoomed (x_axis));
   g_assert_false (healer_chart_axis_is_zoomed (y_axis));
 
@@ -440,7 +440,7 @@ test_pointer (void)
 
   /* Inside a scrolling page the chart needs Ctrl for the wheel: a plain
    * wheel step is not taken (it goes on to the page) and zooms nothing. */
-  healer_chart_reset_zoom (chart);
+  healer_chart_reset_zoom (HEALER_CHART (chart));
   g_object_set (chart, "zoom-modifier", GDK_CONTROL_MASK, NULL);
   g_assert_cmpuint (healer_chart_get_zoom_modifier (c), ==, GDK_CONTROL_MASK);
   handled = TRUE;
@@ -470,7 +470,7 @@ test_pointer (void)
   chart_picture_clear (&p);
 
   /* Rubber band around points 0 and 3: the view becomes that box. */
-  healer_chart_reset_zoom (chart);
+  healer_chart_reset_zoom (HEALER_CHART (chart));
   chart_picture_take (&p, chart, NULL);
   chart_picture_clear (&p);
   {

@@ -24,6 +24,14 @@ struct _HealerBarLayer
 
 G_DEFINE_FINAL_TYPE (HealerBarLayer, healer_bar_layer, HEALER_TYPE_CHART_LAYER)
 
+enum {
+  PROP_0,
+  PROP_HIDDEN_GROUPS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static inline double
 value_at (HealerBarLayer *self,
           guint           c,
@@ -225,12 +233,59 @@ healer_bar_layer_finalize (GObject *object)
 }
 
 static void
+healer_bar_layer_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  HealerBarLayer *self = HEALER_BAR_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_HIDDEN_GROUPS:
+      g_value_take_boxed (value, healer_bar_layer_get_hidden_groups (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_bar_layer_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  HealerBarLayer *self = HEALER_BAR_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_HIDDEN_GROUPS:
+      healer_bar_layer_set_hidden_groups (self, g_value_get_boxed (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 healer_bar_layer_class_init (HealerBarLayerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   HealerChartLayerClass *layer_class = HEALER_CHART_LAYER_CLASS (klass);
 
   object_class->finalize = healer_bar_layer_finalize;
+  object_class->get_property = healer_bar_layer_get_property;
+  object_class->set_property = healer_bar_layer_set_property;
+
+  /* The groups whose bars are not drawn; the rest are visible. */
+  properties[PROP_HIDDEN_GROUPS] =
+    g_param_spec_boxed ("hidden-groups", NULL, NULL,
+                        GTK_TYPE_BITSET,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   layer_class->get_extent = healer_bar_layer_get_extent;
   layer_class->snapshot = healer_bar_layer_snapshot;
@@ -260,12 +315,15 @@ healer_bar_layer_set_data (HealerBarLayer     *self,
                            const double       *values)
 {
   gboolean same_groups;
+  gboolean notify = FALSE;
+  guint old_n_groups;
 
   g_return_if_fail (HEALER_IS_BAR_LAYER (self));
   g_return_if_fail (n_categories == 0 || (categories != NULL && values != NULL));
 
   n_groups = MAX (n_groups, 1);
   same_groups = n_groups == self->n_groups;
+  old_n_groups = self->n_groups;
 
   g_strfreev (self->categories);
   self->categories = g_new0 (char *, n_categories + 1);
@@ -288,13 +346,21 @@ healer_bar_layer_set_data (HealerBarLayer     *self,
   /* New numbers for the same groups keep what the user hid. */
   if (!same_groups)
     {
+      gboolean any_hidden = FALSE;
+
+      for (guint g = 0; g < old_n_groups; g++)
+        any_hidden |= !self->visible[g];
       g_free (self->visible);
       self->visible = g_new (gboolean, n_groups);
       for (guint g = 0; g < n_groups; g++)
         self->visible[g] = TRUE;
+      if (any_hidden)
+        notify = TRUE;
     }
 
   healer_chart_layer_changed (HEALER_CHART_LAYER (self));
+  if (notify)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIDDEN_GROUPS]);
 }
 
 guint
@@ -324,4 +390,52 @@ healer_bar_layer_set_group_visible (HealerBarLayer *self,
     return;
   self->visible[group] = !!visible;
   healer_chart_layer_changed (HEALER_CHART_LAYER (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIDDEN_GROUPS]);
+}
+
+gboolean
+healer_bar_layer_get_group_visible (HealerBarLayer *self,
+                                    guint           group)
+{
+  g_return_val_if_fail (HEALER_IS_BAR_LAYER (self), FALSE);
+
+  return group < self->n_groups && self->visible[group];
+}
+
+GtkBitset *
+healer_bar_layer_get_hidden_groups (HealerBarLayer *self)
+{
+  GtkBitset *hidden;
+
+  g_return_val_if_fail (HEALER_IS_BAR_LAYER (self), NULL);
+
+  hidden = gtk_bitset_new_empty ();
+  for (guint g = 0; g < self->n_groups; g++)
+    if (!self->visible[g])
+      gtk_bitset_add (hidden, g);
+  return hidden;
+}
+
+void
+healer_bar_layer_set_hidden_groups (HealerBarLayer  *self,
+                                    const GtkBitset *hidden)
+{
+  gboolean changed = FALSE;
+
+  g_return_if_fail (HEALER_IS_BAR_LAYER (self));
+
+  for (guint g = 0; g < self->n_groups; g++)
+    {
+      gboolean visible = hidden == NULL || !gtk_bitset_contains (hidden, g);
+
+      if (self->visible[g] != visible)
+        {
+          self->visible[g] = visible;
+          changed = TRUE;
+        }
+    }
+  if (!changed)
+    return;
+  healer_chart_layer_changed (HEALER_CHART_LAYER (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIDDEN_GROUPS]);
 }

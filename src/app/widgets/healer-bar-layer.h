@@ -29,5 +29,13 @@ guint           healer_bar_layer_get_n_groups      (HealerBarLayer     *self);
 void            healer_bar_layer_set_group_visible (HealerBarLayer     *self,
                                                     guint               group,
                                                     gboolean            visible);
+gboolean        healer_bar_layer_get_group_visible (HealerBarLayer     *self,
+                                                    guint               group);
+/* The "hidden-groups" property: the groups whose bars are not drawn, among
+ * the data's groups (data with other groups shows them all). NULL hides
+ * none. */
+GtkBitset      *healer_bar_layer_get_hidden_groups (HealerBarLayer     *self);
+void            healer_bar_layer_set_hidden_groups (HealerBarLayer     *self,
+                                                    const GtkBitset    *hidden);
 
 G_END_DECLS

@@ -22,16 +22,46 @@ struct _HealerChartAxis
   double            view_hi;
   double            max_zoom;
   GStrv             categories;
+  char             *title;
 };
 
 G_DEFINE_FINAL_TYPE (HealerChartAxis, healer_chart_axis, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_SCALE,
+  PROP_MAX_ZOOM,
+  PROP_CATEGORIES,
+  N_PROPS
+};
 
 enum {
   CHANGED,
   N_SIGNALS
 };
 
+static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+GType
+healer_chart_scale_get_type (void)
+{
+  static gsize type_id;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { HEALER_CHART_SCALE_LINEAR, "HEALER_CHART_SCALE_LINEAR", "linear" },
+        { HEALER_CHART_SCALE_LOG10, "HEALER_CHART_SCALE_LOG10", "log10" },
+        { 0, NULL, NULL },
+      };
+      GType type = g_enum_register_static (g_intern_static_string ("HealerChartScale"), values);
+
+      g_once_init_leave (&type_id, type);
+    }
+  return type_id;
+}
 
 static inline double
 to_t (HealerChartAxis *self,
@@ -91,8 +121,71 @@ healer_chart_axis_finalize (GObject *object)
   HealerChartAxis *self = (HealerChartAxis *)object;
 
   g_clear_pointer (&self->categories, g_strfreev);
+  g_clear_pointer (&self->title, g_free);
 
   G_OBJECT_CLASS (healer_chart_axis_parent_class)->finalize (object);
+}
+
+static void
+healer_chart_axis_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  HealerChartAxis *self = HEALER_CHART_AXIS (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+
+    case PROP_SCALE:
+      g_value_set_enum (value, self->scale);
+      break;
+
+    case PROP_MAX_ZOOM:
+      g_value_set_double (value, self->max_zoom);
+      break;
+
+    case PROP_CATEGORIES:
+      g_value_set_boxed (value, self->categories);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_chart_axis_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  HealerChartAxis *self = HEALER_CHART_AXIS (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      healer_chart_axis_set_title (self, g_value_get_string (value));
+      break;
+
+    case PROP_SCALE:
+      healer_chart_axis_set_scale (self, g_value_get_enum (value));
+      break;
+
+    case PROP_MAX_ZOOM:
+      healer_chart_axis_set_max_zoom (self, g_value_get_double (value));
+      break;
+
+    case PROP_CATEGORIES:
+      healer_chart_axis_set_categories (self, g_value_get_boxed (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -101,6 +194,26 @@ healer_chart_axis_class_init (HealerChartAxisClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = healer_chart_axis_finalize;
+  object_class->get_property = healer_chart_axis_get_property;
+  object_class->set_property = healer_chart_axis_set_property;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SCALE] =
+    g_param_spec_enum ("scale", NULL, NULL,
+                       HEALER_TYPE_CHART_SCALE, HEALER_CHART_SCALE_LINEAR,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MAX_ZOOM] =
+    g_param_spec_double ("max-zoom", NULL, NULL,
+                         1, G_MAXDOUBLE, 1e5,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CATEGORIES] =
+    g_param_spec_boxed ("categories", NULL, NULL,
+                        G_TYPE_STRV,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[CHANGED] = g_signal_new ("changed",
                                    G_TYPE_FROM_CLASS (klass),
@@ -154,6 +267,31 @@ healer_chart_axis_set_scale (HealerChartAxis  *self,
   self->view_lo = self->view_hi = 0;
   healer_chart_axis_set_range (self, lo, hi);
   healer_chart_axis_reset (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
+}
+
+const char *
+healer_chart_axis_get_title (HealerChartAxis *self)
+{
+  g_return_val_if_fail (HEALER_IS_CHART_AXIS (self), NULL);
+
+  return self->title;
+}
+
+void
+healer_chart_axis_set_title (HealerChartAxis *self,
+                             const char      *title)
+{
+  g_return_if_fail (HEALER_IS_CHART_AXIS (self));
+
+  /* "" is no title, so the chart keeps no room for one. */
+  if (title != NULL && *title == '\0')
+    title = NULL;
+  if (g_strcmp0 (self->title, title) == 0)
+    return;
+  g_free (self->title);
+  self->title = g_strdup (title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
 void
@@ -338,8 +476,11 @@ healer_chart_axis_set_max_zoom (HealerChartAxis *self,
   g_return_if_fail (HEALER_IS_CHART_AXIS (self));
   g_return_if_fail (max_zoom >= 1);
 
+  if (self->max_zoom == max_zoom)
+    return;
   self->max_zoom = max_zoom;
   place_view (self, self->view_lo, self->view_hi - self->view_lo);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_ZOOM]);
 }
 
 double
@@ -356,9 +497,23 @@ healer_chart_axis_set_categories (HealerChartAxis    *self,
 {
   g_return_if_fail (HEALER_IS_CHART_AXIS (self));
 
+  if (self->categories != NULL && labels != NULL &&
+      g_strv_equal ((const char * const *) self->categories, labels))
+    return;
+  if (self->categories == NULL && labels == NULL)
+    return;
   g_clear_pointer (&self->categories, g_strfreev);
   self->categories = g_strdupv ((char **) labels);
   g_signal_emit (self, signals[CHANGED], 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATEGORIES]);
+}
+
+const char * const *
+healer_chart_axis_get_categories (HealerChartAxis *self)
+{
+  g_return_val_if_fail (HEALER_IS_CHART_AXIS (self), NULL);
+
+  return (const char * const *) self->categories;
 }
 
 gboolean

@@ -18,6 +18,10 @@ typedef enum
   HEALER_CHART_SCALE_LOG10,
 } HealerChartScale;
 
+/* GEnum type, with the nicks "linear" and "log10" for .ui files. */
+#define HEALER_TYPE_CHART_SCALE (healer_chart_scale_get_type ())
+GType healer_chart_scale_get_type (void) G_GNUC_CONST;
+
 typedef struct
 {
   double  value;     /* in data units */
@@ -29,8 +33,17 @@ typedef struct
  * limit) and a view (what is shown now, always inside the home range).
  * map() sends the view's minimum to 0 and its maximum to 1; on a log10
  * axis the mapping is linear in log10 (value). Every change of the view or
- * the home range emits "changed". */
+ * the home range emits "changed".
+ *
+ * What a chart's author sets are properties, so an axis can be declared in
+ * a .ui file (as the chart's internal child "x-axis" or "y-axis"); each
+ * notifies only when its value changes: "title", "scale", "max-zoom",
+ * "categories". */
 HealerChartAxis  *healer_chart_axis_new            (HealerChartScale   scale);
+/* Drawn beside the axis; NULL or "" for none. */
+const char       *healer_chart_axis_get_title      (HealerChartAxis   *self);
+void              healer_chart_axis_set_title      (HealerChartAxis   *self,
+                                                    const char        *title);
 HealerChartScale  healer_chart_axis_get_scale      (HealerChartAxis   *self);
 void              healer_chart_axis_set_scale      (HealerChartAxis   *self,
                                                     HealerChartScale   scale);
@@ -75,6 +88,8 @@ double            healer_chart_axis_get_max_zoom   (HealerChartAxis   *self);
  * elsewhere; NULL goes back to numbers. */
 void              healer_chart_axis_set_categories (HealerChartAxis   *self,
                                                     const char * const *labels);
+/* The labels, or NULL on a numeric axis. */
+const char * const *healer_chart_axis_get_categories (HealerChartAxis *self);
 gboolean          healer_chart_axis_has_categories (HealerChartAxis   *self);
 
 /* Ticks in the view, at most @max_ticks (at least 2 are asked for): steps

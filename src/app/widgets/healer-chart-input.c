@@ -308,7 +308,7 @@ action_reset_zoom (GtkWidget  *widget,
                    const char *name,
                    GVariant   *param)
 {
-  healer_chart_reset_zoom (widget);
+  healer_chart_reset_zoom (HEALER_CHART (widget));
 }
 
 static void

@@ -77,6 +77,13 @@ gboolean healer_chart_layer_hit_test   (HealerChartLayer         *self,
                                         double                    y,
                                         char                    **tooltip,
                                         guint64                  *index);
+/* A hidden layer ("visible" FALSE) is not drawn, not hit and not counted
+ * in the chart's ranges. Subclasses add what their data looks like as
+ * properties too, so a layer can be declared in a .ui file as a child of
+ * its chart. */
+gboolean healer_chart_layer_get_visible (HealerChartLayer        *self);
+void     healer_chart_layer_set_visible (HealerChartLayer        *self,
+                                         gboolean                 visible);
 /* Layers call this when their data or look changed; the chart listens to
  * "changed" to recompute its ranges and redraw. */
 void     healer_chart_layer_changed    (HealerChartLayer         *self);

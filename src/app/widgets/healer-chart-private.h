@@ -23,8 +23,6 @@ typedef struct
   int              cache_width;
   int              cache_height;
 
-  char            *x_title;
-  char            *y_title;
   double           x_pad;
   double           y_pad;
   gboolean         y_from_zero;

@@ -15,16 +15,22 @@
 #define MIN_PLOT    24
 
 static void exportable_iface_init (HealerChartExportableInterface *iface);
+static void buildable_iface_init  (GtkBuildableIface              *iface);
 
 G_DEFINE_TYPE_WITH_CODE (HealerChart, healer_chart, GTK_TYPE_WIDGET,
                          G_ADD_PRIVATE (HealerChart)
-                         G_IMPLEMENT_INTERFACE (HEALER_TYPE_CHART_EXPORTABLE, exportable_iface_init))
+                         G_IMPLEMENT_INTERFACE (HEALER_TYPE_CHART_EXPORTABLE, exportable_iface_init)
+                         G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, buildable_iface_init))
 
 enum {
   PROP_0,
   PROP_ZOOM_MODIFIER,
+  PROP_X_AXIS,
+  PROP_Y_AXIS,
   N_PROPS
 };
+
+static GtkBuildableIface *parent_buildable_iface;
 
 static GParamSpec *properties[N_PROPS];
 
@@ -194,6 +200,14 @@ on_axis_changed (HealerChart *self)
   healer_chart_invalidate (self, TRUE);
 }
 
+/* A title, a scale or categories change the axes' labels and so the
+ * plot area: everything is drawn again. */
+static void
+on_axis_notify (HealerChart *self)
+{
+  healer_chart_invalidate (self, TRUE);
+}
+
 /* ---- drawing ---------------------------------------------------------- */
 
 typedef struct
@@ -247,7 +261,7 @@ compute_layout (HealerChart *self,
 
   top = label_h / 2 + GAP + 2;
   bottom = TICK_LENGTH + GAP + label_h + GAP;
-  if (priv->x_title != NULL)
+  if (healer_chart_axis_get_title (priv->x_axis) != NULL)
     bottom += label_h + GAP;
   plot_h = MAX (height - top - bottom, MIN_PLOT);
 
@@ -255,7 +269,7 @@ compute_layout (HealerChart *self,
   layout->y_label_width = max_label_width (pango, layout->y_ticks);
 
   left = GAP + 2 + layout->y_label_width + GAP + TICK_LENGTH;
-  if (priv->y_title != NULL)
+  if (healer_chart_axis_get_title (priv->y_axis) != NULL)
     left += label_h + GAP;
   right = 16;
   plot_w = MAX (width - left - right, MIN_PLOT);
@@ -326,6 +340,8 @@ build_axes (HealerChart  *self,
   GdkRGBA grid = priv->foreground, axis = priv->foreground, text = priv->foreground;
   float bottom = p->origin.y + p->size.height;
   gboolean categories = healer_chart_axis_has_categories (priv->x_axis);
+  const char *x_title = healer_chart_axis_get_title (priv->x_axis);
+  const char *y_title = healer_chart_axis_get_title (priv->y_axis);
 
   grid.alpha = priv->dark ? 0.14f : 0.10f;
   axis.alpha = 0.5f;
@@ -385,22 +401,22 @@ build_axes (HealerChart  *self,
   gtk_snapshot_append_color (snapshot, &axis, &GRAPHENE_RECT_INIT (p->origin.x, p->origin.y, 1, p->size.height + 1));
   gtk_snapshot_append_color (snapshot, &axis, &GRAPHENE_RECT_INIT (p->origin.x, bottom, p->size.width, 1));
 
-  if (priv->x_title != NULL)
+  if (x_title != NULL)
     {
       pango_layout_set_width (pango, (int) p->size.width * PANGO_SCALE);
-      append_text (snapshot, pango, priv->x_title,
+      append_text (snapshot, pango, x_title,
                    p->origin.x + p->size.width / 2,
                    bottom + TICK_LENGTH + GAP + layout->label_height + GAP,
                    0.5f, 0, &priv->foreground);
       pango_layout_set_width (pango, -1);
     }
 
-  if (priv->y_title != NULL)
+  if (y_title != NULL)
     {
       int w, h;
 
       pango_layout_set_width (pango, (int) p->size.height * PANGO_SCALE);
-      pango_layout_set_text (pango, priv->y_title, -1);
+      pango_layout_set_text (pango, y_title, -1);
       pango_layout_get_pixel_size (pango, &w, &h);
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (GAP + 2, roundf (p->origin.y + p->size.height / 2 + w / 2.f)));
@@ -596,6 +612,46 @@ exportable_iface_init (HealerChartExportableInterface *iface)
   iface->snapshot_at_size = snapshot_at_size;
 }
 
+/* ---- .ui files -------------------------------------------------------- */
+
+/* Layers are children, drawn in the order given, as in Sysprof's charts:
+ *   <child><object class="HealerLineLayer">…</object></child> */
+static void
+healer_chart_buildable_add_child (GtkBuildable *buildable,
+                                  GtkBuilder   *builder,
+                                  GObject      *child,
+                                  const char   *type)
+{
+  if (HEALER_IS_CHART_LAYER (child) && type == NULL)
+    healer_chart_add_layer (HEALER_CHART (buildable), HEALER_CHART_LAYER (child));
+  else
+    parent_buildable_iface->add_child (buildable, builder, child, type);
+}
+
+/* <child internal-child="x-axis"><object class="HealerChartAxis">
+ * sets properties of the chart's own axis. */
+static GObject *
+healer_chart_buildable_get_internal_child (GtkBuildable *buildable,
+                                           GtkBuilder   *builder,
+                                           const char   *name)
+{
+  HealerChart *self = HEALER_CHART (buildable);
+
+  if (g_strcmp0 (name, "x-axis") == 0)
+    return G_OBJECT (healer_chart_get_x_axis (self));
+  if (g_strcmp0 (name, "y-axis") == 0)
+    return G_OBJECT (healer_chart_get_y_axis (self));
+  return parent_buildable_iface->get_internal_child (buildable, builder, name);
+}
+
+static void
+buildable_iface_init (GtkBuildableIface *iface)
+{
+  parent_buildable_iface = g_type_interface_peek_parent (iface);
+  iface->add_child = healer_chart_buildable_add_child;
+  iface->get_internal_child = healer_chart_buildable_get_internal_child;
+}
+
 /* ---- size ------------------------------------------------------------- */
 
 static void
@@ -678,8 +734,6 @@ healer_chart_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (priv->y_axis, self);
   g_clear_object (&priv->x_axis);
   g_clear_object (&priv->y_axis);
-  g_clear_pointer (&priv->x_title, g_free);
-  g_clear_pointer (&priv->y_title, g_free);
 
   G_OBJECT_CLASS (healer_chart_parent_class)->dispose (object);
 }
@@ -696,6 +750,14 @@ healer_chart_get_property (GObject    *object,
     {
     case PROP_ZOOM_MODIFIER:
       g_value_set_flags (value, healer_chart_get_zoom_modifier (self));
+      break;
+
+    case PROP_X_AXIS:
+      g_value_set_object (value, healer_chart_get_x_axis (self));
+      break;
+
+    case PROP_Y_AXIS:
+      g_value_set_object (value, healer_chart_get_y_axis (self));
       break;
 
     default:
@@ -737,6 +799,16 @@ healer_chart_class_init (HealerChartClass *klass)
     g_param_spec_flags ("zoom-modifier", NULL, NULL,
                         GDK_TYPE_MODIFIER_TYPE, 0,
                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* The axes live as long as the chart; a .ui file sets their properties
+   * as the internal children "x-axis" and "y-axis". */
+  properties[PROP_X_AXIS] =
+    g_param_spec_object ("x-axis", NULL, NULL,
+                         HEALER_TYPE_CHART_AXIS,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_Y_AXIS] =
+    g_param_spec_object ("y-axis", NULL, NULL,
+                         HEALER_TYPE_CHART_AXIS,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   widget_class->snapshot = healer_chart_snapshot;
@@ -750,6 +822,9 @@ healer_chart_class_init (HealerChartClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 
   healer_chart_class_init_input (klass);
+
+  /* A .ui file names the axes' class before any chart made one. */
+  g_type_ensure (HEALER_TYPE_CHART_AXIS);
 }
 
 static void
@@ -767,6 +842,8 @@ healer_chart_init (HealerChart *self)
   priv->y_axis = healer_chart_axis_new (HEALER_CHART_SCALE_LINEAR);
   g_signal_connect_swapped (priv->x_axis, "changed", G_CALLBACK (on_axis_changed), self);
   g_signal_connect_swapped (priv->y_axis, "changed", G_CALLBACK (on_axis_changed), self);
+  g_signal_connect_swapped (priv->x_axis, "notify", G_CALLBACK (on_axis_notify), self);
+  g_signal_connect_swapped (priv->y_axis, "notify", G_CALLBACK (on_axis_notify), self);
   priv->layers = g_ptr_array_new_with_free_func (g_object_unref);
   priv->layer_nodes = g_ptr_array_new_with_free_func (node_unref0);
   priv->x_pad = 0.02;
@@ -822,11 +899,8 @@ healer_chart_set_titles (HealerChart *self,
   g_return_if_fail (HEALER_IS_CHART (self));
 
   priv = healer_chart_get_priv (self);
-  g_free (priv->x_title);
-  g_free (priv->y_title);
-  priv->x_title = x_title && *x_title ? g_strdup (x_title) : NULL;
-  priv->y_title = y_title && *y_title ? g_strdup (y_title) : NULL;
-  healer_chart_invalidate (self, TRUE);
+  healer_chart_axis_set_title (priv->x_axis, x_title);
+  healer_chart_axis_set_title (priv->y_axis, y_title);
 }
 
 void
@@ -910,13 +984,13 @@ healer_chart_get_zoom_modifier (HealerChart *self)
 }
 
 void
-healer_chart_reset_zoom (gpointer chart)
+healer_chart_reset_zoom (HealerChart *self)
 {
   HealerChartPrivate *priv;
 
-  g_return_if_fail (HEALER_IS_CHART (chart));
+  g_return_if_fail (HEALER_IS_CHART (self));
 
-  priv = healer_chart_get_priv (chart);
+  priv = healer_chart_get_priv (self);
   healer_chart_axis_reset (priv->x_axis);
   healer_chart_axis_reset (priv->y_axis);
 }

@@ -23,11 +23,22 @@ struct _HealerChartClass
                           guint64           index);
 };
 
+/* The axes, also the read-only properties "x-axis" and "y-axis". In a .ui
+ * file they are the internal children of those names, and layers are
+ * children:
+ *   <object class="HealerBarChart">
+ *     <child internal-child="x-axis">
+ *       <object class="HealerChartAxis">
+ *         <property name="title">…</property>
+ *       </object>
+ *     </child>
+ *   </object> */
 HealerChartAxis *healer_chart_get_x_axis     (HealerChart      *self);
 HealerChartAxis *healer_chart_get_y_axis     (HealerChart      *self);
 /* Layers draw in the order added; the chart keeps a reference. */
 void             healer_chart_add_layer      (HealerChart      *self,
                                               HealerChartLayer *layer);
+/* Sets both axes' "title". */
 void             healer_chart_set_titles     (HealerChart      *self,
                                               const char       *x_title,
                                               const char       *y_title);
@@ -69,7 +80,7 @@ void             healer_chart_set_zoom_modifier (HealerChart     *self,
                                                  GdkModifierType  modifier);
 GdkModifierType  healer_chart_get_zoom_modifier (HealerChart     *self);
 
-/* Any axis chart: back to the whole data. */
-void             healer_chart_reset_zoom     (gpointer          chart);
+/* Back to the whole data. */
+void             healer_chart_reset_zoom     (HealerChart      *self);
 
 G_END_DECLS

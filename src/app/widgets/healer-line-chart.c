@@ -75,12 +75,26 @@ healer_line_chart_class_init (HealerLineChartClass *klass)
   object_class->dispose = healer_line_chart_dispose;
 }
 
+/* A log y axis cannot show values ≤ 0, however it was set (a .ui file
+ * sets the axis's "scale"): the curves leave them out. */
+static void
+on_y_scale_changed (HealerLineChart *self)
+{
+  HealerChartAxis *y_axis = healer_chart_get_y_axis (HEALER_CHART (self));
+
+  /* Also recomputes the ranges, now without the values ≤ 0. */
+  healer_line_layer_set_positive_only (self->layer,
+                                       healer_chart_axis_get_scale (y_axis) == HEALER_CHART_SCALE_LOG10);
+}
+
 static void
 healer_line_chart_init (HealerLineChart *self)
 {
   self->layer = healer_line_layer_new ();
   healer_chart_set_range_policy (HEALER_CHART (self), 0, 0.05, FALSE);
   healer_chart_add_layer (HEALER_CHART (self), HEALER_CHART_LAYER (self->layer));
+  g_signal_connect_object (healer_chart_get_y_axis (HEALER_CHART (self)), "notify::scale",
+                           G_CALLBACK (on_y_scale_changed), self, G_CONNECT_SWAPPED);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Line chart"),
@@ -127,7 +141,7 @@ healer_line_chart_clear (HealerLineChart *self)
   g_return_if_fail (HEALER_IS_LINE_CHART (self));
 
   healer_line_layer_clear (self->layer);
-  healer_chart_reset_zoom (self);
+  healer_chart_reset_zoom (HEALER_CHART (self));
   queue_describe (self);
 }
 
@@ -139,8 +153,6 @@ healer_line_chart_set_y_log (HealerLineChart *self,
 
   healer_chart_axis_set_scale (healer_chart_get_y_axis (HEALER_CHART (self)),
                                log_scale ? HEALER_CHART_SCALE_LOG10 : HEALER_CHART_SCALE_LINEAR);
-  /* Also recomputes the ranges, now without the values ≤ 0. */
-  healer_line_layer_set_positive_only (self->layer, log_scale);
 }
 
 void

@@ -24,6 +24,7 @@ void       healer_line_chart_append     (HealerLineChart *self,
                                          double           y);
 /* Removes all series. */
 void       healer_line_chart_clear      (HealerLineChart *self);
+/* The y axis's "scale": on a log axis the values ≤ 0 are left out. */
 void       healer_line_chart_set_y_log  (HealerLineChart *self,
                                          gboolean         log_scale);
 void       healer_line_chart_set_titles (HealerLineChart *self,

@@ -36,6 +36,14 @@ struct _HealerLineLayer
 
 G_DEFINE_FINAL_TYPE (HealerLineLayer, healer_line_layer, HEALER_TYPE_CHART_LAYER)
 
+enum {
+  PROP_0,
+  PROP_POSITIVE_ONLY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 series_clear (gpointer data)
 {
@@ -348,12 +356,58 @@ healer_line_layer_finalize (GObject *object)
 }
 
 static void
+healer_line_layer_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  HealerLineLayer *self = HEALER_LINE_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_POSITIVE_ONLY:
+      g_value_set_boolean (value, healer_line_layer_get_positive_only (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_line_layer_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  HealerLineLayer *self = HEALER_LINE_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_POSITIVE_ONLY:
+      healer_line_layer_set_positive_only (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 healer_line_layer_class_init (HealerLineLayerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   HealerChartLayerClass *layer_class = HEALER_CHART_LAYER_CLASS (klass);
 
   object_class->finalize = healer_line_layer_finalize;
+  object_class->get_property = healer_line_layer_get_property;
+  object_class->set_property = healer_line_layer_set_property;
+
+  properties[PROP_POSITIVE_ONLY] =
+    g_param_spec_boolean ("positive-only", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   layer_class->get_extent = healer_line_layer_get_extent;
   layer_class->snapshot = healer_line_layer_snapshot;
@@ -418,8 +472,20 @@ healer_line_layer_set_positive_only (HealerLineLayer *self,
 {
   g_return_if_fail (HEALER_IS_LINE_LAYER (self));
 
-  self->positive_only = !!positive_only;
+  positive_only = !!positive_only;
+  if (self->positive_only == positive_only)
+    return;
+  self->positive_only = positive_only;
   healer_chart_layer_changed (HEALER_CHART_LAYER (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITIVE_ONLY]);
+}
+
+gboolean
+healer_line_layer_get_positive_only (HealerLineLayer *self)
+{
+  g_return_val_if_fail (HEALER_IS_LINE_LAYER (self), FALSE);
+
+  return self->positive_only;
 }
 
 guint

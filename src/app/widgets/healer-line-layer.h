@@ -23,9 +23,10 @@ void             healer_line_layer_append       (HealerLineLayer *self,
                                                  double           y);
 void             healer_line_layer_clear        (HealerLineLayer *self);
 /* With a log y axis, values ≤ 0 cannot be drawn: they leave a gap and do
- * not count in the extent. */
+ * not count in the extent. The "positive-only" property. */
 void             healer_line_layer_set_positive_only (HealerLineLayer *self,
                                                       gboolean         positive_only);
+gboolean         healer_line_layer_get_positive_only (HealerLineLayer *self);
 guint            healer_line_layer_get_n_series (HealerLineLayer *self);
 const char      *healer_line_layer_get_label    (HealerLineLayer *self,
                                                  guint            series);

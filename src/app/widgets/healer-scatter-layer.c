@@ -36,6 +36,14 @@ struct _HealerScatterLayer
 
 G_DEFINE_FINAL_TYPE (HealerScatterLayer, healer_scatter_layer, HEALER_TYPE_CHART_LAYER)
 
+enum {
+  PROP_0,
+  PROP_HIDDEN_CATEGORIES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static inline gboolean
 point_visible (HealerScatterLayer *self,
                gsize               i)
@@ -359,12 +367,60 @@ healer_scatter_layer_finalize (GObject *object)
 }
 
 static void
+healer_scatter_layer_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  HealerScatterLayer *self = HEALER_SCATTER_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_HIDDEN_CATEGORIES:
+      g_value_take_boxed (value, healer_scatter_layer_get_hidden_categories (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_scatter_layer_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  HealerScatterLayer *self = HEALER_SCATTER_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_HIDDEN_CATEGORIES:
+      healer_scatter_layer_set_hidden_categories (self, g_value_get_boxed (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 healer_scatter_layer_class_init (HealerScatterLayerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   HealerChartLayerClass *layer_class = HEALER_CHART_LAYER_CLASS (klass);
 
   object_class->finalize = healer_scatter_layer_finalize;
+  object_class->get_property = healer_scatter_layer_get_property;
+  object_class->set_property = healer_scatter_layer_set_property;
+
+  /* The categories whose points are not drawn: a set, so a legend (or
+   * anything else) can bind to it; the rest are visible. */
+  properties[PROP_HIDDEN_CATEGORIES] =
+    g_param_spec_boxed ("hidden-categories", NULL, NULL,
+                        GTK_TYPE_BITSET,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   layer_class->get_extent = healer_scatter_layer_get_extent;
   layer_class->snapshot = healer_scatter_layer_snapshot;
@@ -395,6 +451,8 @@ healer_scatter_layer_set_points (HealerScatterLayer *self,
 {
   guint n_categories = 1;
   g_autofree gboolean *old_visible = NULL;
+  g_autoptr(GtkBitset) old_hidden = NULL;
+  g_autoptr(GtkBitset) hidden = NULL;
   guint old_n_categories;
 
   g_return_if_fail (HEALER_IS_SCATTER_LAYER (self));
@@ -427,6 +485,7 @@ healer_scatter_layer_set_points (HealerScatterLayer *self,
     }
 
   /* Classes hidden by the user stay hidden when the same classes return. */
+  old_hidden = healer_scatter_layer_get_hidden_categories (self);
   old_visible = g_steal_pointer (&self->visible);
   old_n_categories = self->n_categories;
   self->n_categories = n_categories;
@@ -451,6 +510,10 @@ healer_scatter_layer_set_points (HealerScatterLayer *self,
     }
 
   healer_chart_layer_changed (HEALER_CHART_LAYER (self));
+  /* Fewer categories than before forget the hidden ones beyond. */
+  hidden = healer_scatter_layer_get_hidden_categories (self);
+  if (!gtk_bitset_equals (hidden, old_hidden))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIDDEN_CATEGORIES]);
 }
 
 gsize
@@ -488,6 +551,7 @@ healer_scatter_layer_set_category_visible (HealerScatterLayer *self,
     return;
   self->visible[category] = !!visible;
   healer_chart_layer_changed (HEALER_CHART_LAYER (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIDDEN_CATEGORIES]);
 }
 
 gboolean
@@ -497,4 +561,42 @@ healer_scatter_layer_get_category_visible (HealerScatterLayer *self,
   g_return_val_if_fail (HEALER_IS_SCATTER_LAYER (self), FALSE);
 
   return category < self->n_categories && self->visible[category];
+}
+
+GtkBitset *
+healer_scatter_layer_get_hidden_categories (HealerScatterLayer *self)
+{
+  GtkBitset *hidden;
+
+  g_return_val_if_fail (HEALER_IS_SCATTER_LAYER (self), NULL);
+
+  hidden = gtk_bitset_new_empty ();
+  for (guint c = 0; c < self->n_categories; c++)
+    if (!self->visible[c])
+      gtk_bitset_add (hidden, c);
+  return hidden;
+}
+
+void
+healer_scatter_layer_set_hidden_categories (HealerScatterLayer *self,
+                                            const GtkBitset    *hidden)
+{
+  gboolean changed = FALSE;
+
+  g_return_if_fail (HEALER_IS_SCATTER_LAYER (self));
+
+  for (guint c = 0; c < self->n_categories; c++)
+    {
+      gboolean visible = hidden == NULL || !gtk_bitset_contains (hidden, c);
+
+      if (self->visible[c] != visible)
+        {
+          self->visible[c] = visible;
+          changed = TRUE;
+        }
+    }
+  if (!changed)
+    return;
+  healer_chart_layer_changed (HEALER_CHART_LAYER (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIDDEN_CATEGORIES]);
 }

@@ -31,5 +31,11 @@ void                healer_scatter_layer_set_category_visible (HealerScatterLaye
                                                                gboolean            visible);
 gboolean            healer_scatter_layer_get_category_visible (HealerScatterLayer *self,
                                                                guint               category);
+/* The "hidden-categories" property: the categories not drawn, among those
+ * the points have (a hidden category stays hidden when new points bring
+ * it back; categories beyond are ignored). NULL hides none. */
+GtkBitset          *healer_scatter_layer_get_hidden_categories (HealerScatterLayer *self);
+void                healer_scatter_layer_set_hidden_categories (HealerScatterLayer *self,
+                                                                const GtkBitset    *hidden);
 
 G_END_DECLS
