@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "../healer-test-data.h"
+#include "healer-diagnose-batch-pane.h"
 #include "healer-diagnose-page.h"
 #include "healer-diagnose-rows.h"
 #include "healer-simulate.h"
@@ -686,6 +687,69 @@ test_sort_ids (void)
   close_window (window);
 }
 
+static gboolean
+label_says_cancelled (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), "cancelled") != NULL;
+}
+
+typedef struct
+{
+  GObject *object;
+  guint    ref_count;
+} RefWait;
+
+/* A worker's task holds its source object until its callback has run:
+ * back to the count of before, every callback has run. */
+static gboolean
+refs_back (gpointer data)
+{
+  RefWait *wait = data;
+
+  return g_atomic_int_get ((int *) &wait->object->ref_count) == (int) wait->ref_count;
+}
+
+/* A run replaced by a newer one was not cancelled by the user: it says
+ * nothing, and the newer one's results are those shown. */
+static void
+test_superseded (void)
+{
+  HealerWindow *window = window_with_model ();
+  HealerDiagnosePage *page = page_of (window);
+  GtkWidget *pane = find_widget (GTK_WIDGET (page), HEALER_TYPE_DIAGNOSE_BATCH_PANE, 0);
+  g_autoptr(HealerDataset) first = simulate (3000, 5);
+  g_autoptr(HealerDataset) second = simulate (120, 6);
+  g_autofree char *first_path = g_build_filename (g_get_tmp_dir (), "healer-test-superseded-1.csv", NULL);
+  g_autofree char *second_path = g_build_filename (g_get_tmp_dir (), "healer-test-superseded-2.csv", NULL);
+  g_autoptr(GFile) first_file = g_file_new_for_path (first_path);
+  g_autoptr(GFile) second_file = g_file_new_for_path (second_path);
+  g_autoptr(GError) error = NULL;
+  RefWait wait;
+
+  g_assert_nonnull (pane);
+  g_assert_true (healer_dataset_save_csv (first, first_path, &error));
+  g_assert_true (healer_dataset_save_csv (second, second_path, &error));
+  g_assert_no_error (error);
+  wait = (RefWait) { G_OBJECT (pane), G_OBJECT (pane)->ref_count };
+
+  healer_diagnose_page_diagnose_file (page, first_file);
+  healer_diagnose_page_diagnose_file (page, second_file);
+  g_assert_true (healer_test_wait_until (results_arrived, window, 60000));
+  g_assert_true (healer_test_wait_until (refs_back, &wait, 60000));
+  healer_test_wait_frame (GTK_WIDGET (window));
+
+  g_assert_cmpuint (healer_results_get_n_rows (healer_session_get_results (healer_window_get_session (window))),
+                    ==, 120);
+  g_assert_null (healer_test_find_widget (GTK_WIDGET (window), label_says_cancelled, NULL));
+
+  healer_session_set_model (healer_window_get_session (window), NULL, NULL);
+  healer_test_destroy (GTK_WINDOW (window));
+  g_unlink (first_path);
+  g_unlink (second_path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -701,6 +765,7 @@ main (int   argc,
   g_test_add_func ("/diagnose-page/bad-model", test_bad_model);
   g_test_add_func ("/diagnose-page/large-table", test_large_table);
   g_test_add_func ("/diagnose-page/sort-ids", test_sort_ids);
+  g_test_add_func ("/diagnose-page/superseded", test_superseded);
 
   ret = g_test_run ();
   g_clear_pointer (&shared_model, healer_model_unref);
