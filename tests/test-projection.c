@@ -676,6 +676,29 @@ test_tsne_fft_quality (void)
   g_assert_cmpfloat (acc_fft, >=, acc_bh - 0.01);
 }
 
+/* AUTO: exact, then Barnes-Hut, then FFT from HEALER_TSNE_FFT_MIN_ROWS;
+ * one iteration each, only the choice is checked. */
+static void
+test_tsne_auto (void)
+{
+  const gsize sizes[] = { HEALER_TSNE_EXACT_MAX_ROWS, HEALER_TSNE_EXACT_MAX_ROWS + 1,
+                          HEALER_TSNE_FFT_MIN_ROWS - 1, HEALER_TSNE_FFT_MIN_ROWS };
+  const HealerTsneAlgorithm expected[] = { HEALER_TSNE_EXACT, HEALER_TSNE_BARNES_HUT,
+                                           HEALER_TSNE_BARNES_HUT, HEALER_TSNE_FFT };
+  g_autofree guint *labels = NULL;
+  g_autofree float *x = make_blobs (HEALER_TSNE_FFT_MIN_ROWS, 2, 3, 1.0, 4, &labels);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autoptr(HealerProjection) p = NULL;
+      HealerProjectionConfig config;
+
+      tsne_config (&config, HEALER_TSNE_AUTO, 1);
+      p = project (x, sizes[s], 2, &config);
+      g_assert_cmpint (p->algorithm, ==, expected[s]);
+    }
+}
+
 /* ---- errors and cancellation ---- */
 
 static void
@@ -1144,6 +1167,7 @@ main (int    argc,
   g_test_add_func ("/projection/determinism", test_determinism);
   g_test_add_func ("/projection/fft-gradient", test_fft_gradient);
   g_test_add_func ("/projection/tsne-fft-quality", test_tsne_fft_quality);
+  g_test_add_func ("/projection/tsne-auto", test_tsne_auto);
   g_test_add_func ("/projection/reference-bits", test_reference_bits);
   g_test_add_func ("/projection/errors", test_errors);
   g_test_add_func ("/projection/cancel", test_cancel);

@@ -274,7 +274,8 @@ healer_projection_tsne (const float                  *x,
   par = healer_parallel_new (config->n_threads > 0 ? config->n_threads
                                                    : MIN (g_get_num_processors (), 16));
   if (algorithm == HEALER_TSNE_AUTO)
-    algorithm = n <= HEALER_TSNE_EXACT_MAX_ROWS ? HEALER_TSNE_EXACT : HEALER_TSNE_BARNES_HUT;
+    algorithm = n <= HEALER_TSNE_EXACT_MAX_ROWS ? HEALER_TSNE_EXACT
+                : n < HEALER_TSNE_FFT_MIN_ROWS ? HEALER_TSNE_BARNES_HUT : HEALER_TSNE_FFT;
   exact = algorithm == HEALER_TSNE_EXACT;
 
   /* Centred and scaled to at most 1 in magnitude: the affinities do not
