@@ -269,6 +269,78 @@ test_single_sample (void)
 }
 
 static gboolean
+match_label_containing (GtkWidget     *widget,
+                        gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+/* Issue 16 item 13: a KPI the model reads, far outside its training
+ * range, is named next to the one-sample diagnosis; one the model does
+ * not read is not (it cannot move the diagnosis). */
+static void
+test_sample_out_of_range (void)
+{
+  HealerWindow *window = window_with_model ();
+  HealerDiagnosePage *page = page_of (window);
+  HealerModel *model = get_model ();
+  const HealerPreprocessor *pre = model->preprocessor;
+  g_autoptr(HealerDataset) data = simulate (20, 22);
+  g_autoptr(HealerDataset) aligned = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autofree gboolean *read = g_new0 (gboolean, pre->n_input);
+  GtkWidget *label;
+  const char *read_name, *unread_name = NULL;
+  guint unread = G_MAXUINT;
+
+  for (guint s = 0; s < pre->n_selected; s++)
+    read[pre->selected[s]] = TRUE;
+  for (guint j = 0; j < pre->n_input && unread == G_MAXUINT; j++)
+    if (!read[j])
+      unread = j;
+  read_name = pre->input_names[pre->selected[0]];
+  aligned = healer_model_align (model, data, NULL, NULL, &error);
+  g_assert_no_error (error);
+  aligned->x[3 * aligned->n_features + pre->selected[0]] = 1e9f;
+  if (unread != G_MAXUINT)
+    {
+      unread_name = pre->input_names[unread];
+      aligned->x[3 * aligned->n_features + unread] = 1e9f;
+    }
+  g_test_message ("read %s, unread %s", read_name, unread_name ? unread_name : "(none: the model reads all)");
+  text = sample_text (aligned, 3, FALSE);
+  healer_diagnose_page_diagnose_text (page, text->str);
+  g_assert_true (healer_test_wait_until (sample_done, page, 20000));
+  healer_test_wait_frame (GTK_WIDGET (window));
+
+  label = healer_test_find_widget (GTK_WIDGET (page), match_label_containing,
+                                   "Outside the training range, and read by the model");
+  g_assert_nonnull (label);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), read_name));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "above every training value"));
+  if (unread_name != NULL)
+    {
+      g_autofree char *named = g_strdup_printf ("%s (", unread_name);
+
+      g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (label)), named));
+    }
+  g_clear_object (&(GdkTexture *) { render (window, "diagnose-sample-out-of-range") });
+
+  /* A sample within the range: nothing named. */
+  g_string_free (text, TRUE);
+  text = sample_text (aligned, 4, FALSE);
+  healer_diagnose_page_diagnose_text (page, text->str);
+  g_assert_true (healer_test_wait_until (sample_done, page, 20000));
+  healer_test_wait_frame (GTK_WIDGET (window));
+  g_assert_null (healer_test_find_widget (GTK_WIDGET (page), match_label_containing,
+                                          "Outside the training range, and read by the model"));
+
+  close_window (window);
+}
+
+static gboolean
 results_arrived (gpointer data)
 {
   HealerWindow *window = data;
@@ -688,6 +760,7 @@ main (int   argc,
 
   g_test_add_func ("/diagnose-page/model-summary", test_model_summary);
   g_test_add_func ("/diagnose-page/single-sample", test_single_sample);
+  g_test_add_func ("/diagnose-page/sample-out-of-range", test_sample_out_of_range);
   g_test_add_func ("/diagnose-page/batch", test_batch);
   g_test_add_func ("/diagnose-page/bad-model", test_bad_model);
   g_test_add_func ("/diagnose-page/large-table", test_large_table);
