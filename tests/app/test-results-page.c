@@ -11,6 +11,7 @@
 #include "healer-chart-export.h"
 #include "healer-diagnose.h"
 #include "healer-diagnose-page.h"
+#include "healer-drift-details.h"
 #include "healer-page.h"
 #include "healer-results-page.h"
 #include "healer-results-page-private.h"
@@ -795,6 +796,35 @@ test_results_page_drift_details (void)
   g_assert_true (gtk_widget_get_visible (no_match));
 
   gtk_window_destroy (GTK_WINDOW (details));
+
+  /* A list cut at 200 KPIs says how many it left out. */
+  {
+    HealerDriftReport *big = g_new0 (HealerDriftReport, 1);
+    GtkWindow *cut;
+    GtkWidget *list, *last;
+
+    big->n_kpis = 205;
+    big->kpis = g_new0 (HealerDriftKpi, big->n_kpis);
+    for (guint k = 0; k < big->n_kpis; k++)
+      {
+        big->kpis[k].name = g_strdup_printf ("kpi%u", k);
+        big->kpis[k].outside = TRUE;
+        big->kpis[k].used = k % 2 == 0;
+      }
+    big->n_outside = big->n_kpis;
+    cut = healer_drift_details_new (NULL, big, NULL);
+    healer_drift_report_free (big);
+    list = healer_test_find_widget (GTK_WIDGET (cut), healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_BOX));
+    last = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 200));
+    g_assert_true (ADW_IS_ACTION_ROW (last));
+    g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 201));
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (last)), ==,
+                     "5 more KPIs that drifted are not listed");
+    /* The 103 the model reads are all there, first. */
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0))), ==, "kpi0");
+    gtk_window_destroy (cut);
+  }
+
   healer_session_set_results (session, NULL);
   gtk_window_destroy (GTK_WINDOW (window));
   fixture_clear (&f);
