@@ -210,9 +210,11 @@ _healer_results_page_dup_caption (HealerResultsPage *self)
     g_string_append_printf (caption, _("Diagnoses of “%s”"), healer_results_get_source_name (self->results));
   else
     g_string_append (caption, _("Diagnoses"));
-  g_string_append_printf (caption, "\n%s\n%s", subtitle, note);
+  /* What must not be lost first: a caption too high for a small picture
+   * loses its last lines. */
   if (stale != NULL)
     g_string_append_printf (caption, "\n%s", stale);
+  g_string_append_printf (caption, "\n%s\n%s", note, subtitle);
   return g_string_free (caption, FALSE);
 }
 
