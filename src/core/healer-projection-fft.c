@@ -38,6 +38,9 @@
 #define NODES      4
 #define BOX_WIDTH  1.0
 #define MIN_BOXES  16
+/* Bounds the grid (m = 2 · NODES · 256 = 2048: its buffers about 250 MB at
+ * the largest): a wider map gets wider boxes, less accurate, not more. */
+#define MAX_BOXES  256
 
 struct _HealerTsneFft
 {
@@ -87,7 +90,7 @@ healer_tsne_fft_free (HealerTsneFft *self)
 static guint
 smooth_ceil (guint n)
 {
-  for (;; n++)
+  for (n = MAX (n, 1);; n++)
     {
       guint r = n;
 
@@ -381,7 +384,7 @@ read_run (gpointer data,
     }
 }
 
-void
+gboolean
 healer_tsne_fft_repulsion (HealerTsneFft  *self,
                            const double   *y,
                            gsize           n,
@@ -413,11 +416,15 @@ healer_tsne_fft_repulsion (HealerTsneFft  *self,
     }
   /* A little wider than the points, so the extreme ones fall inside. */
   extent = MAX (max_x - min_x, max_y - min_y) * (1 + 1e-9) + 1e-12;
+  if (!isfinite (extent))
+    return FALSE;
   width = BOX_WIDTH;
   /* Below MIN_BOXES boxes, a power of two of BOX_WIDTH, exact in binary:
    * the grid and its transforms change only when the map doubles. */
   while (width * MIN_BOXES > extent && width > 1e-300)
     width *= 0.5;
+  if (extent > width * MAX_BOXES)
+    width = extent / MAX_BOXES;
   n_boxes = (guint) ceil (extent / width);
   set_grid (self, smooth_ceil (n_boxes), width, par);
   m = self->m;
@@ -449,4 +456,5 @@ healer_tsne_fft_repulsion (HealerTsneFft  *self,
 
   read = (ReadJob) { self, z, rep };
   healer_parallel_run (par, n, read_run, &read);
+  return TRUE;
 }

@@ -93,9 +93,9 @@ typedef struct _HealerTsneFft HealerTsneFft;
 
 HealerTsneFft  *healer_tsne_fft_new        (void);
 void            healer_tsne_fft_free       (HealerTsneFft  *self);
-/* @y: n × 2 doubles, all finite; Σ_j≠i q̃_ij into @z (n) and
- * Σ_j≠i q̃_ij² (y_i − y_j) into @rep (n × 2). */
-void            healer_tsne_fft_repulsion  (HealerTsneFft  *self,
+/* @y: n × 2 doubles; Σ_j≠i q̃_ij into @z (n) and Σ_j≠i q̃_ij² (y_i − y_j)
+ * into @rep (n × 2). FALSE, nothing written, when a coordinate is not finite. */
+gboolean        healer_tsne_fft_repulsion  (HealerTsneFft  *self,
                                             const double   *y,
                                             gsize           n,
                                             HealerParallel *par,

@@ -188,6 +188,22 @@ exact_z_rows (gpointer data,
     }
 }
 
+typedef struct
+{
+  Gradient *g;
+  gsize     offset;
+} ExactZBlock;
+
+static void
+exact_z_block (gpointer data,
+               gsize    first,
+               gsize    last)
+{
+  ExactZBlock *b = data;
+
+  exact_z_rows (b->g, b->offset + first, b->offset + last);
+}
+
 /* Fills g->z, attr, rep (and kl) for the current g->y; returns Z = Σ z_i. */
 static double
 compute_gradient_terms (Gradient       *g,
@@ -207,7 +223,10 @@ compute_gradient_terms (Gradient       *g,
   else
     {
       if (g->fft != NULL)
-        healer_tsne_fft_repulsion (g->fft, g->y, g->n, par, g->z, g->rep);
+        {
+          if (!healer_tsne_fft_repulsion (g->fft, g->y, g->n, par, g->z, g->rep))
+            return NAN;
+        }
       else
         healer_quadtree_build (g->tree, g->y, g->n);
       healer_parallel_run (par, g->n, sparse_rows, g);
@@ -388,6 +407,13 @@ healer_projection_tsne (const float                  *x,
                                 iter / config->iterations);
 
       zsum = compute_gradient_terms (&g, par);
+      if (!isfinite (zsum))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _("The t-SNE optimisation diverged at iteration %u: the map is no longer finite"),
+                       iter);
+          goto out;
+        }
       for (gsize i = 0; i < 2 * n; i++)
         grad[i] = exaggeration * attr[i] - rep[i] / zsum;
 
@@ -416,12 +442,28 @@ healer_projection_tsne (const float                  *x,
   /* KL(P‖Q) of the final map: Σ p log(p / (q̃ / Z)) = Σ p log(p q̃⁻¹) + log Z. */
   g.want_kl = TRUE;
   zsum = compute_gradient_terms (&g, par);
-  if (!exact)
+  /* O(n²): in blocks, cancellable; above HEALER_TSNE_EXACT_LIMIT rows the
+   * approximation's own Z stands. */
+  if (!exact && n <= HEALER_TSNE_EXACT_LIMIT)
     {
-      healer_parallel_run (par, n, exact_z_rows, &g);
+      for (gsize start = 0; start < n; start += 1024)
+        {
+          ExactZBlock block = { &g, start };
+
+          if (!healer_projection_check_cancel (cancellable, error))
+            goto out;
+          healer_parallel_run (par, MIN (1024, n - start), exact_z_block, &block);
+        }
       zsum = 0.0;
       for (gsize i = 0; i < n; i++)
         zsum += z[i];
+    }
+  if (!isfinite (zsum))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("The t-SNE optimisation diverged at iteration %u: the map is no longer finite"),
+                   config->iterations);
+      goto out;
     }
   for (gsize i = 0; i < n; i++)
     kl_sum += kl[i];
