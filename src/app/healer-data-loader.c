@@ -134,33 +134,12 @@ read_file (Job           *job,
            guint64       *bytes,
            GError       **error)
 {
-  g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(HealerCsvReader) reader = NULL;
   g_autoptr(GPtrArray) chunks = NULL;
-  g_autoptr(GError) local = NULL;
-  g_autofree char *name = NULL;
   gsize n_rows = 0;
   guint64 total;
 
-  name = g_file_get_basename (job->file);
-  if (name == NULL || !g_utf8_validate (name, -1, NULL))
-    {
-      g_free (name);
-      name = g_file_get_parse_name (job->file);
-    }
-
-  stream = g_file_read (job->file, cancellable, &local);
-  if (stream == NULL)
-    {
-      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local));
-      else
-        g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_IO,
-                     _("%s: could not open the file: %s"), name, local->message);
-      return NULL;
-    }
-
-  reader = healer_csv_reader_new (G_INPUT_STREAM (stream), name, cancellable, error);
+  reader = healer_csv_reader_new_for_file (job->file, cancellable, error);
   if (reader == NULL)
     return NULL;
   total = healer_csv_reader_get_size (reader);
@@ -189,7 +168,7 @@ read_file (Job           *job,
   if (n_rows == 0)
     {
       g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_NO_ROWS,
-                   "%s: %s", name,
+                   "%s: %s", healer_csv_reader_get_name (reader),
                    _("the file has a header but no data rows; expected at least one row "
                      "of values after the header"));
       return NULL;
