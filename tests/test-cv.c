@@ -296,6 +296,7 @@ test_duplicates (void)
   g_autoptr(HealerDataset) base = make_blobs (90, 4, 3, NULL, 5);
   g_autoptr(HealerDataset) ds = NULL;
   g_autoptr(HealerDataset) again = NULL;
+  g_autoptr(HealerDataset) kept_rows = NULL;
   g_autoptr(HealerCvResult) dropped = NULL;
   g_autoptr(HealerCvResult) kept = NULL;
   g_autofree gsize *rows = g_new (gsize, 120);
@@ -317,7 +318,12 @@ test_duplicates (void)
   g_assert_cmpuint (dropped->n_duplicates_removed, ==, 30);
   g_assert_cmpuint (dropped->n_rows, ==, 90);
   g_assert_cmpuint (dropped->pooled->n_samples, ==, 90);
-  again = healer_dataset_drop_duplicates (dropped->data, &n_removed);
+  /* The rows kept are table rows, in order, without a duplicate among them. */
+  g_assert_true (dropped->data == ds);
+  for (gsize i = 0; i < dropped->n_rows; i++)
+    g_assert_cmpuint (dropped->rows[i], ==, i);
+  kept_rows = healer_dataset_subset (ds, dropped->rows, dropped->n_rows);
+  again = healer_dataset_drop_duplicates (kept_rows, &n_removed);
   g_assert_cmpuint (n_removed, ==, 0);
   for (guint f = 0; f < 3; f++)
     g_assert_cmpuint (dropped->folds[f].n_test, ==, 30);

@@ -476,6 +476,121 @@ test_fit_subset (void)
   g_assert_cmpmem (part->scale, 6 * sizeof (float), part2->scale, 6 * sizeof (float));
 }
 
+/* Every fitted parameter of @a and @b, bit for bit. */
+static void
+assert_same_preprocessor (const HealerPreprocessor *a,
+                          const HealerPreprocessor *b)
+{
+  gsize ni = a->n_input;
+
+  g_assert_cmpuint (a->n_input, ==, b->n_input);
+  g_assert_true (g_strv_equal ((const char * const *) a->input_names,
+                               (const char * const *) b->input_names));
+  g_assert_cmpmem (a->fill, ni * sizeof (float), b->fill, ni * sizeof (float));
+  g_assert_cmpmem (a->train_min, ni * sizeof (float), b->train_min, ni * sizeof (float));
+  g_assert_cmpmem (a->train_max, ni * sizeof (float), b->train_max, ni * sizeof (float));
+  g_assert_cmpmem (a->train_median, ni * sizeof (float), b->train_median, ni * sizeof (float));
+  g_assert_cmpmem (a->train_iqr, ni * sizeof (float), b->train_iqr, ni * sizeof (float));
+  g_assert_cmpmem (a->missing_rate, ni * sizeof (float), b->missing_rate, ni * sizeof (float));
+  g_assert_cmpmem (a->mean, ni * sizeof (float), b->mean, ni * sizeof (float));
+  g_assert_cmpmem (a->scale, ni * sizeof (float), b->scale, ni * sizeof (float));
+  g_assert_true ((a->quantiles == NULL) == (b->quantiles == NULL));
+  if (a->quantiles != NULL)
+    g_assert_cmpmem (a->quantiles, ni * HEALER_QUANTILE_KNOTS * sizeof (float),
+                     b->quantiles, ni * HEALER_QUANTILE_KNOTS * sizeof (float));
+  g_assert_cmpmem (a->selected, a->n_selected * sizeof (guint),
+                   b->selected, b->n_selected * sizeof (guint));
+  g_assert_cmpmem (a->indicators, a->n_indicators * sizeof (guint),
+                   b->indicators, b->n_indicators * sizeof (guint));
+  g_assert_cmpuint (a->n_ple, ==, b->n_ple);
+  g_assert_true ((a->ple_edges == NULL) == (b->ple_edges == NULL));
+  if (a->ple_edges != NULL)
+    {
+      g_assert_cmpmem (a->ple_edges, a->n_selected * HEALER_PLE_EDGES * sizeof (float),
+                       b->ple_edges, b->n_selected * HEALER_PLE_EDGES * sizeof (float));
+      g_assert_cmpmem (a->ple_counts, a->n_selected * sizeof (guint),
+                       b->ple_counts, b->n_selected * sizeof (guint));
+    }
+  g_assert_cmpuint (a->n_output, ==, b->n_output);
+}
+
+/* Fitting on row indices gives what fitting on a copy of those rows gives,
+ * to the bit, for every step of the pipeline: cross-validation folds and
+ * validation splits are fitted so, without a copy. The rows are out of
+ * order and repeat, with missing cells, a constant and an empty column. */
+static void
+test_fit_rows (void)
+{
+  const gsize n = 300, n_rows = 170;
+  g_autoptr(HealerDataset) ds = make_mi_dataset (n, 11);
+  g_autofree gsize *rows = g_new (gsize, n_rows);
+  g_autoptr(HealerDataset) sub = NULL;
+  HealerRng rng;
+
+  healer_rng_init (&rng, 5);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (healer_rng_below (&rng, 10) == 0)
+        ds->x[i * ds->n_features + 2] = NAN;
+      ds->x[i * ds->n_features + 3] = 7.0f;
+      ds->x[i * ds->n_features + 5] = NAN;
+    }
+  /* Decreasing, then drawn at random, so some repeat. */
+  for (gsize i = 0; i < n_rows; i++)
+    rows[i] = i < 20 ? n - 1 - 3 * i : (gsize) healer_rng_below (&rng, n);
+  sub = healer_dataset_subset (ds, rows, n_rows);
+
+  for (int t = HEALER_TRANSFORM_NONE; t <= HEALER_TRANSFORM_PLE; t++)
+    for (int variant = 0; variant < 4; variant++)
+      {
+        g_autoptr(HealerPreprocessor) copy = NULL;
+        g_autoptr(HealerPreprocessor) by_index = NULL;
+        g_autoptr(HealerPreprocessor) whole = NULL;
+        g_autoptr(HealerPreprocessor) whole_copy = NULL;
+        g_autoptr(GError) error = NULL;
+        HealerPreprocessConfig c;
+
+        init_test_config (&c);
+        c.transform = t;
+        c.impute = variant % 2 == 0 ? HEALER_IMPUTE_MEDIAN : HEALER_IMPUTE_MEAN;
+        c.missing_indicators = variant < 2;
+        c.drop_constant = variant != 1;
+        if (variant >= 2)
+          {
+            c.select = HEALER_SELECT_MUTUAL_INFO;
+            c.select_k = variant == 2 ? 3 : 0;
+            c.select_min_ratio = variant == 3 ? 0.15 : 0.0;
+          }
+
+        copy = healer_preprocessor_fit (sub, &c, &error);
+        g_assert_no_error (error);
+        by_index = healer_preprocessor_fit_rows (ds, rows, n_rows, &c, &error);
+        g_assert_no_error (error);
+        assert_same_preprocessor (copy, by_index);
+
+        /* NULL rows: the whole table, as healer_preprocessor_fit. */
+        whole = healer_preprocessor_fit_rows (ds, NULL, n, &c, &error);
+        g_assert_no_error (error);
+        whole_copy = healer_preprocessor_fit (ds, &c, &error);
+        g_assert_no_error (error);
+        assert_same_preprocessor (whole, whole_copy);
+        /* and the rows matter: the part is not the whole */
+        g_assert_true (memcmp (whole->mean, by_index->mean,
+                               ds->n_features * sizeof (float)) != 0);
+      }
+
+  /* No rows: the same message as for an empty table. */
+  {
+    g_autoptr(GError) error = NULL;
+    HealerPreprocessConfig c;
+
+    init_test_config (&c);
+    g_assert_null (healer_preprocessor_fit_rows (ds, rows, 0, &c, &error));
+    g_assert_error (error, HEALER_PREPROCESS_ERROR, HEALER_PREPROCESS_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "0 rows"));
+  }
+}
+
 static void
 test_all_nan_row (void)
 {
@@ -850,6 +965,43 @@ test_drop_duplicates (void)
   }
 }
 
+/* Duplicates among some rows of a table, by index: the first of each,
+ * as table rows in the order given, like the rows kept of a copy. */
+static void
+test_unique_rows_of (void)
+{
+  const float x[] = {
+    1, NAN,     /* 0 */
+    1, NAN,     /* 1 dup of 0 */
+    1, NAN,     /* 2 same features, other label */
+    2, 3,       /* 3 */
+    1, 2,       /* 4 */
+    2, 3,       /* 5 dup of 3 */
+    1, NAN,     /* 6 dup of 0 */
+  };
+  const gint32 y[] = { 0, 0, 1, 1, 0, 1, 0 };
+  g_autoptr(HealerDataset) ds = make_dataset (7, 2, x, y);
+  const gsize rows[] = { 6, 5, 4, 1, 3, 3, 2, 0 };
+  const gsize expected[] = { 6, 5, 4, 2 };
+  g_autoptr(HealerDataset) sub = healer_dataset_subset (ds, rows, G_N_ELEMENTS (rows));
+  g_autofree gsize *kept = NULL;
+  g_autofree gsize *kept_sub = NULL;
+  g_autofree gsize *all = NULL;
+  g_autofree gsize *all_of = NULL;
+  gsize n_kept = 0, n_sub = 0, n_all = 0, n_all_of = 0;
+
+  kept = healer_dataset_unique_rows_of (ds, rows, G_N_ELEMENTS (rows), &n_kept);
+  g_assert_cmpmem (kept, n_kept * sizeof (gsize), expected, sizeof expected);
+  kept_sub = healer_dataset_unique_rows (sub, &n_sub);
+  g_assert_cmpuint (n_sub, ==, n_kept);
+  for (gsize i = 0; i < n_sub; i++)
+    g_assert_cmpuint (rows[kept_sub[i]], ==, kept[i]);
+
+  all = healer_dataset_unique_rows (ds, &n_all);
+  all_of = healer_dataset_unique_rows_of (ds, NULL, ds->n_rows, &n_all_of);
+  g_assert_cmpmem (all, n_all * sizeof (gsize), all_of, n_all_of * sizeof (gsize));
+}
+
 static void
 test_drop_duplicates_many (void)
 {
@@ -935,6 +1087,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preprocess/mutual-info", test_mutual_info);
   g_test_add_func ("/preprocess/mutual-info-needs-labels", test_mutual_info_needs_labels);
   g_test_add_func ("/preprocess/fit-subset", test_fit_subset);
+  g_test_add_func ("/preprocess/fit-rows", test_fit_rows);
   g_test_add_func ("/preprocess/all-nan-row", test_all_nan_row);
   g_test_add_func ("/preprocess/copy", test_copy);
   g_test_add_func ("/preprocess/ple/edges", test_ple_edges);
@@ -942,6 +1095,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preprocess/ple/layout", test_ple_layout);
   g_test_add_func ("/preprocess/ple/selection", test_ple_selection);
   g_test_add_func ("/preprocess/drop-duplicates", test_drop_duplicates);
+  g_test_add_func ("/preprocess/unique-rows-of", test_unique_rows_of);
   g_test_add_func ("/preprocess/drop-duplicates-many", test_drop_duplicates_many);
   g_test_add_func ("/preprocess/class-weights", test_class_weights);
   g_test_add_func ("/preprocess/labels-to-classes", test_labels_to_classes);

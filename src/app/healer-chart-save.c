@@ -15,6 +15,18 @@ healer_chart_save (HealerChartExportable  *chart,
                    int                     height,
                    GError                **error)
 {
+  return healer_chart_save_captioned (chart, NULL, path, format, width, height, error);
+}
+
+gboolean
+healer_chart_save_captioned (HealerChartExportable  *chart,
+                             const char             *caption,
+                             const char             *path,
+                             HealerChartFormat       format,
+                             int                     width,
+                             int                     height,
+                             GError                **error)
+{
   g_autoptr(GBytes) bytes = NULL;
   gsize size;
   const char *data;
@@ -25,7 +37,7 @@ healer_chart_save (HealerChartExportable  *chart,
 
   /* Rendered whole before the file is opened: a drawing error touches
    * nothing on disk. */
-  bytes = healer_chart_render (chart, format, width, height, error);
+  bytes = healer_chart_render_captioned (chart, caption, format, width, height, error);
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &size);

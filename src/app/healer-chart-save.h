@@ -21,4 +21,14 @@ gboolean healer_chart_save (HealerChartExportable  *chart,
                             int                     height,
                             GError                **error);
 
+/* As healer_chart_save(), the chart under @caption
+ * (healer_chart_render_captioned()). */
+gboolean healer_chart_save_captioned (HealerChartExportable  *chart,
+                                      const char             *caption,
+                                      const char             *path,
+                                      HealerChartFormat       format,
+                                      int                     width,
+                                      int                     height,
+                                      GError                **error);
+
 G_END_DECLS

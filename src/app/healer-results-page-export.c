@@ -90,6 +90,7 @@ export_chart_response_cb (GtkNativeDialog   *native,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *caption = NULL;
   const char *size;
   HealerChartFormat format;
   int width = 1600, height = 1000;
@@ -119,7 +120,9 @@ export_chart_response_cb (GtkNativeDialog   *native,
   if (path == NULL)
     g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                          _("Charts can only be exported to local files"));
-  if (error != NULL || !healer_chart_save (visible_chart (self), path, format, width, height, &error))
+  caption = _healer_results_page_dup_caption (self);
+  if (error != NULL ||
+      !healer_chart_save_captioned (visible_chart (self), caption, path, format, width, height, &error))
     {
       healer_page_show_error (GTK_WIDGET (self), _("Could Not Export the Chart"), error);
     }

@@ -39,6 +39,8 @@ struct _HealerResultsPage
   GtkButton          *rerun_button;
   GtkLabel           *title_label;
   GtkLabel           *subtitle_label;
+  GtkLabel           *note_label;
+  GtkButton          *drift_button;
   GtkToggleButton    *bar_button;
   GtkToggleButton    *pie_button;
   GtkToggleButton    *scatter_button;
@@ -62,6 +64,12 @@ struct _HealerResultsPage
 /* healer-results-page.c */
 const char **_healer_results_page_class_labels   (HealerResults     *results);
 void         _healer_results_page_update_actions (HealerResultsPage *self);
+
+/* What the page says above its chart, which an exported chart says above
+ * itself: the title (the data file), the counts and the model, the drift
+ * or uncertainty note, and whether the model loaded now would say the
+ * same; one per line (free it). NULL without results. */
+char        *_healer_results_page_dup_caption    (HealerResultsPage *self);
 
 /* healer-results-page-map.c: the map of the samples */
 void         _healer_results_page_fill_scatter      (HealerResultsPage *self);

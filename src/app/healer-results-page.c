@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-drift-details.h"
 #include "healer-page.h"
 
 #include "healer-results-page-private.h"
@@ -134,19 +135,33 @@ fill_counts (HealerResultsPage *self)
     gtk_toggle_button_set_active (self->bar_button, TRUE);
 }
 
-/* The file, its counts and the model that made the diagnoses, named as it
- * is now: saving that model gives it a file name. */
-static void
-show_subtitle (HealerResultsPage *self)
+/* Drift first (it says why diagnoses may be wrong), else how many are
+ * uncertain, else that neither is the case. */
+static char *
+dup_note (HealerResults *results)
 {
-  HealerResults *results = self->results;
-  g_autofree char *subtitle = NULL;
-  guint n_rows;
+  guint n_rows = healer_results_get_n_rows (results);
+  guint n_uncertain = healer_results_get_n_uncertain (results);
 
-  if (results == NULL)
-    return;
-  n_rows = healer_results_get_n_rows (results);
-  gtk_label_set_label (self->title_label, healer_results_get_source_name (results));
+  if (healer_results_has_drift (results))
+    return g_strdup_printf (_("Drift: %s. Diagnoses that rely on these KPIs may be wrong."),
+                            healer_results_get_drift_summary (results));
+  if (n_uncertain > 0)
+    /* Translators: "37 of 2000 diagnoses are uncertain (2 %)…" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u of %u diagnoses is uncertain (%.0f %%): check it before acting on it.",
+                                         "%u of %u diagnoses are uncertain (%.0f %%): check them before acting on them.",
+                                         n_uncertain),
+                            n_uncertain, n_rows, 100.0 * n_uncertain / MAX (n_rows, 1));
+  return g_strdup (_("No diagnosis is uncertain and no KPI has drifted from the training data."));
+}
+
+static char *
+dup_subtitle (HealerResults *results)
+{
+  guint n_rows = healer_results_get_n_rows (results);
+  char *subtitle;
+
   /* Translators: "2000 samples diagnosed · 37 uncertain" */
   subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "%u sample diagnosed · %u uncertain",
@@ -161,7 +176,58 @@ show_subtitle (HealerResultsPage *self)
       g_free (subtitle);
       subtitle = with_model;
     }
+  return subtitle;
+}
+
+char *
+_healer_results_page_dup_caption (HealerResultsPage *self)
+{
+  HealerModel *model = self->session != NULL ? healer_session_get_model (self->session) : NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *stale = NULL;
+  GString *caption;
+
+  if (self->results == NULL)
+    return NULL;
+  subtitle = dup_subtitle (self->results);
+  note = dup_note (self->results);
+  stale = healer_results_dup_staleness_text (self->results, model);
+  caption = g_string_new (NULL);
+  if (healer_results_get_source_name (self->results) != NULL)
+    /* Translators: the title of an exported chart; %s is the data file */
+    g_string_append_printf (caption, _("Diagnoses of “%s”"), healer_results_get_source_name (self->results));
+  else
+    g_string_append (caption, _("Diagnoses"));
+  g_string_append_printf (caption, "\n%s\n%s", subtitle, note);
+  if (stale != NULL)
+    g_string_append_printf (caption, "\n%s", stale);
+  return g_string_free (caption, FALSE);
+}
+
+/* The file, its counts and the model that made the diagnoses, named as it
+ * is now: saving that model gives it a file name. */
+static void
+show_subtitle (HealerResultsPage *self)
+{
+  HealerResults *results = self->results;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *note = NULL;
+
+  if (results == NULL)
+    return;
+  gtk_label_set_label (self->title_label, healer_results_get_source_name (results));
+  subtitle = dup_subtitle (results);
   gtk_label_set_label (self->subtitle_label, subtitle);
+  note = dup_note (results);
+  gtk_label_set_label (self->note_label, note);
+  gtk_widget_set_visible (GTK_WIDGET (self->drift_button),
+                          healer_results_has_drift (results) && healer_results_get_drift (results) != NULL);
+  /* Drift is a warning; uncertainty or neither, a remark. */
+  if (healer_results_has_drift (results))
+    gtk_widget_add_css_class (GTK_WIDGET (self->note_label), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->note_label), "warning");
 }
 
 /* Results the model loaded now would not give (another model, another
@@ -178,6 +244,21 @@ update_stale (HealerResultsPage *self)
     gtk_label_set_label (self->stale_label, text);
   gtk_revealer_set_reveal_child (self->stale_revealer, text != NULL);
   _healer_results_page_update_actions (self);
+}
+
+static void
+drift_details_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  HealerResultsPage *self = HEALER_RESULTS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  const HealerDriftReport *report = self->results != NULL ? healer_results_get_drift (self->results) : NULL;
+
+  if (report == NULL)
+    return;
+  gtk_window_present (healer_drift_details_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, report,
+                                                healer_results_get_drift_summary (self->results)));
 }
 
 static void
@@ -401,6 +482,8 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, rerun_button);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, note_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, drift_button);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, bar_button);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, pie_button);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, scatter_button);
@@ -428,6 +511,7 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
                                                 G_CALLBACK (_healer_results_page_point_activated));
 
   gtk_widget_class_install_action (widget_class, "results.diagnose-again", NULL, diagnose_again_action);
+  gtk_widget_class_install_action (widget_class, "results.drift-details", NULL, drift_details_action);
   _healer_results_page_export_actions_init (widget_class);
   _healer_results_page_map_actions_init (widget_class);
 }

@@ -21,6 +21,9 @@
 #define HEALER_CV_SALT          G_GUINT64_CONSTANT (0x43726f7373566121)
 /* Out-of-fold probabilities are kept for every repeat; bound them. */
 #define HEALER_CV_MAX_OOF_CELLS (256u * 1024 * 1024)
+/* Held-out rows are predicted this many at a time, from a copy this small:
+ * a copy of a whole fold was a fifth of the table more at the peak. */
+#define HEALER_CV_TEST_BLOCK    4096
 
 G_DEFINE_QUARK (healer-cv-error-quark, healer_cv_error)
 
@@ -88,6 +91,7 @@ healer_cv_result_free (HealerCvResult *result)
     for (guint i = 0; i < result->n_folds * result->n_repeats; i++)
       healer_cv_fold_clear (&result->folds[i]);
   g_clear_pointer (&result->data, healer_dataset_unref);
+  g_free (result->rows);
   g_free (result->class_ids);
   g_free (result->y);
   g_free (result->assignment);
@@ -153,10 +157,13 @@ healer_cv_map_classes (HealerCvResult *res,
   const HealerDataset *data = res->data;
   const char *name = healer_cv_data_name (data);
   g_autofree gsize *count = NULL;
+  g_autofree gint32 *labels = g_new (gint32, MAX (res->n_rows, 1));
   guint64 cells;
 
+  for (gsize i = 0; i < res->n_rows; i++)
+    labels[i] = data->labels[res->rows[i]];
   res->y = g_new (guint, MAX (res->n_rows, 1));
-  res->class_ids = healer_labels_to_classes (data->labels, res->n_rows, &res->n_classes, res->y);
+  res->class_ids = healer_labels_to_classes (labels, res->n_rows, &res->n_classes, res->y);
   if (res->n_classes < 2)
     {
       g_set_error (error, HEALER_CV_ERROR, HEALER_CV_ERROR_INVALID,
@@ -261,6 +268,9 @@ healer_cv_on_epoch (const HealerTrainProgress *progress,
 
 /* One fold */
 
+/* Trains on the table rows @rows in place: a copy of a fold's training
+ * rows was most of the table again at the peak, and healer_train_rows
+ * gives the same model to the bit. */
 static HealerModel *
 healer_cv_train_fold (HealerCvRun             *run,
                       const HealerTrainConfig *config,
@@ -270,15 +280,14 @@ healer_cv_train_fold (HealerCvRun             *run,
                       GError                 **error)
 {
   HealerCvResult *res = run->res;
-  g_autoptr(HealerDataset) train = healer_dataset_subset (res->data, rows, n);
   g_autoptr(HealerModel) model = NULL;
   HealerTrainConfig fold_config = *config;
 
   /* Explanations of a fold model are never shown; they cost more than the
    * training itself on small data. */
   fold_config.explain = FALSE;
-  model = healer_train (train, &fold_config, cancellable,
-                        run->progress != NULL ? healer_cv_on_epoch : NULL, run, error);
+  model = healer_train_rows (res->data, rows, n, &fold_config, cancellable,
+                             run->progress != NULL ? healer_cv_on_epoch : NULL, run, error);
   if (model == NULL)
     return NULL;
 
@@ -305,36 +314,46 @@ healer_cv_train_fold (HealerCvRun             *run,
   return g_steal_pointer (&model);
 }
 
-/* Predicts the held-out rows into the repeat's out-of-fold arrays and
- * measures them. */
+/* Predicts the held-out rows (positions @pos in res->rows) into the
+ * repeat's out-of-fold arrays and measures them. A block at a time: the
+ * model computes every row alone, so the bits do not depend on the block. */
 static gboolean
 healer_cv_test_fold (HealerCvResult    *res,
                      const HealerModel *model,
-                     const gsize       *rows,
+                     const gsize       *pos,
                      gsize              n,
                      guint              r,
                      HealerCvFold      *fold,
                      GError           **error)
 {
-  g_autoptr(HealerDataset) test = healer_dataset_subset (res->data, rows, n);
-  g_autoptr(HealerDataset) aligned = NULL;
   guint k = res->n_classes;
   g_autofree float *proba = g_new (float, MAX (n, 1) * k);
   g_autofree guint *y_true = g_new (guint, MAX (n, 1));
   g_autofree guint *y_pred = g_new (guint, MAX (n, 1));
+  g_autofree gsize *block = g_new (gsize, MIN (MAX (n, 1), HEALER_CV_TEST_BLOCK));
   gsize base = (gsize) r * res->n_rows;
 
-  aligned = healer_model_align (model, test, NULL, NULL, error);
-  if (aligned == NULL)
-    return FALSE;
-  healer_model_predict_proba (model, aligned, proba);
+  for (gsize start = 0; start < n; start += HEALER_CV_TEST_BLOCK)
+    {
+      gsize nb = MIN (HEALER_CV_TEST_BLOCK, n - start);
+      g_autoptr(HealerDataset) test = NULL;
+      g_autoptr(HealerDataset) aligned = NULL;
+
+      for (gsize i = 0; i < nb; i++)
+        block[i] = res->rows[pos[start + i]];
+      test = healer_dataset_subset (res->data, block, nb);
+      aligned = healer_model_align (model, test, NULL, NULL, error);
+      if (aligned == NULL)
+        return FALSE;
+      healer_model_predict_proba (model, aligned, proba + start * k);
+    }
 
   for (gsize i = 0; i < n; i++)
     {
-      y_true[i] = res->y[rows[i]];
+      y_true[i] = res->y[pos[i]];
       y_pred[i] = healer_argmax (proba + i * k, k);
-      res->predicted[base + rows[i]] = y_pred[i];
-      memcpy (res->proba + (base + rows[i]) * k, proba + i * k, k * sizeof (float));
+      res->predicted[base + pos[i]] = y_pred[i];
+      memcpy (res->proba + (base + pos[i]) * k, proba + i * k, k * sizeof (float));
     }
   fold->metrics = healer_metrics_compute (y_true, y_pred, proba, n, k);
   return TRUE;
@@ -356,8 +375,15 @@ healer_cv_run_fold (HealerCvRun             *run,
   g_autoptr(HealerModel) model = NULL;
   gint64 t0 = g_get_monotonic_time ();
 
+  /* Training rows as rows of the table, held-out ones as positions in
+   * res->rows, where their out-of-fold results go. */
   for (gsize i = 0; i < res->n_rows; i++)
-    g_array_append_val (assignment[i] == f ? test_rows : train_rows, i);
+    {
+      if (assignment[i] == f)
+        g_array_append_val (test_rows, i);
+      else
+        g_array_append_val (train_rows, res->rows[i]);
+    }
 
   fold->repeat = r;
   fold->fold = f;
@@ -465,11 +491,21 @@ healer_cv_result_new (const HealerDataset     *data,
   res->n_repeats = n_repeats;
   res->config = *config;
   res->seed = seed;
+  /* Rows of the table, not a copy of them: with duplicates a copy was the
+   * table again. */
+  res->data = healer_dataset_ref ((HealerDataset *) data);
   if (config->preprocess.drop_duplicates)
-    res->data = healer_dataset_drop_duplicates (data, &res->n_duplicates_removed);
+    {
+      res->rows = healer_dataset_unique_rows (data, &res->n_rows);
+      res->n_duplicates_removed = data->n_rows - res->n_rows;
+    }
   else
-    res->data = healer_dataset_ref ((HealerDataset *) data);
-  res->n_rows = res->data->n_rows;
+    {
+      res->n_rows = data->n_rows;
+      res->rows = g_new (gsize, MAX (res->n_rows, 1));
+      for (gsize i = 0; i < res->n_rows; i++)
+        res->rows[i] = i;
+    }
   res->folds = g_new0 (HealerCvFold, (gsize) n_folds * n_repeats);
   res->repeats = g_new0 (HealerCvRepeat, n_repeats);
   return res;

@@ -57,8 +57,11 @@ typedef struct
   guint              n_repeats;
   HealerTrainConfig  config;         /* as given (seed = the first repeat's train seed) */
   guint64            seed;           /* as given: the fold seed of repeat 0 */
-  HealerDataset     *data;           /* the rows cross-validated, after duplicate removal */
-  gsize              n_rows;         /* data->n_rows */
+  HealerDataset     *data;           /* the table as given */
+  gsize             *rows;           /* n_rows indices into @data: the rows cross-validated,
+                                      * after duplicate removal, in table order; the
+                                      * per-row arrays below follow them */
+  gsize              n_rows;
   gsize              n_duplicates_removed;
   guint              n_classes;
   gint32            *class_ids;      /* class index → label value, over the whole data set */

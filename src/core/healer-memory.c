@@ -192,17 +192,16 @@ healer_train_estimate_memory (const HealerDataset     *data,
   n_params = network_params (config, n_in, n_classes, &widths);
   batch = MIN ((guint64) config->batch_size, MAX (rows, 1));
 
-  /* The trainer works on the table itself while its training rows are
-   * every row in order. Duplicates (which cannot be known without a pass
-   * over the rows, so they are assumed) or a validation split make it fit
-   * the preprocessing on a copy of the training rows, freed before the
-   * explanations, which then take a copy of the rows trained on and, with a
-   * split, one of those again. */
+  /* The trainer works on the table itself, by row index, whatever the
+   * duplicates and the split. Only the explanations copy rows: the rows
+   * trained on when duplicates were dropped (which cannot be known without
+   * a pass over the rows, so they are assumed), and with a validation
+   * split the training and the validation parts of those again. */
   copies = 0;
-  if (pre->drop_duplicates || config->validation_fraction > 0.0)
-    copies = 1;
-  if (config->explain && pre->drop_duplicates && config->validation_fraction > 0.0)
-    copies = 2;
+  if (config->explain && pre->drop_duplicates)
+    copies++;
+  if (config->explain && config->validation_fraction > 0.0)
+    copies++;
   total = sat_mul (sat_mul (cells, copies), sizeof (float));
   /* The validation rows, kept transformed, and a transformed batch. */
   total = sat_add (total, sat_mul (sat_mul ((guint64) (rows * config->validation_fraction) + 1,

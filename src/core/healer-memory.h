@@ -39,9 +39,8 @@ gboolean healer_memory_get_resident  (guint64 *bytes);
 void     healer_memory_give_back     (void);
 
 /* An upper estimate of the memory healer_train() allocates for @data and
- * @config beyond the table itself: the copies of rows it may make (for
- * fitting the preprocessing with duplicates or a validation split, for the
- * explanations), the transformed validation rows, per-row indices, the
+ * @config beyond the table itself: the copies of rows the explanations may
+ * make (with duplicates or a validation split), the transformed validation rows, per-row indices, the
  * networks of the ensemble with their optimiser state, and the workspaces.
  * Saturates at G_MAXUINT64. */
 guint64  healer_train_estimate_memory (const HealerDataset     *data,

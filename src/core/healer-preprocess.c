@@ -221,20 +221,42 @@ healer_fit_ple_edges (HealerPreprocessor *self,
   self->ple_counts[j] = count;
 }
 
+/* The rows a fit reads: @rows[i] of @data, or row i when @rows is NULL.
+ * Fitting on indices rather than on a copy of the rows keeps a fold of
+ * cross-fitting, or the training part of a split, from costing most of the
+ * table again; a fit reads the same cells in the same order either way, so
+ * it gives the same bits. */
+typedef struct
+{
+  const HealerDataset *data;
+  const gsize         *rows;
+  gsize                n_rows;
+} HealerFitRows;
+
+static inline float
+healer_fit_rows_cell (const HealerFitRows *fr,
+                      gsize                i,
+                      guint                j)
+{
+  gsize row = fr->rows != NULL ? fr->rows[i] : i;
+
+  return fr->data->x[row * fr->data->n_features + j];
+}
+
 /* Raw-domain statistics of input @j from its observed cells; @buf holds
  * n_rows floats. Returns the number of observed cells. */
 static gsize
-healer_fit_raw_stats (HealerPreprocessor  *self,
-                      const HealerDataset *train,
-                      guint                j,
-                      float               *buf)
+healer_fit_raw_stats (HealerPreprocessor   *self,
+                      const HealerFitRows  *train,
+                      guint                 j,
+                      float                *buf)
 {
   gsize n_obs = 0;
   double sum = 0.0;
 
   for (gsize i = 0; i < train->n_rows; i++)
     {
-      float x = train->x[i * train->n_features + j];
+      float x = healer_fit_rows_cell (train, i, j);
 
       if (isfinite (x))
         {
@@ -282,7 +304,7 @@ healer_fit_raw_stats (HealerPreprocessor  *self,
  * standardisation parameters. */
 static void
 healer_fit_scale (HealerPreprocessor  *self,
-                  const HealerDataset *train,
+                  const HealerFitRows *train,
                   guint                j,
                   double              *t)
 {
@@ -291,7 +313,7 @@ healer_fit_scale (HealerPreprocessor  *self,
 
   for (gsize i = 0; i < n; i++)
     {
-      t[i] = healer_transform_raw (self, j, train->x[i * train->n_features + j]);
+      t[i] = healer_transform_raw (self, j, healer_fit_rows_cell (train, i, j));
       sum += t[i];
       lo = MIN (lo, t[i]);
       hi = MAX (hi, t[i]);
@@ -451,15 +473,16 @@ healer_select_top_k (HealerPreprocessor *self,
 
 static gboolean
 healer_check_fit_input (const HealerDataset          *train,
+                        gsize                         n_rows,
                         const HealerPreprocessConfig *config,
                         GError                      **error)
 {
-  if (train->n_rows == 0 || train->n_features == 0)
+  if (n_rows == 0 || train->n_features == 0)
     {
       g_set_error (error, HEALER_PREPROCESS_ERROR, HEALER_PREPROCESS_ERROR_INVALID,
                    _("Cannot fit the preprocessing on %s: it has %zu"
                      " rows and %u features, at least one of each is needed"),
-                   healer_dataset_get_source_name (train), train->n_rows, train->n_features);
+                   healer_dataset_get_source_name (train), n_rows, train->n_features);
       return FALSE;
     }
   if ((guint) config->impute > HEALER_IMPUTE_MEAN ||
@@ -509,55 +532,82 @@ healer_preprocessor_fit (const HealerDataset          *train,
                          const HealerPreprocessConfig *config,
                          GError                      **error)
 {
+  g_return_val_if_fail (train != NULL, NULL);
+
+  return healer_preprocessor_fit_rows (train, NULL, train->n_rows, config, error);
+}
+
+HealerPreprocessor *
+healer_preprocessor_fit_rows (const HealerDataset          *data,
+                              const gsize                  *rows,
+                              gsize                         n_rows,
+                              const HealerPreprocessConfig *config,
+                              GError                      **error)
+{
   g_autoptr(HealerPreprocessor) self = NULL;
   g_autofree float *buf = NULL;
   g_autofree double *t = NULL;
   g_autofree guint *klass = NULL;
+  g_autofree gint32 *labels = NULL;
   g_autofree gint32 *class_ids = NULL;
   g_autofree HealerValueClass *pairs = NULL;
   g_autofree gsize *joint = NULL;
   g_autofree HealerScored *scored = NULL;
+  HealerFitRows train = { data, rows, n_rows };
   gboolean use_mi;
   guint n_classes = 0, n_scored = 0;
 
-  g_return_val_if_fail (train != NULL, NULL);
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (rows != NULL || n_rows == data->n_rows, NULL);
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  for (gsize i = 0; rows != NULL && i < n_rows; i++)
+    g_return_val_if_fail (rows[i] < data->n_rows, NULL);
 
-  if (!healer_check_fit_input (train, config, error))
+  if (!healer_check_fit_input (data, n_rows, config, error))
     return NULL;
 
   use_mi = config->select == HEALER_SELECT_MUTUAL_INFO;
-  self = healer_preprocessor_alloc (train->n_features, config);
-  self->input_names = g_strdupv (train->feature_names);
+  self = healer_preprocessor_alloc (data->n_features, config);
+  self->input_names = g_strdupv (data->feature_names);
   self->selected = g_new0 (guint, self->n_input);
   self->indicators = g_new0 (guint, self->n_input);
-  buf = g_new (float, train->n_rows);
-  t = g_new (double, train->n_rows);
+  buf = g_new (float, n_rows);
+  t = g_new (double, n_rows);
   scored = g_new0 (HealerScored, self->n_input);
   if (use_mi)
     {
-      klass = g_new (guint, train->n_rows);
-      class_ids = healer_labels_to_classes (train->labels, train->n_rows, &n_classes, klass);
-      pairs = g_new (HealerValueClass, train->n_rows);
+      const gint32 *row_labels = data->labels;
+
+      if (rows != NULL)
+        {
+          labels = g_new (gint32, n_rows);
+          for (gsize i = 0; i < n_rows; i++)
+            labels[i] = data->labels[rows[i]];
+          row_labels = labels;
+        }
+      klass = g_new (guint, n_rows);
+      class_ids = healer_labels_to_classes (row_labels, n_rows, &n_classes, klass);
+      g_clear_pointer (&labels, g_free);
+      pairs = g_new (HealerValueClass, n_rows);
       joint = g_new (gsize, (gsize) HEALER_MI_BINS * n_classes);
     }
 
   for (guint j = 0; j < self->n_input; j++)
     {
-      gsize n_obs = healer_fit_raw_stats (self, train, j, buf);
+      gsize n_obs = healer_fit_raw_stats (self, &train, j, buf);
       gboolean constant = n_obs == 0 || self->train_min[j] == self->train_max[j];
 
-      healer_fit_scale (self, train, j, t);
+      healer_fit_scale (self, &train, j, t);
 
-      if (n_obs < train->n_rows && config->missing_indicators &&
+      if (n_obs < n_rows && config->missing_indicators &&
           !(n_obs == 0 && config->drop_constant))
         self->indicators[self->n_indicators++] = j;
 
       if (constant && config->drop_constant)
         continue;
       scored[n_scored].index = j;
-      scored[n_scored].score = use_mi ? healer_mutual_information (t, klass, train->n_rows,
+      scored[n_scored].score = use_mi ? healer_mutual_information (t, klass, n_rows,
                                                                    n_classes, pairs, joint)
                                       : 0.0;
       n_scored++;
@@ -579,7 +629,7 @@ healer_preprocessor_fit (const HealerDataset          *train,
       g_set_error (error, HEALER_PREPROCESS_ERROR, HEALER_PREPROCESS_ERROR_INVALID,
                    _("No usable feature in %s: every one of the %u features is constant "
                      "or empty in the training rows"),
-                   healer_dataset_get_source_name (train), train->n_features);
+                   healer_dataset_get_source_name (data), data->n_features);
       return NULL;
     }
 
@@ -863,6 +913,17 @@ gsize *
 healer_dataset_unique_rows (const HealerDataset *self,
                             gsize               *n_kept_out)
 {
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return healer_dataset_unique_rows_of (self, NULL, self->n_rows, n_kept_out);
+}
+
+gsize *
+healer_dataset_unique_rows_of (const HealerDataset *self,
+                               const gsize         *rows,
+                               gsize                n_rows,
+                               gsize               *n_kept_out)
+{
   g_autoptr(GHashTable) heads = NULL;
   g_autofree guint64 *hashes = NULL;
   g_autofree gsize *next = NULL;
@@ -870,29 +931,33 @@ healer_dataset_unique_rows (const HealerDataset *self,
   gsize n_kept = 0;
 
   g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (rows != NULL || n_rows == self->n_rows, NULL);
+  g_return_val_if_fail (n_kept_out != NULL, NULL);
 
-  /* Keys point into @hashes; each value is the first kept row with that
-   * hash, and @next chains the other kept rows that collide with it. */
+  /* Keys point into @hashes; each value is the first kept position with
+   * that hash, and @next chains the other kept positions that collide with
+   * it. Positions are indices into @rows, rows indices into the table. */
   heads = g_hash_table_new (g_int64_hash, g_int64_equal);
-  hashes = g_new (guint64, MAX (self->n_rows, 1));
-  next = g_new (gsize, MAX (self->n_rows, 1));
-  kept = g_new (gsize, MAX (self->n_rows, 1));
+  hashes = g_new (guint64, MAX (n_rows, 1));
+  next = g_new (gsize, MAX (n_rows, 1));
+  kept = g_new (gsize, MAX (n_rows, 1));
 
-  for (gsize i = 0; i < self->n_rows; i++)
+  for (gsize i = 0; i < n_rows; i++)
     {
+      gsize row = rows != NULL ? rows[i] : i;
       gpointer head;
       gboolean duplicate = FALSE;
 
-      hashes[i] = healer_hash_row (self, i);
+      hashes[i] = healer_hash_row (self, row);
       next[i] = G_MAXSIZE;
       if (g_hash_table_lookup_extended (heads, &hashes[i], NULL, &head))
         {
-          gsize r = GPOINTER_TO_SIZE (head), last = r;
+          gsize p = GPOINTER_TO_SIZE (head), last = p;
 
-          for (; r != G_MAXSIZE && !duplicate; r = next[r])
+          for (; p != G_MAXSIZE && !duplicate; p = next[p])
             {
-              duplicate = healer_rows_equal (self, r, i);
-              last = r;
+              duplicate = healer_rows_equal (self, rows != NULL ? rows[p] : p, row);
+              last = p;
             }
           if (duplicate)
             continue;
@@ -900,7 +965,7 @@ healer_dataset_unique_rows (const HealerDataset *self,
         }
       else
         g_hash_table_insert (heads, &hashes[i], GSIZE_TO_POINTER (i));
-      kept[n_kept++] = i;
+      kept[n_kept++] = row;
     }
 
   *n_kept_out = n_kept;

@@ -130,6 +130,15 @@ struct _HealerPreprocessor
 HealerPreprocessor *healer_preprocessor_fit        (const HealerDataset         *train,
                                                     const HealerPreprocessConfig *config,
                                                     GError                     **error);
+/* Fits on rows @rows[0..@n_rows) of @data, as healer_preprocessor_fit on
+ * healer_dataset_subset (@data, @rows, @n_rows) would, to the bit, without
+ * the copy; @rows NULL means every row of @data in order (@n_rows ==
+ * data->n_rows). */
+HealerPreprocessor *healer_preprocessor_fit_rows   (const HealerDataset         *data,
+                                                    const gsize                 *rows,
+                                                    gsize                        n_rows,
+                                                    const HealerPreprocessConfig *config,
+                                                    GError                     **error);
 void                healer_preprocessor_free       (HealerPreprocessor          *self);
 HealerPreprocessor *healer_preprocessor_copy       (const HealerPreprocessor    *self);
 
@@ -185,6 +194,13 @@ char               *healer_preprocessor_output_name (const HealerPreprocessor   
 /* Indices of the first occurrence of every distinct row (features and
  * label compared bitwise), in order; *@n_kept of them. g_free() it. */
 gsize              *healer_dataset_unique_rows     (const HealerDataset         *self,
+                                                    gsize                       *n_kept);
+/* The same among rows @rows[0..@n_rows) of @self (NULL: every row, in
+ * order): the table indices of the first occurrence of each distinct one,
+ * in the order of @rows. */
+gsize              *healer_dataset_unique_rows_of  (const HealerDataset         *self,
+                                                    const gsize                 *rows,
+                                                    gsize                        n_rows,
                                                     gsize                       *n_kept);
 HealerDataset      *healer_dataset_drop_duplicates (const HealerDataset         *self,
                                                     gsize                       *n_removed);

@@ -31,7 +31,8 @@
 typedef struct
 {
   HealerDataset      *data;          /* as given: rows are never copied */
-  gsize              *kept;          /* rows left after duplicate removal */
+  gsize               n_rows;        /* the rows given of @data */
+  gsize              *kept;          /* rows of @data left after duplicate removal */
   gsize               n_kept;
   gsize               n_duplicates;
   gint32             *class_ids;
@@ -76,6 +77,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HealerTrainData, healer_train_data_clear)
 
 static gboolean
 healer_check_labels (const HealerDataset *data,
+                     gsize                n_rows,
                      GError             **error)
 {
   const char *name = healer_dataset_get_source_name (data);
@@ -87,11 +89,11 @@ healer_check_labels (const HealerDataset *data,
                      "(a column named “label”)"), name);
       return FALSE;
     }
-  if (data->n_rows < 2)
+  if (n_rows < 2)
     {
       g_set_error (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
                    _("%s has %zu rows: training needs at least two"),
-                   name, data->n_rows);
+                   name, n_rows);
       return FALSE;
     }
   return TRUE;
@@ -115,36 +117,37 @@ healer_transform_rows (const HealerPreprocessor *pre,
 static gboolean
 healer_train_data_prepare (HealerTrainData         *td,
                            const HealerDataset     *data,
+                           const gsize             *rows,
+                           gsize                    n_rows,
                            const HealerTrainConfig *config,
                            GCancellable            *cancellable,
                            GError                 **error)
 {
   g_autoptr(GArray) train_pos = g_array_new (FALSE, FALSE, sizeof (gsize));
   g_autoptr(GArray) val_pos = g_array_new (FALSE, FALSE, sizeof (gsize));
-  g_autoptr(HealerDataset) train = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize *kept;
   g_autofree gsize *val_rows = NULL;
   g_autofree guint *y = NULL;
   g_autofree gint32 *kept_labels = NULL;
   gsize n_kept;
-  gboolean identity;
 
-  if (!healer_check_labels (data, error))
+  if (!healer_check_labels (data, n_rows, error))
     return FALSE;
 
   td->data = healer_dataset_ref ((HealerDataset *) data);
+  td->n_rows = n_rows;
   if (config->preprocess.drop_duplicates)
     {
-      kept = healer_dataset_unique_rows (data, &n_kept);
-      td->n_duplicates = data->n_rows - n_kept;
+      kept = healer_dataset_unique_rows_of (data, rows, n_rows, &n_kept);
+      td->n_duplicates = n_rows - n_kept;
     }
   else
     {
-      n_kept = data->n_rows;
+      n_kept = n_rows;
       kept = g_new (gsize, MAX (n_kept, 1));
       for (gsize i = 0; i < n_kept; i++)
-        kept[i] = i;
+        kept[i] = rows != NULL ? rows[i] : i;
     }
   td->kept = kept;
   td->n_kept = n_kept;
@@ -185,14 +188,12 @@ healer_train_data_prepare (HealerTrainData         *td,
   val_rows = g_new (gsize, MAX (td->n_val, 1));
   td->y_train = g_new (guint, MAX (td->n_train, 1));
   td->y_val = g_new (guint, MAX (td->n_val, 1));
-  identity = td->n_train == data->n_rows;
   for (gsize i = 0; i < td->n_train; i++)
     {
       gsize pos = g_array_index (train_pos, gsize, i);
 
       td->train_rows[i] = kept[pos];
       td->y_train[i] = y[pos];
-      identity = identity && td->train_rows[i] == i;
     }
   for (gsize i = 0; i < td->n_val; i++)
     {
@@ -203,19 +204,16 @@ healer_train_data_prepare (HealerTrainData         *td,
     }
 
   /* Only the training rows may inform the preprocessing, or the
-   * validation scores would be optimistic. When they are every row in
-   * order (no split, no duplicate: the default on most data) the table
-   * itself is fitted, without a copy. */
-  train = identity ? healer_dataset_ref ((HealerDataset *) data)
-                   : healer_dataset_subset (data, td->train_rows, td->n_train);
-  td->pre = healer_preprocessor_fit (train, &config->preprocess, &local_error);
+   * validation scores would be optimistic. They are fitted where they
+   * are, by index: a copy would cost up to the table again. */
+  td->pre = healer_preprocessor_fit_rows (data, td->train_rows, td->n_train,
+                                          &config->preprocess, &local_error);
   if (td->pre == NULL)
     {
       g_set_error_literal (error, HEALER_TRAIN_ERROR, HEALER_TRAIN_ERROR_INVALID,
                            local_error->message);
       return FALSE;
     }
-  g_clear_pointer (&train, healer_dataset_unref);
   td->pre_ro = td->pre;
   td->n_in = td->pre->n_output;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -825,6 +823,36 @@ healer_train (const HealerDataset     *data,
               gpointer                 user_data,
               GError                 **error)
 {
+  g_return_val_if_fail (data != NULL, NULL);
+
+  return healer_train_rows (data, NULL, data->n_rows, config, cancellable, progress,
+                            user_data, error);
+}
+
+/* TRUE when @rows are every row of @data in order. */
+static gboolean
+healer_rows_are_all (const HealerDataset *data,
+                     const gsize         *rows,
+                     gsize                n_rows)
+{
+  if (n_rows != data->n_rows)
+    return FALSE;
+  for (gsize i = 0; i < n_rows; i++)
+    if (rows[i] != i)
+      return FALSE;
+  return TRUE;
+}
+
+HealerModel *
+healer_train_rows (const HealerDataset     *data,
+                   const gsize             *rows,
+                   gsize                    n_rows,
+                   const HealerTrainConfig *config,
+                   GCancellable            *cancellable,
+                   HealerTrainProgressFunc  progress,
+                   gpointer                 user_data,
+                   GError                 **error)
+{
   g_auto(HealerTrainData) td = { 0 };
   HealerTrainRun run = { 0 };
   HealerMemberResult first = { 0 };
@@ -835,14 +863,18 @@ healer_train (const HealerDataset     *data,
   guint n_sizes;
 
   g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (rows != NULL || n_rows == data->n_rows, NULL);
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  for (gsize i = 0; rows != NULL && i < n_rows; i++)
+    g_return_val_if_fail (rows[i] < data->n_rows, NULL);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !healer_train_config_validate (config, error) ||
+      /* On the whole table: an upper estimate for a part of it. */
       !healer_train_check_memory (data, config, error) ||
-      !healer_train_data_prepare (&td, data, config, cancellable, error) ||
+      !healer_train_data_prepare (&td, data, rows, n_rows, config, cancellable, error) ||
       !healer_network_sizes (config, &td, sizes, &n_sizes, error))
     return NULL;
 
@@ -901,17 +933,17 @@ healer_train (const HealerDataset     *data,
     if (config->explain)
       {
         /* The explanations describe the rows trained on, without duplicates. */
-        g_autoptr(HealerDataset) rows = td.n_duplicates == 0
+        g_autoptr(HealerDataset) kept = healer_rows_are_all (td.data, td.kept, td.n_kept)
           ? healer_dataset_ref (td.data)
           : healer_dataset_subset (td.data, td.kept, td.n_kept);
 
         run.explain_start_us = g_get_monotonic_time ();
-        healer_model_attach_explanations (model, rows, healer_report_importance, &run,
+        healer_model_attach_explanations (model, kept, healer_report_importance, &run,
                                           cancellable);
       }
     g_info ("trained on “%s”: %zu rows × %u columns (%zu for training), %u of %u members, "
             "%s after %u epochs (best %u), %.1f s",
-            healer_dataset_get_source_name (data), data->n_rows, data->n_features,
+            healer_dataset_get_source_name (data), n_rows, data->n_features,
             td.n_train, n_members, config->ensemble, healer_train_status_to_string (status),
             model->history.n_epochs, model->best_epoch,
             (g_get_monotonic_time () - run.start_us) / (double) G_USEC_PER_SEC);

@@ -51,6 +51,18 @@ HealerModel *healer_train (const HealerDataset     *data,
                            HealerTrainProgressFunc  progress,
                            gpointer                 user_data,
                            GError                 **error);
+/* The same on rows @rows[0..@n_rows) of @data (NULL: every row, in
+ * order): the model of healer_train on healer_dataset_subset (@data, @rows,
+ * @n_rows), to the bit, without copying the rows (cross-validation folds;
+ * with explanations on, those still copy the rows trained on). */
+HealerModel *healer_train_rows (const HealerDataset     *data,
+                                const gsize             *rows,
+                                gsize                    n_rows,
+                                const HealerTrainConfig *config,
+                                GCancellable            *cancellable,
+                                HealerTrainProgressFunc  progress,
+                                gpointer                 user_data,
+                                GError                 **error);
 
 /* Same on a worker thread. @progress runs on the thread-default main context
  * of the caller, coalesced: the worker keeps only the latest report and

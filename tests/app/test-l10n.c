@@ -142,6 +142,22 @@ point_at (GtkWidget *widget,
   XSync (dpy, False);
 }
 
+/* Takes the pointer off @window (to the screen's corner) and waits until
+ * its tooltip is gone: GTK 4.8 fires a tooltip timeout of a destroyed
+ * window's surface (a critical) when the pointer rested on it. */
+static void
+leave (GtkWidget *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  Display *dpy = gdk_x11_display_get_xdisplay (gdk_surface_get_display (surface));
+
+  XWarpPointer (dpy, None, DefaultRootWindow (dpy), 0, 0, 0, 0,
+                DisplayWidth (dpy, DefaultScreen (dpy)) - 1, DisplayHeight (dpy, DefaultScreen (dpy)) - 1);
+  XSync (dpy, False);
+  g_assert_true (healer_test_wait_until (tooltip_hidden, window, 20000));
+  healer_test_wait_frame (window);
+}
+
 /* Issue 16 item 21: the main menu's tooltip, "主菜单", on one line (GTK's
  * own label put one character on each line), and no tooltip over the menu
  * once it is open. */
@@ -174,6 +190,7 @@ test_tooltips (void)
   g_assert_cmpint (gtk_widget_get_width (label), >=, width);
   g_assert_cmpint (gtk_widget_get_height (label), <=, height);
   g_clear_object (&(GdkTexture *) { healer_test_render (tooltip, "tooltip-zh_CN") });
+  leave (GTK_WIDGET (window));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -224,6 +241,7 @@ test_tooltip_popover (void)
   point_at (button, 3);
   g_assert_true (healer_test_wait_until (tooltip_hidden, window, 20000));
   gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  leave (GTK_WIDGET (window));
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* A dropdown's popup lies below it, its first item just under the
@@ -258,6 +276,7 @@ test_tooltip_popover (void)
      * the answer is what is checked, the text GTK was given to show. */
     g_assert_false (tooltip_says (GTK_WIDGET (plain), "How the samples are laid out"));
     gtk_popover_popdown (GTK_POPOVER (popover));
+    leave (GTK_WIDGET (plain));
     gtk_window_destroy (plain);
   }
 }

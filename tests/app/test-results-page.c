@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "healer-calibrate.h"
+#include "healer-chart-export.h"
 #include "healer-diagnose.h"
 #include "healer-diagnose-page.h"
 #include "healer-page.h"
@@ -397,11 +398,22 @@ action_enabled (GtkWidget  *widget,
   return gtk_widget_get_sensitive (button);
 }
 
+/* Whether the Diagnose page marks its table stale (its own revealer, with
+ * its own Diagnose Again button). */
+static gboolean
+diagnose_page_marks_stale (GtkWidget *diagnose)
+{
+  GtkWidget *button = healer_test_find_widget (diagnose, healer_test_match_button_label, "Diagnose _Again");
+
+  g_assert_nonnull (button);
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (button, GTK_TYPE_REVEALER)));
+}
+
 /* Results the model loaded now would not give are marked on the Results
- * page too, with one click to diagnose the file again: after the coverage
- * changes in Preferences (the prediction sets and uncertain flags follow
- * it) and after another model replaces the one that made them. A renamed
- * model gives the same results. */
+ * page too (and on the Diagnose page), with one click to diagnose the file
+ * again: after the coverage changes in Preferences (the prediction sets
+ * and uncertain flags follow it) and after another model replaces the one
+ * that made them. A renamed model gives the same results. */
 static void
 test_results_page_stale (void)
 {
@@ -466,6 +478,7 @@ test_results_page_stale (void)
   g_assert_nonnull (strstr (text, "95 %"));
   g_assert_nonnull (strstr (text, "99 %"));
   g_assert_true (action_enabled (page, "results.diagnose-again"));
+  g_assert_true (diagnose_page_marks_stale (diagnose));
   g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-stale-coverage") });
 
   /* Diagnosed again in one click: the Diagnose page runs it (progress,
@@ -476,6 +489,7 @@ test_results_page_stale (void)
   g_assert_true (healer_test_wait_until (results_page_idle, page, 60000));
   g_assert_false (gtk_revealer_get_reveal_child (stale));
   g_assert_false (action_enabled (page, "results.diagnose-again"));
+  g_assert_false (diagnose_page_marks_stale (diagnose));
   g_assert_cmpfloat_with_epsilon (healer_results_get_model (healer_session_get_results (session))->coverage, 0.99, 1e-9);
 
   /* Another model: marked as made by one no longer loaded. */
@@ -493,6 +507,260 @@ test_results_page_stale (void)
   fixture_clear (&f);
 }
 
+/* Pixels darker than mid-grey in the rows [@y0, @y1) and columns [@x0, @x1)
+ * of the PNG in @bytes: text, on a light chart. */
+static guint
+dark_pixels (GBytes *bytes,
+             int     x0,
+             int     x1,
+             int     y0,
+             int     y1)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (bytes, &error);
+  int width, height;
+  g_autofree guchar *data = NULL;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  data = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, data, (gsize) width * 4);
+  for (int y = y0; y < MIN (y1, height); y++)
+    for (int x = x0; x < MIN (x1, width); x++)
+      {
+        const guchar *p = data + ((gsize) y * width + x) * 4;
+
+        if (p[3] > 0 && (p[0] + p[1] + p[2]) / 3 < 128)
+          n++;
+      }
+  return n;
+}
+
+/* Issue 16 item 13: the page and the charts it exports say what they are
+ * of — a title naming the data file, the counts and the model, and the
+ * drift or uncertainty note. */
+static void
+test_results_page_caption (void)
+{
+  Fixture f = { 0 };
+  HealerWindow *window;
+  HealerSession *session;
+  HealerResultsPage *page;
+  GtkWidget *bars;
+  g_autofree char *caption = NULL;
+  g_autofree char *base = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) captioned = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  guint plain_dark, captioned_dark;
+
+  fixture_init (&f, 300);
+  window = healer_window_new (NULL);
+  session = healer_window_get_session (window);
+  healer_test_show (GTK_WIDGET (window), 1000, 700);
+  healer_window_set_visible_page (window, "results");
+  page = HEALER_RESULTS_PAGE (find_page (window));
+  g_assert_null (_healer_results_page_dup_caption (page));
+  healer_results_set_model (f.results, f.model, NULL);
+  healer_session_set_model (session, f.model, NULL);
+  healer_session_set_results (session, f.results);
+  g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
+
+  base = g_path_get_basename (f.path);
+  caption = _healer_results_page_dup_caption (page);
+  g_test_message ("caption: %s", caption);
+  lines = g_strsplit (caption, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_nonnull (strstr (lines[0], base));
+  g_assert_nonnull (strstr (lines[1], "300 samples diagnosed"));
+  g_assert_nonnull (strstr (lines[1], "the model trained at"));
+  /* The note, also on the page under the counts. */
+  g_assert_true (strstr (lines[2], "uncertain") != NULL || strstr (lines[2], "Drift") != NULL ||
+                 strstr (lines[2], "No diagnosis") != NULL);
+  g_assert_nonnull (healer_test_find_widget (GTK_WIDGET (page), match_label_text, lines[2]));
+
+  /* Exported: the caption above the chart, where the chart alone has
+   * no text (the plot's top is its background). */
+  bars = healer_test_find_widget (GTK_WIDGET (page), healer_test_match_type,
+                                  GSIZE_TO_POINTER (HEALER_TYPE_BAR_CHART));
+  /* As a user exports it: drawn on the page first. */
+  healer_test_wait_frame (GTK_WIDGET (window));
+  plain = healer_chart_render (HEALER_CHART_EXPORTABLE (bars), HEALER_CHART_FORMAT_PNG, 800, 500, &error);
+  g_assert_no_error (error);
+  captioned = healer_chart_render_captioned (HEALER_CHART_EXPORTABLE (bars), caption,
+                                             HEALER_CHART_FORMAT_PNG, 800, 500, &error);
+  g_assert_no_error (error);
+  path = g_test_build_filename (G_TEST_BUILT, "results-chart-captioned.png", NULL);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (captioned, NULL),
+                                      g_bytes_get_size (captioned), NULL));
+  plain_dark = dark_pixels (plain, 100, 700, 0, 40);
+  captioned_dark = dark_pixels (captioned, 100, 700, 0, 40);
+  g_test_message ("dark pixels in the top band: %u alone, %u captioned", plain_dark, captioned_dark);
+  g_assert_cmpuint (captioned_dark, >, plain_dark + 100);
+
+  healer_session_set_results (session, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  fixture_clear (&f);
+}
+
+/* A drift report of six KPIs, most severe first as the core sorts them:
+ * unread ones among the read, and two that did not drift. */
+static HealerDriftReport *
+drift_report_new (void)
+{
+  static const struct { const char *name; gboolean used, outside, shifted; } kpis[] = {
+    { "feature50", FALSE, TRUE, FALSE },
+    { "feature12", TRUE, TRUE, FALSE },
+    { "feature7", FALSE, FALSE, TRUE },
+    { "feature31", TRUE, FALSE, TRUE },
+    { "feature2", TRUE, FALSE, FALSE },
+    { "feature8", FALSE, FALSE, FALSE },
+  };
+  HealerDriftReport *report = g_new0 (HealerDriftReport, 1);
+
+  report->n_rows = 100;
+  report->n_kpis = G_N_ELEMENTS (kpis);
+  report->kpis = g_new0 (HealerDriftKpi, report->n_kpis);
+  for (guint k = 0; k < report->n_kpis; k++)
+    {
+      HealerDriftKpi *kpi = &report->kpis[k];
+
+      kpi->index = k;
+      kpi->name = g_strdup (kpis[k].name);
+      kpi->used = kpis[k].used;
+      kpi->outside = kpis[k].outside;
+      kpi->shifted = kpis[k].shifted;
+      kpi->outside_fraction = kpi->outside ? 0.4 : 0.0;
+      kpi->train_min = 0, kpi->train_max = 10, kpi->train_median = 5;
+      kpi->batch_min = 2, kpi->batch_max = 30, kpi->batch_median = kpi->shifted ? 9 : 5;
+      report->n_used += kpi->used;
+      report->n_outside += kpi->outside;
+      report->n_outside_used += kpi->outside && kpi->used;
+      report->n_shifted += kpi->shifted;
+      report->n_shifted_used += kpi->shifted && kpi->used;
+    }
+  return report;
+}
+
+static GtkWidget *
+drift_details_window (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (g_strcmp0 (gtk_window_get_title (l->data), "KPIs Outside the Training Range") == 0 &&
+        gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+drift_details_shown (gpointer data)
+{
+  GtkWidget *window = drift_details_window ();
+
+  return window != NULL && gtk_widget_get_mapped (window);
+}
+
+/* The titles of the rows the filter shows, in order, comma-separated. */
+static char *
+shown_kpis (GtkWidget *window)
+{
+  GtkWidget *list = healer_test_find_widget (window, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_BOX));
+  GString *names = g_string_new (NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) && gtk_widget_get_child_visible (row) && gtk_widget_get_visible (list))
+      g_string_append_printf (names, "%s%s", names->len > 0 ? "," : "",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  return g_string_free (names, FALSE);
+}
+
+/* Issue 16 item 13: the drift details list the KPIs the model reads
+ * first, each group most severe first, with a search and a switch that
+ * keeps only those the model reads; the Results page opens them from its
+ * drift note. */
+static void
+test_results_page_drift_details (void)
+{
+  Fixture f = { 0 };
+  HealerWindow *window;
+  HealerSession *session;
+  GtkWidget *page, *details, *search, *used_only, *no_match;
+  HealerDiagnosis *diagnosis;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(HealerResults) results = NULL;
+  char *names;
+
+  fixture_init (&f, 100);
+  diagnosis = healer_diagnose_file (f.model, f.path, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&diagnosis->drift, healer_drift_report_free);
+  diagnosis->drift = drift_report_new ();
+  file = g_file_new_for_path (f.path);
+  results = healer_results_new (diagnosis, file);
+  g_assert_true (healer_results_has_drift (results));
+
+  window = healer_window_new (NULL);
+  session = healer_window_get_session (window);
+  healer_test_show (GTK_WIDGET (window), 1000, 700);
+  healer_window_set_visible_page (window, "results");
+  page = find_page (window);
+  healer_session_set_model (session, f.model, NULL);
+  healer_session_set_results (session, results);
+  g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
+  g_assert_true (gtk_widget_get_mapped (healer_test_find_widget (page, healer_test_match_button_label,
+                                                                 "Drift _Details…")));
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-drift-note") });
+
+  healer_test_activate_action (page, "results.drift-details");
+  g_assert_true (healer_test_wait_until (drift_details_shown, NULL, 10000));
+  details = drift_details_window ();
+  healer_test_wait_frame (details);
+  names = shown_kpis (details);
+  g_assert_cmpstr (names, ==, "feature12,feature31,feature50,feature7");
+  g_free (names);
+  g_clear_object (&(GdkTexture *) { healer_test_render (details, "drift-details") });
+
+  search = healer_test_find_widget (details, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY));
+  used_only = healer_test_find_widget (details, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_CHECK_BUTTON));
+  no_match = healer_test_find_widget (details, healer_test_match_type, GSIZE_TO_POINTER (ADW_TYPE_STATUS_PAGE));
+  g_assert_false (gtk_widget_get_visible (no_match));
+
+  /* The search filters by name, case aside; "search-changed" comes after
+   * a delay, so it is emitted here as the entry would. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "FEATURE3");
+  g_signal_emit_by_name (search, "search-changed");
+  names = shown_kpis (details);
+  g_assert_cmpstr (names, ==, "feature31");
+  g_free (names);
+
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  g_signal_emit_by_name (search, "search-changed");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (used_only), TRUE);
+  names = shown_kpis (details);
+  g_assert_cmpstr (names, ==, "feature12,feature31");
+  g_free (names);
+
+  /* Nothing left: said so, not an empty list. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "feature7");
+  g_signal_emit_by_name (search, "search-changed");
+  names = shown_kpis (details);
+  g_assert_cmpstr (names, ==, "");
+  g_free (names);
+  g_assert_true (gtk_widget_get_visible (no_match));
+
+  gtk_window_destroy (GTK_WINDOW (details));
+  healer_session_set_results (session, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  fixture_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -503,6 +771,8 @@ main (int   argc,
   g_test_add_func ("/results-page/sampled-map", test_results_page_sampled_map);
   g_test_add_func ("/results-page/map-choices", test_results_page_map_choices);
   g_test_add_func ("/results-page/stale", test_results_page_stale);
+  g_test_add_func ("/results-page/caption", test_results_page_caption);
+  g_test_add_func ("/results-page/drift-details", test_results_page_drift_details);
 
   return g_test_run ();
 }

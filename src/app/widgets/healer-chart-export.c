@@ -54,18 +54,64 @@ get_background (GtkWidget *widget,
     *background = (GdkRGBA) { 1.f, 1.f, 1.f, 1.f };
 }
 
+/* Space around the caption, in pixels. */
+#define CAPTION_PADDING 16
+
+/* The caption as a layout @width wide: the first line bold and larger. */
+static PangoLayout *
+caption_layout (GtkWidget  *widget,
+                const char *caption,
+                int         width)
+{
+  g_auto(GStrv) lines = g_strsplit (caption, "\n", 2);
+  g_autofree char *title = g_markup_escape_text (lines[0], -1);
+  g_autofree char *rest = lines[1] != NULL ? g_markup_escape_text (lines[1], -1) : NULL;
+  g_autofree char *markup = g_strdup_printf ("<span weight=\"bold\" size=\"larger\">%s</span>%s%s",
+                                             title, rest != NULL ? "\n" : "", rest != NULL ? rest : "");
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
+
+  pango_layout_set_markup (layout, markup, -1);
+  pango_layout_set_width (layout, MAX (1, width) * PANGO_SCALE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  return layout;
+}
+
 static GskRenderNode *
 chart_to_node (HealerChartExportable *chart,
+               const char            *caption,
                int                    width,
                int                    height)
 {
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   GdkRGBA background;
+  int top = 0;
 
   get_background (GTK_WIDGET (chart), &background);
   gtk_snapshot_append_color (snapshot, &background,
                              &GRAPHENE_RECT_INIT (0, 0, width, height));
-  healer_chart_exportable_snapshot_at_size (chart, snapshot, width, height);
+  if (caption != NULL && caption[0] != '\0')
+    {
+      g_autoptr(PangoLayout) layout = caption_layout (GTK_WIDGET (chart), caption,
+                                                      width - 2 * CAPTION_PADDING);
+      GdkRGBA text;
+      int text_height;
+
+      pango_layout_get_pixel_size (layout, NULL, &text_height);
+      /* A caption taller than half the picture would leave no chart. */
+      if (text_height + 2 * CAPTION_PADDING <= height / 2)
+        {
+          healer_chart_contrasting_text (&background, &text);
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (CAPTION_PADDING, CAPTION_PADDING));
+          gtk_snapshot_append_layout (snapshot, layout, &text);
+          gtk_snapshot_restore (snapshot);
+          top = text_height + 2 * CAPTION_PADDING;
+        }
+    }
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, top));
+  healer_chart_exportable_snapshot_at_size (chart, snapshot, width, height - top);
+  gtk_snapshot_restore (snapshot);
   return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
 }
 
@@ -96,6 +142,17 @@ healer_chart_render (HealerChartExportable  *chart,
                      int                     height,
                      GError                **error)
 {
+  return healer_chart_render_captioned (chart, NULL, format, width, height, error);
+}
+
+GBytes *
+healer_chart_render_captioned (HealerChartExportable  *chart,
+                               const char             *caption,
+                               HealerChartFormat       format,
+                               int                     width,
+                               int                     height,
+                               GError                **error)
+{
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GByteArray) bytes = NULL;
   cairo_surface_t *surface = NULL;
@@ -112,7 +169,7 @@ healer_chart_render (HealerChartExportable  *chart,
       return NULL;
     }
 
-  node = chart_to_node (chart, width, height);
+  node = chart_to_node (chart, caption, width, height);
   bytes = g_byte_array_new ();
 
   switch (format)
@@ -175,7 +232,7 @@ healer_chart_copy_to_clipboard (HealerChartExportable *chart)
 
   /* Drawn with Cairo rather than the widget's renderer: it works for an
    * unrealised chart too, and gives the same pixels as a PNG export. */
-  node = chart_to_node (chart, width, height);
+  node = chart_to_node (chart, NULL, width, height);
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   draw_node (surface, node);
   cairo_surface_flush (surface);

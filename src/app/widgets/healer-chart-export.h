@@ -30,6 +30,17 @@ GBytes  *healer_chart_render (HealerChartExportable  *chart,
                               int                     height,
                               GError                **error);
 
+/* As healer_chart_render(), with @caption above the chart: its first line
+ * as a title, in bold, the others below it, wrapped to the width. The
+ * chart gets the height left. A chart leaving the window says what it is
+ * of, as the page around it does. @caption NULL or empty: the chart alone. */
+GBytes  *healer_chart_render_captioned (HealerChartExportable  *chart,
+                                        const char             *caption,
+                                        HealerChartFormat       format,
+                                        int                     width,
+                                        int                     height,
+                                        GError                **error);
+
 /* Copies the chart at its current size to the clipboard as a texture. */
 void     healer_chart_copy_to_clipboard (HealerChartExportable *chart);
 

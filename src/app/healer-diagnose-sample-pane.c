@@ -1,4 +1,4 @@
-/* healer-diagnose-sample.c — the Diagnose page's single sample: a form of KPI values, a pasted row
+/* healer-diagnose-sample-pane.c — the Diagnose page's one sample: a form of KPI values, a pasted row
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,9 +9,55 @@
 
 #include <glib/gi18n.h>
 
-#include "healer-diagnose-page-private.h"
+#include "healer-diagnose-common.h"
+#include "healer-diagnose-sample-pane.h"
 #include "healer-explain.h"
 #include "healer-page.h"
+#include "healer-wrap-box.h"
+
+struct _HealerDiagnoseSamplePane
+{
+  AdwBin              parent_instance;
+
+  HealerModel        *model;
+
+  /* A value text per model input (NULL = missing). */
+  char              **sample_texts;
+  guint               n_sample_texts;
+  GtkStringList      *kpi_names;
+  GtkFilterListModel *kpi_filtered;
+  GtkStringFilter    *kpi_filter;
+  GCancellable       *cancellable;        /* while a sample is diagnosed */
+  float              *last_sample_proba;  /* n_classes of the last diagnosed sample */
+  guint               last_sample_class;
+
+  /* Template widgets */
+  GtkSearchEntry     *kpi_search;
+  GtkListView        *kpi_list;
+  GtkLabel           *kpi_no_match_label;
+  GtkTextView        *paste_view;
+  GtkLabel           *paste_error_label;
+  GtkButton          *diagnose_sample_button;
+  GtkStack           *sample_result_stack;
+  GtkLabel           *sample_class_label;
+  GtkLabel           *sample_confidence_label;
+  GtkBox             *sample_uncertain_box;
+  GtkLabel           *sample_uncertain_label;
+  GtkGrid            *sample_proba_grid;
+  GtkListBox         *sample_drivers_list;
+  GtkListBox         *sample_abnormal_list;
+};
+
+G_DEFINE_FINAL_TYPE (HealerDiagnoseSamplePane, healer_diagnose_sample_pane, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* KPIs listed as having driven a diagnosis. */
 #define TOP_DRIVERS  8
@@ -37,121 +83,21 @@ sample_job_free (SampleJob *job)
   g_free (job);
 }
 
-/* ---- shared with the batch part ---- */
-
-void
-_healer_diagnose_fill_probabilities (GtkGrid            *grid,
-                                     const char * const *labels,
-                                     const float        *proba,
-                                     guint               n_classes,
-                                     guint               best)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
-    gtk_grid_remove (grid, child);
-
-  for (guint c = 0; c < n_classes; c++)
-    {
-      GtkWidget *name = gtk_label_new (labels[c]);
-      GtkWidget *bar = gtk_progress_bar_new ();
-      g_autofree char *percent = g_strdup_printf (_("%.1f %%"), 100.0 * proba[c]);
-      GtkWidget *value = gtk_label_new (percent);
-
-      gtk_label_set_xalign (GTK_LABEL (name), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (name), 24);
-      /* Short names whole; long display names keep a readable start. */
-      gtk_label_set_width_chars (GTK_LABEL (name), MIN (g_utf8_strlen (labels[c], -1), 12));
-      gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (bar), CLAMP (proba[c], 0.0f, 1.0f));
-      gtk_widget_set_hexpand (bar, TRUE);
-      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (bar, "healer-class-bar");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (bar),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, labels[c],
-                                      -1);
-      gtk_label_set_xalign (GTK_LABEL (value), 1);
-      gtk_label_set_width_chars (GTK_LABEL (value), 7);
-      gtk_widget_add_css_class (value, "numeric");
-      if (c == best)
-        {
-          gtk_widget_add_css_class (name, "heading");
-          gtk_widget_add_css_class (value, "heading");
-        }
-      else
-        gtk_widget_add_css_class (bar, "dim-label");
-
-      gtk_grid_attach (grid, name, 0, c, 1, 1);
-      gtk_grid_attach (grid, bar, 1, c, 1, 1);
-      gtk_grid_attach (grid, value, 2, c, 1, 1);
-    }
-}
-
-char *
-_healer_diagnose_set_text (const char * const *labels,
-                           const guint        *set,
-                           guint               n)
-{
-  GString *text = g_string_new (NULL);
-
-  for (guint s = 0; s < n; s++)
-    {
-      /* TRANSLATORS: between the classes of a prediction set: "class 1 or class 2" */
-      if (s > 0)
-        g_string_append (text, _(" or "));
-      g_string_append (text, labels[set[s]]);
-    }
-  return g_string_free (text, FALSE);
-}
-
-char *
-_healer_diagnose_uncertainty_text (HealerUncertainty why,
-                                   float             confidence,
-                                   double            threshold,
-                                   const char       *set_text)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  if ((why & HEALER_UNCERTAIN_AMBIGUOUS) && set_text != NULL)
-    g_string_append_printf (text,
-                            _("Uncertain: it is %s. The model cannot tell which, but on samples "
-                              "like the ones it was trained on, the true class is among these "
-                              "as often as its coverage promises."),
-                            set_text);
-
-  if ((why & HEALER_UNCERTAIN_LOW_CONFIDENCE) && text->len > 0)
-    g_string_append_c (text, '\n');
-  if (why & HEALER_UNCERTAIN_LOW_CONFIDENCE)
-    g_string_append_printf (text,
-                            _("Uncertain: the confidence, %.1f %%, is below the model’s threshold "
-                              "of %.1f %%."),
-                            100.0 * confidence, 100.0 * threshold);
-  if (why & HEALER_UNCERTAIN_OUT_OF_RANGE)
-    {
-      if (text->len > 0)
-        g_string_append_c (text, '\n');
-      g_string_append (text,
-                       _("Uncertain: a KPI the model reads lies far outside the values it was "
-                         "trained on, where its answer cannot be trusted."));
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 static char **
 class_labels (const HealerModel *model)
 {
   char **labels = g_new0 (char *, model->n_classes + 1);
 
   for (guint c = 0; c < model->n_classes; c++)
-    labels[c] = _healer_diagnose_class_label (model->class_names[c], model->class_ids[c]);
+    labels[c] = healer_diagnose_class_label (model->class_names[c], model->class_ids[c]);
   return labels;
 }
 
 /* ---- the form ---- */
 
 static guint
-item_kpi_index (HealerDiagnosePage *self,
-                GtkListItem        *item)
+item_kpi_index (HealerDiagnoseSamplePane *self,
+                GtkListItem              *item)
 {
   GtkStringObject *object = gtk_list_item_get_item (item);
   const char *name = gtk_string_object_get_string (object);
@@ -163,8 +109,8 @@ item_kpi_index (HealerDiagnosePage *self,
 }
 
 static void
-value_changed_cb (GtkEditable        *entry,
-                  HealerDiagnosePage *self)
+value_changed_cb (GtkEditable              *entry,
+                  HealerDiagnoseSamplePane *self)
 {
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (entry), "kpi-index"));
   const char *text = gtk_editable_get_text (entry);
@@ -179,7 +125,7 @@ value_changed_cb (GtkEditable        *entry,
 static void
 kpi_setup_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
-              HealerDiagnosePage       *self)
+              HealerDiagnoseSamplePane *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *name = gtk_label_new (NULL);
@@ -205,7 +151,7 @@ kpi_setup_cb (GtkSignalListItemFactory *factory,
 static void
 kpi_bind_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
-             HealerDiagnosePage       *self)
+             HealerDiagnoseSamplePane *self)
 {
   GtkWidget *box = gtk_list_item_get_child (item);
   GtkWidget *name = gtk_widget_get_first_child (box);
@@ -226,7 +172,7 @@ kpi_bind_cb (GtkSignalListItemFactory *factory,
 static void
 kpi_unbind_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
-               HealerDiagnosePage       *self)
+               HealerDiagnoseSamplePane *self)
 {
   GtkWidget *entry = gtk_widget_get_last_child (gtk_list_item_get_child (item));
 
@@ -234,7 +180,7 @@ kpi_unbind_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-kpi_search_changed_cb (HealerDiagnosePage *self)
+kpi_search_changed_cb (HealerDiagnoseSamplePane *self)
 {
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->kpi_search));
   gboolean none = FALSE;
@@ -252,7 +198,7 @@ kpi_search_changed_cb (HealerDiagnosePage *self)
 }
 
 static void
-refresh_form (HealerDiagnosePage *self)
+refresh_form (HealerDiagnoseSamplePane *self)
 {
   /* Rebinding the rows shows the new texts in the visible entries. */
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->kpi_names));
@@ -275,8 +221,8 @@ is_missing_token (const char *s)
 }
 
 static float *
-read_form (HealerDiagnosePage  *self,
-           GError             **error)
+read_form (HealerDiagnoseSamplePane  *self,
+           GError                   **error)
 {
   g_autofree float *row = g_new (float, MAX (self->n_sample_texts, 1));
 
@@ -306,8 +252,8 @@ read_form (HealerDiagnosePage  *self,
 }
 
 static void
-show_paste_error (HealerDiagnosePage *self,
-                  const char         *message)
+show_paste_error (HealerDiagnoseSamplePane *self,
+                  const char               *message)
 {
   gtk_label_set_text (self->paste_error_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->paste_error_label), message != NULL);
@@ -401,8 +347,8 @@ abnormal_text (const HealerAbnormal *a)
 }
 
 static void
-show_sample_result (HealerDiagnosePage *self,
-                    SampleJob          *job)
+show_sample_result (HealerDiagnoseSamplePane *self,
+                    SampleJob                *job)
 {
   const HealerModel *model = job->model;
   const HealerSampleExplanation *e = job->explanation;
@@ -421,15 +367,15 @@ show_sample_result (HealerDiagnosePage *self,
     {
       g_autofree guint *set = g_new (guint, model->n_classes);
       guint n_set = healer_model_prediction_set (model, job->proba, set);
-      g_autofree char *set_text = _healer_diagnose_set_text ((const char * const *) labels, set, n_set);
-      g_autofree char *text = _healer_diagnose_uncertainty_text (job->why, job->proba[best],
+      g_autofree char *set_text = healer_diagnose_set_text ((const char * const *) labels, set, n_set);
+      g_autofree char *text = healer_diagnose_uncertainty_text (job->why, job->proba[best],
                                                                  model->confidence_threshold,
                                                                  set_text);
 
       gtk_label_set_text (self->sample_uncertain_label, text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->sample_uncertain_box), job->why != HEALER_UNCERTAIN_NONE);
-  _healer_diagnose_fill_probabilities (self->sample_proba_grid, (const char * const *) labels,
+  healer_diagnose_fill_probabilities (self->sample_proba_grid, (const char * const *) labels,
                                        job->proba, model->n_classes, best);
 
   clear_list (self->sample_drivers_list);
@@ -505,20 +451,20 @@ sample_done (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  HealerDiagnosePage *self = HEALER_DIAGNOSE_PAGE (object);
+  HealerDiagnoseSamplePane *self = HEALER_DIAGNOSE_SAMPLE_PANE (object);
   SampleJob *job = g_task_get_task_data (G_TASK (result));
   GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
 
-  /* The page went away while the worker ran. */
+  /* The pane went away while the worker ran. */
   if (self->sample_result_stack == NULL)
     return;
-  if (cancellable == self->sample_cancellable)
+  if (cancellable == self->cancellable)
     {
-      g_clear_object (&self->sample_cancellable);
-      _healer_diagnose_page_update_busy (self);
+      g_clear_object (&self->cancellable);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
       gtk_widget_set_sensitive (GTK_WIDGET (self->diagnose_sample_button), TRUE);
     }
-  /* A result for a model that is no longer the page's is stale. */
+  /* A result for a model that is no longer the pane's is stale. */
   if (g_cancellable_is_cancelled (cancellable) || job->model != self->model)
     return;
   if (!g_task_propagate_boolean (G_TASK (result), NULL))
@@ -528,31 +474,31 @@ sample_done (GObject      *object,
 }
 
 static void
-diagnose_row (HealerDiagnosePage *self,
-              float              *row)
+diagnose_row (HealerDiagnoseSamplePane *self,
+              float                    *row)
 {
   g_autoptr(GTask) task = NULL;
   SampleJob *job;
 
-  if (self->sample_cancellable != NULL)
-    g_cancellable_cancel (self->sample_cancellable);
-  g_clear_object (&self->sample_cancellable);
-  self->sample_cancellable = g_cancellable_new ();
-  _healer_diagnose_page_update_busy (self);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 
   job = g_new0 (SampleJob, 1);
   job->model = healer_model_ref (self->model);
   job->row = row;
   gtk_widget_set_sensitive (GTK_WIDGET (self->diagnose_sample_button), FALSE);
 
-  task = g_task_new (self, self->sample_cancellable, sample_done, NULL);
+  task = g_task_new (self, self->cancellable, sample_done, NULL);
   g_task_set_source_tag (task, diagnose_row);
   g_task_set_task_data (task, job, (GDestroyNotify) sample_job_free);
   g_task_run_in_thread (task, sample_thread);
 }
 
 static void
-diagnose_sample_clicked_cb (HealerDiagnosePage *self)
+diagnose_sample_clicked_cb (HealerDiagnoseSamplePane *self)
 {
   g_autoptr(GError) error = NULL;
   float *row;
@@ -567,8 +513,8 @@ diagnose_sample_clicked_cb (HealerDiagnosePage *self)
 }
 
 static void
-use_text (HealerDiagnosePage *self,
-          const char         *text)
+use_text (HealerDiagnoseSamplePane *self,
+          const char               *text)
 {
   g_autoptr(GError) error = NULL;
   float *row;
@@ -593,7 +539,7 @@ use_text (HealerDiagnosePage *self,
 }
 
 static void
-use_pasted_clicked_cb (HealerDiagnosePage *self)
+use_pasted_clicked_cb (HealerDiagnoseSamplePane *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->paste_view);
   GtkTextIter start, end;
@@ -605,7 +551,7 @@ use_pasted_clicked_cb (HealerDiagnosePage *self)
 }
 
 static void
-clear_sample_clicked_cb (HealerDiagnosePage *self)
+clear_sample_clicked_cb (HealerDiagnoseSamplePane *self)
 {
   for (guint j = 0; j < self->n_sample_texts; j++)
     g_clear_pointer (&self->sample_texts[j], g_free);
@@ -614,27 +560,28 @@ clear_sample_clicked_cb (HealerDiagnosePage *self)
   refresh_form (self);
   /* The diagnosis on screen was of the values just cleared: it goes too,
    * and so does one still being made. */
-  _healer_diagnose_sample_cancel (self);
+  healer_diagnose_sample_pane_cancel (self);
   g_clear_pointer (&self->last_sample_proba, g_free);
   gtk_stack_set_visible_child_name (self->sample_result_stack, "none");
 }
 
 void
-healer_diagnose_page_diagnose_text (HealerDiagnosePage *self,
-                                    const char         *text)
+healer_diagnose_sample_pane_diagnose_text (HealerDiagnoseSamplePane *self,
+                                           const char               *text)
 {
-  g_return_if_fail (HEALER_IS_DIAGNOSE_PAGE (self));
+  g_return_if_fail (HEALER_IS_DIAGNOSE_SAMPLE_PANE (self));
   g_return_if_fail (text != NULL);
 
-  gtk_stack_set_visible_child_name (self->mode_stack, "sample");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->paste_view), text, -1);
   use_text (self, text);
 }
 
 /* ---- life cycle ---- */
 
-void
-_healer_diagnose_sample_relabel (HealerDiagnosePage *self)
+/* The same networks under other class names: the result shown stays,
+ * named anew. */
+static void
+relabel (HealerDiagnoseSamplePane *self)
 {
   g_auto(GStrv) labels = NULL;
 
@@ -642,15 +589,16 @@ _healer_diagnose_sample_relabel (HealerDiagnosePage *self)
     return;
   labels = class_labels (self->model);
   gtk_label_set_text (self->sample_class_label, labels[self->last_sample_class]);
-  _healer_diagnose_fill_probabilities (self->sample_proba_grid, (const char * const *) labels,
-                                       self->last_sample_proba, self->model->n_classes,
-                                       self->last_sample_class);
+  healer_diagnose_fill_probabilities (self->sample_proba_grid, (const char * const *) labels,
+                                      self->last_sample_proba, self->model->n_classes,
+                                      self->last_sample_class);
 }
 
-void
-_healer_diagnose_sample_model_changed (HealerDiagnosePage *self)
+/* Another model: a form of its KPIs, no result. */
+static void
+reset (HealerDiagnoseSamplePane *self)
 {
-  _healer_diagnose_sample_cancel (self);
+  healer_diagnose_sample_pane_cancel (self);
   if (self->sample_texts != NULL)
     for (guint j = 0; j < self->n_sample_texts; j++)
       g_free (self->sample_texts[j]);
@@ -663,46 +611,179 @@ _healer_diagnose_sample_model_changed (HealerDiagnosePage *self)
   gtk_stack_set_visible_child_name (self->sample_result_stack, "none");
 }
 
-gboolean
-_healer_diagnose_sample_cancel (HealerDiagnosePage *self)
+HealerModel *
+healer_diagnose_sample_pane_get_model (HealerDiagnoseSamplePane *self)
 {
-  if (self->sample_cancellable == NULL || g_cancellable_is_cancelled (self->sample_cancellable))
-    return FALSE;
-  g_cancellable_cancel (self->sample_cancellable);
-  return TRUE;
+  g_return_val_if_fail (HEALER_IS_DIAGNOSE_SAMPLE_PANE (self), NULL);
+
+  return self->model;
 }
 
 void
-_healer_diagnose_sample_class_init (GtkWidgetClass *widget_class)
+healer_diagnose_sample_pane_set_model (HealerDiagnoseSamplePane *self,
+                                       HealerModel              *model)
 {
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_box);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, kpi_search);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, kpi_list);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, kpi_no_match_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, paste_view);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, paste_error_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, paste_button);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, diagnose_sample_button);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_result_stack);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_class_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_confidence_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_uncertain_box);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_uncertain_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_proba_grid);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_drivers_list);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_abnormal_list);
+  /* A renamed model shares its networks: what was diagnosed stays valid. */
+  gboolean changed;
+
+  g_return_if_fail (HEALER_IS_DIAGNOSE_SAMPLE_PANE (self));
+
+  if (self->model == model)
+    return;
+  changed = !healer_model_same_network (self->model, model);
+  g_clear_pointer (&self->model, healer_model_unref);
+  self->model = model != NULL ? healer_model_ref (model) : NULL;
+  if (changed)
+    reset (self);
+  else
+    relabel (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+const float *
+healer_diagnose_sample_pane_get_probabilities (HealerDiagnoseSamplePane *self)
+{
+  g_return_val_if_fail (HEALER_IS_DIAGNOSE_SAMPLE_PANE (self), NULL);
+
+  return self->last_sample_proba;
+}
+
+gboolean
+healer_diagnose_sample_pane_get_busy (HealerDiagnoseSamplePane *self)
+{
+  g_return_val_if_fail (HEALER_IS_DIAGNOSE_SAMPLE_PANE (self), FALSE);
+
+  return self->cancellable != NULL;
+}
+
+gboolean
+healer_diagnose_sample_pane_cancel (HealerDiagnoseSamplePane *self)
+{
+  g_return_val_if_fail (HEALER_IS_DIAGNOSE_SAMPLE_PANE (self), FALSE);
+
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return FALSE;
+  g_cancellable_cancel (self->cancellable);
+  return TRUE;
+}
+
+static void
+healer_diagnose_sample_pane_dispose (GObject *object)
+{
+  HealerDiagnoseSamplePane *self = (HealerDiagnoseSamplePane *)object;
+
+  healer_diagnose_sample_pane_cancel (self);
+  /* The bin's child is a bound template child: dropped by the bin first,
+   * or the bin would unparent it a second time after the template did. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_DIAGNOSE_SAMPLE_PANE);
+  if (self->sample_texts != NULL)
+    for (guint j = 0; j < self->n_sample_texts; j++)
+      g_free (self->sample_texts[j]);
+  g_clear_pointer (&self->sample_texts, g_free);
+  self->n_sample_texts = 0;
+  g_clear_pointer (&self->last_sample_proba, g_free);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->kpi_filtered);
+  g_clear_object (&self->kpi_filter);
+  g_clear_object (&self->kpi_names);
+  g_clear_pointer (&self->model, healer_model_unref);
+
+  G_OBJECT_CLASS (healer_diagnose_sample_pane_parent_class)->dispose (object);
+}
+
+static void
+healer_diagnose_sample_pane_get_property (GObject    *object,
+                                          guint       prop_id,
+                                          GValue     *value,
+                                          GParamSpec *pspec)
+{
+  HealerDiagnoseSamplePane *self = HEALER_DIAGNOSE_SAMPLE_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_value_set_boxed (value, self->model);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, healer_diagnose_sample_pane_get_busy (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_diagnose_sample_pane_set_property (GObject      *object,
+                                          guint         prop_id,
+                                          const GValue *value,
+                                          GParamSpec   *pspec)
+{
+  HealerDiagnoseSamplePane *self = HEALER_DIAGNOSE_SAMPLE_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      healer_diagnose_sample_pane_set_model (self, g_value_get_boxed (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_diagnose_sample_pane_class_init (HealerDiagnoseSamplePaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = healer_diagnose_sample_pane_dispose;
+  object_class->get_property = healer_diagnose_sample_pane_get_property;
+  object_class->set_property = healer_diagnose_sample_pane_set_property;
+
+  properties[PROP_MODEL] =
+    g_param_spec_boxed ("model", NULL, NULL,
+                        HEALER_TYPE_MODEL,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (HEALER_TYPE_WRAP_BOX);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-diagnose-sample-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, kpi_search);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, kpi_list);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, kpi_no_match_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, paste_view);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, paste_error_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, diagnose_sample_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_result_stack);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_class_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_confidence_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_uncertain_box);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_uncertain_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_proba_grid);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_drivers_list);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_abnormal_list);
   gtk_widget_class_bind_template_callback (widget_class, kpi_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, diagnose_sample_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, use_pasted_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, clear_sample_clicked_cb);
 }
 
-void
-_healer_diagnose_sample_init (HealerDiagnosePage *self)
+static void
+healer_diagnose_sample_pane_init (HealerDiagnoseSamplePane *self)
 {
   g_autoptr(GtkNoSelection) selection = NULL;
   GtkListItemFactory *factory;
   GtkExpression *expression;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->kpi_names = gtk_string_list_new (NULL);
   expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
@@ -721,19 +802,6 @@ _healer_diagnose_sample_init (HealerDiagnosePage *self)
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->kpi_filtered)));
   gtk_list_view_set_model (self->kpi_list, GTK_SELECTION_MODEL (selection));
   healer_page_scroll_to_top_on_change (GTK_WIDGET (self->kpi_list), G_LIST_MODEL (self->kpi_filtered));
-}
 
-void
-_healer_diagnose_sample_dispose (HealerDiagnosePage *self)
-{
-  if (self->sample_texts != NULL)
-    for (guint j = 0; j < self->n_sample_texts; j++)
-      g_free (self->sample_texts[j]);
-  g_clear_pointer (&self->sample_texts, g_free);
-  self->n_sample_texts = 0;
-  g_clear_pointer (&self->last_sample_proba, g_free);
-  g_clear_object (&self->sample_cancellable);
-  g_clear_object (&self->kpi_filtered);
-  g_clear_object (&self->kpi_filter);
-  g_clear_object (&self->kpi_names);
+  reset (self);
 }

@@ -1,4 +1,4 @@
-/* healer-diagnose-batch.c — the Diagnose page's batch: a file diagnosed on a worker, its table
+/* healer-diagnose-batch-pane.c — the Diagnose page's file of samples: diagnosed on a worker, its table
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,14 +8,68 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-diagnose-batch-pane.h"
+#include "healer-diagnose-common.h"
+#include "healer-diagnose-rows.h"
+#include "healer-drift-details.h"
+#include "healer-file-chooser.h"
 #include "healer-page.h"
-
-#include "healer-diagnose-page-private.h"
 #include "healer-relay.h"
+#include "healer-wrap-box.h"
 
-/* KPIs listed in the drift details; a batch that moved them all would
- * otherwise make a list nobody reads. */
-#define DRIFT_DETAILS_MAX 200
+struct _HealerDiagnoseBatchPane
+{
+  AdwBin              parent_instance;
+
+  HealerSession      *session;
+  GSignalGroup       *session_signals;
+  HealerModel        *model;
+  GFile              *model_file;
+  GCancellable       *cancellable;   /* while a file is diagnosed */
+  HealerDiagnoseRows *rows;
+  GtkSingleSelection *selection;
+
+  /* Template widgets */
+  GtkButton          *batch_open_button;
+  GtkLabel           *batch_source_label;
+  GtkButton          *charts_button;
+  GtkRevealer        *progress_revealer;
+  GtkProgressBar     *batch_progress;
+  GtkRevealer        *stale_revealer;
+  GtkLabel           *stale_label;
+  GtkButton          *rerun_button;
+  GtkRevealer        *drift_revealer;
+  GtkLabel           *drift_label;
+  GtkStack           *batch_stack;
+  GtkSearchEntry     *id_search;
+  GtkDropDown        *class_filter;
+  GtkCheckButton     *uncertain_check;
+  GtkLabel           *shown_label;
+  GtkColumnView      *results_view;
+  GtkStack           *details_stack;
+  GtkLabel           *detail_id_label;
+  GtkLabel           *detail_class_label;
+  GtkLabel           *detail_true_label;
+  GtkBox             *detail_uncertain_box;
+  GtkLabel           *detail_uncertain_label;
+  GtkGrid            *detail_proba_grid;
+};
+
+G_DEFINE_FINAL_TYPE (HealerDiagnoseBatchPane, healer_diagnose_batch_pane, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_MODEL,
+  PROP_MODEL_FILE,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void show_results (HealerDiagnoseBatchPane *self,
+                          HealerResults           *results);
 
 typedef HealerDiagnoseColumn Column;
 
@@ -54,10 +108,10 @@ weak_ref_free (GWeakRef *ref)
 }
 
 static void
-set_progress (HealerDiagnosePage *self,
-              guint64             bytes,
-              guint64             total,
-              gsize               rows)
+set_progress (HealerDiagnoseBatchPane *self,
+              guint64                  bytes,
+              guint64                  total,
+              gsize                    rows)
 {
   g_autofree char *done = g_format_size (bytes);
   g_autofree char *size = g_format_size (total);
@@ -86,9 +140,9 @@ deliver_progress (gconstpointer state,
                   gpointer      data)
 {
   const Progress *p = state;
-  g_autoptr(HealerDiagnosePage) self = g_weak_ref_get (data);
+  g_autoptr(HealerDiagnoseBatchPane) self = g_weak_ref_get (data);
 
-  if (self != NULL && self->batch_cancellable != NULL)
+  if (self != NULL && self->cancellable != NULL)
     set_progress (self, p->bytes, p->total, p->rows);
 }
 
@@ -125,8 +179,8 @@ batch_thread (GTask        *task,
 }
 
 static void
-set_running (HealerDiagnosePage *self,
-             gboolean            running)
+set_running (HealerDiagnoseBatchPane *self,
+             gboolean                 running)
 {
   gtk_revealer_set_reveal_child (self->progress_revealer, running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->batch_open_button), !running && self->model != NULL);
@@ -137,7 +191,7 @@ batch_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  HealerDiagnosePage *self = HEALER_DIAGNOSE_PAGE (object);
+  HealerDiagnoseBatchPane *self = HEALER_DIAGNOSE_BATCH_PANE (object);
   BatchJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerResults) results = NULL;
@@ -146,13 +200,13 @@ batch_done (GObject      *object,
 
   /* No progress of this run after its result. */
   healer_relay_close (job->relay);
-  /* The page went away while the worker ran. */
+  /* The pane went away while the worker ran. */
   if (self->batch_stack == NULL)
     return;
-  if (g_task_get_cancellable (G_TASK (result)) == self->batch_cancellable)
+  if (g_task_get_cancellable (G_TASK (result)) == self->cancellable)
     {
-      g_clear_object (&self->batch_cancellable);
-      _healer_diagnose_page_update_busy (self);
+      g_clear_object (&self->cancellable);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
       set_running (self, FALSE);
     }
 
@@ -161,7 +215,7 @@ batch_done (GObject      *object,
     {
       /* The results shown before stay. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _healer_diagnose_page_error (self, _("Could Not Diagnose the File"), error);
+        healer_diagnose_show_error (GTK_WIDGET (self), _("Could Not Diagnose the File"), error);
       else
         healer_page_toast (GTK_WIDGET (self), _("Diagnosis cancelled"));
       return;
@@ -175,7 +229,7 @@ batch_done (GObject      *object,
   if (self->session != NULL)
     healer_session_set_results (self->session, results);
   else
-    _healer_diagnose_batch_show_results (self, results);
+    show_results (self, results);
 
   {
     g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -201,20 +255,23 @@ batch_done (GObject      *object,
 }
 
 void
-_healer_diagnose_batch_diagnose_file (HealerDiagnosePage *self,
-                                      GFile              *file)
+healer_diagnose_batch_pane_diagnose_file (HealerDiagnoseBatchPane *self,
+                                          GFile                   *file)
 {
   g_autoptr(GTask) task = NULL;
   BatchJob *job;
 
+  g_return_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
   if (self->model == NULL)
     return;
 
-  if (self->batch_cancellable != NULL)
-    g_cancellable_cancel (self->batch_cancellable);
-  g_clear_object (&self->batch_cancellable);
-  self->batch_cancellable = g_cancellable_new ();
-  _healer_diagnose_page_update_busy (self);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 
   job = g_new0 (BatchJob, 1);
   job->model = healer_model_ref (self->model);
@@ -232,44 +289,80 @@ _healer_diagnose_batch_diagnose_file (HealerDiagnosePage *self,
   gtk_progress_bar_set_text (self->batch_progress, _("Reading…"));
   set_running (self, TRUE);
 
-  task = g_task_new (self, self->batch_cancellable, batch_done, NULL);
-  g_task_set_source_tag (task, _healer_diagnose_batch_diagnose_file);
+  task = g_task_new (self, self->cancellable, batch_done, NULL);
+  g_task_set_source_tag (task, healer_diagnose_batch_pane_diagnose_file);
   g_task_set_task_data (task, job, (GDestroyNotify) batch_job_free);
   g_task_run_in_thread (task, batch_thread);
 }
 
 gboolean
-_healer_diagnose_batch_cancel (HealerDiagnosePage *self)
+healer_diagnose_batch_pane_cancel (HealerDiagnoseBatchPane *self)
 {
-  if (self->batch_cancellable == NULL || g_cancellable_is_cancelled (self->batch_cancellable))
+  g_return_val_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self), FALSE);
+
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
     return FALSE;
-  g_cancellable_cancel (self->batch_cancellable);
+  g_cancellable_cancel (self->cancellable);
   return TRUE;
 }
 
 static void
-cancel_clicked_cb (HealerDiagnosePage *self)
+cancel_clicked_cb (HealerDiagnoseBatchPane *self)
 {
-  healer_diagnose_page_cancel (self);
+  healer_diagnose_batch_pane_cancel (self);
 }
 
 static void
-open_batch_clicked_cb (HealerDiagnosePage *self)
+open_batch_response_cb (GtkNativeDialog         *native,
+                        int                      response,
+                        HealerDiagnoseBatchPane *self)
 {
-  healer_diagnose_page_open_batch (self);
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+      if (file != NULL)
+        healer_diagnose_batch_pane_diagnose_file (self, file);
+    }
+  g_object_unref (native);
+  g_object_unref (self);
+}
+
+void
+healer_diagnose_batch_pane_open (HealerDiagnoseBatchPane *self)
+{
+  GtkFileChooserNative *native;
+
+  g_return_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self));
+
+  if (self->model == NULL)
+    return;
+
+  native = healer_file_chooser_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                    _("Diagnose a File of Samples"), _("_Diagnose"), _("CSV files"),
+                                    (const char *[]) { "csv", NULL },
+                                    (const char *[]) { "text/csv", NULL });
+
+  g_signal_connect (native, "response", G_CALLBACK (open_batch_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
 static void
-show_charts_clicked_cb (HealerDiagnosePage *self)
+open_batch_clicked_cb (HealerDiagnoseBatchPane *self)
 {
+  healer_diagnose_batch_pane_open (self);
+}
 
+static void
+show_charts_clicked_cb (HealerDiagnoseBatchPane *self)
+{
   healer_page_show_page (GTK_WIDGET (self), "results");
 }
 
 /* ---- the table ---- */
 
 static HealerResults *
-current_results (HealerDiagnosePage *self)
+current_results (HealerDiagnoseBatchPane *self)
 {
   return self->rows != NULL ? healer_diagnose_rows_get_results (self->rows) : NULL;
 }
@@ -278,7 +371,7 @@ static char *
 class_text (HealerResults *results,
             guint          klass)
 {
-  return _healer_diagnose_class_label (healer_results_get_class_name (results, klass),
+  return healer_diagnose_class_label (healer_results_get_class_name (results, klass),
                                        healer_results_get_class_id (results, klass));
 }
 
@@ -299,7 +392,7 @@ uncertain_short (HealerResults *results,
 
       for (guint c = 0; c < n; c++)
         labels[c] = class_text (results, c);
-      set_text = _healer_diagnose_set_text ((const char * const *) labels, set, n_set);
+      set_text = healer_diagnose_set_text ((const char * const *) labels, set, n_set);
       if (why & HEALER_UNCERTAIN_OUT_OF_RANGE)
         /* TRANSLATORS: %s is a prediction set, "class 1 or class 2" */
         return g_strdup_printf (_("%s; out of range"), set_text);
@@ -385,10 +478,10 @@ compare_cells (gconstpointer a,
 }
 
 static void
-add_column (HealerDiagnosePage *self,
-            const char         *title,
-            Column              column,
-            gboolean            expand)
+add_column (HealerDiagnoseBatchPane *self,
+            const char              *title,
+            Column                   column,
+            gboolean                 expand)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *view_column;
@@ -407,7 +500,7 @@ add_column (HealerDiagnosePage *self,
 }
 
 static void
-update_shown_label (HealerDiagnosePage *self)
+update_shown_label (HealerDiagnoseBatchPane *self)
 {
   HealerResults *results = current_results (self);
   g_autofree char *text = NULL;
@@ -426,7 +519,7 @@ update_shown_label (HealerDiagnosePage *self)
 }
 
 static void
-filter_changed_cb (HealerDiagnosePage *self)
+filter_changed_cb (HealerDiagnoseBatchPane *self)
 {
   guint selected;
 
@@ -441,7 +534,7 @@ filter_changed_cb (HealerDiagnosePage *self)
 }
 
 static void
-show_details (HealerDiagnosePage *self)
+show_details (HealerDiagnoseBatchPane *self)
 {
   HealerDiagnoseRow *row = gtk_single_selection_get_selected_item (self->selection);
   HealerResults *results;
@@ -492,117 +585,43 @@ show_details (HealerDiagnosePage *self)
     {
       g_autofree guint *set = g_new (guint, n);
       guint n_set = healer_results_get_prediction_set (results, i, set);
-      g_autofree char *set_text = _healer_diagnose_set_text ((const char * const *) labels, set, n_set);
-      g_autofree char *text = _healer_diagnose_uncertainty_text (why,
+      g_autofree char *set_text = healer_diagnose_set_text ((const char * const *) labels, set, n_set);
+      g_autofree char *text = healer_diagnose_uncertainty_text (why,
                                                                  healer_results_get_confidence (results, i),
                                                                  healer_results_get_confidence_threshold (results),
                                                                  set_text);
 
       gtk_label_set_text (self->detail_uncertain_label, text);
     }
-  _healer_diagnose_fill_probabilities (self->detail_proba_grid, (const char * const *) labels,
+  healer_diagnose_fill_probabilities (self->detail_proba_grid, (const char * const *) labels,
                                        healer_results_get_probabilities (results, i), n, best);
   gtk_stack_set_visible_child_name (self->details_stack, "detail");
 }
 
 /* ---- drift ---- */
 
-static char *
-drift_kpi_text (const HealerDriftKpi *k)
-{
-  g_autofree char *range = g_strdup_printf ("%.4g – %.4g", k->train_min, k->train_max);
-  g_autofree char *batch = g_strdup_printf ("%.4g – %.4g", k->batch_min, k->batch_max);
-
-  return g_strdup_printf (_("%.0f %% of its values outside the training range %s; in this file "
-                            "%s, median %.4g (training median %.4g)"),
-                          100.0 * k->outside_fraction, range, batch,
-                          k->batch_median, k->train_median);
-}
-
 static void
-drift_details_clicked_cb (HealerDiagnosePage *self)
+drift_details_clicked_cb (HealerDiagnoseBatchPane *self)
 {
   HealerResults *results = current_results (self);
   const HealerDriftReport *report;
-  GtkWidget *window, *box, *header, *scrolled, *clamp, *content, *summary, *list;
-  GtkEventController *shortcuts;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  guint shown = 0;
 
   if (results == NULL || (report = healer_results_get_drift (results)) == NULL)
     return;
-
-  window = adw_window_new ();
-  gtk_window_set_title (GTK_WINDOW (window), _("KPIs Outside the Training Range"));
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
-  gtk_window_set_default_size (GTK_WINDOW (window), 640, 560);
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
-                                                          gtk_named_action_new ("window.close")));
-  gtk_widget_add_controller (window, shortcuts);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  gtk_box_append (GTK_BOX (box), header);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  clamp = adw_clamp_new ();
-  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_top (content, 12);
-  gtk_widget_set_margin_bottom (content, 12);
-  gtk_widget_set_margin_start (content, 12);
-  gtk_widget_set_margin_end (content, 12);
-  summary = gtk_label_new (healer_results_get_drift_summary (results));
-  gtk_label_set_wrap (GTK_LABEL (summary), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (summary), 0);
-  gtk_box_append (GTK_BOX (content), summary);
-
-  list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  for (guint k = 0; k < report->n_kpis && shown < DRIFT_DETAILS_MAX; k++)
-    {
-      const HealerDriftKpi *kpi = &report->kpis[k];
-      GtkWidget *row;
-      GtkWidget *tag;
-      g_autofree char *text = NULL;
-
-      if (!kpi->outside && !kpi->shifted)
-        continue;
-      text = drift_kpi_text (kpi);
-      row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kpi->name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
-      tag = gtk_label_new (kpi->used ? _("Read by the model") : _("Not read by the model"));
-      if (kpi->used)
-        gtk_widget_add_css_class (tag, "warning");
-      else
-        gtk_widget_add_css_class (tag, "dim-label");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
-      shown++;
-    }
-  gtk_box_append (GTK_BOX (content), list);
-  adw_clamp_set_child (ADW_CLAMP (clamp), content);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  gtk_box_append (GTK_BOX (box), scrolled);
-  adw_window_set_content (ADW_WINDOW (window), box);
-  gtk_window_present (GTK_WINDOW (window));
+  gtk_window_present (healer_drift_details_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, report,
+                                                healer_results_get_drift_summary (results)));
 }
 
 /* ---- showing results ---- */
 
-static void update_stale (HealerDiagnosePage *self);
+static void update_stale (HealerDiagnoseBatchPane *self);
 
 /* The line above the table: the file, its counts and the model that made
  * the diagnoses, named as it is now (it may have been saved since). */
 static void
-show_source (HealerDiagnosePage *self,
-             HealerResults      *results)
+show_source (HealerDiagnoseBatchPane *self,
+             HealerResults           *results)
 {
   g_autofree char *source = NULL;
 
@@ -626,8 +645,8 @@ show_source (HealerDiagnosePage *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_source_label), source);
 }
 
-void
-_healer_diagnose_batch_model_named (HealerDiagnosePage *self)
+static void
+model_named (HealerDiagnoseBatchPane *self)
 {
   HealerResults *results = current_results (self);
 
@@ -637,9 +656,9 @@ _healer_diagnose_batch_model_named (HealerDiagnosePage *self)
   update_stale (self);
 }
 
-void
-_healer_diagnose_batch_show_results (HealerDiagnosePage *self,
-                                     HealerResults      *results)
+static void
+show_results (HealerDiagnoseBatchPane *self,
+              HealerResults           *results)
 {
   g_autoptr(GtkStringList) classes = NULL;
   g_autoptr(GtkColumnViewColumn) label_column = NULL;
@@ -709,116 +728,277 @@ _healer_diagnose_batch_show_results (HealerDiagnosePage *self,
 }
 
 /* Results say which model made them; when that model is no longer the
- * page's (retrained, another file opened), they are marked stale with a
- * one-click way to diagnose the same file again. A renamed model shares
- * its networks: its results stay current. */
+ * page's (retrained, another file opened) or has another coverage since
+ * (its prediction sets and uncertain flags differ), they are marked stale
+ * with a one-click way to diagnose the same file again. A renamed model
+ * shares its networks: its results stay current. */
 static void
-update_stale (HealerDiagnosePage *self)
+update_stale (HealerDiagnoseBatchPane *self)
 {
   HealerResults *results = current_results (self);
-  HealerModel *made_by = results != NULL ? healer_results_get_model (results) : NULL;
-  gboolean stale = made_by != NULL && !healer_model_same_network (made_by, self->model);
-  g_autofree char *text = NULL;
+  g_autofree char *text = results != NULL ? healer_results_dup_staleness_text (results, self->model) : NULL;
+  gboolean stale = text != NULL;
 
   if (stale)
-    {
-      g_autofree char *name = healer_results_dup_model_name (results);
-
-      text = g_strdup_printf (_("These results were made by %s, which is no longer loaded. "
-                                "Diagnose the file again to see what the current model says."),
-                              name);
-      gtk_label_set_text (self->stale_label, text);
-    }
+    gtk_label_set_text (self->stale_label, text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->rerun_button),
                             stale && self->model != NULL && healer_results_get_source (results) != NULL &&
-                            self->batch_cancellable == NULL);
+                            self->cancellable == NULL);
   gtk_revealer_set_reveal_child (self->stale_revealer, stale);
 }
 
 static void
-rerun_clicked_cb (HealerDiagnosePage *self)
+rerun_clicked_cb (HealerDiagnoseBatchPane *self)
 {
   HealerResults *results = current_results (self);
 
   if (results != NULL && healer_results_get_source (results) != NULL)
-    _healer_diagnose_batch_diagnose_file (self, healer_results_get_source (results));
+    healer_diagnose_batch_pane_diagnose_file (self, healer_results_get_source (results));
 }
 
-void
-_healer_diagnose_batch_relabel (HealerDiagnosePage *self,
-                                HealerResults      *results)
+/* The session renamed some classes of @results: the rows and the class
+ * filter hold their texts, so they are built again with the new names. */
+static void
+session_class_names_cb (HealerDiagnoseBatchPane *self)
 {
-  /* The rows and the class filter hold their texts: build them again
-   * with the names the session gave the results. */
+  HealerResults *results = healer_session_get_results (self->session);
+
   if (results != NULL && results == current_results (self))
     {
       gtk_column_view_set_model (self->results_view, NULL);
       g_clear_object (&self->selection);
       g_clear_object (&self->rows);
     }
-  _healer_diagnose_batch_show_results (self, results);
+  show_results (self, results);
+}
+
+static void
+session_results_cb (HealerDiagnoseBatchPane *self)
+{
+  show_results (self, healer_session_get_results (self->session));
+}
+
+static void
+set_session (HealerDiagnoseBatchPane *self,
+             HealerSession           *session)
+{
+  if (!g_set_object (&self->session, session))
+    return;
+  g_signal_group_set_target (self->session_signals, session);
+  if (session != NULL)
+    show_results (self, healer_session_get_results (session));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+HealerModel *
+healer_diagnose_batch_pane_get_model (HealerDiagnoseBatchPane *self)
+{
+  g_return_val_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self), NULL);
+
+  return self->model;
 }
 
 void
-_healer_diagnose_batch_model_changed (HealerDiagnosePage *self)
+healer_diagnose_batch_pane_set_model (HealerDiagnoseBatchPane *self,
+                                      HealerModel             *model)
 {
-  if (self->batch_cancellable == NULL)
+  g_return_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self));
+
+  if (self->model == model)
+    return;
+  g_clear_pointer (&self->model, healer_model_unref);
+  self->model = model != NULL ? healer_model_ref (model) : NULL;
+  if (self->cancellable == NULL)
     gtk_widget_set_sensitive (GTK_WIDGET (self->batch_open_button), self->model != NULL);
   update_stale (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 }
 
-void
-_healer_diagnose_batch_class_init (GtkWidgetClass *widget_class)
+static void
+set_model_file (HealerDiagnoseBatchPane *self,
+                GFile                   *file)
 {
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, batch_open_button);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, batch_source_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, charts_button);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, progress_revealer);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, batch_progress);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, drift_revealer);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, drift_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, batch_stack);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, id_search);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, class_filter);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, uncertain_check);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, shown_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, batch_box);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, results_view);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, details_stack);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, detail_id_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, detail_class_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, detail_true_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, detail_uncertain_box);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, detail_uncertain_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, detail_proba_grid);
+  if (g_set_object (&self->model_file, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_FILE]);
+}
+
+gboolean
+healer_diagnose_batch_pane_get_busy (HealerDiagnoseBatchPane *self)
+{
+  g_return_val_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self), FALSE);
+
+  return self->cancellable != NULL;
+}
+
+/* ---- GObject ---- */
+
+static void
+healer_diagnose_batch_pane_dispose (GObject *object)
+{
+  HealerDiagnoseBatchPane *self = (HealerDiagnoseBatchPane *)object;
+
+  healer_diagnose_batch_pane_cancel (self);
+  if (self->results_view != NULL)
+    gtk_column_view_set_model (self->results_view, NULL);
+  /* Before the template goes: the selection tells the details pane. */
+  g_clear_object (&self->selection);
+  g_clear_object (&self->rows);
+  /* The bin's child is a bound template child: dropped by the bin first,
+   * or the bin would unparent it a second time after the template did. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_DIAGNOSE_BATCH_PANE);
+  if (self->session_signals != NULL)
+    g_signal_group_set_target (self->session_signals, NULL);
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->session);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->model, healer_model_unref);
+  g_clear_object (&self->model_file);
+
+  G_OBJECT_CLASS (healer_diagnose_batch_pane_parent_class)->dispose (object);
+}
+
+static void
+healer_diagnose_batch_pane_get_property (GObject    *object,
+                                         guint       prop_id,
+                                         GValue     *value,
+                                         GParamSpec *pspec)
+{
+  HealerDiagnoseBatchPane *self = HEALER_DIAGNOSE_BATCH_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    case PROP_MODEL:
+      g_value_set_boxed (value, self->model);
+      break;
+
+    case PROP_MODEL_FILE:
+      g_value_set_object (value, self->model_file);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, healer_diagnose_batch_pane_get_busy (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_diagnose_batch_pane_set_property (GObject      *object,
+                                         guint         prop_id,
+                                         const GValue *value,
+                                         GParamSpec   *pspec)
+{
+  HealerDiagnoseBatchPane *self = HEALER_DIAGNOSE_BATCH_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      set_session (self, g_value_get_object (value));
+      break;
+
+    case PROP_MODEL:
+      healer_diagnose_batch_pane_set_model (self, g_value_get_boxed (value));
+      break;
+
+    case PROP_MODEL_FILE:
+      set_model_file (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_diagnose_batch_pane_class_init (HealerDiagnoseBatchPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = healer_diagnose_batch_pane_dispose;
+  object_class->get_property = healer_diagnose_batch_pane_get_property;
+  object_class->set_property = healer_diagnose_batch_pane_set_property;
+
+  /* Where the results go and come from. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         HEALER_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MODEL] =
+    g_param_spec_boxed ("model", NULL, NULL,
+                        HEALER_TYPE_MODEL,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* The model's file, or NULL when it is not saved: the results name it. */
+  properties[PROP_MODEL_FILE] =
+    g_param_spec_object ("model-file", NULL, NULL,
+                         G_TYPE_FILE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (HEALER_TYPE_WRAP_BOX);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-diagnose-batch-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, batch_open_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, batch_source_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, charts_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, batch_progress);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, stale_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, stale_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, rerun_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, drift_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, drift_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, batch_stack);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, id_search);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, class_filter);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, uncertain_check);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, shown_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, results_view);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, details_stack);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, detail_id_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, detail_class_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, detail_true_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, detail_uncertain_box);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, detail_uncertain_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, detail_proba_grid);
   gtk_widget_class_bind_template_callback (widget_class, open_batch_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, show_charts_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, drift_details_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, stale_revealer);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, stale_label);
-  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, rerun_button);
   gtk_widget_class_bind_template_callback (widget_class, rerun_clicked_cb);
 }
 
-void
-_healer_diagnose_batch_init (HealerDiagnosePage *self)
+static void
+healer_diagnose_batch_pane_init (HealerDiagnoseBatchPane *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+
   add_column (self, _("Sample"), HEALER_DIAGNOSE_COLUMN_ID, TRUE);
   add_column (self, _("Class"), HEALER_DIAGNOSE_COLUMN_CLASS, TRUE);
   add_column (self, _("Confidence"), HEALER_DIAGNOSE_COLUMN_CONFIDENCE, FALSE);
   add_column (self, _("Uncertain"), HEALER_DIAGNOSE_COLUMN_UNCERTAIN, TRUE);
   add_column (self, _("Label in File"), HEALER_DIAGNOSE_COLUMN_TRUE_LABEL, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->batch_open_button), FALSE);
-}
 
-void
-_healer_diagnose_batch_dispose (HealerDiagnosePage *self)
-{
-  if (self->results_view != NULL)
-    gtk_column_view_set_model (self->results_view, NULL);
-  g_clear_object (&self->selection);
-  g_clear_object (&self->rows);
-  g_clear_object (&self->batch_cancellable);
+  /* The results shown are the session's: the pane follows them, their
+   * class names, and the name of the model that made them once it is
+   * saved. */
+  self->session_signals = g_signal_group_new (HEALER_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify::model-file",
+                                 G_CALLBACK (model_named), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::results",
+                                 G_CALLBACK (session_results_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "class-names-changed",
+                                 G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
 }
