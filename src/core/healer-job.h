@@ -17,9 +17,12 @@ G_BEGIN_DECLS
  * thousand times a second wakes the caller at most once per idle. No
  * report arrives after the caller's callback; the newest one still waiting
  * then is delivered just before it, or dropped, as the kind of job says.
- * The async functions of the trainer, the cross-validation, the
- * calibration and the projections, and the app's own workers, are all
- * jobs. */
+ * Jobs so far: the async functions of the trainer, the cross-validation,
+ * the calibration and the projections, and in the app the data loader,
+ * the Results map's projection and saving or exporting a model. Not yet
+ * (their own GTask in a thread): the Diagnose page's batch, sample and
+ * model loading, the Data page's statistics, the Train page's measuring
+ * of a cancelled model and the Results page's CSV export. */
 typedef struct _HealerJob HealerJob;
 
 /* Worker thread: does the work on @data, reporting with
