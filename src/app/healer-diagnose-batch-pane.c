@@ -203,12 +203,14 @@ batch_done (GObject      *object,
   /* The pane went away while the worker ran. */
   if (self->batch_stack == NULL)
     return;
-  if (g_task_get_cancellable (G_TASK (result)) == self->cancellable)
-    {
-      g_clear_object (&self->cancellable);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-      set_running (self, FALSE);
-    }
+  /* A run replaced by a newer one (another file, or Diagnose Again on the
+   * Results page) was cancelled by that one, not by the user: it says
+   * nothing, and its results never land (the task checks its cancellable). */
+  if (g_task_get_cancellable (G_TASK (result)) != self->cancellable)
+    return;
+  g_clear_object (&self->cancellable);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  set_running (self, FALSE);
 
   diagnosis = g_task_propagate_pointer (G_TASK (result), &error);
   if (diagnosis == NULL)

@@ -27,6 +27,11 @@ struct _HealerResultsPage
   guint busy : 1;   /* as last notified */
 
   HealerSession      *session;
+  /* The model diagnoses are made with now (the Diagnose page's, which may
+   * be a file opened there while the session keeps an unsaved model); the
+   * session's until the property is set. */
+  HealerModel        *diagnose_model;
+  guint               diagnose_model_set : 1;
   HealerResults      *results;       /* the ones drawn */
   GCancellable       *projection_cancellable;
   HealerProjection   *projection;    /* of @results, or NULL */
