@@ -27,6 +27,7 @@ struct _HealerResultsPage
   guint busy : 1;   /* as last notified */
 
   HealerSession      *session;
+  GSignalGroup       *session_signals;
   HealerResults      *results;       /* the ones drawn */
   GCancellable       *projection_cancellable;
   HealerProjection   *projection;    /* of @results, or NULL */
