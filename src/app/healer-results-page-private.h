@@ -41,6 +41,7 @@ struct _HealerResultsPage
   GtkLabel           *title_label;
   GtkLabel           *subtitle_label;
   GtkLabel           *note_label;
+  GtkButton          *drift_button;
   GtkToggleButton    *bar_button;
   GtkToggleButton    *pie_button;
   GtkToggleButton    *scatter_button;

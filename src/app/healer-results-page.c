@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "healer-drift-details.h"
 #include "healer-page.h"
 
 #include "healer-results-page-private.h"
@@ -220,6 +221,8 @@ show_subtitle (HealerResultsPage *self)
   gtk_label_set_label (self->subtitle_label, subtitle);
   note = dup_note (results);
   gtk_label_set_label (self->note_label, note);
+  gtk_widget_set_visible (GTK_WIDGET (self->drift_button),
+                          healer_results_has_drift (results) && healer_results_get_drift (results) != NULL);
   /* Drift is a warning; uncertainty or neither, a remark. */
   if (healer_results_has_drift (results))
     gtk_widget_add_css_class (GTK_WIDGET (self->note_label), "warning");
@@ -241,6 +244,21 @@ update_stale (HealerResultsPage *self)
     gtk_label_set_label (self->stale_label, text);
   gtk_revealer_set_reveal_child (self->stale_revealer, text != NULL);
   _healer_results_page_update_actions (self);
+}
+
+static void
+drift_details_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  HealerResultsPage *self = HEALER_RESULTS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  const HealerDriftReport *report = self->results != NULL ? healer_results_get_drift (self->results) : NULL;
+
+  if (report == NULL)
+    return;
+  gtk_window_present (healer_drift_details_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, report,
+                                                healer_results_get_drift_summary (self->results)));
 }
 
 static void
@@ -466,6 +484,7 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, note_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, drift_button);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, bar_button);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, pie_button);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, scatter_button);
@@ -493,6 +512,7 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
                                                 G_CALLBACK (_healer_results_page_point_activated));
 
   gtk_widget_class_install_action (widget_class, "results.diagnose-again", NULL, diagnose_again_action);
+  gtk_widget_class_install_action (widget_class, "results.drift-details", NULL, drift_details_action);
   _healer_results_page_export_actions_init (widget_class);
   _healer_results_page_map_actions_init (widget_class);
 }

@@ -574,6 +574,8 @@ test_results_page_caption (void)
    * no text (the plot's top is its background). */
   bars = healer_test_find_widget (GTK_WIDGET (page), healer_test_match_type,
                                   GSIZE_TO_POINTER (HEALER_TYPE_BAR_CHART));
+  /* As a user exports it: drawn on the page first. */
+  healer_test_wait_frame (GTK_WIDGET (window));
   plain = healer_chart_render (HEALER_CHART_EXPORTABLE (bars), HEALER_CHART_FORMAT_PNG, 800, 500, &error);
   g_assert_no_error (error);
   captioned = healer_chart_render_captioned (HEALER_CHART_EXPORTABLE (bars), caption,
@@ -592,6 +594,160 @@ test_results_page_caption (void)
   fixture_clear (&f);
 }
 
+/* A drift report of six KPIs, most severe first as the core sorts them:
+ * unread ones among the read, and two that did not drift. */
+static HealerDriftReport *
+drift_report_new (void)
+{
+  static const struct { const char *name; gboolean used, outside, shifted; } kpis[] = {
+    { "feature50", FALSE, TRUE, FALSE },
+    { "feature12", TRUE, TRUE, FALSE },
+    { "feature7", FALSE, FALSE, TRUE },
+    { "feature31", TRUE, FALSE, TRUE },
+    { "feature2", TRUE, FALSE, FALSE },
+    { "feature8", FALSE, FALSE, FALSE },
+  };
+  HealerDriftReport *report = g_new0 (HealerDriftReport, 1);
+
+  report->n_rows = 100;
+  report->n_kpis = G_N_ELEMENTS (kpis);
+  report->kpis = g_new0 (HealerDriftKpi, report->n_kpis);
+  for (guint k = 0; k < report->n_kpis; k++)
+    {
+      HealerDriftKpi *kpi = &report->kpis[k];
+
+      kpi->index = k;
+      kpi->name = g_strdup (kpis[k].name);
+      kpi->used = kpis[k].used;
+      kpi->outside = kpis[k].outside;
+      kpi->shifted = kpis[k].shifted;
+      kpi->outside_fraction = kpi->outside ? 0.4 : 0.0;
+      kpi->train_min = 0, kpi->train_max = 10, kpi->train_median = 5;
+      kpi->batch_min = 2, kpi->batch_max = 30, kpi->batch_median = kpi->shifted ? 9 : 5;
+      report->n_used += kpi->used;
+      report->n_outside += kpi->outside;
+      report->n_outside_used += kpi->outside && kpi->used;
+      report->n_shifted += kpi->shifted;
+      report->n_shifted_used += kpi->shifted && kpi->used;
+    }
+  return report;
+}
+
+static GtkWidget *
+drift_details_window (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (g_strcmp0 (gtk_window_get_title (l->data), "KPIs Outside the Training Range") == 0 &&
+        gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+drift_details_shown (gpointer data)
+{
+  GtkWidget *window = drift_details_window ();
+
+  return window != NULL && gtk_widget_get_mapped (window);
+}
+
+/* The titles of the rows the filter shows, in order, comma-separated. */
+static char *
+shown_kpis (GtkWidget *window)
+{
+  GtkWidget *list = healer_test_find_widget (window, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_BOX));
+  GString *names = g_string_new (NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) && gtk_widget_get_child_visible (row) && gtk_widget_get_visible (list))
+      g_string_append_printf (names, "%s%s", names->len > 0 ? "," : "",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  return g_string_free (names, FALSE);
+}
+
+/* Issue 16 item 13: the drift details list the KPIs the model reads
+ * first, each group most severe first, with a search and a switch that
+ * keeps only those the model reads; the Results page opens them from its
+ * drift note. */
+static void
+test_results_page_drift_details (void)
+{
+  Fixture f = { 0 };
+  HealerWindow *window;
+  HealerSession *session;
+  GtkWidget *page, *details, *search, *used_only, *no_match;
+  HealerDiagnosis *diagnosis;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(HealerResults) results = NULL;
+  char *names;
+
+  fixture_init (&f, 100);
+  diagnosis = healer_diagnose_file (f.model, f.path, 0, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&diagnosis->drift, healer_drift_report_free);
+  diagnosis->drift = drift_report_new ();
+  file = g_file_new_for_path (f.path);
+  results = healer_results_new (diagnosis, file);
+  g_assert_true (healer_results_has_drift (results));
+
+  window = healer_window_new (NULL);
+  session = healer_window_get_session (window);
+  healer_test_show (GTK_WIDGET (window), 1000, 700);
+  healer_window_set_visible_page (window, "results");
+  page = find_page (window);
+  healer_session_set_model (session, f.model, NULL);
+  healer_session_set_results (session, results);
+  g_assert_true (healer_test_wait_until (not_projecting, page, 60000));
+  g_assert_true (gtk_widget_get_mapped (healer_test_find_widget (page, healer_test_match_button_label,
+                                                                 "Drift _Details…")));
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-drift-note") });
+
+  healer_test_activate_action (page, "results.drift-details");
+  g_assert_true (healer_test_wait_until (drift_details_shown, NULL, 10000));
+  details = drift_details_window ();
+  healer_test_wait_frame (details);
+  names = shown_kpis (details);
+  g_assert_cmpstr (names, ==, "feature12,feature31,feature50,feature7");
+  g_free (names);
+  g_clear_object (&(GdkTexture *) { healer_test_render (details, "drift-details") });
+
+  search = healer_test_find_widget (details, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY));
+  used_only = healer_test_find_widget (details, healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_CHECK_BUTTON));
+  no_match = healer_test_find_widget (details, healer_test_match_type, GSIZE_TO_POINTER (ADW_TYPE_STATUS_PAGE));
+  g_assert_false (gtk_widget_get_visible (no_match));
+
+  /* The search filters by name, case aside; "search-changed" comes after
+   * a delay, so it is emitted here as the entry would. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "FEATURE3");
+  g_signal_emit_by_name (search, "search-changed");
+  names = shown_kpis (details);
+  g_assert_cmpstr (names, ==, "feature31");
+  g_free (names);
+
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  g_signal_emit_by_name (search, "search-changed");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (used_only), TRUE);
+  names = shown_kpis (details);
+  g_assert_cmpstr (names, ==, "feature12,feature31");
+  g_free (names);
+
+  /* Nothing left: said so, not an empty list. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "feature7");
+  g_signal_emit_by_name (search, "search-changed");
+  names = shown_kpis (details);
+  g_assert_cmpstr (names, ==, "");
+  g_free (names);
+  g_assert_true (gtk_widget_get_visible (no_match));
+
+  gtk_window_destroy (GTK_WINDOW (details));
+  healer_session_set_results (session, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  fixture_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -603,6 +759,7 @@ main (int   argc,
   g_test_add_func ("/results-page/map-choices", test_results_page_map_choices);
   g_test_add_func ("/results-page/stale", test_results_page_stale);
   g_test_add_func ("/results-page/caption", test_results_page_caption);
+  g_test_add_func ("/results-page/drift-details", test_results_page_drift_details);
 
   return g_test_run ();
 }
