@@ -331,6 +331,7 @@ test_enum_names (void)
     { healer_importance_rows_get_type, "validation training" },
     { healer_projection_method_get_type, "pca tsne" },
     { healer_projection_space_get_type, "input hidden" },
+    { healer_tsne_algorithm_get_type, "auto exact barnes-hut fft" },
   };
 
   for (gsize e = 0; e < G_N_ELEMENTS (enums); e++)

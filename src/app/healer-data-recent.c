@@ -52,14 +52,13 @@ make_row (GtkRecentInfo *info)
   g_autoptr(GFile) file = g_file_new_for_uri (gtk_recent_info_get_uri (info));
   g_autoptr(GFile) parent = g_file_get_parent (file);
   g_autofree char *where = parent ? g_file_get_parse_name (parent) : NULL;
-  g_autofree char *title = g_markup_escape_text (gtk_recent_info_get_display_name (info), -1);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  /* File and folder names are shown as written, not parsed as markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gtk_recent_info_get_display_name (info));
   if (exists)
     {
-      g_autofree char *subtitle = where ? g_markup_escape_text (where, -1) : NULL;
-
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data_full (G_OBJECT (row), "uri",
                               g_strdup (gtk_recent_info_get_uri (info)), g_free);

@@ -180,6 +180,35 @@ search_changed_cb (HealerDataReport *self,
 /* The rows go in once the page has its size, so the view creates the
  * few rows it shows and not a cell for every KPI at once (100 ms and more
  * on the main thread for 107 KPIs). */
+/* The widest name a KPI column gives room to before it cuts one short. */
+#define NAME_COLUMN_MAX 320
+/* A cell's padding on both sides, in Adwaita's column views. */
+#define CELL_PADDING 24
+
+/* The name column as wide as the longest name (up to NAME_COLUMN_MAX):
+ * the names get their room first, and in a narrow window the table
+ * scrolls sideways to the numbers rather than cutting the names to
+ * "feat…" while the numbers keep their width. Measured on the names, not
+ * on the cells the view made, so it does not change as the view scrolls. */
+static void
+size_name_column (HealerDataReport *self,
+                  GPtrArray        *items)
+{
+  g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (gtk_column_view_get_columns (self->kpi_view), 0);
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->kpi_view), NULL);
+  int widest = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      int width;
+
+      pango_layout_set_text (layout, healer_kpi_row_get_name (items->pdata[i]), -1);
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      widest = MAX (widest, width);
+    }
+  gtk_column_view_column_set_fixed_width (column, MIN (widest + CELL_PADDING, NAME_COLUMN_MAX));
+}
+
 static gboolean
 fill_table_cb (gpointer data)
 {
@@ -188,8 +217,11 @@ fill_table_cb (gpointer data)
 
   self->pending_id = 0;
   if (items != NULL)
-    g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                         items->pdata, items->len);
+    {
+      size_name_column (self, items);
+      g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                           items->pdata, items->len);
+    }
   update_no_match (self);
   return G_SOURCE_REMOVE;
 }

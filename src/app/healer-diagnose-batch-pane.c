@@ -11,6 +11,7 @@
 #include "healer-diagnose-batch-pane.h"
 #include "healer-diagnose-common.h"
 #include "healer-diagnose-rows.h"
+#include "healer-drift-details.h"
 #include "healer-file-chooser.h"
 #include "healer-page.h"
 #include "healer-relay.h"
@@ -69,10 +70,6 @@ static GParamSpec *properties[N_PROPS];
 
 static void show_results (HealerDiagnoseBatchPane *self,
                           HealerResults           *results);
-
-/* KPIs listed in the drift details; a batch that moved them all would
- * otherwise make a list nobody reads. */
-#define DRIFT_DETAILS_MAX 200
 
 typedef HealerDiagnoseColumn Column;
 
@@ -225,12 +222,14 @@ batch_done (GObject      *object,
   /* The pane went away while the worker ran. */
   if (self->batch_stack == NULL)
     return;
-  if (g_task_get_cancellable (G_TASK (result)) == self->cancellable)
-    {
-      g_clear_object (&self->cancellable);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-      set_running (self, FALSE);
-    }
+  /* A run replaced by a newer one (another file, or Diagnose Again on the
+   * Results page) was cancelled by that one, not by the user: it says
+   * nothing, and its results never land (the task checks its cancellable). */
+  if (g_task_get_cancellable (G_TASK (result)) != self->cancellable)
+    return;
+  g_clear_object (&self->cancellable);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  set_running (self, FALSE);
 
   diagnosis = g_task_propagate_pointer (G_TASK (result), &error);
   if (diagnosis == NULL)
@@ -622,91 +621,17 @@ show_details (HealerDiagnoseBatchPane *self)
 
 /* ---- drift ---- */
 
-static char *
-drift_kpi_text (const HealerDriftKpi *k)
-{
-  g_autofree char *range = g_strdup_printf ("%.4g – %.4g", k->train_min, k->train_max);
-  g_autofree char *batch = g_strdup_printf ("%.4g – %.4g", k->batch_min, k->batch_max);
-
-  return g_strdup_printf (_("%.0f %% of its values outside the training range %s; in this file "
-                            "%s, median %.4g (training median %.4g)"),
-                          100.0 * k->outside_fraction, range, batch,
-                          k->batch_median, k->train_median);
-}
-
 static void
 drift_details_clicked_cb (HealerDiagnoseBatchPane *self)
 {
   HealerResults *results = current_results (self);
   const HealerDriftReport *report;
-  GtkWidget *window, *box, *header, *scrolled, *clamp, *content, *summary, *list;
-  GtkEventController *shortcuts;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  guint shown = 0;
 
   if (results == NULL || (report = healer_results_get_drift (results)) == NULL)
     return;
-
-  window = adw_window_new ();
-  gtk_window_set_title (GTK_WINDOW (window), _("KPIs Outside the Training Range"));
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
-  gtk_window_set_default_size (GTK_WINDOW (window), 640, 560);
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
-                                                          gtk_named_action_new ("window.close")));
-  gtk_widget_add_controller (window, shortcuts);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  gtk_box_append (GTK_BOX (box), header);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  clamp = adw_clamp_new ();
-  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_top (content, 12);
-  gtk_widget_set_margin_bottom (content, 12);
-  gtk_widget_set_margin_start (content, 12);
-  gtk_widget_set_margin_end (content, 12);
-  summary = gtk_label_new (healer_results_get_drift_summary (results));
-  gtk_label_set_wrap (GTK_LABEL (summary), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (summary), 0);
-  gtk_box_append (GTK_BOX (content), summary);
-
-  list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  for (guint k = 0; k < report->n_kpis && shown < DRIFT_DETAILS_MAX; k++)
-    {
-      const HealerDriftKpi *kpi = &report->kpis[k];
-      GtkWidget *row;
-      GtkWidget *tag;
-      g_autofree char *text = NULL;
-
-      if (!kpi->outside && !kpi->shifted)
-        continue;
-      text = drift_kpi_text (kpi);
-      row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kpi->name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
-      tag = gtk_label_new (kpi->used ? _("Read by the model") : _("Not read by the model"));
-      if (kpi->used)
-        gtk_widget_add_css_class (tag, "warning");
-      else
-        gtk_widget_add_css_class (tag, "dim-label");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
-      shown++;
-    }
-  gtk_box_append (GTK_BOX (content), list);
-  adw_clamp_set_child (ADW_CLAMP (clamp), content);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  gtk_box_append (GTK_BOX (box), scrolled);
-  adw_window_set_content (ADW_WINDOW (window), box);
-  gtk_window_present (GTK_WINDOW (window));
+  gtk_window_present (healer_drift_details_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, report,
+                                                healer_results_get_drift_summary (results)));
 }
 
 /* ---- showing results ---- */
@@ -824,26 +749,19 @@ show_results (HealerDiagnoseBatchPane *self,
 }
 
 /* Results say which model made them; when that model is no longer the
- * page's (retrained, another file opened), they are marked stale with a
- * one-click way to diagnose the same file again. A renamed model shares
- * its networks: its results stay current. */
+ * page's (retrained, another file opened) or has another coverage since
+ * (its prediction sets and uncertain flags differ), they are marked stale
+ * with a one-click way to diagnose the same file again. A renamed model
+ * shares its networks: its results stay current. */
 static void
 update_stale (HealerDiagnoseBatchPane *self)
 {
   HealerResults *results = current_results (self);
-  HealerModel *made_by = results != NULL ? healer_results_get_model (results) : NULL;
-  gboolean stale = made_by != NULL && !healer_model_same_network (made_by, self->model);
-  g_autofree char *text = NULL;
+  g_autofree char *text = results != NULL ? healer_results_dup_staleness_text (results, self->model) : NULL;
+  gboolean stale = text != NULL;
 
   if (stale)
-    {
-      g_autofree char *name = healer_results_dup_model_name (results);
-
-      text = g_strdup_printf (_("These results were made by %s, which is no longer loaded. "
-                                "Diagnose the file again to see what the current model says."),
-                              name);
-      gtk_label_set_text (self->stale_label, text);
-    }
+    gtk_label_set_text (self->stale_label, text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->rerun_button),
                             stale && self->model != NULL && healer_results_get_source (results) != NULL &&
                             self->cancellable == NULL);

@@ -43,6 +43,8 @@ struct _HealerDiagnoseSamplePane
   GtkLabel           *sample_confidence_label;
   GtkBox             *sample_uncertain_box;
   GtkLabel           *sample_uncertain_label;
+  GtkBox             *sample_range_box;
+  GtkLabel           *sample_range_label;
   GtkGrid            *sample_proba_grid;
   GtkListBox         *sample_drivers_list;
   GtkListBox         *sample_abnormal_list;
@@ -316,6 +318,9 @@ info_row (const char *title,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *label = gtk_label_new (suffix);
 
+  /* Titles are KPI names from the data file: shown as written, never
+   * parsed as markup ("read&write" would otherwise leave the row empty). */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_add_css_class (label, "numeric");
@@ -344,6 +349,71 @@ abnormal_text (const HealerAbnormal *a)
   if (a->flags & HEALER_ABNORMAL_CONSTANT)
     return g_strdup (_("constant in training"));
   return g_strdup_printf (_("z = %.1f"), a->z);
+}
+
+/* Whether the network reads the value of input KPI @feature. */
+static gboolean
+model_reads (const HealerModel *model,
+             guint              feature)
+{
+  const HealerPreprocessor *pre = model->preprocessor;
+
+  for (guint s = 0; s < pre->n_selected; s++)
+    if (pre->selected[s] == feature)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+outside_range (const HealerAbnormal *a)
+{
+  return (a->flags & (HEALER_ABNORMAL_BELOW_RANGE | HEALER_ABNORMAL_ABOVE_RANGE | HEALER_ABNORMAL_UNSEEN)) != 0;
+}
+
+/* Names the KPIs the model reads whose value lies outside every training
+ * value, next to the diagnosis: the diagnosis rests on what the model
+ * never saw. KPIs it does not read cannot move it and are left to the
+ * list below. */
+static void
+show_out_of_range (HealerDiagnoseSamplePane      *self,
+                   const HealerModel             *model,
+                   const HealerSampleExplanation *e)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  for (guint i = 0; e != NULL && i < e->n_abnormal; i++)
+    {
+      const HealerAbnormal *a = &e->abnormal[i];
+      g_autofree char *how = NULL;
+
+      if (!outside_range (a) || !model_reads (model, a->feature))
+        continue;
+      if (n++ >= TOP_ABNORMAL)
+        continue;
+      how = abnormal_text (a);
+      /* Translators: a KPI and how its value lies outside the training
+       * range, "feature12 (above every training value)" */
+      g_string_append_printf (names, n > 1 ? _(", %s (%s)") : _("%s (%s)"),
+                              model->preprocessor->input_names[a->feature], how);
+    }
+  if (n > TOP_ABNORMAL)
+    g_string_append_printf (names, g_dngettext (GETTEXT_PACKAGE, " and %u more", " and %u more",
+                                                n - TOP_ABNORMAL),
+                            n - TOP_ABNORMAL);
+  if (n > 0)
+    {
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Outside the training range, and read by the model: %s. "
+                                           "The diagnosis rests on a value the model never saw in training.",
+                                           "Outside the training range, and read by the model: %s. "
+                                           "The diagnosis rests on values the model never saw in training.",
+                                           n),
+                              names->str);
+      gtk_label_set_text (self->sample_range_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->sample_range_box), n > 0);
 }
 
 static void
@@ -375,6 +445,7 @@ show_sample_result (HealerDiagnoseSamplePane *self,
       gtk_label_set_text (self->sample_uncertain_label, text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->sample_uncertain_box), job->why != HEALER_UNCERTAIN_NONE);
+  show_out_of_range (self, model, e);
   healer_diagnose_fill_probabilities (self->sample_proba_grid, (const char * const *) labels,
                                        job->proba, model->n_classes, best);
 
@@ -416,17 +487,30 @@ show_sample_result (HealerDiagnoseSamplePane *self,
                                    ""));
 
   clear_list (self->sample_abnormal_list);
-  for (guint i = 0; e != NULL && i < MIN (e->n_abnormal, TOP_ABNORMAL); i++)
-    {
-      const HealerAbnormal *a = &e->abnormal[i];
-      g_autofree char *value = format_sample_value (a->value);
-      g_autofree char *median = format_value (a->median);
-      g_autofree char *subtitle = g_strdup_printf (_("value %s, training median %s"), value, median);
-      g_autofree char *how = abnormal_text (a);
+  /* Those the model reads first (most abnormal first in each): only they
+   * can move the diagnosis. */
+  for (guint pass = 0, shown = 0; pass < 2; pass++)
+    for (guint i = 0; e != NULL && i < e->n_abnormal && shown < TOP_ABNORMAL; i++)
+      {
+        const HealerAbnormal *a = &e->abnormal[i];
+        gboolean reads = model_reads (model, a->feature);
+        g_autofree char *value = NULL;
+        g_autofree char *median = NULL;
+        g_autofree char *subtitle = NULL;
+        g_autofree char *how = NULL;
 
-      gtk_list_box_append (self->sample_abnormal_list,
-                           info_row (model->preprocessor->input_names[a->feature], subtitle, how));
-    }
+        if (reads != (pass == 0))
+          continue;
+        value = format_sample_value (a->value);
+        median = format_value (a->median);
+        subtitle = reads ? g_strdup_printf (_("value %s, training median %s"), value, median)
+                         : g_strdup_printf (_("value %s, training median %s; not read by the model"),
+                                            value, median);
+        how = abnormal_text (a);
+        gtk_list_box_append (self->sample_abnormal_list,
+                             info_row (model->preprocessor->input_names[a->feature], subtitle, how));
+        shown++;
+      }
   if (e != NULL && e->n_abnormal > TOP_ABNORMAL)
     {
       g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -767,6 +851,8 @@ healer_diagnose_sample_pane_class_init (HealerDiagnoseSamplePaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_confidence_label);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_uncertain_box);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_uncertain_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_range_box);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_range_label);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_proba_grid);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_drivers_list);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseSamplePane, sample_abnormal_list);

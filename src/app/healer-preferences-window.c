@@ -184,6 +184,7 @@ fill_class_names (HealerPreferencesWindow *self)
       /* TRANSLATORS: title of the entry that names a class; %d is its label value in the data */
       g_autofree char *title = g_strdup_printf (_("Label %d"), model->class_ids[k]);
 
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
       gtk_editable_set_text (GTK_EDITABLE (row), model->class_names[k]);

@@ -280,6 +280,14 @@ healer_train_curves_set_history (HealerTrainCurves        *self,
   flush (self);
 }
 
+void
+healer_train_curves_flush (HealerTrainCurves *self)
+{
+  g_return_if_fail (HEALER_IS_TRAIN_CURVES (self));
+
+  flush (self);
+}
+
 guint
 healer_train_curves_get_n_points (HealerTrainCurves *self)
 {

@@ -25,6 +25,10 @@ void       healer_train_curves_append      (HealerTrainCurves        *self,
                                             double                    train_loss,
                                             double                    val_loss,
                                             double                    val_macro_f1);
+/* Draws the points appended since the last redraw now. The curves do so
+ * by themselves a few times a second; a page that updates its own labels
+ * at the same rate calls this then, so that both changes share a frame. */
+void       healer_train_curves_flush       (HealerTrainCurves        *self);
 /* Replaces the curves with every epoch of a finished run. */
 void       healer_train_curves_set_history (HealerTrainCurves        *self,
                                             const HealerTrainHistory *history);

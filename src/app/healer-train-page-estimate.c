@@ -36,14 +36,35 @@ fold_count (const HealerDataset *data)
   return smallest;
 }
 
+/* What a report needs to know whose it is: the estimate that made it may
+ * have been replaced by another one, which its last report must not
+ * overwrite (reports are delivered up to the result, after a cancel too). */
+typedef struct
+{
+  HealerTrainPage *self;
+  GCancellable    *cancellable;
+} HealerEstimateReport;
+
+static void
+healer_estimate_report_free (gpointer data)
+{
+  HealerEstimateReport *report = data;
+
+  g_object_unref (report->self);
+  g_object_unref (report->cancellable);
+  g_free (report);
+}
+
 static void
 estimate_progress_cb (const HealerCvProgress *p,
                       gpointer                user_data)
 {
-  HealerTrainPage *self = user_data;
+  HealerEstimateReport *report = user_data;
+  HealerTrainPage *self = report->self;
   g_autofree char *text = NULL;
 
-  if (self->estimate_cancellable == NULL)
+  if (self->estimate_cancellable == NULL || report->cancellable != self->estimate_cancellable ||
+      g_cancellable_is_cancelled (report->cancellable))
     return;
   if (isfinite (p->eta_seconds))
     /* TRANSLATORS: progress of the estimate: folds done of all, then the time left in seconds */
@@ -87,6 +108,7 @@ estimate_cb (HealerTrainPage *self)
 {
   HealerModel *model = healer_train_summary_get_model (self->summary);
   HealerDataset *data = self->session ? healer_session_get_dataset (self->session) : NULL;
+  HealerEstimateReport *report;
   guint n_folds;
 
   if (model == NULL || self->estimate_cancellable != NULL || self->cancellable != NULL)
@@ -109,9 +131,12 @@ estimate_cb (HealerTrainPage *self)
   _healer_train_page_update_busy (self);
   healer_train_summary_set_estimate_progress (self->summary, _("Starting…"));
   /* The settings the model was trained with, on the data loaded now. */
+  report = g_new0 (HealerEstimateReport, 1);
+  report->self = g_object_ref (self);
+  report->cancellable = g_object_ref (self->estimate_cancellable);
   healer_cross_validate_async (data, &model->config, n_folds, 1, model->config.seed,
                                self->estimate_cancellable,
-                               estimate_progress_cb, g_object_ref (self), g_object_unref,
+                               estimate_progress_cb, report, healer_estimate_report_free,
                                estimate_done_cb, g_object_ref (self));
 }
 

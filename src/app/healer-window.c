@@ -484,6 +484,7 @@ healer_window_toast (HealerWindow *self,
                      const char   *message)
 {
   AdwToast *toast;
+  g_autofree char *escaped = NULL;
 
   g_return_if_fail (HEALER_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
@@ -491,7 +492,11 @@ healer_window_toast (HealerWindow *self,
   /* A toast floats over the bottom of the page, where pages keep the
    * buttons of their forms (Diagnose Sample, Use Pasted Row): while one is
    * shown, the pages give up that strip, so it covers none of them. */
-  toast = adw_toast_new (message);
+  /* libadwaita 1.2 parses a toast's title as markup, with no way to turn
+   * that off: messages quote file and class names ("a&b.csv"), which would
+   * make the toast fail to show, so they are escaped here, once for all. */
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
   self->n_toasts++;
   gtk_widget_set_margin_bottom (GTK_WIDGET (self->stack), TOAST_ROOM);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);

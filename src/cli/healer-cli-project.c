@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "healer-cli.h"
+#include "healer-enum.h"
 #include "healer-output.h"
 #include "healer-projection.h"
 
@@ -84,7 +85,7 @@ write_map (const char              *path,
 static const char *
 algorithm_name (HealerTsneAlgorithm algorithm)
 {
-  return algorithm == HEALER_TSNE_EXACT ? "exact" : "barnes-hut";
+  return healer_enum_to_nick (HEALER_TYPE_TSNE_ALGORITHM, algorithm);
 }
 
 static void
@@ -137,7 +138,8 @@ print_summary (const char             *output,
   else
     fprintf (stderr, _("t-SNE (%s, perplexity %g, %u iterations) of %s (%u dimensions) of "
                        "%zu samples into %s; final KL divergence %.4f\n"),
-             p->algorithm == HEALER_TSNE_EXACT ? _("exact") : _("Barnes-Hut"),
+             p->algorithm == HEALER_TSNE_EXACT ? _("exact")
+             : p->algorithm == HEALER_TSNE_FFT ? _("FFT interpolation") : _("Barnes-Hut"),
              p->perplexity, p->iterations, space, p->n_dims, p->n_rows, output,
              p->kl_divergence);
 }
@@ -154,6 +156,7 @@ healer_cli_project (int    argc,
   double perplexity = NAN;
   gint iterations = -1;
   gint64 seed = -1;
+  g_autofree char *algorithm = NULL;
   gboolean json = FALSE, quiet = FALSE;
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerModel) model = NULL;
@@ -169,6 +172,7 @@ healer_cli_project (int    argc,
     { "perplexity", 'p', 0, G_OPTION_ARG_DOUBLE, &perplexity, N_("t-SNE: effective number of neighbours (default 30)"), N_("P") },
     { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations, N_("t-SNE: gradient descent steps (default 1000)"), N_("N") },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("t-SNE: seed of the initial layout (default 42); the same seed gives the same map"), N_("S") },
+    { "algorithm", 0, 0, G_OPTION_ARG_STRING, &algorithm, N_("t-SNE: “auto” (default: exact up to 2500 rows, then Barnes-Hut), “exact”, “barnes-hut” or “fft” (interpolation on a grid and FFT convolution, as FIt-SNE does)"), N_("NAME") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON summary on standard output (needs --output)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not show progress"), NULL },
     { NULL }
@@ -195,6 +199,18 @@ healer_cli_project (int    argc,
       (!isnan (perplexity) || iterations >= 0 || seed >= 0))
     return healer_cli_usage_error ("project", _("--perplexity, --iterations and --seed only "
                                                 "apply to --method tsne"));
+  if (algorithm != NULL && config.method != HEALER_PROJECTION_TSNE)
+    return healer_cli_usage_error ("project", _("--algorithm only applies to --method tsne"));
+  if (algorithm != NULL)
+    {
+      int value;
+
+      if (!healer_enum_from_nick (HEALER_TYPE_TSNE_ALGORITHM, algorithm, FALSE, &value))
+        return healer_cli_usage_error ("project", _("unknown t-SNE algorithm “%s”: expected "
+                                                    "“auto”, “exact”, “barnes-hut” or “fft”"),
+                                       algorithm);
+      config.algorithm = (HealerTsneAlgorithm) value;
+    }
   if (!isnan (perplexity))
     config.perplexity = perplexity;
   if (iterations > 0)

@@ -86,6 +86,24 @@ double          healer_quadtree_repulsion  (const HealerQuadtree *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerQuadtree, healer_quadtree_free)
 
+/* The same two sums for every point at once by interpolation on a grid and
+ * FFT convolution (healer-projection-fft.c); the grid and its buffers are
+ * kept from one iteration to the next. */
+typedef struct _HealerTsneFft HealerTsneFft;
+
+HealerTsneFft  *healer_tsne_fft_new        (void);
+void            healer_tsne_fft_free       (HealerTsneFft  *self);
+/* @y: n × 2 doubles, all finite; Σ_j≠i q̃_ij into @z (n) and
+ * Σ_j≠i q̃_ij² (y_i − y_j) into @rep (n × 2). */
+void            healer_tsne_fft_repulsion  (HealerTsneFft  *self,
+                                            const double   *y,
+                                            gsize           n,
+                                            HealerParallel *par,
+                                            double         *z,
+                                            double         *rep);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerTsneFft, healer_tsne_fft_free)
+
 /* ---- t-SNE affinities (healer-projection-affinity.c) ---- */
 
 #define HEALER_TSNE_TILE_COLS            256   /* columns of a distance tile; rows are padded to it */

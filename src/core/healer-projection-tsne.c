@@ -1,4 +1,4 @@
-/* healer-projection-tsne.c — t-SNE: exact for small maps, Barnes-Hut above
+/* healer-projection-tsne.c — t-SNE: exact for small maps, FFT interpolation (or Barnes-Hut) above
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,8 +37,9 @@ typedef struct
   const gsize    *row_ptr;       /* Barnes-Hut: joint P as CSR, n + 1 */
   const guint32  *col;
   const double   *val;
-  HealerQuadtree *tree;
+  HealerQuadtree *tree;          /* Barnes-Hut… */
   double          theta;
+  HealerTsneFft  *fft;           /* …or grid interpolation */
 
   const double   *y;             /* n × 2 */
   float          *yx;            /* exact: n_pad, padding far away */
@@ -118,10 +119,12 @@ exact_rows (gpointer data,
     }
 }
 
+/* The attraction over the sparse affinities, and the repulsion from the
+ * quadtree when there is one (else the FFT filled it in already). */
 static void
-barnes_hut_rows (gpointer data,
-                 gsize    first,
-                 gsize    last)
+sparse_rows (gpointer data,
+             gsize    first,
+             gsize    last)
 {
   Gradient *g = data;
 
@@ -130,7 +133,8 @@ barnes_hut_rows (gpointer data,
       double yix = g->y[2 * i], yiy = g->y[2 * i + 1];
       double ax = 0, ay = 0, kl = 0;
 
-      g->z[i] = healer_quadtree_repulsion (g->tree, g->y, i, g->theta, g->rep + 2 * i);
+      if (g->tree != NULL)
+        g->z[i] = healer_quadtree_repulsion (g->tree, g->y, i, g->theta, g->rep + 2 * i);
       for (gsize e = g->row_ptr[i]; e < g->row_ptr[i + 1]; e++)
         {
           guint32 j = g->col[e];
@@ -148,6 +152,39 @@ barnes_hut_rows (gpointer data,
       g->attr[2 * i + 1] = ay;
       if (g->want_kl)
         g->kl[i] = kl;
+    }
+}
+
+/* Σ_j≠i q̃_ij exactly, for the final KL of an approximate map: its log Z
+ * is then the map's own, not the approximation's, so the figure shown
+ * compares across algorithms. Four independent partial sums as above. */
+static void
+exact_z_rows (gpointer data,
+              gsize    first,
+              gsize    last)
+{
+  Gradient *g = data;
+
+  for (gsize i = first; i < last; i++)
+    {
+      double yix = g->y[2 * i], yiy = g->y[2 * i + 1];
+      double z[4] = { 0 };
+      gsize j = 0;
+
+      for (; j + 4 <= g->n; j += 4)
+        for (guint l = 0; l < 4; l++)
+          {
+            double dx = yix - g->y[2 * (j + l)], dy = yiy - g->y[2 * (j + l) + 1];
+
+            z[l] += 1.0 / (1.0 + dx * dx + dy * dy);
+          }
+      for (; j < g->n; j++)
+        {
+          double dx = yix - g->y[2 * j], dy = yiy - g->y[2 * j + 1];
+
+          z[0] += 1.0 / (1.0 + dx * dx + dy * dy);
+        }
+      g->z[i] = ((z[0] + z[1]) + (z[2] + z[3])) - 1.0;
     }
 }
 
@@ -169,8 +206,11 @@ compute_gradient_terms (Gradient       *g,
     }
   else
     {
-      healer_quadtree_build (g->tree, g->y, g->n);
-      healer_parallel_run (par, g->n, barnes_hut_rows, g);
+      if (g->fft != NULL)
+        healer_tsne_fft_repulsion (g->fft, g->y, g->n, par, g->z, g->rep);
+      else
+        healer_quadtree_build (g->tree, g->y, g->n);
+      healer_parallel_run (par, g->n, sparse_rows, g);
     }
   /* Row order, whatever the threads: the same sum every time. */
   for (gsize i = 0; i < g->n; i++)
@@ -209,6 +249,7 @@ healer_projection_tsne (const float                  *x,
 {
   g_autoptr(HealerParallel) par = NULL;
   g_autoptr(HealerQuadtree) tree = NULL;
+  g_autoptr(HealerTsneFft) fft = NULL;
   g_autofree double *mean = g_new0 (double, d);
   g_autofree double *y = g_new (double, 2 * n);
   g_autofree double *update = g_new0 (double, 2 * n);
@@ -226,13 +267,15 @@ healer_projection_tsne (const float                  *x,
   Gradient g = { 0 };
   HealerRng rng;
   double max_abs = 0.0, eta, kl_sum = 0.0, zsum;
+  HealerTsneAlgorithm algorithm = config->algorithm;
   gboolean exact;
   gboolean ok = FALSE;
 
   par = healer_parallel_new (config->n_threads > 0 ? config->n_threads
                                                    : MIN (g_get_num_processors (), 16));
-  exact = config->algorithm == HEALER_TSNE_EXACT ||
-          (config->algorithm == HEALER_TSNE_AUTO && n <= HEALER_TSNE_EXACT_MAX_ROWS);
+  if (algorithm == HEALER_TSNE_AUTO)
+    algorithm = n <= HEALER_TSNE_EXACT_MAX_ROWS ? HEALER_TSNE_EXACT : HEALER_TSNE_BARNES_HUT;
+  exact = algorithm == HEALER_TSNE_EXACT;
 
   /* Centred and scaled to at most 1 in magnitude: the affinities do not
    * depend on either (β adapts), and the float distances stay in range. */
@@ -310,8 +353,16 @@ healer_projection_tsne (const float                  *x,
       g.row_ptr = row_ptr;
       g.col = col;
       g.val = val;
-      tree = healer_quadtree_new ();
-      g.tree = tree;
+      if (algorithm == HEALER_TSNE_FFT)
+        {
+          fft = healer_tsne_fft_new ();
+          g.fft = fft;
+        }
+      else
+        {
+          tree = healer_quadtree_new ();
+          g.tree = tree;
+        }
     }
 
   healer_rng_init (&rng, config->seed);
@@ -364,6 +415,13 @@ healer_projection_tsne (const float                  *x,
   /* KL(P‖Q) of the final map: Σ p log(p / (q̃ / Z)) = Σ p log(p q̃⁻¹) + log Z. */
   g.want_kl = TRUE;
   zsum = compute_gradient_terms (&g, par);
+  if (!exact)
+    {
+      healer_parallel_run (par, n, exact_z_rows, &g);
+      zsum = 0.0;
+      for (gsize i = 0; i < n; i++)
+        zsum += z[i];
+    }
   for (gsize i = 0; i < n; i++)
     kl_sum += kl[i];
   result->kl_divergence = kl_sum + healer_det_log (zsum);
@@ -371,7 +429,7 @@ healer_projection_tsne (const float                  *x,
   result->xy = g_new (float, 2 * n);
   for (gsize i = 0; i < 2 * n; i++)
     result->xy[i] = (float) y[i];
-  result->algorithm = exact ? HEALER_TSNE_EXACT : HEALER_TSNE_BARNES_HUT;
+  result->algorithm = algorithm;
   result->perplexity = config->perplexity;
   result->iterations = config->iterations;
   ok = TRUE;

@@ -42,7 +42,7 @@ healer_projection_config_validate (const HealerProjectionConfig *config,
 
   if ((guint) config->method > HEALER_PROJECTION_TSNE ||
       (guint) config->space > HEALER_PROJECTION_SPACE_HIDDEN ||
-      (guint) config->algorithm > HEALER_TSNE_BARNES_HUT)
+      (guint) config->algorithm > HEALER_TSNE_FFT)
     {
       g_set_error_literal (error, HEALER_PROJECTION_ERROR, HEALER_PROJECTION_ERROR_INVALID,
                            _("Unknown projection method, space or t-SNE algorithm"));

@@ -39,6 +39,7 @@ typedef enum
   HEALER_TSNE_AUTO,                 /* exact up to HEALER_TSNE_EXACT_MAX_ROWS, then Barnes-Hut */
   HEALER_TSNE_EXACT,                /* O(n²) per iteration, dense affinities */
   HEALER_TSNE_BARNES_HUT,           /* quadtree, O(n log n), 3·perplexity neighbours */
+  HEALER_TSNE_FFT,                  /* FIt-SNE's interpolation on a grid, O(n) + FFTs; the same neighbours */
 } HealerTsneAlgorithm;
 
 #define HEALER_PROJECTION_MIN_ROWS      3

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "../healer-test-data.h"
+#include "healer-diagnose-batch-pane.h"
 #include "healer-diagnose-page.h"
 #include "healer-diagnose-rows.h"
 #include "healer-simulate.h"
@@ -263,6 +264,78 @@ test_single_sample (void)
   g_assert_true (healer_test_wait_until (sample_error_shown, page, 20000));
   g_assert_nonnull (healer_diagnose_page_get_sample_probabilities (page));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (sample_error (page))), "found 3 values"));
+
+  close_window (window);
+}
+
+static gboolean
+match_label_containing (GtkWidget     *widget,
+                        gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+/* Issue 16 item 13: a KPI the model reads, far outside its training
+ * range, is named next to the one-sample diagnosis; one the model does
+ * not read is not (it cannot move the diagnosis). */
+static void
+test_sample_out_of_range (void)
+{
+  HealerWindow *window = window_with_model ();
+  HealerDiagnosePage *page = page_of (window);
+  HealerModel *model = get_model ();
+  const HealerPreprocessor *pre = model->preprocessor;
+  g_autoptr(HealerDataset) data = simulate (20, 22);
+  g_autoptr(HealerDataset) aligned = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autofree gboolean *read = g_new0 (gboolean, pre->n_input);
+  GtkWidget *label;
+  const char *read_name, *unread_name = NULL;
+  guint unread = G_MAXUINT;
+
+  for (guint s = 0; s < pre->n_selected; s++)
+    read[pre->selected[s]] = TRUE;
+  for (guint j = 0; j < pre->n_input && unread == G_MAXUINT; j++)
+    if (!read[j])
+      unread = j;
+  read_name = pre->input_names[pre->selected[0]];
+  aligned = healer_model_align (model, data, NULL, NULL, &error);
+  g_assert_no_error (error);
+  aligned->x[3 * aligned->n_features + pre->selected[0]] = 1e9f;
+  if (unread != G_MAXUINT)
+    {
+      unread_name = pre->input_names[unread];
+      aligned->x[3 * aligned->n_features + unread] = 1e9f;
+    }
+  g_test_message ("read %s, unread %s", read_name, unread_name ? unread_name : "(none: the model reads all)");
+  text = sample_text (aligned, 3, FALSE);
+  healer_diagnose_page_diagnose_text (page, text->str);
+  g_assert_true (healer_test_wait_until (sample_done, page, 20000));
+  healer_test_wait_frame (GTK_WIDGET (window));
+
+  label = healer_test_find_widget (GTK_WIDGET (page), match_label_containing,
+                                   "Outside the training range, and read by the model");
+  g_assert_nonnull (label);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), read_name));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "above every training value"));
+  if (unread_name != NULL)
+    {
+      g_autofree char *named = g_strdup_printf ("%s (", unread_name);
+
+      g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (label)), named));
+    }
+  g_clear_object (&(GdkTexture *) { render (window, "diagnose-sample-out-of-range") });
+
+  /* A sample within the range: nothing named. */
+  g_string_free (text, TRUE);
+  text = sample_text (aligned, 4, FALSE);
+  healer_diagnose_page_diagnose_text (page, text->str);
+  g_assert_true (healer_test_wait_until (sample_done, page, 20000));
+  healer_test_wait_frame (GTK_WIDGET (window));
+  g_assert_null (healer_test_find_widget (GTK_WIDGET (page), match_label_containing,
+                                          "Outside the training range, and read by the model"));
 
   close_window (window);
 }
@@ -614,6 +687,69 @@ test_sort_ids (void)
   close_window (window);
 }
 
+static gboolean
+label_says_cancelled (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), "cancelled") != NULL;
+}
+
+typedef struct
+{
+  GObject *object;
+  guint    ref_count;
+} RefWait;
+
+/* A worker's task holds its source object until its callback has run:
+ * back to the count of before, every callback has run. */
+static gboolean
+refs_back (gpointer data)
+{
+  RefWait *wait = data;
+
+  return g_atomic_int_get ((int *) &wait->object->ref_count) == (int) wait->ref_count;
+}
+
+/* A run replaced by a newer one was not cancelled by the user: it says
+ * nothing, and the newer one's results are those shown. */
+static void
+test_superseded (void)
+{
+  HealerWindow *window = window_with_model ();
+  HealerDiagnosePage *page = page_of (window);
+  GtkWidget *pane = find_widget (GTK_WIDGET (page), HEALER_TYPE_DIAGNOSE_BATCH_PANE, 0);
+  g_autoptr(HealerDataset) first = simulate (3000, 5);
+  g_autoptr(HealerDataset) second = simulate (120, 6);
+  g_autofree char *first_path = g_build_filename (g_get_tmp_dir (), "healer-test-superseded-1.csv", NULL);
+  g_autofree char *second_path = g_build_filename (g_get_tmp_dir (), "healer-test-superseded-2.csv", NULL);
+  g_autoptr(GFile) first_file = g_file_new_for_path (first_path);
+  g_autoptr(GFile) second_file = g_file_new_for_path (second_path);
+  g_autoptr(GError) error = NULL;
+  RefWait wait;
+
+  g_assert_nonnull (pane);
+  g_assert_true (healer_dataset_save_csv (first, first_path, &error));
+  g_assert_true (healer_dataset_save_csv (second, second_path, &error));
+  g_assert_no_error (error);
+  wait = (RefWait) { G_OBJECT (pane), G_OBJECT (pane)->ref_count };
+
+  healer_diagnose_page_diagnose_file (page, first_file);
+  healer_diagnose_page_diagnose_file (page, second_file);
+  g_assert_true (healer_test_wait_until (results_arrived, window, 60000));
+  g_assert_true (healer_test_wait_until (refs_back, &wait, 60000));
+  healer_test_wait_frame (GTK_WIDGET (window));
+
+  g_assert_cmpuint (healer_results_get_n_rows (healer_session_get_results (healer_window_get_session (window))),
+                    ==, 120);
+  g_assert_null (healer_test_find_widget (GTK_WIDGET (window), label_says_cancelled, NULL));
+
+  healer_session_set_model (healer_window_get_session (window), NULL, NULL);
+  healer_test_destroy (GTK_WINDOW (window));
+  g_unlink (first_path);
+  g_unlink (second_path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -624,10 +760,12 @@ main (int   argc,
 
   g_test_add_func ("/diagnose-page/model-summary", test_model_summary);
   g_test_add_func ("/diagnose-page/single-sample", test_single_sample);
+  g_test_add_func ("/diagnose-page/sample-out-of-range", test_sample_out_of_range);
   g_test_add_func ("/diagnose-page/batch", test_batch);
   g_test_add_func ("/diagnose-page/bad-model", test_bad_model);
   g_test_add_func ("/diagnose-page/large-table", test_large_table);
   g_test_add_func ("/diagnose-page/sort-ids", test_sort_ids);
+  g_test_add_func ("/diagnose-page/superseded", test_superseded);
 
   ret = g_test_run ();
   g_clear_pointer (&shared_model, healer_model_unref);

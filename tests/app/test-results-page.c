@@ -398,11 +398,22 @@ action_enabled (GtkWidget  *widget,
   return gtk_widget_get_sensitive (button);
 }
 
+/* Whether the Diagnose page marks its table stale (its own revealer, with
+ * its own Diagnose Again button). */
+static gboolean
+diagnose_page_marks_stale (GtkWidget *diagnose)
+{
+  GtkWidget *button = healer_test_find_widget (diagnose, healer_test_match_button_label, "Diagnose _Again");
+
+  g_assert_nonnull (button);
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (button, GTK_TYPE_REVEALER)));
+}
+
 /* Results the model loaded now would not give are marked on the Results
- * page too, with one click to diagnose the file again: after the coverage
- * changes in Preferences (the prediction sets and uncertain flags follow
- * it) and after another model replaces the one that made them. A renamed
- * model gives the same results. */
+ * page too (and on the Diagnose page), with one click to diagnose the file
+ * again: after the coverage changes in Preferences (the prediction sets
+ * and uncertain flags follow it) and after another model replaces the one
+ * that made them. A renamed model gives the same results. */
 static void
 test_results_page_stale (void)
 {
@@ -467,6 +478,7 @@ test_results_page_stale (void)
   g_assert_nonnull (strstr (text, "95 %"));
   g_assert_nonnull (strstr (text, "99 %"));
   g_assert_true (action_enabled (page, "results.diagnose-again"));
+  g_assert_true (diagnose_page_marks_stale (diagnose));
   g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-stale-coverage") });
 
   /* Diagnosed again in one click: the Diagnose page runs it (progress,
@@ -477,6 +489,7 @@ test_results_page_stale (void)
   g_assert_true (healer_test_wait_until (results_page_idle, page, 60000));
   g_assert_false (gtk_revealer_get_reveal_child (stale));
   g_assert_false (action_enabled (page, "results.diagnose-again"));
+  g_assert_false (diagnose_page_marks_stale (diagnose));
   g_assert_cmpfloat_with_epsilon (healer_results_get_model (healer_session_get_results (session))->coverage, 0.99, 1e-9);
 
   /* Another model: marked as made by one no longer loaded. */
