@@ -47,6 +47,10 @@ filter_cb (GtkListBoxRow *row,
   const char *folded = g_object_get_data (G_OBJECT (row), "healer-folded-name");
   g_autofree char *needle = NULL;
 
+  /* The row that says how many were left out stays, whatever the filter. */
+  if (folded == NULL)
+    return TRUE;
+
   if (gtk_check_button_get_active (details->used_only) && !row_used (row))
     return FALSE;
   if (search[0] == '\0')
@@ -63,7 +67,8 @@ header_cb (GtkListBoxRow *row,
 {
   GtkWidget *header;
 
-  if (before != NULL && row_used (before) == row_used (row))
+  if (g_object_get_data (G_OBJECT (row), "healer-folded-name") == NULL ||
+      (before != NULL && row_used (before) == row_used (row)))
     {
       gtk_list_box_row_set_header (row, NULL);
       return;
@@ -86,7 +91,8 @@ refilter (Details *details)
   gtk_list_box_invalidate_headers (details->list);
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (details->list)); row != NULL;
        row = gtk_widget_get_next_sibling (row))
-    if (GTK_IS_LIST_BOX_ROW (row) && filter_cb (GTK_LIST_BOX_ROW (row), details))
+    if (GTK_IS_LIST_BOX_ROW (row) && g_object_get_data (G_OBJECT (row), "healer-folded-name") != NULL &&
+        filter_cb (GTK_LIST_BOX_ROW (row), details))
       shown++;
   gtk_widget_set_visible (details->no_match, shown == 0);
   gtk_widget_set_visible (GTK_WIDGET (details->list), shown > 0);
@@ -120,7 +126,7 @@ healer_drift_details_new (GtkWindow               *parent,
             *used_only, *no_match;
   GtkEventController *shortcuts;
   Details *details;
-  guint shown = 0;
+  guint shown = 0, drifted = 0;
 
   g_return_val_if_fail (report != NULL, NULL);
 
@@ -182,6 +188,22 @@ healer_drift_details_new (GtkWindow               *parent,
         gtk_list_box_append (GTK_LIST_BOX (list), kpi_row (kpi));
         shown++;
       }
+  for (guint k = 0; k < report->n_kpis; k++)
+    drifted += report->kpis[k].outside || report->kpis[k].shifted;
+  /* Said, not cut silently: those the model reads come first, so the
+   * ones left out are the least severe of the others. */
+  if (drifted > shown)
+    {
+      GtkWidget *more = adw_action_row_new ();
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "%u more KPI that drifted is not listed",
+                                                             "%u more KPIs that drifted are not listed",
+                                                             drifted - shown),
+                                                drifted - shown);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more), title);
+      gtk_list_box_append (GTK_LIST_BOX (list), more);
+    }
   gtk_box_append (GTK_BOX (content), list);
   no_match = adw_status_page_new ();
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (no_match), "system-search-symbolic");

@@ -20,12 +20,23 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HealerResultsPage, healer_results_page, ADW_TYPE_
 enum {
   PROP_0,
   PROP_SESSION,
+  PROP_DIAGNOSE_MODEL,
   PROP_PROJECTING,
   PROP_BUSY,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* The model a new diagnosis would be made with: results are judged
+ * against it, and "Diagnose Again" uses it (through the Diagnose page). */
+static HealerModel *
+current_model (HealerResultsPage *self)
+{
+  if (self->diagnose_model_set)
+    return self->diagnose_model;
+  return self->session != NULL ? healer_session_get_model (self->session) : NULL;
+}
 
 static gboolean
 healer_results_page_get_busy_now (HealerResultsPage *self)
@@ -182,7 +193,7 @@ dup_subtitle (HealerResults *results)
 char *
 _healer_results_page_dup_caption (HealerResultsPage *self)
 {
-  HealerModel *model = self->session != NULL ? healer_session_get_model (self->session) : NULL;
+  HealerModel *model = current_model (self);
   g_autofree char *subtitle = NULL;
   g_autofree char *note = NULL;
   g_autofree char *stale = NULL;
@@ -199,9 +210,11 @@ _healer_results_page_dup_caption (HealerResultsPage *self)
     g_string_append_printf (caption, _("Diagnoses of “%s”"), healer_results_get_source_name (self->results));
   else
     g_string_append (caption, _("Diagnoses"));
-  g_string_append_printf (caption, "\n%s\n%s", subtitle, note);
+  /* What must not be lost first: a caption too high for a small picture
+   * loses its last lines. */
   if (stale != NULL)
     g_string_append_printf (caption, "\n%s", stale);
+  g_string_append_printf (caption, "\n%s\n%s", note, subtitle);
   return g_string_free (caption, FALSE);
 }
 
@@ -235,7 +248,7 @@ show_subtitle (HealerResultsPage *self)
 static void
 update_stale (HealerResultsPage *self)
 {
-  HealerModel *model = self->session != NULL ? healer_session_get_model (self->session) : NULL;
+  HealerModel *model = current_model (self);
   g_autofree char *text = NULL;
 
   if (self->results != NULL)
@@ -359,7 +372,7 @@ void
 _healer_results_page_update_actions (HealerResultsPage *self)
 {
   gboolean have = self->results != NULL;
-  HealerModel *model = self->session != NULL ? healer_session_get_model (self->session) : NULL;
+  HealerModel *model = current_model (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.export-chart", have);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.copy-chart", have);
@@ -390,6 +403,7 @@ healer_results_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_RESULTS_PAGE);
   g_clear_object (&self->session_signals);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->diagnose_model, healer_model_unref);
   g_clear_object (&self->results);
   g_clear_pointer (&self->projection, healer_projection_free);
   g_clear_pointer (&self->projection_rows, g_free);
@@ -409,6 +423,10 @@ healer_results_page_get_property (GObject    *object,
     {
     case PROP_SESSION:
       g_value_set_object (value, self->session);
+      break;
+
+    case PROP_DIAGNOSE_MODEL:
+      g_value_set_boxed (value, current_model (self));
       break;
 
     case PROP_PROJECTING:
@@ -438,6 +456,21 @@ healer_results_page_set_property (GObject      *object,
       healer_results_page_set_session (self, g_value_get_object (value));
       break;
 
+    case PROP_DIAGNOSE_MODEL:
+      {
+        HealerModel *model = g_value_get_boxed (value);
+
+        self->diagnose_model_set = TRUE;
+        if (model != self->diagnose_model)
+          {
+            g_clear_pointer (&self->diagnose_model, healer_model_unref);
+            self->diagnose_model = model != NULL ? healer_model_ref (model) : NULL;
+            update_stale (self);
+            g_object_notify_by_pspec (object, pspec);
+          }
+      }
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -457,6 +490,12 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
     g_param_spec_object ("session", NULL, NULL,
                          HEALER_TYPE_SESSION,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* The model diagnoses are made with now: the window binds it to the
+   * Diagnose page's "model". Unset, the session's model. */
+  properties[PROP_DIAGNOSE_MODEL] =
+    g_param_spec_boxed ("diagnose-model", NULL, NULL,
+                        HEALER_TYPE_MODEL,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   /* TRUE while samples are being laid out (tests wait on it). */
   properties[PROP_PROJECTING] =
     g_param_spec_boolean ("projecting", NULL, NULL,

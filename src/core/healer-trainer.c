@@ -31,7 +31,6 @@
 typedef struct
 {
   HealerDataset      *data;          /* as given: rows are never copied */
-  gsize               n_rows;        /* the rows given of @data */
   gsize              *kept;          /* rows of @data left after duplicate removal */
   gsize               n_kept;
   gsize               n_duplicates;
@@ -136,7 +135,6 @@ healer_train_data_prepare (HealerTrainData         *td,
     return FALSE;
 
   td->data = healer_dataset_ref ((HealerDataset *) data);
-  td->n_rows = n_rows;
   if (config->preprocess.drop_duplicates)
     {
       kept = healer_dataset_unique_rows_of (data, rows, n_rows, &n_kept);

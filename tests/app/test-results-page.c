@@ -11,6 +11,7 @@
 #include "healer-chart-export.h"
 #include "healer-diagnose.h"
 #include "healer-diagnose-page.h"
+#include "healer-drift-details.h"
 #include "healer-page.h"
 #include "healer-results-page.h"
 #include "healer-results-page-private.h"
@@ -398,6 +399,21 @@ action_enabled (GtkWidget  *widget,
   return gtk_widget_get_sensitive (button);
 }
 
+/* The Diagnose page diagnoses with a model of its own, not the session's
+ * (args: the session, then anything). */
+static gboolean
+diagnose_page_has_other_model (gpointer data)
+{
+  gpointer *args = data;
+  HealerSession *session = args[0];
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (args[2]), HEALER_TYPE_WINDOW);
+  GtkWidget *diagnose = healer_test_find_widget (window, healer_test_match_type,
+                                                 GSIZE_TO_POINTER (HEALER_TYPE_DIAGNOSE_PAGE));
+  HealerModel *model = healer_diagnose_page_get_model (HEALER_DIAGNOSE_PAGE (diagnose));
+
+  return model != NULL && model != healer_session_get_model (session);
+}
+
 /* Whether the Diagnose page marks its table stale (its own revealer, with
  * its own Diagnose Again button). */
 static gboolean
@@ -430,7 +446,7 @@ test_results_page_stale (void)
   GtkWidget *page, *diagnose;
   GtkRevealer *stale;
   const char *text;
-  gpointer args[2];
+  gpointer args[3];
 
   fixture_init (&f, 200);
   healer_simulate_config_init_default (&sim);
@@ -459,6 +475,7 @@ test_results_page_stale (void)
   file = g_file_new_for_path (f.path);
   args[0] = session;
   args[1] = NULL;
+  args[2] = page;
   healer_diagnose_page_diagnose_file (HEALER_DIAGNOSE_PAGE (diagnose), file);
   g_assert_true (healer_test_wait_until (has_new_results, args, 60000));
   healer_window_set_visible_page (window, "results");
@@ -501,6 +518,29 @@ test_results_page_stale (void)
                                                                   GSIZE_TO_POINTER (GTK_TYPE_LABEL))));
   g_assert_nonnull (strstr (text, "no longer loaded"));
   g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "results-stale-model") });
+
+  /* The session keeps a model not saved while the Diagnose page diagnoses
+   * with a file opened there: the results it makes are current on both
+   * pages (judged against the model diagnoses are made with). */
+  {
+    g_autofree char *model_path = g_build_filename (g_get_tmp_dir (), "healer-results-opened.json", NULL);
+    g_autoptr(GFile) model_file = g_file_new_for_path (model_path);
+
+    g_assert_true (healer_model_save (calibrated, model_path, &error));
+    g_assert_no_error (error);
+    healer_diagnose_page_load_model_file (HEALER_DIAGNOSE_PAGE (diagnose), model_file);
+    g_assert_true (healer_test_wait_until (diagnose_page_has_other_model, args, 30000));
+    /* The session kept its model (a renamed copy of the one it was given). */
+    g_assert_true (healer_model_same_network (healer_session_get_model (session), other));
+    args[1] = healer_session_get_results (session);
+    healer_diagnose_page_diagnose_file (HEALER_DIAGNOSE_PAGE (diagnose), file);
+    g_assert_true (healer_test_wait_until (has_new_results, args, 60000));
+    g_assert_true (healer_test_wait_until (results_page_idle, page, 60000));
+    g_assert_false (diagnose_page_marks_stale (diagnose));
+    g_assert_false (gtk_revealer_get_reveal_child (stale));
+    g_assert_false (action_enabled (page, "results.diagnose-again"));
+    g_unlink (model_path);
+  }
 
   healer_session_set_model (session, NULL, NULL);
   healer_test_destroy (GTK_WINDOW (window));
@@ -576,12 +616,13 @@ test_results_page_caption (void)
   lines = g_strsplit (caption, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
   g_assert_nonnull (strstr (lines[0], base));
-  g_assert_nonnull (strstr (lines[1], "300 samples diagnosed"));
-  g_assert_nonnull (strstr (lines[1], "the model trained at"));
-  /* The note, also on the page under the counts. */
-  g_assert_true (strstr (lines[2], "uncertain") != NULL || strstr (lines[2], "Drift") != NULL ||
-                 strstr (lines[2], "No diagnosis") != NULL);
-  g_assert_nonnull (healer_test_find_widget (GTK_WIDGET (page), match_label_text, lines[2]));
+  /* The note (also on the page, under the counts) before the counts: a
+   * small picture keeps the first lines. */
+  g_assert_true (strstr (lines[1], "uncertain") != NULL || strstr (lines[1], "Drift") != NULL ||
+                 strstr (lines[1], "No diagnosis") != NULL);
+  g_assert_nonnull (healer_test_find_widget (GTK_WIDGET (page), match_label_text, lines[1]));
+  g_assert_nonnull (strstr (lines[2], "300 samples diagnosed"));
+  g_assert_nonnull (strstr (lines[2], "the model trained at"));
 
   /* Exported: the caption above the chart, where the chart alone has
    * no text (the plot's top is its background). */
@@ -601,6 +642,18 @@ test_results_page_caption (void)
   captioned_dark = dark_pixels (captioned, 100, 700, 0, 40);
   g_test_message ("dark pixels in the top band: %u alone, %u captioned", plain_dark, captioned_dark);
   g_assert_cmpuint (captioned_dark, >, plain_dark + 100);
+
+  /* A small picture keeps its title and first lines (the rest ends in an
+   * ellipsis) rather than losing the caption. */
+  {
+    g_autoptr(GBytes) small_plain = healer_chart_render (HEALER_CHART_EXPORTABLE (bars), HEALER_CHART_FORMAT_PNG,
+                                                         320, 160, &error);
+    g_autoptr(GBytes) small = healer_chart_render_captioned (HEALER_CHART_EXPORTABLE (bars), caption,
+                                                             HEALER_CHART_FORMAT_PNG, 320, 160, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (dark_pixels (small, 0, 320, 0, 30), >, dark_pixels (small_plain, 0, 320, 0, 30) + 50);
+  }
 
   healer_session_set_results (session, NULL);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -756,6 +809,35 @@ test_results_page_drift_details (void)
   g_assert_true (gtk_widget_get_visible (no_match));
 
   gtk_window_destroy (GTK_WINDOW (details));
+
+  /* A list cut at 200 KPIs says how many it left out. */
+  {
+    HealerDriftReport *big = g_new0 (HealerDriftReport, 1);
+    GtkWindow *cut;
+    GtkWidget *list, *last;
+
+    big->n_kpis = 205;
+    big->kpis = g_new0 (HealerDriftKpi, big->n_kpis);
+    for (guint k = 0; k < big->n_kpis; k++)
+      {
+        big->kpis[k].name = g_strdup_printf ("kpi%u", k);
+        big->kpis[k].outside = TRUE;
+        big->kpis[k].used = k % 2 == 0;
+      }
+    big->n_outside = big->n_kpis;
+    cut = healer_drift_details_new (NULL, big, NULL);
+    healer_drift_report_free (big);
+    list = healer_test_find_widget (GTK_WIDGET (cut), healer_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_BOX));
+    last = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 200));
+    g_assert_true (ADW_IS_ACTION_ROW (last));
+    g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 201));
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (last)), ==,
+                     "5 more KPIs that drifted are not listed");
+    /* The 103 the model reads are all there, first. */
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0))), ==, "kpi0");
+    gtk_window_destroy (cut);
+  }
+
   healer_session_set_results (session, NULL);
   gtk_window_destroy (GTK_WINDOW (window));
   fixture_clear (&f);
