@@ -171,7 +171,9 @@ copy_chart_action (GtkWidget  *widget,
 {
   HealerResultsPage *self = HEALER_RESULTS_PAGE (widget);
 
-  healer_chart_copy_to_clipboard (visible_chart (self));
+  g_autofree char *caption = _healer_results_page_dup_caption (self);
+
+  healer_chart_copy_to_clipboard_captioned (visible_chart (self), caption);
   healer_page_toast (GTK_WIDGET (self), _("Chart copied"));
 }
 

@@ -27,6 +27,7 @@ struct _HealerResultsPage
   guint busy : 1;   /* as last notified */
 
   HealerSession      *session;
+  GSignalGroup       *session_signals;
   /* The model diagnoses are made with now (the Diagnose page's, which may
    * be a file opened there while the session keeps an unsaved model); the
    * session's until the property is set. */
@@ -71,9 +72,9 @@ const char **_healer_results_page_class_labels   (HealerResults     *results);
 void         _healer_results_page_update_actions (HealerResultsPage *self);
 
 /* What the page says above its chart, which an exported chart says above
- * itself: the title (the data file), the counts and the model, the drift
- * or uncertainty note, and whether the model loaded now would say the
- * same; one per line (free it). NULL without results. */
+ * itself: the title (the data file), whether the model loaded now would
+ * say the same, the drift or uncertainty note, the counts and the model;
+ * one per line, in that order (free it). NULL without results. */
 char        *_healer_results_page_dup_caption    (HealerResultsPage *self);
 
 /* healer-results-page-map.c: the map of the samples */

@@ -61,7 +61,8 @@ get_background (GtkWidget *widget,
 static PangoLayout *
 caption_layout (GtkWidget  *widget,
                 const char *caption,
-                int         width)
+                int         width,
+                int         max_height)
 {
   g_auto(GStrv) lines = g_strsplit (caption, "\n", 2);
   g_autofree char *title = g_markup_escape_text (lines[0], -1);
@@ -73,7 +74,29 @@ caption_layout (GtkWidget  *widget,
   pango_layout_set_markup (layout, markup, -1);
   pango_layout_set_width (layout, MAX (1, width) * PANGO_SCALE);
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  /* At most as high as @max_height: the last lines that do not fit end
+   * in an ellipsis, the first ones stay (the caller puts first what must
+   * not be lost). */
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_height (layout, MAX (1, max_height) * PANGO_SCALE);
   return layout;
+}
+
+/* A chart on screen whose data just changed has children (its legend)
+ * waiting to be laid out until the next frame, and GTK will not draw a
+ * widget without its allocation: lay the chart out again where it is,
+ * as the next frame would, before drawing it elsewhere. */
+static void
+lay_out_now (GtkWidget *widget)
+{
+  GtkAllocation allocation;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_widget_get_allocation (widget, &allocation);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_widget_size_allocate (widget, &allocation, gtk_widget_get_allocated_baseline (widget));
 }
 
 static GskRenderNode *
@@ -86,27 +109,27 @@ chart_to_node (HealerChartExportable *chart,
   GdkRGBA background;
   int top = 0;
 
+  lay_out_now (GTK_WIDGET (chart));
+
   get_background (GTK_WIDGET (chart), &background);
   gtk_snapshot_append_color (snapshot, &background,
                              &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (caption != NULL && caption[0] != '\0')
     {
+      /* At most half the picture, or there would be no chart. */
       g_autoptr(PangoLayout) layout = caption_layout (GTK_WIDGET (chart), caption,
-                                                      width - 2 * CAPTION_PADDING);
+                                                      width - 2 * CAPTION_PADDING,
+                                                      height / 2 - 2 * CAPTION_PADDING);
       GdkRGBA text;
       int text_height;
 
       pango_layout_get_pixel_size (layout, NULL, &text_height);
-      /* A caption taller than half the picture would leave no chart. */
-      if (text_height + 2 * CAPTION_PADDING <= height / 2)
-        {
-          healer_chart_contrasting_text (&background, &text);
-          gtk_snapshot_save (snapshot);
-          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (CAPTION_PADDING, CAPTION_PADDING));
-          gtk_snapshot_append_layout (snapshot, layout, &text);
-          gtk_snapshot_restore (snapshot);
-          top = text_height + 2 * CAPTION_PADDING;
-        }
+      healer_chart_contrasting_text (&background, &text);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (CAPTION_PADDING, CAPTION_PADDING));
+      gtk_snapshot_append_layout (snapshot, layout, &text);
+      gtk_snapshot_restore (snapshot);
+      top = MIN (text_height + 2 * CAPTION_PADDING, height / 2);
     }
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, top));
@@ -219,6 +242,13 @@ healer_chart_render_captioned (HealerChartExportable  *chart,
 void
 healer_chart_copy_to_clipboard (HealerChartExportable *chart)
 {
+  healer_chart_copy_to_clipboard_captioned (chart, NULL);
+}
+
+void
+healer_chart_copy_to_clipboard_captioned (HealerChartExportable *chart,
+                                          const char            *caption)
+{
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -232,7 +262,7 @@ healer_chart_copy_to_clipboard (HealerChartExportable *chart)
 
   /* Drawn with Cairo rather than the widget's renderer: it works for an
    * unrealised chart too, and gives the same pixels as a PNG export. */
-  node = chart_to_node (chart, NULL, width, height);
+  node = chart_to_node (chart, caption, width, height);
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   draw_node (surface, node);
   cairo_surface_flush (surface);

@@ -31,9 +31,11 @@ GBytes  *healer_chart_render (HealerChartExportable  *chart,
                               GError                **error);
 
 /* As healer_chart_render(), with @caption above the chart: its first line
- * as a title, in bold, the others below it, wrapped to the width. The
- * chart gets the height left. A chart leaving the window says what it is
- * of, as the page around it does. @caption NULL or empty: the chart alone. */
+ * as a title, in bold, the others below it, wrapped to the width, at most
+ * half the height (the last lines that do not fit end in an ellipsis:
+ * put first what must not be lost). The chart gets the height left. A
+ * chart leaving the window says what it is of, as the page around it
+ * does. @caption NULL or empty: the chart alone. */
 GBytes  *healer_chart_render_captioned (HealerChartExportable  *chart,
                                         const char             *caption,
                                         HealerChartFormat       format,
@@ -43,5 +45,8 @@ GBytes  *healer_chart_render_captioned (HealerChartExportable  *chart,
 
 /* Copies the chart at its current size to the clipboard as a texture. */
 void     healer_chart_copy_to_clipboard (HealerChartExportable *chart);
+/* The same, under @caption (see healer_chart_render_captioned()). */
+void     healer_chart_copy_to_clipboard_captioned (HealerChartExportable *chart,
+                                                   const char            *caption);
 
 G_END_DECLS
