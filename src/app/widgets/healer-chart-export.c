@@ -82,6 +82,23 @@ caption_layout (GtkWidget  *widget,
   return layout;
 }
 
+/* A chart on screen whose data just changed has children (its legend)
+ * waiting to be laid out until the next frame, and GTK will not draw a
+ * widget without its allocation: lay the chart out again where it is,
+ * as the next frame would, before drawing it elsewhere. */
+static void
+lay_out_now (GtkWidget *widget)
+{
+  GtkAllocation allocation;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_widget_get_allocation (widget, &allocation);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_widget_size_allocate (widget, &allocation, gtk_widget_get_allocated_baseline (widget));
+}
+
 static GskRenderNode *
 chart_to_node (HealerChartExportable *chart,
                const char            *caption,
@@ -91,6 +108,8 @@ chart_to_node (HealerChartExportable *chart,
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   GdkRGBA background;
   int top = 0;
+
+  lay_out_now (GTK_WIDGET (chart));
 
   get_background (GTK_WIDGET (chart), &background);
   gtk_snapshot_append_color (snapshot, &background,
