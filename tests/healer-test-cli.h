@@ -15,6 +15,7 @@
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include "healer-test-files.h"
 
 typedef enum
 {
@@ -167,28 +168,6 @@ tmp_path (const char *name)
   return g_build_filename (tmpdir, name, NULL);
 }
 
-/* Removes @path and, when it is a folder and not a link to one,
- * everything in it. */
-static inline void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_remove (path);
-}
-
 /* g_test_init() and a new temporary folder named after @tmpl. */
 static inline void
 cli_test_init (int        *argc,
@@ -208,7 +187,7 @@ cli_test_run (void)
 {
   int ret = g_test_run ();
 
-  remove_tree (tmpdir);
+  healer_test_remove_tree (tmpdir);
   g_clear_pointer (&tmpdir, g_free);
   return ret;
 }

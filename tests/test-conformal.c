@@ -360,6 +360,33 @@ test_train_calibrated (void)
       }
   }
 
+  /* Their numbers must be numbers: a null is refused, naming the member. */
+  {
+    static const char * const members[][2] = {
+      { "\"class_f1\":[", "\"estimate.class_f1[0]\": expected a number, found null" },
+      { "\"scores\":[", "\"prediction_sets.scores[0]\": expected a number, found null" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+      {
+        const char *at = strstr (json, members[i][0]);
+        g_autoptr(GString) edited = NULL;
+        g_autoptr(HealerModel) refused = NULL;
+        g_autoptr(GError) load_error = NULL;
+
+        g_assert_nonnull (at);
+        at += strlen (members[i][0]);
+        edited = g_string_new_len (json, at - json);
+        g_string_append (edited, "null");
+        g_string_append (edited, at + strcspn (at, ",]"));
+        refused = healer_model_load_from_data (edited->str, edited->len, "edited.json", &load_error);
+        g_assert_null (refused);
+        g_assert_error (load_error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_INVALID);
+        g_test_message ("%s", load_error->message);
+        g_assert_nonnull (strstr (load_error->message, members[i][1]));
+      }
+  }
+
   /* Another coverage: a lower threshold (larger sets) for 99 %. */
   healer_model_set_coverage (loaded, 0.99);
   g_assert_cmpfloat (loaded->set_threshold, <=, model->set_threshold);

@@ -101,6 +101,27 @@ test_chunked_equals_oneshot (void)
   whole = healer_diagnose_file (model, path, 100000, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 
+  /* The app's way in, a GFile: the same rows, bits, name and reports. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/gone.csv");
+    g_autoptr(HealerDiagnosis) through_file = NULL;
+    guint file_calls = 0;
+
+    through_file = healer_diagnose_for_file (model, file, 97, NULL, count_progress, &file_calls, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (file_calls, ==, 11);
+    g_assert_cmpuint (through_file->n_rows, ==, chunked->n_rows);
+    g_assert_cmpmem (through_file->proba, chunked->n_rows * k * sizeof (float),
+                     chunked->proba, chunked->n_rows * k * sizeof (float));
+    g_assert_cmpstr (through_file->source_name, ==, "healer-test-diagnose-batch.csv");
+
+    g_assert_null (healer_diagnose_for_file (model, missing, 0, NULL, NULL, NULL, &error));
+    g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_IO);
+    g_assert_true (g_str_has_prefix (error->message, "gone.csv: could not open the file"));
+    g_clear_error (&error);
+  }
+
   /* 1000 rows in chunks of 97: 11 chunks, one report each. */
   g_assert_cmpuint (calls, ==, 11);
   g_assert_cmpuint (chunked->n_rows, ==, 1000);

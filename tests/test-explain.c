@@ -610,6 +610,24 @@ test_corrupt (void)
                           "\"explanations.importance.f1_drop[0]\"");
   assert_corrupt_element (json, "\"importance\":", "log_loss_increase", "null",
                           "\"explanations.importance.log_loss_increase[0]\"");
+  /* Every number of the explanations must be one: null is refused by the
+   * reader itself, naming the member. */
+  {
+    static const char * const members[][2] = {
+      { NULL, "effect" }, { NULL, "median_class" }, { NULL, "median_rest" },
+      { "\"importance\":", "f1_drop" }, { "\"importance\":", "f1_drop_std" },
+      { "\"importance\":", "log_loss_increase" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+      {
+        g_autofree char *expected = g_strdup_printf ("%s%s[0]\": expected a number, found null",
+                                                     members[i][0] ? "importance." : "signatures[0].",
+                                                     members[i][1]);
+
+        assert_corrupt_element (json, members[i][0], members[i][1], "null", expected);
+      }
+  }
   assert_corrupt (json, "\"signatures\":[", "\"signatures\":[{},", "\"explanations.signatures\"");
   assert_corrupt (json, "\"signature_method\":\"cliffs-delta\"", "\"signature_method\":\"magic\"",
                   "\"explanations.signature_method\"");

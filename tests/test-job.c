@@ -51,6 +51,14 @@ static const HealerJobInfo count_job = {
   .result_free = g_free,
   .progress_size = sizeof (gint64),
   .check_cancellable = FALSE,
+  .deliver_last_report = TRUE,
+};
+
+static const HealerJobInfo count_drop_job = {
+  .name = "[test] count, last report dropped",
+  .func = count_run,
+  .result_free = g_free,
+  .progress_size = sizeof (gint64),
 };
 
 static const HealerJobInfo strict_count_job = {
@@ -139,6 +147,22 @@ test_reports (void)
   g_assert_cmpuint (run.n_reports, >=, 1);
   g_assert_cmpuint (run.n_reports, <=, N_REPORTS);
   g_assert_cmpint (run.last_report, ==, N_REPORTS);
+  g_assert_cmpuint (run.reports_after_result, ==, 0);
+  g_assert_true (run.progress_data_freed);
+  g_free (run.result);
+}
+
+/* A job whose last report is dropped still sends none after its result. */
+static void
+test_last_dropped (void)
+{
+  Run run = { .caller = g_thread_self () };
+
+  healer_job_run (&count_drop_job, NULL, (gpointer) on_done, &run, on_data_free, NULL,
+                  on_report, &run, on_progress_data_free, on_done, &run);
+  wait_done (&run);
+  g_assert_nonnull (run.result);
+  g_assert_cmpint (run.last_report, <=, N_REPORTS);
   g_assert_cmpuint (run.reports_after_result, ==, 0);
   g_assert_true (run.progress_data_freed);
   g_free (run.result);
@@ -247,6 +271,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/job/reports", test_reports);
+  g_test_add_func ("/job/last-dropped", test_last_dropped);
   g_test_add_func ("/job/no-progress", test_no_progress);
   g_test_add_func ("/job/cancel", test_cancel);
   g_test_add_func ("/job/error", test_error);

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "healer-log.h"
+#include "healer-test-files.h"
 
 #define LINE_RE "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z " \
                 "(ERROR|CRITICAL|WARNING|MESSAGE|INFO|DEBUG) [^ :]+: .*$"
@@ -48,24 +49,6 @@ file_size (const char *path)
   return (guint64) st.st_size;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 /* Runs the current test's body in a subprocess with a fresh state folder. */
 static void
 run_in_subprocess (void)
@@ -74,7 +57,7 @@ run_in_subprocess (void)
 
   if (state_dir != NULL)
     {
-      remove_tree (state_dir);
+      healer_test_remove_tree (state_dir);
       g_free (state_dir);
     }
   state_dir = g_dir_make_tmp ("healer-log-XXXXXX", &error);
@@ -370,7 +353,7 @@ main (int   argc,
   status = g_test_run ();
   if (state_dir != NULL)
     {
-      remove_tree (state_dir);
+      healer_test_remove_tree (state_dir);
       g_free (state_dir);
     }
   return status;

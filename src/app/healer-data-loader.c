@@ -9,14 +9,14 @@
 #include <glib/gi18n.h>
 
 #include "healer-data-loader.h"
-#include "healer-relay.h"
+#include "healer-job.h"
 #include "healer-simulate.h"
 
 /* Rows per chunk: some 1.7 MB of floats for the real 107 KPIs, so a 50 MB
  * file reports progress and notices Cancel a few dozen times. */
 #define CHUNK_ROWS 4096
 
-/* What a progress report carries from the worker, through a HealerRelay
+/* What a progress report carries from the worker, through the job's relay
  * (at most one idle queued, however fast the reader goes). */
 typedef struct
 {
@@ -35,7 +35,7 @@ typedef struct
 {
   GFile       *file;
   gsize        demo_samples;
-  HealerRelay *relay;
+  HealerJob   *worker;      /* while the job runs */
 } Job;
 
 static void
@@ -57,8 +57,7 @@ progress_report (Job      *job,
 {
   Progress p = { done, total, checking };
 
-  if (job->relay != NULL)
-    healer_relay_post (job->relay, &p);
+  healer_job_report (job->worker, &p);
 }
 
 /* join_chunks() frees chunks as it goes and leaves NULL behind. */
@@ -73,7 +72,6 @@ static void
 job_free (Job *job)
 {
   g_clear_object (&job->file);
-  g_clear_pointer (&job->relay, healer_relay_unref);
   g_free (job);
 }
 
@@ -134,33 +132,12 @@ read_file (Job           *job,
            guint64       *bytes,
            GError       **error)
 {
-  g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(HealerCsvReader) reader = NULL;
   g_autoptr(GPtrArray) chunks = NULL;
-  g_autoptr(GError) local = NULL;
-  g_autofree char *name = NULL;
   gsize n_rows = 0;
   guint64 total;
 
-  name = g_file_get_basename (job->file);
-  if (name == NULL || !g_utf8_validate (name, -1, NULL))
-    {
-      g_free (name);
-      name = g_file_get_parse_name (job->file);
-    }
-
-  stream = g_file_read (job->file, cancellable, &local);
-  if (stream == NULL)
-    {
-      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local));
-      else
-        g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_IO,
-                     _("%s: could not open the file: %s"), name, local->message);
-      return NULL;
-    }
-
-  reader = healer_csv_reader_new (G_INPUT_STREAM (stream), name, cancellable, error);
+  reader = healer_csv_reader_new_for_file (job->file, cancellable, error);
   if (reader == NULL)
     return NULL;
   total = healer_csv_reader_get_size (reader);
@@ -189,7 +166,7 @@ read_file (Job           *job,
   if (n_rows == 0)
     {
       g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_NO_ROWS,
-                   "%s: %s", name,
+                   "%s: %s", healer_csv_reader_get_name (reader),
                    _("the file has a header but no data rows; expected at least one row "
                      "of values after the header"));
       return NULL;
@@ -199,21 +176,21 @@ read_file (Job           *job,
   return join_chunks (chunks, n_rows);
 }
 
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static gpointer
+load_run (HealerJob     *worker,
+          gpointer       data,
+          GCancellable  *cancellable,
+          GError       **error)
 {
-  Job *job = task_data;
+  Job *job = data;
   g_autoptr(HealerDataLoad) load = g_new0 (HealerDataLoad, 1);
-  GError *error = NULL;
   gint64 start = g_get_monotonic_time ();
 
+  job->worker = worker;
   load->file = job->file ? g_object_ref (job->file) : NULL;
   if (job->file != NULL)
     {
-      load->dataset = read_file (job, cancellable, &load->bytes, &error);
+      load->dataset = read_file (job, cancellable, &load->bytes, error);
     }
   else
     {
@@ -225,22 +202,26 @@ load_thread (GTask        *task,
     }
 
   if (load->dataset == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return NULL;
 
   progress_report (job, load->bytes, load->bytes, TRUE);
-  load->stats = healer_stats_compute (load->dataset, cancellable, &error);
+  load->stats = healer_stats_compute (load->dataset, cancellable, error);
   if (load->stats == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return NULL;
 
   load->elapsed_us = g_get_monotonic_time () - start;
-  g_task_return_pointer (task, g_steal_pointer (&load), (GDestroyNotify) healer_data_load_free);
+  return g_steal_pointer (&load);
 }
+
+static const HealerJobInfo load_job = {
+  .name = "[healer] data load",
+  .func = load_run,
+  .result_free = (GDestroyNotify) healer_data_load_free,
+  .progress_size = sizeof (Progress),
+  .check_cancellable = TRUE,
+  /* The report follows at once. */
+  .deliver_last_report = FALSE,
+};
 
 void
 healer_data_load_async (gpointer                source_object,
@@ -252,7 +233,7 @@ healer_data_load_async (gpointer                source_object,
                         GAsyncReadyCallback     callback,
                         gpointer                user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  Listener *listener = NULL;
   Job *job;
 
   g_return_if_fail (!file || G_IS_FILE (file));
@@ -263,31 +244,19 @@ healer_data_load_async (gpointer                source_object,
   job->demo_samples = demo_samples;
   if (progress != NULL)
     {
-      Listener *listener = g_new (Listener, 1);
-
+      listener = g_new (Listener, 1);
       listener->callback = progress;
       listener->user_data = progress_data;
-      job->relay = healer_relay_new (sizeof (Progress), NULL, "[healer] data load progress",
-                                     deliver_progress, listener, g_free);
     }
-
-  task = g_task_new (source_object, cancellable, callback, user_data);
-  g_task_set_source_tag (task, healer_data_load_async);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, load_thread);
+  healer_job_run (&load_job, source_object, healer_data_load_async,
+                  job, (GDestroyNotify) job_free, cancellable,
+                  listener != NULL ? deliver_progress : NULL, listener, g_free,
+                  callback, user_data);
 }
 
 HealerDataLoad *
 healer_data_load_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  Job *job;
-
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == healer_data_load_async, NULL);
-
-  job = g_task_get_task_data (G_TASK (result));
-  if (job->relay != NULL)
-    healer_relay_close (job->relay);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return healer_job_finish (result, healer_data_load_async, error);
 }

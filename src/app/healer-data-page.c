@@ -22,6 +22,7 @@ struct _HealerDataPage
   guint                 busy : 1;   /* as last notified */
 
   HealerSession        *session;
+  GSignalGroup         *session_signals;
   /* The load in flight, NULL when idle; a load whose cancellable is no
    * longer this one was superseded and lands nowhere. */
   GCancellable         *cancellable;
@@ -422,6 +423,9 @@ healer_data_page_dispose (GObject *object)
   /* Unparent the stack while its children are all alive. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_DATA_PAGE);
+  if (self->session_signals != NULL)
+    g_signal_group_set_target (self->session_signals, NULL);
+  g_clear_object (&self->session_signals);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (healer_data_page_parent_class)->dispose (object);
@@ -536,12 +540,24 @@ healer_data_page_class_init (HealerDataPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, recent_row_activated_cb);
 }
 
+static void session_class_names_cb (HealerDataPage *self);
+
 static void
 healer_data_page_init (HealerDataPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->return_to = g_strdup ("empty");
+  /* Connected while the page views a session, retargeted with it. */
+  self->session_signals = g_signal_group_new (HEALER_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify::dataset",
+                                 G_CALLBACK (session_dataset_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::dataset",
+                                 G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::model",
+                                 G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "class-names-changed",
+                                 G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
                            G_CALLBACK (recent_changed_cb), self, G_CONNECT_SWAPPED);
   recent_changed_cb (self);
@@ -619,24 +635,11 @@ healer_data_page_set_session (HealerDataPage *self,
   g_return_if_fail (HEALER_IS_DATA_PAGE (self));
   g_return_if_fail (!session || HEALER_IS_SESSION (session));
 
-  if (self->session == session)
+  if (!g_set_object (&self->session, session))
     return;
-  if (self->session != NULL)
-    {
-      g_signal_handlers_disconnect_by_func (self->session, session_dataset_cb, self);
-      g_signal_handlers_disconnect_by_func (self->session, session_class_names_cb, self);
-    }
-  g_set_object (&self->session, session);
+  g_signal_group_set_target (self->session_signals, session);
   if (session != NULL)
     {
-      g_signal_connect_object (session, "notify::dataset",
-                               G_CALLBACK (session_dataset_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "notify::dataset",
-                               G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "notify::model",
-                               G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "class-names-changed",
-                               G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
       session_class_names_cb (self);
       session_dataset_cb (self);
     }

@@ -87,7 +87,6 @@ typedef struct
   HealerModel *model;
   GFile       *model_file;  /* of @model, or NULL when not saved */
   GFile       *file;
-  guint64      total;   /* the file's size when the reader cannot tell; worker only */
   HealerRelay *relay;
 } BatchJob;
 
@@ -155,7 +154,7 @@ progress_cb (guint64  bytes,
              gpointer user_data)
 {
   BatchJob *job = user_data;
-  Progress p = { bytes, total > 0 ? total : job->total, rows };
+  Progress p = { bytes, total, rows };
 
   healer_relay_post (job->relay, &p);
 }
@@ -167,29 +166,11 @@ batch_thread (GTask        *task,
               GCancellable *cancellable)
 {
   BatchJob *job = task_data;
-  g_autofree char *path = g_file_get_path (job->file);
   g_autoptr(GError) error = NULL;
   HealerDiagnosis *diagnosis;
 
-  if (path != NULL)
-    diagnosis = healer_diagnose_file (job->model, path, 0, cancellable,
-                                      progress_cb, job, &error);
-  else
-    {
-      g_autoptr(GFileInputStream) stream = NULL;
-      g_autoptr(GFileInfo) info = NULL;
-      g_autofree char *name = g_file_get_basename (job->file);
-
-      /* A stream does not tell its size: ask the file. */
-      info = g_file_query_info (job->file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                                G_FILE_QUERY_INFO_NONE, cancellable, NULL);
-      if (info != NULL)
-        job->total = g_file_info_get_size (info);
-      stream = g_file_read (job->file, cancellable, &error);
-      diagnosis = stream == NULL ? NULL
-                  : healer_diagnose_stream (job->model, G_INPUT_STREAM (stream), name, 0,
-                                            cancellable, progress_cb, job, &error);
-    }
+  diagnosis = healer_diagnose_for_file (job->model, job->file, 0, cancellable,
+                                        progress_cb, job, &error);
 
   if (diagnosis == NULL)
     g_task_return_error (task, g_steal_pointer (&error));

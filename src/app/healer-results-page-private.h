@@ -27,6 +27,7 @@ struct _HealerResultsPage
   guint busy : 1;   /* as last notified */
 
   HealerSession      *session;
+  GSignalGroup       *session_signals;
   /* The model diagnoses are made with now (the Diagnose page's, which may
    * be a file opened there while the session keeps an unsaved model); the
    * session's until the property is set. */

@@ -394,13 +394,14 @@ healer_results_page_dispose (GObject *object)
   if (self->projection_cancellable != NULL)
     g_cancellable_cancel (self->projection_cancellable);
   g_clear_object (&self->projection_cancellable);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->session_signals != NULL)
+    g_signal_group_set_target (self->session_signals, NULL);
   /* The bin's child is a bound template child: dispose_template() unparents
    * it behind AdwBin's back, and AdwBin's own dispose would then unparent a
    * dangling pointer (a critical when the window closes). */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_RESULTS_PAGE);
+  g_clear_object (&self->session_signals);
   g_clear_object (&self->session);
   g_clear_pointer (&self->diagnose_model, healer_model_unref);
   g_clear_object (&self->results);
@@ -559,6 +560,16 @@ static void
 healer_results_page_init (HealerResultsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Connected while the page views a session, retargeted with it. */
+  self->session_signals = g_signal_group_new (HEALER_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify::results",
+                                 G_CALLBACK (session_results_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "class-names-changed",
+                                 G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::model-file",
+                                 G_CALLBACK (show_subtitle), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::model",
+                                 G_CALLBACK (update_stale), self, G_CONNECT_SWAPPED);
   _healer_results_page_map_init (self);
   _healer_results_page_update_actions (self);
 }
@@ -578,27 +589,9 @@ healer_results_page_set_session (HealerResultsPage *self,
   g_return_if_fail (HEALER_IS_RESULTS_PAGE (self));
   g_return_if_fail (!session || HEALER_IS_SESSION (session));
 
-  if (self->session == session)
+  if (!g_set_object (&self->session, session))
     return;
-
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
-  if (session != NULL)
-    {
-      g_signal_connect_object (session, "notify::results",
-                               G_CALLBACK (session_results_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "class-names-changed",
-                               G_CALLBACK (session_class_names_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "notify::model-file",
-                               G_CALLBACK (show_subtitle), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "notify::model",
-                               G_CALLBACK (update_stale), self,
-                               G_CONNECT_SWAPPED);
-    }
+  g_signal_group_set_target (self->session_signals, session);
   show_results (self, session ? healer_session_get_results (session) : NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

@@ -17,6 +17,7 @@ struct _HealerTrainPage
   guint busy : 1;   /* as last notified */
 
   HealerSession       *session;
+  GSignalGroup        *session_signals;
   GCancellable        *cancellable;     /* non-NULL while a run is going */
   GCancellable        *estimate_cancellable; /* non-NULL while an estimate runs */
   HealerDataset       *run_data;        /* what the run trains on */

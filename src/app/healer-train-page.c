@@ -292,6 +292,7 @@ healer_train_page_dispose (GObject *object)
    * it first, or each would unparent it. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_TRAIN_PAGE);
+  g_clear_object (&self->session_signals);
 
   G_OBJECT_CLASS (healer_train_page_parent_class)->dispose (object);
 }
@@ -426,6 +427,17 @@ healer_train_page_init (HealerTrainPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* Connected while the page views a session, retargeted with it. */
+  self->session_signals = g_signal_group_new (HEALER_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify::dataset",
+                                 G_CALLBACK (_healer_train_page_update_view), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::dataset-file",
+                                 G_CALLBACK (_healer_train_page_update_view), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::model",
+                                 G_CALLBACK (session_model_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::model-saved",
+                                 G_CALLBACK (session_model_saved_cb), self, G_CONNECT_SWAPPED);
+
   _healer_train_page_set_message (self, _("Choose the settings, or keep the recommended ones, and press Train. "
                        "Training runs in the background; you can cancel it at any time."),
                FALSE);
@@ -449,27 +461,9 @@ healer_train_page_set_session (HealerTrainPage *self,
   g_return_if_fail (HEALER_IS_TRAIN_PAGE (self));
   g_return_if_fail (!session || HEALER_IS_SESSION (session));
 
-  if (self->session == session)
+  if (!g_set_object (&self->session, session))
     return;
-
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
-  if (session != NULL)
-    {
-      g_signal_connect_object (session, "notify::dataset",
-                               G_CALLBACK (_healer_train_page_update_view), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "notify::dataset-file",
-                               G_CALLBACK (_healer_train_page_update_view), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "notify::model",
-                               G_CALLBACK (session_model_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "notify::model-saved",
-                               G_CALLBACK (session_model_saved_cb), self,
-                               G_CONNECT_SWAPPED);
-    }
+  g_signal_group_set_target (self->session_signals, session);
   if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
     _healer_train_page_update_view (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "healer-file-chooser.h"
+#include "healer-job.h"
 #include "healer-onnx.h"
 #include "healer-window-private.h"
 
@@ -161,42 +162,88 @@ save_model_free (SaveModel *state)
   g_free (state);
 }
 
-static void
-save_model_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+/* What a worker writes: a model to a file, as a model file or as ONNX.
+ * The window stays with the callback, on its thread: a job's data may be
+ * freed on the worker. */
+typedef gboolean (*WriteFunc) (const HealerModel  *model,
+                               const char         *path,
+                               GError            **error);
+
+typedef struct
 {
-  HealerModel *model = task_data;
-  SaveModel *state = g_object_get_data (G_OBJECT (task), "state");
-  g_autofree char *path = g_file_get_path (state->file);
-  GError *error = NULL;
+  HealerModel *model;
+  GFile       *file;
+  WriteFunc    write;
+  const char  *not_local;   /* the message for a file with no path */
+} WriteJob;
+
+static void
+write_job_free (WriteJob *job)
+{
+  g_clear_pointer (&job->model, healer_model_unref);
+  g_clear_object (&job->file);
+  g_free (job);
+}
+
+static WriteJob *
+write_job_new (HealerModel *model,
+               GFile       *file,
+               WriteFunc    write,
+               const char  *not_local)
+{
+  WriteJob *job = g_new0 (WriteJob, 1);
+
+  job->model = healer_model_ref (model);
+  job->file = g_object_ref (file);
+  job->write = write;
+  job->not_local = not_local;
+  return job;
+}
+
+/* Success is any non-NULL result. */
+static gpointer
+write_model_run (HealerJob     *worker,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  WriteJob *job = data;
+  g_autofree char *path = g_file_get_path (job->file);
 
   if (path == NULL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             _("Models can only be saved to local files"));
-  else if (!healer_model_save (model, path, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, job->not_local);
+      return NULL;
+    }
+  return job->write (job->model, path, error) ? GINT_TO_POINTER (TRUE) : NULL;
 }
+
+static const HealerJobInfo write_model_job = {
+  .name = "[healer] write model",
+  .func = write_model_run,
+};
+
+static void save_model_to (SaveModel *state,
+                           GFile     *file);
 
 static void
 save_model_done (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  SaveModel *state = g_object_get_data (G_OBJECT (result), "state");
+  SaveModel *state = user_data;
   HealerWindow *self = state->window;
-  HealerModel *model = g_task_get_task_data (G_TASK (result));
+  WriteJob *job = healer_job_get_data (result);
+  HealerModel *model = job->model;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (healer_job_finish (result, save_model_to, &error) == NULL)
     {
       /* The model stays in memory and unsaved: the user can try elsewhere. */
       healer_window_show_error (self, _("Could Not Save the Model"), error);
+      save_model_free (state);
       return;
     }
 
@@ -213,6 +260,7 @@ save_model_done (GObject      *object,
       self->close_confirmed = TRUE;
       gtk_window_close (GTK_WINDOW (self));
     }
+  save_model_free (state);
 }
 
 /* Takes @state; writes the session's model to @file on a worker. */
@@ -221,7 +269,6 @@ save_model_to (SaveModel *state,
                GFile     *file)
 {
   HealerModel *model = healer_session_get_model (state->window->session);
-  g_autoptr(GTask) task = NULL;
 
   if (model == NULL || file == NULL)
     {
@@ -229,11 +276,11 @@ save_model_to (SaveModel *state,
       return;
     }
   state->file = g_object_ref (file);
-  task = g_task_new (NULL, NULL, save_model_done, NULL);
-  g_task_set_source_tag (task, save_model_to);
-  g_task_set_task_data (task, healer_model_ref (model), (GDestroyNotify) healer_model_unref);
-  g_object_set_data_full (G_OBJECT (task), "state", state, (GDestroyNotify) save_model_free);
-  g_task_run_in_thread (task, save_model_thread);
+  healer_job_run (&write_model_job, NULL, save_model_to,
+                  write_job_new (model, file, healer_model_save,
+                                 _("Models can only be saved to local files")),
+                  (GDestroyNotify) write_job_free, NULL,
+                  NULL, NULL, NULL, save_model_done, state);
 }
 
 static void
@@ -303,37 +350,17 @@ save_model_action (GtkWidget  *widget,
 /* Export as ONNX: the session's model as a graph for ONNX Runtime and
  * other engines (healer-onnx.h), written atomically on a worker. */
 static void
-export_onnx_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  HealerModel *model = task_data;
-  GFile *file = g_object_get_data (G_OBJECT (task), "file");
-  g_autofree char *path = g_file_get_path (file);
-  GError *error = NULL;
-
-  if (path == NULL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             _("Models can only be exported to local files"));
-  else if (!healer_onnx_save (model, path, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
 export_onnx_done (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(HealerWindow) self = user_data;
-  GFile *file = g_object_get_data (G_OBJECT (result), "file");
+  GFile *file = ((WriteJob *) healer_job_get_data (result))->file;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (healer_job_finish (result, healer_window_export_onnx_to, &error) == NULL)
     {
       healer_window_show_error (self, _("Could Not Export the Model"), error);
       return;
@@ -348,7 +375,6 @@ healer_window_export_onnx_to (HealerWindow *self,
                               GFile        *file)
 {
   HealerModel *model;
-  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (HEALER_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -356,11 +382,11 @@ healer_window_export_onnx_to (HealerWindow *self,
   model = healer_session_get_model (self->session);
   if (model == NULL)
     return;
-  task = g_task_new (NULL, NULL, export_onnx_done, g_object_ref (self));
-  g_task_set_source_tag (task, healer_window_export_onnx_to);
-  g_task_set_task_data (task, healer_model_ref (model), (GDestroyNotify) healer_model_unref);
-  g_object_set_data_full (G_OBJECT (task), "file", g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, export_onnx_thread);
+  healer_job_run (&write_model_job, NULL, healer_window_export_onnx_to,
+                  write_job_new (model, file, healer_onnx_save,
+                                 _("Models can only be exported to local files")),
+                  (GDestroyNotify) write_job_free, NULL,
+                  NULL, NULL, NULL, export_onnx_done, g_object_ref (self));
 }
 
 static void

@@ -289,6 +289,8 @@ static const HealerJobInfo healer_calibrate_job = {
   /* A cancelled run still has a model to return (its best weights, or the
    * whole final model when the cross-fitting was cancelled). */
   .check_cancellable = FALSE,
+  /* The model shown at once says where the training got to. */
+  .deliver_last_report = FALSE,
 };
 
 void

@@ -231,9 +231,6 @@ healer_csv_reader_new_for_path (const char    *path,
                                 GError       **error)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) local = NULL;
-  GFileInputStream *in;
-  char *name;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -241,8 +238,46 @@ healer_csv_reader_new_for_path (const char    *path,
     return reader_new_take (g_object_new (HEALER_TYPE_STDIN_STREAM, NULL),
                             g_strdup (_("standard input")), 0, cancellable, error);
 
-  name = g_filename_display_basename (path);
   file = g_file_new_for_path (path);
+  return healer_csv_reader_new_for_file (file, cancellable, error);
+}
+
+char *
+healer_file_display_name (GFile *file)
+{
+  g_autofree char *path = NULL;
+  char *name;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  path = g_file_get_path (file);
+  if (path != NULL)
+    return g_filename_display_basename (path);
+  /* A URI's last part, unless it is not text: then the whole URI. */
+  name = g_file_get_basename (file);
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    {
+      g_free (name);
+      name = g_file_get_parse_name (file);
+    }
+  return name;
+}
+
+/* Local or not, one way in: the app's files come as GFiles (a portal's,
+ * a remote location's), the command line's as paths. */
+HealerCsvReader *
+healer_csv_reader_new_for_file (GFile         *file,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  g_autoptr(GError) local = NULL;
+  GFileInputStream *in;
+  char *name;
+  guint64 size;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  name = healer_file_display_name (file);
   in = g_file_read (file, cancellable, &local);
   if (in == NULL)
     {
@@ -254,8 +289,25 @@ healer_csv_reader_new_for_path (const char    *path,
       g_free (name);
       return NULL;
     }
-  return reader_new_take (G_INPUT_STREAM (in), name,
-                          stream_size (G_INPUT_STREAM (in), cancellable), cancellable, error);
+  size = stream_size (G_INPUT_STREAM (in), cancellable);
+  if (size == 0)
+    {
+      /* Some remote streams do not tell their size: ask the file. */
+      g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                                     G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+
+      if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
+        size = (guint64) g_file_info_get_size (info);
+    }
+  return reader_new_take (G_INPUT_STREAM (in), name, size, cancellable, error);
+}
+
+const char *
+healer_csv_reader_get_name (HealerCsvReader *reader)
+{
+  g_return_val_if_fail (reader != NULL, NULL);
+
+  return reader->name;
 }
 
 void

@@ -57,6 +57,8 @@ static const HealerJobInfo cv_job = {
   .result_free = (GDestroyNotify) healer_cv_result_free,
   .progress_size = sizeof (HealerCvProgress),
   .check_cancellable = TRUE,
+  /* The result holds every fold's figures. */
+  .deliver_last_report = FALSE,
 };
 
 void

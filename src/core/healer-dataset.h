@@ -160,6 +160,16 @@ HealerCsvReader *healer_csv_reader_new        (GInputStream       *stream,
 HealerCsvReader *healer_csv_reader_new_for_path (const char       *path,
                                                GCancellable       *cancellable,
                                                GError            **error);
+/* Any GFile, local or not (read through GIO); a file whose stream does not
+ * tell its size is asked for it, for the progress. */
+HealerCsvReader *healer_csv_reader_new_for_file (GFile            *file,
+                                               GCancellable       *cancellable,
+                                               GError            **error);
+/* What messages call the input: "kpi.csv", "standard input". */
+const char      *healer_csv_reader_get_name   (HealerCsvReader    *reader);
+/* What messages call @file: its display base name, or its whole parse
+ * name when the base name is not text. */
+char            *healer_file_display_name     (GFile              *file);
 void             healer_csv_reader_free       (HealerCsvReader    *reader);
 /* Column names of the features (not sample_id/label), NULL-terminated. */
 const char * const *healer_csv_reader_get_feature_names (HealerCsvReader *reader);

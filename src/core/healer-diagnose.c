@@ -317,9 +317,27 @@ healer_diagnose_iter_new_for_path (const HealerModel  *model,
   if (reader == NULL)
     return NULL;
   /* The name the reader puts in its own messages. */
-  return iter_new_take (model, reader,
-                        strcmp (path, "-") == 0 ? g_strdup (_("standard input"))
-                                                : g_filename_display_basename (path),
+  return iter_new_take (model, reader, g_strdup (healer_csv_reader_get_name (reader)),
+                        chunk_rows, drift);
+}
+
+HealerDiagnoseIter *
+healer_diagnose_iter_new_for_file (const HealerModel  *model,
+                                   GFile              *file,
+                                   gsize               chunk_rows,
+                                   gboolean            drift,
+                                   GCancellable       *cancellable,
+                                   GError            **error)
+{
+  HealerCsvReader *reader;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  reader = healer_csv_reader_new_for_file (file, cancellable, error);
+  if (reader == NULL)
+    return NULL;
+  return iter_new_take (model, reader, g_strdup (healer_csv_reader_get_name (reader)),
                         chunk_rows, drift);
 }
 
@@ -660,6 +678,26 @@ healer_diagnose_file (const HealerModel          *model,
   g_return_val_if_fail (path != NULL, NULL);
 
   iter = healer_diagnose_iter_new_for_path (model, path, chunk_rows, TRUE, cancellable, error);
+  if (iter == NULL)
+    return NULL;
+  return diagnose_iter (model, iter, iter->name, cancellable, progress, user_data, error);
+}
+
+HealerDiagnosis *
+healer_diagnose_for_file (const HealerModel          *model,
+                          GFile                      *file,
+                          gsize                       chunk_rows,
+                          GCancellable               *cancellable,
+                          HealerDiagnoseProgressFunc  progress,
+                          gpointer                    user_data,
+                          GError                    **error)
+{
+  g_autoptr(HealerDiagnoseIter) iter = NULL;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  iter = healer_diagnose_iter_new_for_file (model, file, chunk_rows, TRUE, cancellable, error);
   if (iter == NULL)
     return NULL;
   return diagnose_iter (model, iter, iter->name, cancellable, progress, user_data, error);

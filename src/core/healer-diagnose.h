@@ -90,6 +90,13 @@ HealerDiagnoseIter *healer_diagnose_iter_new_for_path (const HealerModel   *mode
                                                        gboolean             drift,
                                                        GCancellable        *cancellable,
                                                        GError             **error);
+/* The same for any GFile, local or not. */
+HealerDiagnoseIter *healer_diagnose_iter_new_for_file (const HealerModel   *model,
+                                                       GFile               *file,
+                                                       gsize                chunk_rows,
+                                                       gboolean             drift,
+                                                       GCancellable        *cancellable,
+                                                       GError             **error);
 void                healer_diagnose_iter_free         (HealerDiagnoseIter  *self);
 /* Reads and diagnoses the next chunk. TRUE with *@chunk set, TRUE with
  * *@chunk NULL at the end of the input, FALSE with a located error
@@ -148,6 +155,14 @@ HealerDiagnosis *healer_diagnose_stream (const HealerModel          *model,
                                          GError                    **error);
 HealerDiagnosis *healer_diagnose_file   (const HealerModel          *model,
                                          const char                 *path,
+                                         gsize                       chunk_rows,
+                                         GCancellable               *cancellable,
+                                         HealerDiagnoseProgressFunc  progress,
+                                         gpointer                    user_data,
+                                         GError                    **error);
+/* Any GFile, local or not: the app's way in. */
+HealerDiagnosis *healer_diagnose_for_file (const HealerModel        *model,
+                                         GFile                      *file,
                                          gsize                       chunk_rows,
                                          GCancellable               *cancellable,
                                          HealerDiagnoseProgressFunc  progress,

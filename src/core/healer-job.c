@@ -51,8 +51,8 @@ healer_job_thread (GTask        *task,
 }
 
 /* Caller's thread, before the caller hears of the result: the last report
- * first, then nothing more. The task's data keeps @job alive until the
- * task is finalized, after this. */
+ * first (or not, as the job's kind says), then nothing more. The task's
+ * data keeps @job alive until the task is finalized, after this. */
 static void
 healer_job_done (GObject      *source_object,
                  GAsyncResult *result,
@@ -60,8 +60,10 @@ healer_job_done (GObject      *source_object,
 {
   HealerJob *job = data;
 
-  if (job->relay != NULL)
+  if (job->relay != NULL && job->info->deliver_last_report)
     healer_relay_flush_and_close (job->relay);
+  else if (job->relay != NULL)
+    healer_relay_close (job->relay);
   if (job->callback != NULL)
     job->callback (source_object, result, job->user_data);
 }

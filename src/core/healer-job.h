@@ -14,12 +14,15 @@ G_BEGIN_DECLS
  * needs: the job's own state as the task's data (never as object data on
  * a widget), a GCancellable, and progress carried through a HealerRelay to
  * the caller's thread-default main context, so a worker that reports a
- * thousand times a second wakes the caller at most once per idle. The
- * newest report still waiting is delivered just before the caller's
- * callback, and nothing after it: a bar reaches its end, then the result
- * arrives. The async functions of the trainer, the cross-validation, the
- * calibration and the projections, and the app's own workers, are all
- * jobs. */
+ * thousand times a second wakes the caller at most once per idle. No
+ * report arrives after the caller's callback; the newest one still waiting
+ * then is delivered just before it, or dropped, as the kind of job says.
+ * Jobs so far: the async functions of the trainer, the cross-validation,
+ * the calibration and the projections, and in the app the data loader,
+ * the Results map's projection and saving or exporting a model. Not yet
+ * (their own GTask in a thread): the Diagnose page's batch, sample and
+ * model loading, the Data page's statistics, the Train page's measuring
+ * of a cancelled model and the Results page's CSV export. */
 typedef struct _HealerJob HealerJob;
 
 /* Worker thread: does the work on @data, reporting with
@@ -41,6 +44,13 @@ typedef struct
    * its function returns. FALSE: the function's result stands (a
    * cancelled training still returns its best model). */
   gboolean        check_cancellable;
+  /* TRUE: the newest report still waiting when the job ends is delivered
+   * just before the result (a bar reaches its end). FALSE: it is dropped
+   * and the result says the rest, so a caller whose handling of the result
+   * is heavy does not do both in one frame (the calibrated training's
+   * final report would redraw the curves in the frame that shows the
+   * model). */
+  gboolean        deliver_last_report;
 } HealerJobInfo;
 
 /* Runs @info's function on @data in a worker. @data_free frees @data when

@@ -512,6 +512,87 @@ healer_mlp_bias_softmax_units (float       *z,
 #define HEALER_MLP_ROW_BLOCK 8
 #define HEALER_MLP_XT_BLOCK  16
 
+/* The blocks of both vector kernels, one text for both widths: @BLOCK rows
+ * (two vectors of @LANES lanes) are transposed into xt, then four outputs
+ * are summed at a time, eight independent chains of additions that keep
+ * the adder busy, and the outputs left over one by one. The accumulators
+ * are named, not an array: GCC at -O2 does not unroll a loop over the four
+ * outputs, and an indexed array of accumulators lived in memory, a store
+ * and a load per addition (a quarter of the speed). Every lane performs the
+ * very operations of the scalar loop — multiply, then add, in the order of
+ * i — so both widths give its bits. Expands inside a kernel with in, n,
+ * n_in, w, n_out, out, xt and the row counter r0 in scope; leaves r0 at the
+ * first row not done. */
+#define HEALER_MLP_ROWWISE_BLOCKS(VEC, BLOCK, LANES, ZERO, LOAD, SET1, ADD, MUL, STORE)      \
+  for (; r0 + (BLOCK) <= n; r0 += (BLOCK))                                                   \
+    {                                                                                        \
+      guint j = 0;                                                                           \
+                                                                                             \
+      for (guint i = 0; i < n_in; i++)                                                       \
+        for (guint r = 0; r < (BLOCK); r++)                                                  \
+          xt[(gsize) i * (BLOCK) + r] = in[(r0 + r) * n_in + i];                             \
+                                                                                             \
+      for (; j + 4 <= n_out; j += 4)                                                         \
+        {                                                                                    \
+          const float *w0 = w + (gsize) j * n_in;                                            \
+          const float *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;                     \
+          VEC a0 = ZERO (), a1 = ZERO ();                                                    \
+          VEC b0 = ZERO (), b1 = ZERO ();                                                    \
+          VEC c0 = ZERO (), c1 = ZERO ();                                                    \
+          VEC d0 = ZERO (), d1 = ZERO ();                                                    \
+          float s[4 * (BLOCK)];                                                              \
+                                                                                             \
+          for (guint i = 0; i < n_in; i++)                                                   \
+            {                                                                                \
+              VEC x0 = LOAD (xt + (gsize) i * (BLOCK));                                      \
+              VEC x1 = LOAD (xt + (gsize) i * (BLOCK) + (LANES));                            \
+              VEC v;                                                                         \
+                                                                                             \
+              v = SET1 (w0[i]);                                                              \
+              a0 = ADD (a0, MUL (x0, v));                                                    \
+              a1 = ADD (a1, MUL (x1, v));                                                    \
+              v = SET1 (w1[i]);                                                              \
+              b0 = ADD (b0, MUL (x0, v));                                                    \
+              b1 = ADD (b1, MUL (x1, v));                                                    \
+              v = SET1 (w2[i]);                                                              \
+              c0 = ADD (c0, MUL (x0, v));                                                    \
+              c1 = ADD (c1, MUL (x1, v));                                                    \
+              v = SET1 (w3[i]);                                                              \
+              d0 = ADD (d0, MUL (x0, v));                                                    \
+              d1 = ADD (d1, MUL (x1, v));                                                    \
+            }                                                                                \
+          STORE (s, a0);                                                                     \
+          STORE (s + (LANES), a1);                                                           \
+          STORE (s + 2 * (LANES), b0);                                                       \
+          STORE (s + 3 * (LANES), b1);                                                       \
+          STORE (s + 4 * (LANES), c0);                                                       \
+          STORE (s + 5 * (LANES), c1);                                                       \
+          STORE (s + 6 * (LANES), d0);                                                       \
+          STORE (s + 7 * (LANES), d1);                                                       \
+          for (guint o = 0; o < 4; o++)                                                      \
+            for (guint r = 0; r < (BLOCK); r++)                                              \
+              out[(r0 + r) * n_out + j + o] = s[o * (BLOCK) + r];                            \
+        }                                                                                    \
+      for (; j < n_out; j++)                                                                 \
+        {                                                                                    \
+          const float *wj = w + (gsize) j * n_in;                                            \
+          VEC a0 = ZERO (), a1 = ZERO ();                                                    \
+          float s[BLOCK];                                                                    \
+                                                                                             \
+          for (guint i = 0; i < n_in; i++)                                                   \
+            {                                                                                \
+              VEC v = SET1 (wj[i]);                                                          \
+                                                                                             \
+              a0 = ADD (a0, MUL (LOAD (xt + (gsize) i * (BLOCK)), v));                       \
+              a1 = ADD (a1, MUL (LOAD (xt + (gsize) i * (BLOCK) + (LANES)), v));             \
+            }                                                                                \
+          STORE (s, a0);                                                                     \
+          STORE (s + (LANES), a1);                                                           \
+          for (guint r = 0; r < (BLOCK); r++)                                                \
+            out[(r0 + r) * n_out + j] = s[r];                                                \
+        }                                                                                    \
+    }
+
 /* out[r][j] = Σ_i in[r][i] · w[j][i] for @n rows, each sum taken in one fixed
  * order — i = 0, 1, … from 0.0f, one multiply and one add per term — so a
  * row's result does not depend on the other rows of the call. BLAS picks its
@@ -535,77 +616,8 @@ healer_mlp_matmul_rows_sse (const float *in,
   gsize r0 = 0;
 
 #if defined(__SSE2__)
-  for (; r0 + HEALER_MLP_ROW_BLOCK <= n; r0 += HEALER_MLP_ROW_BLOCK)
-    {
-      guint j = 0;
-
-      for (guint i = 0; i < n_in; i++)
-        for (guint r = 0; r < HEALER_MLP_ROW_BLOCK; r++)
-          xt[(gsize) i * HEALER_MLP_ROW_BLOCK + r] = in[(r0 + r) * n_in + i];
-
-      /* Four outputs at a time: eight independent chains of additions
-       * keep the adder busy. */
-      for (; j + 4 <= n_out; j += 4)
-        {
-          const float *w0 = w + (gsize) j * n_in;
-          const float *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
-          /* Named accumulators, kept in registers (see the AVX2 kernel). */
-          __m128 a0 = _mm_setzero_ps (), a1 = _mm_setzero_ps ();
-          __m128 b0 = _mm_setzero_ps (), b1 = _mm_setzero_ps ();
-          __m128 c0 = _mm_setzero_ps (), c1 = _mm_setzero_ps ();
-          __m128 d0 = _mm_setzero_ps (), d1 = _mm_setzero_ps ();
-          float s[8 * 4];
-
-          for (guint i = 0; i < n_in; i++)
-            {
-              __m128 x0 = _mm_loadu_ps (xt + (gsize) i * HEALER_MLP_ROW_BLOCK);
-              __m128 x1 = _mm_loadu_ps (xt + (gsize) i * HEALER_MLP_ROW_BLOCK + 4);
-              __m128 v;
-
-              v = _mm_set1_ps (w0[i]);
-              a0 = _mm_add_ps (a0, _mm_mul_ps (x0, v));
-              a1 = _mm_add_ps (a1, _mm_mul_ps (x1, v));
-              v = _mm_set1_ps (w1[i]);
-              b0 = _mm_add_ps (b0, _mm_mul_ps (x0, v));
-              b1 = _mm_add_ps (b1, _mm_mul_ps (x1, v));
-              v = _mm_set1_ps (w2[i]);
-              c0 = _mm_add_ps (c0, _mm_mul_ps (x0, v));
-              c1 = _mm_add_ps (c1, _mm_mul_ps (x1, v));
-              v = _mm_set1_ps (w3[i]);
-              d0 = _mm_add_ps (d0, _mm_mul_ps (x0, v));
-              d1 = _mm_add_ps (d1, _mm_mul_ps (x1, v));
-            }
-          _mm_storeu_ps (s, a0);
-          _mm_storeu_ps (s + 4, a1);
-          _mm_storeu_ps (s + 8, b0);
-          _mm_storeu_ps (s + 12, b1);
-          _mm_storeu_ps (s + 16, c0);
-          _mm_storeu_ps (s + 20, c1);
-          _mm_storeu_ps (s + 24, d0);
-          _mm_storeu_ps (s + 28, d1);
-          for (guint o = 0; o < 4; o++)
-            for (guint r = 0; r < HEALER_MLP_ROW_BLOCK; r++)
-              out[(r0 + r) * n_out + j + o] = s[o * HEALER_MLP_ROW_BLOCK + r];
-        }
-      for (; j < n_out; j++)
-        {
-          const float *wj = w + (gsize) j * n_in;
-          __m128 a0 = _mm_setzero_ps (), a1 = _mm_setzero_ps ();
-          float s[HEALER_MLP_ROW_BLOCK];
-
-          for (guint i = 0; i < n_in; i++)
-            {
-              __m128 v = _mm_set1_ps (wj[i]);
-
-              a0 = _mm_add_ps (a0, _mm_mul_ps (_mm_loadu_ps (xt + (gsize) i * HEALER_MLP_ROW_BLOCK), v));
-              a1 = _mm_add_ps (a1, _mm_mul_ps (_mm_loadu_ps (xt + (gsize) i * HEALER_MLP_ROW_BLOCK + 4), v));
-            }
-          _mm_storeu_ps (s, a0);
-          _mm_storeu_ps (s + 4, a1);
-          for (guint r = 0; r < HEALER_MLP_ROW_BLOCK; r++)
-            out[(r0 + r) * n_out + j] = s[r];
-        }
-    }
+  HEALER_MLP_ROWWISE_BLOCKS (__m128, HEALER_MLP_ROW_BLOCK, 4, _mm_setzero_ps, _mm_loadu_ps,
+                             _mm_set1_ps, _mm_add_ps, _mm_mul_ps, _mm_storeu_ps);
 #else
   (void) xt;
 #endif
@@ -648,78 +660,8 @@ healer_mlp_matmul_rows_avx2 (const float *in,
 {
   gsize r0 = 0;
 
-  for (; r0 + HEALER_MLP_AVX_BLOCK <= n; r0 += HEALER_MLP_AVX_BLOCK)
-    {
-      guint j = 0;
-
-      for (guint i = 0; i < n_in; i++)
-        for (guint r = 0; r < HEALER_MLP_AVX_BLOCK; r++)
-          xt[(gsize) i * HEALER_MLP_AVX_BLOCK + r] = in[(r0 + r) * n_in + i];
-
-      for (; j + 4 <= n_out; j += 4)
-        {
-          const float *w0 = w + (gsize) j * n_in;
-          const float *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
-          /* Named, not an array: GCC at -O2 does not unroll a loop over
-           * the four outputs, and an indexed array of accumulators lived
-           * in memory, a store and a load per addition (a quarter of the
-           * speed). */
-          __m256 a0 = _mm256_setzero_ps (), a1 = _mm256_setzero_ps ();
-          __m256 b0 = _mm256_setzero_ps (), b1 = _mm256_setzero_ps ();
-          __m256 c0 = _mm256_setzero_ps (), c1 = _mm256_setzero_ps ();
-          __m256 d0 = _mm256_setzero_ps (), d1 = _mm256_setzero_ps ();
-          float s[8 * 8];
-
-          for (guint i = 0; i < n_in; i++)
-            {
-              __m256 x0 = _mm256_loadu_ps (xt + (gsize) i * HEALER_MLP_AVX_BLOCK);
-              __m256 x1 = _mm256_loadu_ps (xt + (gsize) i * HEALER_MLP_AVX_BLOCK + 8);
-              __m256 v;
-
-              v = _mm256_set1_ps (w0[i]);
-              a0 = _mm256_add_ps (a0, _mm256_mul_ps (x0, v));
-              a1 = _mm256_add_ps (a1, _mm256_mul_ps (x1, v));
-              v = _mm256_set1_ps (w1[i]);
-              b0 = _mm256_add_ps (b0, _mm256_mul_ps (x0, v));
-              b1 = _mm256_add_ps (b1, _mm256_mul_ps (x1, v));
-              v = _mm256_set1_ps (w2[i]);
-              c0 = _mm256_add_ps (c0, _mm256_mul_ps (x0, v));
-              c1 = _mm256_add_ps (c1, _mm256_mul_ps (x1, v));
-              v = _mm256_set1_ps (w3[i]);
-              d0 = _mm256_add_ps (d0, _mm256_mul_ps (x0, v));
-              d1 = _mm256_add_ps (d1, _mm256_mul_ps (x1, v));
-            }
-          _mm256_storeu_ps (s, a0);
-          _mm256_storeu_ps (s + 8, a1);
-          _mm256_storeu_ps (s + 16, b0);
-          _mm256_storeu_ps (s + 24, b1);
-          _mm256_storeu_ps (s + 32, c0);
-          _mm256_storeu_ps (s + 40, c1);
-          _mm256_storeu_ps (s + 48, d0);
-          _mm256_storeu_ps (s + 56, d1);
-          for (guint o = 0; o < 4; o++)
-            for (guint r = 0; r < HEALER_MLP_AVX_BLOCK; r++)
-              out[(r0 + r) * n_out + j + o] = s[o * HEALER_MLP_AVX_BLOCK + r];
-        }
-      for (; j < n_out; j++)
-        {
-          const float *wj = w + (gsize) j * n_in;
-          __m256 a0 = _mm256_setzero_ps (), a1 = _mm256_setzero_ps ();
-          float s[HEALER_MLP_AVX_BLOCK];
-
-          for (guint i = 0; i < n_in; i++)
-            {
-              __m256 v = _mm256_set1_ps (wj[i]);
-
-              a0 = _mm256_add_ps (a0, _mm256_mul_ps (_mm256_loadu_ps (xt + (gsize) i * HEALER_MLP_AVX_BLOCK), v));
-              a1 = _mm256_add_ps (a1, _mm256_mul_ps (_mm256_loadu_ps (xt + (gsize) i * HEALER_MLP_AVX_BLOCK + 8), v));
-            }
-          _mm256_storeu_ps (s, a0);
-          _mm256_storeu_ps (s + 8, a1);
-          for (guint r = 0; r < HEALER_MLP_AVX_BLOCK; r++)
-            out[(r0 + r) * n_out + j] = s[r];
-        }
-    }
+  HEALER_MLP_ROWWISE_BLOCKS (__m256, HEALER_MLP_AVX_BLOCK, 8, _mm256_setzero_ps, _mm256_loadu_ps,
+                             _mm256_set1_ps, _mm256_add_ps, _mm256_mul_ps, _mm256_storeu_ps);
   return r0;
 }
 #endif

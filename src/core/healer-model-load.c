@@ -571,13 +571,13 @@ healer_read_history (HealerReader *r,
   guint n;
 
   if (!healer_read_object (r, training, "training", "history", &obj) ||
-      !healer_read_doubles (r, obj, parent, "train_loss", -1, -G_MAXDOUBLE, G_MAXDOUBLE,
+      !healer_read_doubles (r, obj, parent, "train_loss", -1, TRUE, -G_MAXDOUBLE, G_MAXDOUBLE,
                             &h->train_loss, &n))
     return FALSE;
   h->n_epochs = n;
-  return healer_read_doubles (r, obj, parent, "val_loss", n, -G_MAXDOUBLE, G_MAXDOUBLE,
+  return healer_read_doubles (r, obj, parent, "val_loss", n, TRUE, -G_MAXDOUBLE, G_MAXDOUBLE,
                               &h->val_loss, NULL) &&
-         healer_read_doubles (r, obj, parent, "val_macro_f1", n, 0, HEALER_MODEL_UNIT_MAX,
+         healer_read_doubles (r, obj, parent, "val_macro_f1", n, TRUE, 0, HEALER_MODEL_UNIT_MAX,
                               &h->val_macro_f1, NULL);
 }
 
@@ -667,7 +667,7 @@ healer_read_metric_values (HealerReader  *r,
   if (!healer_read_double (r, obj, parent, "log_loss", TRUE, 0, G_MAXDOUBLE, &m->log_loss))
     return FALSE;
   for (gsize i = 0; i < G_N_ELEMENTS (arrays); i++)
-    if (!healer_read_doubles (r, obj, parent, arrays[i].key, m->n_classes, 0, HEALER_MODEL_UNIT_MAX,
+    if (!healer_read_doubles (r, obj, parent, arrays[i].key, m->n_classes, TRUE, 0, HEALER_MODEL_UNIT_MAX,
                               arrays[i].value, NULL))
       return FALSE;
   if (!healer_read_array (r, obj, parent, "support", m->n_classes, m->n_classes, &support))
@@ -783,21 +783,6 @@ healer_read_section (HealerReader  *r,
 
 /* ---- explanations ---- */
 
-/* healer_read_doubles() takes null for NAN; these values must be numbers. */
-static gboolean
-healer_check_all_finite (HealerReader *r,
-                         const char   *parent,
-                         const char   *key,
-                         const double *v,
-                         guint         n)
-{
-  for (guint i = 0; i < n; i++)
-    if (!isfinite (v[i]))
-      return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, i,
-                                 _("expected a number, found null"));
-  return TRUE;
-}
-
 static gboolean
 healer_read_signature (HealerReader    *r,
                        JsonNode        *node,
@@ -822,14 +807,11 @@ healer_read_signature (HealerReader    *r,
     return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "features", -1,
                                _("expected at most %u KPIs, found %u"),
                                (guint) HEALER_EXPLAIN_MAX_TOP, n);
-  if (!healer_read_doubles (r, obj, parent, "effect", n, -1.0, 1.0, &effect, NULL) ||
-      !healer_check_all_finite (r, parent, "effect", effect, n) ||
-      !healer_read_doubles (r, obj, parent, "median_class", n, -G_MAXDOUBLE, G_MAXDOUBLE,
+  if (!healer_read_doubles (r, obj, parent, "effect", n, FALSE, -1.0, 1.0, &effect, NULL) ||
+      !healer_read_doubles (r, obj, parent, "median_class", n, FALSE, -G_MAXDOUBLE, G_MAXDOUBLE,
                             &median_class, NULL) ||
-      !healer_check_all_finite (r, parent, "median_class", median_class, n) ||
-      !healer_read_doubles (r, obj, parent, "median_rest", n, -G_MAXDOUBLE, G_MAXDOUBLE,
-                            &median_rest, NULL) ||
-      !healer_check_all_finite (r, parent, "median_rest", median_rest, n))
+      !healer_read_doubles (r, obj, parent, "median_rest", n, FALSE, -G_MAXDOUBLE, G_MAXDOUBLE,
+                            &median_rest, NULL))
     return FALSE;
 
   sig->entries = g_new (HealerSignatureEntry, MAX (n, 1));
@@ -860,15 +842,12 @@ healer_read_importance_values (HealerReader       *r,
   if (n != n_input)
     return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "features", -1,
                                _("expected every one of the %u KPIs, found %u"), n_input, n);
-  if (!healer_read_doubles (r, obj, parent, "f1_drop", n, -HEALER_MODEL_UNIT_MAX,
+  if (!healer_read_doubles (r, obj, parent, "f1_drop", n, FALSE, -HEALER_MODEL_UNIT_MAX,
                             HEALER_MODEL_UNIT_MAX, &drop, NULL) ||
-      !healer_check_all_finite (r, parent, "f1_drop", drop, n) ||
-      !healer_read_doubles (r, obj, parent, "f1_drop_std", n, 0.0, HEALER_MODEL_UNIT_MAX,
+      !healer_read_doubles (r, obj, parent, "f1_drop_std", n, FALSE, 0.0, HEALER_MODEL_UNIT_MAX,
                             &std, NULL) ||
-      !healer_check_all_finite (r, parent, "f1_drop_std", std, n) ||
-      !healer_read_doubles (r, obj, parent, "log_loss_increase", n, -G_MAXDOUBLE, G_MAXDOUBLE,
-                            &loss, NULL) ||
-      !healer_check_all_finite (r, parent, "log_loss_increase", loss, n))
+      !healer_read_doubles (r, obj, parent, "log_loss_increase", n, FALSE, -G_MAXDOUBLE,
+                            G_MAXDOUBLE, &loss, NULL))
     return FALSE;
 
   ex->importance = g_new (HealerImportance, MAX (n, 1));
@@ -975,9 +954,8 @@ healer_read_estimate (HealerReader *r,
       !healer_read_count (r, obj, parent, "rows", &e->n_rows) ||
       !healer_read_double (r, obj, parent, "accuracy", FALSE, 0, HEALER_MODEL_UNIT_MAX, &e->accuracy) ||
       !healer_read_double (r, obj, parent, "macro_f1", FALSE, 0, HEALER_MODEL_UNIT_MAX, &e->macro_f1) ||
-      !healer_read_doubles (r, obj, parent, "class_f1", model->n_classes, 0, HEALER_MODEL_UNIT_MAX,
-                            &e->class_f1, &n) ||
-      !healer_check_all_finite (r, parent, "class_f1", e->class_f1, n) ||
+      !healer_read_doubles (r, obj, parent, "class_f1", model->n_classes, FALSE, 0,
+                            HEALER_MODEL_UNIT_MAX, &e->class_f1, &n) ||
       !healer_read_double (r, obj, parent, "log_loss", FALSE, 0, G_MAXDOUBLE, &e->log_loss) ||
       !healer_read_double (r, obj, parent, "calibration_error", FALSE, 0, HEALER_MODEL_UNIT_MAX,
                            &e->calibration_error) ||
@@ -1018,8 +996,7 @@ healer_read_prediction_sets (HealerReader *r,
   if (!healer_read_double (r, obj, parent, "coverage", FALSE, HEALER_COVERAGE_MIN,
                            HEALER_COVERAGE_MAX, &coverage) ||
       !healer_read_count (r, obj, parent, "n_rows", &c->n_rows) ||
-      !healer_read_doubles (r, obj, parent, "scores", -1, 0, 1, &c->scores, &c->n_scores) ||
-      !healer_check_all_finite (r, parent, "scores", c->scores, c->n_scores))
+      !healer_read_doubles (r, obj, parent, "scores", -1, FALSE, 0, 1, &c->scores, &c->n_scores))
     return FALSE;
   /* The sketch's ranks are only defined for this many scores. */
   if (c->n_scores != MIN (c->n_rows, HEALER_CONFORMAL_MAX_SCORES))

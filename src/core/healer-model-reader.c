@@ -419,6 +419,7 @@ healer_read_doubles (HealerReader *r,
                      const char   *parent,
                      const char   *key,
                      gssize        n,
+                     gboolean      allow_null,
                      double        min,
                      double        max,
                      double      **out,
@@ -435,7 +436,7 @@ healer_read_doubles (HealerReader *r,
   v = g_new (double, MAX (len, 1));
   for (guint i = 0; i < len; i++)
     if (!healer_check_double (r, json_array_get_element (array, i), parent, key, i,
-                              TRUE, min, max, &v[i]))
+                              allow_null, min, max, &v[i]))
       return FALSE;
   *out = g_steal_pointer (&v);
   if (n_out != NULL)

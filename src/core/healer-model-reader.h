@@ -129,13 +129,16 @@ gboolean    healer_read_indices      (HealerReader  *r,
                                       guint          bound,
                                       guint        **out,
                                       guint         *n_out);
-/* @n: expected length, or -1 for any up to HEALER_MODEL_MAX_EPOCHS; null
- * entries are NAN. */
+/* @n: expected length, or -1 for any up to HEALER_MODEL_MAX_EPOCHS. With
+ * @allow_null, null entries are NAN (a value not measured); without, every
+ * entry must be a finite number, and a null is an error naming the member
+ * and its index. */
 gboolean    healer_read_doubles      (HealerReader  *r,
                                       JsonObject    *obj,
                                       const char    *parent,
                                       const char    *key,
                                       gssize         n,
+                                      gboolean       allow_null,
                                       double         min,
                                       double         max,
                                       double       **out,

@@ -54,6 +54,7 @@ static const HealerJobInfo healer_projection_job = {
   .progress_size = sizeof (HealerProjectionProgress),
   /* The worker reports a cancel itself, as G_IO_ERROR_CANCELLED. */
   .check_cancellable = FALSE,
+  .deliver_last_report = TRUE,
 };
 
 void

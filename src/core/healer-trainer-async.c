@@ -52,6 +52,7 @@ static const HealerJobInfo healer_train_job = {
   .progress_size = sizeof (HealerTrainProgress),
   /* A cancelled run still returns its best model; do not turn it into an error. */
   .check_cancellable = FALSE,
+  .deliver_last_report = TRUE,
 };
 
 void

@@ -16,6 +16,7 @@
 #include "healer-preferences-window.h"
 #include "healer-results-page.h"
 #include "healer-simulate.h"
+#include "healer-test-app.h"
 #include "healer-test-gui.h"
 #include "healer-train-page.h"
 #include "healer-window.h"
@@ -33,38 +34,6 @@ tmp_path (const char *name)
   return g_build_filename (tmpdir, name, NULL);
 }
 
-static GtkWidget *
-page (HealerWindow *window,
-      GType         type)
-{
-  GtkWidget *found = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
-                                              GSIZE_TO_POINTER (type));
-
-  g_assert_nonnull (found);
-  return found;
-}
-
-static gboolean
-has_dataset (gpointer window)
-{
-  return healer_session_get_dataset (healer_window_get_session (window)) != NULL;
-}
-
-static gboolean
-train_stopped (gpointer train_page)
-{
-  return !healer_train_page_get_running (train_page);
-}
-
-static gboolean
-some_progress (gpointer train_page)
-{
-  GtkWidget *bar = healer_test_find_widget (train_page, healer_test_match_type,
-                                            GSIZE_TO_POINTER (GTK_TYPE_PROGRESS_BAR));
-
-  return bar != NULL && gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)) > 0.0;
-}
-
 static gboolean
 model_saved (gpointer window)
 {
@@ -75,7 +44,7 @@ static gboolean
 diagnosed (gpointer window)
 {
   HealerSession *session = healer_window_get_session (window);
-  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (page (window, HEALER_TYPE_DIAGNOSE_PAGE));
+  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (healer_test_page (window, HEALER_TYPE_DIAGNOSE_PAGE));
 
   return healer_session_get_results (session) != NULL && !healer_diagnose_page_get_busy (diagnose);
 }
@@ -115,52 +84,13 @@ no_toast (gpointer window)
   return healer_test_find_widget (window, match_toast, NULL) == NULL;
 }
 
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return find_dialog () != NULL;
-}
-
 static void
 close_dialogs (void)
 {
   AdwMessageDialog *dialog;
 
-  while ((dialog = find_dialog ()) != NULL)
+  while ((dialog = healer_test_find_dialog ()) != NULL)
     healer_test_destroy (GTK_WINDOW (dialog));
-}
-
-static void
-use_config (HealerWindow *window,
-            guint         epochs)
-{
-  HealerTrainPage *train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
-  HealerTrainSettings *settings = healer_train_page_get_settings (train);
-  g_autoptr(GError) error = NULL;
-  HealerTrainConfig config;
-
-  healer_train_settings_apply_preset (settings, HEALER_TRAIN_PRESET_FAST);
-  g_assert_true (healer_train_settings_get_config (settings, &config, &error));
-  g_assert_no_error (error);
-  config.epochs = epochs;
-  config.patience = 0;
-  config.ensemble = 1;
-  healer_train_settings_set_config (settings, &config);
 }
 
 static HealerWindow *
@@ -170,7 +100,7 @@ window_with_demo_data (void)
 
   healer_test_show (GTK_WIDGET (window), 1100, 760);
   healer_test_activate_action (GTK_WIDGET (window), "win.demo-data");
-  g_assert_true (healer_test_wait_until (has_dataset, window, 30000));
+  g_assert_true (healer_test_wait_until (healer_test_has_dataset, window, 30000));
   return window;
 }
 
@@ -198,9 +128,9 @@ test_workflow (void)
 {
   HealerWindow *window = window_with_demo_data ();
   HealerSession *session = healer_window_get_session (window);
-  HealerTrainPage *train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
-  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (page (window, HEALER_TYPE_DIAGNOSE_PAGE));
-  HealerResultsPage *results_page = HEALER_RESULTS_PAGE (page (window, HEALER_TYPE_RESULTS_PAGE));
+  HealerTrainPage *train = HEALER_TRAIN_PAGE (healer_test_page (window, HEALER_TYPE_TRAIN_PAGE));
+  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (healer_test_page (window, HEALER_TYPE_DIAGNOSE_PAGE));
+  HealerResultsPage *results_page = HEALER_RESULTS_PAGE (healer_test_page (window, HEALER_TYPE_RESULTS_PAGE));
   g_autofree char *model_path = tmp_path ("workflow.shmodel.json");
   g_autofree char *samples_path = write_samples ("samples.csv", 300, 77);
   g_autofree char *export_path = tmp_path ("exported.csv");
@@ -223,13 +153,13 @@ test_workflow (void)
 
   /* Train, cancel while it runs: the best model so far is kept. */
   healer_window_set_visible_page (window, "train");
-  use_config (window, 5000);
+  healer_test_use_config (window, 5000, 0);
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
   g_assert_true (healer_train_page_get_running (train));
   /* Some epochs done, so there is a best model so far. */
-  g_assert_true (healer_test_wait_until (some_progress, train, 60000));
+  g_assert_true (healer_test_wait_until (healer_test_some_progress, train, 60000));
   healer_test_activate_action (GTK_WIDGET (window), "win.cancel");
-  g_assert_true (healer_test_wait_until (train_stopped, train, 30000));
+  g_assert_true (healer_test_wait_until (healer_test_train_stopped, train, 30000));
   g_assert_cmpstr (healer_train_page_get_status (train), ==, "cancelled");
   g_assert_nonnull (healer_session_get_model (session));
   g_assert_cmpuint (healer_session_get_model (session)->history.n_epochs, <, 5000);
@@ -237,12 +167,12 @@ test_workflow (void)
 
   /* And again, to the end. The cancelled run's model is not saved: the
    * new one replaces it only when the user says so. */
-  use_config (window, 15);
+  healer_test_use_config (window, 15, 0);
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
-  g_assert_true (healer_test_wait_until (train_stopped, train, 60000));
+  g_assert_true (healer_test_wait_until (healer_test_train_stopped, train, 60000));
   g_assert_cmpstr (healer_train_page_get_status (train), ==, "completed");
-  g_assert_true (healer_test_wait_until (dialog_shown, NULL, 30000));
-  dialog = find_dialog ();
+  g_assert_true (healer_test_wait_until (healer_test_dialog_shown, NULL, 30000));
+  dialog = healer_test_find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Replace the Unsaved Model?");
   g_signal_emit_by_name (healer_test_find_widget (GTK_WIDGET (dialog), healer_test_match_button_label,
                                                   "_Use New Model"), "clicked");
@@ -334,8 +264,8 @@ test_workflow (void)
   g_assert_true (g_file_set_contents (bad_path, "sample_id,a,b,label\ns1,1,2,0\ns2,3\n", -1, &error));
   g_assert_no_error (error);
   healer_window_open_file (window, bad_file);
-  g_assert_true (healer_test_wait_until (dialog_shown, NULL, 30000));
-  dialog = find_dialog ();
+  g_assert_true (healer_test_wait_until (healer_test_dialog_shown, NULL, 30000));
+  dialog = healer_test_find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Load the Data");
   details = adw_message_dialog_get_extra_child (dialog);
   g_assert_true (GTK_IS_LABEL (details));
@@ -366,13 +296,13 @@ test_workflow (void)
   {
     HealerWindow *next = healer_window_new (NULL);
     HealerSession *next_session = healer_window_get_session (next);
-    HealerTrainPage *next_train = HEALER_TRAIN_PAGE (page (next, HEALER_TYPE_TRAIN_PAGE));
+    HealerTrainPage *next_train = HEALER_TRAIN_PAGE (healer_test_page (next, HEALER_TYPE_TRAIN_PAGE));
     HealerTrainConfig config;
 
     healer_test_show (GTK_WIDGET (next), 1100, 760);
     g_assert_null (healer_session_get_dataset (next_session));
     healer_window_restore_session (next);
-    g_assert_true (healer_test_wait_until (has_dataset, next, 30000));
+    g_assert_true (healer_test_wait_until (healer_test_has_dataset, next, 30000));
     g_assert_true (healer_test_wait_until (model_replaced, &(ModelWait) { next_session, NULL }, 30000));
     g_assert_cmpuint (healer_session_get_dataset (next_session)->n_rows, ==, HEALER_DATA_PAGE_DEMO_SAMPLES);
     g_assert_nonnull (healer_session_get_model (next_session));
@@ -390,7 +320,7 @@ test_workflow (void)
     healer_window_restore_session (next);
     /* Nothing to wait for: nothing was started. */
     healer_test_flush ();
-    g_assert_false (healer_data_page_get_loading (HEALER_DATA_PAGE (page (next, HEALER_TYPE_DATA_PAGE))));
+    g_assert_false (healer_data_page_get_loading (HEALER_DATA_PAGE (healer_test_page (next, HEALER_TYPE_DATA_PAGE))));
     g_assert_null (healer_session_get_dataset (healer_window_get_session (next)));
     g_assert_null (healer_session_get_model (healer_window_get_session (next)));
     gtk_window_destroy (GTK_WINDOW (next));
@@ -463,7 +393,7 @@ test_preferences_class_names (void)
 {
   HealerWindow *window = window_with_demo_data ();
   HealerSession *session = healer_window_get_session (window);
-  HealerTrainPage *train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
+  HealerTrainPage *train = HEALER_TRAIN_PAGE (healer_test_page (window, HEALER_TYPE_TRAIN_PAGE));
   HealerPreferencesWindow *prefs;
   GtkWidget *row;
   guint n_rows = 0;
@@ -475,9 +405,9 @@ test_preferences_class_names (void)
                                           GSIZE_TO_POINTER (ADW_TYPE_ENTRY_ROW)));
   gtk_window_destroy (GTK_WINDOW (prefs));
 
-  use_config (window, 5);
+  healer_test_use_config (window, 5, 0);
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
-  g_assert_true (healer_test_wait_until (train_stopped, train, 60000));
+  g_assert_true (healer_test_wait_until (healer_test_train_stopped, train, 60000));
   g_assert_nonnull (healer_session_get_model (session));
 
   prefs = healer_preferences_window_new (GTK_WINDOW (window));
@@ -558,8 +488,8 @@ static void
 test_latency (void)
 {
   HealerWindow *window = window_with_demo_data ();
-  HealerTrainPage *train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
-  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (page (window, HEALER_TYPE_DIAGNOSE_PAGE));
+  HealerTrainPage *train = HEALER_TRAIN_PAGE (healer_test_page (window, HEALER_TYPE_TRAIN_PAGE));
+  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (healer_test_page (window, HEALER_TYPE_DIAGNOSE_PAGE));
   HealerSession *session = healer_window_get_session (window);
   g_autofree char *samples_path = write_samples ("latency.csv", 60000, 3);
   g_autoptr(GFile) samples_file = g_file_new_for_path (samples_path);
@@ -571,16 +501,16 @@ test_latency (void)
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   /* The bound is not checked there (below), and 60 epochs take minutes
    * under a sanitizer on a loaded machine: enough to see the ticks go on. */
-  use_config (window, 15);
+  healer_test_use_config (window, 15, 0);
 #else
-  use_config (window, 60);
+  healer_test_use_config (window, 60, 0);
 #endif
   healer_test_wait_frame (GTK_WIDGET (window));
 
   tick = g_timeout_add (5, tick_cb, &training);
   start = g_get_monotonic_time ();
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
-  g_assert_true (healer_test_wait_until (train_stopped, train, 120000));
+  g_assert_true (healer_test_wait_until (healer_test_train_stopped, train, 120000));
   train_us = g_get_monotonic_time () - start;
   g_source_remove (tick);
   g_assert_cmpstr (healer_train_page_get_status (train), ==, "completed");
@@ -617,7 +547,6 @@ test_latency (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_unlink (samples_path);
 }
-
 
 #ifdef HEALER_TEST_X11
 /* GTK draws a window's rounded corners and shadow only when a compositing
@@ -834,9 +763,9 @@ test_screenshots (void)
 #endif
   window = healer_window_new (NULL);
   session = healer_window_get_session (window);
-  train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
-  diagnose = HEALER_DIAGNOSE_PAGE (page (window, HEALER_TYPE_DIAGNOSE_PAGE));
-  results_page = HEALER_RESULTS_PAGE (page (window, HEALER_TYPE_RESULTS_PAGE));
+  train = HEALER_TRAIN_PAGE (healer_test_page (window, HEALER_TYPE_TRAIN_PAGE));
+  diagnose = HEALER_DIAGNOSE_PAGE (healer_test_page (window, HEALER_TYPE_DIAGNOSE_PAGE));
+  results_page = HEALER_RESULTS_PAGE (healer_test_page (window, HEALER_TYPE_RESULTS_PAGE));
   /* Flathub shows screenshots of at most 1000 x 700 pixels: the window and
    * its shadow (about 40 pixels on each side) fit in that. */
   healer_test_show (GTK_WIDGET (window), 916, 616);
@@ -856,13 +785,13 @@ test_screenshots (void)
       healer_test_activate_action (GTK_WIDGET (window), "win.demo-data");
       samples = write_samples ("screenshot-samples.csv", 2000, 11);
     }
-  g_assert_true (healer_test_wait_until (has_dataset, window, 60000));
+  g_assert_true (healer_test_wait_until (healer_test_has_dataset, window, 60000));
   save_shot (window, dir, "data");
 
   /* The recommended settings, as a user would keep them. */
   healer_window_set_visible_page (window, "train");
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
-  g_assert_true (healer_test_wait_until (train_stopped, train, 600000));
+  g_assert_true (healer_test_wait_until (healer_test_train_stopped, train, 600000));
   /* With the honest figure beside the training rows' one. */
   g_signal_emit_by_name (healer_test_find_widget (GTK_WIDGET (train), match_name, "estimate-button"),
                          "clicked");

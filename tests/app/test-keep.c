@@ -14,130 +14,26 @@
 #include "healer-preferences-window.h"
 #include "healer-results-page.h"
 #include "healer-simulate.h"
+#include "healer-test-app.h"
 #include "healer-test-gui.h"
 #include "healer-train-page.h"
 #include "healer-window.h"
 
 static HealerApplication *app;
 
-static GtkWidget *
-page (HealerWindow *window,
-      GType         type)
-{
-  GtkWidget *found = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
-                                              GSIZE_TO_POINTER (type));
-
-  g_assert_nonnull (found);
-  return found;
-}
-
-static gboolean
-has_dataset (gpointer window)
-{
-  return healer_session_get_dataset (healer_window_get_session (window)) != NULL;
-}
-
-static gboolean
-train_stopped (gpointer train_page)
-{
-  return !healer_train_page_get_running (train_page);
-}
-
-static gboolean
-some_progress (gpointer train_page)
-{
-  GtkWidget *bar = healer_test_find_widget (train_page, healer_test_match_type,
-                                            GSIZE_TO_POINTER (GTK_TYPE_PROGRESS_BAR));
-
-  return bar != NULL && gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)) > 0.0;
-}
-
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return find_dialog () != NULL;
-}
-
-static gboolean
-no_dialog (gpointer data)
-{
-  return find_dialog () == NULL;
-}
-
 /* The question asked: modal, on top of @window. */
-static AdwMessageDialog *
-question (HealerWindow *window,
-          const char   *heading)
-{
-  AdwMessageDialog *dialog;
-
-  g_assert_true (healer_test_wait_until (dialog_shown, NULL, 30000));
-  dialog = find_dialog ();
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
-  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
-  return dialog;
-}
-
-static void
-answer (AdwMessageDialog *dialog,
-        const char       *label)
-{
-  GtkWidget *button = healer_test_find_widget (GTK_WIDGET (dialog), healer_test_match_button_label, label);
-
-  g_assert_nonnull (button);
-  g_signal_emit_by_name (button, "clicked");
-  g_assert_true (healer_test_wait_until (no_dialog, NULL, 10000));
-}
-
-static void
-use_config (HealerWindow *window,
-            guint         epochs)
-{
-  HealerTrainPage *train = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
-  HealerTrainSettings *settings = healer_train_page_get_settings (train);
-  g_autoptr(GError) error = NULL;
-  HealerTrainConfig config;
-
-  healer_train_settings_apply_preset (settings, HEALER_TRAIN_PRESET_FAST);
-  g_assert_true (healer_train_settings_get_config (settings, &config, &error));
-  g_assert_no_error (error);
-  config.epochs = epochs;
-  config.patience = 0;
-  config.ensemble = 1;
-  /* Small, so the test stays quick under the sanitizers: what is tested
-   * is what the window does with the models, not how good they are. */
-  config.n_hidden = 1;
-  config.hidden[0] = 16;
-  healer_train_settings_set_config (settings, &config);
-}
 
 /* Trains @epochs epochs to the end; returns when the run has ended. */
 static void
 train (HealerWindow *window,
        guint         epochs)
 {
-  HealerTrainPage *train_page = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
+  HealerTrainPage *train_page = HEALER_TRAIN_PAGE (healer_test_page (window, HEALER_TYPE_TRAIN_PAGE));
 
-  use_config (window, epochs);
+  healer_test_use_config (window, epochs, 16);
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
   g_assert_true (healer_train_page_get_running (train_page));
-  g_assert_true (healer_test_wait_until (train_stopped, train_page, 120000));
+  g_assert_true (healer_test_wait_until (healer_test_train_stopped, train_page, 120000));
 }
 
 /* Visible labels below @root whose text is @text, or contains it. */
@@ -172,7 +68,7 @@ new_window_with_demo (void)
 
   healer_test_show (GTK_WIDGET (window), 1100, 760);
   healer_test_activate_action (GTK_WIDGET (window), "win.demo-data");
-  g_assert_true (healer_test_wait_until (has_dataset, window, 30000));
+  g_assert_true (healer_test_wait_until (healer_test_has_dataset, window, 30000));
   healer_window_set_visible_page (window, "train");
   return window;
 }
@@ -182,8 +78,8 @@ discard_and_close (HealerWindow *window)
 {
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_close (GTK_WINDOW (window));
-  if (window != NULL && find_dialog () != NULL)
-    answer (find_dialog (), "_Discard");
+  if (window != NULL && healer_test_find_dialog () != NULL)
+    healer_test_answer (healer_test_find_dialog (), "_Discard");
   g_assert_true (healer_test_wait_until (healer_test_is_null, &window, 30000));
 }
 
@@ -194,7 +90,7 @@ static void
 assert_named (HealerWindow *window,
               const char   *name)
 {
-  HealerTrainSummary *summary = healer_train_page_get_summary (HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE)));
+  HealerTrainSummary *summary = healer_train_page_get_summary (HEALER_TRAIN_PAGE (healer_test_page (window, HEALER_TYPE_TRAIN_PAGE)));
   HealerPreferencesWindow *prefs;
   GtkWidget *row;
 
@@ -220,7 +116,7 @@ test_class_names_kept (void)
 {
   HealerWindow *window = new_window_with_demo ();
   HealerSession *session = healer_window_get_session (window);
-  GtkWidget *train_page = page (window, HEALER_TYPE_TRAIN_PAGE);
+  GtkWidget *train_page = healer_test_page (window, HEALER_TYPE_TRAIN_PAGE);
   g_autoptr(HealerModel) first = NULL;
   HealerModel *second;
   HealerSimulateConfig sim;
@@ -237,7 +133,7 @@ test_class_names_kept (void)
   /* Again on the same data: the new model replaces an unsaved one, so
    * the user is asked; the new model has the name. */
   train (window, 3);
-  answer (question (window, "Replace the Unsaved Model?"), "_Use New Model");
+  healer_test_answer (healer_test_question (window, "Replace the Unsaved Model?"), "_Use New Model");
   second = healer_session_get_model (session);
   g_assert_false (healer_model_same_network (first, second));
   g_assert_cmpstr (second->class_names[0], ==, "disk fault");
@@ -254,7 +150,7 @@ test_class_names_kept (void)
   other = healer_simulate (&sim);
   healer_session_set_dataset (session, other, NULL);
   train (window, 3);
-  answer (question (window, "Replace the Unsaved Model?"), "_Use New Model");
+  healer_test_answer (healer_test_question (window, "Replace the Unsaved Model?"), "_Use New Model");
   g_assert_cmpuint (healer_session_get_model (session)->n_classes, ==, 4);
   g_assert_cmpstr (healer_session_get_model (session)->class_names[0], ==, "class 0");
   g_assert_nonnull (healer_session_get_lost_class_names (session));
@@ -275,7 +171,7 @@ test_cancel_keeps_model (void)
 {
   HealerWindow *window = new_window_with_demo ();
   HealerSession *session = healer_window_get_session (window);
-  HealerTrainPage *train_page = HEALER_TRAIN_PAGE (page (window, HEALER_TYPE_TRAIN_PAGE));
+  HealerTrainPage *train_page = HEALER_TRAIN_PAGE (healer_test_page (window, HEALER_TYPE_TRAIN_PAGE));
   g_autoptr(GFile) saved = g_file_new_for_path ("/nonexistent/saved.json");
   HealerModel *finished;
   AdwMessageDialog *dialog;
@@ -287,24 +183,24 @@ test_cancel_keeps_model (void)
 
   for (guint use_partial = 0; use_partial < 2; use_partial++)
     {
-      use_config (window, 5000);
+      healer_test_use_config (window, 5000, 16);
       healer_test_activate_action (GTK_WIDGET (window), "win.train");
-      g_assert_true (healer_test_wait_until (some_progress, train_page, 60000));
+      g_assert_true (healer_test_wait_until (healer_test_some_progress, train_page, 60000));
       healer_test_activate_action (GTK_WIDGET (window), "win.cancel");
-      g_assert_true (healer_test_wait_until (train_stopped, train_page, 60000));
-      dialog = question (window, "Keep the Current Model?");
+      g_assert_true (healer_test_wait_until (healer_test_train_stopped, train_page, 60000));
+      dialog = healer_test_question (window, "Keep the Current Model?");
       /* Until answered, nothing was replaced. */
       g_assert_true (healer_session_get_model (session) == finished);
       if (!use_partial)
         {
           shot = healer_test_render (GTK_WIDGET (dialog), "keep-cancel-question");
-          answer (dialog, "_Keep Current Model");
+          healer_test_answer (dialog, "_Keep Current Model");
           g_assert_true (healer_session_get_model (session) == finished);
           g_assert_cmpuint (count_labels (GTK_WIDGET (train_page), "The current model is kept", TRUE), ==, 1);
         }
       else
         {
-          answer (dialog, "_Use Partial Model");
+          healer_test_answer (dialog, "_Use Partial Model");
           g_assert_false (healer_model_same_network (healer_session_get_model (session), finished));
           g_assert_cmpuint (healer_session_get_model (session)->history.n_epochs, <, 5000);
         }
@@ -315,7 +211,7 @@ test_cancel_keeps_model (void)
   g_clear_pointer (&finished, healer_model_unref);
   healer_session_mark_model_saved (session, saved);
   train (window, 3);
-  g_assert_null (find_dialog ());
+  g_assert_null (healer_test_find_dialog ());
   g_assert_cmpuint (healer_session_get_model (session)->history.n_epochs, ==, 3);
 
   discard_and_close (window);
@@ -341,14 +237,14 @@ test_quit_wording (void)
 
   train (window, 3);
   gtk_window_close (GTK_WINDOW (window));
-  answer (question (window, "Save the Trained Model?"), "_Cancel");
+  healer_test_answer (healer_test_question (window, "Save the Trained Model?"), "_Cancel");
 
-  g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_TRAIN_PAGE), "then save the model", TRUE), ==, 1);
+  g_assert_cmpuint (count_labels (healer_test_page (window, HEALER_TYPE_TRAIN_PAGE), "then save the model", TRUE), ==, 1);
   healer_window_save_model_to (window, file);
   g_assert_true (healer_test_wait_until (model_saved, session, 30000));
   /* Item 10: the status line no longer asks for what is done. */
-  g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_TRAIN_PAGE), "then save the model", TRUE), ==, 0);
-  g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_TRAIN_PAGE),
+  g_assert_cmpuint (count_labels (healer_test_page (window, HEALER_TYPE_TRAIN_PAGE), "then save the model", TRUE), ==, 0);
+  g_assert_cmpuint (count_labels (healer_test_page (window, HEALER_TYPE_TRAIN_PAGE),
                                   "Training finished. The model is saved as “ops.json”.", FALSE), ==, 1);
 
   /* Only the coverage changed: the prompts say so, not that names changed
@@ -358,17 +254,17 @@ test_quit_wording (void)
   g_assert_false (healer_session_get_model_saved (session));
   g_assert_cmpint (healer_session_get_unsaved (session), ==, HEALER_UNSAVED_COVERAGE);
   gtk_window_close (GTK_WINDOW (window));
-  dialog = question (window, "Save the Coverage?");
+  dialog = healer_test_question (window, "Save the Coverage?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "The coverage of the model “ops.json”"));
   g_assert_null (strstr (adw_message_dialog_get_body (dialog), "class names"));
   g_assert_null (strstr (adw_message_dialog_get_body (dialog), "trained in this window"));
-  answer (dialog, "_Cancel");
+  healer_test_answer (dialog, "_Cancel");
   train (window, 2);
-  dialog = question (window, "Replace the Unsaved Model?");
+  dialog = healer_test_question (window, "Replace the Unsaved Model?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "The coverage chosen for the current model “ops.json”"));
   g_assert_null (strstr (adw_message_dialog_get_body (dialog), "the current model is lost"));
   g_assert_null (strstr (adw_message_dialog_get_body (dialog), "class names"));
-  answer (dialog, "_Keep Current Model");
+  healer_test_answer (dialog, "_Keep Current Model");
   healer_window_save_model_to (window, file);
   g_assert_true (healer_test_wait_until (model_saved, session, 30000));
   g_assert_cmpint (healer_session_get_unsaved (session), ==, HEALER_UNSAVED_NONE);
@@ -376,12 +272,12 @@ test_quit_wording (void)
   healer_session_set_class_name (session, 1, "replica lag");
   g_assert_false (healer_session_get_model_saved (session));
   gtk_window_close (GTK_WINDOW (window));
-  dialog = question (window, "Save the Class Names?");
+  dialog = healer_test_question (window, "Save the Class Names?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“ops.json”"));
   g_assert_null (strstr (adw_message_dialog_get_body (dialog), "trained in this window"));
   shot = healer_test_render (GTK_WIDGET (dialog), "keep-quit-class-names");
-  answer (dialog, "_Discard");
-  g_assert_true (healer_test_wait_until (no_dialog, NULL, 10000));
+  healer_test_answer (dialog, "_Discard");
+  g_assert_true (healer_test_wait_until (healer_test_no_dialog, NULL, 10000));
 
   g_unlink (path);
   g_rmdir (dir);
@@ -416,7 +312,7 @@ class_filter_has (GtkWidget  *diagnose,
 static GtkRevealer *
 stale_banner (HealerWindow *window)
 {
-  GtkWidget *button = healer_test_find_widget (page (window, HEALER_TYPE_DIAGNOSE_PAGE),
+  GtkWidget *button = healer_test_find_widget (healer_test_page (window, HEALER_TYPE_DIAGNOSE_PAGE),
                                                healer_test_match_button_label, "Diagnose _Again");
 
   g_assert_nonnull (button);
@@ -436,7 +332,7 @@ results_of (gpointer data)
 {
   ResultsOf *r = data;
   HealerResults *results = healer_session_get_results (healer_window_get_session (r->window));
-  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (page (r->window, HEALER_TYPE_DIAGNOSE_PAGE));
+  HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (healer_test_page (r->window, HEALER_TYPE_DIAGNOSE_PAGE));
 
   return results != NULL && !healer_diagnose_page_get_busy (diagnose) &&
          healer_results_get_model (results) != NULL &&
@@ -450,7 +346,7 @@ test_stale_results (void)
 {
   HealerWindow *window = new_window_with_demo ();
   HealerSession *session = healer_window_get_session (window);
-  GtkWidget *diagnose = page (window, HEALER_TYPE_DIAGNOSE_PAGE);
+  GtkWidget *diagnose = healer_test_page (window, HEALER_TYPE_DIAGNOSE_PAGE);
   g_autofree char *dir = g_dir_make_tmp ("healer-keep-XXXXXX", NULL);
   g_autofree char *model_path = g_build_filename (dir, "first.json", NULL);
   g_autofree char *samples_path = g_build_filename (dir, "samples.csv", NULL);
@@ -479,7 +375,7 @@ test_stale_results (void)
   g_assert_cmpuint (count_labels (diagnose, "samples.csv: 80 samples", TRUE), ==, 1);
   g_assert_cmpuint (count_labels (diagnose, "by “first.json”", TRUE), ==, 1);
   /* The Results page says it too. */
-  g_assert_cmpuint (count_labels (page (window, HEALER_TYPE_RESULTS_PAGE), "· by “first.json”", TRUE), ==, 1);
+  g_assert_cmpuint (count_labels (healer_test_page (window, HEALER_TYPE_RESULTS_PAGE), "· by “first.json”", TRUE), ==, 1);
   healer_window_set_visible_page (window, "results");
   shot = healer_test_render (GTK_WIDGET (window), "keep-results-model");
   g_clear_object (&shot);
@@ -496,7 +392,7 @@ test_stale_results (void)
   healer_session_mark_model_saved (session, model_file);
   healer_window_set_visible_page (window, "train");
   train (window, 3);
-  g_assert_null (find_dialog ());
+  g_assert_null (healer_test_find_dialog ());
   healer_window_set_visible_page (window, "diagnose");
   g_assert_true (gtk_revealer_get_reveal_child (stale_banner (window)));
   g_assert_cmpuint (count_labels (diagnose, "These results were made by “first.json”, which is no longer loaded", TRUE), ==, 1);
@@ -586,7 +482,6 @@ write_samples (const char *path,
   g_assert_no_error (error);
 }
 
-
 /* Results made by a model not yet saved name it by its file once it is
  * saved: the same model, so no "(not saved)" is left on either page. */
 static void
@@ -594,8 +489,8 @@ test_results_model_saved (void)
 {
   HealerWindow *window = new_window_with_demo ();
   HealerSession *session = healer_window_get_session (window);
-  GtkWidget *diagnose = page (window, HEALER_TYPE_DIAGNOSE_PAGE);
-  GtkWidget *results = page (window, HEALER_TYPE_RESULTS_PAGE);
+  GtkWidget *diagnose = healer_test_page (window, HEALER_TYPE_DIAGNOSE_PAGE);
+  GtkWidget *results = healer_test_page (window, HEALER_TYPE_RESULTS_PAGE);
   g_autofree char *dir = g_dir_make_tmp ("healer-keep-XXXXXX", NULL);
   g_autofree char *model_path = g_build_filename (dir, "later.json", NULL);
   g_autofree char *samples_path = g_build_filename (dir, "samples.csv", NULL);
@@ -635,7 +530,6 @@ test_results_model_saved (void)
   g_unlink (model_path);
   g_rmdir (dir);
 }
-
 
 static gboolean
 match_coverage_row (GtkWidget     *widget,
@@ -686,7 +580,6 @@ test_coverage_shown (void)
   discard_and_close (window);
 }
 
-
 static gboolean
 calibrating (gpointer train_page)
 {
@@ -700,7 +593,7 @@ test_cancel_cross_fitting (void)
 {
   HealerWindow *window = new_window_with_demo ();
   HealerSession *session = healer_window_get_session (window);
-  GtkWidget *train_page = page (window, HEALER_TYPE_TRAIN_PAGE);
+  GtkWidget *train_page = healer_test_page (window, HEALER_TYPE_TRAIN_PAGE);
   g_autoptr(HealerModel) finished = NULL;
   AdwMessageDialog *dialog;
 
@@ -708,24 +601,23 @@ test_cancel_cross_fitting (void)
   /* Held: once replaced, the session and the pages let it go. */
   finished = healer_model_ref (healer_session_get_model (session));
 
-  use_config (window, 3000);
+  healer_test_use_config (window, 3000, 16);
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
   g_assert_true (healer_test_wait_until (calibrating, train_page, 120000));
   healer_test_activate_action (GTK_WIDGET (window), "win.cancel");
-  g_assert_true (healer_test_wait_until (train_stopped, train_page, 60000));
-  dialog = question (window, "Keep the Current Model?");
+  g_assert_true (healer_test_wait_until (healer_test_train_stopped, train_page, 60000));
+  dialog = healer_test_question (window, "Keep the Current Model?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "completely trained but has no out-of-fold estimate"));
   g_assert_null (strstr (adw_message_dialog_get_body (dialog), "partly"));
   g_assert_null (strstr (adw_message_dialog_get_body (dialog), "partial"));
   g_assert_null (healer_test_find_widget (GTK_WIDGET (dialog), healer_test_match_button_label, "_Use Partial Model"));
-  answer (dialog, "_Use New Model");
+  healer_test_answer (dialog, "_Use New Model");
   g_assert_false (healer_model_same_network (healer_session_get_model (session), finished));
   g_assert_cmpuint (healer_session_get_model (session)->history.n_epochs, ==, 3000);
   g_assert_cmpuint (count_labels (train_page, "partly", TRUE), ==, 0);
 
   discard_and_close (window);
 }
-
 
 typedef struct {
   GtkWidget  *root;
@@ -748,7 +640,7 @@ test_data_page_class_names (void)
 {
   HealerWindow *window = new_window_with_demo ();
   HealerSession *session = healer_window_get_session (window);
-  GtkWidget *data_page = page (window, HEALER_TYPE_DATA_PAGE);
+  GtkWidget *data_page = healer_test_page (window, HEALER_TYPE_DATA_PAGE);
   g_autoptr(HealerDataset) demo = NULL;
   g_autoptr(HealerDataset) other = NULL;
   HealerSimulateConfig sim;
@@ -785,7 +677,7 @@ test_scroll_to_top (void)
 {
   HealerWindow *window = new_window_with_demo ();
   HealerSession *session = healer_window_get_session (window);
-  GtkWidget *diagnose = page (window, HEALER_TYPE_DIAGNOSE_PAGE);
+  GtkWidget *diagnose = healer_test_page (window, HEALER_TYPE_DIAGNOSE_PAGE);
   g_autofree char *dir = g_dir_make_tmp ("healer-keep-XXXXXX", NULL);
   g_autofree char *samples_path = g_build_filename (dir, "many.csv", NULL);
   g_autoptr(GFile) samples_file = g_file_new_for_path (samples_path);
@@ -841,7 +733,7 @@ test_scroll_to_top (void)
 
   /* The Data page's KPI table, sorted by a header. */
   healer_window_set_visible_page (window, "data");
-  table = GTK_COLUMN_VIEW (healer_test_find_widget (page (window, HEALER_TYPE_DATA_PAGE), healer_test_match_type,
+  table = GTK_COLUMN_VIEW (healer_test_find_widget (healer_test_page (window, HEALER_TYPE_DATA_PAGE), healer_test_match_type,
                                                     GSIZE_TO_POINTER (GTK_TYPE_COLUMN_VIEW)));
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table));
   scroll_down (GTK_WIDGET (window), adjustment);
@@ -900,7 +792,7 @@ test_one_sample (void)
 {
   HealerWindow *window = new_window_with_demo ();
   HealerSession *session = healer_window_get_session (window);
-  GtkWidget *diagnose = page (window, HEALER_TYPE_DIAGNOSE_PAGE);
+  GtkWidget *diagnose = healer_test_page (window, HEALER_TYPE_DIAGNOSE_PAGE);
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GdkTexture) shot = NULL;
   HealerModel *model;

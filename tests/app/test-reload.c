@@ -15,22 +15,12 @@
 #include "healer-memory.h"
 #include "healer-results-page.h"
 #include "healer-simulate.h"
+#include "healer-test-app.h"
 #include "healer-test-gui.h"
 #include "healer-window.h"
 
 #define RELOADS 10
 #define ROWS 20000
-
-static GtkWidget *
-page (HealerWindow *window,
-      GType         type)
-{
-  GtkWidget *found = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
-                                              GSIZE_TO_POINTER (type));
-
-  g_assert_nonnull (found);
-  return found;
-}
 
 static guint64
 resident_bytes (void)
@@ -149,9 +139,9 @@ test_reload (void)
   gtk_window_present (GTK_WINDOW (window));
   session = healer_window_get_session (window);
   healer_session_set_model (session, model, NULL);
-  data_page = page (window, HEALER_TYPE_DATA_PAGE);
-  diagnose_page = page (window, HEALER_TYPE_DIAGNOSE_PAGE);
-  results_page = page (window, HEALER_TYPE_RESULTS_PAGE);
+  data_page = healer_test_page (window, HEALER_TYPE_DATA_PAGE);
+  diagnose_page = healer_test_page (window, HEALER_TYPE_DIAGNOSE_PAGE);
+  results_page = healer_test_page (window, HEALER_TYPE_RESULTS_PAGE);
   /* PCA: t-SNE of 20,000 samples would take most of the test's time, and
    * what the map holds is the same size either way. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (healer_test_find_widget (results_page, is_method_dropdown, NULL)), 0);

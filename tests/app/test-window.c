@@ -329,6 +329,21 @@ data_page_idle (gpointer page)
   return !healer_page_get_busy (page);
 }
 
+/* Handlers on @session whose data is @widget or a widget inside it. */
+static guint
+n_handlers_of (HealerSession *session,
+               GtkWidget     *widget)
+{
+  /* Blocking returns how many matched: the one GObject call that counts. */
+  guint n = g_signal_handlers_block_matched (session, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, widget);
+
+  g_signal_handlers_unblock_matched (session, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += n_handlers_of (session, child);
+  return n;
+}
+
 /* The page/session contract (src/DESIGN.md): every page is a HealerPage
  * showing the window's session, reports its work in "busy", and speaks to
  * the user through the window's actions. */
@@ -337,6 +352,7 @@ test_window_page_contract (void)
 {
   HealerWindow *window = healer_window_new (NULL);
   HealerSession *session = healer_window_get_session (window);
+  g_autoptr(HealerSession) other = healer_session_new ();
   GtkWidget *stack = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_type,
                                               GSIZE_TO_POINTER (ADW_TYPE_VIEW_STACK));
   HealerPage *data_page = NULL;
@@ -347,8 +363,22 @@ test_window_page_contract (void)
   for (GtkWidget *child = gtk_widget_get_first_child (stack); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
+      guint n_handlers = n_handlers_of (session, child);
+
       g_assert_true (HEALER_IS_PAGE (child));
       g_assert_true (healer_page_get_session (HEALER_PAGE (child)) == session);
+      /* Given another session, a page watches that one only, its parts
+       * too (the Diagnose page's are bound to its "session"), and goes
+       * back whole: no handler is left on a session it no longer shows. */
+      g_assert_cmpuint (n_handlers, >, 0);
+      g_assert_cmpuint (n_handlers_of (other, child), ==, 0);
+      g_object_set (child, "session", other, NULL);
+      g_assert_true (healer_page_get_session (HEALER_PAGE (child)) == other);
+      g_assert_cmpuint (n_handlers_of (session, child), ==, 0);
+      g_assert_cmpuint (n_handlers_of (other, child), ==, n_handlers);
+      g_object_set (child, "session", session, NULL);
+      g_assert_cmpuint (n_handlers_of (session, child), ==, n_handlers);
+      g_assert_cmpuint (n_handlers_of (other, child), ==, 0);
       g_assert_false (healer_page_get_busy (HEALER_PAGE (child)));
       /* Nothing running: nothing to cancel. */
       g_assert_false (healer_page_cancel (HEALER_PAGE (child)));
