@@ -237,12 +237,59 @@ def bench_memory(w, big):
              "met" if r_big / r_small <= 1.2 else "NOT met"), flush=True)
 
 
+def bench_tsne(w):
+    """systemhealer-cli project -m tsne --space input against scikit-learn's
+    Barnes-Hut TSNE (2 jobs) on the same simulated rows, in interleaved
+    pairs (outside load hits both alike); with the KL divergence and the
+    10-NN class accuracy of each map. BENCH_TSNE_ROWS (default 5000; e.g.
+    5000,20000) and BENCH_TSNE_RUNS (default 3 pairs) keep it short."""
+    runs = max(1, int(os.environ.get("BENCH_TSNE_RUNS", "3")))
+    for rows in [int(r) for r in os.environ.get("BENCH_TSNE_ROWS", "5000").split(",")]:
+        data = os.path.join(w, "tsne%d.csv" % rows)
+        simulate(data, rows, 3)
+        model = os.path.join(w, "tsne-model.json")
+        run([CLI, "train", data, "-o", model, "--hidden", "16", "--epochs", "1", "--ensemble",
+             "1", "--no-select", "--quiet"])
+        out = os.path.join(w, "map.csv")
+        algorithms = os.environ.get("BENCH_TSNE_ALGORITHMS", "auto,fft").split(",")
+        ours = {a: [] for a in algorithms}
+        info = {}
+        theirs, skipped, peer_info = [], None, {}
+        for _ in range(runs):
+            for a in algorithms:
+                t0 = time.perf_counter()
+                info[a] = json.loads(run([CLI, "project", model, data, "-m", "tsne", "--space",
+                                          "input", "--algorithm", a, "-o", out, "--json", "-q"]))
+                ours[a].append(time.perf_counter() - t0)
+                info[a]["knn10"] = peer("map-knn", out).get("knn10")
+            if skipped is None:
+                r = peer("sklearn-tsne", data, "--runs", 1)
+                if "skipped" in r:
+                    skipped = r["skipped"]
+                else:
+                    theirs += r["seconds"]
+                    peer_info = r
+        for a in algorithms:
+            t = statistics.median(ours[a])
+            name = "tsne_%dk_s_%s_vs_sklearn_bh" % (rows // 1000, info[a]["tsne"]["algorithm"])
+            if skipped is not None:
+                line(name, "%.2f" % t, None, None, None, "s")
+            else:
+                p = statistics.median(theirs)
+                line(name, "%.2f" % t, "%.2f" % p, p / t, 10, "s")
+            fmt = lambda v: "skipped" if v is None else "%.4f" % v
+            print("tsne_%dk_quality_%s kl=%.4f knn10=%s sklearn_kl=%s sklearn_knn10=%s"
+                  % (rows // 1000, info[a]["tsne"]["algorithm"], info[a]["tsne"]["kl_divergence"],
+                     fmt(info[a]["knn10"]), fmt(peer_info.get("kl_divergence")),
+                     fmt(peer_info.get("knn10"))), flush=True)
+
+
 def main():
     for exe in (CLI, CSV_PROBE):
         if not os.access(exe, os.X_OK):
             sys.exit("bench: %s not built (ninja -C %s)" % (exe, BUILD))
     w = tempfile.mkdtemp(prefix="healer-bench-")
-    only = os.environ.get("BENCH_ONLY", "train,csv,predict,memory").split(",")
+    only = os.environ.get("BENCH_ONLY", "train,csv,predict,memory,tsne").split(",")
     log("work dir %s, runs %d, big rows %d%s" % (w, RUNS, BIG_ROWS, " (quick)" if QUICK else ""))
     try:
         model = None
@@ -262,6 +309,8 @@ def main():
                     big = os.path.join(w, "big.csv")
                     simulate(big, BIG_ROWS, 7)
                 bench_memory(w, big)
+        if "tsne" in only:
+            bench_tsne(w)
     finally:
         if os.environ.get("BENCH_KEEP"):
             log("kept %s" % w)

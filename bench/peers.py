@@ -151,6 +151,56 @@ def cmd_torch_predict(a):
     print(json.dumps({"seconds": times, "version": torch.__version__}))
 
 
+def _knn_accuracy(xy, y, k=10):
+    """Share of points whose class is the majority among their k nearest
+    others in the map (ties to the smallest class)."""
+    import numpy as np
+    from sklearn.neighbors import NearestNeighbors
+
+    idx = NearestNeighbors(n_neighbors=k + 1).fit(xy).kneighbors(xy, return_distance=False)
+    ok = 0
+    for i in range(len(y)):
+        ids = [j for j in idx[i] if j != i][:k]
+        vals, counts = np.unique(y[ids], return_counts=True)
+        ok += vals[np.argmax(counts)] == y[i]
+    return ok / len(y)
+
+
+def cmd_sklearn_tsne(a):
+    """scikit-learn's Barnes-Hut TSNE on the standardised KPIs, as the issue
+    measured it (2 jobs); the time is the fit alone, the CSV read excluded."""
+    try:
+        import numpy as np
+        import sklearn
+        from sklearn.manifold import TSNE
+    except ImportError as exc:  # pragma: no cover - depends on the machine
+        _skip("scikit-learn not installed (%s)" % exc)
+    x, y = _load_xy(a.csv, 0)
+    times, kl, acc = [], None, None
+    for _ in range(a.runs):
+        t = TSNE(n_components=2, perplexity=30.0, n_iter=1000, method="barnes_hut", angle=0.5,
+                 init="random", learning_rate="auto", n_jobs=2, random_state=42)
+        t0 = time.perf_counter()
+        xy = t.fit_transform(x)
+        times.append(time.perf_counter() - t0)
+        kl = float(t.kl_divergence_)
+        acc = _knn_accuracy(np.asarray(xy), y)
+    print(json.dumps({"seconds": times, "kl_divergence": kl, "knn10": acc,
+                      "version": sklearn.__version__}))
+
+
+def cmd_map_knn(a):
+    """10-NN class accuracy of a map written by systemhealer-cli project."""
+    try:
+        import numpy as np
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the machine
+        _skip("numpy/pandas not installed (%s)" % exc)
+    df = pd.read_csv(a.map)
+    print(json.dumps({"knn10": _knn_accuracy(df[["x", "y"]].to_numpy(),
+                                             df["label"].to_numpy())}))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -175,9 +225,15 @@ def main():
     s.add_argument("--n-classes", type=int, required=True)
     s.add_argument("--hidden", type=lambda v: [int(h) for h in v.split(",")], required=True)
     s.add_argument("--activation", default="relu")
+    s = sub.add_parser("sklearn-tsne")
+    s.add_argument("csv")
+    s.add_argument("--runs", type=int, default=1)
+    s = sub.add_parser("map-knn")
+    s.add_argument("map")
     a = p.parse_args()
     {"torch-train": cmd_torch_train, "sklearn-train": cmd_sklearn_train,
-     "pandas-csv": cmd_pandas_csv, "torch-predict": cmd_torch_predict}[a.cmd](a)
+     "pandas-csv": cmd_pandas_csv, "torch-predict": cmd_torch_predict,
+     "sklearn-tsne": cmd_sklearn_tsne, "map-knn": cmd_map_knn}[a.cmd](a)
 
 
 if __name__ == "__main__":
