@@ -22,6 +22,7 @@ struct _HealerDiagnoseBatchPane
   AdwBin              parent_instance;
 
   HealerSession      *session;
+  gboolean            narrow;        /* see healer_diagnose_batch_pane_set_narrow() */
   GSignalGroup       *session_signals;
   HealerModel        *model;
   GFile              *model_file;
@@ -45,6 +46,7 @@ struct _HealerDiagnoseBatchPane
   GtkDropDown        *class_filter;
   GtkCheckButton     *uncertain_check;
   GtkLabel           *shown_label;
+  GtkScrolledWindow  *table_scroller;
   GtkColumnView      *results_view;
   GtkStack           *details_stack;
   GtkLabel           *detail_id_label;
@@ -444,7 +446,10 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), column == HEALER_DIAGNOSE_COLUMN_CONFIDENCE ? 1 : 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Confidence and Uncertain have few, short texts: they are never cut;
+   * a narrow window scrolls sideways to them. */
+  if (column != HEALER_DIAGNOSE_COLUMN_CONFIDENCE && column != HEALER_DIAGNOSE_COLUMN_UNCERTAIN)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (column == HEALER_DIAGNOSE_COLUMN_CONFIDENCE)
     gtk_widget_add_css_class (label, "numeric");
   if (column == HEALER_DIAGNOSE_COLUMN_UNCERTAIN)
@@ -518,6 +523,9 @@ update_shown_label (HealerDiagnoseBatchPane *self)
                                        "Showing %u of %u samples", total),
                           shown, total);
   gtk_label_set_text (self->shown_label, text);
+  /* In a narrow window the line is left out while it would only repeat
+   * the count above the table: the table has its room. */
+  gtk_widget_set_visible (GTK_WIDGET (self->shown_label), !self->narrow || shown != total);
 }
 
 static void
@@ -658,6 +666,99 @@ model_named (HealerDiagnoseBatchPane *self)
   update_stale (self);
 }
 
+/* The drift banner: in full, or in a narrow window one line that counts
+ * the KPIs, the full text in its tooltip and in the Details window. */
+static void
+show_drift (HealerDiagnoseBatchPane *self,
+            HealerResults           *results)
+{
+  const HealerDriftReport *report;
+  g_autofree char *text = NULL;
+  g_autofree char *full = NULL;
+
+  if (results == NULL || !healer_results_has_drift (results) ||
+      (report = healer_results_get_drift (results)) == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->drift_revealer, FALSE);
+      return;
+    }
+  full = g_strdup_printf (_("Drift: %s. Diagnoses that rely on these KPIs may be wrong."),
+                          healer_results_get_drift_summary (results));
+  if (self->narrow)
+    {
+      guint n = report->n_outside + report->n_shifted;
+
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Drift in %u KPI (%u used)",
+                                           "Drift in %u KPIs (%u used)", n),
+                              n, report->n_outside_used + report->n_shifted_used);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->drift_label), full);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->drift_label), NULL);
+  gtk_label_set_text (self->drift_label, text != NULL ? text : full);
+  gtk_revealer_set_reveal_child (self->drift_revealer, TRUE);
+}
+
+/* The widest a name column grows to in a narrow window before it cuts a
+ * name short, and a cell's padding on both sides in Adwaita's column views. */
+#define NAME_COLUMN_MAX 200
+#define CELL_PADDING 24
+
+static int
+widest_text (GtkWidget  *widget,
+             const char *const *texts,
+             guint       n)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
+  int widest = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      int width;
+
+      pango_layout_set_text (layout, texts[i], -1);
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      widest = MAX (widest, width);
+    }
+  return widest;
+}
+
+/* In a narrow window the sample and class columns are as wide as their
+ * longest text (up to NAME_COLUMN_MAX), and the table scrolls sideways to
+ * the others, rather than cutting every name to "…" to fit the window.
+ * Measured on the texts, not on the cells the view made, so the widths
+ * do not change as the view scrolls. Wide, the columns share the room as
+ * they always did. */
+static void
+size_columns (HealerDiagnoseBatchPane *self,
+              HealerResults           *results)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->results_view);
+  g_autoptr(GtkColumnViewColumn) id_column = g_list_model_get_item (columns, HEALER_DIAGNOSE_COLUMN_ID);
+  g_autoptr(GtkColumnViewColumn) class_column = g_list_model_get_item (columns, HEALER_DIAGNOSE_COLUMN_CLASS);
+  int id_width = -1, class_width = -1;
+
+  if (self->narrow && results != NULL)
+    {
+      guint n_rows = healer_results_get_n_rows (results);
+      guint n_classes = healer_results_get_n_classes (results);
+      g_autofree const char **ids = g_new (const char *, MAX (n_rows, 1));
+      g_autoptr(GPtrArray) classes = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; i < n_rows; i++)
+        ids[i] = healer_results_get_sample_id (results, i);
+      for (guint c = 0; c < n_classes; c++)
+        g_ptr_array_add (classes, class_text (results, c));
+      id_width = MIN (widest_text (GTK_WIDGET (self->results_view), ids, n_rows) + CELL_PADDING,
+                      NAME_COLUMN_MAX);
+      class_width = MIN (widest_text (GTK_WIDGET (self->results_view),
+                                      (const char *const *) classes->pdata, classes->len) + CELL_PADDING,
+                         NAME_COLUMN_MAX);
+    }
+  gtk_column_view_column_set_fixed_width (id_column, id_width);
+  gtk_column_view_column_set_fixed_width (class_column, class_width);
+}
+
 static void
 show_results (HealerDiagnoseBatchPane *self,
               HealerResults           *results)
@@ -678,7 +779,7 @@ show_results (HealerDiagnoseBatchPane *self,
   if (results == NULL)
     {
       gtk_stack_set_visible_child_name (self->batch_stack, "empty");
-      gtk_revealer_set_reveal_child (self->drift_revealer, FALSE);
+      show_drift (self, NULL);
       gtk_label_set_text (self->batch_source_label, "");
       update_stale (self);
       return;
@@ -716,15 +817,8 @@ show_results (HealerDiagnoseBatchPane *self,
 
   show_source (self, results);
 
-  if (healer_results_has_drift (results))
-    {
-      g_autofree char *text = g_strdup_printf (_("Drift: %s. Diagnoses that rely on these KPIs "
-                                                 "may be wrong."),
-                                               healer_results_get_drift_summary (results));
-
-      gtk_label_set_text (self->drift_label, text);
-    }
-  gtk_revealer_set_reveal_child (self->drift_revealer, healer_results_has_drift (results));
+  show_drift (self, results);
+  size_columns (self, results);
   gtk_stack_set_visible_child_name (self->batch_stack, "table");
   update_stale (self);
 }
@@ -822,6 +916,53 @@ set_model_file (HealerDiagnoseBatchPane *self,
 {
   if (g_set_object (&self->model_file, file))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_FILE]);
+}
+
+/* A closed revealer still takes the box's spacing on both sides: in a
+ * narrow window it is hidden once closed, and shown again to open. */
+static void
+sync_revealer (GtkRevealer             *revealer,
+               GParamSpec              *pspec,
+               HealerDiagnoseBatchPane *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (revealer),
+                          !self->narrow || gtk_revealer_get_reveal_child (revealer) ||
+                          gtk_revealer_get_child_revealed (revealer));
+}
+
+static void
+sync_revealers (HealerDiagnoseBatchPane *self)
+{
+  sync_revealer (self->progress_revealer, NULL, self);
+  sync_revealer (self->stale_revealer, NULL, self);
+  sync_revealer (self->drift_revealer, NULL, self);
+}
+
+/* Laid out for a narrow window (HealerDiagnosePage decides): the results
+ * table gets the room first. Its two buttons share a line above the
+ * file's line, the drift banner is one line, the table is at least a few
+ * rows high and its columns keep their width. Wide, nothing changes. */
+void
+healer_diagnose_batch_pane_set_narrow (HealerDiagnoseBatchPane *self,
+                                       gboolean                 narrow)
+{
+  GtkWidget *buttons;
+
+  g_return_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self));
+
+  if (self->narrow == !!narrow)
+    return;
+  self->narrow = !!narrow;
+  buttons = gtk_widget_get_parent (GTK_WIDGET (self->charts_button));
+  gtk_widget_insert_after (GTK_WIDGET (self->charts_button), buttons,
+                           narrow ? GTK_WIDGET (self->batch_open_button)
+                                  : GTK_WIDGET (self->batch_source_label));
+  /* A header and about six rows. */
+  gtk_scrolled_window_set_min_content_height (self->table_scroller, narrow ? 240 : 160);
+  show_drift (self, current_results (self));
+  size_columns (self, current_results (self));
+  update_shown_label (self);
+  sync_revealers (self);
 }
 
 gboolean
@@ -965,6 +1106,7 @@ healer_diagnose_batch_pane_class_init (HealerDiagnoseBatchPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, class_filter);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, uncertain_check);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, shown_label);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, table_scroller);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, results_view);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, details_stack);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnoseBatchPane, detail_id_label);
@@ -992,6 +1134,15 @@ healer_diagnose_batch_pane_init (HealerDiagnoseBatchPane *self)
   add_column (self, _("Uncertain"), HEALER_DIAGNOSE_COLUMN_UNCERTAIN, TRUE);
   add_column (self, _("Label in File"), HEALER_DIAGNOSE_COLUMN_TRUE_LABEL, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->batch_open_button), FALSE);
+  {
+    GtkRevealer *revealers[] = { self->progress_revealer, self->stale_revealer, self->drift_revealer };
+
+    for (guint i = 0; i < G_N_ELEMENTS (revealers); i++)
+      {
+        g_signal_connect (revealers[i], "notify::reveal-child", G_CALLBACK (sync_revealer), self);
+        g_signal_connect (revealers[i], "notify::child-revealed", G_CALLBACK (sync_revealer), self);
+      }
+  }
 
   /* The results shown are the session's: the pane follows them, their
    * class names, and the name of the model that made them once it is

@@ -27,6 +27,8 @@ void         healer_diagnose_batch_pane_open          (HealerDiagnoseBatchPane *
 void         healer_diagnose_batch_pane_diagnose_file (HealerDiagnoseBatchPane *self,
                                                        GFile                   *file);
 gboolean     healer_diagnose_batch_pane_get_busy      (HealerDiagnoseBatchPane *self);
+void         healer_diagnose_batch_pane_set_narrow    (HealerDiagnoseBatchPane *self,
+                                                       gboolean                 narrow);
 /* Stops diagnosing a file; TRUE when one was being diagnosed. */
 gboolean     healer_diagnose_batch_pane_cancel        (HealerDiagnoseBatchPane *self);
 

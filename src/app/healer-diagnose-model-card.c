@@ -324,6 +324,29 @@ healer_diagnose_model_card_get_busy (HealerDiagnoseModelCard *self)
   return self->cancellable != NULL;
 }
 
+/* In a narrow window the card keeps the model's name and its quality
+ * figure and gives up the button's words: Open Model becomes its icon
+ * (named by its tooltip and for screen readers), so the name has a line. */
+void
+healer_diagnose_model_card_set_narrow (HealerDiagnoseModelCard *self,
+                                       gboolean                 narrow)
+{
+  g_return_if_fail (HEALER_IS_DIAGNOSE_MODEL_CARD (self));
+
+  if (narrow)
+    {
+      gtk_button_set_icon_name (self->open_button, "document-open-symbolic");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->open_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open Model"), -1);
+    }
+  else
+    {
+      gtk_button_set_label (self->open_button, _("_Open Model…"));
+      gtk_button_set_use_underline (self->open_button, TRUE);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->open_button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+    }
+}
+
 gboolean
 healer_diagnose_model_card_cancel (HealerDiagnoseModelCard *self)
 {

@@ -28,6 +28,8 @@ void         healer_diagnose_model_card_open          (HealerDiagnoseModelCard *
 void         healer_diagnose_model_card_load_file     (HealerDiagnoseModelCard *self,
                                                        GFile                   *file);
 gboolean     healer_diagnose_model_card_get_busy      (HealerDiagnoseModelCard *self);
+void         healer_diagnose_model_card_set_narrow    (HealerDiagnoseModelCard *self,
+                                                       gboolean                 narrow);
 /* Stops reading a model file; TRUE when one was being read. */
 gboolean     healer_diagnose_model_card_cancel        (HealerDiagnoseModelCard *self);
 

@@ -22,6 +22,9 @@ struct _HealerDiagnosePage
   AdwBin                    parent_instance;
 
   guint busy : 1;   /* as last notified */
+  guint narrow : 1;      /* laid out for a narrow window, see size_allocate */
+  guint want_narrow : 1; /* as the last width allocated asks */
+  guint narrow_tick;
 
   HealerSession            *session;
   GSignalGroup             *session_signals;
@@ -38,6 +41,7 @@ struct _HealerDiagnosePage
   GtkStack                 *model_stack;
   GtkButton                *empty_trained_button;
   HealerDiagnoseModelCard  *model_card;
+  GtkBox                   *main_box;
   GtkStack                 *mode_stack;
   HealerDiagnoseSamplePane *sample_pane;
   HealerDiagnoseBatchPane  *batch_pane;
@@ -205,6 +209,9 @@ healer_diagnose_page_dispose (GObject *object)
 
   if (self->model_card != NULL)
     healer_diagnose_page_cancel (self);
+  if (self->narrow_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->narrow_tick);
+  self->narrow_tick = 0;
   /* The bin's child is a bound template child: dropped by the bin first,
    * or the bin would unparent it a second time after the template did. */
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -269,11 +276,86 @@ healer_diagnose_page_set_property (GObject      *object,
     }
 }
 
+/* Below this width (a phone, a window in a quarter of the screen) the
+ * results table gets the room first: the model card and the drift banner
+ * shrink to a line, the buttons share one, and the table's columns keep
+ * their width and scroll sideways. libadwaita 1.2 has no breakpoints, so
+ * the page decides on its own width, before its children are laid out. */
+#define NARROW_WIDTH 560
+
+/* Applies the layout for the width last allocated. From a tick callback,
+ * before the next frame is laid out: sizes changed while the page is
+ * being allocated would be lost to GTK 4.8's layout. */
+static gboolean
+apply_narrow_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       data)
+{
+  HealerDiagnosePage *self = HEALER_DIAGNOSE_PAGE (widget);
+  gboolean narrow = self->want_narrow;
+
+  self->narrow_tick = 0;
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      healer_diagnose_model_card_set_narrow (self->model_card, narrow);
+      healer_diagnose_batch_pane_set_narrow (self->batch_pane, narrow);
+      gtk_box_set_spacing (self->main_box, narrow ? 6 : 12);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+healer_diagnose_page_size_allocate (GtkWidget *widget,
+                                    int        width,
+                                    int        height,
+                                    int        baseline)
+{
+  HealerDiagnosePage *self = HEALER_DIAGNOSE_PAGE (widget);
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (self));
+
+  /* The children's sizes do not change the page's, so this cannot go
+   * back and forth. */
+  self->want_narrow = width < NARROW_WIDTH;
+  if (self->want_narrow != self->narrow && self->narrow_tick == 0)
+    self->narrow_tick = gtk_widget_add_tick_callback (widget, apply_narrow_cb, NULL, NULL);
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
+/* AdwBin's layout manager, done here so that size_allocate() is called. */
+static void
+healer_diagnose_page_measure (GtkWidget      *widget,
+                              GtkOrientation  orientation,
+                              int             for_size,
+                              int            *minimum,
+                              int            *natural,
+                              int            *minimum_baseline,
+                              int            *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+/* Whether the page is laid out for a narrow window (for the tests). */
+gboolean
+healer_diagnose_page_get_narrow (HealerDiagnosePage *self)
+{
+  g_return_val_if_fail (HEALER_IS_DIAGNOSE_PAGE (self), FALSE);
+
+  return self->narrow;
+}
+
 static void
 healer_diagnose_page_class_init (HealerDiagnosePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  widget_class->measure = healer_diagnose_page_measure;
+  widget_class->size_allocate = healer_diagnose_page_size_allocate;
 
   object_class->dispose = healer_diagnose_page_dispose;
   object_class->get_property = healer_diagnose_page_get_property;
@@ -309,6 +391,7 @@ healer_diagnose_page_class_init (HealerDiagnosePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, model_stack);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, empty_trained_button);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, model_card);
+  gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, main_box);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, sample_pane);
   gtk_widget_class_bind_template_child (widget_class, HealerDiagnosePage, batch_pane);
@@ -322,6 +405,9 @@ static void
 healer_diagnose_page_init (HealerDiagnosePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Laid out by measure() and size_allocate(), which choose the narrow
+   * layout: a layout manager would bypass them. */
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
 
   self->session_signals = g_signal_group_new (HEALER_TYPE_SESSION);
   g_signal_group_connect_object (self->session_signals, "notify::model",

@@ -32,6 +32,7 @@ void healer_diagnose_page_diagnose_text (HealerDiagnosePage *self,
                                          const char *text);
 /* The model diagnoses are made with (the session's, or one opened here). */
 HealerModel *healer_diagnose_page_get_model (HealerDiagnosePage *self);
+gboolean     healer_diagnose_page_get_narrow (HealerDiagnosePage *self);
 /* Probabilities (n_classes of the model) of the last sample diagnosed, or NULL. */
 const float *healer_diagnose_page_get_sample_probabilities (HealerDiagnosePage *self);
 /* TRUE while a model, a sample or a file is being worked on. */

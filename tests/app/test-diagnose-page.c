@@ -349,6 +349,111 @@ results_arrived (gpointer data)
          && !healer_diagnose_page_get_busy (page_of (window));
 }
 
+static gboolean
+page_is_wide (gpointer page)
+{
+  return !healer_diagnose_page_get_narrow (page);
+}
+
+/* While a toast is shown the pages give up the strip it covers. */
+static gboolean
+page_has_room (gpointer page)
+{
+  return gtk_widget_get_margin_bottom (gtk_widget_get_parent (page)) == 0;
+}
+
+/* The labels under @widget whose text is one of @ids and that lie wholly
+ * inside @clip (in @window's coordinates): the sample ids a user can read. */
+static guint
+count_readable_ids (GtkWidget             *widget,
+                    GtkWidget             *window,
+                    GHashTable            *ids,
+                    const graphene_rect_t *clip)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget) && g_hash_table_contains (ids, gtk_label_get_text (GTK_LABEL (widget))))
+    {
+      graphene_rect_t b;
+
+      if (gtk_widget_compute_bounds (widget, window, &b) && b.size.height > 0 &&
+          b.origin.y >= clip->origin.y && b.origin.y + b.size.height <= clip->origin.y + clip->size.height &&
+          b.origin.x >= clip->origin.x && b.origin.x + b.size.width <= clip->origin.x + clip->size.width)
+        n++;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_readable_ids (c, window, ids, clip);
+  return n;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Issue 16 item 20: at 360 x 616, with results and a drift banner, the
+ * results table has the room first: several of its rows can be read in
+ * the page's view without scrolling it, and its columns are not cut — the
+ * Uncertain column is reached by scrolling the table sideways. */
+static void
+assert_table_first (HealerWindow  *window,
+                    GtkWidget     *view,
+                    HealerResults *results)
+{
+  GtkWidget *table = gtk_widget_get_parent (view);
+  GtkWidget *page_scroller = gtk_widget_get_ancestor (gtk_widget_get_parent (table), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *page_v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (page_scroller));
+  GtkAdjustment *table_h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (table));
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  GtkWidget *uncertain;
+  graphene_rect_t viewport, t, clip, u;
+  int natural;
+  guint readable;
+
+  g_assert_nonnull (page_scroller);
+  g_assert_cmpfloat (gtk_adjustment_get_value (page_v), ==, 0);
+  for (guint i = 0; i < healer_results_get_n_rows (results); i++)
+    g_hash_table_add (ids, (gpointer) healer_results_get_sample_id (results, i));
+  g_assert_true (gtk_widget_compute_bounds (page_scroller, GTK_WIDGET (window), &viewport));
+  g_assert_true (gtk_widget_compute_bounds (table, GTK_WIDGET (window), &t));
+  /* No intersection: the table is below the fold, not one row readable. */
+  readable = graphene_rect_intersection (&viewport, &t, &clip)
+             ? count_readable_ids (view, GTK_WIDGET (window), ids, &clip) : 0;
+  g_test_message ("%u rows readable at %d x %d", readable,
+                  gtk_widget_get_width (GTK_WIDGET (window)), gtk_widget_get_height (GTK_WIDGET (window)));
+  g_assert_cmpuint (readable, >=, 4);
+
+  /* The Uncertain title whole, inside the table's scrollable width. */
+  uncertain = find_label (view, "Uncertain");
+  g_assert_nonnull (uncertain);
+  g_assert_true (gtk_widget_get_mapped (uncertain));
+  gtk_widget_measure (uncertain, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_width (uncertain), >=, natural);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (uncertain))));
+  g_assert_true (gtk_widget_compute_bounds (uncertain, view, &u));
+  g_assert_cmpfloat (u.origin.x + u.size.width, <=, gtk_adjustment_get_upper (table_h));
+  /* And the names are not cut to make room for it. */
+  {
+    GtkWidget *id = find_label (view, healer_results_get_sample_id (results, 0));
+
+    if (id != NULL)
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (id))));
+  }
+}
+
 static void
 test_batch (void)
 {
@@ -454,11 +559,17 @@ test_batch (void)
   g_assert_true (healer_test_wait_until (page_idle, page, 20000));
   g_assert_true (healer_session_get_results (healer_window_get_session (window)) == results);
 
-  /* A phone-sized window: the table and the details go one above the other. */
-  healer_test_resize (GTK_WINDOW (window), 360, 700);
+  /* Wide, the page is laid out as it always was. */
+  g_assert_false (healer_diagnose_page_get_narrow (page));
+
+  /* A phone-sized window: the table and the details go one above the other.
+   * Once the "Diagnosed" toast has gone, and the pages have their room back. */
+  g_assert_true (healer_test_wait_until (page_has_room, page, 30000));
+  healer_test_resize (GTK_WINDOW (window), 360, 616);
   g_clear_object (&shot);
   shot = render (window, "diagnose-batch-narrow");
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
+  g_assert_true (healer_diagnose_page_get_narrow (page));
   {
     GtkWidget *table = gtk_widget_get_parent (view);
     GtkWidget *details = gtk_widget_get_next_sibling (table);
@@ -468,6 +579,20 @@ test_batch (void)
     g_assert_true (gtk_widget_compute_bounds (details, GTK_WIDGET (window), &d));
     g_assert_cmpfloat (d.origin.y, >=, t.origin.y + t.size.height);
     g_assert_cmpfloat (t.size.height, >=, 160);
+  }
+  assert_table_first (window, view, results);
+
+  /* Wide again: the full drift banner and the button's words are back. */
+  healer_test_resize (GTK_WINDOW (window), 1100, 760);
+  g_assert_true (healer_test_wait_until (page_is_wide, page, 10000));
+  healer_test_wait_frame (GTK_WIDGET (window));
+  g_assert_nonnull (find_label (GTK_WIDGET (page), "Show Charts"));
+  {
+    g_autofree char *full = g_strdup_printf ("Drift: %s. Diagnoses that rely on these KPIs may be wrong.",
+                                             healer_results_get_drift_summary (results));
+
+    g_assert_nonnull (find_label (GTK_WIDGET (page), full));
+    g_assert_nonnull (find_label (GTK_WIDGET (page), "Open Model…"));
   }
 
   g_remove (path);
