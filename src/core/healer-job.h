@@ -20,9 +20,9 @@ G_BEGIN_DECLS
  * Jobs so far: the async functions of the trainer, the cross-validation,
  * the calibration and the projections, and in the app the data loader,
  * the Data page's statistics, the Diagnose page's model loading, the
- * Results map's projection and saving or exporting a model. Not yet
- * (their own GTask in a thread): the Diagnose page's batch and sample,
- * the Train page's measuring of a cancelled model and the Results page's
+ * Train page's measuring of a cancelled model, the Results map's
+ * projection and saving or exporting a model. Not yet (their own GTask in
+ * a thread): the Diagnose page's batch and sample and the Results page's
  * CSV export. */
 typedef struct _HealerJob HealerJob;
 
