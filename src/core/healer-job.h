@@ -21,9 +21,9 @@ G_BEGIN_DECLS
  * the calibration and the projections, and in the app the data loader,
  * the Data page's statistics, the Diagnose page's model loading, the
  * Train page's measuring of a cancelled model, the Results map's
- * projection and saving or exporting a model. Not yet (their own GTask in
- * a thread): the Diagnose page's batch and sample and the Results page's
- * CSV export. */
+ * projection, the Results page's CSV export and saving or exporting a
+ * model. Not yet (their own GTask in a thread): the Diagnose page's batch
+ * and sample. */
 typedef struct _HealerJob HealerJob;
 
 /* Worker thread: does the work on @data, reporting with
