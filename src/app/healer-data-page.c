@@ -12,6 +12,7 @@
 #include "healer-data-loader.h"
 #include "healer-data-page.h"
 #include "healer-data-recent.h"
+#include "healer-job.h"
 
 #define RECENT_MAX 5
 
@@ -302,20 +303,23 @@ start_load (HealerDataPage *self,
 /* ------------------------------------------------------------------------ */
 /* A table set in the session by someone else (session restore, a test)     */
 
-static void
-stats_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+static gpointer
+stats_run (HealerJob     *worker,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
 {
-  GError *error = NULL;
-  HealerStats *stats = healer_stats_compute (task_data, cancellable, &error);
-
-  if (stats == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, stats, (GDestroyNotify) healer_stats_free);
+  return healer_stats_compute (data, cancellable, error);
 }
+
+static const HealerJobInfo stats_job = {
+  .name = "[healer] data statistics",
+  .func = stats_run,
+  .result_free = (GDestroyNotify) healer_stats_free,
+  .check_cancellable = TRUE,
+};
+
+static void session_dataset_cb (HealerDataPage *self);
 
 static void
 stats_done_cb (GObject      *object,
@@ -323,8 +327,8 @@ stats_done_cb (GObject      *object,
                gpointer      user_data)
 {
   HealerDataPage *self = HEALER_DATA_PAGE (object);
-  HealerDataset *data = g_task_get_task_data (G_TASK (result));
-  HealerStats *stats = g_task_propagate_pointer (G_TASK (result), NULL);
+  HealerDataset *data = healer_job_get_data (result);
+  HealerStats *stats = healer_job_finish (result, session_dataset_cb, NULL);
 
   if (stats == NULL)
     return;
@@ -341,7 +345,6 @@ static void
 session_dataset_cb (HealerDataPage *self)
 {
   HealerDataset *data = healer_session_get_dataset (self->session);
-  g_autoptr(GTask) task = NULL;
 
   if (data == self->shown || self->cancellable != NULL)
     return;
@@ -353,9 +356,10 @@ session_dataset_cb (HealerDataPage *self)
     }
   g_clear_object (&self->stats_cancellable);
   self->stats_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->stats_cancellable, stats_done_cb, NULL);
-  g_task_set_task_data (task, healer_dataset_ref (data), (GDestroyNotify) healer_dataset_unref);
-  g_task_run_in_thread (task, stats_thread);
+  healer_job_run (&stats_job, self, session_dataset_cb,
+                  healer_dataset_ref (data), (GDestroyNotify) healer_dataset_unref,
+                  self->stats_cancellable, NULL, NULL, NULL,
+                  stats_done_cb, NULL);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -14,7 +14,7 @@
 #include "healer-drift-details.h"
 #include "healer-file-chooser.h"
 #include "healer-page.h"
-#include "healer-relay.h"
+#include "healer-job.h"
 #include "healer-wrap-box.h"
 
 struct _HealerDiagnoseBatchPane
@@ -75,7 +75,7 @@ static void show_results (HealerDiagnoseBatchPane *self,
 
 typedef HealerDiagnoseColumn Column;
 
-/* What a progress report carries from the worker, through a HealerRelay
+/* What a progress report carries from the worker, through the job's relay
  * (at most one idle queued, however fast the reader goes). */
 typedef struct
 {
@@ -89,7 +89,7 @@ typedef struct
   HealerModel *model;
   GFile       *model_file;  /* of @model, or NULL when not saved */
   GFile       *file;
-  HealerRelay *relay;
+  HealerJob   *worker;      /* while the job runs */
 } BatchJob;
 
 static void
@@ -98,7 +98,6 @@ batch_job_free (BatchJob *job)
   g_clear_pointer (&job->model, healer_model_unref);
   g_clear_object (&job->model_file);
   g_clear_object (&job->file);
-  g_clear_pointer (&job->relay, healer_relay_unref);
   g_free (job);
 }
 
@@ -158,27 +157,31 @@ progress_cb (guint64  bytes,
   BatchJob *job = user_data;
   Progress p = { bytes, total, rows };
 
-  healer_relay_post (job->relay, &p);
+  healer_job_report (job->worker, &p);
 }
 
-static void
-batch_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+static gpointer
+batch_run (HealerJob     *worker,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
 {
-  BatchJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-  HealerDiagnosis *diagnosis;
+  BatchJob *job = data;
 
-  diagnosis = healer_diagnose_for_file (job->model, job->file, 0, cancellable,
-                                        progress_cb, job, &error);
-
-  if (diagnosis == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, diagnosis, (GDestroyNotify) healer_diagnosis_free);
+  job->worker = worker;
+  return healer_diagnose_for_file (job->model, job->file, 0, cancellable,
+                                   progress_cb, job, error);
 }
+
+static const HealerJobInfo batch_job = {
+  .name = "[healer] diagnosis",
+  .func = batch_run,
+  .result_free = (GDestroyNotify) healer_diagnosis_free,
+  .progress_size = sizeof (Progress),
+  .check_cancellable = TRUE,
+  /* The results follow at once. */
+  .deliver_last_report = FALSE,
+};
 
 static void
 set_running (HealerDiagnoseBatchPane *self,
@@ -194,15 +197,14 @@ batch_done (GObject      *object,
             gpointer      user_data)
 {
   HealerDiagnoseBatchPane *self = HEALER_DIAGNOSE_BATCH_PANE (object);
-  BatchJob *job = g_task_get_task_data (G_TASK (result));
+  BatchJob *job = healer_job_get_data (result);
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerResults) results = NULL;
   HealerDiagnosis *diagnosis;
   g_autofree char *missing = NULL;
 
-  /* No progress of this run after its result. */
-  healer_relay_close (job->relay);
-  /* The pane went away while the worker ran. */
+  /* No progress of this run comes after its result (the job's relay is
+   * closed before this runs). The pane went away while the worker ran. */
   if (self->batch_stack == NULL)
     return;
   /* A run replaced by a newer one (another file, or Diagnose Again on the
@@ -214,7 +216,7 @@ batch_done (GObject      *object,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
   set_running (self, FALSE);
 
-  diagnosis = g_task_propagate_pointer (G_TASK (result), &error);
+  diagnosis = healer_job_finish (result, healer_diagnose_batch_pane_diagnose_file, &error);
   if (diagnosis == NULL)
     {
       /* The results shown before stay. */
@@ -262,7 +264,7 @@ void
 healer_diagnose_batch_pane_diagnose_file (HealerDiagnoseBatchPane *self,
                                           GFile                   *file)
 {
-  g_autoptr(GTask) task = NULL;
+  GWeakRef *page;
   BatchJob *job;
 
   g_return_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self));
@@ -281,22 +283,17 @@ healer_diagnose_batch_pane_diagnose_file (HealerDiagnoseBatchPane *self,
   job->model = healer_model_ref (self->model);
   job->model_file = self->model_file != NULL ? g_object_ref (self->model_file) : NULL;
   job->file = g_object_ref (file);
-  {
-    GWeakRef *page = g_new (GWeakRef, 1);
-
-    g_weak_ref_init (page, self);
-    job->relay = healer_relay_new (sizeof (Progress), NULL, "[healer] diagnosis progress",
-                                   deliver_progress, page, (GDestroyNotify) weak_ref_free);
-  }
+  page = g_new (GWeakRef, 1);
+  g_weak_ref_init (page, self);
 
   gtk_progress_bar_set_fraction (self->batch_progress, 0);
   gtk_progress_bar_set_text (self->batch_progress, _("Reading…"));
   set_running (self, TRUE);
 
-  task = g_task_new (self, self->cancellable, batch_done, NULL);
-  g_task_set_source_tag (task, healer_diagnose_batch_pane_diagnose_file);
-  g_task_set_task_data (task, job, (GDestroyNotify) batch_job_free);
-  g_task_run_in_thread (task, batch_thread);
+  healer_job_run (&batch_job, self, healer_diagnose_batch_pane_diagnose_file,
+                  job, (GDestroyNotify) batch_job_free, self->cancellable,
+                  deliver_progress, page, (GDestroyNotify) weak_ref_free,
+                  batch_done, NULL);
 }
 
 gboolean

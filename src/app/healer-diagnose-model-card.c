@@ -9,6 +9,7 @@
 #include "healer-diagnose-common.h"
 #include "healer-diagnose-model-card.h"
 #include "healer-file-chooser.h"
+#include "healer-job.h"
 
 struct _HealerDiagnoseModelCard
 {
@@ -191,38 +192,37 @@ open_model_clicked_cb (HealerDiagnoseModelCard *self)
 
 /* ---- loading a model ---- */
 
-static void
-load_model_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+static gpointer
+load_model_run (HealerJob     *worker,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
 {
-  GFile *file = task_data;
+  GFile *file = data;
   g_autofree char *path = g_file_get_path (file);
-  g_autoptr(GError) error = NULL;
-  HealerModel *model;
 
   if (path != NULL)
-    model = healer_model_load (path, &error);
+    return healer_model_load (path, error);
   else
     {
-      g_autofree char *data = NULL;
+      g_autofree char *contents = NULL;
       g_autofree char *name = g_file_get_basename (file);
       gsize len = 0;
 
       /* Not a local file (a portal or a remote location): read it whole,
        * the model loader bounds its size. */
-      if (!g_file_load_contents (file, cancellable, &data, &len, NULL, &error))
-        model = NULL;
-      else
-        model = healer_model_load_from_data (data, len, name, &error);
+      if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, error))
+        return NULL;
+      return healer_model_load_from_data (contents, len, name, error);
     }
-
-  if (model == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, model, (GDestroyNotify) healer_model_unref);
 }
+
+static const HealerJobInfo load_model_job = {
+  .name = "[healer] diagnose model load",
+  .func = load_model_run,
+  .result_free = (GDestroyNotify) healer_model_unref,
+  .check_cancellable = TRUE,
+};
 
 static void
 set_loading (HealerDiagnoseModelCard *self,
@@ -239,11 +239,11 @@ load_model_done (GObject      *object,
                  gpointer      user_data)
 {
   HealerDiagnoseModelCard *self = HEALER_DIAGNOSE_MODEL_CARD (object);
-  GFile *file = g_task_get_task_data (G_TASK (result));
+  GFile *file = healer_job_get_data (result);
   g_autoptr(HealerModel) model = NULL;
   g_autoptr(GError) error = NULL;
 
-  model = g_task_propagate_pointer (G_TASK (result), &error);
+  model = healer_job_finish (result, healer_diagnose_model_card_load_file, &error);
   /* The card went away while the worker ran. */
   if (self->model_row == NULL)
     return;
@@ -267,8 +267,6 @@ void
 healer_diagnose_model_card_load_file (HealerDiagnoseModelCard *self,
                                       GFile                   *file)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (HEALER_IS_DIAGNOSE_MODEL_CARD (self));
   g_return_if_fail (G_IS_FILE (file));
 
@@ -278,10 +276,9 @@ healer_diagnose_model_card_load_file (HealerDiagnoseModelCard *self,
   self->cancellable = g_cancellable_new ();
   set_loading (self, TRUE);
 
-  task = g_task_new (self, self->cancellable, load_model_done, NULL);
-  g_task_set_source_tag (task, healer_diagnose_model_card_load_file);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, load_model_thread);
+  healer_job_run (&load_model_job, self, healer_diagnose_model_card_load_file,
+                  g_object_ref (file), g_object_unref, self->cancellable,
+                  NULL, NULL, NULL, load_model_done, NULL);
 }
 
 static void

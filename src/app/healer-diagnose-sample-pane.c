@@ -12,6 +12,7 @@
 #include "healer-diagnose-common.h"
 #include "healer-diagnose-sample-pane.h"
 #include "healer-explain.h"
+#include "healer-job.h"
 #include "healer-page.h"
 #include "healer-wrap-box.h"
 
@@ -263,21 +264,29 @@ show_paste_error (HealerDiagnoseSamplePane *self,
 
 /* ---- diagnosing ---- */
 
-static void
-sample_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+/* The results are the job's fields; the job's result only says they are
+ * there. */
+static gpointer
+sample_run (HealerJob     *worker,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
 {
-  SampleJob *job = task_data;
+  SampleJob *job = data;
 
   job->proba = g_new (float, job->model->n_classes);
   healer_diagnose_predict_row (job->model, job->row, job->proba);
   job->why = healer_model_row_uncertainty (job->model, job->row, job->proba);
   /* Occlusion reruns the model once per KPI: the reason this is a worker. */
   job->explanation = healer_explain_sample (job->model, job->row, TOP_DRIVERS);
-  g_task_return_boolean (task, TRUE);
+  return GINT_TO_POINTER (TRUE);
 }
+
+static const HealerJobInfo sample_job = {
+  .name = "[healer] sample diagnosis",
+  .func = sample_run,
+  .check_cancellable = TRUE,
+};
 
 static char *
 format_value (double v)
@@ -530,13 +539,16 @@ show_sample_result (HealerDiagnoseSamplePane *self,
   gtk_stack_set_visible_child_name (self->sample_result_stack, "result");
 }
 
+static void diagnose_row (HealerDiagnoseSamplePane *self,
+                          float                    *row);
+
 static void
 sample_done (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
   HealerDiagnoseSamplePane *self = HEALER_DIAGNOSE_SAMPLE_PANE (object);
-  SampleJob *job = g_task_get_task_data (G_TASK (result));
+  SampleJob *job = healer_job_get_data (result);
   GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
 
   /* The pane went away while the worker ran. */
@@ -551,7 +563,7 @@ sample_done (GObject      *object,
   /* A result for a model that is no longer the pane's is stale. */
   if (g_cancellable_is_cancelled (cancellable) || job->model != self->model)
     return;
-  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+  if (healer_job_finish (result, diagnose_row, NULL) == NULL)
     return;
 
   show_sample_result (self, job);
@@ -561,7 +573,6 @@ static void
 diagnose_row (HealerDiagnoseSamplePane *self,
               float                    *row)
 {
-  g_autoptr(GTask) task = NULL;
   SampleJob *job;
 
   if (self->cancellable != NULL)
@@ -575,10 +586,9 @@ diagnose_row (HealerDiagnoseSamplePane *self,
   job->row = row;
   gtk_widget_set_sensitive (GTK_WIDGET (self->diagnose_sample_button), FALSE);
 
-  task = g_task_new (self, self->cancellable, sample_done, NULL);
-  g_task_set_source_tag (task, diagnose_row);
-  g_task_set_task_data (task, job, (GDestroyNotify) sample_job_free);
-  g_task_run_in_thread (task, sample_thread);
+  healer_job_run (&sample_job, self, diagnose_row,
+                  job, (GDestroyNotify) sample_job_free, self->cancellable,
+                  NULL, NULL, NULL, sample_done, NULL);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "healer-page.h"
 
 #include "healer-chart-save.h"
+#include "healer-job.h"
 #include "healer-results-page-private.h"
 
 /* The samples behind a cell of the confusion matrix: what an operator
@@ -192,20 +193,24 @@ save_csv_free (SaveCsv *state)
   g_free (state);
 }
 
-static void
-save_csv_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+/* No result: success is the absence of an error. */
+static gpointer
+save_csv_run (HealerJob     *worker,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
 {
-  SaveCsv *state = task_data;
-  GError *error = NULL;
+  SaveCsv *state = data;
 
-  if (healer_results_save_csv (state->results, state->path, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  healer_results_save_csv (state->results, state->path, error);
+  return NULL;
 }
+
+static const HealerJobInfo save_csv_job = {
+  .name = "[healer] results CSV export",
+  .func = save_csv_run,
+  .check_cancellable = TRUE,
+};
 
 static void
 save_csv_done (GObject      *object,
@@ -213,10 +218,11 @@ save_csv_done (GObject      *object,
                gpointer      user_data)
 {
   g_autoptr(HealerResultsPage) self = user_data;
-  SaveCsv *state = g_task_get_task_data (G_TASK (result));
+  SaveCsv *state = healer_job_get_data (result);
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  healer_job_finish (result, healer_results_page_export_to, &error);
+  if (error != NULL)
     healer_page_show_error (GTK_WIDGET (self), _("Could Not Export the Results"), error);
   else
     {
@@ -231,7 +237,7 @@ void
 healer_results_page_export_to (HealerResultsPage *self,
                                GFile             *file)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
   SaveCsv *state;
 
   g_return_if_fail (HEALER_IS_RESULTS_PAGE (self));
@@ -240,16 +246,21 @@ healer_results_page_export_to (HealerResultsPage *self,
   if (self->results == NULL)
     return;
 
-  task = g_task_new (NULL, NULL, save_csv_done, g_object_ref (self));
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_task_report_new_error (NULL, save_csv_done, g_object_ref (self),
+                               healer_results_page_export_to,
+                               G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Results can only be exported to local files"));
+      return;
+    }
   state = g_new0 (SaveCsv, 1);
   state->results = g_object_ref (self->results);
-  state->path = g_file_get_path (file);
-  g_task_set_task_data (task, state, (GDestroyNotify) save_csv_free);
-  if (state->path == NULL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             _("Results can only be exported to local files"));
-  else
-    g_task_run_in_thread (task, save_csv_thread);
+  state->path = g_steal_pointer (&path);
+  healer_job_run (&save_csv_job, NULL, healer_results_page_export_to,
+                  state, (GDestroyNotify) save_csv_free, NULL,
+                  NULL, NULL, NULL, save_csv_done, g_object_ref (self));
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "healer-calibrate.h"
+#include "healer-job.h"
 #include "healer-train-page-private.h"
 
 static char *
@@ -441,26 +442,49 @@ show_stopped (HealerTrainPage *self)
   _healer_train_page_set_message (self, _("Training was stopped. Its model was not kept."), FALSE);
 }
 
+/* What measuring a cancelled model needs: its own references, so the
+ * worker reads nothing of the page. */
+typedef struct
+{
+  HealerModel   *model;
+  HealerDataset *data;      /* the rows it trained on */
+} EvaluateJob;
+
+static void
+evaluate_job_free (EvaluateJob *job)
+{
+  g_clear_pointer (&job->model, healer_model_unref);
+  g_clear_pointer (&job->data, healer_dataset_unref);
+  g_free (job);
+}
+
 /* Returns a copy of the model with its training metrics: the model the
  * trainer returned is never changed once built. */
-static void
-evaluate_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+static gpointer
+evaluate_run (HealerJob     *worker,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
 {
-  HealerTrainPage *self = source_object;
-  const HealerModel *model = task_data;
+  EvaluateJob *job = data;
   g_autoptr(HealerMetrics) metrics = NULL;
-  GError *error = NULL;
 
-  metrics = healer_model_evaluate (model, self->run_data, &error);
+  metrics = healer_model_evaluate (job->model, job->data, error);
   if (metrics == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, healer_model_with_train_metrics (model, metrics),
-                           (GDestroyNotify) healer_model_unref);
+    return NULL;
+  return healer_model_with_train_metrics (job->model, metrics);
 }
+
+static const HealerJobInfo evaluate_job = {
+  .name = "[healer] measure cancelled model",
+  .func = evaluate_run,
+  .result_free = (GDestroyNotify) healer_model_unref,
+  .check_cancellable = TRUE,
+};
+
+static void train_done_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data);
 
 static void
 evaluate_done_cb (GObject      *object,
@@ -468,7 +492,7 @@ evaluate_done_cb (GObject      *object,
                   gpointer      user_data)
 {
   HealerTrainPage *self = HEALER_TRAIN_PAGE (object);
-  HealerModel *model = g_task_get_task_data (G_TASK (result));
+  EvaluateJob *job = healer_job_get_data (result);
   g_autoptr(HealerModel) measured = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -479,11 +503,11 @@ evaluate_done_cb (GObject      *object,
     }
 
   /* Not being able to measure is no reason to lose the model. */
-  measured = g_task_propagate_pointer (G_TASK (result), &error);
+  measured = healer_job_finish (result, train_done_cb, &error);
   if (measured == NULL)
     g_debug ("Could not measure the cancelled model: %s", error->message);
 
-  show_model (self, measured != NULL ? measured : model);
+  show_model (self, measured != NULL ? measured : job->model);
 }
 
 static void
@@ -527,12 +551,14 @@ train_done_cb (GObject      *object,
    * thread, on the rows it trained on. */
   if (model->train_metrics == NULL && model->validation_metrics == NULL)
     {
-      g_autoptr(GTask) task = g_task_new (self, NULL, evaluate_done_cb, NULL);
+      EvaluateJob *job = g_new0 (EvaluateJob, 1);
 
+      job->model = g_steal_pointer (&model);
+      job->data = healer_dataset_ref (self->run_data);
       gtk_label_set_text (self->progress_label, _("Measuring the model…"));
-      g_task_set_source_tag (task, train_done_cb);
-      g_task_set_task_data (task, g_steal_pointer (&model), (GDestroyNotify) healer_model_unref);
-      g_task_run_in_thread (task, evaluate_thread);
+      healer_job_run (&evaluate_job, self, train_done_cb,
+                      job, (GDestroyNotify) evaluate_job_free, NULL,
+                      NULL, NULL, NULL, evaluate_done_cb, NULL);
       return;
     }
 

@@ -19,10 +19,10 @@ G_BEGIN_DECLS
  * then is delivered just before it, or dropped, as the kind of job says.
  * Jobs so far: the async functions of the trainer, the cross-validation,
  * the calibration and the projections, and in the app the data loader,
- * the Results map's projection and saving or exporting a model. Not yet
- * (their own GTask in a thread): the Diagnose page's batch, sample and
- * model loading, the Data page's statistics, the Train page's measuring
- * of a cancelled model and the Results page's CSV export. */
+ * the Data page's statistics, the Diagnose page's batch, sample and model
+ * loading, the Train page's measuring of a cancelled model, the Results
+ * map's projection, the Results page's CSV export and saving or exporting
+ * a model. */
 typedef struct _HealerJob HealerJob;
 
 /* Worker thread: does the work on @data, reporting with
