@@ -147,9 +147,15 @@ add_column (HealerDataReport *self,
 static void
 update_no_match (HealerDataReport *self)
 {
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
-  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  guint shown, total;
   g_autofree char *heading = NULL;
+
+  /* The search entry can still report a change while the template is
+   * disposed, after the lists have gone. */
+  if (self->sorted == NULL || self->store == NULL || self->kpi_heading == NULL)
+    return;
+  shown = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  total = g_list_model_get_n_items (G_LIST_MODEL (self->store));
 
   if (shown == total)
     /* TRANSLATORS: heading of the table of KPIs, with their number */
@@ -173,6 +179,8 @@ static void
 search_changed_cb (HealerDataReport *self,
                    GtkSearchEntry   *entry)
 {
+  if (self->filter == NULL)
+    return;
   gtk_string_filter_set_search (self->filter, gtk_editable_get_text (GTK_EDITABLE (entry)));
   update_no_match (self);
 }
