@@ -476,7 +476,15 @@ test_train_calibrated_async_cancel (void)
   g_assert_no_error (run.error);
   g_assert_nonnull (run.model);
   g_assert_cmpint (run.model->status, ==, HEALER_TRAIN_COMPLETED);
-  g_assert_null (run.model->estimate);
+  /* The cancel leaves from the main loop, after a report of fold 1: on
+   * small data the worker may end the cross-fitting before it sees it, and
+   * the model then has its estimate (a clean-clone CI run saw it). That a
+   * cancel during the cross-fitting drops the estimate is checked without
+   * a race by /conformal/train-calibrated-cancel; here, that a cancel does
+   * not become an error. */
+  if (run.model->estimate != NULL)
+    g_test_message ("the cross-fitting ended before the cancel reached the worker");
+  g_assert_true (g_cancellable_is_cancelled (run.cancellable));
   g_assert_cmpuint (run.max_fold, >=, 1);
   healer_model_unref (run.model);
   g_object_unref (run.cancellable);
