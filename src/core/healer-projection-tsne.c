@@ -367,6 +367,12 @@ healer_projection_tsne (const float                  *x,
   a.perplexity = config->perplexity;
   a.exact = exact;
   a.k = exact ? 0 : (guint) MIN (n - 1, (gsize) (3 * config->perplexity));
+#if defined(HEALER_HAVE_OPENBLAS)
+  a.brute_force = FALSE;
+#else
+  /* GSL's reference sgemm is slower than the brute force's own loops. */
+  a.brute_force = TRUE;
+#endif
   /* The large blocks may not fit: an error, not an abort, so the app
    * keeps running and says so. */
   a.xr = g_try_malloc_n (n, d * sizeof (float));
