@@ -1,4 +1,5 @@
-/* healer-bench-step.c — time of one training step (loss, gradients, Adam) on one and two threads
+/* healer-bench-step.c — time of one training step (loss, gradients, Adam) on one and two threads,
+ * and the sgemm peak of this machine on one and two OpenBLAS threads
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <glib.h>
+#include <gsl/gsl_blas.h>
 
 #include "healer-mlp-private.h"
 #include "healer-trainer-private.h"
@@ -111,6 +113,52 @@ bench (HealerMlp *mlp,
   g_free (a.m2);
 }
 
+#if defined(HEALER_HAVE_OPENBLAS)
+/* OpenBLAS's own controls (its cblas.h clashes with GSL's). */
+int  openblas_get_num_threads (void);
+void openblas_set_num_threads (int n);
+#endif
+
+/* The sgemm peak the training rates are measured against: the best of
+ * PEAK_RUNS square products of PEAK_SIZE, large enough for OpenBLAS's packed
+ * kernels to run at their best, on @n_threads of its threads. */
+#define PEAK_SIZE  1536
+#define PEAK_RUNS  7
+
+static void
+bench_peak (guint n_threads)
+{
+  gsl_matrix_float *a = gsl_matrix_float_alloc (PEAK_SIZE, PEAK_SIZE);
+  gsl_matrix_float *b = gsl_matrix_float_alloc (PEAK_SIZE, PEAK_SIZE);
+  gsl_matrix_float *c = gsl_matrix_float_alloc (PEAK_SIZE, PEAK_SIZE);
+  double flop = 2.0 * PEAK_SIZE * (double) PEAK_SIZE * PEAK_SIZE;
+  double best = G_MAXDOUBLE;
+  guint threads = 1;
+  HealerRng rng;
+
+  healer_rng_init (&rng, 5);
+  for (gsize i = 0; i < PEAK_SIZE * PEAK_SIZE; i++)
+    {
+      a->data[i] = (float) healer_rng_normal (&rng);
+      b->data[i] = (float) healer_rng_normal (&rng);
+    }
+#if defined(HEALER_HAVE_OPENBLAS)
+  openblas_set_num_threads ((int) n_threads);
+  threads = (guint) openblas_get_num_threads ();
+#endif
+  for (guint r = 0; r < PEAK_RUNS; r++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+
+      gsl_blas_sgemm (CblasNoTrans, CblasNoTrans, 1.0f, a, b, 0.0f, c);
+      best = MIN (best, (double) (g_get_monotonic_time () - t0) * 1e-6);
+    }
+  printf ("sgemm_peak size=%d threads=%u gflops=%.1f\n", PEAK_SIZE, threads, flop / best * 1e-9);
+  gsl_matrix_float_free (a);
+  gsl_matrix_float_free (b);
+  gsl_matrix_float_free (c);
+}
+
 /* Kept out of the CLI: a probe, no feature. The process CPU time stays
  * meaningful when other processes load the machine; the wall time on two
  * threads does not. */
@@ -124,9 +172,16 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerMlp) mlp = NULL;
 
+  if (argc == 2 && g_str_equal (argv[1], "peak"))
+    {
+      bench_peak (1);
+      bench_peak (2);
+      return 0;
+    }
   if (argc > 3)
     {
-      fprintf (stderr, "usage: healer-bench-step [BATCH [SIZES]]   (defaults: 30 105,200,200,200,6)\n");
+      fprintf (stderr, "usage: healer-bench-step [BATCH [SIZES]]   (defaults: 30 105,200,200,200,6)\n"
+                       "       healer-bench-step peak   (sgemm on one and two OpenBLAS threads)\n");
       return 2;
     }
   if (argc > 1 && !g_ascii_string_to_unsigned (argv[1], 10, 1, 4096, &batch, &error))

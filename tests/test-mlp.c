@@ -912,7 +912,7 @@ static void
 test_train_step_threads (void)
 {
   static const guint sizes[] = { 40, 128, 96, 5 };
-  static const gsize batches[] = { 31, 2, 128 };
+  static const gsize batches[] = { 31, 2, 128, 256 };
   g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, G_N_ELEMENTS (sizes),
                                               HEALER_ACTIVATION_LEAKY_RELU, 77);
   gsize np = healer_mlp_get_n_params (mlp);

@@ -580,6 +580,148 @@ test_fft_gradient (void)
     }
 }
 
+/* The batched FFT against a direct DFT in long double, on random data in
+ * every lane: lengths 2^a 3^b up to 2048 (the largest grid), forward and
+ * inverse; the AVX2 build and the portable one give the same bits. */
+static void
+test_fft_batch (void)
+{
+  const guint sizes[] = { 1, 2, 3, 4, 6, 8, 9, 12, 16, 18, 24, 27, 32, 36, 48, 54, 64, 81, 96,
+                          108, 128, 144, 162, 192, 216, 243, 256, 288, 384, 432, 486, 512,
+                          576, 729, 768, 864, 1024, 1152, 1536, 2048 };
+  const guint not_smooth[] = { 0, 5, 7, 10, 14, 25, 1000 };
+  const HealerFftKernel native = healer_fft_get_kernel ();
+  HealerRng rng;
+
+  healer_rng_init (&rng, 31);
+  for (guint i = 0; i < G_N_ELEMENTS (not_smooth); i++)
+    g_assert_null (healer_fft_plan_new (not_smooth[i]));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (guint inverse = 0; inverse < 2; inverse++)
+      {
+        guint n = sizes[i];
+        gsize half = (gsize) n * HEALER_FFT_BATCH;
+        g_autoptr(HealerFftPlan) plan = healer_fft_plan_new (n);
+        g_autofree double *input = g_new (double, 2 * half);
+        double *x = healer_fft_buffer_new (n), *y = healer_fft_buffer_new (n);
+        double *x2 = healer_fft_buffer_new (n), *y2 = healer_fft_buffer_new (n);
+        g_autofree long double *cs = g_new (long double, n);
+        g_autofree long double *sn = g_new (long double, n);
+        double *res, *res2;
+        long double err2 = 0, norm2 = 0;
+
+        g_assert_nonnull (plan);
+        g_assert_cmpuint (healer_fft_plan_get_length (plan), ==, n);
+        for (gsize j = 0; j < 2 * half; j++)
+          input[j] = healer_rng_uniform (&rng) - 0.5;
+        memcpy (x, input, 2 * half * sizeof (double));
+        memcpy (x2, input, 2 * half * sizeof (double));
+        healer_fft_set_kernel (HEALER_FFT_KERNEL_PORTABLE);
+        res = healer_fft_batch (plan, x, y, inverse);
+        g_assert_true (res == x || res == y);
+        if (native == HEALER_FFT_KERNEL_AVX2)
+          {
+            healer_fft_set_kernel (HEALER_FFT_KERNEL_AVX2);
+            res2 = healer_fft_batch (plan, x2, y2, inverse);
+            g_assert_true ((res == x) == (res2 == x2));
+            g_assert_cmpmem (res, 2 * half * sizeof (double), res2, 2 * half * sizeof (double));
+          }
+        healer_fft_set_kernel (native);
+
+        for (guint k = 0; k < n; k++)
+          {
+            cs[k] = cosl (2 * (long double) G_PI * k / n);
+            sn[k] = (inverse ? 1 : -1) * sinl (2 * (long double) G_PI * k / n);
+          }
+        for (guint b = 0; b < HEALER_FFT_BATCH; b++)
+          for (guint k = 0; k < n; k++)
+            {
+              long double re = 0, im = 0;
+
+              for (guint j = 0; j < n; j++)
+                {
+                  guint at = (guint) ((guint64) j * k % n);
+                  long double xr = input[j * HEALER_FFT_BATCH + b];
+                  long double xi = input[half + j * HEALER_FFT_BATCH + b];
+
+                  re += xr * cs[at] - xi * sn[at];
+                  im += xr * sn[at] + xi * cs[at];
+                }
+              err2 += (res[k * HEALER_FFT_BATCH + b] - re) * (res[k * HEALER_FFT_BATCH + b] - re) +
+                      (res[half + k * HEALER_FFT_BATCH + b] - im) *
+                      (res[half + k * HEALER_FFT_BATCH + b] - im);
+              norm2 += re * re + im * im;
+            }
+        /* Rounding grows as log n; a wrong twiddle or index is off by O(1). */
+        g_assert_cmpfloat ((double) sqrtl (err2 / norm2), <, 1e-14 * (1 + log2 (n)));
+        healer_fft_buffer_free (x);
+        healer_fft_buffer_free (y);
+        healer_fft_buffer_free (x2);
+        healer_fft_buffer_free (y2);
+      }
+}
+
+/* Points placed exactly on the grid's nodes have Lagrange weights of 1
+ * and 0, so the interpolated sums are the 2-D convolutions alone: they
+ * must match direct sums to rounding. The points span L − ¼ units, so the
+ * grid has L boxes of width 1 and its nodes sit at (j + ½)/4 − L/2; the
+ * lengths 2 · 4 · L are 144, 216 (3³ · 8) and 256. */
+static void
+test_fft_grid_exact (void)
+{
+  const guint widths[] = { 18, 27, 32 };
+  const gsize n = 600;
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      guint L = widths[w];
+      g_autoptr(HealerParallel) par = healer_parallel_new (2);
+      g_autoptr(HealerTsneFft) fft = healer_tsne_fft_new ();
+      g_autofree double *y = g_new (double, 2 * n);
+      g_autofree double *z = g_new (double, n);
+      g_autofree double *rep = g_new (double, 2 * n);
+      double zerr = 0, znorm = 0, rerr = 0, rnorm = 0;
+      HealerRng rng;
+
+      healer_rng_init (&rng, 50 + L);
+      for (gsize i = 0; i < n; i++)
+        for (guint a = 0; a < 2; a++)
+          {
+            /* the extremes first, then random nodes (some shared) */
+            guint j = i < 2 ? (i == 0 ? 0 : 4 * L - 1)
+                            : (guint) (healer_rng_uniform (&rng) * 4 * L) % (4 * L);
+
+            y[2 * i + a] = (j + 0.5) / 4 - L / 2.0;
+          }
+      g_assert_true (healer_tsne_fft_repulsion (fft, y, n, par, z, rep));
+      for (gsize i = 0; i < n; i++)
+        {
+          double ez = 0, rx = 0, ry = 0;
+
+          for (gsize j = 0; j < n; j++)
+            {
+              double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+              double q = 1.0 / (1.0 + dx * dx + dy * dy);
+
+              if (j == i)
+                continue;
+              ez += q;
+              rx += q * q * dx;
+              ry += q * q * dy;
+            }
+          zerr += (z[i] - ez) * (z[i] - ez);
+          znorm += ez * ez;
+          rerr += (rep[2 * i] - rx) * (rep[2 * i] - rx) + (rep[2 * i + 1] - ry) * (rep[2 * i + 1] - ry);
+          rnorm += rx * rx + ry * ry;
+        }
+      g_test_message ("points on the nodes of %u boxes: relative error of z %.2e, of the forces "
+                      "%.2e", L, sqrt (zerr / znorm), sqrt (rerr / rnorm));
+      g_assert_cmpfloat (sqrt (zerr / znorm), <, 1e-11);
+      g_assert_cmpfloat (sqrt (rerr / rnorm), <, 1e-11);
+    }
+}
+
 /* Share of points whose class is the majority among their @k nearest
  * others in the map (ties to the smallest class index). */
 static double
@@ -786,6 +928,7 @@ typedef struct
   guint calls;
   double last_fraction;
   GThread *thread;
+  double cancel_after;            /* the first report of the stage at this fraction or more */
 } CancelState;
 
 static void
@@ -799,7 +942,7 @@ cancel_progress (const HealerProjectionProgress *p,
   g_assert_cmpfloat (p->fraction, >=, st->last_fraction);
   g_assert_cmpfloat (p->fraction, <=, 1.0);
   st->last_fraction = p->fraction;
-  if (p->stage == st->cancel_at && st->cancelled_at == 0)
+  if (p->stage == st->cancel_at && p->fraction >= st->cancel_after && st->cancelled_at == 0)
     {
       st->cancelled_at = g_get_monotonic_time ();
       g_cancellable_cancel (st->cancellable);
@@ -837,6 +980,29 @@ test_cancel (void)
       /* One batch of rows or one iteration, even on a loaded machine. */
       g_assert_cmpfloat (waited, <, 2.0);
     }
+
+  /* The FFT's grid mid-way through the descent, once the map has spread
+   * (iteration 320 of 400): the cancel still lands within an iteration. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GError) error = NULL;
+    CancelState st = { cancellable, HEALER_PROJECTION_STAGE_OPTIMISING, 0, 0, 0.0,
+                       g_thread_self (), 0.25 + 0.75 * 0.8 };
+    HealerProjectionConfig config;
+    HealerProjection *p;
+    double waited;
+
+    tsne_config (&config, HEALER_TSNE_FFT, 400);
+    p = healer_projection_compute_matrix (x, n, d, &config, cancellable, cancel_progress, &st,
+                                          &error);
+    waited = (g_get_monotonic_time () - st.cancelled_at) / 1e6;
+    g_test_message ("FFT cancelled at fraction %.3f after %u reports; returned %.3f s later",
+                    st.last_fraction, st.calls, waited);
+    g_assert_null (p);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_cmpint (st.cancelled_at, >, 0);
+    g_assert_cmpfloat (waited, <, 2.0);
+  }
 
   {
     g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -1173,6 +1339,8 @@ main (int    argc,
   g_test_add_func ("/projection/tsne-no-structure", test_tsne_no_structure);
   g_test_add_func ("/projection/determinism", test_determinism);
   g_test_add_func ("/projection/fft-gradient", test_fft_gradient);
+  g_test_add_func ("/projection/fft-batch", test_fft_batch);
+  g_test_add_func ("/projection/fft-grid-exact", test_fft_grid_exact);
   g_test_add_func ("/projection/tsne-fft-quality", test_tsne_fft_quality);
   g_test_add_func ("/projection/tsne-auto", test_tsne_auto);
   g_test_add_func ("/projection/reference-bits", test_reference_bits);

@@ -584,20 +584,30 @@ healer_diagnose_iter_drift_report (HealerDiagnoseIter *self)
 
 /* ---- a whole batch in memory, for the app ---- */
 
+/* The one tail of the three entry points below: they differ only in how
+ * the iterator is made. Takes @owned_iter, NULL when making it failed
+ * (@error is then set). */
 static HealerDiagnosis *
 diagnose_iter (const HealerModel          *model,
-               HealerDiagnoseIter         *iter,
-               const char                 *name,
+               HealerDiagnoseIter         *owned_iter,
                GCancellable               *cancellable,
                HealerDiagnoseProgressFunc  progress,
                gpointer                    user_data,
                GError                    **error)
 {
-  g_autoptr(HealerDiagnosis) self = diagnosis_new (model, name);
-  gboolean with_labels = healer_diagnose_iter_has_labels (iter);
+  g_autoptr(HealerDiagnoseIter) iter = owned_iter;
+  g_autoptr(HealerDiagnosis) self = NULL;
+  gboolean with_labels;
   gsize allocated = 0;
   guint k = model->n_classes;
   const HealerDiagnoseChunk *chunk;
+
+  if (iter == NULL)
+    return NULL;
+
+  /* The iterator's name is the one its reader puts in its messages. */
+  self = diagnosis_new (model, iter->name);
+  with_labels = healer_diagnose_iter_has_labels (iter);
 
   for (;;)
     {
@@ -651,16 +661,13 @@ healer_diagnose_stream (const HealerModel          *model,
                         gpointer                    user_data,
                         GError                    **error)
 {
-  g_autoptr(HealerDiagnoseIter) iter = NULL;
-
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  iter = healer_diagnose_iter_new (model, stream, name, chunk_rows, TRUE, cancellable, error);
-  if (iter == NULL)
-    return NULL;
-  return diagnose_iter (model, iter, name, cancellable, progress, user_data, error);
+  return diagnose_iter (model,
+                        healer_diagnose_iter_new (model, stream, name, chunk_rows, TRUE, cancellable, error),
+                        cancellable, progress, user_data, error);
 }
 
 HealerDiagnosis *
@@ -672,15 +679,13 @@ healer_diagnose_file (const HealerModel          *model,
                       gpointer                    user_data,
                       GError                    **error)
 {
-  g_autoptr(HealerDiagnoseIter) iter = NULL;
-
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  iter = healer_diagnose_iter_new_for_path (model, path, chunk_rows, TRUE, cancellable, error);
-  if (iter == NULL)
-    return NULL;
-  return diagnose_iter (model, iter, iter->name, cancellable, progress, user_data, error);
+  /* Not through healer_diagnose_for_file(): the path "-" is standard input. */
+  return diagnose_iter (model,
+                        healer_diagnose_iter_new_for_path (model, path, chunk_rows, TRUE, cancellable, error),
+                        cancellable, progress, user_data, error);
 }
 
 HealerDiagnosis *
@@ -692,15 +697,12 @@ healer_diagnose_for_file (const HealerModel          *model,
                           gpointer                    user_data,
                           GError                    **error)
 {
-  g_autoptr(HealerDiagnoseIter) iter = NULL;
-
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
-  iter = healer_diagnose_iter_new_for_file (model, file, chunk_rows, TRUE, cancellable, error);
-  if (iter == NULL)
-    return NULL;
-  return diagnose_iter (model, iter, iter->name, cancellable, progress, user_data, error);
+  return diagnose_iter (model,
+                        healer_diagnose_iter_new_for_file (model, file, chunk_rows, TRUE, cancellable, error),
+                        cancellable, progress, user_data, error);
 }
 
 /* ---- one sample ---- */

@@ -24,8 +24,14 @@
  * thread: at 30 rows the products are 30 × 200 × 200, too small for
  * OpenBLAS to share between its threads well (it reached 40 % of the sgemm
  * peak), and the per-step optimiser pass over every parameter ran on one
- * core. Larger batches are worked whole, by OpenBLAS's own threads. */
-#define HEALER_MLP_SPLIT_MAX_ROWS   128
+ * core. At 200–256 rows OpenBLAS's two threads did no better than one
+ * (108 GFLOP/s, 47 % of the two cores' peak): each product is handed to its
+ * worker and back, and the optimiser still ran on one core, while the parts
+ * need a handful of barriers a step for products twice as large. Larger
+ * batches are worked whole, by OpenBLAS's own threads: their products are
+ * big enough to share, and the parts' extra per-row buffers (the partial
+ * products, the row-major activations) would grow with them. */
+#define HEALER_MLP_SPLIT_MAX_ROWS   4096
 /* Below this many rows × parameters per step the work does not pay for
  * handing half of it to a second thread. Affects speed, never results. */
 #define HEALER_MLP_TEAM_MIN_WORK    (1u << 18)

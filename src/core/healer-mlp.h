@@ -149,7 +149,7 @@ typedef void (*HealerMlpUpdateFunc) (gpointer user_data,
 /* healer_mlp_loss_grad, with @update (may be NULL) called for each range of
  * parameters as its gradient becomes final, so an optimiser can update
  * them while the step is still working on the others. Mini-batches of up to
- * 128 rows run on two threads when there are two CPUs; their results are the
+ * 4096 rows run on two threads when there are two CPUs; their results are the
  * same with one, and with any number of OpenBLAS threads. Larger batches
  * leave the products to OpenBLAS's threads, whose AVX2 kernels give bits
  * that depend on their number (its AVX-512 ones do not). */

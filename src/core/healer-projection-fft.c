@@ -6,8 +6,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_fft_complex.h>
 
 #include "healer-projection-private.h"
 
@@ -25,9 +23,9 @@
  * terms grow with |y|² on a wide map while their difference does not. Here
  * the three sums are convolutions of the one unit charge with three
  * kernels, q̃ (for Z), q̃² dx and q̃² dy (the forces): nothing cancels, and
- * one forward transform serves all three. q̃ is even and q̃² dx odd, so
- * their transforms are real and imaginary, and both results come out of
- * one inverse transform (real and imaginary parts); q̃² dy needs a second.
+ * one forward transform serves all three. q̃ is even and q̃² dx, q̃² dy odd,
+ * so their transforms are real and imaginary: each product is one real
+ * multiplication per value.
  *
  * Boxes are BOX_WIDTH wide once the map is that large (the kernels vary on
  * the scale of 1, so the interpolation error stays the same as the map
@@ -38,11 +36,29 @@
 #define NODES      4
 #define BOX_WIDTH  1.0
 #define MIN_BOXES  16
-/* Bounds the grid (m = 2 · NODES · 256 = 2048: 170 MB of buffers, 300 MB
+/* Bounds the grid (m = 2 · NODES · 256 = 2048: 150 MB of buffers, 220 MB
  * while the kernels are transformed): a wider map gets wider boxes, less
  * accurate, not more of them. Maps of 5000 to 20,000 rows measured 140 to
  * 156 wide, well below. */
 #define MAX_BOXES  256
+/* Scratch buffers for this many threads at once. */
+#define MAX_SLOTS  64
+
+#define BATCH HEALER_FFT_BATCH
+
+/* The 2-D transforms are batched 1-D ones (healer-projection-fft-batch.c):
+ * each pass runs along one axis on HEALER_FFT_BATCH lines at once, and
+ * the data are transposed between passes while being copied into and out
+ * of the batch buffers. Everything real is used: two real lines share one
+ * complex transform, only half of the spectrum along x is kept (k ≤ m/2,
+ * the rest is its mirror), and the zero half of the doubled grid is never
+ * transformed or stored. Per iteration, with m the FFT length: m/4
+ * transforms forward along x, m/2 + 1 forward along y, 3 (m/2 + 1)
+ * inverse along y (one per kernel) and 3 m/4 inverse along x. */
+typedef struct
+{
+  double *buf[3];                 /* of m elements each */
+} Scratch;
 
 struct _HealerTsneFft
 {
@@ -51,12 +67,21 @@ struct _HealerTsneFft
   double   width;                 /* of a box */
   gsize    side;                  /* nodes per side: NODES · n_boxes */
   gsize    m;                     /* FFT length: 2 · side */
-  double  *hat_zx;                /* m × m: transform of q̃ + i q̃² dx (real) */
-  double  *hat_y;                 /* m × m: transform of q̃² dy over i (real) */
-  double  *charge;                /* side × m complex: the charges, then their row transforms */
-  double  *pot_zx;                /* side × m complex: potentials of q̃ (real) and q̃² dx (imaginary) */
-  double  *pot_y;                 /* side × m complex: of q̃² dy (real) */
-  gsl_fft_complex_wavetable *wavetable;
+  gsize    kp;                    /* m / 2 + 1 frequencies along x, rounded up to BATCH */
+  HealerFftPlan *plan;
+  /* Arrays indexed by a frequency k along x are tiled: BATCH
+   * consecutive k side by side, [k / BATCH][row][k % BATCH], so that a
+   * batch of frequencies reads and writes contiguous memory. */
+  double  *hat[3];                /* kp × m tiled: spectra of q̃ (real part), q̃² dx and q̃² dy
+                                   * (imaginary parts), scaled; row: frequency along y */
+  double  *charge;                /* side × side: row r, the x node; column c, the y node */
+  double  *t;                     /* kp × side complex tiled (real parts, then imaginary):
+                                   * the charges transformed along x */
+  double  *u[3];                  /* kp × side complex tiled: the products transformed back
+                                   * along y */
+  double  *pot[3];                /* side × side: potentials of the three kernels */
+  Scratch  slot[MAX_SLOTS];
+  gint     busy[MAX_SLOTS];
 
   /* per point */
   gsize    n;
@@ -71,24 +96,36 @@ healer_tsne_fft_new (void)
   return g_new0 (HealerTsneFft, 1);
 }
 
+static void
+free_grid (HealerTsneFft *self)
+{
+  for (guint q = 0; q < 3; q++)
+    {
+      g_clear_pointer (&self->hat[q], g_free);
+      g_clear_pointer (&self->u[q], g_free);
+      g_clear_pointer (&self->pot[q], g_free);
+    }
+  g_clear_pointer (&self->charge, g_free);
+  g_clear_pointer (&self->t, g_free);
+  for (guint s = 0; s < MAX_SLOTS; s++)
+    for (guint b = 0; b < 3; b++)
+      g_clear_pointer (&self->slot[s].buf[b], healer_fft_buffer_free);
+  g_clear_pointer (&self->plan, healer_fft_plan_free);
+}
+
 void
 healer_tsne_fft_free (HealerTsneFft *self)
 {
   if (self == NULL)
     return;
-  g_free (self->hat_zx);
-  g_free (self->hat_y);
-  g_free (self->charge);
-  g_free (self->pot_zx);
-  g_free (self->pot_y);
-  g_clear_pointer (&self->wavetable, gsl_fft_complex_wavetable_free);
+  free_grid (self);
   g_free (self->box);
   g_free (self->weight);
   g_free (self);
 }
 
-/* The smallest 2^a 3^b 5^c ≥ @n: the transform length 2 · NODES · n_boxes
- * then only has GSL's fast radices. */
+/* The smallest 2^a 3^b ≥ @n: the transform length 2 · NODES · n_boxes
+ * then has only radices 2, 3 and 4. */
 static guint
 smooth_ceil (guint n)
 {
@@ -100,147 +137,255 @@ smooth_ceil (guint n)
         r /= 2;
       while (r % 3 == 0)
         r /= 3;
-      while (r % 5 == 0)
-        r /= 5;
       if (r == 1)
         return n;
     }
 }
 
-/* Row transforms of @n_rows rows of @m complex values from @data. */
+/* A free set of scratch buffers for the calling thread. */
+static Scratch *
+scratch_acquire (HealerTsneFft *self)
+{
+  for (;;)
+    for (guint s = 0; s < MAX_SLOTS; s++)
+      if (g_atomic_int_compare_and_exchange (&self->busy[s], 0, 1))
+        {
+          Scratch *sc = &self->slot[s];
+
+          for (guint b = 0; b < 3; b++)
+            if (sc->buf[b] == NULL)
+              sc->buf[b] = healer_fft_buffer_new ((guint) self->m);
+          return sc;
+        }
+}
+
+static void
+scratch_release (HealerTsneFft *self,
+                 Scratch       *sc)
+{
+  g_atomic_int_set (&self->busy[sc - self->slot], 0);
+}
+
+/* Along x: the columns of a real @rows × @cols array (@rows … m − 1 are
+ * zero), two at a time (c and c + @cols / 2 as the real and imaginary
+ * parts of one transform), into @out, row c, frequencies k ≤ m / 2 —
+ * twice their true values (the ½ of the separation is left to the
+ * kernels' scale). Job b does columns b · BATCH … of the first half. */
 typedef struct
 {
   HealerTsneFft *self;
-  double        *data[2];
-  gsize          n_rows;          /* per array */
-  gboolean       inverse;
-} RowJob;
+  const double  *src;
+  gsize          rows;
+  gsize          cols;
+  double        *out;             /* cols × kp complex */
+} AlongX;
 
 static void
-rows_run (gpointer data,
-          gsize    first,
-          gsize    last)
-{
-  RowJob *job = data;
-  HealerTsneFft *self = job->self;
-  gsl_fft_complex_workspace *work = gsl_fft_complex_workspace_alloc (self->m);
-
-  for (gsize k = first; k < last; k++)
-    {
-      double *row = job->data[k / job->n_rows] + 2 * (k % job->n_rows) * self->m;
-
-      if (job->inverse)
-        gsl_fft_complex_inverse (row, 1, self->m, self->wavetable, work);
-      else
-        gsl_fft_complex_forward (row, 1, self->m, self->wavetable, work);
-    }
-  gsl_fft_complex_workspace_free (work);
-}
-
-/* Columns of the charges' row transforms: forward, times the two kernel
- * transforms, both back; in contiguous copies (strided transforms of a
- * power-of-two grid thrash the cache). Rows from side on are zero going in
- * and not needed coming out. The charges are real, so their transform Y
- * has Y(k, m − c) = conj Y(m − k, c): one forward transform serves columns
- * c and m − c. The q̃² dy potential is real too, so its row spectra are
- * conjugate-symmetric and column m − c of it is the conjugate of column c.
- * Job p does columns p and m − p, for p from 0 to m / 2. */
-static void
-columns_run (gpointer data,
+along_x_run (gpointer data,
              gsize    first,
              gsize    last)
 {
-  HealerTsneFft *self = data;
-  gsize m = self->m, side = self->side;
-  gsl_fft_complex_workspace *work = gsl_fft_complex_workspace_alloc (m);
-  double *line = g_new (double, 2 * m);
-  double *out = g_new (double, 2 * m);
+  AlongX *job = data;
+  HealerTsneFft *self = job->self;
+  gsize m = self->m, kp = self->kp, half = job->cols / 2;
+  double *out_re = job->out, *out_im = job->out + job->cols * kp;
+  Scratch *sc = scratch_acquire (self);
 
-  for (gsize p = first; p < last; p++)
+  for (gsize blk = first; blk < last; blk++)
     {
-      gsize c = p, c2 = (m - p) % m;
+      gsize c0 = blk * BATCH, nb = MIN (BATCH, half - c0);
+      double *x = sc->buf[0], *res, *zr, *zi;
 
-      for (gsize r = 0; r < side; r++)
+      memset (x, 0, 2 * m * BATCH * sizeof (double));
+      for (gsize r = 0; r < job->rows; r++)
         {
-          line[2 * r] = self->charge[2 * (r * m + c)];
-          line[2 * r + 1] = self->charge[2 * (r * m + c) + 1];
-        }
-      memset (line + 2 * side, 0, 2 * (m - side) * sizeof (double));
-      gsl_fft_complex_forward (line, 1, m, self->wavetable, work);
+          const double *row = job->src + r * job->cols + c0;
 
-      /* q̃ and q̃² dx, column c */
-      for (gsize k = 0; k < m; k++)
-        {
-          double h = self->hat_zx[k * m + c];
-
-          out[2 * k] = line[2 * k] * h;
-          out[2 * k + 1] = line[2 * k + 1] * h;
+          memcpy (x + r * BATCH, row, nb * sizeof (double));
+          memcpy (x + (m + r) * BATCH, row + half, nb * sizeof (double));
         }
-      gsl_fft_complex_inverse (out, 1, m, self->wavetable, work);
-      for (gsize r = 0; r < side; r++)
-        {
-          self->pot_zx[2 * (r * m + c)] = out[2 * r];
-          self->pot_zx[2 * (r * m + c) + 1] = out[2 * r + 1];
-        }
-      /* q̃² dy, column c and its mirror */
-      for (gsize k = 0; k < m; k++)
-        {
-          double g = self->hat_y[k * m + c];
-
-          out[2 * k] = -line[2 * k + 1] * g;
-          out[2 * k + 1] = line[2 * k] * g;
-        }
-      gsl_fft_complex_inverse (out, 1, m, self->wavetable, work);
-      for (gsize r = 0; r < side; r++)
-        {
-          self->pot_y[2 * (r * m + c)] = out[2 * r];
-          self->pot_y[2 * (r * m + c) + 1] = out[2 * r + 1];
-          self->pot_y[2 * (r * m + c2)] = out[2 * r];
-          self->pot_y[2 * (r * m + c2) + 1] = -out[2 * r + 1];
-        }
-      if (c2 == c)
-        continue;
-      /* q̃ and q̃² dx, column m − c, from Y(k, m − c) = conj Y(m − k, c) */
-      for (gsize k = 0; k < m; k++)
+      res = healer_fft_batch (self->plan, x, sc->buf[1], FALSE);
+      zr = res;
+      zi = res + m * BATCH;
+      /* Z = A + iB with A, B real: A(k) = (Z(k) + conj Z(m − k)) / 2,
+       * B(k) = (Z(k) − conj Z(m − k)) / 2i. */
+      for (gsize k = 0; k <= m / 2; k++)
         {
           gsize mk = (m - k) % m;
-          double h = self->hat_zx[k * m + c2];
 
-          out[2 * k] = line[2 * mk] * h;
-          out[2 * k + 1] = -line[2 * mk + 1] * h;
-        }
-      gsl_fft_complex_inverse (out, 1, m, self->wavetable, work);
-      for (gsize r = 0; r < side; r++)
-        {
-          self->pot_zx[2 * (r * m + c2)] = out[2 * r];
-          self->pot_zx[2 * (r * m + c2) + 1] = out[2 * r + 1];
+          for (gsize b = 0; b < nb; b++)
+            {
+              double ar = zr[k * BATCH + b], ai = zi[k * BATCH + b];
+              double br = zr[mk * BATCH + b], bi = zi[mk * BATCH + b];
+
+              gsize at = ((k / BATCH) * job->cols + c0 + b) * BATCH + k % BATCH;
+              gsize at2 = at + half * BATCH;
+
+              out_re[at] = ar + br;
+              out_im[at] = ai - bi;
+              out_re[at2] = ai + bi;
+              out_im[at2] = br - ar;
+            }
         }
     }
-  g_free (out);
-  g_free (line);
-  gsl_fft_complex_workspace_free (work);
+  scratch_release (self, sc);
 }
 
 static void
-kernel_columns_run (gpointer data,
-                    gsize    first,
-                    gsize    last)
+along_x (HealerTsneFft  *self,
+         HealerParallel *par,
+         const double   *src,
+         gsize           rows,
+         gsize           cols,
+         double         *out)
 {
-  RowJob *job = data;
-  HealerTsneFft *self = job->self;
-  gsl_fft_complex_workspace *work = gsl_fft_complex_workspace_alloc (self->m);
+  AlongX job = { self, src, rows, cols, out };
 
-  for (gsize k = first; k < last; k++)
-    gsl_fft_complex_forward (job->data[k / self->m] + 2 * (k % self->m), self->m, self->m,
-                             self->wavetable, work);
-  gsl_fft_complex_workspace_free (work);
+  healer_parallel_run (par, (cols / 2 + BATCH - 1) / BATCH, along_x_run, &job);
+}
+
+/* Along y, for BATCH frequencies k at a time: the forward transform of
+ * @in's @rows rows (the rest zero), and then either its spectrum kept
+ * (@hat: the kernels, real or imaginary parts) or, for the charges, its
+ * products with the three kernels transformed back into self->u. */
+typedef struct
+{
+  HealerTsneFft *self;
+  const double  *in;              /* rows × kp complex */
+  gsize          rows;
+  double        *hat;             /* NULL, or m × kp: the kernel's spectrum */
+  gboolean       imaginary;       /* keep the imaginary part in @hat */
+  double         scale;
+} AlongY;
+
+static void
+along_y_run (gpointer data,
+             gsize    first,
+             gsize    last)
+{
+  AlongY *job = data;
+  HealerTsneFft *self = job->self;
+  gsize m = self->m, kp = self->kp, side = self->side;
+  const double *in_re = job->in, *in_im = job->in + job->rows * kp;
+  Scratch *sc = scratch_acquire (self);
+
+  for (gsize blk = first; blk < last; blk++)
+    {
+      gsize k0 = blk * BATCH;
+      double *x = sc->buf[0], *s, *p, *g, *sr, *si;
+
+      memcpy (x, in_re + k0 * job->rows, job->rows * BATCH * sizeof (double));
+      memcpy (x + m * BATCH, in_im + k0 * job->rows, job->rows * BATCH * sizeof (double));
+      memset (x + job->rows * BATCH, 0, (m - job->rows) * BATCH * sizeof (double));
+      memset (x + (m + job->rows) * BATCH, 0, (m - job->rows) * BATCH * sizeof (double));
+      s = healer_fft_batch (self->plan, x, sc->buf[1], FALSE);
+      sr = s;
+      si = s + m * BATCH;
+      if (job->hat != NULL)
+        {
+          const double *part = job->imaginary ? si : sr;
+          double *hat = job->hat + k0 * m;
+
+          for (gsize i = 0; i < m * BATCH; i++)
+            hat[i] = part[i] * job->scale;
+          continue;
+        }
+      /* The two buffers other than the spectrum's. */
+      p = s == sc->buf[0] ? sc->buf[1] : sc->buf[0];
+      g = sc->buf[2];
+      for (guint q = 0; q < 3; q++)
+        {
+          const double *h = self->hat[q] + k0 * m;
+          double *pr = p, *pi = p + m * BATCH, *res;
+
+          /* q̃'s spectrum is real, the two forces' imaginary: i h. */
+          if (q == 0)
+            for (gsize i = 0; i < m * BATCH; i++)
+              {
+                pr[i] = sr[i] * h[i];
+                pi[i] = si[i] * h[i];
+              }
+          else
+            for (gsize i = 0; i < m * BATCH; i++)
+              {
+                pr[i] = -(si[i] * h[i]);
+                pi[i] = sr[i] * h[i];
+              }
+          res = healer_fft_batch (self->plan, p, g, TRUE);
+          memcpy (self->u[q] + k0 * side, res, side * BATCH * sizeof (double));
+          memcpy (self->u[q] + kp * side + k0 * side, res + m * BATCH,
+                  side * BATCH * sizeof (double));
+          /* The ping-pong may have left the result in g: keep p and g
+           * the two free buffers. */
+          if (res == g)
+            {
+              g = p;
+              p = res;
+            }
+        }
+    }
+  scratch_release (self, sc);
+}
+
+/* Back along x: the potentials are real, so column c's spectrum is
+ * Hermitian and k ≤ m / 2 holds all of it; columns c and c + side / 2
+ * come back together as the real and imaginary parts of one transform.
+ * Job j does kernel j / blocks, columns (j % blocks) · BATCH …. */
+static void
+back_x_run (gpointer data,
+            gsize    first,
+            gsize    last)
+{
+  HealerTsneFft *self = data;
+  gsize m = self->m, kp = self->kp, side = self->side, half = side / 2;
+  gsize blocks = (half + BATCH - 1) / BATCH;
+  Scratch *sc = scratch_acquire (self);
+
+  for (gsize job = first; job < last; job++)
+    {
+      guint q = (guint) (job / blocks);
+      gsize c0 = (job % blocks) * BATCH, nb = MIN (BATCH, half - c0);
+      const double *ur = self->u[q], *ui = self->u[q] + kp * side;
+      double *x = sc->buf[0], *res, *pot = self->pot[q];
+
+      memset (x, 0, 2 * m * BATCH * sizeof (double));
+      for (gsize k = 0; k < m; k++)
+        {
+          gsize kk = k <= m / 2 ? k : m - k;
+          gsize at = ((kk / BATCH) * side + c0) * BATCH + kk % BATCH;
+          const double *ar = ur + at, *ai = ui + at;
+          const double *br = ar + half * BATCH, *bi = ai + half * BATCH;
+          double *zr = x + k * BATCH, *zi = x + (m + k) * BATCH;
+
+          /* A(k) + i B(k), with A(m − k) = conj A(k) and the same for B;
+           * column c0 + b is BATCH values further on in the tiles. */
+          if (k == kk)
+            for (gsize b = 0; b < nb; b++)
+              {
+                zr[b] = ar[b * BATCH] - bi[b * BATCH];
+                zi[b] = ai[b * BATCH] + br[b * BATCH];
+              }
+          else
+            for (gsize b = 0; b < nb; b++)
+              {
+                zr[b] = ar[b * BATCH] + bi[b * BATCH];
+                zi[b] = br[b * BATCH] - ai[b * BATCH];
+              }
+        }
+      res = healer_fft_batch (self->plan, x, sc->buf[1], TRUE);
+      for (gsize r = 0; r < side; r++)
+        {
+          memcpy (pot + r * side + c0, res + r * BATCH, nb * sizeof (double));
+          memcpy (pot + r * side + half + c0, res + (m + r) * BATCH, nb * sizeof (double));
+        }
+    }
+  scratch_release (self, sc);
 }
 
 /* The kernels' transforms on the doubled grid, laid out as circulants
  * (offset d at index d, −d at m − d; index side, never used, holds 0 in
  * the odd kernels). q̃ is even, so its transform is real; q̃² dx is odd in
- * x and even in y, so its transform is imaginary: Re FFT(q̃ + i q̃² dx)
- * holds both. */
+ * x and even in y, q̃² dy the reverse, so theirs are imaginary. */
 static void
 set_grid (HealerTsneFft  *self,
           guint           n_boxes,
@@ -249,74 +394,75 @@ set_grid (HealerTsneFft  *self,
 {
   gsize m = 2 * NODES * (gsize) n_boxes;
   double spacing = width / NODES;
-  g_autofree double *a = NULL;
-  g_autofree double *b = NULL;
-  RowJob job;
+  g_autofree double *kern = NULL;
+  g_autofree double *t = NULL;
+  gsize kp;
 
   if (self->n_boxes == n_boxes && self->width == width)
     return;
+  kp = (m / 2 + 1 + BATCH - 1) / BATCH * BATCH;
   if (self->m != m)
     {
-      g_clear_pointer (&self->wavetable, gsl_fft_complex_wavetable_free);
-      self->wavetable = gsl_fft_complex_wavetable_alloc (m);
-      g_free (self->hat_zx);
-      g_free (self->hat_y);
-      g_free (self->charge);
-      g_free (self->pot_zx);
-      g_free (self->pot_y);
-      self->hat_zx = g_new (double, m * m);
-      self->hat_y = g_new (double, m * m);
-      self->charge = g_new (double, 2 * (m / 2) * m);
-      self->pot_zx = g_new (double, 2 * (m / 2) * m);
-      self->pot_y = g_new (double, 2 * (m / 2) * m);
+      free_grid (self);
+      self->plan = healer_fft_plan_new ((guint) m);
+      g_assert (self->plan != NULL);
+      for (guint q = 0; q < 3; q++)
+        {
+          self->hat[q] = g_new (double, m * kp);
+          self->u[q] = g_new0 (double, 2 * kp * (m / 2));
+          self->pot[q] = g_new (double, (m / 2) * (m / 2));
+        }
+      self->charge = g_new (double, (m / 2) * (m / 2));
+      /* The padding frequencies stay 0. */
+      self->t = g_new0 (double, 2 * (m / 2) * kp);
     }
   self->n_boxes = n_boxes;
   self->width = width;
   self->side = m / 2;
   self->m = m;
+  self->kp = kp;
 
-  a = g_new (double, 2 * m * m);
-  b = g_new (double, 2 * m * m);
-  for (gsize r = 0; r < m; r++)
-    for (gsize c = 0; c < m; c++)
-      {
-        double dx = spacing * (r < m / 2 ? (double) r : r == m / 2 ? 0.0 : (double) r - (double) m);
-        double dy = spacing * (c < m / 2 ? (double) c : c == m / 2 ? 0.0 : (double) c - (double) m);
-        double q = 1.0 / (1.0 + dx * dx + dy * dy);
-
-        /* the even kernel needs the true distance at index side too */
-        if (r == m / 2 || c == m / 2)
-          {
-            double ex = spacing * (double) MIN (r, m - r), ey = spacing * (double) MIN (c, m - c);
-
-            a[2 * (r * m + c)] = 1.0 / (1.0 + ex * ex + ey * ey);
-          }
-        else
-          a[2 * (r * m + c)] = q;
-        a[2 * (r * m + c) + 1] = q * q * dx;
-        b[2 * (r * m + c)] = q * q * dy;
-        b[2 * (r * m + c) + 1] = 0.0;
-      }
-  job = (RowJob) { self, { a, b }, m, FALSE };
-  healer_parallel_run (par, 2 * m, rows_run, &job);
-  healer_parallel_run (par, 2 * m, kernel_columns_run, &job);
-  for (gsize i = 0; i < m * m; i++)
+  kern = g_new (double, m * m);
+  t = g_new0 (double, 2 * m * kp);
+  for (guint q = 0; q < 3; q++)
     {
-      self->hat_zx[i] = a[2 * i];
-      self->hat_y[i] = b[2 * i + 1];
+      AlongY job;
+
+      for (gsize r = 0; r < m; r++)
+        for (gsize c = 0; c < m; c++)
+          {
+            double dx = spacing * (r < m / 2 ? (double) r : r == m / 2 ? 0.0 : (double) r - (double) m);
+            double dy = spacing * (c < m / 2 ? (double) c : c == m / 2 ? 0.0 : (double) c - (double) m);
+            double v = 1.0 / (1.0 + dx * dx + dy * dy);
+
+            /* the even kernel needs the true distance at index side too */
+            if (q == 0 && (r == m / 2 || c == m / 2))
+              {
+                double ex = spacing * (double) MIN (r, m - r), ey = spacing * (double) MIN (c, m - c);
+
+                v = 1.0 / (1.0 + ex * ex + ey * ey);
+              }
+            else if (q == 1)
+              v = v * v * dx;
+            else if (q == 2)
+              v = v * v * dy;
+            kern[r * m + c] = v;
+          }
+      along_x (self, par, kern, m, m, t);
+      /* Both passes leave a factor 2 (along_x_run) and the inverse
+       * transforms m²: the kernels take them all. */
+      job = (AlongY) { self, t, m, self->hat[q], q != 0, 1.0 / (4.0 * (double) m * (double) m) };
+      healer_parallel_run (par, kp / BATCH, along_y_run, &job);
     }
 }
 
 /* Box and Lagrange weights of every point. */
 static void
-weights_run (gpointer data,
-             gsize    first,
-             gsize    last)
+weights_run (HealerTsneFft *self,
+             const double  *y,
+             gsize          first,
+             gsize          last)
 {
-  RowJob *job = data;
-  HealerTsneFft *self = job->self;
-  const double *y = job->data[0];
-
   for (gsize i = first; i < last; i++)
     for (guint axis = 0; axis < 2; axis++)
       {
@@ -360,7 +506,7 @@ read_run (gpointer data,
 {
   ReadJob *job = data;
   HealerTsneFft *self = job->self;
-  gsize m = self->m;
+  gsize side = self->side;
 
   for (gsize i = first; i < last; i++)
     {
@@ -372,11 +518,11 @@ read_run (gpointer data,
         for (guint b = 0; b < NODES; b++)
           {
             double w = wx[a] * wy[b];
-            gsize at = 2 * ((bx + a) * m + by + b);
+            gsize at = (bx + a) * side + by + b;
 
-            z += w * self->pot_zx[at];
-            fx += w * self->pot_zx[at + 1];
-            fy += w * self->pot_y[at];
+            z += w * self->pot[0][at];
+            fx += w * self->pot[1][at];
+            fy += w * self->pot[2][at];
           }
       /* The point's own charge adds q̃_ii = 1 to Z and no force (the odd
        * kernels cancel over the symmetric double sum of its weights). */
@@ -397,8 +543,7 @@ healer_tsne_fft_repulsion (HealerTsneFft  *self,
   double min_x = HUGE_VAL, max_x = -HUGE_VAL, min_y = HUGE_VAL, max_y = -HUGE_VAL;
   double extent, width;
   guint n_boxes;
-  gsize m;
-  RowJob job;
+  gsize side, half;
   ReadJob read;
 
   if (self->n != n)
@@ -429,16 +574,16 @@ healer_tsne_fft_repulsion (HealerTsneFft  *self,
     width = extent / MAX_BOXES;
   n_boxes = (guint) ceil (extent / width);
   set_grid (self, smooth_ceil (n_boxes), width, par);
-  m = self->m;
+  side = self->side;
+  half = side / 2;
   /* The points in the middle of the grid. */
   self->origin_x = 0.5 * (min_x + max_x) - 0.5 * self->n_boxes * self->width;
   self->origin_y = 0.5 * (min_y + max_y) - 0.5 * self->n_boxes * self->width;
   /* O(n) and cheap: one thread spares a hand-over on a busy machine. */
-  job = (RowJob) { self, { (double *) y, NULL }, 0, FALSE };
-  weights_run (&job, 0, n);
+  weights_run (self, y, 0, n);
 
   /* Spread the charges in point order: a fixed order of sums. */
-  memset (self->charge, 0, 2 * self->side * m * sizeof (double));
+  memset (self->charge, 0, side * side * sizeof (double));
   for (gsize i = 0; i < n; i++)
     {
       const double *wx = self->weight + 2 * i * NODES, *wy = wx + NODES;
@@ -446,15 +591,18 @@ healer_tsne_fft_repulsion (HealerTsneFft  *self,
 
       for (guint a = 0; a < NODES; a++)
         for (guint b = 0; b < NODES; b++)
-          self->charge[2 * ((bx + a) * m + by + b)] += wx[a] * wy[b];
+          self->charge[(bx + a) * side + by + b] += wx[a] * wy[b];
     }
 
-  /* Rows forward, columns forward–product–back, rows back. */
-  job = (RowJob) { self, { self->charge, NULL }, self->side, FALSE };
-  healer_parallel_run (par, self->side, rows_run, &job);
-  healer_parallel_run (par, m / 2 + 1, columns_run, self);
-  job = (RowJob) { self, { self->pot_zx, self->pot_y }, self->side, TRUE };
-  healer_parallel_run (par, 2 * self->side, rows_run, &job);
+  /* Forward along x, then along y with the three products and back, then
+   * back along x. */
+  {
+    AlongY job = { self, self->t, side, NULL, FALSE, 1.0 };
+
+    along_x (self, par, self->charge, side, side, self->t);
+    healer_parallel_run (par, self->kp / BATCH, along_y_run, &job);
+    healer_parallel_run (par, 3 * ((half + BATCH - 1) / BATCH), back_x_run, self);
+  }
 
   read = (ReadJob) { self, z, rep };
   healer_parallel_run (par, n, read_run, &read);

@@ -104,6 +104,40 @@ gboolean        healer_tsne_fft_repulsion  (HealerTsneFft  *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerTsneFft, healer_tsne_fft_free)
 
+/* Complex FFTs of HEALER_FFT_BATCH sequences at once, of a length 2^a 3^b
+ * (healer-projection-fft-batch.c). A buffer holds the real parts, element
+ * j of sequence b at [j · HEALER_FFT_BATCH + b], then the imaginary parts
+ * alike; healer_fft_buffer_new() gives one of n elements, aligned. */
+#define HEALER_FFT_BATCH 16
+
+typedef struct _HealerFftPlan HealerFftPlan;
+
+typedef enum
+{
+  HEALER_FFT_KERNEL_PORTABLE,
+  HEALER_FFT_KERNEL_AVX2,
+} HealerFftKernel;
+
+/* NULL unless @n is 2^a 3^b. */
+HealerFftPlan  *healer_fft_plan_new        (guint                n);
+void            healer_fft_plan_free       (HealerFftPlan       *plan);
+guint           healer_fft_plan_get_length (const HealerFftPlan *plan);
+double         *healer_fft_buffer_new      (guint                n);
+void            healer_fft_buffer_free     (double              *buffer);
+/* Transforms @x (y_k = Σ_j x_j e^(∓2πi jk/n), − forward, + inverse, not
+ * divided by n), using @y as the other buffer; returns the one holding
+ * the result (@x or @y). */
+double         *healer_fft_batch           (const HealerFftPlan *plan,
+                                            double              *x,
+                                            double              *y,
+                                            gboolean             inverse);
+/* The AVX2 build where the processor has it; tests force either to check
+ * that both give the same bits. */
+void            healer_fft_set_kernel      (HealerFftKernel      kernel);
+HealerFftKernel healer_fft_get_kernel      (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerFftPlan, healer_fft_plan_free)
+
 /* ---- t-SNE affinities (healer-projection-affinity.c) ---- */
 
 #define HEALER_TSNE_TILE_COLS            256   /* columns of a distance tile; rows are padded to it */

@@ -1,13 +1,17 @@
 /* test-chart-properties.c — axes and layers as GObject properties: each
  * notifies once per change, its getter returns what was set, the picture
- * follows, and a chart declared in a .ui file gets them
+ * follows, and a chart declared in a .ui file gets them; a chart's
+ * "palette" colours its layers, its legend and nothing else
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "healer-test-chart.h"
+#include "healer-bar-chart.h"
 #include "healer-bar-layer.h"
+#include "healer-chart-legend.h"
 #include "healer-line-chart.h"
 #include "healer-line-layer.h"
+#include "healer-pie-chart.h"
 #include "healer-scatter-layer.h"
 
 typedef struct
@@ -334,6 +338,195 @@ test_bar_groups (void)
   g_assert_true (healer_bar_layer_get_group_visible (layer, 0));
 }
 
+/* ---- palette ---------------------------------------------------------- */
+
+/* Group @g's bar of category 0 (value 100 or 90 below) in @p is colour @g
+ * of @palette, and so is the swatch of legend entry @g. */
+static void
+assert_bar_colors (HealerChart            *chart,
+                   const ChartPicture     *p,
+                   HealerChartPaletteKind  palette)
+{
+  HealerChartLegend *legend = HEALER_CHART_LEGEND (healer_chart_get_legend (chart));
+  graphene_rect_t plot;
+
+  healer_chart_get_plot_area (chart, &plot);
+  for (guint g = 0; g < 2; g++)
+    {
+      double centre = 0 - HEALER_BAR_LAYER_BAND / 2 + (g + 0.5) * HEALER_BAR_LAYER_BAND / 2;
+      double px, py;
+      GtkWidget *swatch;
+      graphene_point_t at;
+      GdkRGBA expected, reported;
+
+      healer_chart_palette_lookup (palette, g, FALSE, &expected);
+      chart_data_to_widget (chart, centre, 40, &px, &py);
+      g_assert_cmpuint (chart_pixel_distance (chart_picture_pixel (p, (int) px, (int) py),
+                                              chart_rgba_to_pixel (&expected)), <=, 6);
+
+      /* The legend says and shows the same colour. Entry → box → swatch. */
+      healer_chart_legend_get_color (legend, g, &reported);
+      g_assert_true (gdk_rgba_equal (&reported, &expected));
+      swatch = gtk_widget_get_first_child (GTK_WIDGET (legend));
+      for (guint i = 0; i < g; i++)
+        swatch = gtk_widget_get_next_sibling (swatch);
+      swatch = gtk_widget_get_first_child (gtk_widget_get_first_child (swatch));
+      g_assert_true (GTK_IS_DRAWING_AREA (swatch));
+      g_assert_true (gtk_widget_compute_point (swatch, GTK_WIDGET (chart),
+                                               &GRAPHENE_POINT_INIT (gtk_widget_get_width (swatch) / 2.f,
+                                                                     gtk_widget_get_height (swatch) / 2.f),
+                                               &at));
+      g_assert_cmpuint (chart_pixel_distance (chart_picture_pixel (p, (int) at.x, (int) at.y),
+                                              chart_rgba_to_pixel (&expected)), <=, 6);
+    }
+}
+
+static const char palette_ui[] =
+  "<interface>"
+  "  <object class='HealerBarChart' id='chart'>"
+  "    <property name='palette'>gnome</property>"
+  "  </object>"
+  "</interface>";
+
+/* A chart given its own palette (in a .ui file, then as a property) draws
+ * its bars and its legend in it, whatever the process-wide palette; a chart
+ * left at the default follows the process-wide one. */
+static void
+test_palette (void)
+{
+  static const char * const categories[] = { "Normal", "CPU fault" };
+  static const char * const groups[] = { "True", "Predicted" };
+  static const double values[] = { 100, 90,  50, 60 };
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  HealerChart *chart;
+  GtkWidget *follower = healer_bar_chart_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  HealerChartLegend *legend;
+  HealerChartPaletteKind kind;
+  GtkWindow *window;
+  ChartPicture p = { 0 }, q = { 0 };
+  Notified notified;
+
+  g_assert_cmpint (healer_chart_palette_get_kind (), ==, HEALER_CHART_PALETTE_OKABE_ITO);
+  g_type_ensure (HEALER_TYPE_BAR_CHART);
+  builder = gtk_builder_new ();
+  g_assert_true (gtk_builder_add_from_string (builder, palette_ui, -1, &error));
+  g_assert_no_error (error);
+  chart = HEALER_CHART (gtk_builder_get_object (builder, "chart"));
+  legend = HEALER_CHART_LEGEND (healer_chart_get_legend (chart));
+  g_assert_cmpint (healer_chart_get_palette (chart), ==, HEALER_CHART_PALETTE_GNOME);
+  g_assert_cmpint (healer_chart_legend_get_palette (legend), ==, HEALER_CHART_PALETTE_GNOME);
+  /* The default is to follow, for the chart and for a legend alone. */
+  g_assert_cmpint (healer_chart_get_palette (HEALER_CHART (follower)), ==, HEALER_CHART_PALETTE_INHERIT);
+  g_assert_cmpint (healer_chart_legend_get_palette (HEALER_CHART_LEGEND (healer_chart_get_legend (HEALER_CHART (follower)))),
+                   ==, HEALER_CHART_PALETTE_INHERIT);
+
+  healer_bar_chart_set_data (HEALER_BAR_CHART (chart), categories, 2, groups, 2, values);
+  healer_bar_chart_set_data (HEALER_BAR_CHART (follower), categories, 2, groups, 2, values);
+  gtk_widget_set_size_request (GTK_WIDGET (chart), -1, 300);
+  gtk_widget_set_size_request (follower, -1, 300);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (chart));
+  gtk_box_append (GTK_BOX (box), follower);
+  window = healer_test_show (box, 500, 600);
+
+  chart_picture_take (&p, GTK_WIDGET (chart), "properties-palette-gnome");
+  assert_bar_colors (chart, &p, HEALER_CHART_PALETTE_GNOME);
+  chart_picture_clear (&p);
+  chart_picture_take (&q, follower, "properties-palette-follower");
+  assert_bar_colors (HEALER_CHART (follower), &q, HEALER_CHART_PALETTE_OKABE_ITO);
+  chart_picture_clear (&q);
+
+  /* Another palette as a property: notified once, bars and legend redrawn. */
+  watch (chart, &notified);
+  g_object_set (chart, "palette", HEALER_CHART_PALETTE_TOL_BRIGHT, NULL);
+  assert_notified_once (&notified, "palette");
+  g_object_get (chart, "palette", &kind, NULL);
+  g_assert_cmpint (kind, ==, HEALER_CHART_PALETTE_TOL_BRIGHT);
+  g_assert_cmpint (healer_chart_legend_get_palette (legend), ==, HEALER_CHART_PALETTE_TOL_BRIGHT);
+  healer_chart_set_palette (chart, HEALER_CHART_PALETTE_TOL_BRIGHT);
+  g_assert_cmpuint (notified.count, ==, 0);
+  chart_picture_take (&p, GTK_WIDGET (chart), "properties-palette-tol");
+  assert_bar_colors (chart, &p, HEALER_CHART_PALETTE_TOL_BRIGHT);
+  chart_picture_clear (&p);
+
+  /* Preferences' palette moves the follower, not the chart with its own. */
+  healer_chart_palette_set_kind (HEALER_CHART_PALETTE_GNOME);
+  chart_picture_take (&q, follower, "properties-palette-follower-gnome");
+  assert_bar_colors (HEALER_CHART (follower), &q, HEALER_CHART_PALETTE_GNOME);
+  chart_picture_clear (&q);
+  chart_picture_take (&p, GTK_WIDGET (chart), "properties-palette-tol-kept");
+  assert_bar_colors (chart, &p, HEALER_CHART_PALETTE_TOL_BRIGHT);
+  chart_picture_clear (&p);
+
+  /* Back to following: the chart takes the process-wide palette again. */
+  healer_chart_set_palette (chart, HEALER_CHART_PALETTE_INHERIT);
+  assert_notified_once (&notified, "palette");
+  chart_picture_take (&p, GTK_WIDGET (chart), "properties-palette-inherit");
+  assert_bar_colors (chart, &p, HEALER_CHART_PALETTE_GNOME);
+  chart_picture_clear (&p);
+
+  healer_chart_palette_set_kind (HEALER_CHART_PALETTE_OKABE_ITO);
+  gtk_window_destroy (window);
+}
+
+/* Pixels of @p above row @bottom within 3 of @color in each channel. */
+static guint64
+count_color (const ChartPicture *p,
+             int                 bottom,
+             const GdkRGBA      *color)
+{
+  guint32 want = chart_rgba_to_pixel (color);
+  guint64 n = 0;
+
+  for (int y = 0; y < bottom; y++)
+    for (int x = 0; x < p->width; x++)
+      if (chart_pixel_distance (chart_picture_pixel (p, x, y), want) <= 3)
+        n++;
+  return n;
+}
+
+/* The donut has the same property: its slices and its legend change
+ * together. */
+static void
+test_pie_palette (void)
+{
+  static const char * const labels[] = { "Normal", "CPU fault" };
+  static const double values[] = { 3, 1 };
+  GtkWidget *pie = healer_pie_chart_new ();
+  HealerChartLegend *legend = healer_pie_chart_get_legend (HEALER_PIE_CHART (pie));
+  GtkWindow *window;
+  ChartPicture p = { 0 };
+  graphene_point_t top;
+  GdkRGBA okabe_ito, tol, reported;
+  Notified notified;
+
+  g_assert_cmpint (healer_pie_chart_get_palette (HEALER_PIE_CHART (pie)), ==, HEALER_CHART_PALETTE_INHERIT);
+  healer_pie_chart_set_data (HEALER_PIE_CHART (pie), labels, values, 2);
+  window = healer_test_show (pie, 400, 400);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (legend), pie, &GRAPHENE_POINT_INIT (0, 0), &top));
+  healer_chart_palette_lookup (HEALER_CHART_PALETTE_OKABE_ITO, 0, FALSE, &okabe_ito);
+  healer_chart_palette_lookup (HEALER_CHART_PALETTE_TOL_BRIGHT, 0, FALSE, &tol);
+
+  chart_picture_take (&p, pie, "properties-pie-default");
+  g_assert_cmpuint (count_color (&p, (int) top.y, &okabe_ito), >, 1000);
+  g_assert_cmpuint (count_color (&p, (int) top.y, &tol), ==, 0);
+  chart_picture_clear (&p);
+
+  watch (pie, &notified);
+  g_object_set (pie, "palette", HEALER_CHART_PALETTE_TOL_BRIGHT, NULL);
+  assert_notified_once (&notified, "palette");
+  g_assert_cmpint (healer_chart_legend_get_palette (legend), ==, HEALER_CHART_PALETTE_TOL_BRIGHT);
+  healer_chart_legend_get_color (legend, 0, &reported);
+  g_assert_true (gdk_rgba_equal (&reported, &tol));
+  chart_picture_take (&p, pie, "properties-pie-tol");
+  g_assert_cmpuint (count_color (&p, (int) top.y, &tol), >, 1000);
+  g_assert_cmpuint (count_color (&p, (int) top.y, &okabe_ito), ==, 0);
+  chart_picture_clear (&p);
+
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -344,6 +537,8 @@ main (int   argc,
   g_test_add_func ("/chart-properties/title-draws", test_title_draws);
   g_test_add_func ("/chart-properties/builder", test_builder);
   g_test_add_func ("/chart-properties/bar-groups", test_bar_groups);
+  g_test_add_func ("/chart-properties/palette", test_palette);
+  g_test_add_func ("/chart-properties/pie-palette", test_pie_palette);
 
   return g_test_run ();
 }

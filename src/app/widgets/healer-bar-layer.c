@@ -126,7 +126,7 @@ healer_bar_layer_snapshot (HealerChartLayer         *layer,
           x1 -= 1;
         top = roundf (healer_chart_context_y (ctx, v));
 
-        healer_chart_palette_get_color (self->n_groups > 1 ? g : c, ctx->dark, &color);
+        healer_chart_context_get_color (ctx, self->n_groups > 1 ? g : c, &color);
         gtk_snapshot_append_color (snapshot, &color,
                                    &GRAPHENE_RECT_INIT (x0, MIN (top, zero), x1 - x0, fabsf (zero - top)));
 

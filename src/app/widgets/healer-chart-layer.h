@@ -5,6 +5,7 @@
 #pragma once
 
 #include "healer-chart-axis.h"
+#include "healer-chart-palette.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +26,19 @@ typedef struct
   gboolean         dark;
   GdkRGBA          foreground;
   PangoContext    *pango_context;
+  /* The chart's "palette": layers colour category i with
+   * healer_chart_context_get_color(), never with the process-wide palette,
+   * so a chart given its own colours draws them and its legend agrees. */
+  HealerChartPaletteKind palette;
 } HealerChartContext;
+
+static inline void
+healer_chart_context_get_color (const HealerChartContext *ctx,
+                                guint                     index,
+                                GdkRGBA                  *color)
+{
+  healer_chart_palette_lookup (ctx->palette, index, ctx->dark, color);
+}
 
 static inline float
 healer_chart_context_x (const HealerChartContext *ctx,

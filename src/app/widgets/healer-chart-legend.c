@@ -23,15 +23,24 @@ struct _HealerChartLegend
    * state for free. */
   GPtrArray *entries;
   GStrv      labels;
+
+  HealerChartPaletteKind palette;
 };
 
 G_DEFINE_FINAL_TYPE (HealerChartLegend, healer_chart_legend, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_PALETTE,
+  N_PROPS
+};
 
 enum {
   TOGGLED,
   N_SIGNALS
 };
 
+static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
@@ -42,13 +51,16 @@ draw_swatch (GtkDrawingArea *area,
              gpointer        user_data)
 {
   guint index = GPOINTER_TO_UINT (user_data);
+  GtkWidget *legend = gtk_widget_get_ancestor (GTK_WIDGET (area), HEALER_TYPE_CHART_LEGEND);
+  HealerChartPaletteKind palette = legend != NULL ? HEALER_CHART_LEGEND (legend)->palette
+                                                  : HEALER_CHART_PALETTE_INHERIT;
   double size = MIN (width, height);
   double x = (width - size) / 2.0;
   double y = (height - size) / 2.0;
   double r = size / 4.0;
   GdkRGBA color;
 
-  healer_chart_palette_get_color (index, healer_chart_widget_is_dark (GTK_WIDGET (area), NULL), &color);
+  healer_chart_palette_lookup (palette, index, healer_chart_widget_is_dark (GTK_WIDGET (area), NULL), &color);
   gdk_cairo_set_source_rgba (cr, &color);
   cairo_new_sub_path (cr);
   cairo_arc (cr, x + size - r, y + r, r, -G_PI / 2, 0);
@@ -131,12 +143,59 @@ healer_chart_legend_dispose (GObject *object)
 }
 
 static void
+healer_chart_legend_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  HealerChartLegend *self = HEALER_CHART_LEGEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_PALETTE:
+      g_value_set_enum (value, self->palette);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_chart_legend_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  HealerChartLegend *self = HEALER_CHART_LEGEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_PALETTE:
+      healer_chart_legend_set_palette (self, g_value_get_enum (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 healer_chart_legend_class_init (HealerChartLegendClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = healer_chart_legend_dispose;
+  object_class->get_property = healer_chart_legend_get_property;
+  object_class->set_property = healer_chart_legend_set_property;
+
+  /* The swatches' colours; a chart keeps its legend's equal to its own. */
+  properties[PROP_PALETTE] =
+    g_param_spec_enum ("palette", NULL, NULL,
+                       HEALER_TYPE_CHART_PALETTE_KIND, HEALER_CHART_PALETTE_INHERIT,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   widget_class->root = healer_chart_legend_root;
 
@@ -159,11 +218,19 @@ healer_chart_legend_class_init (HealerChartLegendClass *klass)
 }
 
 static void
-on_palette_changed (HealerChartLegend *self)
+redraw_swatches (HealerChartLegend *self)
 {
   /* Entry → box → swatch, the box's first child. */
   for (guint i = 0; i < self->entries->len; i++)
     gtk_widget_queue_draw (gtk_widget_get_first_child (gtk_widget_get_first_child (g_ptr_array_index (self->entries, i))));
+}
+
+static void
+on_palette_changed (HealerChartLegend *self)
+{
+  /* Only the process-wide palette changed: a legend with its own keeps it. */
+  if (self->palette == HEALER_CHART_PALETTE_INHERIT)
+    redraw_swatches (self);
 }
 
 static void
@@ -172,6 +239,7 @@ healer_chart_legend_init (HealerChartLegend *self)
   HealerWrapLayout *layout = HEALER_WRAP_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self)));
 
   self->entries = g_ptr_array_new ();
+  self->palette = HEALER_CHART_PALETTE_INHERIT;
   healer_wrap_layout_set_spacing (layout, COLUMN_SPACING);
   healer_wrap_layout_set_row_spacing (layout, ROW_SPACING);
   healer_wrap_layout_set_centered (layout, TRUE);
@@ -295,4 +363,38 @@ healer_chart_legend_set_active (HealerChartLegend *self,
 
   /* The button's "toggled" handler emits our signal, only on a change. */
   gtk_toggle_button_set_active (g_ptr_array_index (self->entries, index), !!active);
+}
+
+HealerChartPaletteKind
+healer_chart_legend_get_palette (HealerChartLegend *self)
+{
+  g_return_val_if_fail (HEALER_IS_CHART_LEGEND (self), HEALER_CHART_PALETTE_INHERIT);
+
+  return self->palette;
+}
+
+void
+healer_chart_legend_set_palette (HealerChartLegend      *self,
+                                 HealerChartPaletteKind  palette)
+{
+  g_return_if_fail (HEALER_IS_CHART_LEGEND (self));
+  g_return_if_fail (palette <= HEALER_CHART_PALETTE_INHERIT);
+
+  if (self->palette == palette)
+    return;
+  self->palette = palette;
+  redraw_swatches (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PALETTE]);
+}
+
+void
+healer_chart_legend_get_color (HealerChartLegend *self,
+                               guint              index,
+                               GdkRGBA           *color)
+{
+  g_return_if_fail (HEALER_IS_CHART_LEGEND (self));
+  g_return_if_fail (color != NULL);
+
+  healer_chart_palette_lookup (self->palette, index,
+                               healer_chart_widget_is_dark (GTK_WIDGET (self), NULL), color);
 }

@@ -7,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "healer-chart-palette.h"
+
 G_BEGIN_DECLS
 
 #define HEALER_TYPE_CHART_LEGEND (healer_chart_legend_get_type ())
@@ -15,7 +17,9 @@ G_DECLARE_FINAL_TYPE (HealerChartLegend, healer_chart_legend, HEALER, CHART_LEGE
 
 HealerChartLegend *healer_chart_legend_new        (void);
 
-/* One entry per label (NULL-terminated), entry i in palette colour i, all
+/* One entry per label (NULL-terminated), entry i in colour i of the
+ * legend's "palette" (HEALER_CHART_PALETTE_INHERIT by default: the
+ * process-wide one; a chart sets its own on the legend it shows), all
  * active. When the labels are the same as before, the entries keep their
  * active state, so a chart refreshed with new numbers keeps what the user
  * hid. */
@@ -33,5 +37,16 @@ gboolean           healer_chart_legend_get_active (HealerChartLegend  *self,
 void               healer_chart_legend_set_active (HealerChartLegend  *self,
                                                    guint               index,
                                                    gboolean            active);
+
+/* The "palette" property: the colours of the swatches. */
+HealerChartPaletteKind healer_chart_legend_get_palette (HealerChartLegend      *self);
+void                   healer_chart_legend_set_palette (HealerChartLegend      *self,
+                                                        HealerChartPaletteKind  palette);
+/* The colour entry @index's swatch is drawn in now (for the legend's
+ * background, light or dark), so a test or a caller can compare it with
+ * the chart's. */
+void                   healer_chart_legend_get_color   (HealerChartLegend      *self,
+                                                        guint                   index,
+                                                        GdkRGBA                *color);
 
 G_END_DECLS

@@ -45,6 +45,27 @@ static const Palette palettes[] = {
 
 static HealerChartPaletteKind current_kind = HEALER_CHART_PALETTE_OKABE_ITO;
 
+GType
+healer_chart_palette_kind_get_type (void)
+{
+  static gsize type_id;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { HEALER_CHART_PALETTE_OKABE_ITO, "HEALER_CHART_PALETTE_OKABE_ITO", "okabe-ito" },
+        { HEALER_CHART_PALETTE_TOL_BRIGHT, "HEALER_CHART_PALETTE_TOL_BRIGHT", "tol-bright" },
+        { HEALER_CHART_PALETTE_GNOME, "HEALER_CHART_PALETTE_GNOME", "gnome" },
+        { HEALER_CHART_PALETTE_INHERIT, "HEALER_CHART_PALETTE_INHERIT", "inherit" },
+        { 0, NULL, NULL },
+      };
+      GType type = g_enum_register_static (g_intern_static_string ("HealerChartPaletteKind"), values);
+
+      g_once_init_leave (&type_id, type);
+    }
+  return type_id;
+}
+
 guint
 healer_chart_palette_get_size (void)
 {
@@ -56,10 +77,22 @@ healer_chart_palette_get_color (guint     index,
                                 gboolean  dark,
                                 GdkRGBA  *color)
 {
-  const Palette *palette = &palettes[current_kind];
+  healer_chart_palette_lookup (HEALER_CHART_PALETTE_INHERIT, index, dark, color);
+}
+
+void
+healer_chart_palette_lookup (HealerChartPaletteKind  kind,
+                             guint                   index,
+                             gboolean                dark,
+                             GdkRGBA                *color)
+{
+  const Palette *palette;
   guint32 rgb;
 
+  g_return_if_fail (kind <= HEALER_CHART_PALETTE_INHERIT);
   g_return_if_fail (color != NULL);
+
+  palette = &palettes[kind == HEALER_CHART_PALETTE_INHERIT ? current_kind : kind];
 
   rgb = (dark ? palette->dark : palette->light)[index % N_COLORS];
   color->red = ((rgb >> 16) & 0xff) / 255.f;

@@ -32,6 +32,7 @@ typedef struct
 
   gboolean         dark;
   GdkRGBA          foreground;
+  HealerChartPaletteKind palette;  /* the "palette" property */
 
   /* Held with the wheel to zoom; 0: the wheel always zooms. */
   GdkModifierType  zoom_modifier;

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "healer-chart-exportable.h"
+#include "healer-chart-legend.h"
 #include "healer-chart-palette.h"
 #include "healer-chart-private.h"
 
@@ -27,6 +28,7 @@ enum {
   PROP_ZOOM_MODIFIER,
   PROP_X_AXIS,
   PROP_Y_AXIS,
+  PROP_PALETTE,
   N_PROPS
 };
 
@@ -98,6 +100,7 @@ healer_chart_fill_context (HealerChart        *self,
   ctx->scale_factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   ctx->dark = priv->dark;
   ctx->foreground = priv->foreground;
+  ctx->palette = priv->palette;
   ctx->pango_context = gtk_widget_get_pango_context (GTK_WIDGET (self));
 }
 
@@ -760,6 +763,10 @@ healer_chart_get_property (GObject    *object,
       g_value_set_object (value, healer_chart_get_y_axis (self));
       break;
 
+    case PROP_PALETTE:
+      g_value_set_enum (value, healer_chart_get_palette (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -777,6 +784,10 @@ healer_chart_set_property (GObject      *object,
     {
     case PROP_ZOOM_MODIFIER:
       healer_chart_set_zoom_modifier (self, g_value_get_flags (value));
+      break;
+
+    case PROP_PALETTE:
+      healer_chart_set_palette (self, g_value_get_enum (value));
       break;
 
     default:
@@ -809,6 +820,11 @@ healer_chart_class_init (HealerChartClass *klass)
     g_param_spec_object ("y-axis", NULL, NULL,
                          HEALER_TYPE_CHART_AXIS,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  /* See healer_chart_set_palette(); a .ui file writes the nick. */
+  properties[PROP_PALETTE] =
+    g_param_spec_enum ("palette", NULL, NULL,
+                       HEALER_TYPE_CHART_PALETTE_KIND, HEALER_CHART_PALETTE_INHERIT,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   widget_class->snapshot = healer_chart_snapshot;
@@ -830,7 +846,9 @@ healer_chart_class_init (HealerChartClass *klass)
 static void
 on_palette_changed (HealerChart *self)
 {
-  healer_chart_invalidate (self, TRUE);
+  /* The process-wide palette: a chart with its own has nothing to redraw. */
+  if (healer_chart_get_priv (self)->palette == HEALER_CHART_PALETTE_INHERIT)
+    healer_chart_invalidate (self, TRUE);
 }
 
 static void
@@ -848,6 +866,7 @@ healer_chart_init (HealerChart *self)
   priv->layer_nodes = g_ptr_array_new_with_free_func (node_unref0);
   priv->x_pad = 0.02;
   priv->y_pad = 0.05;
+  priv->palette = HEALER_CHART_PALETTE_INHERIT;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
@@ -937,6 +956,9 @@ healer_chart_set_legend (HealerChart *self,
     {
       priv->legend = legend;
       gtk_widget_set_parent (legend, GTK_WIDGET (self));
+      /* Its swatches must be the colours of what they stand for. */
+      if (HEALER_IS_CHART_LEGEND (legend))
+        healer_chart_legend_set_palette (HEALER_CHART_LEGEND (legend), priv->palette);
     }
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
@@ -947,6 +969,33 @@ healer_chart_get_legend (HealerChart *self)
   g_return_val_if_fail (HEALER_IS_CHART (self), NULL);
 
   return healer_chart_get_priv (self)->legend;
+}
+
+HealerChartPaletteKind
+healer_chart_get_palette (HealerChart *self)
+{
+  g_return_val_if_fail (HEALER_IS_CHART (self), HEALER_CHART_PALETTE_INHERIT);
+
+  return healer_chart_get_priv (self)->palette;
+}
+
+void
+healer_chart_set_palette (HealerChart            *self,
+                          HealerChartPaletteKind  palette)
+{
+  HealerChartPrivate *priv;
+
+  g_return_if_fail (HEALER_IS_CHART (self));
+  g_return_if_fail (palette <= HEALER_CHART_PALETTE_INHERIT);
+
+  priv = healer_chart_get_priv (self);
+  if (priv->palette == palette)
+    return;
+  priv->palette = palette;
+  if (priv->legend != NULL && HEALER_IS_CHART_LEGEND (priv->legend))
+    healer_chart_legend_set_palette (HEALER_CHART_LEGEND (priv->legend), palette);
+  healer_chart_invalidate (self, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PALETTE]);
 }
 
 void

@@ -49,6 +49,14 @@ void             healer_chart_set_range_policy (HealerChart    *self,
                                                 double          x_pad,
                                                 double          y_pad,
                                                 gboolean        y_from_zero);
+/* The colours of the layers' categories (the "palette" property, settable
+ * in a .ui file by its nick): HEALER_CHART_PALETTE_INHERIT (the default)
+ * follows the process-wide palette of Preferences; another kind keeps this
+ * chart in that palette whatever the setting. A HealerChartLegend shown by
+ * the chart is kept in the same palette. */
+HealerChartPaletteKind healer_chart_get_palette (HealerChart            *self);
+void             healer_chart_set_palette    (HealerChart            *self,
+                                              HealerChartPaletteKind  palette);
 /* A widget shown under the plot (the legend); NULL removes it. */
 void             healer_chart_set_legend     (HealerChart      *self,
                                               GtkWidget        *legend);

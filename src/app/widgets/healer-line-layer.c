@@ -207,7 +207,7 @@ draw_key (HealerLineLayer          *self,
 
       if (series->label == NULL)
         continue;
-      healer_chart_palette_get_color (series->color_index, ctx->dark, &color);
+      healer_chart_context_get_color (ctx, series->color_index, &color);
       mid = roundf (y + line_h / 2.f - 1);
       if (series->dashed)
         for (int k = 0; k < 3; k++)
@@ -277,7 +277,7 @@ healer_line_layer_snapshot (HealerChartLayer         *layer,
                      LINE_WIDTH * 1.5, 0, 2 * G_PI);
         }
 
-      healer_chart_palette_get_color (series->color_index, ctx->dark, &color);
+      healer_chart_context_get_color (ctx, series->color_index, &color);
       gdk_cairo_set_source_rgba (cr, &color);
       cairo_set_dash (cr, dashes, series->dashed ? 2 : 0, 0);
       /* Round caps would close the gaps of a dash. */

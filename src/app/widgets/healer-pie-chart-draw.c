@@ -109,12 +109,14 @@ count_shown (HealerPieChart *self)
 }
 
 static void
-slice_color (guint    i,
-             gboolean dark,
-             gboolean hovered,
-             GdkRGBA *color)
+slice_color (HealerPieChart *self,
+             guint           i,
+             gboolean        dark,
+             gboolean        hovered,
+             GdkRGBA        *color)
 {
-  healer_chart_palette_get_color (i, dark, color);
+  /* The chart's palette is its legend's, so the two always agree. */
+  healer_chart_palette_lookup (healer_chart_legend_get_palette (self->legend), i, dark, color);
   if (hovered)
     {
       /* Lighter on both themes: on light the slice comes forward, on dark
@@ -149,7 +151,7 @@ append_slices (HealerPieChart    *self,
       if (self->shares[i] <= 0 || (only >= 0 && (int) i != only))
         continue;
 
-      slice_color (i, dark, only >= 0, &color);
+      slice_color (self, i, dark, only >= 0, &color);
       gdk_cairo_set_source_rgba (cr, &color);
 
       cairo_new_path (cr);
@@ -329,7 +331,7 @@ append_percent_label (HealerPieChart    *self,
   if (place_inside (self, g, i, w, h, &box))
     {
       /* Only the hover redraws one label alone (no @placed). */
-      slice_color (i, dark, placed == NULL, &slice);
+      slice_color (self, i, dark, placed == NULL, &slice);
       healer_chart_contrasting_text (&slice, &ink);
       append_layout (snapshot, layout, box.x, box.y, &ink);
     }
@@ -518,7 +520,7 @@ healer_pie_chart_append_legend (HealerPieChart *self,
           int w, h;
 
           pango_layout_get_pixel_size (layout, &w, &h);
-          healer_chart_palette_get_color (i, dark, &color);
+          healer_chart_palette_lookup (healer_chart_legend_get_palette (self->legend), i, dark, &color);
           if (!active)
             {
               color.alpha *= 0.45f;

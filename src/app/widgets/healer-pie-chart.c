@@ -17,6 +17,14 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HealerPieChart, healer_pie_chart, GTK_TYPE_WIDGET
                                G_IMPLEMENT_INTERFACE (HEALER_TYPE_CHART_EXPORTABLE,
                                                       exportable_iface_init))
 
+enum {
+  PROP_0,
+  PROP_PALETTE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 recompute_shares (HealerPieChart *self)
 {
@@ -306,6 +314,44 @@ healer_pie_chart_finalize (GObject *object)
 }
 
 static void
+healer_pie_chart_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  HealerPieChart *self = HEALER_PIE_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_PALETTE:
+      g_value_set_enum (value, healer_pie_chart_get_palette (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_pie_chart_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  HealerPieChart *self = HEALER_PIE_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_PALETTE:
+      healer_pie_chart_set_palette (self, g_value_get_enum (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 healer_pie_chart_class_init (HealerPieChartClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -313,6 +359,15 @@ healer_pie_chart_class_init (HealerPieChartClass *klass)
 
   object_class->dispose = healer_pie_chart_dispose;
   object_class->finalize = healer_pie_chart_finalize;
+  object_class->get_property = healer_pie_chart_get_property;
+  object_class->set_property = healer_pie_chart_set_property;
+
+  /* See healer_pie_chart_set_palette(); a .ui file writes the nick. */
+  properties[PROP_PALETTE] =
+    g_param_spec_enum ("palette", NULL, NULL,
+                       HEALER_TYPE_CHART_PALETTE_KIND, HEALER_CHART_PALETTE_INHERIT,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   widget_class->snapshot = healer_pie_chart_snapshot;
   widget_class->get_request_mode = healer_pie_chart_get_request_mode;
@@ -330,7 +385,9 @@ healer_pie_chart_class_init (HealerPieChartClass *klass)
 static void
 on_palette_changed (HealerPieChart *self)
 {
-  invalidate (self);
+  /* The process-wide palette: a chart with its own has nothing to redraw. */
+  if (healer_pie_chart_get_palette (self) == HEALER_CHART_PALETTE_INHERIT)
+    invalidate (self);
 }
 
 static void
@@ -400,6 +457,30 @@ healer_pie_chart_set_data (HealerPieChart     *self,
   update_description (self);
   invalidate (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+HealerChartPaletteKind
+healer_pie_chart_get_palette (HealerPieChart *self)
+{
+  g_return_val_if_fail (HEALER_IS_PIE_CHART (self), HEALER_CHART_PALETTE_INHERIT);
+
+  /* The legend holds it (and is gone after dispose). */
+  return self->legend != NULL ? healer_chart_legend_get_palette (self->legend)
+                              : HEALER_CHART_PALETTE_INHERIT;
+}
+
+void
+healer_pie_chart_set_palette (HealerPieChart         *self,
+                              HealerChartPaletteKind  palette)
+{
+  g_return_if_fail (HEALER_IS_PIE_CHART (self));
+  g_return_if_fail (palette <= HEALER_CHART_PALETTE_INHERIT);
+
+  if (healer_chart_legend_get_palette (self->legend) == palette)
+    return;
+  healer_chart_legend_set_palette (self->legend, palette);
+  invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PALETTE]);
 }
 
 HealerChartLegend *

@@ -112,7 +112,7 @@ draw_markers (HealerScatterLayer       *self,
         }
       if (!any)
         continue;
-      healer_chart_palette_get_color (c, ctx->dark, &color);
+      healer_chart_context_get_color (ctx, c, &color);
       cairo_set_source_rgba (cr, color.red, color.green, color.blue, 0.85);
       cairo_fill (cr);
     }
@@ -179,7 +179,7 @@ draw_density (HealerScatterLayer       *self,
     {
       GdkRGBA color;
 
-      healer_chart_palette_get_color (c, ctx->dark, &color);
+      healer_chart_context_get_color (ctx, c, &color);
       palette[3 * c] = (guint16) (color.red * 255 + 0.5f);
       palette[3 * c + 1] = (guint16) (color.green * 255 + 0.5f);
       palette[3 * c + 2] = (guint16) (color.blue * 255 + 0.5f);
