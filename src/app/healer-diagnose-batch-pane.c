@@ -17,16 +17,12 @@
 #include "healer-job.h"
 #include "healer-wrap-box.h"
 
+/* Its job diagnoses a file. */
 struct _HealerDiagnoseBatchPane
 {
-  AdwBin              parent_instance;
+  HealerDiagnosePart  parent_instance;
 
-  HealerSession      *session;
   gboolean            narrow;        /* see healer_diagnose_batch_pane_set_narrow() */
-  GSignalGroup       *session_signals;
-  HealerModel        *model;
-  GFile              *model_file;
-  GCancellable       *cancellable;   /* while a file is diagnosed */
   HealerDiagnoseRows *rows;
   GtkSingleSelection *selection;
 
@@ -57,18 +53,7 @@ struct _HealerDiagnoseBatchPane
   GtkGrid            *detail_proba_grid;
 };
 
-G_DEFINE_FINAL_TYPE (HealerDiagnoseBatchPane, healer_diagnose_batch_pane, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_SESSION,
-  PROP_MODEL,
-  PROP_MODEL_FILE,
-  PROP_BUSY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (HealerDiagnoseBatchPane, healer_diagnose_batch_pane, HEALER_TYPE_DIAGNOSE_PART)
 
 static void show_results (HealerDiagnoseBatchPane *self,
                           HealerResults           *results);
@@ -143,7 +128,7 @@ deliver_progress (gconstpointer state,
   const Progress *p = state;
   g_autoptr(HealerDiagnoseBatchPane) self = g_weak_ref_get (data);
 
-  if (self != NULL && self->cancellable != NULL)
+  if (self != NULL && healer_diagnose_part_get_busy (HEALER_DIAGNOSE_PART (self)))
     set_progress (self, p->bytes, p->total, p->rows);
 }
 
@@ -188,7 +173,7 @@ set_running (HealerDiagnoseBatchPane *self,
              gboolean                 running)
 {
   gtk_revealer_set_reveal_child (self->progress_revealer, running);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->batch_open_button), !running && self->model != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->batch_open_button), !running && healer_diagnose_part_get_model (HEALER_DIAGNOSE_PART (self)) != NULL);
 }
 
 static void
@@ -197,6 +182,7 @@ batch_done (GObject      *object,
             gpointer      user_data)
 {
   HealerDiagnoseBatchPane *self = HEALER_DIAGNOSE_BATCH_PANE (object);
+  HealerSession *session = healer_diagnose_part_get_session (HEALER_DIAGNOSE_PART (self));
   BatchJob *job = healer_job_get_data (result);
   g_autoptr(GError) error = NULL;
   g_autoptr(HealerResults) results = NULL;
@@ -210,10 +196,8 @@ batch_done (GObject      *object,
   /* A run replaced by a newer one (another file, or Diagnose Again on the
    * Results page) was cancelled by that one, not by the user: it says
    * nothing, and its results never land (the task checks its cancellable). */
-  if (g_task_get_cancellable (G_TASK (result)) != self->cancellable)
+  if (!healer_diagnose_part_end (HEALER_DIAGNOSE_PART (self), g_task_get_cancellable (G_TASK (result))))
     return;
-  g_clear_object (&self->cancellable);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
   set_running (self, FALSE);
 
   diagnosis = healer_job_finish (result, healer_diagnose_batch_pane_diagnose_file, &error);
@@ -232,8 +216,8 @@ batch_done (GObject      *object,
     missing = g_strjoinv (", ", diagnosis->missing_columns);
   results = healer_results_new (diagnosis, job->file);
   healer_results_set_model (results, job->model, job->model_file);
-  if (self->session != NULL)
-    healer_session_set_results (self->session, results);
+  if (session != NULL)
+    healer_session_set_results (session, results);
   else
     show_results (self, results);
 
@@ -264,24 +248,24 @@ void
 healer_diagnose_batch_pane_diagnose_file (HealerDiagnoseBatchPane *self,
                                           GFile                   *file)
 {
+  HealerDiagnosePart *part = HEALER_DIAGNOSE_PART (self);
+  GCancellable *cancellable;
+  GFile *model_file;
   GWeakRef *page;
   BatchJob *job;
 
   g_return_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  if (self->model == NULL)
+  if (healer_diagnose_part_get_model (part) == NULL)
     return;
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  cancellable = healer_diagnose_part_begin (part);
+  model_file = healer_diagnose_part_get_model_file (part);
 
   job = g_new0 (BatchJob, 1);
-  job->model = healer_model_ref (self->model);
-  job->model_file = self->model_file != NULL ? g_object_ref (self->model_file) : NULL;
+  job->model = healer_model_ref (healer_diagnose_part_get_model (part));
+  job->model_file = model_file != NULL ? g_object_ref (model_file) : NULL;
   job->file = g_object_ref (file);
   page = g_new (GWeakRef, 1);
   g_weak_ref_init (page, self);
@@ -291,26 +275,15 @@ healer_diagnose_batch_pane_diagnose_file (HealerDiagnoseBatchPane *self,
   set_running (self, TRUE);
 
   healer_job_run (&batch_job, self, healer_diagnose_batch_pane_diagnose_file,
-                  job, (GDestroyNotify) batch_job_free, self->cancellable,
+                  job, (GDestroyNotify) batch_job_free, cancellable,
                   deliver_progress, page, (GDestroyNotify) weak_ref_free,
                   batch_done, NULL);
-}
-
-gboolean
-healer_diagnose_batch_pane_cancel (HealerDiagnoseBatchPane *self)
-{
-  g_return_val_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self), FALSE);
-
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
-    return FALSE;
-  g_cancellable_cancel (self->cancellable);
-  return TRUE;
 }
 
 static void
 cancel_clicked_cb (HealerDiagnoseBatchPane *self)
 {
-  healer_diagnose_batch_pane_cancel (self);
+  healer_diagnose_part_cancel (HEALER_DIAGNOSE_PART (self));
 }
 
 static void
@@ -336,7 +309,7 @@ healer_diagnose_batch_pane_open (HealerDiagnoseBatchPane *self)
 
   g_return_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self));
 
-  if (self->model == NULL)
+  if (healer_diagnose_part_get_model (HEALER_DIAGNOSE_PART (self)) == NULL)
     return;
 
   native = healer_file_chooser_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN,
@@ -828,15 +801,17 @@ show_results (HealerDiagnoseBatchPane *self,
 static void
 update_stale (HealerDiagnoseBatchPane *self)
 {
+  HealerDiagnosePart *part = HEALER_DIAGNOSE_PART (self);
+  HealerModel *model = healer_diagnose_part_get_model (part);
   HealerResults *results = current_results (self);
-  g_autofree char *text = results != NULL ? healer_results_dup_staleness_text (results, self->model) : NULL;
+  g_autofree char *text = results != NULL ? healer_results_dup_staleness_text (results, model) : NULL;
   gboolean stale = text != NULL;
 
   if (stale)
     gtk_label_set_text (self->stale_label, text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->rerun_button),
-                            stale && self->model != NULL && healer_results_get_source (results) != NULL &&
-                            self->cancellable == NULL);
+                            stale && model != NULL && healer_results_get_source (results) != NULL &&
+                            !healer_diagnose_part_get_busy (part));
   gtk_revealer_set_reveal_child (self->stale_revealer, stale);
 }
 
@@ -854,7 +829,7 @@ rerun_clicked_cb (HealerDiagnoseBatchPane *self)
 static void
 session_class_names_cb (HealerDiagnoseBatchPane *self)
 {
-  HealerResults *results = healer_session_get_results (self->session);
+  HealerResults *results = healer_session_get_results (healer_diagnose_part_get_session (HEALER_DIAGNOSE_PART (self)));
 
   if (results != NULL && results == current_results (self))
     {
@@ -868,51 +843,28 @@ session_class_names_cb (HealerDiagnoseBatchPane *self)
 static void
 session_results_cb (HealerDiagnoseBatchPane *self)
 {
-  show_results (self, healer_session_get_results (self->session));
+  show_results (self, healer_session_get_results (healer_diagnose_part_get_session (HEALER_DIAGNOSE_PART (self))));
 }
 
 static void
-set_session (HealerDiagnoseBatchPane *self,
-             HealerSession           *session)
+healer_diagnose_batch_pane_session_changed (HealerDiagnosePart *part)
 {
-  if (!g_set_object (&self->session, session))
-    return;
-  g_signal_group_set_target (self->session_signals, session);
+  HealerSession *session = healer_diagnose_part_get_session (part);
+
   if (session != NULL)
-    show_results (self, healer_session_get_results (session));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
-}
-
-HealerModel *
-healer_diagnose_batch_pane_get_model (HealerDiagnoseBatchPane *self)
-{
-  g_return_val_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self), NULL);
-
-  return self->model;
-}
-
-void
-healer_diagnose_batch_pane_set_model (HealerDiagnoseBatchPane *self,
-                                      HealerModel             *model)
-{
-  g_return_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self));
-
-  if (self->model == model)
-    return;
-  g_clear_pointer (&self->model, healer_model_unref);
-  self->model = model != NULL ? healer_model_ref (model) : NULL;
-  if (self->cancellable == NULL)
-    gtk_widget_set_sensitive (GTK_WIDGET (self->batch_open_button), self->model != NULL);
-  update_stale (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+    show_results (HEALER_DIAGNOSE_BATCH_PANE (part), healer_session_get_results (session));
 }
 
 static void
-set_model_file (HealerDiagnoseBatchPane *self,
-                GFile                   *file)
+healer_diagnose_batch_pane_model_changed (HealerDiagnosePart *part,
+                                          HealerModel        *old_model)
 {
-  if (g_set_object (&self->model_file, file))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_FILE]);
+  HealerDiagnoseBatchPane *self = HEALER_DIAGNOSE_BATCH_PANE (part);
+
+  if (!healer_diagnose_part_get_busy (part))
+    gtk_widget_set_sensitive (GTK_WIDGET (self->batch_open_button),
+                              healer_diagnose_part_get_model (part) != NULL);
+  update_stale (self);
 }
 
 /* A closed revealer still takes the box's spacing on both sides: in a
@@ -962,14 +914,6 @@ healer_diagnose_batch_pane_set_narrow (HealerDiagnoseBatchPane *self,
   sync_revealers (self);
 }
 
-gboolean
-healer_diagnose_batch_pane_get_busy (HealerDiagnoseBatchPane *self)
-{
-  g_return_val_if_fail (HEALER_IS_DIAGNOSE_BATCH_PANE (self), FALSE);
-
-  return self->cancellable != NULL;
-}
-
 /* ---- GObject ---- */
 
 static void
@@ -977,7 +921,7 @@ healer_diagnose_batch_pane_dispose (GObject *object)
 {
   HealerDiagnoseBatchPane *self = (HealerDiagnoseBatchPane *)object;
 
-  healer_diagnose_batch_pane_cancel (self);
+  healer_diagnose_part_cancel (HEALER_DIAGNOSE_PART (self));
   if (self->results_view != NULL)
     gtk_column_view_set_model (self->results_view, NULL);
   /* Before the template goes: the selection tells the details pane. */
@@ -987,73 +931,8 @@ healer_diagnose_batch_pane_dispose (GObject *object)
    * or the bin would unparent it a second time after the template did. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_DIAGNOSE_BATCH_PANE);
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session_signals);
-  g_clear_object (&self->session);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->model, healer_model_unref);
-  g_clear_object (&self->model_file);
 
   G_OBJECT_CLASS (healer_diagnose_batch_pane_parent_class)->dispose (object);
-}
-
-static void
-healer_diagnose_batch_pane_get_property (GObject    *object,
-                                         guint       prop_id,
-                                         GValue     *value,
-                                         GParamSpec *pspec)
-{
-  HealerDiagnoseBatchPane *self = HEALER_DIAGNOSE_BATCH_PANE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-
-    case PROP_MODEL:
-      g_value_set_boxed (value, self->model);
-      break;
-
-    case PROP_MODEL_FILE:
-      g_value_set_object (value, self->model_file);
-      break;
-
-    case PROP_BUSY:
-      g_value_set_boolean (value, healer_diagnose_batch_pane_get_busy (self));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-healer_diagnose_batch_pane_set_property (GObject      *object,
-                                         guint         prop_id,
-                                         const GValue *value,
-                                         GParamSpec   *pspec)
-{
-  HealerDiagnoseBatchPane *self = HEALER_DIAGNOSE_BATCH_PANE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      set_session (self, g_value_get_object (value));
-      break;
-
-    case PROP_MODEL:
-      healer_diagnose_batch_pane_set_model (self, g_value_get_boxed (value));
-      break;
-
-    case PROP_MODEL_FILE:
-      set_model_file (self, g_value_get_object (value));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -1061,30 +940,11 @@ healer_diagnose_batch_pane_class_init (HealerDiagnoseBatchPaneClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  HealerDiagnosePartClass *part_class = HEALER_DIAGNOSE_PART_CLASS (klass);
 
   object_class->dispose = healer_diagnose_batch_pane_dispose;
-  object_class->get_property = healer_diagnose_batch_pane_get_property;
-  object_class->set_property = healer_diagnose_batch_pane_set_property;
-
-  /* Where the results go and come from. */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         HEALER_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_MODEL] =
-    g_param_spec_boxed ("model", NULL, NULL,
-                        HEALER_TYPE_MODEL,
-                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  /* The model's file, or NULL when it is not saved: the results name it. */
-  properties[PROP_MODEL_FILE] =
-    g_param_spec_object ("model-file", NULL, NULL,
-                         G_TYPE_FILE,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  part_class->model_changed = healer_diagnose_batch_pane_model_changed;
+  part_class->session_changed = healer_diagnose_batch_pane_session_changed;
 
   g_type_ensure (HEALER_TYPE_WRAP_BOX);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-diagnose-batch-pane.ui");
@@ -1123,6 +983,8 @@ healer_diagnose_batch_pane_class_init (HealerDiagnoseBatchPaneClass *klass)
 static void
 healer_diagnose_batch_pane_init (HealerDiagnoseBatchPane *self)
 {
+  GSignalGroup *session_signals;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   add_column (self, _("Sample"), HEALER_DIAGNOSE_COLUMN_ID, TRUE);
@@ -1144,11 +1006,11 @@ healer_diagnose_batch_pane_init (HealerDiagnoseBatchPane *self)
   /* The results shown are the session's: the pane follows them, their
    * class names, and the name of the model that made them once it is
    * saved. */
-  self->session_signals = g_signal_group_new (HEALER_TYPE_SESSION);
-  g_signal_group_connect_object (self->session_signals, "notify::model-file",
+  session_signals = healer_diagnose_part_get_session_signals (HEALER_DIAGNOSE_PART (self));
+  g_signal_group_connect_object (session_signals, "notify::model-file",
                                  G_CALLBACK (model_named), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::results",
+  g_signal_group_connect_object (session_signals, "notify::results",
                                  G_CALLBACK (session_results_cb), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "class-names-changed",
+  g_signal_group_connect_object (session_signals, "class-names-changed",
                                  G_CALLBACK (session_class_names_cb), self, G_CONNECT_SWAPPED);
 }

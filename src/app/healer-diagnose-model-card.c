@@ -11,15 +11,10 @@
 #include "healer-file-chooser.h"
 #include "healer-job.h"
 
+/* Its job reads a model file. */
 struct _HealerDiagnoseModelCard
 {
-  AdwBin          parent_instance;
-
-  HealerSession  *session;
-  GSignalGroup   *session_signals;
-  HealerModel    *model;
-  GFile          *model_file;
-  GCancellable   *cancellable;   /* while a model file is read */
+  HealerDiagnosePart parent_instance;
 
   /* Template widgets */
   AdwExpanderRow *model_row;
@@ -35,16 +30,7 @@ struct _HealerDiagnoseModelCard
   GtkLabel       *file_label;
 };
 
-G_DEFINE_FINAL_TYPE (HealerDiagnoseModelCard, healer_diagnose_model_card, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_SESSION,
-  PROP_MODEL,
-  PROP_MODEL_FILE,
-  PROP_BUSY,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (HealerDiagnoseModelCard, healer_diagnose_model_card, HEALER_TYPE_DIAGNOSE_PART)
 
 enum {
   MODEL_OPENED,
@@ -52,7 +38,6 @@ enum {
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static char *
@@ -84,8 +69,11 @@ architecture_text (const HealerModel *model)
 static void
 update_summary (HealerDiagnoseModelCard *self)
 {
-  const HealerModel *model = self->model;
-  HealerModel *session_model = self->session ? healer_session_get_model (self->session) : NULL;
+  HealerDiagnosePart *part = HEALER_DIAGNOSE_PART (self);
+  const HealerModel *model = healer_diagnose_part_get_model (part);
+  HealerSession *session = healer_diagnose_part_get_session (part);
+  GFile *model_file = healer_diagnose_part_get_model_file (part);
+  HealerModel *session_model = session ? healer_session_get_model (session) : NULL;
   gboolean can_use_trained = session_model != NULL && session_model != model;
   g_autoptr(GString) classes = NULL;
   g_autofree char *title = NULL;
@@ -103,8 +91,8 @@ update_summary (HealerDiagnoseModelCard *self)
   if (model == NULL)
     return;
 
-  if (self->model_file != NULL)
-    title = g_file_get_basename (self->model_file);
+  if (model_file != NULL)
+    title = g_file_get_basename (model_file);
   else
     title = g_strdup (_("Model Just Trained (Not Saved)"));
 
@@ -153,8 +141,8 @@ update_summary (HealerDiagnoseModelCard *self)
 
   when = model->created_unix > 0 ? g_date_time_new_from_unix_local (model->created_unix) : NULL;
   created = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M") : g_strdup (_("Unknown"));
-  file = self->model_file != NULL ? g_file_get_parse_name (self->model_file)
-                                  : g_strdup (_("Not saved yet"));
+  file = model_file != NULL ? g_file_get_parse_name (model_file)
+                            : g_strdup (_("Not saved yet"));
 
   if (model->estimate != NULL)
     f1_short = g_strdup_printf (_("estimated macro-F1 %.3f"), model->estimate->macro_f1);
@@ -230,7 +218,6 @@ set_loading (HealerDiagnoseModelCard *self,
 {
   gtk_widget_set_visible (GTK_WIDGET (self->model_spinner), loading);
   gtk_widget_set_sensitive (GTK_WIDGET (self->open_button), !loading);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
 static void
@@ -247,11 +234,8 @@ load_model_done (GObject      *object,
   /* The card went away while the worker ran. */
   if (self->model_row == NULL)
     return;
-  if (g_task_get_cancellable (G_TASK (result)) == self->cancellable)
-    {
-      g_clear_object (&self->cancellable);
-      set_loading (self, FALSE);
-    }
+  if (healer_diagnose_part_end (HEALER_DIAGNOSE_PART (self), g_task_get_cancellable (G_TASK (result))))
+    set_loading (self, FALSE);
 
   if (model == NULL)
     {
@@ -267,17 +251,16 @@ void
 healer_diagnose_model_card_load_file (HealerDiagnoseModelCard *self,
                                       GFile                   *file)
 {
+  GCancellable *cancellable;
+
   g_return_if_fail (HEALER_IS_DIAGNOSE_MODEL_CARD (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  cancellable = healer_diagnose_part_begin (HEALER_DIAGNOSE_PART (self));
   set_loading (self, TRUE);
 
   healer_job_run (&load_model_job, self, healer_diagnose_model_card_load_file,
-                  g_object_ref (file), g_object_unref, self->cancellable,
+                  g_object_ref (file), g_object_unref, cancellable,
                   NULL, NULL, NULL, load_model_done, NULL);
 }
 
@@ -313,14 +296,6 @@ healer_diagnose_model_card_open (HealerDiagnoseModelCard *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
-gboolean
-healer_diagnose_model_card_get_busy (HealerDiagnoseModelCard *self)
-{
-  g_return_val_if_fail (HEALER_IS_DIAGNOSE_MODEL_CARD (self), FALSE);
-
-  return self->cancellable != NULL;
-}
-
 /* In a narrow window the card keeps the model's name and its quality
  * figure and gives up the button's words: Open Model becomes its icon
  * (named by its tooltip and for screen readers), so the name has a line. */
@@ -344,58 +319,19 @@ healer_diagnose_model_card_set_narrow (HealerDiagnoseModelCard *self,
     }
 }
 
-gboolean
-healer_diagnose_model_card_cancel (HealerDiagnoseModelCard *self)
+/* The summary shows the model, names its file and offers the session's
+ * model when it is another: any of the three changing redraws it. */
+static void
+healer_diagnose_model_card_refresh (HealerDiagnosePart *part)
 {
-  g_return_val_if_fail (HEALER_IS_DIAGNOSE_MODEL_CARD (self), FALSE);
-
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
-    return FALSE;
-  g_cancellable_cancel (self->cancellable);
-  return TRUE;
-}
-
-HealerModel *
-healer_diagnose_model_card_get_model (HealerDiagnoseModelCard *self)
-{
-  g_return_val_if_fail (HEALER_IS_DIAGNOSE_MODEL_CARD (self), NULL);
-
-  return self->model;
-}
-
-void
-healer_diagnose_model_card_set_model (HealerDiagnoseModelCard *self,
-                                      HealerModel             *model)
-{
-  g_return_if_fail (HEALER_IS_DIAGNOSE_MODEL_CARD (self));
-
-  if (self->model == model)
-    return;
-  g_clear_pointer (&self->model, healer_model_unref);
-  self->model = model != NULL ? healer_model_ref (model) : NULL;
-  update_summary (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+  update_summary (HEALER_DIAGNOSE_MODEL_CARD (part));
 }
 
 static void
-set_model_file (HealerDiagnoseModelCard *self,
-                GFile                   *file)
+healer_diagnose_model_card_model_changed (HealerDiagnosePart *part,
+                                          HealerModel        *old_model)
 {
-  if (!g_set_object (&self->model_file, file))
-    return;
-  update_summary (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_FILE]);
-}
-
-static void
-set_session (HealerDiagnoseModelCard *self,
-             HealerSession           *session)
-{
-  if (!g_set_object (&self->session, session))
-    return;
-  g_signal_group_set_target (self->session_signals, session);
-  update_summary (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  healer_diagnose_model_card_refresh (part);
 }
 
 /* ---- GObject ---- */
@@ -405,78 +341,13 @@ healer_diagnose_model_card_dispose (GObject *object)
 {
   HealerDiagnoseModelCard *self = (HealerDiagnoseModelCard *)object;
 
-  healer_diagnose_model_card_cancel (self);
+  healer_diagnose_part_cancel (HEALER_DIAGNOSE_PART (self));
   /* The bin's child is a bound template child: dropped by the bin first,
    * or the bin would unparent it a second time after the template did. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_DIAGNOSE_MODEL_CARD);
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session_signals);
-  g_clear_object (&self->session);
-  g_clear_pointer (&self->model, healer_model_unref);
-  g_clear_object (&self->model_file);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (healer_diagnose_model_card_parent_class)->dispose (object);
-}
-
-static void
-healer_diagnose_model_card_get_property (GObject    *object,
-                                         guint       prop_id,
-                                         GValue     *value,
-                                         GParamSpec *pspec)
-{
-  HealerDiagnoseModelCard *self = HEALER_DIAGNOSE_MODEL_CARD (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-
-    case PROP_MODEL:
-      g_value_set_boxed (value, self->model);
-      break;
-
-    case PROP_MODEL_FILE:
-      g_value_set_object (value, self->model_file);
-      break;
-
-    case PROP_BUSY:
-      g_value_set_boolean (value, healer_diagnose_model_card_get_busy (self));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-healer_diagnose_model_card_set_property (GObject      *object,
-                                         guint         prop_id,
-                                         const GValue *value,
-                                         GParamSpec   *pspec)
-{
-  HealerDiagnoseModelCard *self = HEALER_DIAGNOSE_MODEL_CARD (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      set_session (self, g_value_get_object (value));
-      break;
-
-    case PROP_MODEL:
-      healer_diagnose_model_card_set_model (self, g_value_get_boxed (value));
-      break;
-
-    case PROP_MODEL_FILE:
-      set_model_file (self, g_value_get_object (value));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -484,30 +355,12 @@ healer_diagnose_model_card_class_init (HealerDiagnoseModelCardClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  HealerDiagnosePartClass *part_class = HEALER_DIAGNOSE_PART_CLASS (klass);
 
   object_class->dispose = healer_diagnose_model_card_dispose;
-  object_class->get_property = healer_diagnose_model_card_get_property;
-  object_class->set_property = healer_diagnose_model_card_set_property;
-
-  /* Only to offer the session's model when it is not the one shown. */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL,
-                         HEALER_TYPE_SESSION,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_MODEL] =
-    g_param_spec_boxed ("model", NULL, NULL,
-                        HEALER_TYPE_MODEL,
-                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  /* The model's file, or NULL when it is not saved. */
-  properties[PROP_MODEL_FILE] =
-    g_param_spec_object ("model-file", NULL, NULL,
-                         G_TYPE_FILE,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  part_class->model_changed = healer_diagnose_model_card_model_changed;
+  part_class->model_file_changed = healer_diagnose_model_card_refresh;
+  part_class->session_changed = healer_diagnose_model_card_refresh;
 
   signals[MODEL_OPENED] =
     g_signal_new ("model-opened",
@@ -544,7 +397,7 @@ healer_diagnose_model_card_init (HealerDiagnoseModelCard *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   /* The offer of the session's model follows it. */
-  self->session_signals = g_signal_group_new (HEALER_TYPE_SESSION);
-  g_signal_group_connect_object (self->session_signals, "notify::model",
+  g_signal_group_connect_object (healer_diagnose_part_get_session_signals (HEALER_DIAGNOSE_PART (self)),
+                                 "notify::model",
                                  G_CALLBACK (update_summary), self, G_CONNECT_SWAPPED);
 }

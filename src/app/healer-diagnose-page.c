@@ -467,9 +467,9 @@ healer_diagnose_page_cancel (HealerDiagnosePage *self)
 
   g_return_val_if_fail (HEALER_IS_DIAGNOSE_PAGE (self), FALSE);
 
-  cancelled |= healer_diagnose_model_card_cancel (self->model_card);
-  cancelled |= healer_diagnose_sample_pane_cancel (self->sample_pane);
-  cancelled |= healer_diagnose_batch_pane_cancel (self->batch_pane);
+  cancelled |= healer_diagnose_part_cancel (HEALER_DIAGNOSE_PART (self->model_card));
+  cancelled |= healer_diagnose_part_cancel (HEALER_DIAGNOSE_PART (self->sample_pane));
+  cancelled |= healer_diagnose_part_cancel (HEALER_DIAGNOSE_PART (self->batch_pane));
   return cancelled;
 }
 
@@ -519,7 +519,7 @@ healer_diagnose_page_get_busy (HealerDiagnosePage *self)
   /* Parts are gone once the page is disposed. */
   if (self->model_card == NULL)
     return FALSE;
-  return healer_diagnose_model_card_get_busy (self->model_card)
-         || healer_diagnose_sample_pane_get_busy (self->sample_pane)
-         || healer_diagnose_batch_pane_get_busy (self->batch_pane);
+  return healer_diagnose_part_get_busy (HEALER_DIAGNOSE_PART (self->model_card))
+         || healer_diagnose_part_get_busy (HEALER_DIAGNOSE_PART (self->sample_pane))
+         || healer_diagnose_part_get_busy (HEALER_DIAGNOSE_PART (self->batch_pane));
 }

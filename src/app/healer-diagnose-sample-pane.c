@@ -16,11 +16,10 @@
 #include "healer-page.h"
 #include "healer-wrap-box.h"
 
+/* Its job diagnoses one sample. */
 struct _HealerDiagnoseSamplePane
 {
-  AdwBin              parent_instance;
-
-  HealerModel        *model;
+  HealerDiagnosePart  parent_instance;
 
   /* A value text per model input (NULL = missing). */
   char              **sample_texts;
@@ -28,7 +27,6 @@ struct _HealerDiagnoseSamplePane
   GtkStringList      *kpi_names;
   GtkFilterListModel *kpi_filtered;
   GtkStringFilter    *kpi_filter;
-  GCancellable       *cancellable;        /* while a sample is diagnosed */
   float              *last_sample_proba;  /* n_classes of the last diagnosed sample */
   guint               last_sample_class;
 
@@ -51,16 +49,7 @@ struct _HealerDiagnoseSamplePane
   GtkListBox         *sample_abnormal_list;
 };
 
-G_DEFINE_FINAL_TYPE (HealerDiagnoseSamplePane, healer_diagnose_sample_pane, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_MODEL,
-  PROP_BUSY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (HealerDiagnoseSamplePane, healer_diagnose_sample_pane, HEALER_TYPE_DIAGNOSE_PART)
 
 /* KPIs listed as having driven a diagnosis. */
 #define TOP_DRIVERS  8
@@ -104,9 +93,10 @@ item_kpi_index (HealerDiagnoseSamplePane *self,
 {
   GtkStringObject *object = gtk_list_item_get_item (item);
   const char *name = gtk_string_object_get_string (object);
+  HealerModel *model = healer_diagnose_part_get_model (HEALER_DIAGNOSE_PART (self));
 
   for (guint j = 0; j < self->n_sample_texts; j++)
-    if (self->model != NULL && strcmp (self->model->preprocessor->input_names[j], name) == 0)
+    if (model != NULL && strcmp (model->preprocessor->input_names[j], name) == 0)
       return j;
   return G_MAXUINT;
 }
@@ -206,9 +196,10 @@ refresh_form (HealerDiagnoseSamplePane *self)
   /* Rebinding the rows shows the new texts in the visible entries. */
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->kpi_names));
   const char * const *names = NULL;
+  HealerModel *model = healer_diagnose_part_get_model (HEALER_DIAGNOSE_PART (self));
 
-  if (self->model != NULL)
-    names = (const char * const *) self->model->preprocessor->input_names;
+  if (model != NULL)
+    names = (const char * const *) model->preprocessor->input_names;
   gtk_string_list_splice (self->kpi_names, 0, n, names);
 }
 
@@ -227,6 +218,7 @@ static float *
 read_form (HealerDiagnoseSamplePane  *self,
            GError                   **error)
 {
+  HealerModel *model = healer_diagnose_part_get_model (HEALER_DIAGNOSE_PART (self));
   g_autofree float *row = g_new (float, MAX (self->n_sample_texts, 1));
 
   for (guint j = 0; j < self->n_sample_texts; j++)
@@ -246,7 +238,7 @@ read_form (HealerDiagnoseSamplePane  *self,
           g_set_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_NUMBER,
                        _("%s: “%s” is not a number; expected a number, or nothing when "
                          "the KPI was not measured"),
-                       self->model->preprocessor->input_names[j], text);
+                       model->preprocessor->input_names[j], text);
           return NULL;
         }
       row[j] = (float) v;
@@ -554,14 +546,11 @@ sample_done (GObject      *object,
   /* The pane went away while the worker ran. */
   if (self->sample_result_stack == NULL)
     return;
-  if (cancellable == self->cancellable)
-    {
-      g_clear_object (&self->cancellable);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->diagnose_sample_button), TRUE);
-    }
+  if (healer_diagnose_part_end (HEALER_DIAGNOSE_PART (self), cancellable))
+    gtk_widget_set_sensitive (GTK_WIDGET (self->diagnose_sample_button), TRUE);
   /* A result for a model that is no longer the pane's is stale. */
-  if (g_cancellable_is_cancelled (cancellable) || job->model != self->model)
+  if (g_cancellable_is_cancelled (cancellable) ||
+      job->model != healer_diagnose_part_get_model (HEALER_DIAGNOSE_PART (self)))
     return;
   if (healer_job_finish (result, diagnose_row, NULL) == NULL)
     return;
@@ -573,21 +562,16 @@ static void
 diagnose_row (HealerDiagnoseSamplePane *self,
               float                    *row)
 {
+  GCancellable *cancellable = healer_diagnose_part_begin (HEALER_DIAGNOSE_PART (self));
   SampleJob *job;
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-
   job = g_new0 (SampleJob, 1);
-  job->model = healer_model_ref (self->model);
+  job->model = healer_model_ref (healer_diagnose_part_get_model (HEALER_DIAGNOSE_PART (self)));
   job->row = row;
   gtk_widget_set_sensitive (GTK_WIDGET (self->diagnose_sample_button), FALSE);
 
   healer_job_run (&sample_job, self, diagnose_row,
-                  job, (GDestroyNotify) sample_job_free, self->cancellable,
+                  job, (GDestroyNotify) sample_job_free, cancellable,
                   NULL, NULL, NULL, sample_done, NULL);
 }
 
@@ -597,7 +581,7 @@ diagnose_sample_clicked_cb (HealerDiagnoseSamplePane *self)
   g_autoptr(GError) error = NULL;
   float *row;
 
-  if (self->model == NULL)
+  if (healer_diagnose_part_get_model (HEALER_DIAGNOSE_PART (self)) == NULL)
     return;
 
   row = read_form (self, &error);
@@ -610,13 +594,14 @@ static void
 use_text (HealerDiagnoseSamplePane *self,
           const char               *text)
 {
+  HealerModel *model = healer_diagnose_part_get_model (HEALER_DIAGNOSE_PART (self));
   g_autoptr(GError) error = NULL;
   float *row;
 
-  if (self->model == NULL)
+  if (model == NULL)
     return;
 
-  row = healer_diagnose_parse_sample (self->model, text, &error);
+  row = healer_diagnose_parse_sample (model, text, &error);
   show_paste_error (self, error ? error->message : NULL);
   if (row == NULL)
     return;
@@ -654,7 +639,7 @@ clear_sample_clicked_cb (HealerDiagnoseSamplePane *self)
   refresh_form (self);
   /* The diagnosis on screen was of the values just cleared: it goes too,
    * and so does one still being made. */
-  healer_diagnose_sample_pane_cancel (self);
+  healer_diagnose_part_cancel (HEALER_DIAGNOSE_PART (self));
   g_clear_pointer (&self->last_sample_proba, g_free);
   gtk_stack_set_visible_child_name (self->sample_result_stack, "none");
 }
@@ -677,14 +662,15 @@ healer_diagnose_sample_pane_diagnose_text (HealerDiagnoseSamplePane *self,
 static void
 relabel (HealerDiagnoseSamplePane *self)
 {
+  HealerModel *model = healer_diagnose_part_get_model (HEALER_DIAGNOSE_PART (self));
   g_auto(GStrv) labels = NULL;
 
-  if (self->model == NULL || self->last_sample_proba == NULL)
+  if (model == NULL || self->last_sample_proba == NULL)
     return;
-  labels = class_labels (self->model);
+  labels = class_labels (model);
   gtk_label_set_text (self->sample_class_label, labels[self->last_sample_class]);
   healer_diagnose_fill_probabilities (self->sample_proba_grid, (const char * const *) labels,
-                                      self->last_sample_proba, self->model->n_classes,
+                                      self->last_sample_proba, model->n_classes,
                                       self->last_sample_class);
 }
 
@@ -692,46 +678,32 @@ relabel (HealerDiagnoseSamplePane *self)
 static void
 reset (HealerDiagnoseSamplePane *self)
 {
-  healer_diagnose_sample_pane_cancel (self);
+  HealerModel *model = healer_diagnose_part_get_model (HEALER_DIAGNOSE_PART (self));
+
+  healer_diagnose_part_cancel (HEALER_DIAGNOSE_PART (self));
   if (self->sample_texts != NULL)
     for (guint j = 0; j < self->n_sample_texts; j++)
       g_free (self->sample_texts[j]);
   g_clear_pointer (&self->sample_texts, g_free);
   g_clear_pointer (&self->last_sample_proba, g_free);
-  self->n_sample_texts = self->model ? self->model->preprocessor->n_input : 0;
+  self->n_sample_texts = model ? model->preprocessor->n_input : 0;
   self->sample_texts = g_new0 (char *, self->n_sample_texts + 1);
   show_paste_error (self, NULL);
   refresh_form (self);
   gtk_stack_set_visible_child_name (self->sample_result_stack, "none");
 }
 
-HealerModel *
-healer_diagnose_sample_pane_get_model (HealerDiagnoseSamplePane *self)
+/* A renamed model shares its networks: what was diagnosed stays valid. */
+static void
+healer_diagnose_sample_pane_model_changed (HealerDiagnosePart *part,
+                                           HealerModel        *old_model)
 {
-  g_return_val_if_fail (HEALER_IS_DIAGNOSE_SAMPLE_PANE (self), NULL);
+  HealerDiagnoseSamplePane *self = HEALER_DIAGNOSE_SAMPLE_PANE (part);
 
-  return self->model;
-}
-
-void
-healer_diagnose_sample_pane_set_model (HealerDiagnoseSamplePane *self,
-                                       HealerModel              *model)
-{
-  /* A renamed model shares its networks: what was diagnosed stays valid. */
-  gboolean changed;
-
-  g_return_if_fail (HEALER_IS_DIAGNOSE_SAMPLE_PANE (self));
-
-  if (self->model == model)
-    return;
-  changed = !healer_model_same_network (self->model, model);
-  g_clear_pointer (&self->model, healer_model_unref);
-  self->model = model != NULL ? healer_model_ref (model) : NULL;
-  if (changed)
-    reset (self);
-  else
+  if (healer_model_same_network (old_model, healer_diagnose_part_get_model (part)))
     relabel (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+  else
+    reset (self);
 }
 
 const float *
@@ -742,31 +714,12 @@ healer_diagnose_sample_pane_get_probabilities (HealerDiagnoseSamplePane *self)
   return self->last_sample_proba;
 }
 
-gboolean
-healer_diagnose_sample_pane_get_busy (HealerDiagnoseSamplePane *self)
-{
-  g_return_val_if_fail (HEALER_IS_DIAGNOSE_SAMPLE_PANE (self), FALSE);
-
-  return self->cancellable != NULL;
-}
-
-gboolean
-healer_diagnose_sample_pane_cancel (HealerDiagnoseSamplePane *self)
-{
-  g_return_val_if_fail (HEALER_IS_DIAGNOSE_SAMPLE_PANE (self), FALSE);
-
-  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
-    return FALSE;
-  g_cancellable_cancel (self->cancellable);
-  return TRUE;
-}
-
 static void
 healer_diagnose_sample_pane_dispose (GObject *object)
 {
   HealerDiagnoseSamplePane *self = (HealerDiagnoseSamplePane *)object;
 
-  healer_diagnose_sample_pane_cancel (self);
+  healer_diagnose_part_cancel (HEALER_DIAGNOSE_PART (self));
   /* The bin's child is a bound template child: dropped by the bin first,
    * or the bin would unparent it a second time after the template did. */
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -777,55 +730,11 @@ healer_diagnose_sample_pane_dispose (GObject *object)
   g_clear_pointer (&self->sample_texts, g_free);
   self->n_sample_texts = 0;
   g_clear_pointer (&self->last_sample_proba, g_free);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->kpi_filtered);
   g_clear_object (&self->kpi_filter);
   g_clear_object (&self->kpi_names);
-  g_clear_pointer (&self->model, healer_model_unref);
 
   G_OBJECT_CLASS (healer_diagnose_sample_pane_parent_class)->dispose (object);
-}
-
-static void
-healer_diagnose_sample_pane_get_property (GObject    *object,
-                                          guint       prop_id,
-                                          GValue     *value,
-                                          GParamSpec *pspec)
-{
-  HealerDiagnoseSamplePane *self = HEALER_DIAGNOSE_SAMPLE_PANE (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      g_value_set_boxed (value, self->model);
-      break;
-
-    case PROP_BUSY:
-      g_value_set_boolean (value, healer_diagnose_sample_pane_get_busy (self));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-healer_diagnose_sample_pane_set_property (GObject      *object,
-                                          guint         prop_id,
-                                          const GValue *value,
-                                          GParamSpec   *pspec)
-{
-  HealerDiagnoseSamplePane *self = HEALER_DIAGNOSE_SAMPLE_PANE (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      healer_diagnose_sample_pane_set_model (self, g_value_get_boxed (value));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -833,20 +742,11 @@ healer_diagnose_sample_pane_class_init (HealerDiagnoseSamplePaneClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  HealerDiagnosePartClass *part_class = HEALER_DIAGNOSE_PART_CLASS (klass);
 
   object_class->dispose = healer_diagnose_sample_pane_dispose;
-  object_class->get_property = healer_diagnose_sample_pane_get_property;
-  object_class->set_property = healer_diagnose_sample_pane_set_property;
 
-  properties[PROP_MODEL] =
-    g_param_spec_boxed ("model", NULL, NULL,
-                        HEALER_TYPE_MODEL,
-                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  part_class->model_changed = healer_diagnose_sample_pane_model_changed;
 
   g_type_ensure (HEALER_TYPE_WRAP_BOX);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-diagnose-sample-pane.ui");

@@ -6,28 +6,23 @@
 
 #include <adwaita.h>
 
-#include "healer-model.h"
+#include "healer-diagnose-part.h"
 
 G_BEGIN_DECLS
 
 #define HEALER_TYPE_DIAGNOSE_SAMPLE_PANE (healer_diagnose_sample_pane_get_type ())
 
-G_DECLARE_FINAL_TYPE (HealerDiagnoseSamplePane, healer_diagnose_sample_pane, HEALER, DIAGNOSE_SAMPLE_PANE, AdwBin)
+G_DECLARE_FINAL_TYPE (HealerDiagnoseSamplePane, healer_diagnose_sample_pane, HEALER, DIAGNOSE_SAMPLE_PANE, HealerDiagnosePart)
 
 /* The pane diagnoses one sample with its "model" (bound to the page's): a
  * model with other networks empties the form and the result; the same
  * networks under new class names only rename the result. "busy" is TRUE
  * while a sample is diagnosed on a worker. */
-HealerModel *healer_diagnose_sample_pane_get_model         (HealerDiagnoseSamplePane *self);
-void         healer_diagnose_sample_pane_set_model         (HealerDiagnoseSamplePane *self,
-                                                            HealerModel              *model);
+
 /* Reads @text as the "paste a CSV row" box does and diagnoses it. */
 void         healer_diagnose_sample_pane_diagnose_text     (HealerDiagnoseSamplePane *self,
                                                             const char               *text);
 /* Probabilities (n_classes of the model) of the last sample diagnosed, or NULL. */
 const float *healer_diagnose_sample_pane_get_probabilities (HealerDiagnoseSamplePane *self);
-gboolean     healer_diagnose_sample_pane_get_busy          (HealerDiagnoseSamplePane *self);
-/* Stops the diagnosis of a sample; TRUE when one was running. */
-gboolean     healer_diagnose_sample_pane_cancel            (HealerDiagnoseSamplePane *self);
 
 G_END_DECLS
