@@ -18,7 +18,8 @@ struct _HealerPreferencesWindow
 
   GSettings            *settings;
 
-  HealerSession        *session;   /* of the window we were opened for */
+  HealerSession        *session;   /* by default the one of the window we were opened for */
+  GSignalGroup         *session_signals;
   HealerModel          *named_model; /* whose classes the rows name */
   GPtrArray            *class_rows;
   guint                 showing_coverage : 1; /* the row follows the model, not the user */
@@ -33,6 +34,14 @@ struct _HealerPreferencesWindow
 };
 
 G_DEFINE_FINAL_TYPE (HealerPreferencesWindow, healer_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* Combo rows hold positions; the settings hold nicks. These tables are the
  * one place that ties them together, in the order of the .ui string lists. */
@@ -195,6 +204,19 @@ fill_class_names (HealerPreferencesWindow *self)
     }
 }
 
+/* ---- GObject ---- */
+
+static void
+set_session (HealerPreferencesWindow *self,
+             HealerSession           *session)
+{
+  if (!g_set_object (&self->session, session))
+    return;
+  g_signal_group_set_target (self->session_signals, session);
+  fill_class_names (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
 static void
 healer_preferences_window_constructed (GObject *object)
 {
@@ -203,12 +225,10 @@ healer_preferences_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (healer_preferences_window_parent_class)->constructed (object);
 
-  if (HEALER_IS_WINDOW (parent))
-    {
-      self->session = g_object_ref (healer_window_get_session (HEALER_WINDOW (parent)));
-      g_signal_connect_object (self->session, "notify::model",
-                               G_CALLBACK (fill_class_names), self, G_CONNECT_SWAPPED);
-    }
+  if (self->session == NULL && HEALER_IS_WINDOW (parent))
+    set_session (self, healer_window_get_session (HEALER_WINDOW (parent)));
+  /* Without a session, the rows say there is no model (with one, the
+   * setter filled them and this changes nothing). */
   fill_class_names (self);
 }
 
@@ -217,6 +237,9 @@ healer_preferences_window_dispose (GObject *object)
 {
   HealerPreferencesWindow *self = (HealerPreferencesWindow *)object;
 
+  if (self->session_signals != NULL)
+    g_signal_group_set_target (self->session_signals, NULL);
+  g_clear_object (&self->session_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
@@ -227,6 +250,44 @@ healer_preferences_window_dispose (GObject *object)
 }
 
 static void
+healer_preferences_window_get_property (GObject    *object,
+                                        guint       prop_id,
+                                        GValue     *value,
+                                        GParamSpec *pspec)
+{
+  HealerPreferencesWindow *self = HEALER_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+healer_preferences_window_set_property (GObject      *object,
+                                        guint         prop_id,
+                                        const GValue *value,
+                                        GParamSpec   *pspec)
+{
+  HealerPreferencesWindow *self = HEALER_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      set_session (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 healer_preferences_window_class_init (HealerPreferencesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -234,6 +295,16 @@ healer_preferences_window_class_init (HealerPreferencesWindowClass *klass)
 
   object_class->constructed = healer_preferences_window_constructed;
   object_class->dispose = healer_preferences_window_dispose;
+  object_class->get_property = healer_preferences_window_get_property;
+  object_class->set_property = healer_preferences_window_set_property;
+
+  /* The session whose model's coverage and class names it edits, as a
+   * page's "session": by default the one of its transient-for window. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         HEALER_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Its combo rows open popovers, like the window's buttons. */
   healer_tooltips_init ();
@@ -255,6 +326,11 @@ healer_preferences_window_init (HealerPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   healer_combo_rows_give_room (GTK_WIDGET (self));
   self->class_rows = g_ptr_array_new ();
+
+  /* The rows follow the session's model: its class names, its coverage. */
+  self->session_signals = g_signal_group_new (HEALER_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify::model",
+                                 G_CALLBACK (fill_class_names), self, G_CONNECT_SWAPPED);
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_settings_bind_with_mapping (self->settings, "chart-palette",

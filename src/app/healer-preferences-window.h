@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (HealerPreferencesWindow, healer_preferences_window, HEALER, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
+/* The app's settings, and the coverage and class names of the model of
+ * its "session" (a HealerSession, followed through a signal group as the
+ * pages follow theirs): by default the session of @transient_for when it
+ * is a HealerWindow. */
 HealerPreferencesWindow *healer_preferences_window_new (GtkWindow *transient_for);
 
 G_END_DECLS

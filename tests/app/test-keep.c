@@ -99,6 +99,13 @@ assert_named (HealerWindow *window,
   g_assert_cmpuint (count_labels (GTK_WIDGET (summary), g_str_equal (name, "class 0") ? "disk fault" : "class 0", FALSE), ==, 0);
 
   prefs = healer_preferences_window_new (GTK_WINDOW (window));
+  /* Its session is its window's, by default. */
+  {
+    g_autoptr(HealerSession) session = NULL;
+
+    g_object_get (prefs, "session", &session, NULL);
+    g_assert_true (session == healer_window_get_session (window));
+  }
   gtk_window_present (GTK_WINDOW (prefs));
   healer_test_wait_frame (GTK_WIDGET (prefs));
   row = healer_test_find_widget (GTK_WIDGET (prefs), healer_test_match_type,
