@@ -462,7 +462,8 @@ test_reference_bits (void)
   g_autofree guint *labels = g_new (guint, n);
   struct { HealerTsneAlgorithm algorithm; const char *sha256; } cases[] = {
     { HEALER_TSNE_EXACT, "e1d8fbe10b7a17304de547d51c64baa5d180809a38d7ddfbb1eb6687ac911caf" },
-    { HEALER_TSNE_BARNES_HUT, "7a54191977e2afd046958a7ba4bdf7ce74a80e7726ac17899f500a61b793fb01" },
+    /* since 2026-12-07: the attraction in four partial sums */
+    { HEALER_TSNE_BARNES_HUT, "84138b88fa62e6aec7c2bf9fc34b342d9ec325f9768fe9a5fd2f8e25afd2381b" },
   };
   HealerRng rng;
 
@@ -491,6 +492,19 @@ test_reference_bits (void)
       g_assert_true (isfinite (p->kl_divergence));
       g_assert_cmpfloat (p->kl_divergence, >, 0.0);
       g_assert_cmpstr (sha, ==, cases[c].sha256);
+      /* the portable build of the vector loops gives the same bits */
+      if (healer_fft_get_kernel () != HEALER_FFT_KERNEL_PORTABLE)
+        {
+          HealerFftKernel native = healer_fft_get_kernel ();
+          g_autoptr(HealerProjection) q = NULL;
+          g_autofree char *sha2 = NULL;
+
+          healer_fft_set_kernel (HEALER_FFT_KERNEL_PORTABLE);
+          q = project (x, n, d, &config);
+          healer_fft_set_kernel (native);
+          sha2 = map_checksum (q);
+          g_assert_cmpstr (sha2, ==, cases[c].sha256);
+        }
     }
 }
 
@@ -580,7 +594,7 @@ test_fft_gradient (void)
     }
 }
 
-/* The batched FFT against a direct DFT in long double, on random data in
+/* The batched FFT (single precision) against a direct DFT in long double, on random data in
  * every lane: lengths 2^a 3^b up to 2048 (the largest grid), forward and
  * inverse; the AVX2 build and the portable one give the same bits. */
 static void
@@ -603,20 +617,20 @@ test_fft_batch (void)
         guint n = sizes[i];
         gsize half = (gsize) n * HEALER_FFT_BATCH;
         g_autoptr(HealerFftPlan) plan = healer_fft_plan_new (n);
-        g_autofree double *input = g_new (double, 2 * half);
-        double *x = healer_fft_buffer_new (n), *y = healer_fft_buffer_new (n);
-        double *x2 = healer_fft_buffer_new (n), *y2 = healer_fft_buffer_new (n);
+        g_autofree float *input = g_new (float, 2 * half);
+        float *x = healer_fft_buffer_new (n), *y = healer_fft_buffer_new (n);
+        float *x2 = healer_fft_buffer_new (n), *y2 = healer_fft_buffer_new (n);
         g_autofree long double *cs = g_new (long double, n);
         g_autofree long double *sn = g_new (long double, n);
-        double *res, *res2;
+        float *res, *res2;
         long double err2 = 0, norm2 = 0;
 
         g_assert_nonnull (plan);
         g_assert_cmpuint (healer_fft_plan_get_length (plan), ==, n);
         for (gsize j = 0; j < 2 * half; j++)
-          input[j] = healer_rng_uniform (&rng) - 0.5;
-        memcpy (x, input, 2 * half * sizeof (double));
-        memcpy (x2, input, 2 * half * sizeof (double));
+          input[j] = (float) (healer_rng_uniform (&rng) - 0.5);
+        memcpy (x, input, 2 * half * sizeof (float));
+        memcpy (x2, input, 2 * half * sizeof (float));
         healer_fft_set_kernel (HEALER_FFT_KERNEL_PORTABLE);
         res = healer_fft_batch (plan, x, y, inverse);
         g_assert_true (res == x || res == y);
@@ -625,7 +639,7 @@ test_fft_batch (void)
             healer_fft_set_kernel (HEALER_FFT_KERNEL_AVX2);
             res2 = healer_fft_batch (plan, x2, y2, inverse);
             g_assert_true ((res == x) == (res2 == x2));
-            g_assert_cmpmem (res, 2 * half * sizeof (double), res2, 2 * half * sizeof (double));
+            g_assert_cmpmem (res, 2 * half * sizeof (float), res2, 2 * half * sizeof (float));
           }
         healer_fft_set_kernel (native);
 
@@ -653,8 +667,9 @@ test_fft_batch (void)
                       (res[half + k * HEALER_FFT_BATCH + b] - im);
               norm2 += re * re + im * im;
             }
-        /* Rounding grows as log n; a wrong twiddle or index is off by O(1). */
-        g_assert_cmpfloat ((double) sqrtl (err2 / norm2), <, 1e-14 * (1 + log2 (n)));
+        /* Single precision: rounding grows as log n (measured up to 2.5e-7
+         * at 2048); a wrong twiddle or index is off by O(1). */
+        g_assert_cmpfloat ((double) sqrtl (err2 / norm2), <, 1e-7 * (1 + log2 (n)));
         healer_fft_buffer_free (x);
         healer_fft_buffer_free (y);
         healer_fft_buffer_free (x2);
@@ -664,7 +679,7 @@ test_fft_batch (void)
 
 /* Points placed exactly on the grid's nodes have Lagrange weights of 1
  * and 0, so the interpolated sums are the 2-D convolutions alone: they
- * must match direct sums to rounding. The points span L − ¼ units, so the
+ * must match direct sums to the transforms' rounding. The points span L − ¼ units, so the
  * grid has L boxes of width 1 and its nodes sit at (j + ½)/4 − L/2; the
  * lengths 2 · 4 · L are 144, 216 (3³ · 8) and 256. */
 static void
@@ -717,9 +732,71 @@ test_fft_grid_exact (void)
         }
       g_test_message ("points on the nodes of %u boxes: relative error of z %.2e, of the forces "
                       "%.2e", L, sqrt (zerr / znorm), sqrt (rerr / rnorm));
-      g_assert_cmpfloat (sqrt (zerr / znorm), <, 1e-11);
-      g_assert_cmpfloat (sqrt (rerr / rnorm), <, 1e-11);
+      /* single-precision transforms: about 1e-7 */
+      g_assert_cmpfloat (sqrt (zerr / znorm), <, 2e-6);
+      g_assert_cmpfloat (sqrt (rerr / rnorm), <, 2e-6);
     }
+}
+
+/* The neighbours from sgemm candidates and an exact re-check are the brute
+ * force's, bit for bit: the same indices in the same order and the same
+ * affinities, on data full of ties (duplicated rows, coordinates on a
+ * coarse lattice, so many distances are equal) and on random data, narrow
+ * and as wide as the KPIs, over several batches of rows. */
+static void
+test_neighbour_candidates (void)
+{
+  const guint dims[] = { 3, 7, 105 };
+  const gsize n = 700;
+
+  for (guint t = 0; t < G_N_ELEMENTS (dims); t++)
+    for (guint lattice = 0; lattice < 2; lattice++)
+      {
+        guint d = dims[t];
+        g_autoptr(HealerParallel) par = healer_parallel_new (2);
+        HealerTsneAffinity a[2];
+        HealerRng rng;
+
+        healer_rng_init (&rng, 70 + t);
+        for (guint v = 0; v < 2; v++)
+          {
+            memset (&a[v], 0, sizeof a[v]);
+            a[v].n = n;
+            a[v].d = d;
+            a[v].n_pad = (n + HEALER_TSNE_TILE_COLS - 1) / HEALER_TSNE_TILE_COLS * HEALER_TSNE_TILE_COLS;
+            a[v].perplexity = 30;
+            a[v].k = 90;
+            a[v].brute_force = v == 0;
+            a[v].xr = g_new (float, n * d);
+            a[v].xt = g_new0 (float, a[v].n_pad * d);
+            a[v].nn_index = g_new (guint32, n * a[v].k);
+            a[v].nn_p = g_new (double, n * a[v].k);
+          }
+        for (gsize i = 0; i < n; i++)
+          for (guint c = 0; c < d; c++)
+            {
+              /* every fifth row a copy of the one before */
+              float value = i % 5 == 4 ? a[0].xr[(i - 1) * d + c]
+                            : lattice ? (float) ((int) (healer_rng_uniform (&rng) * 5) - 2) / 2.0f
+                                      : (float) (2 * healer_rng_uniform (&rng) - 1);
+
+              a[0].xr[i * d + c] = a[1].xr[i * d + c] = value;
+              a[0].xt[(gsize) c * a[0].n_pad + i] = a[1].xt[(gsize) c * a[1].n_pad + i] = value;
+            }
+        for (guint v = 0; v < 2; v++)
+          g_assert_true (healer_tsne_affinities_compute (&a[v], par, NULL, NULL, NULL));
+        g_assert_cmpmem (a[0].nn_index, n * a[0].k * sizeof (guint32),
+                         a[1].nn_index, n * a[1].k * sizeof (guint32));
+        g_assert_cmpmem (a[0].nn_p, n * a[0].k * sizeof (double),
+                         a[1].nn_p, n * a[1].k * sizeof (double));
+        for (guint v = 0; v < 2; v++)
+          {
+            g_free (a[v].xr);
+            g_free (a[v].xt);
+            g_free (a[v].nn_index);
+            g_free (a[v].nn_p);
+          }
+      }
 }
 
 /* Share of points whose class is the majority among their @k nearest
@@ -929,6 +1006,7 @@ typedef struct
   double last_fraction;
   GThread *thread;
   double cancel_after;            /* the first report of the stage at this fraction or more */
+  guint after;                    /* reports after the cancel */
 } CancelState;
 
 static void
@@ -938,6 +1016,8 @@ cancel_progress (const HealerProjectionProgress *p,
   CancelState *st = user_data;
 
   st->calls++;
+  if (st->cancelled_at != 0)
+    st->after++;
   g_assert_true (st->thread == g_thread_self ());
   g_assert_cmpfloat (p->fraction, >=, st->last_fraction);
   g_assert_cmpfloat (p->fraction, <=, 1.0);
@@ -977,8 +1057,9 @@ test_cancel (void)
       g_assert_null (p);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_assert_cmpint (st.cancelled_at, >, 0);
-      /* One batch of rows or one iteration, even on a loaded machine. */
-      g_assert_cmpfloat (waited, <, 2.0);
+      /* It stops within the batch of rows or the iteration it was in: no
+       * report after the cancel (a condition, not a time). */
+      g_assert_cmpuint (st.after, ==, 0);
     }
 
   /* The FFT's grid mid-way through the descent, once the map has spread
@@ -1001,7 +1082,7 @@ test_cancel (void)
     g_assert_null (p);
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
     g_assert_cmpint (st.cancelled_at, >, 0);
-    g_assert_cmpfloat (waited, <, 2.0);
+    g_assert_cmpuint (st.after, ==, 0);
   }
 
   {
@@ -1341,6 +1422,7 @@ main (int    argc,
   g_test_add_func ("/projection/fft-gradient", test_fft_gradient);
   g_test_add_func ("/projection/fft-batch", test_fft_batch);
   g_test_add_func ("/projection/fft-grid-exact", test_fft_grid_exact);
+  g_test_add_func ("/projection/neighbour-candidates", test_neighbour_candidates);
   g_test_add_func ("/projection/tsne-fft-quality", test_tsne_fft_quality);
   g_test_add_func ("/projection/tsne-auto", test_tsne_auto);
   g_test_add_func ("/projection/reference-bits", test_reference_bits);

@@ -35,9 +35,9 @@
  * multiply-add, fp-contract is off): the AVX2 build and the portable one
  * give the same bits, as /projection/fft-batch checks. */
 
-typedef double HealerV4 __attribute__ ((vector_size (32)));
+typedef float HealerV4 __attribute__ ((vector_size (32)));
 
-#define VPE (HEALER_FFT_BATCH / 4)     /* vectors per element */
+#define VPE (HEALER_FFT_BATCH / 8)     /* vectors per element */
 
 #define MAX_STAGES 40
 
@@ -48,8 +48,8 @@ struct _HealerFftPlan
   guint   radix[MAX_STAGES];
   guint   stride[MAX_STAGES];          /* s: product of the earlier radices */
   gsize   tw_at[MAX_STAGES];           /* first twiddle of the stage */
-  double *tw_re;                       /* forward: w^(p k), k = 1 … r − 1, p < q */
-  double *tw_im;
+  float  *tw_re;                       /* forward: w^(p k), k = 1 … r − 1, p < q */
+  float  *tw_im;
 };
 
 HealerFftPlan *
@@ -83,8 +83,8 @@ healer_fft_plan_new (guint n)
       s *= r;
       rest /= r;
     }
-  plan->tw_re = g_new (double, MAX (n_tw, 1));
-  plan->tw_im = g_new (double, MAX (n_tw, 1));
+  plan->tw_re = g_new (float, MAX (n_tw, 1));
+  plan->tw_im = g_new (float, MAX (n_tw, 1));
   for (guint st = 0; st < plan->n_stages; st++)
     {
       guint r = plan->radix[st], len = n / plan->stride[st], q = len / r;
@@ -96,8 +96,8 @@ healer_fft_plan_new (guint n)
             double angle = 2.0 * G_PI * (double) ((guint64) p * k % len) / (double) len;
             gsize at = plan->tw_at[st] + (gsize) p * (r - 1) + (k - 1);
 
-            plan->tw_re[at] = cos (angle);
-            plan->tw_im[at] = -sin (angle);
+            plan->tw_re[at] = (float) cos (angle);
+            plan->tw_im[at] = (float) -sin (angle);
           }
     }
   return plan;
@@ -139,8 +139,8 @@ stage_impl (const HealerFftPlan *plan,
   guint r = plan->radix[st], s = plan->stride[st], q = plan->n / s / r;
   gsize len = (gsize) s * VPE;                 /* vectors in a run */
   gsize in_step = (gsize) q * len;             /* from x_j to x_j+1 */
-  const double *twr = plan->tw_re + plan->tw_at[st], *twi = plan->tw_im + plan->tw_at[st];
-  double sgn = inverse ? -1.0 : 1.0;           /* inverse: conjugate twiddles */
+  const float *twr = plan->tw_re + plan->tw_at[st], *twi = plan->tw_im + plan->tw_at[st];
+  float sgn = inverse ? -1.0f : 1.0f;           /* inverse: conjugate twiddles */
 
   for (guint p = 0; p < q; p++)
     {
@@ -151,14 +151,14 @@ stage_impl (const HealerFftPlan *plan,
 
       if (r == 4)
         {
-          double w1r = twr[3 * p], w1i = sgn * twi[3 * p];
-          double w2r = twr[3 * p + 1], w2i = sgn * twi[3 * p + 1];
-          double w3r = twr[3 * p + 2], w3i = sgn * twi[3 * p + 2];
+          float w1r = twr[3 * p], w1i = sgn * twi[3 * p];
+          float w2r = twr[3 * p + 1], w2i = sgn * twi[3 * p + 1];
+          float w3r = twr[3 * p + 2], w3i = sgn * twi[3 * p + 2];
           /* Forward, ω = −i: y1 = t1 − i t3, y3 = t1 + i t3; the inverse
            * swaps them. */
           gsize o1 = (inverse ? 3 : 1) * len, o3 = (inverse ? 1 : 3) * len;
-          double v1r = inverse ? w3r : w1r, v1i = inverse ? w3i : w1i;
-          double v3r = inverse ? w1r : w3r, v3i = inverse ? w1i : w3i;
+          float v1r = inverse ? w3r : w1r, v1i = inverse ? w3i : w1i;
+          float v3r = inverse ? w1r : w3r, v3i = inverse ? w1i : w3i;
 
           if (p == 0)
             for (gsize t = 0; t < len; t++)
@@ -198,7 +198,7 @@ stage_impl (const HealerFftPlan *plan,
         }
       else if (r == 2)
         {
-          double w1r = twr[p], w1i = sgn * twi[p];
+          float w1r = twr[p], w1i = sgn * twi[p];
 
           if (p == 0)
             for (gsize t = 0; t < len; t++)
@@ -226,12 +226,12 @@ stage_impl (const HealerFftPlan *plan,
            * forward (upper sign), the inverse swaps them. The first
            * twiddles are 1 + 0i: multiplying by them changes at most the
            * sign of a zero. */
-          const double h = 0.86602540378443864676;
-          double w1r = twr[2 * p], w1i = sgn * twi[2 * p];
-          double w2r = twr[2 * p + 1], w2i = sgn * twi[2 * p + 1];
+          const float h = 0.866025403784438646763723170752936183f;
+          float w1r = twr[2 * p], w1i = sgn * twi[2 * p];
+          float w2r = twr[2 * p + 1], w2i = sgn * twi[2 * p + 1];
           gsize o1 = (inverse ? 2 : 1) * len, o2 = (inverse ? 1 : 2) * len;
-          double v1r = inverse ? w2r : w1r, v1i = inverse ? w2i : w1i;
-          double v2r = inverse ? w1r : w2r, v2i = inverse ? w1i : w2i;
+          float v1r = inverse ? w2r : w1r, v1i = inverse ? w2i : w1i;
+          float v2r = inverse ? w1r : w2r, v2i = inverse ? w1i : w2i;
 
           for (gsize t = 0; t < len; t++)
             {
@@ -239,7 +239,7 @@ stage_impl (const HealerFftPlan *plan,
               HealerV4 si = ai[in_step + t] + ai[2 * in_step + t];
               HealerV4 dr = (ar[in_step + t] - ar[2 * in_step + t]) * h;
               HealerV4 di = (ai[in_step + t] - ai[2 * in_step + t]) * h;
-              HealerV4 mr = ar[t] - sr * 0.5, mi = ai[t] - si * 0.5;
+              HealerV4 mr = ar[t] - sr * 0.5f, mi = ai[t] - si * 0.5f;
 
               br[t] = ar[t] + sr;
               bi[t] = ai[t] + si;
@@ -250,17 +250,17 @@ stage_impl (const HealerFftPlan *plan,
     }
 }
 
-static inline __attribute__ ((always_inline)) double *
+static inline __attribute__ ((always_inline)) float *
 transform_impl (const HealerFftPlan *plan,
-                double              *x,
-                double              *y,
+                float               *x,
+                float               *y,
                 gboolean             inverse)
 {
   gsize half = (gsize) plan->n * HEALER_FFT_BATCH;
 
   for (guint st = 0; st < plan->n_stages; st++)
     {
-      double *t;
+      float *t;
 
       stage_impl (plan, st, inverse, (const HealerV4 *) x, (const HealerV4 *) (x + half),
                   (HealerV4 *) y, (HealerV4 *) (y + half));
@@ -271,10 +271,10 @@ transform_impl (const HealerFftPlan *plan,
   return x;
 }
 
-static double *
+static float *
 transform_portable (const HealerFftPlan *plan,
-                    double              *x,
-                    double              *y,
+                    float               *x,
+                    float               *y,
                     gboolean             inverse)
 {
   return transform_impl (plan, x, y, inverse);
@@ -283,10 +283,10 @@ transform_portable (const HealerFftPlan *plan,
 #if HEALER_FFT_HAVE_AVX2
 /* The same source in 4-lane registers (AVX2 without FMA). */
 __attribute__ ((target ("avx2")))
-static double *
+static float *
 transform_avx2 (const HealerFftPlan *plan,
-                double              *x,
-                double              *y,
+                float               *x,
+                float               *y,
                 gboolean             inverse)
 {
   return transform_impl (plan, x, y, inverse);
@@ -319,10 +319,10 @@ healer_fft_get_kernel (void)
   return (HealerFftKernel) k;
 }
 
-double *
+float *
 healer_fft_batch (const HealerFftPlan *plan,
-                  double              *x,
-                  double              *y,
+                  float               *x,
+                  float               *y,
                   gboolean             inverse)
 {
 #if HEALER_FFT_HAVE_AVX2
@@ -332,21 +332,21 @@ healer_fft_batch (const HealerFftPlan *plan,
   return transform_portable (plan, x, y, inverse);
 }
 
-double *
+float *
 healer_fft_buffer_new (guint n)
 {
   /* 64-byte aligned, so that vector loads never split a cache line;
    * the offset to the block g_malloc returned is kept just before. */
-  gsize bytes = 2 * (gsize) n * HEALER_FFT_BATCH * sizeof (double);
+  gsize bytes = 2 * (gsize) n * HEALER_FFT_BATCH * sizeof (float);
   char *raw = g_malloc (bytes + 64 + sizeof (gpointer));
   guintptr at = ((guintptr) raw + sizeof (gpointer) + 63) & ~(guintptr) 63;
 
   ((gpointer *) at)[-1] = raw;
-  return (double *) at;
+  return (float *) at;
 }
 
 void
-healer_fft_buffer_free (double *buffer)
+healer_fft_buffer_free (float *buffer)
 {
   if (buffer != NULL)
     g_free (((gpointer *) buffer)[-1]);

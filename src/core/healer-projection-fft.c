@@ -36,7 +36,7 @@
 #define NODES      4
 #define BOX_WIDTH  1.0
 #define MIN_BOXES  16
-/* Bounds the grid (m = 2 · NODES · 256 = 2048: 150 MB of buffers, 220 MB
+/* Bounds the grid (m = 2 · NODES · 256 = 2048: 80 MB of buffers, 130 MB
  * while the kernels are transformed): a wider map gets wider boxes, less
  * accurate, not more of them. Maps of 5000 to 20,000 rows measured 140 to
  * 156 wide, well below. */
@@ -57,7 +57,7 @@
  * inverse along y (one per kernel) and 3 m/4 inverse along x. */
 typedef struct
 {
-  double *buf[3];                 /* of m elements each */
+  float  *buf[3];                 /* of m elements each */
 } Scratch;
 
 struct _HealerTsneFft
@@ -72,14 +72,14 @@ struct _HealerTsneFft
   /* Arrays indexed by a frequency k along x are tiled: BATCH
    * consecutive k side by side, [k / BATCH][row][k % BATCH], so that a
    * batch of frequencies reads and writes contiguous memory. */
-  double  *hat[3];                /* kp × m tiled: spectra of q̃ (real part), q̃² dx and q̃² dy
+  float   *hat[3];                /* kp × m tiled: spectra of q̃ (real part), q̃² dx and q̃² dy
                                    * (imaginary parts), scaled; row: frequency along y */
   double  *charge;                /* side × side: row r, the x node; column c, the y node */
-  double  *t;                     /* kp × side complex tiled (real parts, then imaginary):
+  float   *t;                     /* kp × side complex tiled (real parts, then imaginary):
                                    * the charges transformed along x */
-  double  *u[3];                  /* kp × side complex tiled: the products transformed back
+  float   *u[3];                  /* kp × side complex tiled: the products transformed back
                                    * along y */
-  double  *pot[3];                /* side × side: potentials of the three kernels */
+  float   *pot[3];                /* side × side: potentials of the three kernels */
   Scratch  slot[MAX_SLOTS];
   gint     busy[MAX_SLOTS];
 
@@ -177,7 +177,7 @@ typedef struct
   const double  *src;
   gsize          rows;
   gsize          cols;
-  double        *out;             /* cols × kp complex */
+  float         *out;             /* cols × kp complex */
 } AlongX;
 
 static void
@@ -188,21 +188,24 @@ along_x_run (gpointer data,
   AlongX *job = data;
   HealerTsneFft *self = job->self;
   gsize m = self->m, kp = self->kp, half = job->cols / 2;
-  double *out_re = job->out, *out_im = job->out + job->cols * kp;
+  float *out_re = job->out, *out_im = job->out + job->cols * kp;
   Scratch *sc = scratch_acquire (self);
 
   for (gsize blk = first; blk < last; blk++)
     {
       gsize c0 = blk * BATCH, nb = MIN (BATCH, half - c0);
-      double *x = sc->buf[0], *res, *zr, *zi;
+      float *x = sc->buf[0], *res, *zr, *zi;
 
-      memset (x, 0, 2 * m * BATCH * sizeof (double));
+      memset (x, 0, 2 * m * BATCH * sizeof (float));
       for (gsize r = 0; r < job->rows; r++)
         {
           const double *row = job->src + r * job->cols + c0;
 
-          memcpy (x + r * BATCH, row, nb * sizeof (double));
-          memcpy (x + (m + r) * BATCH, row + half, nb * sizeof (double));
+          for (gsize b = 0; b < nb; b++)
+            {
+              x[r * BATCH + b] = (float) row[b];
+              x[(m + r) * BATCH + b] = (float) row[half + b];
+            }
         }
       res = healer_fft_batch (self->plan, x, sc->buf[1], FALSE);
       zr = res;
@@ -215,8 +218,8 @@ along_x_run (gpointer data,
 
           for (gsize b = 0; b < nb; b++)
             {
-              double ar = zr[k * BATCH + b], ai = zi[k * BATCH + b];
-              double br = zr[mk * BATCH + b], bi = zi[mk * BATCH + b];
+              float ar = zr[k * BATCH + b], ai = zi[k * BATCH + b];
+              float br = zr[mk * BATCH + b], bi = zi[mk * BATCH + b];
 
               gsize at = ((k / BATCH) * job->cols + c0 + b) * BATCH + k % BATCH;
               gsize at2 = at + half * BATCH;
@@ -237,7 +240,7 @@ along_x (HealerTsneFft  *self,
          const double   *src,
          gsize           rows,
          gsize           cols,
-         double         *out)
+         float          *out)
 {
   AlongX job = { self, src, rows, cols, out };
 
@@ -251,11 +254,11 @@ along_x (HealerTsneFft  *self,
 typedef struct
 {
   HealerTsneFft *self;
-  const double  *in;              /* rows × kp complex */
+  const float   *in;              /* rows × kp complex */
   gsize          rows;
-  double        *hat;             /* NULL, or m × kp: the kernel's spectrum */
+  float         *hat;             /* NULL, or m × kp: the kernel's spectrum */
   gboolean       imaginary;       /* keep the imaginary part in @hat */
-  double         scale;
+  float          scale;
 } AlongY;
 
 static void
@@ -266,25 +269,25 @@ along_y_run (gpointer data,
   AlongY *job = data;
   HealerTsneFft *self = job->self;
   gsize m = self->m, kp = self->kp, side = self->side;
-  const double *in_re = job->in, *in_im = job->in + job->rows * kp;
+  const float *in_re = job->in, *in_im = job->in + job->rows * kp;
   Scratch *sc = scratch_acquire (self);
 
   for (gsize blk = first; blk < last; blk++)
     {
       gsize k0 = blk * BATCH;
-      double *x = sc->buf[0], *s, *p, *g, *sr, *si;
+      float *x = sc->buf[0], *s, *p, *g, *sr, *si;
 
-      memcpy (x, in_re + k0 * job->rows, job->rows * BATCH * sizeof (double));
-      memcpy (x + m * BATCH, in_im + k0 * job->rows, job->rows * BATCH * sizeof (double));
-      memset (x + job->rows * BATCH, 0, (m - job->rows) * BATCH * sizeof (double));
-      memset (x + (m + job->rows) * BATCH, 0, (m - job->rows) * BATCH * sizeof (double));
+      memcpy (x, in_re + k0 * job->rows, job->rows * BATCH * sizeof (float));
+      memcpy (x + m * BATCH, in_im + k0 * job->rows, job->rows * BATCH * sizeof (float));
+      memset (x + job->rows * BATCH, 0, (m - job->rows) * BATCH * sizeof (float));
+      memset (x + (m + job->rows) * BATCH, 0, (m - job->rows) * BATCH * sizeof (float));
       s = healer_fft_batch (self->plan, x, sc->buf[1], FALSE);
       sr = s;
       si = s + m * BATCH;
       if (job->hat != NULL)
         {
-          const double *part = job->imaginary ? si : sr;
-          double *hat = job->hat + k0 * m;
+          const float *part = job->imaginary ? si : sr;
+          float *hat = job->hat + k0 * m;
 
           for (gsize i = 0; i < m * BATCH; i++)
             hat[i] = part[i] * job->scale;
@@ -295,8 +298,8 @@ along_y_run (gpointer data,
       g = sc->buf[2];
       for (guint q = 0; q < 3; q++)
         {
-          const double *h = self->hat[q] + k0 * m;
-          double *pr = p, *pi = p + m * BATCH, *res;
+          const float *h = self->hat[q] + k0 * m;
+          float *pr = p, *pi = p + m * BATCH, *res;
 
           /* q̃'s spectrum is real, the two forces' imaginary: i h. */
           if (q == 0)
@@ -312,9 +315,9 @@ along_y_run (gpointer data,
                 pi[i] = sr[i] * h[i];
               }
           res = healer_fft_batch (self->plan, p, g, TRUE);
-          memcpy (self->u[q] + k0 * side, res, side * BATCH * sizeof (double));
+          memcpy (self->u[q] + k0 * side, res, side * BATCH * sizeof (float));
           memcpy (self->u[q] + kp * side + k0 * side, res + m * BATCH,
-                  side * BATCH * sizeof (double));
+                  side * BATCH * sizeof (float));
           /* The ping-pong may have left the result in g: keep p and g
            * the two free buffers. */
           if (res == g)
@@ -345,17 +348,17 @@ back_x_run (gpointer data,
     {
       guint q = (guint) (job / blocks);
       gsize c0 = (job % blocks) * BATCH, nb = MIN (BATCH, half - c0);
-      const double *ur = self->u[q], *ui = self->u[q] + kp * side;
-      double *x = sc->buf[0], *res, *pot = self->pot[q];
+      const float *ur = self->u[q], *ui = self->u[q] + kp * side;
+      float *x = sc->buf[0], *res, *pot = self->pot[q];
 
-      memset (x, 0, 2 * m * BATCH * sizeof (double));
+      memset (x, 0, 2 * m * BATCH * sizeof (float));
       for (gsize k = 0; k < m; k++)
         {
           gsize kk = k <= m / 2 ? k : m - k;
           gsize at = ((kk / BATCH) * side + c0) * BATCH + kk % BATCH;
-          const double *ar = ur + at, *ai = ui + at;
-          const double *br = ar + half * BATCH, *bi = ai + half * BATCH;
-          double *zr = x + k * BATCH, *zi = x + (m + k) * BATCH;
+          const float *ar = ur + at, *ai = ui + at;
+          const float *br = ar + half * BATCH, *bi = ai + half * BATCH;
+          float *zr = x + k * BATCH, *zi = x + (m + k) * BATCH;
 
           /* A(k) + i B(k), with A(m − k) = conj A(k) and the same for B;
            * column c0 + b is BATCH values further on in the tiles. */
@@ -375,8 +378,8 @@ back_x_run (gpointer data,
       res = healer_fft_batch (self->plan, x, sc->buf[1], TRUE);
       for (gsize r = 0; r < side; r++)
         {
-          memcpy (pot + r * side + c0, res + r * BATCH, nb * sizeof (double));
-          memcpy (pot + r * side + half + c0, res + (m + r) * BATCH, nb * sizeof (double));
+          memcpy (pot + r * side + c0, res + r * BATCH, nb * sizeof (float));
+          memcpy (pot + r * side + half + c0, res + (m + r) * BATCH, nb * sizeof (float));
         }
     }
   scratch_release (self, sc);
@@ -395,7 +398,7 @@ set_grid (HealerTsneFft  *self,
   gsize m = 2 * NODES * (gsize) n_boxes;
   double spacing = width / NODES;
   g_autofree double *kern = NULL;
-  g_autofree double *t = NULL;
+  g_autofree float *t = NULL;
   gsize kp;
 
   if (self->n_boxes == n_boxes && self->width == width)
@@ -408,13 +411,13 @@ set_grid (HealerTsneFft  *self,
       g_assert (self->plan != NULL);
       for (guint q = 0; q < 3; q++)
         {
-          self->hat[q] = g_new (double, m * kp);
-          self->u[q] = g_new0 (double, 2 * kp * (m / 2));
-          self->pot[q] = g_new (double, (m / 2) * (m / 2));
+          self->hat[q] = g_new (float, m * kp);
+          self->u[q] = g_new0 (float, 2 * kp * (m / 2));
+          self->pot[q] = g_new (float, (m / 2) * (m / 2));
         }
       self->charge = g_new (double, (m / 2) * (m / 2));
       /* The padding frequencies stay 0. */
-      self->t = g_new0 (double, 2 * (m / 2) * kp);
+      self->t = g_new0 (float, 2 * (m / 2) * kp);
     }
   self->n_boxes = n_boxes;
   self->width = width;
@@ -423,7 +426,7 @@ set_grid (HealerTsneFft  *self,
   self->kp = kp;
 
   kern = g_new (double, m * m);
-  t = g_new0 (double, 2 * m * kp);
+  t = g_new0 (float, 2 * m * kp);
   for (guint q = 0; q < 3; q++)
     {
       AlongY job;
@@ -451,7 +454,7 @@ set_grid (HealerTsneFft  *self,
       along_x (self, par, kern, m, m, t);
       /* Both passes leave a factor 2 (along_x_run) and the inverse
        * transforms m²: the kernels take them all. */
-      job = (AlongY) { self, t, m, self->hat[q], q != 0, 1.0 / (4.0 * (double) m * (double) m) };
+      job = (AlongY) { self, t, m, self->hat[q], q != 0, (float) (1.0 / (4.0 * (double) m * (double) m)) };
       healer_parallel_run (par, kp / BATCH, along_y_run, &job);
     }
 }
