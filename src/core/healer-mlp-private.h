@@ -140,13 +140,23 @@ healer_mlp_derivative (HealerActivation activation,
  * on a VM tens of them), then sleep, so a loaded machine is not burnt. */
 typedef struct _HealerMlpTeam HealerMlpTeam;
 
-/* Enough for a training step of the deepest network (2 × 17 + 1). */
+/* Enough for a training step of the deepest network (2 × 17 − 1 phases). */
 #define HEALER_MLP_TEAM_MAX_PHASES  40
 
-/* Runs part @part (0 or 1) of phase @phase of the job @data. */
-typedef void (*HealerMlpPhaseFunc) (gpointer data,
-                                    guint    phase,
-                                    guint    part);
+/* A part of a phase runs in two stages: the shared one writes what the
+ * next phases read, the local one what only the same part's later stages
+ * (and the caller, after the job) read. */
+typedef enum
+{
+  HEALER_MLP_STAGE_SHARED,
+  HEALER_MLP_STAGE_LOCAL,
+} HealerMlpStage;
+
+/* Runs stage @stage of part @part (0 or 1) of phase @phase of the job @data. */
+typedef void (*HealerMlpPhaseFunc) (gpointer        data,
+                                    guint           phase,
+                                    guint           part,
+                                    HealerMlpStage  stage);
 
 /* NULL when a second thread would not help: one CPU, OpenBLAS told to use
  * one thread (OPENBLAS_NUM_THREADS=1), or the thread cannot be made. While a
@@ -155,9 +165,10 @@ typedef void (*HealerMlpPhaseFunc) (gpointer data,
 HealerMlpTeam *healer_mlp_team_new  (void);
 void           healer_mlp_team_free (HealerMlpTeam      *team);
 /* Runs @n_phases phases of @func, parts 0 on the caller and 1 on the helper,
- * every part of a phase finishing before any part of the next starts; returns
- * once both are done. With @team NULL, runs them in the same order on the
- * caller: results do not depend on the number of threads. */
+ * the shared stage of every part of a phase finishing before any part of the
+ * next starts, and a part's local stage before its next shared one; returns
+ * once all are done. With @team NULL, runs them in order on the caller:
+ * results do not depend on the number of threads. */
 void           healer_mlp_team_run  (HealerMlpTeam      *team,
                                      HealerMlpPhaseFunc  func,
                                      gpointer            data,

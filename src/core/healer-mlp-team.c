@@ -27,25 +27,51 @@ void openblas_set_num_threads (int n);
  * cache), and either takes the other part too if it is still unclaimed when
  * it is done with its own. So when the helper is not running (a loaded
  * machine) the caller does all the work without waiting; which thread runs
- * a part never changes its results. Claim and completion words carry the
- * job's number in their upper bits, so a helper that wakes late cannot
- * claim a part of a later job. */
+ * a part never changes its results.
+ *
+ * A part of a phase has two stages: the shared one, whose results the next
+ * phase reads, and the local one (weight gradients, the optimiser), which
+ * only the part's own later stages read. A thread marks a part's shared
+ * stage done before it runs the local one, so while it works on that the
+ * other thread may already have passed the barrier, and a late thread's
+ * lateness is hidden behind its partner's local work.
+ *
+ * Each word the threads hand over sits in a cache line of its own and is
+ * written by one thread at a time (a part's claim and progress by the thread
+ * that runs it): the phases of a step are a few microseconds apart, and two
+ * read-modify-writes on one shared line per phase cost more than that line's
+ * transfer between the cores. Words carry the job's number in their upper
+ * bits (job << HEALER_TEAM_TAG_SHIFT, plus the phases done), so a helper that
+ * wakes late cannot claim a part of a later job. */
+#define HEALER_TEAM_TAG_SHIFT  6
+G_STATIC_ASSERT (HEALER_MLP_TEAM_MAX_PHASES < (1 << HEALER_TEAM_TAG_SHIFT));
+#define HEALER_TEAM_LINE       64
+
+typedef struct
+{
+  gint  value;
+  gchar pad[HEALER_TEAM_LINE - sizeof (gint)];
+} HealerTeamWord;
+
 struct _HealerMlpTeam
 {
   GThread            *helper;
   GMutex              lock;
   GCond               cond;
-  gint                sleepers;   /* threads asleep or about to sleep on @cond */
-
-  gint                job;        /* number of the current job, written by the caller */
-  gint                quit;
-  gint                claimed[HEALER_MLP_TEAM_MAX_PHASES][2];  /* job << 2 | 1 once claimed */
-  gint                done[HEALER_MLP_TEAM_MAX_PHASES];        /* job << 2 | parts finished */
 
   /* The current job, written before @job moves */
   HealerMlpPhaseFunc  func;
   gpointer            data;
   gint                n_phases;   /* atomic: a late helper may read it as it changes */
+
+  gchar               pad[HEALER_TEAM_LINE];
+  HealerTeamWord      sleepers;   /* threads asleep or about to sleep on @cond */
+  HealerTeamWord      job;        /* number of the current job, written by the caller */
+  HealerTeamWord      quit;
+  /* Per part, each: tag + the number of phases whose part … */
+  HealerTeamWord      claimed[2];   /* … was claimed */
+  HealerTeamWord      progress[2];  /* … has its shared stage done */
+  HealerTeamWord      finished[2];  /* … has both stages done (a count) */
 };
 
 /* ---- OpenBLAS's thread count while teams exist ---- */
@@ -108,25 +134,65 @@ healer_team_relax (void)
 static inline gint
 healer_team_tag (gint job)
 {
-  return (gint) ((guint) job << 2);
+  return (gint) ((guint) job << HEALER_TEAM_TAG_SHIFT);
 }
 
-/* What a wait waits for: *@counter == @value (unless @counter is NULL), or,
- * when @job_tag is not −1, the current job no longer being the one tagged
- * @job_tag. */
+/* Phases counted in @word for the job tagged @tag; HEALER_TEAM_MOVED_ON
+ * or more when a later job has reset it. */
+#define HEALER_TEAM_MOVED_ON  (1u << HEALER_TEAM_TAG_SHIFT)
+
+static inline guint
+healer_team_count (const HealerTeamWord *word,
+                   gint                  tag)
+{
+  return (guint) g_atomic_int_get (&word->value) - (guint) tag;
+}
+
+/* What a wait waits for: both parts' progress counting @progress phases or
+ * more of the job tagged @tag and their finished counts @finished or more
+ * (unless @phases is FALSE), or, when @leave_on_new_job, the current job no
+ * longer being that one (for the helper, whose job may end without it). */
 typedef struct
 {
-  gint *counter;
-  gint  value;
-  gint  job_tag;
+  gboolean        phases;
+  guint           progress;
+  guint           finished;
+  gint            tag;
+  gboolean        leave_on_new_job;
+  HealerTeamWord *word;     /* instead of both parts': this one counting @finished */
 } HealerTeamUntil;
+
+static inline gboolean
+healer_team_reached (const HealerTeamWord *words,
+                     guint                 count,
+                     gint                  tag)
+{
+  for (guint part = 0; part < 2; part++)
+    {
+      guint c = healer_team_count (&words[part], tag);
+
+      if (c < count || c >= HEALER_TEAM_MOVED_ON)
+        return FALSE;
+    }
+  return TRUE;
+}
 
 static inline gboolean
 healer_team_until_met (HealerMlpTeam         *team,
                        const HealerTeamUntil *u)
 {
-  return (u->counter != NULL && g_atomic_int_get (u->counter) == u->value) ||
-         (u->job_tag != -1 && healer_team_tag (g_atomic_int_get (&team->job)) != u->job_tag);
+  if (u->word != NULL)
+    {
+      guint c = healer_team_count (u->word, u->tag);
+
+      if (c >= u->finished && c < HEALER_TEAM_MOVED_ON)
+        return TRUE;
+    }
+  else if (u->phases && healer_team_reached (team->progress, u->progress, u->tag) &&
+           healer_team_reached (team->finished, u->finished, u->tag))
+    return TRUE;
+  return u->leave_on_new_job &&
+         healer_team_tag (g_atomic_int_get (&team->job.value)) != u->tag;
 }
 
 static void
@@ -152,22 +218,22 @@ healer_team_wait (HealerMlpTeam         *team,
   if (healer_team_until_met (team, u))
     return;
 
-  /* The sleeper count goes up before the last look at the counters, and
+  /* The sleeper count goes up before the last look at the words, and
    * healer_team_wake looks at it after they move (all sequentially
    * consistent): one of the two sees the other, so a wake-up cannot be lost. */
   g_mutex_lock (&team->lock);
-  g_atomic_int_inc (&team->sleepers);
+  g_atomic_int_inc (&team->sleepers.value);
   while (!healer_team_until_met (team, u))
     g_cond_wait (&team->cond, &team->lock);
-  g_atomic_int_add (&team->sleepers, -1);
+  g_atomic_int_add (&team->sleepers.value, -1);
   g_mutex_unlock (&team->lock);
 }
 
-/* After a counter moved. */
+/* After a word moved. */
 static void
 healer_team_wake (HealerMlpTeam *team)
 {
-  if (g_atomic_int_get (&team->sleepers) > 0)
+  if (g_atomic_int_get (&team->sleepers.value) > 0)
     {
       g_mutex_lock (&team->lock);
       g_cond_broadcast (&team->cond);
@@ -175,14 +241,29 @@ healer_team_wake (HealerMlpTeam *team)
     }
 }
 
-/* Claims part @part of phase @phase of the job tagged @tag. */
+/* Claims part @part of phase @phase of the job tagged @tag, and runs it.
+ * Runs of a part follow each other, whichever threads make them: the
+ * finished count then says which of its phases are over. */
 static gboolean
-healer_team_claim (HealerMlpTeam *team,
-                   guint          phase,
-                   guint          part,
-                   gint           tag)
+healer_team_run_part (HealerMlpTeam *team,
+                      guint          phase,
+                      guint          part,
+                      gint           tag)
 {
-  return g_atomic_int_compare_and_exchange (&team->claimed[phase][part], tag, tag | 1);
+  if (healer_team_count (&team->finished[part], tag) != phase)
+    return FALSE;
+  if (!g_atomic_int_compare_and_exchange (&team->claimed[part].value, tag + (gint) phase,
+                                          tag + (gint) phase + 1))
+    return FALSE;
+  /* A successful claim means the job is still this one, so its function
+   * and data are those read here. */
+  team->func (team->data, phase, part, HEALER_MLP_STAGE_SHARED);
+  g_atomic_int_set (&team->progress[part].value, tag + (gint) phase + 1);
+  healer_team_wake (team);
+  team->func (team->data, phase, part, HEALER_MLP_STAGE_LOCAL);
+  g_atomic_int_inc (&team->finished[part].value);
+  healer_team_wake (team);
+  return TRUE;
 }
 
 /* Works on the job tagged @tag until the caller's share is done: every
@@ -194,31 +275,44 @@ healer_team_work (HealerMlpTeam *team,
                   guint          n_phases,
                   gboolean       is_caller)
 {
+  guint own = is_caller ? 0 : 1, other = 1 - own;
 
   for (guint phase = 0; phase < n_phases; phase++)
     {
-      HealerTeamUntil until = { &team->done[phase], tag | 2, is_caller ? -1 : tag };
+      /* The next phase reads what both parts' shared stages of this one
+       * wrote; the one after it may read what the local stages of the
+       * phase before wrote (the row-major activations of the forward pass,
+       * read by the weight gradients), which also keeps a thread that was
+       * left behind in a local stage from being lapped. */
+      HealerTeamUntil until = { TRUE, phase + 1, phase, tag, !is_caller, NULL };
 
-      /* Its own part first, then the other if still unclaimed. A
-       * successful claim means the job is still this one, so its function
-       * and data are those read here. */
-      for (guint k = 0; k < 2; k++)
+      /* Its own part, unless the other thread took it; if that thread took
+       * the part's previous phase, once it is done with it. */
+      if (healer_team_count (&team->claimed[own], tag) == phase)
         {
-          guint part = is_caller ? k : 1 - k;
+          HealerTeamUntil previous = { FALSE, 0, phase, tag, !is_caller, &team->finished[own] };
 
-          if (healer_team_claim (team, phase, part, tag))
-            {
-              team->func (team->data, phase, part);
-              g_atomic_int_inc (&team->done[phase]);
-              healer_team_wake (team);
-            }
+          healer_team_wait (team, &previous);
+          healer_team_run_part (team, phase, own, tag);
         }
+      /* The other part too if it is neither done nor claimed, and its
+       * previous phase is over (loads first: the claim word's line stays
+       * with its usual writer). */
+      if (healer_team_count (&team->progress[other], tag) < phase + 1 &&
+          healer_team_count (&team->claimed[other], tag) == phase)
+        healer_team_run_part (team, phase, other, tag);
       if (!is_caller && phase + 1 == n_phases)
         break;
-      /* The next phase reads what both parts of this one wrote. */
       healer_team_wait (team, &until);
-      if (!is_caller && healer_team_tag (g_atomic_int_get (&team->job)) != tag)
+      if (!is_caller && healer_team_tag (g_atomic_int_get (&team->job.value)) != tag)
         break;
+    }
+  if (is_caller)
+    {
+      /* The local stages too, before the step's results are read. */
+      HealerTeamUntil until = { TRUE, n_phases, n_phases, tag, FALSE, NULL };
+
+      healer_team_wait (team, &until);
     }
 }
 
@@ -232,11 +326,11 @@ healer_team_helper (gpointer data)
     {
       /* Until the job number moves on from the last one seen, by however
        * many jobs the caller ran alone meanwhile. */
-      HealerTeamUntil until = { NULL, 0, healer_team_tag (seen) };
+      HealerTeamUntil until = { FALSE, 0, 0, healer_team_tag (seen), TRUE, NULL };
 
       healer_team_wait (team, &until);
-      seen = g_atomic_int_get (&team->job);
-      if (g_atomic_int_get (&team->quit))
+      seen = g_atomic_int_get (&team->job.value);
+      if (g_atomic_int_get (&team->quit.value))
         break;
       healer_team_work (team, healer_team_tag (seen),
                         (guint) g_atomic_int_get (&team->n_phases), FALSE);
@@ -279,8 +373,8 @@ healer_mlp_team_free (HealerMlpTeam *team)
 {
   if (team == NULL)
     return;
-  g_atomic_int_set (&team->quit, 1);
-  g_atomic_int_inc (&team->job);
+  g_atomic_int_set (&team->quit.value, 1);
+  g_atomic_int_inc (&team->job.value);
   healer_team_wake (team);
   g_thread_join (team->helper);
   healer_blas_release ();
@@ -303,24 +397,27 @@ healer_mlp_team_run (HealerMlpTeam      *team,
     {
       for (guint phase = 0; phase < n_phases; phase++)
         for (guint part = 0; part < 2; part++)
-          func (data, phase, part);
+          {
+            func (data, phase, part, HEALER_MLP_STAGE_SHARED);
+            func (data, phase, part, HEALER_MLP_STAGE_LOCAL);
+          }
       return;
     }
 
   /* No part of the previous job is running: healer_team_work returned
-   * only once its last phase was done. */
-  job = g_atomic_int_get (&team->job) + 1;
+   * only once every stage of every phase was done. */
+  job = g_atomic_int_get (&team->job.value) + 1;
   tag = healer_team_tag (job);
   team->func = func;
   team->data = data;
   g_atomic_int_set (&team->n_phases, (gint) n_phases);
-  for (guint phase = 0; phase < n_phases; phase++)
+  for (guint part = 0; part < 2; part++)
     {
-      g_atomic_int_set (&team->claimed[phase][0], tag);
-      g_atomic_int_set (&team->claimed[phase][1], tag);
-      g_atomic_int_set (&team->done[phase], tag);
+      g_atomic_int_set (&team->claimed[part].value, tag);
+      g_atomic_int_set (&team->progress[part].value, tag);
+      g_atomic_int_set (&team->finished[part].value, tag);
     }
-  g_atomic_int_set (&team->job, job);
+  g_atomic_int_set (&team->job.value, job);
   healer_team_wake (team);
   healer_team_work (team, tag, n_phases, TRUE);
 }

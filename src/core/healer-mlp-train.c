@@ -43,15 +43,25 @@
  * moving those cache lines between the cores cost more than the second core
  * saved). A part computes its units' outputs for every row, and for the
  * backward pass its share of δ·W, which the owners of the lower layer's
- * units add up. Phases, with every part of one finished before the next
- * starts:
+ * units add up. Phases, with the shared stage of every part of one finished
+ * before the next starts (see healer-mlp-team.c):
  *
- *   0 … L−1     forward through layer l, for the part's units of layer l+1
- *   L           softmax and output δ, for the part's rows
- *   L+1 … 2L    backward through layer l = 2L − phase: the part's units of
- *               layer l+1 get their δ (adding the partial products of the
- *               phase before), their share of δ·W towards layer l, and their
- *               weight gradients, which go to the optimiser at once
+ *   0 … L−2     forward through layer l = phase, for the part's units of
+ *               layer l+1 (local stage: their row-major copy)
+ *   L−1         the output layer for the part's rows: its forward product,
+ *               softmax and δ, and from it the whole δ of the last hidden
+ *               layer for those rows (a product over the few classes, so no
+ *               partial products and no phase of their own to add them up)
+ *   L … 2L−2    backward through layer l = 2L − 2 − phase: the part's units
+ *               of layer l+1 get their δ (adding the partial products of the
+ *               phase before, but in phase L, which has it whole) and their
+ *               share of δ·W towards layer l; in the local stage their weight
+ *               gradients, which go to the optimiser at once, and in phase L
+ *               also those of the part's units of the output layer
+ *
+ * Every phase ends at a barrier, a few microseconds a step at batch 30:
+ * folding the output layer into one phase saves two of them (there were
+ * 2L + 1 phases), at no cost, as its products are tiny.
  *
  * Activations and gradients are kept feature-major: unit j of the batch's n
  * rows at j·n, so the forward products are W · X (n columns), for which
@@ -59,8 +69,11 @@
  * buffers first (30 × 200 × 200 took twice as long). For the same reason
  * the weight gradients of split batches want the activations row-major:
  * each part also writes its units' outputs transposed, into @act_rows.
- * Whole batches are big enough for OpenBLAS's packing to pay, and use the
- * feature-major activations as they are. */
+ * Products above OpenBLAS's small-matrix bound (HEALER_MLP_SMALL_GEMM: the
+ * weight gradients at batch 256) are packed into its buffers whatever the
+ * layout, so there the transposed copy would be work for nothing (4 % of a
+ * step at batch 256), and whole batches are big enough for the packing to
+ * pay: both use the feature-major activations as they are. */
 struct _HealerMlpWorkspace
 {
   gsize           max_batch;
@@ -193,6 +206,26 @@ healer_mlp_workspace_free (HealerMlpWorkspace *ws)
   healer_mlp_layer_buffers_free (ws->act_rows, ws->n_sizes);
   g_free (ws->sizes);
   g_free (ws);
+}
+
+/* OpenBLAS 0.3.21 multiplies without packing when M·N·K is at most this
+ * (and the kernels for it exist, as on AVX-512 processors). The layout it
+ * selects depends on the shapes and the batch alone, so results never
+ * depend on the thread count or the processor's speed. */
+#define HEALER_MLP_SMALL_GEMM  1000000.0
+
+/* Do the weight gradients of layer @l (1 ≤ l < L) of this step read the
+ * activations of layer l row-major, from @act_rows? When the product is
+ * small enough to run unpacked: then row-major is the layout its kernels
+ * want. */
+static inline gboolean
+healer_mlp_rows_wanted (const HealerMlpWorkspace *ws,
+                        guint                     l)
+{
+  gsize units = (ws->sizes[l + 1] + 1) / 2;
+
+  return ws->split && ws->grad != NULL &&
+         (double) units * (double) ws->sizes[l] * (double) ws->n <= HEALER_MLP_SMALL_GEMM;
 }
 
 /* The units [*@u0, *@u1) of a layer of @size units (or rows of a batch)
@@ -387,11 +420,13 @@ healer_mlp_cross_entropy (const float *proba,
   return sum / (double) n;
 }
 
-/* Forward through layer @l for the part's units of layer l+1, all rows. */
+/* Forward through layer @l for the part's units of layer l+1, all rows;
+ * their row-major copy in the local stage. */
 static void
 healer_mlp_forward_units (HealerMlpWorkspace *ws,
                           guint               l,
-                          guint               part)
+                          guint               part,
+                          HealerMlpStage      stage)
 {
   const HealerMlp *self = ws->mlp;
   gsize n = ws->n;
@@ -407,6 +442,14 @@ healer_mlp_forward_units (HealerMlpWorkspace *ws,
   healer_mlp_own (ws, n_out, part, &u0, &u1);
   if (u1 == u0)
     return;
+  if (stage == HEALER_MLP_STAGE_LOCAL)
+    {
+      /* The weight gradients of layer l+1 will want these row-major; only
+       * the backward phases read them, two or more phases from now. */
+      if (l + 1 < n_layers && healer_mlp_rows_wanted (ws, l + 1))
+        healer_mlp_transpose (out + u0 * n, n, ws->act_rows[l + 1] + u0, n_out, u1 - u0, n);
+      return;
+    }
 
   /* Feature-major input for the forward product: a copy per part, made in
    * parallel rather than by the caller while the helper waits. */
@@ -424,26 +467,16 @@ healer_mlp_forward_units (HealerMlpWorkspace *ws,
                     0.0f, &out_view.matrix);
   }
 
-  if (l + 1 == n_layers)
-    {
-      /* The softmax wants every class: it waits for the next phase. */
-      for (gsize j = u0; j < u1; j++)
-        for (gsize i = 0; i < n; i++)
-          out[j * n + i] += b[j];
-      return;
-    }
   healer_mlp_bias_activate_units (self->activation, out + u0 * n, b + u0, u1 - u0, n, n);
   if (ws->dropped)
     healer_mlp_apply_dropout (self->activation, out + u0 * n, ws->gate[l + 1] + u0 * n,
                               (u1 - u0) * n);
-  /* The weight gradients of layer l+1 will want these row-major. */
-  if (ws->split && ws->grad != NULL)
-    healer_mlp_transpose (out + u0 * n, n, ws->act_rows[l + 1] + u0, n_out, u1 - u0, n);
 }
 
-/* Softmax and, when gradients are wanted, the output δ of the part's rows:
- * dL/dz = w_i (p − t) / n, t the target: the one-hot of y, or with
- * smoothing ε, (1 − ε) · onehot(y) + ε / n_classes. */
+/* The output layer for the part's rows: its product, bias and softmax and,
+ * when gradients are wanted, the output δ: dL/dz = w_i (p − t) / n, t the
+ * target: the one-hot of y, or with smoothing ε, (1 − ε) · onehot(y) +
+ * ε / n_classes; then the δ of the last hidden layer for those rows. */
 static void
 healer_mlp_output_rows (HealerMlpWorkspace *ws,
                         guint               part)
@@ -451,7 +484,11 @@ healer_mlp_output_rows (HealerMlpWorkspace *ws,
   const HealerMlp *self = ws->mlp;
   gsize n = ws->n;
   guint n_layers = self->n_sizes - 1;
+  guint l = n_layers - 1;
+  gsize n_in = self->sizes[l];
   guint n_classes = self->sizes[n_layers];
+  const float *w = self->params + self->offsets[l];
+  const float *in = l == 0 ? ws->x_units[part] : ws->act[l];
   float *p = ws->act[n_layers];
   float *d = ws->delta[n_layers];
   gsize r0, r1;
@@ -459,7 +496,21 @@ healer_mlp_output_rows (HealerMlpWorkspace *ws,
   healer_mlp_own (ws, n, part, &r0, &r1);
   if (r1 == r0)
     return;
-  healer_mlp_bias_softmax_units (p + r0, NULL, n_classes, r1 - r0, n);
+  if (l == 0)
+    healer_mlp_transpose (ws->x, n_in, ws->x_units[part], n, n, n_in);
+
+  {
+    gsl_matrix_float_const_view w_view = gsl_matrix_float_const_view_array (w, n_classes, n_in);
+    gsl_matrix_float_const_view in_view =
+      gsl_matrix_float_const_view_array_with_tda (in + r0, n_in, r1 - r0, n);
+    gsl_matrix_float_view out_view =
+      gsl_matrix_float_view_array_with_tda (p + r0, n_classes, r1 - r0, n);
+
+    /* Z = W · A_prev, class by row */
+    gsl_blas_sgemm (CblasNoTrans, CblasNoTrans, 1.0f, &w_view.matrix, &in_view.matrix,
+                    0.0f, &out_view.matrix);
+  }
+  healer_mlp_bias_softmax_units (p + r0, w + n_in * n_classes, n_classes, r1 - r0, n);
   if (ws->grad == NULL)
     return;
 
@@ -480,6 +531,36 @@ healer_mlp_output_rows (HealerMlpWorkspace *ws,
           for (guint j = 0; j < n_classes; j++)
             d[j * n + i] = (p[j * n + i] - spread) * s;
           d[ws->y[i] * n + i] -= (1.0f - ws->smoothing) * s;
+        }
+    }
+  if (l == 0)
+    return;
+
+  {
+    gsl_matrix_float_const_view w_view = gsl_matrix_float_const_view_array (w, n_classes, n_in);
+    gsl_matrix_float_const_view d_view =
+      gsl_matrix_float_const_view_array_with_tda (d + r0, n_classes, r1 - r0, n);
+    gsl_matrix_float_view g_view =
+      gsl_matrix_float_view_array_with_tda (ws->delta[l] + r0, n_in, r1 - r0, n);
+
+    /* δ_l = (W_lᵀ · δ_L) ⊙ act'(z_l), and ⊙ the dropout factors when dropped */
+    gsl_blas_sgemm (CblasTrans, CblasNoTrans, 1.0f, &w_view.matrix, &d_view.matrix,
+                    0.0f, &g_view.matrix);
+  }
+  for (gsize j = 0; j < n_in; j++)
+    {
+      float *dl = ws->delta[l] + j * n + r0;
+
+      if (ws->dropped)
+        {
+          const float *gate = ws->gate[l] + j * n + r0;
+
+          for (gsize i = 0; i < r1 - r0; i++)
+            dl[i] *= gate[i];
+        }
+      else
+        {
+          healer_mlp_scale_by_derivative (self->activation, dl, ws->act[l] + j * n + r0, r1 - r0);
         }
     }
 }
@@ -538,13 +619,14 @@ healer_mlp_delta_units (HealerMlpWorkspace *ws,
 }
 
 /* The part's units of layer l+1: their share of W_lᵀ · δ_{l+1} (towards
- * layer l), then their weight and bias gradients over every row, then their
- * update; the optimiser may change these weights now, as only this part
- * reads them. */
+ * layer l) in the shared stage; in the local one their weight and bias
+ * gradients over every row, then their update: the optimiser may change
+ * these weights now, as only this part reads them. */
 static void
 healer_mlp_backward_units (HealerMlpWorkspace *ws,
                            guint               l,
-                           guint               part)
+                           guint               part,
+                           HealerMlpStage      stage)
 {
   const HealerMlp *self = ws->mlp;
   gsize n = ws->n;
@@ -566,19 +648,24 @@ healer_mlp_backward_units (HealerMlpWorkspace *ws,
     gsl_matrix_float_view gw_view = gsl_matrix_float_view_array (ws->grad + w_offset, o1 - o0,
                                                                  n_in);
 
-    if (l > 0)
+    if (stage == HEALER_MLP_STAGE_SHARED)
       {
-        gsl_matrix_float_const_view w_view =
-          gsl_matrix_float_const_view_array (w + o0 * n_in, o1 - o0, n_in);
-        gsl_matrix_float_view p_view = gsl_matrix_float_view_array (ws->partial[part][l], n_in, n);
+        if (l > 0)
+          {
+            gsl_matrix_float_const_view w_view =
+              gsl_matrix_float_const_view_array (w + o0 * n_in, o1 - o0, n_in);
+            gsl_matrix_float_view p_view = gsl_matrix_float_view_array (ws->partial[part][l],
+                                                                        n_in, n);
 
-        /* P = W_lᵀ · δ_{l+1}, over the part's units */
-        gsl_blas_sgemm (CblasTrans, CblasNoTrans, 1.0f, &w_view.matrix, &d_view.matrix,
-                        0.0f, &p_view.matrix);
+            /* P = W_lᵀ · δ_{l+1}, over the part's units */
+            gsl_blas_sgemm (CblasTrans, CblasNoTrans, 1.0f, &w_view.matrix, &d_view.matrix,
+                            0.0f, &p_view.matrix);
+          }
+        return;
       }
 
-    /* dW = δ · A_prevᵀ, δ unit by row; A_prev row by input when split */
-    if (l == 0 || ws->split)
+    /* dW = δ · A_prevᵀ, δ unit by row; A_prev row by input when wanted */
+    if (l == 0 || healer_mlp_rows_wanted (ws, l))
       {
         const float *a_prev = l == 0 ? ws->x : ws->act_rows[l];
         gsl_matrix_float_const_view a_view = gsl_matrix_float_const_view_array (a_prev, n, n_in);
@@ -605,29 +692,47 @@ healer_mlp_backward_units (HealerMlpWorkspace *ws,
 }
 
 static void
-healer_mlp_step_phase (gpointer data,
-                       guint    phase,
-                       guint    part)
+healer_mlp_step_phase (gpointer       data,
+                       guint          phase,
+                       guint          part,
+                       HealerMlpStage stage)
 {
   HealerMlpWorkspace *ws = data;
   guint n_layers = ws->n_sizes - 1;
   guint l;
 
-  if (phase < n_layers)
+  if (phase + 1 < n_layers)
     {
-      healer_mlp_forward_units (ws, phase, part);
+      healer_mlp_forward_units (ws, phase, part, stage);
       return;
     }
-  if (phase == n_layers)
+  if (phase + 1 == n_layers)
     {
-      healer_mlp_output_rows (ws, part);
+      if (stage == HEALER_MLP_STAGE_SHARED)
+        healer_mlp_output_rows (ws, part);
       return;
     }
 
-  l = 2 * n_layers - phase;
-  if (l + 1 < n_layers)
+  /* The output layer's weight gradients, whose δ is whole since the phase
+   * before. */
+  if (phase == n_layers && stage == HEALER_MLP_STAGE_LOCAL)
+    healer_mlp_backward_units (ws, n_layers - 1, part, stage);
+  if (n_layers < 2)
+    return;
+  l = 2 * n_layers - 2 - phase;
+  if (phase > n_layers && stage == HEALER_MLP_STAGE_SHARED)
     healer_mlp_delta_units (ws, l + 1, part);
-  healer_mlp_backward_units (ws, l, part);
+  healer_mlp_backward_units (ws, l, part, stage);
+}
+
+/* Phases of a step, with gradients or without (healer_mlp_step_phase). */
+static guint
+healer_mlp_step_phases (guint    n_layers,
+                        gboolean gradients)
+{
+  if (!gradients)
+    return n_layers;
+  return n_layers < 2 ? 2 : 2 * n_layers - 1;
 }
 
 double
@@ -678,7 +783,7 @@ healer_mlp_train_step (HealerMlp           *self,
     *rng_state = healer_rng_next (&rng);
 
   healer_mlp_team_run (ws->team, healer_mlp_step_phase, ws,
-                       grad != NULL ? 2 * n_layers + 1 : n_layers + 1);
+                       healer_mlp_step_phases (n_layers, grad != NULL));
 
   ws->mlp = NULL;
   return healer_mlp_cross_entropy (ws->act[n_layers], y, weights, n, self->sizes[n_layers],
