@@ -12,6 +12,7 @@
 #include "healer-data-report.h"
 #include "healer-kpi-row.h"
 #include "healer-page.h"
+#include "healer-wrap-box.h"
 
 struct _HealerDataReport
 {
@@ -483,6 +484,7 @@ healer_data_report_class_init (HealerDataReportClass *klass)
   object_class->dispose = healer_data_report_dispose;
 
   g_type_ensure (HEALER_TYPE_BAR_CHART);
+  g_type_ensure (HEALER_TYPE_WRAP_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-data-report.ui");
   gtk_widget_class_bind_template_child (widget_class, HealerDataReport, title_label);

@@ -51,6 +51,8 @@ struct _HealerResultsPage
   GtkToggleButton    *pie_button;
   GtkToggleButton    *scatter_button;
   GtkToggleButton    *confusion_button;
+  GtkDropDown        *chart_dropdown;  /* the same choice where the buttons do not fit */
+  GtkStringList      *chart_kinds;     /* its items: the buttons shown */
   GtkStack           *chart_stack;
   HealerBarChart     *bar_chart;
   HealerPieChart     *pie_chart;

@@ -69,6 +69,10 @@ healer_results_page_page_iface_init (HealerPageInterface *iface)
   iface->cancel = healer_results_page_page_cancel;
 }
 
+/* The charts the page shows, as its dropdown names them: the order of the
+ * buttons and of the chart stack's pages. */
+static const char *chart_kinds[] = { N_("Bars"), N_("Pie"), N_("Map"), N_("Confusion") };
+
 /* Class names of @results, NULL-terminated; free with g_free (strings are
  * borrowed from @results). */
 const char **
@@ -144,6 +148,12 @@ fill_counts (HealerResultsPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->confusion_button), labelled);
   if (!labelled && gtk_toggle_button_get_active (self->confusion_button))
     gtk_toggle_button_set_active (self->bar_button, TRUE);
+  /* The dropdown offers what the buttons do: the confusion matrix, the
+   * last item, only with labels (the bars are chosen before it goes). */
+  if (labelled && g_list_model_get_n_items (G_LIST_MODEL (self->chart_kinds)) < G_N_ELEMENTS (chart_kinds))
+    gtk_string_list_append (self->chart_kinds, _(chart_kinds[G_N_ELEMENTS (chart_kinds) - 1]));
+  else if (!labelled && g_list_model_get_n_items (G_LIST_MODEL (self->chart_kinds)) == G_N_ELEMENTS (chart_kinds))
+    gtk_string_list_remove (self->chart_kinds, G_N_ELEMENTS (chart_kinds) - 1);
 }
 
 /* Drift first (it says why diagnoses may be wrong), else how many are
@@ -339,20 +349,41 @@ session_class_names_cb (HealerResultsPage *self)
   _healer_results_page_fill_scatter (self);
 }
 
+/* The chart buttons, in the order of chart_kinds[]. */
+static GtkToggleButton *
+chart_button (HealerResultsPage *self,
+              guint              kind)
+{
+  GtkToggleButton *buttons[] = { self->bar_button, self->pie_button, self->scatter_button,
+                                 self->confusion_button };
+
+  return kind < G_N_ELEMENTS (buttons) ? buttons[kind] : NULL;
+}
+
 static void
 chart_toggled_cb (HealerResultsPage *self,
                   GtkToggleButton   *button)
 {
+  static const char *pages[] = { "bar", "pie", "scatter", "confusion" };
+
   if (!gtk_toggle_button_get_active (button))
     return;
-  if (button == self->pie_button)
-    gtk_stack_set_visible_child_name (self->chart_stack, "pie");
-  else if (button == self->scatter_button)
-    gtk_stack_set_visible_child_name (self->chart_stack, "scatter");
-  else if (button == self->confusion_button)
-    gtk_stack_set_visible_child_name (self->chart_stack, "confusion");
-  else
-    gtk_stack_set_visible_child_name (self->chart_stack, "bar");
+  for (guint kind = 0; kind < G_N_ELEMENTS (pages); kind++)
+    if (chart_button (self, kind) == button)
+      {
+        gtk_stack_set_visible_child_name (self->chart_stack, pages[kind]);
+        /* Setting what it shows already does nothing: no loop. */
+        gtk_drop_down_set_selected (self->chart_dropdown, kind);
+      }
+}
+
+static void
+chart_selected_cb (HealerResultsPage *self)
+{
+  GtkToggleButton *button = chart_button (self, gtk_drop_down_get_selected (self->chart_dropdown));
+
+  if (button != NULL)
+    gtk_toggle_button_set_active (button, TRUE);
 }
 
 static void
@@ -402,6 +433,7 @@ healer_results_page_dispose (GObject *object)
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HEALER_TYPE_RESULTS_PAGE);
   g_clear_object (&self->session_signals);
+  g_clear_object (&self->chart_kinds);
   g_clear_object (&self->session);
   g_clear_pointer (&self->diagnose_model, healer_model_unref);
   g_clear_object (&self->results);
@@ -528,6 +560,7 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, pie_button);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, scatter_button);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, confusion_button);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, chart_dropdown);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, chart_stack);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, bar_chart);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, pie_chart);
@@ -541,6 +574,7 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, projection_progress);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, projection_label);
   gtk_widget_class_bind_template_callback (widget_class, chart_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, chart_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, colour_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, go_to_diagnose_cb);
   gtk_widget_class_bind_template_callback_full (widget_class, "layout_choice_cb",
@@ -560,6 +594,10 @@ static void
 healer_results_page_init (HealerResultsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->chart_kinds = gtk_string_list_new (NULL);
+  for (guint kind = 0; kind < G_N_ELEMENTS (chart_kinds); kind++)
+    gtk_string_list_append (self->chart_kinds, _(chart_kinds[kind]));
+  gtk_drop_down_set_model (self->chart_dropdown, G_LIST_MODEL (self->chart_kinds));
   /* Connected while the page views a session, retargeted with it. */
   self->session_signals = g_signal_group_new (HEALER_TYPE_SESSION);
   g_signal_group_connect_object (self->session_signals, "notify::results",
