@@ -38,8 +38,12 @@ static void
 find_cut (GtkWidget *parent,
           GString   *out)
 {
-  int width = gtk_widget_get_width (parent);
+  graphene_rect_t box;
 
+  /* The parent's border box in its own coordinates: a child may overlap
+   * its padding (a stack switcher's label does), not go past its border. */
+  if (!gtk_widget_compute_bounds (parent, parent, &box))
+    return;
   if (scrolls_sideways (parent) || GTK_IS_SCROLLBAR (parent) ||
       /* The view switcher's indicator dot is drawn over its icon's edge. */
       g_str_equal (G_OBJECT_TYPE_NAME (parent), "AdwIndicatorBin"))
@@ -52,17 +56,18 @@ find_cut (GtkWidget *parent,
       if (!gtk_widget_get_mapped (child) || GTK_IS_NATIVE (child))
         continue;
       if (gtk_widget_compute_bounds (child, parent, &bounds) &&
-          (bounds.origin.x < -1 || bounds.origin.x + bounds.size.width > width + 1))
+          (bounds.origin.x < box.origin.x - 1 ||
+           bounds.origin.x + bounds.size.width > box.origin.x + box.size.width + 1))
         {
           GtkWidget *row = gtk_widget_get_ancestor (child, ADW_TYPE_PREFERENCES_ROW);
 
-          g_string_append_printf (out, "  %s%s%s%s at x %.0f..%.0f in a %s %d px wide%s%s%s\n",
+          g_string_append_printf (out, "  %s%s%s%s at x %.0f..%.0f in a %s at %.0f..%.0f%s%s%s\n",
                                   G_OBJECT_TYPE_NAME (child),
                                   GTK_IS_LABEL (child) ? " \"" : "",
                                   GTK_IS_LABEL (child) ? gtk_label_get_text (GTK_LABEL (child)) : "",
                                   GTK_IS_LABEL (child) ? "\"" : "",
                                   bounds.origin.x, bounds.origin.x + bounds.size.width,
-                                  G_OBJECT_TYPE_NAME (parent), width,
+                                  G_OBJECT_TYPE_NAME (parent), box.origin.x, box.origin.x + box.size.width,
                                   row ? " (row \"" : "",
                                   row ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)) : "",
                                   row ? "\")" : "");
