@@ -220,7 +220,10 @@ main (int    argc,
     }
 
   mlp = healer_mlp_new (sizes, n_sizes, HEALER_ACTIVATION_LEAKY_RELU, 1);
-  bench (mlp, batch, 1);
-  bench (mlp, batch, 2);
+  /* HEALER_BENCH_STEP_THREADS=2 (or 1): that run alone, e.g. under perf. */
+  if (g_strcmp0 (g_getenv ("HEALER_BENCH_STEP_THREADS"), "2") != 0)
+    bench (mlp, batch, 1);
+  if (g_strcmp0 (g_getenv ("HEALER_BENCH_STEP_THREADS"), "1") != 0)
+    bench (mlp, batch, 2);
   return 0;
 }

@@ -970,9 +970,112 @@ test_train_step_threads (void)
       healer_mlp_loss_grad (mlp, ws1, x, y, w, n, 0.0f, NULL, grad);
       g_assert_cmpmem (grad, np * sizeof (float), two.grad, np * sizeof (float));
 
+      /* Loss-only steps (fewer phases) between gradient steps, as a
+       * validation pass would make them: the same as without a team. */
+      for (guint k = 0; k < 6; k++)
+        {
+          float *g2 = k % 2 ? two.grad : NULL;
+          float *g1 = k % 2 ? grad : NULL;
+
+          g_assert_true (healer_mlp_loss_grad (mlp, ws2, x, y, w, n, 0.0f, NULL, g2) ==
+                         healer_mlp_loss_grad (mlp, ws1, x, y, w, n, 0.0f, NULL, g1));
+          if (k % 2)
+            g_assert_cmpmem (grad, np * sizeof (float), two.grad, np * sizeof (float));
+        }
+
       step_run_clear (&one);
       step_run_clear (&two);
     }
+}
+
+/* What healer_mlp_team_run promises the training step, checked from inside
+ * the phases: every stage of every part runs once; a part's shared stage
+ * starts only once the shared stages of the phase before are done, the local
+ * stages of the phase before that, and its own part's local stage of the
+ * phase before; a local stage only after its own shared one; and all is
+ * done when the run returns. Uneven work, and now and then a pause, make
+ * one thread late, so that the other takes its parts too. */
+#define TEAM_PHASES  HEALER_MLP_TEAM_MAX_PHASES
+
+typedef struct
+{
+  gint   shared_done[TEAM_PHASES][2];
+  gint   local_done[TEAM_PHASES][2];
+  gint   runs[TEAM_PHASES][2][2];
+  gint   bad;
+  guint  job;
+  float  sink[TEAM_PHASES][2][2];   /* keeps the busy work from being optimised away */
+} TeamLog;
+
+static void
+team_log_phase (gpointer       data,
+                guint          phase,
+                guint          part,
+                HealerMlpStage stage)
+{
+  TeamLog *log = data;
+  guint spin = ((phase * 7 + part * 13 + log->job * 5) % 11) * 200;
+  float acc = 0.0f;
+
+  g_atomic_int_inc (&log->runs[phase][part][stage]);
+  if (stage == HEALER_MLP_STAGE_SHARED)
+    {
+      for (guint k = 0; k < 2; k++)
+        if ((phase > 0 && !g_atomic_int_get (&log->shared_done[phase - 1][k])) ||
+            (phase > 1 && !g_atomic_int_get (&log->local_done[phase - 2][k])))
+          g_atomic_int_set (&log->bad, 1);
+      if (phase > 0 && !g_atomic_int_get (&log->local_done[phase - 1][part]))
+        g_atomic_int_set (&log->bad, 1);
+    }
+  else if (!g_atomic_int_get (&log->shared_done[phase][part]))
+    {
+      g_atomic_int_set (&log->bad, 1);
+    }
+
+  for (guint i = 0; i < spin; i++)
+    acc += (float) i * 0.5f;
+  log->sink[phase][part][stage] = acc;
+  if ((phase * 31 + part * 17 + log->job * 3 + stage) % 97 == 0)
+    g_usleep (20);
+
+  if (stage == HEALER_MLP_STAGE_SHARED)
+    g_atomic_int_set (&log->shared_done[phase][part], 1);
+  else
+    g_atomic_int_set (&log->local_done[phase][part], 1);
+}
+
+static void
+test_team_stages (void)
+{
+  HealerMlpTeam *team = healer_mlp_team_new ();
+  g_autofree TeamLog *log = g_new0 (TeamLog, 1);
+
+  if (team == NULL)
+    g_test_message ("one CPU or one BLAS thread: the phases run on the caller alone");
+  for (guint job = 0; job < 600; job++)
+    {
+      guint n_phases = 1 + job % TEAM_PHASES;
+
+      memset (log->shared_done, 0, sizeof log->shared_done);
+      memset (log->local_done, 0, sizeof log->local_done);
+      memset (log->runs, 0, sizeof log->runs);
+      log->job = job;
+      healer_mlp_team_run (team, team_log_phase, log, n_phases);
+
+      g_assert_cmpint (log->bad, ==, 0);
+      for (guint phase = 0; phase < TEAM_PHASES; phase++)
+        for (guint part = 0; part < 2; part++)
+          {
+            gint want = phase < n_phases ? 1 : 0;
+
+            g_assert_cmpint (log->shared_done[phase][part], ==, want);
+            g_assert_cmpint (log->local_done[phase][part], ==, want);
+            g_assert_cmpint (log->runs[phase][part][HEALER_MLP_STAGE_SHARED], ==, want);
+            g_assert_cmpint (log->runs[phase][part][HEALER_MLP_STAGE_LOCAL], ==, want);
+          }
+      g_assert_true (isfinite (log->sink[0][0][0]));
+    }
+  healer_mlp_team_free (team);
 }
 
 /* With a zero output layer the output delta does not depend on the hidden
@@ -1123,6 +1226,7 @@ main (int   argc,
   g_test_add_func ("/mlp/dropout", test_dropout);
   g_test_add_func ("/mlp/dropout-mask", test_dropout_mask);
   g_test_add_func ("/mlp/train-step-threads", test_train_step_threads);
+  g_test_add_func ("/mlp/team-stages", test_team_stages);
   g_test_add_func ("/mlp/activation-strings", test_activation_strings);
   g_test_add_func ("/mlp/count-params", test_count_params);
   g_test_add_func ("/mlp/bad-calls", test_bad_calls);

@@ -23,7 +23,7 @@ struct _HealerTrainSettings
 
   /* Template widgets */
   AdwComboRow       *preset_row;
-  AdwActionRow      *hidden_row;
+  GtkLabel          *hidden_subtitle;
   GtkEntry          *hidden_entry;
   AdwComboRow       *activation_row;
   GtkSpinButton     *dropout_spin;
@@ -206,7 +206,7 @@ update_hidden_error (HealerTrainSettings *self)
   if (self->hidden_error != NULL)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->hidden_entry), "error");
-      adw_action_row_set_subtitle (self->hidden_row, self->hidden_error);
+      gtk_label_set_text (self->hidden_subtitle, self->hidden_error);
       gtk_accessible_update_state (GTK_ACCESSIBLE (self->hidden_entry),
                                    GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
                                    -1);
@@ -214,8 +214,8 @@ update_hidden_error (HealerTrainSettings *self)
   else
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->hidden_entry), "error");
-      adw_action_row_set_subtitle (self->hidden_row,
-                                   _("Units per hidden layer, separated by commas, e.g. 256 or 200,200,200"));
+      gtk_label_set_text (self->hidden_subtitle,
+                          _("Units per hidden layer, separated by commas, e.g. 256 or 200,200,200"));
       gtk_accessible_reset_state (GTK_ACCESSIBLE (self->hidden_entry), GTK_ACCESSIBLE_STATE_INVALID);
     }
 
@@ -399,7 +399,7 @@ healer_train_settings_class_init (HealerTrainSettingsClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/systemhealer/SystemHealer/healer-train-settings.ui");
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSettings, preset_row);
-  gtk_widget_class_bind_template_child (widget_class, HealerTrainSettings, hidden_row);
+  gtk_widget_class_bind_template_child (widget_class, HealerTrainSettings, hidden_subtitle);
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSettings, hidden_entry);
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSettings, activation_row);
   gtk_widget_class_bind_template_child (widget_class, HealerTrainSettings, dropout_spin);

@@ -408,15 +408,23 @@ healer_mlp_team_run (HealerMlpTeam      *team,
    * only once every stage of every phase was done. */
   job = g_atomic_int_get (&team->job.value) + 1;
   tag = healer_team_tag (job);
-  team->func = func;
-  team->data = data;
-  g_atomic_int_set (&team->n_phases, (gint) n_phases);
+  /* The words first, then the job's function, data and length. A helper
+   * still on the last job (it read the job number, then was descheduled)
+   * may read the new length; if it could then still see the last job's
+   * words, every phase up to the last job's length would look done and the
+   * next one unclaimed, and it would run a phase of this job before it
+   * starts, which would then run again. Reset first (all sequentially
+   * consistent), the words it sees count a later job, and every claim it
+   * tries fails. */
   for (guint part = 0; part < 2; part++)
     {
       g_atomic_int_set (&team->claimed[part].value, tag);
       g_atomic_int_set (&team->progress[part].value, tag);
       g_atomic_int_set (&team->finished[part].value, tag);
     }
+  team->func = func;
+  team->data = data;
+  g_atomic_int_set (&team->n_phases, (gint) n_phases);
   g_atomic_int_set (&team->job.value, job);
   healer_team_wake (team);
   healer_team_work (team, tag, n_phases, TRUE);

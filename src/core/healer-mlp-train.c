@@ -451,20 +451,34 @@ healer_mlp_forward_units (HealerMlpWorkspace *ws,
       return;
     }
 
-  /* Feature-major input for the forward product: a copy per part, made in
-   * parallel rather than by the caller while the helper waits. */
-  if (l == 0)
-    healer_mlp_transpose (ws->x, n_in, ws->x_units[part], n, n, n_in);
-
   {
     gsl_matrix_float_const_view w_view =
       gsl_matrix_float_const_view_array (w + u0 * n_in, u1 - u0, n_in);
-    gsl_matrix_float_const_view in_view = gsl_matrix_float_const_view_array (in, n_in, n);
     gsl_matrix_float_view out_view = gsl_matrix_float_view_array (out + u0 * n, u1 - u0, n);
 
-    /* Z = W · A_prev, unit by row */
-    gsl_blas_sgemm (CblasNoTrans, CblasNoTrans, 1.0f, &w_view.matrix, &in_view.matrix,
-                    0.0f, &out_view.matrix);
+    if (l == 0 && (double) (u1 - u0) * (double) n_in * (double) n > HEALER_MLP_SMALL_GEMM)
+      {
+        gsl_matrix_float_const_view x_view = gsl_matrix_float_const_view_array (ws->x, n, n_in);
+
+        /* Z = W · Xᵀ from the rows as they are: OpenBLAS packs it anyway */
+        gsl_blas_sgemm (CblasNoTrans, CblasTrans, 1.0f, &w_view.matrix, &x_view.matrix,
+                        0.0f, &out_view.matrix);
+      }
+    else
+      {
+        /* Feature-major input for the small-matrix kernels: a copy per
+         * part, made in parallel rather than by the caller while the helper
+         * waits. */
+        if (l == 0)
+          healer_mlp_transpose (ws->x, n_in, ws->x_units[part], n, n, n_in);
+        {
+          gsl_matrix_float_const_view in_view = gsl_matrix_float_const_view_array (in, n_in, n);
+
+          /* Z = W · A_prev, unit by row */
+          gsl_blas_sgemm (CblasNoTrans, CblasNoTrans, 1.0f, &w_view.matrix, &in_view.matrix,
+                          0.0f, &out_view.matrix);
+        }
+      }
   }
 
   healer_mlp_bias_activate_units (self->activation, out + u0 * n, b + u0, u1 - u0, n, n);

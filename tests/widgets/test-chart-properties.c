@@ -524,6 +524,16 @@ test_pie_palette (void)
   g_assert_cmpuint (count_color (&p, (int) top.y, &okabe_ito), ==, 0);
   chart_picture_clear (&p);
 
+  /* The palette is the legend's: set there, the pie says so and the slices
+   * follow too. */
+  healer_chart_legend_set_palette (legend, HEALER_CHART_PALETTE_OKABE_ITO);
+  assert_notified_once (&notified, "palette");
+  g_assert_cmpint (healer_pie_chart_get_palette (HEALER_PIE_CHART (pie)), ==, HEALER_CHART_PALETTE_OKABE_ITO);
+  chart_picture_take (&p, pie, "properties-pie-from-legend");
+  g_assert_cmpuint (count_color (&p, (int) top.y, &okabe_ito), >, 1000);
+  g_assert_cmpuint (count_color (&p, (int) top.y, &tol), ==, 0);
+  chart_picture_clear (&p);
+
   gtk_window_destroy (window);
 }
 

@@ -292,6 +292,8 @@ healer_pie_chart_dispose (GObject *object)
 
   if (self->legend != NULL)
     {
+      /* Whoever else holds it, it no longer speaks to us. */
+      g_signal_handlers_disconnect_by_data (self->legend, self);
       gtk_widget_unparent (GTK_WIDGET (self->legend));
       self->legend = NULL;
     }
@@ -382,6 +384,14 @@ healer_pie_chart_class_init (HealerPieChartClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
+/* The palette lives in the legend: set there or here, the slices follow. */
+static void
+on_legend_palette (HealerPieChart *self)
+{
+  invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PALETTE]);
+}
+
 static void
 on_palette_changed (HealerPieChart *self)
 {
@@ -404,6 +414,7 @@ healer_pie_chart_init (HealerPieChart *self)
   gtk_widget_set_parent (GTK_WIDGET (self->legend), GTK_WIDGET (self));
   gtk_widget_set_visible (GTK_WIDGET (self->legend), FALSE);
   g_signal_connect (self->legend, "toggled", G_CALLBACK (on_legend_toggled), self);
+  g_signal_connect_swapped (self->legend, "notify::palette", G_CALLBACK (on_legend_palette), self);
 
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
@@ -476,11 +487,8 @@ healer_pie_chart_set_palette (HealerPieChart         *self,
   g_return_if_fail (HEALER_IS_PIE_CHART (self));
   g_return_if_fail (palette <= HEALER_CHART_PALETTE_INHERIT);
 
-  if (healer_chart_legend_get_palette (self->legend) == palette)
-    return;
+  /* on_legend_palette() redraws and notifies. */
   healer_chart_legend_set_palette (self->legend, palette);
-  invalidate (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PALETTE]);
 }
 
 HealerChartLegend *
