@@ -905,18 +905,17 @@ test_tsne_fft_quality (void)
   g_assert_cmpfloat (acc_fft, >=, acc_bh - 0.01);
 }
 
-/* AUTO: exact up to HEALER_TSNE_EXACT_MAX_ROWS, then FFT (from
- * HEALER_TSNE_FFT_MIN_ROWS, right after); one iteration each, only the
- * choice is checked. */
+/* AUTO: exact, then Barnes-Hut, then FFT from HEALER_TSNE_FFT_MIN_ROWS;
+ * one iteration each, only the choice is checked. */
 static void
 test_tsne_auto (void)
 {
   const gsize sizes[] = { HEALER_TSNE_EXACT_MAX_ROWS, HEALER_TSNE_EXACT_MAX_ROWS + 1,
-                          HEALER_TSNE_FFT_MIN_ROWS, 6000 };
-  const HealerTsneAlgorithm expected[] = { HEALER_TSNE_EXACT, HEALER_TSNE_FFT,
-                                           HEALER_TSNE_FFT, HEALER_TSNE_FFT };
+                          HEALER_TSNE_FFT_MIN_ROWS - 1, HEALER_TSNE_FFT_MIN_ROWS };
+  const HealerTsneAlgorithm expected[] = { HEALER_TSNE_EXACT, HEALER_TSNE_BARNES_HUT,
+                                           HEALER_TSNE_BARNES_HUT, HEALER_TSNE_FFT };
   g_autofree guint *labels = NULL;
-  g_autofree float *x = make_blobs (6000, 2, 3, 1.0, 4, &labels);
+  g_autofree float *x = make_blobs (HEALER_TSNE_FFT_MIN_ROWS, 2, 3, 1.0, 4, &labels);
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
