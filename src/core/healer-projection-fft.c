@@ -508,6 +508,56 @@ weights_run (HealerTsneFft *self,
 typedef struct
 {
   HealerTsneFft *self;
+  const double  *y;
+} SpreadJob;
+
+static void
+weights_job_run (gpointer data,
+                 gsize    first,
+                 gsize    last)
+{
+  SpreadJob *job = data;
+
+  weights_run (job->self, job->y, first, last);
+}
+
+/* Spread the charges: part p of SPREAD_PARTS owns a band of node rows and
+ * adds every point's charges that fall in it, in point order. Each node's
+ * sum is then taken in point order whatever the threads, as by one. */
+#define SPREAD_PARTS 8
+
+static void
+spread_run (gpointer data,
+            gsize    first,
+            gsize    last)
+{
+  SpreadJob *job = data;
+  HealerTsneFft *self = job->self;
+  gsize side = self->side, band = (side + SPREAD_PARTS - 1) / SPREAD_PARTS;
+
+  for (gsize part = first; part < last; part++)
+    {
+      gsize r0 = MIN (part * band, side), r1 = MIN (r0 + band, side);
+
+      memset (self->charge + r0 * side, 0, (r1 - r0) * side * sizeof (double));
+      for (gsize i = 0; i < job->self->n; i++)
+        {
+          const double *wx = self->weight + 2 * i * NODES, *wy = wx + NODES;
+          gsize bx = self->box[2 * i], by = self->box[2 * i + 1];
+
+          if (bx + NODES <= r0 || bx >= r1)
+            continue;
+          for (guint a = 0; a < NODES; a++)
+            if (bx + a >= r0 && bx + a < r1)
+              for (guint b = 0; b < NODES; b++)
+                self->charge[(bx + a) * side + by + b] += wx[a] * wy[b];
+        }
+    }
+}
+
+typedef struct
+{
+  HealerTsneFft *self;
   double        *z;
   double        *rep;
 } ReadJob;
@@ -592,20 +642,12 @@ healer_tsne_fft_repulsion (HealerTsneFft  *self,
   /* The points in the middle of the grid. */
   self->origin_x = 0.5 * (min_x + max_x) - 0.5 * self->n_boxes * self->width;
   self->origin_y = 0.5 * (min_y + max_y) - 0.5 * self->n_boxes * self->width;
-  /* O(n) and cheap: one thread spares a hand-over on a busy machine. */
-  weights_run (self, y, 0, n);
+  {
+    SpreadJob job = { self, y };
 
-  /* Spread the charges in point order: a fixed order of sums. */
-  memset (self->charge, 0, side * side * sizeof (double));
-  for (gsize i = 0; i < n; i++)
-    {
-      const double *wx = self->weight + 2 * i * NODES, *wy = wx + NODES;
-      gsize bx = self->box[2 * i], by = self->box[2 * i + 1];
-
-      for (guint a = 0; a < NODES; a++)
-        for (guint b = 0; b < NODES; b++)
-          self->charge[(bx + a) * side + by + b] += wx[a] * wy[b];
-    }
+    healer_parallel_run (par, n, weights_job_run, &job);
+    healer_parallel_run (par, SPREAD_PARTS, spread_run, &job);
+  }
 
   /* Forward along x, then along y with the three products and back, then
    * back along x. */
