@@ -13,6 +13,7 @@
 #include "healer-results-page.h"
 #include "healer-simulate.h"
 #include "healer-test-app.h"
+#include "healer-scatter-chart.h"
 
 static const char *pages[] = { "data", "train", "diagnose", "results" };
 
@@ -171,6 +172,31 @@ assert_chart_dropdown (HealerResultsPage *results)
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (shown)), ==, 0);
 }
 
+/* At 360 × 640 the map's controls wrap onto four rows: the map keeps a
+ * readable height (its plot was squeezed to about 40 px) and the page scrolls to
+ * it instead. */
+static void
+assert_map_readable (HealerWindow      *window,
+                     HealerResultsPage *results)
+{
+  GtkWidget *map, *scroll;
+  graphene_rect_t plot;
+
+  healer_window_set_visible_page (window, "results");
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "narrow-zh_CN-map-360") });
+  map = healer_test_find_widget (GTK_WIDGET (results), healer_test_match_type,
+                                 GSIZE_TO_POINTER (HEALER_TYPE_SCATTER_CHART));
+  g_assert_nonnull (map);
+  healer_chart_get_plot_area (HEALER_CHART (map), &plot);
+  g_test_message ("the map at 360 x 640: %d px tall, its plot %.0f x %.0f px",
+                  gtk_widget_get_height (map), plot.size.width, plot.size.height);
+  g_assert_cmpfloat (plot.size.height, >=, 150);
+  scroll = gtk_widget_get_ancestor (map, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scroll);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll))), >,
+                     gtk_adjustment_get_page_size (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll))));
+}
+
 static gboolean
 not_busy (gpointer diagnose_page)
 {
@@ -251,6 +277,7 @@ test_narrow_pages (void)
   healer_results_page_show_map (results);
   g_assert_true (healer_test_wait_until (mapped, results, 120000));
   assert_pages_fit (window, "diagnosed", 360, 640);
+  assert_map_readable (window, results);
   assert_chart_dropdown (results);
 
   g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
