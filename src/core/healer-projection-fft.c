@@ -34,22 +34,26 @@
  * the grid does, and are kept until then. Every sum is over a fixed order
  * of points or nodes: the result does not depend on the number of threads. */
 #define NODES      HEALER_TSNE_FFT_NODES
-/* HEALER_TSNE_FFT_BOX_WIDTH = 1.25 rather than 1: the transforms shrink by 36 % (40 % less CPU on 5000
- * rows) while the forces' error on a wide map grows from 1.3e-2 to 3.2e-2,
- * Barnes-Hut's at θ = 0.5 being 1.6e-2 (/projection/fft-gradient), and the
- * maps keep Barnes-Hut's quality: on the bench's 5000 rows KL +2.6 % and
- * 10-NN accuracy −0.005 against Barnes-Hut (1.0: +1.2 %, −0.004), and over
- * /projection/tsne-fft-quality's three data sets KL −0.4 %, 10-NN +0.022.
+/* HEALER_TSNE_FFT_BOX_WIDTH = 1.25 rather than 1: the transforms shrink by
+ * 36 % (40 % less CPU on 5000 rows) while the forces' error on a wide map
+ * grows from 1.3e-2 to 3.2e-2, Barnes-Hut's at θ = 0.5 being 1.6e-2
+ * (/projection/fft-gradient). On simulated rows the maps keep Barnes-Hut's
+ * quality: on the bench's 5000 rows KL +2.6 % and 10-NN accuracy −0.005
+ * (1.0: +1.2 %, −0.004), over /projection/tsne-fft-quality's three data
+ * sets KL −0.4 %, 10-NN +0.022. On rows from the real KPI files they do
+ * not, with either width: tight clusters of near-duplicates put several
+ * points within a box, where the forces' error reaches 5-10 % (see
+ * bench/README.md), which is why AUTO keeps Barnes-Hut below 10,000 rows.
  * FIt-SNE's 3 nodes per unit cost about as little but lost 0.011 of 10-NN
- * accuracy there. */
+ * accuracy on the simulated sets. */
 #define BOX_WIDTH  HEALER_TSNE_FFT_BOX_WIDTH
 /* Two real lines share a transform, c and c + side / 2: side must be even. */
 G_STATIC_ASSERT (NODES % 2 == 0);
 #define MIN_BOXES  16
 /* Bounds the grid (m = 2 · NODES · 256 = 2048: 80 MB of buffers, 130 MB
  * while the kernels are transformed): a wider map gets wider boxes, less
- * accurate, not more of them. Maps of 5000 to 20,000 rows measured 140 to
- * 156 wide, well below. */
+ * accurate, not more of them. Maps of 5000 to 20,000 rows measured 90 to
+ * 210 wide, well below. */
 #define MAX_BOXES  256
 /* Scratch buffers for this many threads at once. */
 #define MAX_SLOTS  64
