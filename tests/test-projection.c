@@ -587,7 +587,8 @@ test_fft_gradient (void)
                       "of the forces %.2e (%.2e)", scales[s], z_err, bh_z_err, rep_err, bh_rep_err);
       /* FIt-SNE's grid (3 nodes per unit box) is about as accurate as
        * Barnes-Hut at θ = 0.5 (measured: Z 3e-3, forces 4e-2 on the widest
-       * map); a wrong node, weight or kernel layout is off by far more. */
+       * map), ours (4 nodes per 1.25) too (Z 1.6e-3, forces 3.2e-2); a
+       * wrong node, weight or kernel layout is off by far more. */
       g_assert_cmpfloat (z_err, <, 1e-2);
       g_assert_cmpfloat (rep_err, <, 6e-2);
       g_assert_cmpfloat (rep_err, <, 4 * bh_rep_err + 1e-3);
@@ -679,9 +680,10 @@ test_fft_batch (void)
 
 /* Points placed exactly on the grid's nodes have Lagrange weights of 1
  * and 0, so the interpolated sums are the 2-D convolutions alone: they
- * must match direct sums to the transforms' rounding. The points span L − ¼ units, so the
- * grid has L boxes of width 1 and its nodes sit at (j + ½)/4 − L/2; the
- * lengths 2 · 4 · L are 144, 216 (3³ · 8) and 256. */
+ * must match direct sums to the transforms' rounding. With N nodes per box
+ * and boxes W wide, the points span (L − 1/N) W, so the grid has L boxes
+ * and its nodes sit at ((j + ½)/N − L/2) W, all exact in binary; the
+ * lengths 2 N L are 144, 216 (3³ · 8) and 256 with N = 4. */
 static void
 test_fft_grid_exact (void)
 {
@@ -704,10 +706,11 @@ test_fft_grid_exact (void)
         for (guint a = 0; a < 2; a++)
           {
             /* the extremes first, then random nodes (some shared) */
-            guint j = i < 2 ? (i == 0 ? 0 : 4 * L - 1)
-                            : (guint) (healer_rng_uniform (&rng) * 4 * L) % (4 * L);
+            guint nodes = HEALER_TSNE_FFT_NODES * L;
+            guint j = i < 2 ? (i == 0 ? 0 : nodes - 1)
+                            : (guint) (healer_rng_uniform (&rng) * nodes) % nodes;
 
-            y[2 * i + a] = (j + 0.5) / 4 - L / 2.0;
+            y[2 * i + a] = ((j + 0.5) / HEALER_TSNE_FFT_NODES - L / 2.0) * HEALER_TSNE_FFT_BOX_WIDTH;
           }
       g_assert_true (healer_tsne_fft_repulsion (fft, y, n, par, z, rep));
       for (gsize i = 0; i < n; i++)
@@ -902,18 +905,17 @@ test_tsne_fft_quality (void)
   g_assert_cmpfloat (acc_fft, >=, acc_bh - 0.01);
 }
 
-/* AUTO: exact up to HEALER_TSNE_EXACT_MAX_ROWS, then FFT (from
- * HEALER_TSNE_FFT_MIN_ROWS, right after); one iteration each, only the
- * choice is checked. */
+/* AUTO: exact, then Barnes-Hut, then FFT from HEALER_TSNE_FFT_MIN_ROWS;
+ * one iteration each, only the choice is checked. */
 static void
 test_tsne_auto (void)
 {
   const gsize sizes[] = { HEALER_TSNE_EXACT_MAX_ROWS, HEALER_TSNE_EXACT_MAX_ROWS + 1,
-                          HEALER_TSNE_FFT_MIN_ROWS, 6000 };
-  const HealerTsneAlgorithm expected[] = { HEALER_TSNE_EXACT, HEALER_TSNE_FFT,
-                                           HEALER_TSNE_FFT, HEALER_TSNE_FFT };
+                          HEALER_TSNE_FFT_MIN_ROWS - 1, HEALER_TSNE_FFT_MIN_ROWS };
+  const HealerTsneAlgorithm expected[] = { HEALER_TSNE_EXACT, HEALER_TSNE_BARNES_HUT,
+                                           HEALER_TSNE_BARNES_HUT, HEALER_TSNE_FFT };
   g_autofree guint *labels = NULL;
-  g_autofree float *x = make_blobs (6000, 2, 3, 1.0, 4, &labels);
+  g_autofree float *x = make_blobs (HEALER_TSNE_FFT_MIN_ROWS, 2, 3, 1.0, 4, &labels);
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {

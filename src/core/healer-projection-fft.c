@@ -33,13 +33,27 @@
  * of two of BOX_WIDTH. Either way the kernels' transforms only change when
  * the grid does, and are kept until then. Every sum is over a fixed order
  * of points or nodes: the result does not depend on the number of threads. */
-#define NODES      4
-#define BOX_WIDTH  1.0
+#define NODES      HEALER_TSNE_FFT_NODES
+/* HEALER_TSNE_FFT_BOX_WIDTH = 1.25 rather than 1: the transforms shrink by
+ * 36 % (40 % less CPU on 5000 rows) while the forces' error on a wide map
+ * grows from 1.3e-2 to 3.2e-2, Barnes-Hut's at θ = 0.5 being 1.6e-2
+ * (/projection/fft-gradient). On simulated rows the maps keep Barnes-Hut's
+ * quality: on the bench's 5000 rows KL +2.6 % and 10-NN accuracy −0.005
+ * (1.0: +1.2 %, −0.004), over /projection/tsne-fft-quality's three data
+ * sets KL −0.4 %, 10-NN +0.022. On rows from the real KPI files they do
+ * not, with either width: tight clusters of near-duplicates put several
+ * points within a box, where the forces' error reaches 5-10 % (see
+ * bench/README.md), which is why AUTO keeps Barnes-Hut below 10,000 rows.
+ * FIt-SNE's 3 nodes per unit cost about as little but lost 0.011 of 10-NN
+ * accuracy on the simulated sets. */
+#define BOX_WIDTH  HEALER_TSNE_FFT_BOX_WIDTH
+/* Two real lines share a transform, c and c + side / 2: side must be even. */
+G_STATIC_ASSERT (NODES % 2 == 0);
 #define MIN_BOXES  16
 /* Bounds the grid (m = 2 · NODES · 256 = 2048: 80 MB of buffers, 130 MB
  * while the kernels are transformed): a wider map gets wider boxes, less
- * accurate, not more of them. Maps of 5000 to 20,000 rows measured 140 to
- * 156 wide, well below. */
+ * accurate, not more of them. Maps of 5000 to 20,000 rows measured 90 to
+ * 210 wide, well below. */
 #define MAX_BOXES  256
 /* Scratch buffers for this many threads at once. */
 #define MAX_SLOTS  64
@@ -498,6 +512,56 @@ weights_run (HealerTsneFft *self,
 typedef struct
 {
   HealerTsneFft *self;
+  const double  *y;
+} SpreadJob;
+
+static void
+weights_job_run (gpointer data,
+                 gsize    first,
+                 gsize    last)
+{
+  SpreadJob *job = data;
+
+  weights_run (job->self, job->y, first, last);
+}
+
+/* Spread the charges: part p of SPREAD_PARTS owns a band of node rows and
+ * adds every point's charges that fall in it, in point order. Each node's
+ * sum is then taken in point order whatever the threads, as by one. */
+#define SPREAD_PARTS 8
+
+static void
+spread_run (gpointer data,
+            gsize    first,
+            gsize    last)
+{
+  SpreadJob *job = data;
+  HealerTsneFft *self = job->self;
+  gsize side = self->side, band = (side + SPREAD_PARTS - 1) / SPREAD_PARTS;
+
+  for (gsize part = first; part < last; part++)
+    {
+      gsize r0 = MIN (part * band, side), r1 = MIN (r0 + band, side);
+
+      memset (self->charge + r0 * side, 0, (r1 - r0) * side * sizeof (double));
+      for (gsize i = 0; i < job->self->n; i++)
+        {
+          const double *wx = self->weight + 2 * i * NODES, *wy = wx + NODES;
+          gsize bx = self->box[2 * i], by = self->box[2 * i + 1];
+
+          if (bx + NODES <= r0 || bx >= r1)
+            continue;
+          for (guint a = 0; a < NODES; a++)
+            if (bx + a >= r0 && bx + a < r1)
+              for (guint b = 0; b < NODES; b++)
+                self->charge[(bx + a) * side + by + b] += wx[a] * wy[b];
+        }
+    }
+}
+
+typedef struct
+{
+  HealerTsneFft *self;
   double        *z;
   double        *rep;
 } ReadJob;
@@ -582,20 +646,12 @@ healer_tsne_fft_repulsion (HealerTsneFft  *self,
   /* The points in the middle of the grid. */
   self->origin_x = 0.5 * (min_x + max_x) - 0.5 * self->n_boxes * self->width;
   self->origin_y = 0.5 * (min_y + max_y) - 0.5 * self->n_boxes * self->width;
-  /* O(n) and cheap: one thread spares a hand-over on a busy machine. */
-  weights_run (self, y, 0, n);
+  {
+    SpreadJob job = { self, y };
 
-  /* Spread the charges in point order: a fixed order of sums. */
-  memset (self->charge, 0, side * side * sizeof (double));
-  for (gsize i = 0; i < n; i++)
-    {
-      const double *wx = self->weight + 2 * i * NODES, *wy = wx + NODES;
-      gsize bx = self->box[2 * i], by = self->box[2 * i + 1];
-
-      for (guint a = 0; a < NODES; a++)
-        for (guint b = 0; b < NODES; b++)
-          self->charge[(bx + a) * side + by + b] += wx[a] * wy[b];
-    }
+    healer_parallel_run (par, n, weights_job_run, &job);
+    healer_parallel_run (par, SPREAD_PARTS, spread_run, &job);
+  }
 
   /* Forward along x, then along y with the three products and back, then
    * back along x. */

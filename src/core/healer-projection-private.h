@@ -91,6 +91,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerQuadtree, healer_quadtree_free)
  * kept from one iteration to the next. */
 typedef struct _HealerTsneFft HealerTsneFft;
 
+/* Interpolation nodes per box side, and the boxes' width on a wide map
+ * (healer-projection-fft.c says why). */
+#define HEALER_TSNE_FFT_NODES      4
+#define HEALER_TSNE_FFT_BOX_WIDTH  1.25
+
 HealerTsneFft  *healer_tsne_fft_new        (void);
 void            healer_tsne_fft_free       (HealerTsneFft  *self);
 /* @y: n × 2 doubles; Σ_j≠i q̃_ij into @z (n) and Σ_j≠i q̃_ij² (y_i − y_j)

@@ -13,6 +13,7 @@
 #include "healer-results-page.h"
 #include "healer-simulate.h"
 #include "healer-test-app.h"
+#include "healer-scatter-chart.h"
 
 static const char *pages[] = { "data", "train", "diagnose", "results" };
 
@@ -172,6 +173,51 @@ assert_chart_dropdown (HealerResultsPage *results)
 }
 
 static gboolean
+wheel_zooms (gpointer chart)
+{
+  return healer_chart_get_zoom_modifier (chart) == 0;
+}
+
+static gboolean
+wheel_scrolls (gpointer chart)
+{
+  return healer_chart_get_zoom_modifier (chart) == GDK_CONTROL_MASK;
+}
+
+/* At 360 × 640 the map's controls wrap onto four rows: the map keeps a
+ * readable height (its plot was squeezed to about 40 px) and the page scrolls to
+ * it instead. */
+static void
+assert_map_readable (HealerWindow      *window,
+                     HealerResultsPage *results)
+{
+  GtkWidget *map, *scroll;
+  graphene_rect_t plot;
+
+  healer_window_set_visible_page (window, "results");
+  g_clear_object (&(GdkTexture *) { healer_test_render (GTK_WIDGET (window), "narrow-zh_CN-map-360") });
+  map = healer_test_find_widget (GTK_WIDGET (results), healer_test_match_type,
+                                 GSIZE_TO_POINTER (HEALER_TYPE_SCATTER_CHART));
+  g_assert_nonnull (map);
+  healer_chart_get_plot_area (HEALER_CHART (map), &plot);
+  g_test_message ("the map at 360 x 640: %d px tall, its plot %.0f x %.0f px",
+                  gtk_widget_get_height (map), plot.size.width, plot.size.height);
+  g_assert_cmpfloat (plot.size.height, >=, 150);
+  scroll = gtk_widget_get_ancestor (map, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scroll);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll))), >,
+                     gtk_adjustment_get_page_size (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll))));
+  /* The page scrolls, so the plain wheel is the page's and Ctrl+wheel
+   * zooms, as on the other scrolling pages (issue 16 item 5). */
+  g_assert_cmpint (healer_chart_get_zoom_modifier (HEALER_CHART (map)), ==, GDK_CONTROL_MASK);
+  /* Where the map fills the view, the wheel zooms it again. */
+  healer_test_resize (GTK_WINDOW (window), 1100, 800);
+  g_assert_true (healer_test_wait_until (wheel_zooms, map, 5000));
+  healer_test_resize (GTK_WINDOW (window), 360, 640);
+  g_assert_true (healer_test_wait_until (wheel_scrolls, map, 5000));
+}
+
+static gboolean
 not_busy (gpointer diagnose_page)
 {
   return !healer_diagnose_page_get_busy (diagnose_page);
@@ -251,6 +297,7 @@ test_narrow_pages (void)
   healer_results_page_show_map (results);
   g_assert_true (healer_test_wait_until (mapped, results, 120000));
   assert_pages_fit (window, "diagnosed", 360, 640);
+  assert_map_readable (window, results);
   assert_chart_dropdown (results);
 
   g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
