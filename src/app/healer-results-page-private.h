@@ -54,6 +54,7 @@ struct _HealerResultsPage
   GtkDropDown        *chart_dropdown;  /* the same choice where the buttons do not fit */
   GtkStringList      *chart_kinds;     /* its items: the buttons shown */
   GtkStack           *chart_stack;
+  GtkScrolledWindow  *results_scroll;
   HealerBarChart     *bar_chart;
   HealerPieChart     *pie_chart;
   HealerScatterChart *scatter_chart;

@@ -562,6 +562,7 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, confusion_button);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, chart_dropdown);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, chart_stack);
+  gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, results_scroll);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, bar_chart);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, pie_chart);
   gtk_widget_class_bind_template_child (widget_class, HealerResultsPage, scatter_chart);
@@ -590,10 +591,28 @@ healer_results_page_class_init (HealerResultsPageClass *klass)
   _healer_results_page_map_actions_init (widget_class);
 }
 
+/* Where the chart fills the view the wheel zooms it; where the page
+ * scrolls (a window too short for the chart and the controls above it),
+ * the plain wheel is the page's, as on the other pages, and Ctrl+wheel
+ * zooms: a chart under the pointer must not trap the page (issue 16, 5). */
+static void
+results_scroll_changed_cb (HealerResultsPage *self,
+                           GtkAdjustment     *adjustment)
+{
+  gboolean scrolls = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_lower (adjustment)
+                     > gtk_adjustment_get_page_size (adjustment) + 0.5;
+  GdkModifierType modifier = scrolls ? GDK_CONTROL_MASK : 0;
+
+  healer_chart_set_zoom_modifier (HEALER_CHART (self->bar_chart), modifier);
+  healer_chart_set_zoom_modifier (HEALER_CHART (self->scatter_chart), modifier);
+}
+
 static void
 healer_results_page_init (HealerResultsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->results_scroll), "changed",
+                           G_CALLBACK (results_scroll_changed_cb), self, G_CONNECT_SWAPPED);
   self->chart_kinds = gtk_string_list_new (NULL);
   for (guint kind = 0; kind < G_N_ELEMENTS (chart_kinds); kind++)
     gtk_string_list_append (self->chart_kinds, _(chart_kinds[kind]));

@@ -172,6 +172,18 @@ assert_chart_dropdown (HealerResultsPage *results)
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (shown)), ==, 0);
 }
 
+static gboolean
+wheel_zooms (gpointer chart)
+{
+  return healer_chart_get_zoom_modifier (chart) == 0;
+}
+
+static gboolean
+wheel_scrolls (gpointer chart)
+{
+  return healer_chart_get_zoom_modifier (chart) == GDK_CONTROL_MASK;
+}
+
 /* At 360 × 640 the map's controls wrap onto four rows: the map keeps a
  * readable height (its plot was squeezed to about 40 px) and the page scrolls to
  * it instead. */
@@ -195,6 +207,14 @@ assert_map_readable (HealerWindow      *window,
   g_assert_nonnull (scroll);
   g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll))), >,
                      gtk_adjustment_get_page_size (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroll))));
+  /* The page scrolls, so the plain wheel is the page's and Ctrl+wheel
+   * zooms, as on the other scrolling pages (issue 16 item 5). */
+  g_assert_cmpint (healer_chart_get_zoom_modifier (HEALER_CHART (map)), ==, GDK_CONTROL_MASK);
+  /* Where the map fills the view, the wheel zooms it again. */
+  healer_test_resize (GTK_WINDOW (window), 1100, 800);
+  g_assert_true (healer_test_wait_until (wheel_zooms, map, 5000));
+  healer_test_resize (GTK_WINDOW (window), 360, 640);
+  g_assert_true (healer_test_wait_until (wheel_scrolls, map, 5000));
 }
 
 static gboolean
