@@ -33,6 +33,15 @@ healer_test_train_stopped (gpointer train_page)
   return !healer_train_page_get_running (train_page);
 }
 
+/* The Train page shows its cross-validated estimate. */
+static inline gboolean
+healer_test_estimate_shown (gpointer train_page)
+{
+  GtkWidget *label = healer_test_find_widget (train_page, healer_test_match_name, "estimate-value");
+
+  return label != NULL && gtk_widget_get_visible (label);
+}
+
 static inline gboolean
 healer_test_some_progress (gpointer train_page)
 {

@@ -524,6 +524,14 @@ healer_test_match_type (GtkWidget     *widget,
   return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
 }
 
+/* By widget name (gtk_widget_set_name(), "name" in a template). */
+static inline gboolean
+healer_test_match_name (GtkWidget     *widget,
+                        gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
 static inline gboolean
 healer_test_match_tooltip (GtkWidget     *widget,
                            gconstpointer  tooltip)

@@ -712,21 +712,6 @@ save_shot (HealerWindow *window,
 }
 
 static gboolean
-match_name (GtkWidget     *widget,
-            gconstpointer  name)
-{
-  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
-}
-
-static gboolean
-estimate_shown (gpointer train_page)
-{
-  GtkWidget *label = healer_test_find_widget (train_page, match_name, "estimate-value");
-
-  return label != NULL && gtk_widget_get_visible (label);
-}
-
-static gboolean
 mapped (gpointer results_page)
 {
   return healer_results_page_get_n_mapped (results_page) > 0;
@@ -793,9 +778,9 @@ test_screenshots (void)
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
   g_assert_true (healer_test_wait_until (healer_test_train_stopped, train, 600000));
   /* With the honest figure beside the training rows' one. */
-  g_signal_emit_by_name (healer_test_find_widget (GTK_WIDGET (train), match_name, "estimate-button"),
+  g_signal_emit_by_name (healer_test_find_widget (GTK_WIDGET (train), healer_test_match_name, "estimate-button"),
                          "clicked");
-  g_assert_true (healer_test_wait_until (estimate_shown, train, 600000));
+  g_assert_true (healer_test_wait_until (healer_test_estimate_shown, train, 600000));
   save_shot (window, dir, "train");
 
   samples_file = g_file_new_for_path (samples);

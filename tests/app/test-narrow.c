@@ -120,21 +120,6 @@ assert_pages_fit (HealerWindow *window,
 }
 
 static gboolean
-match_name (GtkWidget     *widget,
-            gconstpointer  name)
-{
-  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
-}
-
-static gboolean
-estimate_shown (gpointer train_page)
-{
-  GtkWidget *label = healer_test_find_widget (train_page, match_name, "estimate-value");
-
-  return label != NULL && gtk_widget_get_visible (label);
-}
-
-static gboolean
 diagnosed (gpointer window)
 {
   HealerDiagnosePage *diagnose = HEALER_DIAGNOSE_PAGE (healer_test_page (window, HEALER_TYPE_DIAGNOSE_PAGE));
@@ -276,8 +261,8 @@ test_narrow_pages (void)
   healer_window_set_visible_page (window, "train");
   healer_test_activate_action (GTK_WIDGET (window), "win.train");
   g_assert_true (healer_test_wait_until (healer_test_train_stopped, train, 120000));
-  g_signal_emit_by_name (healer_test_find_widget (GTK_WIDGET (train), match_name, "estimate-button"), "clicked");
-  g_assert_true (healer_test_wait_until (estimate_shown, train, 120000));
+  g_signal_emit_by_name (healer_test_find_widget (GTK_WIDGET (train), healer_test_match_name, "estimate-button"), "clicked");
+  g_assert_true (healer_test_wait_until (healer_test_estimate_shown, train, 120000));
   assert_pages_fit (window, "trained", 360, 640);
 
   /* A labelled file (the confusion matrix is offered), then one sample. */
@@ -341,7 +326,7 @@ test_widths (void)
   for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
     assert_pages_fit (window, "widths", widths[i], 640);
 
-  entry = healer_test_find_widget (GTK_WIDGET (window), match_name, "hidden-layers");
+  entry = healer_test_find_widget (GTK_WIDGET (window), healer_test_match_name, "hidden-layers");
   g_assert_nonnull (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), "200,abc");
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
