@@ -1204,6 +1204,75 @@ test_bad_calls (void)
   g_test_assert_expected_messages ();
 }
 
+/* The training step's own product kernel (healer-mlp-gemm.c) against a
+ * double-precision sum, on shapes that end in every kind of partial tile
+ * (rows short of 6, columns short of 8 and 16), with A plain and
+ * transposed and every operand inside a wider matrix: the columns of C
+ * past N must stay untouched. Operands are allocated to their exact size,
+ * so that ASan would see a read past their ends. */
+static void
+test_gemm (void)
+{
+  static const gsize ms[] = { 1, 5, 6, 7, 13, 100 };
+  static const gsize ns[] = { 1, 7, 8, 9, 15, 16, 17, 30, 105 };
+  static const gsize ks[] = { 1, 3, 30, 200 };
+  HealerRng rng;
+
+  g_test_message ("own kernel: %s", healer_mlp_gemm_get_native () ? "yes" : "no (OpenBLAS)");
+  healer_rng_init (&rng, 17);
+  for (gsize mi = 0; mi < G_N_ELEMENTS (ms); mi++)
+    for (gsize ni = 0; ni < G_N_ELEMENTS (ns); ni++)
+      for (gsize ki = 0; ki < G_N_ELEMENTS (ks); ki++)
+        for (int trans = 0; trans < 2; trans++)
+          {
+            gsize m = ms[mi], n = ns[ni], k = ks[ki];
+            gsize lda = (trans ? m : k) + 3, ldb = n + 2, ldc = n + 5;
+            gsize a_len = (trans ? k : m) * lda, b_len = (k - 1) * ldb + n;
+            gsize c_len = (m - 1) * ldc + n + 5;
+            g_autofree float *a = g_new (float, a_len);
+            g_autofree float *b = g_new (float, b_len);
+            g_autofree float *c = g_new (float, c_len);
+
+            fill_normal (&rng, a, a_len, 1.0);
+            fill_normal (&rng, b, b_len, 1.0);
+            for (gsize i = 0; i < c_len; i++)
+              c[i] = 12345.0f;
+            healer_mlp_gemm (trans, m, n, k, a, lda, b, ldb, c, ldc);
+            for (gsize i = 0; i < m; i++)
+              {
+                for (gsize j = 0; j < n; j++)
+                  {
+                    double sum = 0.0, mag = 0.0;
+
+                    for (gsize q = 0; q < k; q++)
+                      {
+                        double t = (double) (trans ? a[q * lda + i] : a[i * lda + q]) *
+                                   (double) b[q * ldb + j];
+
+                        sum += t;
+                        mag += fabs (t);
+                      }
+                    g_assert_cmpfloat (fabs (c[i * ldc + j] - sum), <=, (double) k * 1.2e-7 * mag);
+                  }
+                for (gsize j = n; j < ldc && i * ldc + j < c_len; j++)
+                  g_assert_cmpfloat (c[i * ldc + j], ==, 12345.0f);
+              }
+          }
+}
+
+/* The tests of the training step once more with every product on OpenBLAS,
+ * as on processors without AVX2 and FMA. */
+static void
+test_with_openblas (gconstpointer data)
+{
+  GTestFunc func = (GTestFunc) data;
+  gboolean native = healer_mlp_gemm_get_native ();
+
+  healer_mlp_gemm_set_native (FALSE);
+  func ();
+  healer_mlp_gemm_set_native (native);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1214,6 +1283,8 @@ main (int   argc,
   g_test_add_func ("/mlp/gradient-dropout", test_gradient_dropout);
   g_test_add_func ("/mlp/gradient-smoothing", test_gradient_smoothing);
   g_test_add_func ("/mlp/gradient-no-hidden", test_gradient_no_hidden);
+  g_test_add_data_func ("/mlp/gradient-openblas", test_gradient, test_with_openblas);
+  g_test_add_func ("/mlp/gemm", test_gemm);
   g_test_add_func ("/mlp/input-gradient", test_input_gradient);
   g_test_add_func ("/mlp/forward-reference", test_forward_matches_reference);
   g_test_add_func ("/mlp/softmax-stable", test_softmax_stable);
@@ -1226,6 +1297,8 @@ main (int   argc,
   g_test_add_func ("/mlp/dropout", test_dropout);
   g_test_add_func ("/mlp/dropout-mask", test_dropout_mask);
   g_test_add_func ("/mlp/train-step-threads", test_train_step_threads);
+  g_test_add_data_func ("/mlp/train-step-threads-openblas", test_train_step_threads,
+                        test_with_openblas);
   g_test_add_func ("/mlp/team-stages", test_team_stages);
   g_test_add_func ("/mlp/activation-strings", test_activation_strings);
   g_test_add_func ("/mlp/count-params", test_count_params);

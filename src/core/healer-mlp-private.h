@@ -134,6 +134,33 @@ healer_mlp_derivative (HealerActivation activation,
     }
 }
 
+/* OpenBLAS 0.3.21 multiplies without packing when M·N·K is at most this
+ * (and the kernels for it exist, as on AVX-512 processors). */
+#define HEALER_MLP_SMALL_GEMM  1000000.0
+
+/* C (@m_len × @n_len, row stride @ldc) = A · B, β = 0: A is @m_len × @k_len
+ * (row stride @lda), or with @trans_a its transpose is stored (@k_len ×
+ * @m_len); B is @k_len × @n_len (row stride @ldb). Small products run on
+ * the project's own unpacked kernel where the processor has AVX2 and FMA
+ * (healer-mlp-gemm.c), the rest on OpenBLAS; which one depends on the shape
+ * and the processor only. */
+void     healer_mlp_gemm                (gboolean          trans_a,
+                                         gsize             m_len,
+                                         gsize             n_len,
+                                         gsize             k_len,
+                                         const float      *a,
+                                         gsize             lda,
+                                         const float      *b,
+                                         gsize             ldb,
+                                         float            *c,
+                                         gsize             ldc);
+/* Up to how many multiply-adds a product counts as small: then the
+ * training step hands it operands in the layouts healer_mlp_gemm wants. */
+double   healer_mlp_gemm_small_max      (void);
+/* For tests: FALSE sends every product to OpenBLAS. */
+void     healer_mlp_gemm_set_native     (gboolean          native);
+gboolean healer_mlp_gemm_get_native     (void);
+
 /* Two threads for a training step: the caller and one helper, each running
  * one of two parts of every phase, with a barrier between phases. Waits spin
  * briefly (a mini-batch step is a few hundred microseconds, a futex wake-up

@@ -64,13 +64,15 @@
  * 2L + 1 phases), at no cost, as its products are tiny.
  *
  * Activations and gradients are kept feature-major: unit j of the batch's n
- * rows at j·n, so the forward products are W · X (n columns), for which
- * OpenBLAS uses its small-matrix kernels, not X · Wᵀ, which it packs into
- * buffers first (30 × 200 × 200 took twice as long). For the same reason
- * the weight gradients of split batches want the activations row-major:
- * each part also writes its units' outputs transposed, into @act_rows.
- * Products above OpenBLAS's small-matrix bound (HEALER_MLP_SMALL_GEMM: the
- * weight gradients at batch 256) are packed into its buffers whatever the
+ * rows at j·n, so the forward products are W · X (n columns), whose B
+ * operand has its rows contiguous: what the project's own kernel for small
+ * products (healer_mlp_gemm: AVX2 and FMA, no packing) and OpenBLAS's
+ * small-matrix kernels (AVX-512 only) want, where X · Wᵀ would be packed
+ * first (30 × 200 × 200 took twice as long). For the same reason the weight
+ * gradients of split batches want the activations row-major: each part also
+ * writes its units' outputs transposed, into @act_rows. Products above the
+ * small bound (healer_mlp_gemm_small_max: with OpenBLAS alone, the weight
+ * gradients at batch 256) are packed into OpenBLAS's buffers whatever the
  * layout, so there the transposed copy would be work for nothing (4 % of a
  * step at batch 256), and whole batches are big enough for the packing to
  * pay: both use the feature-major activations as they are. */
@@ -208,16 +210,11 @@ healer_mlp_workspace_free (HealerMlpWorkspace *ws)
   g_free (ws);
 }
 
-/* OpenBLAS 0.3.21 multiplies without packing when M·N·K is at most this
- * (and the kernels for it exist, as on AVX-512 processors). The layout it
- * selects depends on the shapes and the batch alone, so results never
- * depend on the thread count or the processor's speed. */
-#define HEALER_MLP_SMALL_GEMM  1000000.0
-
 /* Do the weight gradients of layer @l (1 ≤ l < L) of this step read the
  * activations of layer l row-major, from @act_rows? When the product is
  * small enough to run unpacked: then row-major is the layout its kernels
- * want. */
+ * want. The bound depends on the processor alone (healer-mlp-gemm.c), so
+ * the layout, hence the results, never depend on the thread count. */
 static inline gboolean
 healer_mlp_rows_wanted (const HealerMlpWorkspace *ws,
                         guint                     l)
@@ -225,7 +222,7 @@ healer_mlp_rows_wanted (const HealerMlpWorkspace *ws,
   gsize units = (ws->sizes[l + 1] + 1) / 2;
 
   return ws->split && ws->grad != NULL &&
-         (double) units * (double) ws->sizes[l] * (double) ws->n <= HEALER_MLP_SMALL_GEMM;
+         (double) units * (double) ws->sizes[l] * (double) ws->n <= healer_mlp_gemm_small_max ();
 }
 
 /* The units [*@u0, *@u1) of a layer of @size units (or rows of a batch)
@@ -456,7 +453,7 @@ healer_mlp_forward_units (HealerMlpWorkspace *ws,
       gsl_matrix_float_const_view_array (w + u0 * n_in, u1 - u0, n_in);
     gsl_matrix_float_view out_view = gsl_matrix_float_view_array (out + u0 * n, u1 - u0, n);
 
-    if (l == 0 && (double) (u1 - u0) * (double) n_in * (double) n > HEALER_MLP_SMALL_GEMM)
+    if (l == 0 && (double) (u1 - u0) * (double) n_in * (double) n > healer_mlp_gemm_small_max ())
       {
         gsl_matrix_float_const_view x_view = gsl_matrix_float_const_view_array (ws->x, n, n_in);
 
@@ -471,13 +468,8 @@ healer_mlp_forward_units (HealerMlpWorkspace *ws,
          * waits. */
         if (l == 0)
           healer_mlp_transpose (ws->x, n_in, ws->x_units[part], n, n, n_in);
-        {
-          gsl_matrix_float_const_view in_view = gsl_matrix_float_const_view_array (in, n_in, n);
-
-          /* Z = W · A_prev, unit by row */
-          gsl_blas_sgemm (CblasNoTrans, CblasNoTrans, 1.0f, &w_view.matrix, &in_view.matrix,
-                          0.0f, &out_view.matrix);
-        }
+        /* Z = W · A_prev, unit by row */
+        healer_mlp_gemm (FALSE, u1 - u0, n, n_in, w + u0 * n_in, n_in, in, n, out + u0 * n, n);
       }
   }
 
@@ -513,17 +505,8 @@ healer_mlp_output_rows (HealerMlpWorkspace *ws,
   if (l == 0)
     healer_mlp_transpose (ws->x, n_in, ws->x_units[part], n, n, n_in);
 
-  {
-    gsl_matrix_float_const_view w_view = gsl_matrix_float_const_view_array (w, n_classes, n_in);
-    gsl_matrix_float_const_view in_view =
-      gsl_matrix_float_const_view_array_with_tda (in + r0, n_in, r1 - r0, n);
-    gsl_matrix_float_view out_view =
-      gsl_matrix_float_view_array_with_tda (p + r0, n_classes, r1 - r0, n);
-
-    /* Z = W · A_prev, class by row */
-    gsl_blas_sgemm (CblasNoTrans, CblasNoTrans, 1.0f, &w_view.matrix, &in_view.matrix,
-                    0.0f, &out_view.matrix);
-  }
+  /* Z = W · A_prev, class by row */
+  healer_mlp_gemm (FALSE, n_classes, r1 - r0, n_in, w, n_in, in + r0, n, p + r0, n);
   healer_mlp_bias_softmax_units (p + r0, w + n_in * n_classes, n_classes, r1 - r0, n);
   if (ws->grad == NULL)
     return;
@@ -550,17 +533,8 @@ healer_mlp_output_rows (HealerMlpWorkspace *ws,
   if (l == 0)
     return;
 
-  {
-    gsl_matrix_float_const_view w_view = gsl_matrix_float_const_view_array (w, n_classes, n_in);
-    gsl_matrix_float_const_view d_view =
-      gsl_matrix_float_const_view_array_with_tda (d + r0, n_classes, r1 - r0, n);
-    gsl_matrix_float_view g_view =
-      gsl_matrix_float_view_array_with_tda (ws->delta[l] + r0, n_in, r1 - r0, n);
-
-    /* δ_l = (W_lᵀ · δ_L) ⊙ act'(z_l), and ⊙ the dropout factors when dropped */
-    gsl_blas_sgemm (CblasTrans, CblasNoTrans, 1.0f, &w_view.matrix, &d_view.matrix,
-                    0.0f, &g_view.matrix);
-  }
+  /* δ_l = (W_lᵀ · δ_L) ⊙ act'(z_l), and ⊙ the dropout factors when dropped */
+  healer_mlp_gemm (TRUE, n_in, r1 - r0, n_classes, w, n_in, d + r0, n, ws->delta[l] + r0, n);
   for (gsize j = 0; j < n_in; j++)
     {
       float *dl = ws->delta[l] + j * n + r0;
@@ -664,17 +638,10 @@ healer_mlp_backward_units (HealerMlpWorkspace *ws,
 
     if (stage == HEALER_MLP_STAGE_SHARED)
       {
+        /* P = W_lᵀ · δ_{l+1}, over the part's units */
         if (l > 0)
-          {
-            gsl_matrix_float_const_view w_view =
-              gsl_matrix_float_const_view_array (w + o0 * n_in, o1 - o0, n_in);
-            gsl_matrix_float_view p_view = gsl_matrix_float_view_array (ws->partial[part][l],
-                                                                        n_in, n);
-
-            /* P = W_lᵀ · δ_{l+1}, over the part's units */
-            gsl_blas_sgemm (CblasTrans, CblasNoTrans, 1.0f, &w_view.matrix, &d_view.matrix,
-                            0.0f, &p_view.matrix);
-          }
+          healer_mlp_gemm (TRUE, n_in, n, o1 - o0, w + o0 * n_in, n_in, delta, n,
+                           ws->partial[part][l], n);
         return;
       }
 
@@ -682,10 +649,9 @@ healer_mlp_backward_units (HealerMlpWorkspace *ws,
     if (l == 0 || healer_mlp_rows_wanted (ws, l))
       {
         const float *a_prev = l == 0 ? ws->x : ws->act_rows[l];
-        gsl_matrix_float_const_view a_view = gsl_matrix_float_const_view_array (a_prev, n, n_in);
 
-        gsl_blas_sgemm (CblasNoTrans, CblasNoTrans, 1.0f, &d_view.matrix, &a_view.matrix,
-                        0.0f, &gw_view.matrix);
+        healer_mlp_gemm (FALSE, o1 - o0, n_in, n, delta, n, a_prev, n_in, ws->grad + w_offset,
+                         n_in);
       }
     else
       {

@@ -1,0 +1,252 @@
+/* healer-mlp-gemm.c — the training step's small matrix products, unpacked
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gsl/gsl_blas.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HEALER_GEMM_AVX2 1
+#endif
+
+#include "healer-mlp-private.h"
+
+/* Why not OpenBLAS for these: a training step at batch 30 is two dozen
+ * products of 30 × 100 × 200 or smaller, and OpenBLAS's AVX2 kernels (the
+ * ones it runs on processors without AVX-512, or with OPENBLAS_CORETYPE=
+ * Haswell) have no small-matrix path: every product first zeroes C for
+ * β = 0 and packs both operands into buffers, 18 % of a step on top of its
+ * kernel's 42 % (bench/README.md, training). The products here read their
+ * operands where they are: B (K × N) row-major with N contiguous, so a row
+ * of B is two vectors of eight; A broadcast element by element from any
+ * layout, so Wᵀ costs nothing more than W. A tile of 6 rows × 16 columns
+ * keeps its 12 accumulators, two rows of B and a broadcast in the 16 ymm
+ * registers; the last vector of a row of C may be cut short (a masked load
+ * and store, so no operand is read past its end).
+ *
+ * Every element of C is the sum over k in order, one FMA each: which tile,
+ * and so which thread, computes it never changes its bits. The kernel is
+ * chosen from the processor alone (AVX2 and FMA, else OpenBLAS), so a model
+ * trained on one machine has the same bits whatever the thread count. */
+
+#define HEALER_GEMM_MR  6
+#define HEALER_GEMM_NV  2
+
+static int healer_gemm_native = -1;   /* -1: not yet decided */
+
+static gboolean
+healer_gemm_have_native (void)
+{
+  if (healer_gemm_native < 0)
+    {
+#if defined(HEALER_GEMM_AVX2)
+      __builtin_cpu_init ();
+      healer_gemm_native = __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
+#else
+      healer_gemm_native = 0;
+#endif
+    }
+  return healer_gemm_native;
+}
+
+void
+healer_mlp_gemm_set_native (gboolean native)
+{
+  healer_gemm_native = -1;
+  if (!native || !healer_gemm_have_native ())
+    healer_gemm_native = 0;
+}
+
+gboolean
+healer_mlp_gemm_get_native (void)
+{
+  return healer_gemm_have_native ();
+}
+
+/* Products up to this many multiply-adds run here when the kernel exists:
+ * the batch-30 ones (at most 100 × 200 × 30 a part) and the batch-256 ones
+ * for up to 100-unit halves, whose B panels (K × 16) still fit the L1
+ * cache. Larger ones go to OpenBLAS, whose packing then pays. */
+#define HEALER_GEMM_NATIVE_MAX  6000000.0
+
+double
+healer_mlp_gemm_small_max (void)
+{
+  return healer_gemm_have_native () ? HEALER_GEMM_NATIVE_MAX : HEALER_MLP_SMALL_GEMM;
+}
+
+#if defined(HEALER_GEMM_AVX2)
+
+/* One tile: @mr ≤ 6 rows of C, @nv ≤ 2 vectors of its columns, the last
+ * one cut to @mask's lanes when @tail. Constants once inlined. */
+__attribute__ ((target ("avx2,fma"), always_inline))
+static inline void
+healer_gemm_tile (guint        mr,
+                  guint        nv,
+                  gboolean     tail,
+                  __m256i      mask,
+                  gsize        k_len,
+                  const float *a,
+                  gsize        rsa,
+                  gsize        csa,
+                  const float *b,
+                  gsize        ldb,
+                  float       *c,
+                  gsize        ldc)
+{
+  __m256 acc[HEALER_GEMM_MR][HEALER_GEMM_NV];
+
+#pragma GCC unroll 6
+  for (guint r = 0; r < mr; r++)
+#pragma GCC unroll 2
+    for (guint v = 0; v < nv; v++)
+      acc[r][v] = _mm256_setzero_ps ();
+
+  for (gsize k = 0; k < k_len; k++)
+    {
+      const float *bk = b + k * ldb;
+      const float *ak = a + k * csa;
+      __m256 bv[HEALER_GEMM_NV];
+
+#pragma GCC unroll 2
+      for (guint v = 0; v < nv; v++)
+        bv[v] = tail && v + 1 == nv ? _mm256_maskload_ps (bk + 8 * v, mask)
+                                    : _mm256_loadu_ps (bk + 8 * v);
+#pragma GCC unroll 6
+      for (guint r = 0; r < mr; r++)
+        {
+          __m256 av = _mm256_broadcast_ss (ak + r * rsa);
+
+#pragma GCC unroll 2
+          for (guint v = 0; v < nv; v++)
+            acc[r][v] = _mm256_fmadd_ps (av, bv[v], acc[r][v]);
+        }
+    }
+
+#pragma GCC unroll 6
+  for (guint r = 0; r < mr; r++)
+#pragma GCC unroll 2
+    for (guint v = 0; v < nv; v++)
+      {
+        float *cr = c + r * ldc + 8 * v;
+
+        if (tail && v + 1 == nv)
+          _mm256_maskstore_ps (cr, mask, acc[r][v]);
+        else
+          _mm256_storeu_ps (cr, acc[r][v]);
+      }
+}
+
+/* The rows of C from @m0 on, for one panel of columns. */
+__attribute__ ((target ("avx2,fma"), always_inline))
+static inline void
+healer_gemm_panel (guint        nv,
+                   gboolean     tail,
+                   __m256i      mask,
+                   gsize        m_len,
+                   gsize        k_len,
+                   const float *a,
+                   gsize        rsa,
+                   gsize        csa,
+                   const float *b,
+                   gsize        ldb,
+                   float       *c,
+                   gsize        ldc)
+{
+  gsize m = 0;
+
+  for (; m + HEALER_GEMM_MR <= m_len; m += HEALER_GEMM_MR)
+    healer_gemm_tile (HEALER_GEMM_MR, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb,
+                      c + m * ldc, ldc);
+  switch (m_len - m)
+    {
+#define HEALER_GEMM_REST(R) \
+    case R: \
+      healer_gemm_tile (R, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb, c + m * ldc, ldc); \
+      break;
+    HEALER_GEMM_REST (1)
+    HEALER_GEMM_REST (2)
+    HEALER_GEMM_REST (3)
+    HEALER_GEMM_REST (4)
+    HEALER_GEMM_REST (5)
+#undef HEALER_GEMM_REST
+    default:
+      break;
+    }
+}
+
+__attribute__ ((target ("avx2,fma")))
+static void
+healer_gemm_avx2 (gsize        m_len,
+                  gsize        n_len,
+                  gsize        k_len,
+                  const float *a,
+                  gsize        rsa,
+                  gsize        csa,
+                  const float *b,
+                  gsize        ldb,
+                  float       *c,
+                  gsize        ldc)
+{
+  const __m256i lanes = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+  gsize j = 0;
+
+  /* Panels of 16 columns, each over every row, so that the panel of B
+   * (K × 16) stays in the L1 cache while the rows of A stream past. */
+  for (; j + 8 * HEALER_GEMM_NV <= n_len; j += 8 * HEALER_GEMM_NV)
+    healer_gemm_panel (HEALER_GEMM_NV, FALSE, lanes, m_len, k_len, a, rsa, csa, b + j, ldb,
+                       c + j, ldc);
+  if (j < n_len)
+    {
+      gsize rest = n_len - j;
+      guint nv = (guint) ((rest + 7) / 8);
+      __m256i mask = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) (rest - 8 * (nv - 1))), lanes);
+
+      if (nv == 2)
+        healer_gemm_panel (2, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc);
+      else
+        healer_gemm_panel (1, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc);
+    }
+}
+
+#endif
+
+void
+healer_mlp_gemm (gboolean     trans_a,
+                 gsize        m_len,
+                 gsize        n_len,
+                 gsize        k_len,
+                 const float *a,
+                 gsize        lda,
+                 const float *b,
+                 gsize        ldb,
+                 float       *c,
+                 gsize        ldc)
+{
+  if (m_len == 0 || n_len == 0)
+    return;
+#if defined(HEALER_GEMM_AVX2)
+  if (healer_gemm_have_native () &&
+      (double) m_len * (double) n_len * (double) k_len <= HEALER_GEMM_NATIVE_MAX)
+    {
+      if (trans_a)
+        healer_gemm_avx2 (m_len, n_len, k_len, a, 1, lda, b, ldb, c, ldc);
+      else
+        healer_gemm_avx2 (m_len, n_len, k_len, a, lda, 1, b, ldb, c, ldc);
+      return;
+    }
+#endif
+  {
+    gsl_matrix_float_const_view a_view =
+      trans_a ? gsl_matrix_float_const_view_array_with_tda (a, k_len, m_len, lda)
+              : gsl_matrix_float_const_view_array_with_tda (a, m_len, k_len, lda);
+    gsl_matrix_float_const_view b_view =
+      gsl_matrix_float_const_view_array_with_tda (b, k_len, n_len, ldb);
+    gsl_matrix_float_view c_view = gsl_matrix_float_view_array_with_tda (c, m_len, n_len, ldc);
+
+    gsl_blas_sgemm (trans_a ? CblasTrans : CblasNoTrans, CblasNoTrans, 1.0f, &a_view.matrix,
+                    &b_view.matrix, 0.0f, &c_view.matrix);
+  }
+}
