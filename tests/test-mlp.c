@@ -1208,7 +1208,8 @@ test_bad_calls (void)
  * double-precision sum, on shapes that end in every kind of partial tile
  * (rows short of 6, columns short of 8 and 16), with A plain and
  * transposed and every operand inside a wider matrix: the columns of C
- * past N must stay untouched. Operands are allocated to their exact size,
+ * past N must stay untouched. The same with the bias and activation done
+ * by the product (healer_mlp_gemm_activate). Operands are allocated to their exact size,
  * so that ASan would see a read past their ends. */
 static void
 test_gemm (void)
@@ -1257,6 +1258,23 @@ test_gemm (void)
                 for (gsize j = n; j < ldc && i * ldc + j < c_len; j++)
                   g_assert_cmpfloat (c[i * ldc + j], ==, 12345.0f);
               }
+
+            /* With the bias and activation in the product: the same bits
+             * as in a pass of their own. */
+            if (!trans)
+              for (gsize q = 0; q < G_N_ELEMENTS (all_activations); q++)
+                {
+                  g_autofree float *bias = g_new (float, m);
+                  g_autofree float *fused = g_new (float, c_len);
+
+                  fill_normal (&rng, bias, m, 1.0);
+                  memcpy (fused, c, c_len * sizeof (float));
+                  healer_mlp_gemm (FALSE, m, n, k, a, lda, b, ldb, c, ldc);
+                  healer_mlp_bias_activate_units (all_activations[q], c, bias, m, n, ldc);
+                  healer_mlp_gemm_activate (all_activations[q], m, n, k, a, lda, b, ldb, bias,
+                                            fused, ldc);
+                  g_assert_cmpmem (c, c_len * sizeof (float), fused, c_len * sizeof (float));
+                }
           }
 }
 

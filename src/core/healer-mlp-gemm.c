@@ -80,6 +80,17 @@ healer_mlp_gemm_small_max (void)
 
 #if defined(HEALER_GEMM_AVX2)
 
+/* What a product may do to C before it stores it: add a bias per row of C
+ * and apply (leaky) ReLU, the very operations of healer_mlp_bias_activate_units
+ * (so the same bits), on values still in registers instead of in a pass
+ * of their own over the layer's outputs. */
+typedef struct
+{
+  const float *bias;    /* NULL: C as it is */
+  gboolean     activate;
+  float        slope;   /* 0: ReLU */
+} HealerGemmEpilogue;
+
 /* One tile: @mr ≤ 6 rows of C, @nv ≤ 2 vectors of its columns, the last
  * one cut to @mask's lanes when @tail. Constants once inlined. */
 __attribute__ ((target ("avx2,fma"), always_inline))
@@ -95,7 +106,8 @@ healer_gemm_tile (guint        mr,
                   const float *b,
                   gsize        ldb,
                   float       *c,
-                  gsize        ldc)
+                  gsize        ldc,
+                  const HealerGemmEpilogue *epi)
 {
   __m256 acc[HEALER_GEMM_MR][HEALER_GEMM_NV];
 
@@ -127,6 +139,36 @@ healer_gemm_tile (guint        mr,
         }
     }
 
+  if (epi->bias != NULL)
+    {
+      const __m256 one = _mm256_set1_ps (1.0f), slope = _mm256_set1_ps (epi->slope);
+      const __m256i zero = _mm256_setzero_si256 ();
+
+#pragma GCC unroll 6
+      for (guint r = 0; r < mr; r++)
+        {
+          __m256 vb = _mm256_broadcast_ss (epi->bias + r);
+
+#pragma GCC unroll 2
+          for (guint v = 0; v < nv; v++)
+            {
+              __m256 x = _mm256_add_ps (acc[r][v], vb);
+
+              if (epi->activate)
+                {
+                  __m256 positive = _mm256_castsi256_ps (
+                    _mm256_cmpgt_epi32 (_mm256_castps_si256 (x), zero));
+
+                  if (epi->slope == 0.0f)
+                    x = _mm256_and_ps (positive, x);
+                  else
+                    x = _mm256_mul_ps (x, _mm256_blendv_ps (slope, one, positive));
+                }
+              acc[r][v] = x;
+            }
+        }
+    }
+
 #pragma GCC unroll 6
   for (guint r = 0; r < mr; r++)
 #pragma GCC unroll 2
@@ -155,18 +197,25 @@ healer_gemm_panel (guint        nv,
                    const float *b,
                    gsize        ldb,
                    float       *c,
-                   gsize        ldc)
+                   gsize        ldc,
+                   const HealerGemmEpilogue *epi)
 {
+  HealerGemmEpilogue rows = *epi;
   gsize m = 0;
 
   for (; m + HEALER_GEMM_MR <= m_len; m += HEALER_GEMM_MR)
-    healer_gemm_tile (HEALER_GEMM_MR, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb,
-                      c + m * ldc, ldc);
+    {
+      rows.bias = epi->bias != NULL ? epi->bias + m : NULL;
+      healer_gemm_tile (HEALER_GEMM_MR, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb,
+                        c + m * ldc, ldc, &rows);
+    }
+  rows.bias = epi->bias != NULL ? epi->bias + m : NULL;
   switch (m_len - m)
     {
 #define HEALER_GEMM_REST(R) \
     case R: \
-      healer_gemm_tile (R, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb, c + m * ldc, ldc); \
+      healer_gemm_tile (R, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb, c + m * ldc, ldc, \
+                        &rows); \
       break;
     HEALER_GEMM_REST (1)
     HEALER_GEMM_REST (2)
@@ -190,7 +239,8 @@ healer_gemm_avx2 (gsize        m_len,
                   const float *b,
                   gsize        ldb,
                   float       *c,
-                  gsize        ldc)
+                  gsize        ldc,
+                  const HealerGemmEpilogue *epi)
 {
   const __m256i lanes = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
   /* Rows of B a kilobyte apart (batch 256) fall into a few sets of the L1
@@ -213,11 +263,11 @@ healer_gemm_avx2 (gsize        m_len,
               _mm256_store_ps (panel + 16 * k + 8, _mm256_loadu_ps (b + k * ldb + j + 8));
             }
           healer_gemm_panel (HEALER_GEMM_NV, FALSE, lanes, m_len, k_len, a, rsa, csa, panel, 16,
-                             c + j, ldc);
+                             c + j, ldc, epi);
         }
       else
         healer_gemm_panel (HEALER_GEMM_NV, FALSE, lanes, m_len, k_len, a, rsa, csa, b + j, ldb,
-                           c + j, ldc);
+                           c + j, ldc, epi);
     }
   if (j < n_len)
     {
@@ -226,25 +276,28 @@ healer_gemm_avx2 (gsize        m_len,
       __m256i mask = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) (rest - 8 * (nv - 1))), lanes);
 
       if (nv == 2)
-        healer_gemm_panel (2, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc);
+        healer_gemm_panel (2, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc, epi);
       else
-        healer_gemm_panel (1, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc);
+        healer_gemm_panel (1, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc, epi);
     }
 }
 
 #endif
 
-void
-healer_mlp_gemm (gboolean     trans_a,
-                 gsize        m_len,
-                 gsize        n_len,
-                 gsize        k_len,
-                 const float *a,
-                 gsize        lda,
-                 const float *b,
-                 gsize        ldb,
-                 float       *c,
-                 gsize        ldc)
+/* The product, then its epilogue when the product went to OpenBLAS. */
+static void
+healer_gemm_run (gboolean                  trans_a,
+                 gsize                     m_len,
+                 gsize                     n_len,
+                 gsize                     k_len,
+                 const float              *a,
+                 gsize                     lda,
+                 const float              *b,
+                 gsize                     ldb,
+                 float                    *c,
+                 gsize                     ldc,
+                 const HealerGemmEpilogue *epi,
+                 HealerActivation          activation)
 {
   if (m_len == 0 || n_len == 0)
     return;
@@ -253,9 +306,9 @@ healer_mlp_gemm (gboolean     trans_a,
       (double) m_len * (double) n_len * (double) k_len <= HEALER_GEMM_NATIVE_MAX)
     {
       if (trans_a)
-        healer_gemm_avx2 (m_len, n_len, k_len, a, 1, lda, b, ldb, c, ldc);
+        healer_gemm_avx2 (m_len, n_len, k_len, a, 1, lda, b, ldb, c, ldc, epi);
       else
-        healer_gemm_avx2 (m_len, n_len, k_len, a, lda, 1, b, ldb, c, ldc);
+        healer_gemm_avx2 (m_len, n_len, k_len, a, lda, 1, b, ldb, c, ldc, epi);
       return;
     }
 #endif
@@ -270,4 +323,51 @@ healer_mlp_gemm (gboolean     trans_a,
     gsl_blas_sgemm (trans_a ? CblasTrans : CblasNoTrans, CblasNoTrans, 1.0f, &a_view.matrix,
                     &b_view.matrix, 0.0f, &c_view.matrix);
   }
+  if (epi->bias != NULL)
+    healer_mlp_bias_activate_units (activation, c, epi->bias, m_len, n_len, ldc);
+}
+
+void
+healer_mlp_gemm (gboolean     trans_a,
+                 gsize        m_len,
+                 gsize        n_len,
+                 gsize        k_len,
+                 const float *a,
+                 gsize        lda,
+                 const float *b,
+                 gsize        ldb,
+                 float       *c,
+                 gsize        ldc)
+{
+  HealerGemmEpilogue none = { NULL, FALSE, 0.0f };
+
+  healer_gemm_run (trans_a, m_len, n_len, k_len, a, lda, b, ldb, c, ldc, &none,
+                   HEALER_ACTIVATION_RELU);
+}
+
+void
+healer_mlp_gemm_activate (HealerActivation  activation,
+                          gsize             m_len,
+                          gsize             n_len,
+                          gsize             k_len,
+                          const float      *a,
+                          gsize             lda,
+                          const float      *b,
+                          gsize             ldb,
+                          const float      *bias,
+                          float            *c,
+                          gsize             ldc)
+{
+  HealerGemmEpilogue epi = { bias, activation != HEALER_ACTIVATION_TANH,
+                             activation == HEALER_ACTIVATION_LEAKY_RELU ? HEALER_MLP_LEAKY_SLOPE
+                                                                        : 0.0f };
+
+  if (activation == HEALER_ACTIVATION_TANH)
+    {
+      /* tanhf has no vector form with the same bits: a pass of its own */
+      healer_mlp_gemm (FALSE, m_len, n_len, k_len, a, lda, b, ldb, c, ldc);
+      healer_mlp_bias_activate_units (activation, c, bias, m_len, n_len, ldc);
+      return;
+    }
+  healer_gemm_run (FALSE, m_len, n_len, k_len, a, lda, b, ldb, c, ldc, &epi, activation);
 }

@@ -154,6 +154,20 @@ void     healer_mlp_gemm                (gboolean          trans_a,
                                          gsize             ldb,
                                          float            *c,
                                          gsize             ldc);
+/* C = act(W · B + bias), bias per row of C: W (@m_len × @k_len, row
+ * stride @lda) untransposed; the same bits as healer_mlp_gemm followed by
+ * healer_mlp_bias_activate_units, in one pass for (leaky) ReLU. */
+void     healer_mlp_gemm_activate       (HealerActivation  activation,
+                                         gsize             m_len,
+                                         gsize             n_len,
+                                         gsize             k_len,
+                                         const float      *a,
+                                         gsize             lda,
+                                         const float      *b,
+                                         gsize             ldb,
+                                         const float      *bias,
+                                         float            *c,
+                                         gsize             ldc);
 /* Up to how many multiply-adds a product counts as small: then the
  * training step hands it operands in the layouts healer_mlp_gemm wants. */
 double   healer_mlp_gemm_small_max      (void);

@@ -451,32 +451,29 @@ healer_mlp_forward_units (HealerMlpWorkspace *ws,
       return;
     }
 
-  {
-    gsl_matrix_float_const_view w_view =
-      gsl_matrix_float_const_view_array (w + u0 * n_in, u1 - u0, n_in);
-    gsl_matrix_float_view out_view = gsl_matrix_float_view_array (out + u0 * n, u1 - u0, n);
+  if (l == 0 && (double) (u1 - u0) * (double) n_in * (double) n > healer_mlp_gemm_small_max ())
+    {
+      gsl_matrix_float_const_view w_view =
+        gsl_matrix_float_const_view_array (w + u0 * n_in, u1 - u0, n_in);
+      gsl_matrix_float_view out_view = gsl_matrix_float_view_array (out + u0 * n, u1 - u0, n);
+      gsl_matrix_float_const_view x_view = gsl_matrix_float_const_view_array (ws->x, n, n_in);
 
-    if (l == 0 && (double) (u1 - u0) * (double) n_in * (double) n > healer_mlp_gemm_small_max ())
-      {
-        gsl_matrix_float_const_view x_view = gsl_matrix_float_const_view_array (ws->x, n, n_in);
-
-        /* Z = W · Xᵀ from the rows as they are: OpenBLAS packs it anyway */
-        gsl_blas_sgemm (CblasNoTrans, CblasTrans, 1.0f, &w_view.matrix, &x_view.matrix,
-                        0.0f, &out_view.matrix);
-      }
-    else
-      {
-        /* Feature-major input for the small-matrix kernels: a copy per
-         * part, made in parallel rather than by the caller while the helper
-         * waits. */
-        if (l == 0)
-          healer_mlp_transpose (ws->x, n_in, ws->x_units[part], n, n, n_in);
-        /* Z = W · A_prev, unit by row */
-        healer_mlp_gemm (FALSE, u1 - u0, n, n_in, w + u0 * n_in, n_in, in, n, out + u0 * n, n);
-      }
-  }
-
-  healer_mlp_bias_activate_units (self->activation, out + u0 * n, b + u0, u1 - u0, n, n);
+      /* Z = W · Xᵀ from the rows as they are: OpenBLAS packs it anyway */
+      gsl_blas_sgemm (CblasNoTrans, CblasTrans, 1.0f, &w_view.matrix, &x_view.matrix,
+                      0.0f, &out_view.matrix);
+      healer_mlp_bias_activate_units (self->activation, out + u0 * n, b + u0, u1 - u0, n, n);
+    }
+  else
+    {
+      /* Feature-major input for the small-matrix kernels: a copy per
+       * part, made in parallel rather than by the caller while the helper
+       * waits. */
+      if (l == 0)
+        healer_mlp_transpose (ws->x, n_in, ws->x_units[part], n, n, n_in);
+      /* Z = act(W · A_prev + b), unit by row */
+      healer_mlp_gemm_activate (self->activation, u1 - u0, n, n_in, w + u0 * n_in, n_in, in, n,
+                                b + u0, out + u0 * n, n);
+    }
   if (ws->dropped)
     healer_mlp_apply_dropout (self->activation, out + u0 * n, ws->gate[l + 1] + u0 * n,
                               (u1 - u0) * n);
