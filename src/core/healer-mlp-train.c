@@ -571,39 +571,51 @@ healer_mlp_delta_units (HealerMlpWorkspace *ws,
   healer_mlp_own (ws, self->sizes[l + 1], 1, &o0, &o1);
   two = o1 > o0;
 
-  for (gsize j = u0; j < u1; j++)
-    {
-      float *d = ws->delta[l] + j * n;
-      const float *p0 = ws->partial[0][l] + j * n;
-      gsize i = 0;
-
-      if (two)
-        {
-          const float *p1 = ws->partial[1][l] + j * n;
+  /* The part's units are one block of (u1 − u0) · n values in each
+   * buffer: the sum and the factor in one pass over it (they were two),
+   * with the operations of the two passes, so the same bits. */
+  {
+    gsize off = u0 * n, count = (u1 - u0) * n, i = 0;
+    float *d = ws->delta[l] + off;
+    const float *p0 = ws->partial[0][l] + off;
+    const float *p1 = two ? ws->partial[1][l] + off : NULL;
+    /* the dropout factors, or the activations to take act' of */
+    const float *f = ws->dropped ? ws->gate[l] + off : ws->act[l] + off;
+    HealerActivation activation = self->activation;
 
 #if defined(__SSE2__)
-          for (; i + 4 <= n; i += 4)
-            _mm_storeu_ps (d + i, _mm_add_ps (_mm_loadu_ps (p0 + i), _mm_loadu_ps (p1 + i)));
-#endif
-          for (; i < n; i++)
-            d[i] = p0[i] + p1[i];
-        }
-      else
-        {
-          memcpy (d, p0, n * sizeof (float));
-        }
-      if (ws->dropped)
-        {
-          const float *gate = ws->gate[l] + j * n;
+    if (ws->dropped || activation != HEALER_ACTIVATION_TANH)
+      {
+        const __m128 one = _mm_set1_ps (1.0f);
+        const __m128 slope = _mm_set1_ps (activation == HEALER_ACTIVATION_LEAKY_RELU
+                                          ? HEALER_MLP_LEAKY_SLOPE : 0.0f);
+        const __m128i zero = _mm_setzero_si128 ();
 
-          for (i = 0; i < n; i++)
-            d[i] *= gate[i];
-        }
-      else
-        {
-          healer_mlp_scale_by_derivative (self->activation, d, ws->act[l] + j * n, n);
-        }
-    }
+        for (; i + 4 <= count; i += 4)
+          {
+            __m128 sum = _mm_loadu_ps (p0 + i);
+            __m128 factor = _mm_loadu_ps (f + i);
+
+            if (p1 != NULL)
+              sum = _mm_add_ps (sum, _mm_loadu_ps (p1 + i));
+            if (!ws->dropped)
+              {
+                __m128 mask = _mm_castsi128_ps (_mm_cmpgt_epi32 (_mm_castps_si128 (factor),
+                                                                 zero));
+
+                factor = _mm_or_ps (_mm_and_ps (mask, one), _mm_andnot_ps (mask, slope));
+              }
+            _mm_storeu_ps (d + i, _mm_mul_ps (sum, factor));
+          }
+      }
+#endif
+    for (; i < count; i++)
+      {
+        float sum = p1 != NULL ? p0[i] + p1[i] : p0[i];
+
+        d[i] = sum * (ws->dropped ? f[i] : healer_mlp_derivative (activation, f[i]));
+      }
+  }
 }
 
 /* The part's units of layer l+1: their share of W_lᵀ · δ_{l+1} (towards
