@@ -48,10 +48,15 @@
  *
  *   0 … L−2     forward through layer l = phase, for the part's units of
  *               layer l+1 (local stage: their row-major copy)
- *   L−1         the output layer for the part's rows: its forward product,
- *               softmax and δ, and from it the whole δ of the last hidden
- *               layer for those rows (a product over the few classes, so no
- *               partial products and no phase of their own to add them up)
+ *   L−1         the output layer for every row, by each part (part 1 into
+ *               copies of its own): its forward product, softmax and δ, and
+ *               from it the whole δ of the part's units of the last hidden
+ *               layer (a product over the few classes, so no partial
+ *               products and no phase of their own to add them up). The
+ *               output layer is a few hundredths of the step's work; split
+ *               by rows, each part wrote half of every hidden unit's δ row,
+ *               cache lines the other part wrote too and read in the next
+ *               phase
  *   L … 2L−2    backward through layer l = 2L − 2 − phase: the part's units
  *               of layer l+1 get their δ (adding the partial products of the
  *               phase before, but in phase L, which has it whole) and their
@@ -91,6 +96,8 @@ struct _HealerMlpWorkspace
                                * for the units, then act'(z) × those (0 where dropped) */
   float         **delta;      /* [1..n_layers]: size(l) × n, loss gradient with respect
                                * to layer l's pre-activations */
+  float          *out_copy;   /* only when @split: part 1's copies of the output layer's */
+  float          *delta_out_copy; /* probabilities and δ, size(L) × n */
   /* Units (and the rows of the softmax) are cut in two parts whenever
    * max_batch allows it, with or without a second thread to run them: the
    * parts, hence the results, depend on the batch alone. Otherwise part 0
@@ -161,7 +168,11 @@ healer_mlp_workspace_new (const HealerMlp *self,
       ws->partial[part] = healer_mlp_layer_buffers (self, max_batch, 1, n_layers - 1);
     }
   if (ws->split)
-    ws->act_rows = healer_mlp_layer_buffers (self, max_batch, 1, n_layers - 1);
+    {
+      ws->act_rows = healer_mlp_layer_buffers (self, max_batch, 1, n_layers - 1);
+      ws->out_copy = g_new (float, max_batch * self->sizes[n_layers]);
+      ws->delta_out_copy = g_new (float, max_batch * self->sizes[n_layers]);
+    }
 
   if (ws->split && (double) max_batch * (double) self->n_params >= HEALER_MLP_TEAM_MIN_WORK)
     ws->team = healer_mlp_team_new ();
@@ -206,6 +217,8 @@ healer_mlp_workspace_free (HealerMlpWorkspace *ws)
       g_free (ws->x_units[part]);
     }
   healer_mlp_layer_buffers_free (ws->act_rows, ws->n_sizes);
+  g_free (ws->out_copy);
+  g_free (ws->delta_out_copy);
   g_free (ws->sizes);
   g_free (ws);
 }
@@ -495,23 +508,23 @@ healer_mlp_output_rows (HealerMlpWorkspace *ws,
   guint n_classes = self->sizes[n_layers];
   const float *w = self->params + self->offsets[l];
   const float *in = l == 0 ? ws->x_units[part] : ws->act[l];
-  float *p = ws->act[n_layers];
-  float *d = ws->delta[n_layers];
-  gsize r0, r1;
+  float *p = part == 0 ? ws->act[n_layers] : ws->out_copy;
+  float *d = part == 0 ? ws->delta[n_layers] : ws->delta_out_copy;
+  gsize u0, u1;
 
-  healer_mlp_own (ws, n, part, &r0, &r1);
-  if (r1 == r0)
+  /* Part 1 works only for the gradients, and only in a split batch. */
+  if (part == 1 && (!ws->split || ws->grad == NULL))
     return;
   if (l == 0)
     healer_mlp_transpose (ws->x, n_in, ws->x_units[part], n, n, n_in);
 
   /* Z = W · A_prev, class by row */
-  healer_mlp_gemm (FALSE, n_classes, r1 - r0, n_in, w, n_in, in + r0, n, p + r0, n);
-  healer_mlp_bias_softmax_units (p + r0, w + n_in * n_classes, n_classes, r1 - r0, n);
+  healer_mlp_gemm (FALSE, n_classes, n, n_in, w, n_in, in, n, p, n);
+  healer_mlp_bias_softmax_units (p, w + n_in * n_classes, n_classes, n, n);
   if (ws->grad == NULL)
     return;
 
-  for (gsize i = r0; i < r1; i++)
+  for (gsize i = 0; i < n; i++)
     {
       float s = (float) ((ws->weights != NULL ? ws->weights[i] : 1.0) / (double) n);
 
@@ -533,23 +546,24 @@ healer_mlp_output_rows (HealerMlpWorkspace *ws,
   if (l == 0)
     return;
 
-  /* δ_l = (W_lᵀ · δ_L) ⊙ act'(z_l), and ⊙ the dropout factors when dropped */
-  healer_mlp_gemm (TRUE, n_in, r1 - r0, n_classes, w, n_in, d + r0, n, ws->delta[l] + r0, n);
-  for (gsize j = 0; j < n_in; j++)
+  /* δ_l = (W_lᵀ · δ_L) ⊙ act'(z_l), and ⊙ the dropout factors when dropped,
+   * for the part's units of layer l: those it reads in the next phase */
+  healer_mlp_own (ws, n_in, part, &u0, &u1);
+  if (u1 == u0)
+    return;
+  healer_mlp_gemm (TRUE, u1 - u0, n, n_classes, w + u0, n_in, d, n, ws->delta[l] + u0 * n, n);
+  if (ws->dropped)
     {
-      float *dl = ws->delta[l] + j * n + r0;
+      float *dl = ws->delta[l] + u0 * n;
+      const float *gate = ws->gate[l] + u0 * n;
 
-      if (ws->dropped)
-        {
-          const float *gate = ws->gate[l] + j * n + r0;
-
-          for (gsize i = 0; i < r1 - r0; i++)
-            dl[i] *= gate[i];
-        }
-      else
-        {
-          healer_mlp_scale_by_derivative (self->activation, dl, ws->act[l] + j * n + r0, r1 - r0);
-        }
+      for (gsize i = 0; i < (u1 - u0) * n; i++)
+        dl[i] *= gate[i];
+    }
+  else
+    {
+      healer_mlp_scale_by_derivative (self->activation, ws->delta[l] + u0 * n,
+                                      ws->act[l] + u0 * n, (u1 - u0) * n);
     }
 }
 
@@ -641,7 +655,9 @@ healer_mlp_backward_units (HealerMlpWorkspace *ws,
     return;
   w_offset = self->offsets[l] + o0 * n_in;
   b_offset = self->offsets[l] + n_in * n_out + o0;
-  delta = ws->delta[l + 1] + o0 * n;
+  /* Part 1 reads its own copy of the output layer's δ (the same values) */
+  delta = (l + 1 == self->n_sizes - 1 && part == 1 ? ws->delta_out_copy : ws->delta[l + 1]) +
+          o0 * n;
 
   {
     gsl_matrix_float_const_view d_view = gsl_matrix_float_const_view_array (delta, o1 - o0, n);
