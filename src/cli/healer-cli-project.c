@@ -172,7 +172,7 @@ healer_cli_project (int    argc,
     { "perplexity", 'p', 0, G_OPTION_ARG_DOUBLE, &perplexity, N_("t-SNE: effective number of neighbours (default 30)"), N_("P") },
     { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations, N_("t-SNE: gradient descent steps (default 1000)"), N_("N") },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("t-SNE: seed of the initial layout (default 42); the same seed gives the same map"), N_("S") },
-    { "algorithm", 0, 0, G_OPTION_ARG_STRING, &algorithm, N_("t-SNE: “auto” (default: exact up to 2500 rows, Barnes-Hut up to 10,000, then FFT), “exact”, “barnes-hut” or “fft” (interpolation on a grid and FFT convolution, as FIt-SNE does)"), N_("NAME") },
+    { "algorithm", 0, 0, G_OPTION_ARG_STRING, &algorithm, N_("t-SNE: “auto” (default: exact up to 2500 rows, then FFT), “exact”, “barnes-hut” or “fft” (interpolation on a grid and FFT convolution, as FIt-SNE does)"), N_("NAME") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON summary on standard output (needs --output)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not show progress"), NULL },
     { NULL }

@@ -32,20 +32,32 @@
  * grows); a smaller map gets at least MIN_BOXES boxes, their width a power
  * of two of BOX_WIDTH. Either way the kernels' transforms only change when
  * the grid does, and are kept until then. Every sum is over a fixed order
- * of points or nodes: the result does not depend on the number of threads. */
+ * of points or nodes: the result does not depend on the number of threads.
+ *
+ * The near field is exact: once the boxes are at least BOX_WIDTH / 2 wide,
+ * the pairs of points in the same or adjacent boxes get the exact kernels
+ * instead of the interpolated ones (read_cells_impl), as particle-mesh
+ * methods do. The interpolation is least accurate for close pairs, where
+ * the kernels curve most, and rows from the real KPI files have many:
+ * near-duplicate rows make tight clusters of 2-10 points, whose net forces
+ * are small against each pair's error. Uncorrected, with 4 nodes per box
+ * 1.25 wide, the forces on a map of 5000 such rows were 7 % off (Barnes-Hut
+ * at θ = 0.5: 1.4 %) and the maps' KL 6-13 % above Barnes-Hut's. */
 #define NODES      HEALER_TSNE_FFT_NODES
-/* HEALER_TSNE_FFT_BOX_WIDTH = 1.25 rather than 1: the transforms shrink by
- * 36 % (40 % less CPU on 5000 rows) while the forces' error on a wide map
- * grows from 1.3e-2 to 3.2e-2, Barnes-Hut's at θ = 0.5 being 1.6e-2
- * (/projection/fft-gradient). On simulated rows the maps keep Barnes-Hut's
- * quality: on the bench's 5000 rows KL +2.6 % and 10-NN accuracy −0.005
- * (1.0: +1.2 %, −0.004), over /projection/tsne-fft-quality's three data
- * sets KL −0.4 %, 10-NN +0.022. On rows from the real KPI files they do
- * not, with either width: tight clusters of near-duplicates put several
- * points within a box, where the forces' error reaches 5-10 % (see
- * bench/README.md), which is why AUTO keeps Barnes-Hut below 10,000 rows.
- * FIt-SNE's 3 nodes per unit cost about as little but lost 0.011 of 10-NN
- * accuracy on the simulated sets. */
+/* HEALER_TSNE_FFT_BOX_WIDTH = 3.125: with the near pairs exact, the grid
+ * only carries the kernels at distances of a box or more, where they are
+ * smooth, so the boxes can be wide (4 nodes 0.78 apart) and the transforms
+ * small. On that real map (5000 rows, its Barnes-Hut layout) the forces'
+ * error is 1.4e-3 with boxes 1.25 wide, 2.1e-3 at 1.875, 1.7e-3 at 2.5,
+ * 1.6e-3 at 3.125 (Z: 7e-5); the transforms shrink with the width squared
+ * and the exact near pairs grow with it (about 45 a point on the bench's
+ * simulated 5000 rows at 3.125), which is where the two balance. Width 5
+ * left too long a start on uncorrected boxes 2.5 wide (KL +13 %). 6 nodes
+ * per box at the same spacing were worse, not better (1.875: 13.7 %
+ * uncorrected): 1 / (1 + r²) has poles at distance 1, too close for
+ * equispaced interpolation over so wide a box. FIt-SNE's 3 nodes per unit
+ * box lost 0.011 of 10-NN accuracy on simulated sets, before the near
+ * field was corrected. */
 #define BOX_WIDTH  HEALER_TSNE_FFT_BOX_WIDTH
 /* Two real lines share a transform, c and c + side / 2: side must be even. */
 G_STATIC_ASSERT (NODES % 2 == 0);
@@ -59,6 +71,14 @@ G_STATIC_ASSERT (NODES % 2 == 0);
 #define MAX_SLOTS  64
 
 #define BATCH HEALER_FFT_BATCH
+
+/* As in healer-projection-fft-batch.c: not on Windows, where MinGW's GCC
+ * does not align the stack for spilled AVX registers (GCC bug 54412). */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(_WIN32)
+#define HEALER_NEAR_HAVE_AVX2 1
+#else
+#define HEALER_NEAR_HAVE_AVX2 0
+#endif
 
 /* The 2-D transforms are batched 1-D ones (healer-projection-fft-batch.c):
  * each pass runs along one axis on HEALER_FFT_BATCH lines at once, and
@@ -102,6 +122,16 @@ struct _HealerTsneFft
   guint32 *box;                   /* n × 2: first node of the point's box along x, y */
   double  *weight;                /* n × 2 × NODES: Lagrange weights along x then y */
   double   origin_x, origin_y;    /* lower-left corner of the grid */
+
+  /* The near field: the kernels between the nodes of a box and those of
+   * itself and its eight neighbours, [kernel][neighbour][source node]
+   * [target node], and the points sorted by box with their coordinates. */
+  double   near_mat[3][9][NODES * NODES][NODES * NODES];
+  gboolean near;                  /* correct the near pairs in this call */
+  guint32 *cell_start;            /* n_boxes² + 1 */
+  guint32 *cell_pts;              /* n: point indices, by box, in index order */
+  double  *cell_y;                /* 2 n: their coordinates, every x then every y */
+  gsize    cells_alloc;
 };
 
 HealerTsneFft *
@@ -135,6 +165,9 @@ healer_tsne_fft_free (HealerTsneFft *self)
   free_grid (self);
   g_free (self->box);
   g_free (self->weight);
+  g_free (self->cell_start);
+  g_free (self->cell_pts);
+  g_free (self->cell_y);
   g_free (self);
 }
 
@@ -435,6 +468,22 @@ set_grid (HealerTsneFft  *self,
     }
   self->n_boxes = n_boxes;
   self->width = width;
+  /* Target box B, source box B' = B − (dbx, dby): node offsets along x
+   * dbx · NODES + a_x − b_x. */
+  for (gint dbx = -1; dbx <= 1; dbx++)
+    for (gint dby = -1; dby <= 1; dby++)
+      for (guint a = 0; a < NODES * NODES; a++)
+        for (guint b = 0; b < NODES * NODES; b++)
+          {
+            double dx = spacing * (double) (dbx * NODES + (gint) (a / NODES) - (gint) (b / NODES));
+            double dy = spacing * (double) (dby * NODES + (gint) (a % NODES) - (gint) (b % NODES));
+            double v = 1.0 / (1.0 + dx * dx + dy * dy);
+            guint nb = (guint) ((dbx + 1) * 3 + dby + 1);
+
+            self->near_mat[0][nb][b][a] = v;
+            self->near_mat[1][nb][b][a] = v * v * dx;
+            self->near_mat[2][nb][b][a] = v * v * dy;
+          }
   self->side = m / 2;
   self->m = m;
   self->kp = kp;
@@ -562,9 +611,153 @@ spread_run (gpointer data,
 typedef struct
 {
   HealerTsneFft *self;
+  const double  *y;
   double        *z;
   double        *rep;
 } ReadJob;
+
+/* Reading with the near field corrected, box by box (boxes being
+ * written by one job each, the bits do not depend on the threads): the
+ * interpolated contributions of the charges of the box and of its eight
+ * neighbours, Σ_b K(n_a − n_b) c_b, are taken off its nodes' potentials,
+ * and each of its points adds the exact kernels of the points in those
+ * nine boxes instead (itself included: q̃_ii = 1, taken off below with the
+ * rest of the self term). On a wide map with clusters of near-duplicates
+ * those pairs carry most of the interpolation's error. */
+typedef double HealerNearV4 __attribute__ ((vector_size (32)));
+/* the same, for loads from memory aligned to a double only */
+typedef double HealerNearV4u __attribute__ ((vector_size (32), aligned (8)));
+
+static inline __attribute__ ((always_inline)) void
+read_cells_impl (ReadJob *job,
+                 gsize    first,
+                 gsize    last)
+{
+  HealerTsneFft *self = job->self;
+  gsize side = self->side;
+  guint n_boxes = self->n_boxes;
+  const double *px = self->cell_y, *py = self->cell_y + self->n;
+
+  for (gsize cell = first; cell < last; cell++)
+    {
+      guint bx = (guint) (cell / n_boxes), by = (guint) (cell % n_boxes);
+      HealerNearV4 far[3][NODES * NODES / 4];
+
+      if (self->cell_start[cell] == self->cell_start[cell + 1])
+        continue;
+      for (guint q = 0; q < 3; q++)
+        for (guint a = 0; a < NODES * NODES; a++)
+          far[q][a / 4][a % 4] = self->pot[q][(bx * NODES + a / NODES) * side + by * NODES + a % NODES];
+      for (gint dbx = -1; dbx <= 1; dbx++)
+        for (gint dby = -1; dby <= 1; dby++)
+          {
+            gint sx = (gint) bx - dbx, sy = (gint) by - dby;
+            guint nb = (guint) ((dbx + 1) * 3 + dby + 1);
+            gsize src;
+
+            if (sx < 0 || sy < 0 || sx >= (gint) n_boxes || sy >= (gint) n_boxes)
+              continue;
+            src = (gsize) sx * n_boxes + (gsize) sy;
+            if (self->cell_start[src] == self->cell_start[src + 1])
+              continue;
+            /* Σ_b K(n_a − n_b) c_b for the 16 target nodes a at once, in
+             * four registers */
+            for (guint q = 0; q < 3; q++)
+              {
+                HealerNearV4 v0 = { 0, 0, 0, 0 }, v1 = v0, v2 = v0, v3 = v0;
+
+                G_STATIC_ASSERT (NODES * NODES == 16);
+                for (guint b = 0; b < NODES * NODES; b++)
+                  {
+                    const HealerNearV4u *t = (const HealerNearV4u *) self->near_mat[q][nb][b];
+                    double c = self->charge[((gsize) sx * NODES + b / NODES) * side +
+                                            (gsize) sy * NODES + b % NODES];
+
+                    v0 += t[0] * c;
+                    v1 += t[1] * c;
+                    v2 += t[2] * c;
+                    v3 += t[3] * c;
+                  }
+                far[q][0] -= v0;
+                far[q][1] -= v1;
+                far[q][2] -= v2;
+                far[q][3] -= v3;
+              }
+          }
+      for (guint32 e = self->cell_start[cell]; e < self->cell_start[cell + 1]; e++)
+        {
+          guint32 i = self->cell_pts[e];
+          const double *wx = self->weight + 2 * (gsize) i * NODES, *wy = wx + NODES;
+          double yix = px[e], yiy = py[e];
+          double z = 0, fx = 0, fy = 0;
+          HealerNearV4 z4 = { 0, 0, 0, 0 }, fx4 = { 0, 0, 0, 0 }, fy4 = { 0, 0, 0, 0 };
+
+          for (guint a = 0; a < NODES; a++)
+            for (guint b = 0; b < NODES; b++)
+              {
+                double w = wx[a] * wy[b];
+
+                z += w * far[0][(a * NODES + b) / 4][b % 4];
+                fx += w * far[1][(a * NODES + b) / 4][b % 4];
+                fy += w * far[2][(a * NODES + b) / 4][b % 4];
+              }
+          /* The exact kernels of the points of the nine boxes: for each
+           * column of boxes, three consecutive boxes, so one run of the
+           * sorted points; four partial sums, one per lane. */
+          for (guint cx = bx > 0 ? bx - 1 : 0; cx <= bx + 1 && cx < n_boxes; cx++)
+            {
+              gsize c0 = (gsize) cx * n_boxes + (by > 0 ? by - 1 : 0);
+              gsize c1 = (gsize) cx * n_boxes + MIN (by + 1, n_boxes - 1) + 1;
+              guint32 f = self->cell_start[c0], end = self->cell_start[c1];
+
+              for (; f + 4 <= end; f += 4)
+                {
+                  HealerNearV4 dx, dy, q;
+
+                  memcpy (&dx, px + f, sizeof dx);
+                  memcpy (&dy, py + f, sizeof dy);
+                  dx = yix - dx;
+                  dy = yiy - dy;
+                  q = 1.0 / (1.0 + dx * dx + dy * dy);
+                  z4 += q;
+                  fx4 += q * q * dx;
+                  fy4 += q * q * dy;
+                }
+              for (; f < end; f++)
+                {
+                  double dx = yix - px[f], dy = yiy - py[f];
+                  double q = 1.0 / (1.0 + dx * dx + dy * dy);
+
+                  z += q;
+                  fx += q * q * dx;
+                  fy += q * q * dy;
+                }
+            }
+          job->z[i] = (((z4[0] + z4[1]) + (z4[2] + z4[3])) + z) - 1.0;
+          job->rep[2 * i] = ((fx4[0] + fx4[1]) + (fx4[2] + fx4[3])) + fx;
+          job->rep[2 * i + 1] = ((fy4[0] + fy4[1]) + (fy4[2] + fy4[3])) + fy;
+        }
+    }
+}
+
+static void
+read_cells_run (gpointer data,
+                gsize    first,
+                gsize    last)
+{
+  read_cells_impl (data, first, last);
+}
+
+#if HEALER_NEAR_HAVE_AVX2
+__attribute__ ((target ("avx2")))
+static void
+read_cells_run_avx2 (gpointer data,
+                     gsize    first,
+                     gsize    last)
+{
+  read_cells_impl (data, first, last);
+}
+#endif
 
 static void
 read_run (gpointer data,
@@ -652,6 +845,40 @@ healer_tsne_fft_repulsion (HealerTsneFft  *self,
     healer_parallel_run (par, n, weights_job_run, &job);
     healer_parallel_run (par, SPREAD_PARTS, spread_run, &job);
   }
+  /* The near field is corrected once the boxes are at least half their
+   * full width; on narrower boxes (a map less than MIN_BOXES · BOX_WIDTH / 2
+   * wide, its points crowded) the interpolation is finer than the kernels'
+   * scale and the near pairs would be many. */
+  self->near = self->width >= 0.5 * BOX_WIDTH;
+  if (self->near)
+    {
+      gsize cells = (gsize) self->n_boxes * self->n_boxes;
+
+      if (self->cells_alloc < cells + 1)
+        {
+          g_free (self->cell_start);
+          self->cell_start = g_new (guint32, cells + 1);
+          self->cells_alloc = cells + 1;
+        }
+      self->cell_pts = g_renew (guint32, self->cell_pts, n);
+      self->cell_y = g_renew (double, self->cell_y, 2 * n);
+      memset (self->cell_start, 0, (cells + 1) * sizeof (guint32));
+      for (gsize i = 0; i < n; i++)
+        self->cell_start[(self->box[2 * i] / NODES) * self->n_boxes + self->box[2 * i + 1] / NODES + 1]++;
+      for (gsize c = 0; c < cells; c++)
+        self->cell_start[c + 1] += self->cell_start[c];
+      for (gsize i = 0; i < n; i++)
+        {
+          gsize c = (self->box[2 * i] / NODES) * self->n_boxes + self->box[2 * i + 1] / NODES;
+
+          self->cell_y[self->cell_start[c]] = y[2 * i];
+          self->cell_y[n + self->cell_start[c]] = y[2 * i + 1];
+          self->cell_pts[self->cell_start[c]++] = (guint32) i;
+        }
+      /* cell_start[c] now holds the end of c: shift back */
+      memmove (self->cell_start + 1, self->cell_start, cells * sizeof (guint32));
+      self->cell_start[0] = 0;
+    }
 
   /* Forward along x, then along y with the three products and back, then
    * back along x. */
@@ -663,7 +890,17 @@ healer_tsne_fft_repulsion (HealerTsneFft  *self,
     healer_parallel_run (par, 3 * ((half + BATCH - 1) / BATCH), back_x_run, self);
   }
 
-  read = (ReadJob) { self, z, rep };
-  healer_parallel_run (par, n, read_run, &read);
+  read = (ReadJob) { self, y, z, rep };
+  if (self->near)
+    {
+#if HEALER_NEAR_HAVE_AVX2
+      if (healer_fft_get_kernel () == HEALER_FFT_KERNEL_AVX2)
+        healer_parallel_run (par, (gsize) self->n_boxes * self->n_boxes, read_cells_run_avx2, &read);
+      else
+#endif
+        healer_parallel_run (par, (gsize) self->n_boxes * self->n_boxes, read_cells_run, &read);
+    }
+  else
+    healer_parallel_run (par, n, read_run, &read);
   return TRUE;
 }

@@ -94,7 +94,7 @@ typedef struct _HealerTsneFft HealerTsneFft;
 /* Interpolation nodes per box side, and the boxes' width on a wide map
  * (healer-projection-fft.c says why). */
 #define HEALER_TSNE_FFT_NODES      4
-#define HEALER_TSNE_FFT_BOX_WIDTH  1.25
+#define HEALER_TSNE_FFT_BOX_WIDTH  3.125
 
 HealerTsneFft  *healer_tsne_fft_new        (void);
 void            healer_tsne_fft_free       (HealerTsneFft  *self);

@@ -36,19 +36,21 @@ typedef enum
 
 typedef enum
 {
-  HEALER_TSNE_AUTO,                 /* exact up to HEALER_TSNE_EXACT_MAX_ROWS, Barnes-Hut, FFT from HEALER_TSNE_FFT_MIN_ROWS */
+  HEALER_TSNE_AUTO,                 /* exact up to HEALER_TSNE_EXACT_MAX_ROWS, then FFT (from HEALER_TSNE_FFT_MIN_ROWS) */
   HEALER_TSNE_EXACT,                /* O(n²) per iteration, dense affinities */
   HEALER_TSNE_BARNES_HUT,           /* quadtree, O(n log n), 3·perplexity neighbours */
   HEALER_TSNE_FFT,                  /* FIt-SNE's interpolation on a grid, O(n) + FFTs; the same neighbours */
 } HealerTsneAlgorithm;
 
 #define HEALER_PROJECTION_MIN_ROWS      3
-#define HEALER_TSNE_EXACT_MAX_ROWS      2500    /* AUTO switches to Barnes-Hut above */
-/* AUTO switches to FFT from here. Below, Barnes-Hut: the FFT is faster
- * from 2500 rows, but on rows built from the real KPI files (2000, and 5000
- * with jitter) its maps' KL is 5-13 % above Barnes-Hut's, outside the
- * quality bar (bench/README.md, "t-SNE maps"). */
-#define HEALER_TSNE_FFT_MIN_ROWS        10000
+#define HEALER_TSNE_EXACT_MAX_ROWS      2500    /* AUTO switches to the FFT above */
+/* AUTO switches to FFT from here. Since the FFT's near field is exact
+ * (healer-projection-fft.c) its maps of rows from the real KPI files (2000,
+ * and 5000 with jitter) have a KL 1 % below Barnes-Hut's and the same 10-NN
+ * accuracy within 0.005, at half its CPU time or less (bench/README.md,
+ * "t-SNE maps"): AUTO no longer picks Barnes-Hut. Before, the KL was 5-13 %
+ * above and AUTO kept Barnes-Hut up to 10,000 rows. */
+#define HEALER_TSNE_FFT_MIN_ROWS        (HEALER_TSNE_EXACT_MAX_ROWS + 1)
 #define HEALER_TSNE_EXACT_LIMIT         20000   /* EXACT refuses more (1.6 GB of affinities) */
 #define HEALER_PCA_MAX_WIDTH            8192    /* PCA refuses min(rows, dims) above this */
 #define HEALER_TSNE_MAX_PERPLEXITY      1000.0
