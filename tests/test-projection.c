@@ -534,7 +534,7 @@ fft_errors (const double *y,
         z[i] = healer_quadtree_repulsion (tree, y, i, 0.5, rep + 2 * i);
     }
   else
-    healer_tsne_fft_repulsion (fft, y, n, par, z, rep);
+    healer_tsne_fft_repulsion (fft, y, n, par, z, rep, NULL, NULL);
   for (gsize i = 0; i < n; i++)
     {
       double rx = 0, ry = 0;
@@ -714,7 +714,7 @@ test_fft_grid_exact (void)
 
             y[2 * i + a] = ((j + 0.5) / HEALER_TSNE_FFT_NODES - L / 2.0) * HEALER_TSNE_FFT_BOX_WIDTH;
           }
-      g_assert_true (healer_tsne_fft_repulsion (fft, y, n, par, z, rep));
+      g_assert_true (healer_tsne_fft_repulsion (fft, y, n, par, z, rep, NULL, NULL));
       for (gsize i = 0; i < n; i++)
         {
           double ez = 0, rx = 0, ry = 0;

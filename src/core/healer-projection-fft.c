@@ -560,8 +560,10 @@ weights_run (HealerTsneFft *self,
 
 typedef struct
 {
-  HealerTsneFft *self;
-  const double  *y;
+  HealerTsneFft     *self;
+  const double      *y;
+  HealerParallelFunc also;
+  gpointer           also_data;
 } SpreadJob;
 
 static void
@@ -572,6 +574,8 @@ weights_job_run (gpointer data,
   SpreadJob *job = data;
 
   weights_run (job->self, job->y, first, last);
+  if (job->also != NULL)
+    job->also (job->also_data, first, last);
 }
 
 /* Spread the charges: part p of SPREAD_PARTS owns a band of node rows and
@@ -793,12 +797,14 @@ read_run (gpointer data,
 }
 
 gboolean
-healer_tsne_fft_repulsion (HealerTsneFft  *self,
-                           const double   *y,
-                           gsize           n,
-                           HealerParallel *par,
-                           double         *z,
-                           double         *rep)
+healer_tsne_fft_repulsion (HealerTsneFft      *self,
+                           const double       *y,
+                           gsize               n,
+                           HealerParallel     *par,
+                           double             *z,
+                           double             *rep,
+                           HealerParallelFunc  also,
+                           gpointer            also_data)
 {
   double min_x = HUGE_VAL, max_x = -HUGE_VAL, min_y = HUGE_VAL, max_y = -HUGE_VAL;
   double extent, width;
@@ -840,7 +846,7 @@ healer_tsne_fft_repulsion (HealerTsneFft  *self,
   self->origin_x = 0.5 * (min_x + max_x) - 0.5 * self->n_boxes * self->width;
   self->origin_y = 0.5 * (min_y + max_y) - 0.5 * self->n_boxes * self->width;
   {
-    SpreadJob job = { self, y };
+    SpreadJob job = { self, y, also, also_data };
 
     healer_parallel_run (par, n, weights_job_run, &job);
     healer_parallel_run (par, SPREAD_PARTS, spread_run, &job);

@@ -99,13 +99,18 @@ typedef struct _HealerTsneFft HealerTsneFft;
 HealerTsneFft  *healer_tsne_fft_new        (void);
 void            healer_tsne_fft_free       (HealerTsneFft  *self);
 /* @y: n × 2 doubles; Σ_j≠i q̃_ij into @z (n) and Σ_j≠i q̃_ij² (y_i − y_j)
- * into @rep (n × 2). FALSE, nothing written, when a coordinate is not finite. */
-gboolean        healer_tsne_fft_repulsion  (HealerTsneFft  *self,
-                                            const double   *y,
-                                            gsize           n,
-                                            HealerParallel *par,
-                                            double         *z,
-                                            double         *rep);
+ * into @rep (n × 2). FALSE, nothing written, when a coordinate is not finite.
+ * @also (may be NULL) runs over the rows [0, n) in the same pass over the
+ * threads as the first per-point step, which saves a hand-over between
+ * threads: the t-SNE's attraction, which needs nothing from the grid. */
+gboolean        healer_tsne_fft_repulsion  (HealerTsneFft      *self,
+                                            const double       *y,
+                                            gsize               n,
+                                            HealerParallel     *par,
+                                            double             *z,
+                                            double             *rep,
+                                            HealerParallelFunc  also,
+                                            gpointer            also_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerTsneFft, healer_tsne_fft_free)
 

@@ -276,22 +276,25 @@ compute_gradient_terms (Gradient       *g,
     }
   else
     {
-      if (g->no_repulsion)
-        ;
-      else if (g->fft != NULL)
-        {
-          if (!healer_tsne_fft_repulsion (g->fft, g->y, g->n, par, g->z, g->rep))
-            return NAN;
-        }
-      else
-        healer_quadtree_build (g->tree, g->y, g->n);
+      HealerParallelFunc attraction = sparse_rows;
+
 #if HEALER_TSNE_HAVE_AVX2
       /* the FFT's kernel choice: one switch for both in the tests */
       if (healer_fft_get_kernel () == HEALER_FFT_KERNEL_AVX2)
-        healer_parallel_run (par, g->n, sparse_rows_avx2, g);
-      else
+        attraction = sparse_rows_avx2;
 #endif
-        healer_parallel_run (par, g->n, sparse_rows, g);
+      if (g->fft != NULL && !g->no_repulsion)
+        {
+          /* the attraction in the same pass as the grid's first step */
+          if (!healer_tsne_fft_repulsion (g->fft, g->y, g->n, par, g->z, g->rep, attraction, g))
+            return NAN;
+        }
+      else
+        {
+          if (g->tree != NULL && !g->no_repulsion)
+            healer_quadtree_build (g->tree, g->y, g->n);
+          healer_parallel_run (par, g->n, attraction, g);
+        }
     }
   /* Row order, whatever the threads: the same sum every time. */
   for (gsize i = 0; i < g->n; i++)
