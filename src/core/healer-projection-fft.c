@@ -529,12 +529,26 @@ weights_run (HealerTsneFft *self,
              gsize          first,
              gsize          last)
 {
+  double node[NODES], den[NODES];
+
+  /* Nodes at t_a = (a + ½) / NODES: w_a = Π_b≠a (t − t_b) / (t_a − t_b).
+   * The products run over b in order for every a at once, a factor 1 (exact)
+   * standing in for b = a: the same bits as one a at a time. */
+  for (guint a = 0; a < NODES; a++)
+    {
+      node[a] = ((double) a + 0.5) / NODES;
+      den[a] = 1.0;
+      for (guint b = 0; b < NODES; b++)
+        if (b != a)
+          den[a] *= ((double) a - (double) b) / NODES;
+    }
   for (gsize i = first; i < last; i++)
     for (guint axis = 0; axis < 2; axis++)
       {
         double pos = (y[2 * i + axis] - (axis == 0 ? self->origin_x : self->origin_y)) / self->width;
         double box = floor (pos), t;
         double *w = self->weight + (2 * i + axis) * NODES;
+        double num[NODES];
 
         if (box < 0)
           box = 0;
@@ -542,19 +556,17 @@ weights_run (HealerTsneFft *self,
           box = (double) self->n_boxes - 1;
         t = pos - box;
         self->box[2 * i + axis] = (guint32) box * NODES;
-        /* Nodes at t_a = (a + ½) / NODES: w_a = Π_b≠a (t − t_b) / (t_a − t_b). */
         for (guint a = 0; a < NODES; a++)
+          num[a] = 1.0;
+        for (guint b = 0; b < NODES; b++)
           {
-            double num = 1.0, den = 1.0;
+            double f = t - node[b];
 
-            for (guint b = 0; b < NODES; b++)
-              if (b != a)
-                {
-                  num *= t - ((double) b + 0.5) / NODES;
-                  den *= ((double) a - (double) b) / NODES;
-                }
-            w[a] = num / den;
+            for (guint a = 0; a < NODES; a++)
+              num[a] *= a == b ? 1.0 : f;
           }
+        for (guint a = 0; a < NODES; a++)
+          w[a] = num[a] / den[a];
       }
 }
 
