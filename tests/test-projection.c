@@ -512,13 +512,15 @@ test_reference_bits (void)
 
 /* Relative errors of the interpolated Z = Σ_i Σ_j≠i q̃_ij and of the
  * repulsive forces Σ_j q̃_ij² (y_i − y_j) of all points as one vector
- * (Euclidean norms), against exact double sums. */
+ * (Euclidean norms), against exact double sums; @near: whether the FFT
+ * summed the near pairs exactly. */
 static void
 fft_errors (const double *y,
             gsize         n,
             gboolean      barnes_hut,
             double       *z_err,
-            double       *rep_err)
+            double       *rep_err,
+            gboolean     *near)
 {
   g_autoptr(HealerParallel) par = healer_parallel_new (2);
   g_autoptr(HealerTsneFft) fft = healer_tsne_fft_new ();
@@ -534,7 +536,11 @@ fft_errors (const double *y,
         z[i] = healer_quadtree_repulsion (tree, y, i, 0.5, rep + 2 * i);
     }
   else
-    healer_tsne_fft_repulsion (fft, y, n, par, z, rep, NULL, NULL);
+    {
+      g_assert_true (healer_tsne_fft_repulsion (fft, y, n, par, z, rep, NULL, NULL));
+      if (near != NULL)
+        *near = healer_tsne_fft_near_used (fft);
+    }
   for (gsize i = 0; i < n; i++)
     {
       double rx = 0, ry = 0;
@@ -558,19 +564,55 @@ fft_errors (const double *y,
   *rep_err = sqrt (diff2 / norm2);
 }
 
+/* The FFT's sums with 1, 2 and 3 threads and with the portable build of
+ * the vector loops: the same bits. */
+static void
+fft_same_bits (const double *y,
+               gsize         n)
+{
+  const HealerFftKernel native = healer_fft_get_kernel ();
+  g_autofree double *z0 = g_new (double, n);
+  g_autofree double *rep0 = g_new (double, 2 * n);
+  g_autofree double *z = g_new (double, n);
+  g_autofree double *rep = g_new (double, 2 * n);
+
+  for (guint run = 0; run < 4; run++)
+    {
+      g_autoptr(HealerParallel) par = healer_parallel_new (run < 3 ? run + 1 : 2);
+      g_autoptr(HealerTsneFft) fft = healer_tsne_fft_new ();
+
+      if (run == 3)
+        healer_fft_set_kernel (HEALER_FFT_KERNEL_PORTABLE);
+      g_assert_true (healer_tsne_fft_repulsion (fft, y, n, par, run == 0 ? z0 : z,
+                                                run == 0 ? rep0 : rep, NULL, NULL));
+      healer_fft_set_kernel (native);
+      if (run > 0)
+        {
+          g_assert_cmpmem (z, n * sizeof (double), z0, n * sizeof (double));
+          g_assert_cmpmem (rep, 2 * n * sizeof (double), rep0, 2 * n * sizeof (double));
+        }
+    }
+}
+
 static void
 test_fft_gradient (void)
 {
   const gsize n = 800;
   /* Maps as the descent sees them: a tight start, clusters mid-way, a wide
-   * final map with points at the edges of the grid. */
-  const double scales[] = { 1e-3, 0.5, 4.0, 30.0 };
+   * final map with points at the edges of the grid. Scale 15 makes a map
+   * about 32 wide, whose boxes are half their full width (1.5625), scale
+   * 30 one about 62 wide (full boxes, 3.125): the near field is exact in
+   * both; scale 1000 goes past MAX_BOXES boxes of full width, so its
+   * boxes are wider (about 8), the near field still exact. */
+  const double scales[] = { 1e-3, 0.5, 4.0, 15.0, 30.0, 1000.0 };
+  const gboolean near_on[] = { FALSE, FALSE, FALSE, TRUE, TRUE, TRUE };
   g_autofree double *y = g_new (double, 2 * n);
   HealerRng rng;
 
   for (guint s = 0; s < G_N_ELEMENTS (scales); s++)
     {
       double z_err, rep_err, bh_z_err, bh_rep_err;
+      gboolean near;
 
       healer_rng_init (&rng, 100 + s);
       for (gsize i = 0; i < n; i++)
@@ -581,20 +623,80 @@ test_fft_gradient (void)
           y[2 * i] = scales[s] * (cos (angle) + spread * healer_rng_normal (&rng));
           y[2 * i + 1] = scales[s] * (sin (angle) + spread * healer_rng_normal (&rng));
         }
-      fft_errors (y, n, FALSE, &z_err, &rep_err);
-      fft_errors (y, n, TRUE, &bh_z_err, &bh_rep_err);
+      fft_errors (y, n, FALSE, &z_err, &rep_err, &near);
+      fft_errors (y, n, TRUE, &bh_z_err, &bh_rep_err, NULL);
       g_test_message ("map of scale %g: relative error of Z %.2e (Barnes-Hut, theta 0.5: %.2e), "
-                      "of the forces %.2e (%.2e)", scales[s], z_err, bh_z_err, rep_err, bh_rep_err);
+                      "of the forces %.2e (%.2e); near field %s", scales[s], z_err, bh_z_err,
+                      rep_err, bh_rep_err, near ? "exact" : "interpolated");
+      g_assert_cmpint (near, ==, near_on[s]);
       /* FIt-SNE's grid (3 nodes per unit box) is about as accurate as
        * Barnes-Hut at θ = 0.5 (measured: Z 3e-3, forces 4e-2 on the widest
        * map), ours was too (4 nodes per 1.25: Z 1.6e-3, forces 3.2e-2);
-       * with the near field corrected (4 nodes per 3.125) it is well
-       * below (Z 9e-5, forces 7e-4 against Barnes-Hut's 1.6e-2); a wrong
-       * node, weight, kernel layout or near-field term is off by far more. */
-      g_assert_cmpfloat (z_err, <, 1e-2);
-      g_assert_cmpfloat (rep_err, <, 6e-2);
-      g_assert_cmpfloat (rep_err, <, 4 * bh_rep_err + 1e-3);
+       * with the near field exact (4 nodes per 3.125) it is well below
+       * (measured: scale 15 Z 4e-5, forces 3e-4; scale 30 Z 8e-5, forces
+       * 6e-4; scale 1000 Z 8e-5, forces 5e-5; Barnes-Hut 1.6e-2 at 30).
+       * A wrong node, weight, kernel layout or near-field term is off by
+       * far more. */
+      if (near)
+        {
+          g_assert_cmpfloat (z_err, <, 1e-3);
+          g_assert_cmpfloat (rep_err, <, 5e-3);
+          fft_same_bits (y, n);
+        }
+      else
+        {
+          g_assert_cmpfloat (z_err, <, 1e-2);
+          g_assert_cmpfloat (rep_err, <, 6e-2);
+          g_assert_cmpfloat (rep_err, <, 4 * bh_rep_err + 1e-3);
+        }
     }
+}
+
+/* The near field's work stays O(n): a map whose points crowd into a few
+ * boxes (a dense cluster on a map otherwise wide enough for the near
+ * field) or which a far outlier stretches past MAX_BOXES boxes does
+ * without it, and its sums are still the interpolation's. */
+static void
+test_fft_near_bound (void)
+{
+  const gsize n = 3000;
+  g_autofree double *y = g_new (double, 2 * n);
+  double z_err, rep_err;
+  gboolean near;
+  HealerRng rng;
+
+  healer_rng_init (&rng, 7);
+  /* 2500 points within 0.5 of the origin (one or four boxes), 500 over a
+   * 60-wide square: about 2000 exact pairs a point, over the bound */
+  for (gsize i = 0; i < n; i++)
+    {
+      double r = i < 2500 ? 0.25 : 30.0;
+
+      y[2 * i] = r * (2 * healer_rng_uniform (&rng) - 1);
+      y[2 * i + 1] = r * (2 * healer_rng_uniform (&rng) - 1);
+    }
+  fft_errors (y, n, FALSE, &z_err, &rep_err, &near);
+  g_test_message ("crowded map: relative error of Z %.2e, of the forces %.2e; near field %s",
+                  z_err, rep_err, near ? "exact" : "interpolated");
+  g_assert_false (near);
+  g_assert_cmpfloat (z_err, <, 1e-2);
+
+  /* The same map without the crowd (500 points): the near field is on. */
+  fft_errors (y + 2 * 2500, 500, FALSE, &z_err, &rep_err, &near);
+  g_assert_true (near);
+  g_assert_cmpfloat (rep_err, <, 5e-3);
+
+  /* 2999 points over 100 x 100 and one 1e5 away: MAX_BOXES boxes 390 wide */
+  for (gsize i = 0; i < n; i++)
+    {
+      y[2 * i] = 100 * healer_rng_uniform (&rng);
+      y[2 * i + 1] = 100 * healer_rng_uniform (&rng);
+    }
+  y[0] = 1e5;
+  fft_errors (y, n, FALSE, &z_err, &rep_err, &near);
+  g_test_message ("map with a far outlier: near field %s", near ? "exact" : "interpolated");
+  g_assert_false (near);
+  g_assert_true (isfinite (z_err) && isfinite (rep_err));
 }
 
 /* The batched FFT (single precision) against a direct DFT in long double, on random data in
@@ -1481,6 +1583,7 @@ main (int    argc,
   g_test_add_func ("/projection/tsne-no-structure", test_tsne_no_structure);
   g_test_add_func ("/projection/determinism", test_determinism);
   g_test_add_func ("/projection/fft-gradient", test_fft_gradient);
+  g_test_add_func ("/projection/fft-near-bound", test_fft_near_bound);
   g_test_add_func ("/projection/fft-batch", test_fft_batch);
   g_test_add_func ("/projection/fft-grid-exact", test_fft_grid_exact);
   g_test_add_func ("/projection/neighbour-candidates", test_neighbour_candidates);

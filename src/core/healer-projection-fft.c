@@ -30,14 +30,17 @@
  * Boxes are BOX_WIDTH wide once the map is that large (the kernels vary on
  * the scale of 1, so the interpolation error stays the same as the map
  * grows); a smaller map gets at least MIN_BOXES boxes, their width a power
- * of two of BOX_WIDTH. Either way the kernels' transforms only change when
+ * of two of BOX_WIDTH (of INTERP_BOX_WIDTH without the near field, below:
+ * on maps narrower than MIN_BOXES · BOX_WIDTH / 2). Either way the kernels' transforms only change when
  * the grid does, and are kept until then. Every sum is over a fixed order
  * of points or nodes: the result does not depend on the number of threads.
  *
  * The near field is exact: once the boxes are at least BOX_WIDTH / 2 wide,
  * the pairs of points in the same or adjacent boxes get the exact kernels
  * instead of the interpolated ones (read_cells_impl), as particle-mesh
- * methods do. The interpolation is least accurate for close pairs, where
+ * methods do, unless those pairs are too many (NEAR_MAX_PAIRS a point:
+ * points crowded into few boxes), when the grid falls back to boxes
+ * INTERP_BOX_WIDTH wide and interpolates everything, as it did before. The interpolation is least accurate for close pairs, where
  * the kernels curve most, and rows from the real KPI files have many:
  * near-duplicate rows make tight clusters of 2-10 points, whose net forces
  * are small against each pair's error. Uncorrected, with 4 nodes per box
@@ -67,6 +70,14 @@ G_STATIC_ASSERT (NODES % 2 == 0);
  * accurate, not more of them. Maps of 5000 to 20,000 rows measured 90 to
  * 210 wide, well below. */
 #define MAX_BOXES  256
+/* The near field's bound on its exact pairs, per point on average (see
+ * healer_tsne_fft_repulsion). */
+#define NEAR_MAX_PAIRS  1024
+/* The boxes' width when the near field is not exact: the interpolation
+ * alone then needs them narrow (as before the near field: forces 7 % off
+ * on a real 5000-row map; on /projection/fft-near-bound's crowded map,
+ * boxes of 3.125 without the near field were 240 % off). */
+#define INTERP_BOX_WIDTH  1.25
 /* Scratch buffers for this many threads at once. */
 #define MAX_SLOTS  64
 
@@ -130,6 +141,8 @@ struct _HealerTsneFft
   gboolean near;                  /* correct the near pairs in this call */
   guint32 *cell_start;            /* n_boxes² + 1 */
   guint32 *cell_pts;              /* n: point indices, by box, in index order */
+  guint32 *cell_of;               /* n: each point's box, as counted */
+  gboolean crowded;               /* the last call's near pairs were over the bound */
   double  *cell_y;                /* 2 n: their coordinates, every x then every y */
   gsize    cells_alloc;
 };
@@ -167,8 +180,15 @@ healer_tsne_fft_free (HealerTsneFft *self)
   g_free (self->weight);
   g_free (self->cell_start);
   g_free (self->cell_pts);
+  g_free (self->cell_of);
   g_free (self->cell_y);
   g_free (self);
+}
+
+gboolean
+healer_tsne_fft_near_used (const HealerTsneFft *self)
+{
+  return self->near;
 }
 
 /* The smallest 2^a 3^b ≥ @n: the transform length 2 · NODES · n_boxes
@@ -522,6 +542,39 @@ set_grid (HealerTsneFft  *self,
     }
 }
 
+/* The boxes' width for a map @extent wide: @full once the map is MIN_BOXES
+ * boxes that wide; below, a power of two of it, exact in binary, so the
+ * grid and its transforms change only when the map doubles; above
+ * MAX_BOXES boxes, wider. */
+static double
+grid_width (double extent,
+            double full)
+{
+  double width = full;
+
+  while (width * MIN_BOXES > extent && width > 1e-300)
+    width *= 0.5;
+  if (extent > width * MAX_BOXES)
+    width = extent / MAX_BOXES;
+  return width;
+}
+
+/* The box of a coordinate along one axis, the grid starting at @origin. */
+static inline guint
+point_box (double coord,
+           double origin,
+           double width,
+           guint  n_boxes)
+{
+  double box = floor ((coord - origin) / width);
+
+  if (box < 0)
+    box = 0;
+  if (box > (double) n_boxes - 1)
+    box = (double) n_boxes - 1;
+  return (guint) box;
+}
+
 /* Box and Lagrange weights of every point. */
 static void
 weights_run (HealerTsneFft *self,
@@ -545,17 +598,14 @@ weights_run (HealerTsneFft *self,
   for (gsize i = first; i < last; i++)
     for (guint axis = 0; axis < 2; axis++)
       {
-        double pos = (y[2 * i + axis] - (axis == 0 ? self->origin_x : self->origin_y)) / self->width;
-        double box = floor (pos), t;
+        double origin = axis == 0 ? self->origin_x : self->origin_y;
+        double pos = (y[2 * i + axis] - origin) / self->width;
+        guint box = point_box (y[2 * i + axis], origin, self->width, self->n_boxes);
+        double t = pos - (double) box;
         double *w = self->weight + (2 * i + axis) * NODES;
         double num[NODES];
 
-        if (box < 0)
-          box = 0;
-        if (box > (double) self->n_boxes - 1)
-          box = (double) self->n_boxes - 1;
-        t = pos - box;
-        self->box[2 * i + axis] = (guint32) box * NODES;
+        self->box[2 * i + axis] = box * NODES;
         for (guint a = 0; a < NODES; a++)
           num[a] = 1.0;
         for (guint b = 0; b < NODES; b++)
@@ -843,15 +893,67 @@ healer_tsne_fft_repulsion (HealerTsneFft      *self,
   extent = MAX (max_x - min_x, max_y - min_y) * (1 + 1e-9) + 1e-12;
   if (!isfinite (extent))
     return FALSE;
-  width = BOX_WIDTH;
-  /* Below MIN_BOXES boxes, a power of two of BOX_WIDTH, exact in binary:
-   * the grid and its transforms change only when the map doubles. */
-  while (width * MIN_BOXES > extent && width > 1e-300)
-    width *= 0.5;
-  if (extent > width * MAX_BOXES)
-    width = extent / MAX_BOXES;
-  n_boxes = (guint) ceil (extent / width);
-  set_grid (self, smooth_ceil (n_boxes), width, par);
+  /* The near field once the boxes are at least half their full width (on
+   * narrower ones, a map less than MIN_BOXES · BOX_WIDTH / 2 wide, the
+   * interpolation is finer than the kernels' scale and the near pairs many),
+   * and while its exact pairs, each point with every point of its nine
+   * boxes, number at most NEAR_MAX_PAIRS a point on average: counted here
+   * from the positions alone, so the choice does not depend on the
+   * threads, and the work stays O(n). Otherwise (points crowded into a
+   * few boxes, or a far outlier stretching the map past MAX_BOXES boxes)
+   * the grid interpolates everything, on boxes INTERP_BOX_WIDTH wide. */
+  width = grid_width (extent, BOX_WIDTH);
+  n_boxes = smooth_ceil ((guint) ceil (extent / width));
+  self->near = width >= 0.5 * BOX_WIDTH;
+  if (self->near)
+    {
+      gsize cells = (gsize) n_boxes * n_boxes;
+      double ox = 0.5 * (min_x + max_x) - 0.5 * n_boxes * width;
+      double oy = 0.5 * (min_y + max_y) - 0.5 * n_boxes * width;
+      guint64 pairs = 0;
+
+      if (self->cells_alloc < cells + 1)
+        {
+          g_free (self->cell_start);
+          self->cell_start = g_new (guint32, cells + 1);
+          self->cells_alloc = cells + 1;
+        }
+      memset (self->cell_start, 0, (cells + 1) * sizeof (guint32));
+      self->cell_of = g_renew (guint32, self->cell_of, n);
+      /* the boxes as weights_run() will find them (the same function of
+       * the same values; the placement below uses these and checks) */
+      for (gsize i = 0; i < n; i++)
+        {
+          self->cell_of[i] = point_box (y[2 * i], ox, width, n_boxes) * n_boxes +
+                             point_box (y[2 * i + 1], oy, width, n_boxes);
+          self->cell_start[self->cell_of[i] + 1]++;
+        }
+      for (guint bx = 0; bx < n_boxes; bx++)
+        for (guint by = 0; by < n_boxes; by++)
+          {
+            guint32 here = self->cell_start[(gsize) bx * n_boxes + by + 1];
+            guint64 around = 0;
+
+            if (here == 0)
+              continue;
+            for (guint cx = bx > 0 ? bx - 1 : 0; cx <= bx + 1 && cx < n_boxes; cx++)
+              for (guint cy = by > 0 ? by - 1 : 0; cy <= by + 1 && cy < n_boxes; cy++)
+                around += self->cell_start[(gsize) cx * n_boxes + cy + 1];
+            pairs += (guint64) here * around;
+          }
+      /* With hysteresis: once over the bound, back only under 3/4 of it,
+       * so that a count near the bound does not switch the grid (and
+       * re-transform its kernels) every iteration. */
+      self->crowded = pairs > (guint64) (self->crowded ? NEAR_MAX_PAIRS * 3 / 4 : NEAR_MAX_PAIRS) * n;
+      if (self->crowded)
+        self->near = FALSE;
+    }
+  if (!self->near)
+    {
+      width = grid_width (extent, INTERP_BOX_WIDTH);
+      n_boxes = smooth_ceil ((guint) ceil (extent / width));
+    }
+  set_grid (self, n_boxes, width, par);
   side = self->side;
   half = side / 2;
   /* The points in the middle of the grid. */
@@ -863,32 +965,20 @@ healer_tsne_fft_repulsion (HealerTsneFft      *self,
     healer_parallel_run (par, n, weights_job_run, &job);
     healer_parallel_run (par, SPREAD_PARTS, spread_run, &job);
   }
-  /* The near field is corrected once the boxes are at least half their
-   * full width; on narrower boxes (a map less than MIN_BOXES · BOX_WIDTH / 2
-   * wide, its points crowded) the interpolation is finer than the kernels'
-   * scale and the near pairs would be many. */
-  self->near = self->width >= 0.5 * BOX_WIDTH;
   if (self->near)
     {
+      /* the points by box, in index order within a box */
       gsize cells = (gsize) self->n_boxes * self->n_boxes;
 
-      if (self->cells_alloc < cells + 1)
-        {
-          g_free (self->cell_start);
-          self->cell_start = g_new (guint32, cells + 1);
-          self->cells_alloc = cells + 1;
-        }
       self->cell_pts = g_renew (guint32, self->cell_pts, n);
       self->cell_y = g_renew (double, self->cell_y, 2 * n);
-      memset (self->cell_start, 0, (cells + 1) * sizeof (guint32));
-      for (gsize i = 0; i < n; i++)
-        self->cell_start[(self->box[2 * i] / NODES) * self->n_boxes + self->box[2 * i + 1] / NODES + 1]++;
       for (gsize c = 0; c < cells; c++)
         self->cell_start[c + 1] += self->cell_start[c];
       for (gsize i = 0; i < n; i++)
         {
-          gsize c = (self->box[2 * i] / NODES) * self->n_boxes + self->box[2 * i + 1] / NODES;
+          gsize c = self->cell_of[i];
 
+          g_assert (c == (self->box[2 * i] / NODES) * self->n_boxes + self->box[2 * i + 1] / NODES);
           self->cell_y[self->cell_start[c]] = y[2 * i];
           self->cell_y[n + self->cell_start[c]] = y[2 * i + 1];
           self->cell_pts[self->cell_start[c]++] = (guint32) i;

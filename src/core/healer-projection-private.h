@@ -112,6 +112,9 @@ gboolean        healer_tsne_fft_repulsion  (HealerTsneFft      *self,
                                             HealerParallelFunc  also,
                                             gpointer            also_data);
 
+/* Whether the last call summed the near pairs exactly (for the tests). */
+gboolean        healer_tsne_fft_near_used  (const HealerTsneFft *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerTsneFft, healer_tsne_fft_free)
 
 /* Complex FFTs of HEALER_FFT_BATCH sequences at once, of a length 2^a 3^b
