@@ -1215,7 +1215,9 @@ static void
 test_gemm (void)
 {
   static const gsize ms[] = { 1, 5, 6, 7, 13, 100 };
-  static const gsize ns[] = { 1, 7, 8, 9, 15, 16, 17, 30, 105 };
+  /* 130 and 150: B's rows 132 and 152 floats apart, past the 128 from which
+   * whole panels of B are copied first (m = 100), ending in a partial panel. */
+  static const gsize ns[] = { 1, 7, 8, 9, 15, 16, 17, 30, 105, 130, 150 };
   static const gsize ks[] = { 1, 3, 30, 200 };
   HealerRng rng;
 
