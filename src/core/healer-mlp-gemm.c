@@ -6,7 +6,10 @@
 #include "config.h"
 
 #include <gsl/gsl_blas.h>
-#if defined(__x86_64__) && defined(__GNUC__)
+/* Not on Windows: MinGW's GCC does not align the stack to 32 bytes for
+ * spilled AVX registers (GCC bug 54412), and these kernels spill; OpenBLAS
+ * serves there, as on processors without AVX2 and FMA. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(_WIN32)
 #include <immintrin.h>
 #define HEALER_GEMM_AVX2 1
 #endif
@@ -83,8 +86,6 @@ healer_mlp_gemm_small_max (void)
   return healer_gemm_have_native () ? HEALER_GEMM_NATIVE_MAX : HEALER_MLP_SMALL_GEMM;
 }
 
-#if defined(HEALER_GEMM_AVX2)
-
 /* What a product may do to C before it stores it: add a bias per row of C
  * and apply (leaky) ReLU, the very operations of healer_mlp_bias_activate_units
  * (so the same bits), on values still in registers instead of in a pass
@@ -95,6 +96,8 @@ typedef struct
   gboolean     activate;
   float        slope;   /* 0: ReLU */
 } HealerGemmEpilogue;
+
+#if defined(HEALER_GEMM_AVX2)
 
 /* One tile: @mr ≤ 6 rows of C, @nv ≤ 2 vectors of its columns, the last
  * one cut to @mask's lanes when @tail. Constants once inlined. */
