@@ -674,6 +674,36 @@ spread_run (gpointer data,
     }
 }
 
+/* The same by box, when the points are sorted by box (the near field):
+ * job bx owns the boxes of column bx and their node rows. A node gets
+ * charge only from the points of its own box, which are in index order
+ * there, so every node's sum is the one spread_run takes, bit for bit;
+ * but the writes stay within a few node rows and no job reads the points
+ * of the others. */
+static void
+spread_cells_run (gpointer data,
+                  gsize    first,
+                  gsize    last)
+{
+  SpreadJob *job = data;
+  HealerTsneFft *self = job->self;
+  gsize side = self->side;
+  guint n_boxes = self->n_boxes;
+
+  memset (self->charge + first * NODES * side, 0, (last - first) * NODES * side * sizeof (double));
+  for (gsize cell = first * n_boxes; cell < last * n_boxes; cell++)
+    for (guint32 e = self->cell_start[cell]; e < self->cell_start[cell + 1]; e++)
+      {
+        guint32 i = self->cell_pts[e];
+        const double *wx = self->weight + 2 * (gsize) i * NODES, *wy = wx + NODES;
+        double *c = self->charge + (gsize) self->box[2 * i] * side + self->box[2 * i + 1];
+
+        for (guint a = 0; a < NODES; a++)
+          for (guint b = 0; b < NODES; b++)
+            c[a * side + b] += wx[a] * wy[b];
+      }
+}
+
 typedef struct
 {
   HealerTsneFft *self;
@@ -963,7 +993,8 @@ healer_tsne_fft_repulsion (HealerTsneFft      *self,
     SpreadJob job = { self, y, also, also_data };
 
     healer_parallel_run (par, n, weights_job_run, &job);
-    healer_parallel_run (par, SPREAD_PARTS, spread_run, &job);
+    if (!self->near)
+      healer_parallel_run (par, SPREAD_PARTS, spread_run, &job);
   }
   if (self->near)
     {
@@ -986,6 +1017,11 @@ healer_tsne_fft_repulsion (HealerTsneFft      *self,
       /* cell_start[c] now holds the end of c: shift back */
       memmove (self->cell_start + 1, self->cell_start, cells * sizeof (guint32));
       self->cell_start[0] = 0;
+      {
+        SpreadJob job = { self, y, NULL, NULL };
+
+        healer_parallel_run (par, self->n_boxes, spread_cells_run, &job);
+      }
     }
 
   /* Forward along x, then along y with the three products and back, then
