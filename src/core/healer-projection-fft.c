@@ -135,9 +135,10 @@ struct _HealerTsneFft
   double   origin_x, origin_y;    /* lower-left corner of the grid */
 
   /* The near field: the kernels between the nodes of a box and those of
-   * itself and its eight neighbours, [kernel][neighbour][source node]
-   * [target node], and the points sorted by box with their coordinates. */
-  double   near_mat[3][9][NODES * NODES][NODES * NODES];
+   * itself and its eight neighbours, [neighbour][source node][kernel]
+   * [target node] (in single precision, as the potentials), and the
+   * points sorted by box with their coordinates. */
+  float    near_mat[9][NODES * NODES][3][NODES * NODES];
   gboolean near;                  /* correct the near pairs in this call */
   guint32 *cell_start;            /* n_boxes² + 1 */
   guint32 *cell_pts;              /* n: point indices, by box, in index order */
@@ -500,9 +501,9 @@ set_grid (HealerTsneFft  *self,
             double v = 1.0 / (1.0 + dx * dx + dy * dy);
             guint nb = (guint) ((dbx + 1) * 3 + dby + 1);
 
-            self->near_mat[0][nb][b][a] = v;
-            self->near_mat[1][nb][b][a] = v * v * dx;
-            self->near_mat[2][nb][b][a] = v * v * dy;
+            self->near_mat[nb][b][0][a] = (float) v;
+            self->near_mat[nb][b][1][a] = (float) (v * v * dx);
+            self->near_mat[nb][b][2][a] = (float) (v * v * dy);
           }
   self->side = m / 2;
   self->m = m;
@@ -721,9 +722,16 @@ typedef struct
  * rest of the self term). On a wide map with clusters of near-duplicates
  * those pairs carry most of the interpolation's error. */
 typedef double HealerNearV4 __attribute__ ((vector_size (32)));
-/* the same, for loads from memory aligned to a double only */
-typedef double HealerNearV4u __attribute__ ((vector_size (32), aligned (8)));
+/* Node values of a box, 16 floats in two vectors: node (a, b) at a · 4 + b. */
+typedef float HealerNearV8f __attribute__ ((vector_size (32)));
+/* the same, for loads from memory aligned to a float only */
+typedef float HealerNearV8fu __attribute__ ((vector_size (32), aligned (4)));
 
+/* The near field's node sums and the reading of the potentials run in
+ * single precision, eight lanes, as the potentials themselves come out of
+ * the float transforms (rounding ~1e-7 of the potentials against the
+ * interpolation's ~1e-3): in doubles the correction of a box (16 × 16
+ * products per kernel and neighbour) was a third of this pass. */
 static inline __attribute__ ((always_inline)) void
 read_cells_impl (ReadJob *job,
                  gsize    first,
@@ -734,21 +742,28 @@ read_cells_impl (ReadJob *job,
   guint n_boxes = self->n_boxes;
   const double *px = self->cell_y, *py = self->cell_y + self->n;
 
+  G_STATIC_ASSERT (NODES * NODES == 16);
   for (gsize cell = first; cell < last; cell++)
     {
       guint bx = (guint) (cell / n_boxes), by = (guint) (cell % n_boxes);
-      HealerNearV4 far[3][NODES * NODES / 4];
+      HealerNearV8f far[3][2];
 
       if (self->cell_start[cell] == self->cell_start[cell + 1])
         continue;
       for (guint q = 0; q < 3; q++)
-        for (guint a = 0; a < NODES * NODES; a++)
-          far[q][a / 4][a % 4] = self->pot[q][(bx * NODES + a / NODES) * side + by * NODES + a % NODES];
+        for (guint h = 0; h < 2; h++)
+          {
+            const float *r0 = self->pot[q] + (bx * NODES + 2 * h) * side + by * NODES;
+            const float *r1 = r0 + side;
+
+            far[q][h] = (HealerNearV8f) { r0[0], r0[1], r0[2], r0[3], r1[0], r1[1], r1[2], r1[3] };
+          }
       for (gint dbx = -1; dbx <= 1; dbx++)
         for (gint dby = -1; dby <= 1; dby++)
           {
             gint sx = (gint) bx - dbx, sy = (gint) by - dby;
             guint nb = (guint) ((dbx + 1) * 3 + dby + 1);
+            HealerNearV8f v0 = { 0 }, v1 = v0, v2 = v0, v3 = v0, v4 = v0, v5 = v0;
             gsize src;
 
             if (sx < 0 || sy < 0 || sx >= (gint) n_boxes || sy >= (gint) n_boxes)
@@ -756,47 +771,49 @@ read_cells_impl (ReadJob *job,
             src = (gsize) sx * n_boxes + (gsize) sy;
             if (self->cell_start[src] == self->cell_start[src + 1])
               continue;
-            /* Σ_b K(n_a − n_b) c_b for the 16 target nodes a at once, in
-             * four registers */
-            for (guint q = 0; q < 3; q++)
+            /* Σ_b K(n_a − n_b) c_b for the 16 target nodes a at once, two
+             * vectors per kernel */
+            for (guint b = 0; b < NODES * NODES; b++)
               {
-                HealerNearV4 v0 = { 0, 0, 0, 0 }, v1 = v0, v2 = v0, v3 = v0;
+                const HealerNearV8fu *t = (const HealerNearV8fu *) self->near_mat[nb][b][0];
+                float c = (float) self->charge[((gsize) sx * NODES + b / NODES) * side +
+                                               (gsize) sy * NODES + b % NODES];
 
-                G_STATIC_ASSERT (NODES * NODES == 16);
-                for (guint b = 0; b < NODES * NODES; b++)
-                  {
-                    const HealerNearV4u *t = (const HealerNearV4u *) self->near_mat[q][nb][b];
-                    double c = self->charge[((gsize) sx * NODES + b / NODES) * side +
-                                            (gsize) sy * NODES + b % NODES];
-
-                    v0 += t[0] * c;
-                    v1 += t[1] * c;
-                    v2 += t[2] * c;
-                    v3 += t[3] * c;
-                  }
-                far[q][0] -= v0;
-                far[q][1] -= v1;
-                far[q][2] -= v2;
-                far[q][3] -= v3;
+                v0 += t[0] * c;
+                v1 += t[1] * c;
+                v2 += t[2] * c;
+                v3 += t[3] * c;
+                v4 += t[4] * c;
+                v5 += t[5] * c;
               }
+            far[0][0] -= v0;
+            far[0][1] -= v1;
+            far[1][0] -= v2;
+            far[1][1] -= v3;
+            far[2][0] -= v4;
+            far[2][1] -= v5;
           }
       for (guint32 e = self->cell_start[cell]; e < self->cell_start[cell + 1]; e++)
         {
           guint32 i = self->cell_pts[e];
           const double *wx = self->weight + 2 * (gsize) i * NODES, *wy = wx + NODES;
           double yix = px[e], yiy = py[e];
-          double z = 0, fx = 0, fy = 0;
+          double z, fx, fy;
           HealerNearV4 z4 = { 0, 0, 0, 0 }, fx4 = { 0, 0, 0, 0 }, fy4 = { 0, 0, 0, 0 };
+          /* the weights of the 16 nodes, wx[a] wy[b] at a · 4 + b */
+          HealerNearV8f wy8 = { (float) wy[0], (float) wy[1], (float) wy[2], (float) wy[3],
+                                (float) wy[0], (float) wy[1], (float) wy[2], (float) wy[3] };
+          HealerNearV8f wlo = (HealerNearV8f) { (float) wx[0], (float) wx[0], (float) wx[0], (float) wx[0],
+                                                (float) wx[1], (float) wx[1], (float) wx[1], (float) wx[1] } * wy8;
+          HealerNearV8f whi = (HealerNearV8f) { (float) wx[2], (float) wx[2], (float) wx[2], (float) wx[2],
+                                                (float) wx[3], (float) wx[3], (float) wx[3], (float) wx[3] } * wy8;
+          HealerNearV8f s[3];
 
-          for (guint a = 0; a < NODES; a++)
-            for (guint b = 0; b < NODES; b++)
-              {
-                double w = wx[a] * wy[b];
-
-                z += w * far[0][(a * NODES + b) / 4][b % 4];
-                fx += w * far[1][(a * NODES + b) / 4][b % 4];
-                fy += w * far[2][(a * NODES + b) / 4][b % 4];
-              }
+          for (guint q = 0; q < 3; q++)
+            s[q] = wlo * far[q][0] + whi * far[q][1];
+          z = (double) (((s[0][0] + s[0][1]) + (s[0][2] + s[0][3])) + ((s[0][4] + s[0][5]) + (s[0][6] + s[0][7])));
+          fx = (double) (((s[1][0] + s[1][1]) + (s[1][2] + s[1][3])) + ((s[1][4] + s[1][5]) + (s[1][6] + s[1][7])));
+          fy = (double) (((s[2][0] + s[2][1]) + (s[2][2] + s[2][3])) + ((s[2][4] + s[2][5]) + (s[2][6] + s[2][7])));
           /* The exact kernels of the points of the nine boxes: for each
            * column of boxes, three consecutive boxes, so one run of the
            * sorted points; four partial sums, one per lane. */
