@@ -760,6 +760,28 @@ test_fft_batch (void)
             g_assert_cmpmem (res, 2 * half * sizeof (float), res2, 2 * half * sizeof (float));
           }
         healer_fft_set_kernel (native);
+        /* Small batches: each sequence the same bits as in a full batch,
+         * with either build. */
+        for (guint g = 0; g < HEALER_FFT_BATCH / HEALER_FFT_SMALL_BATCH; g++)
+          for (guint kernel = 0; kernel < 2; kernel++)
+            {
+              float *res3;
+
+              if (kernel == 1 && native != HEALER_FFT_KERNEL_AVX2)
+                continue;
+              healer_fft_set_kernel (kernel == 0 ? HEALER_FFT_KERNEL_PORTABLE : HEALER_FFT_KERNEL_AVX2);
+              for (gsize j = 0; j < 2 * (gsize) n; j++)
+                for (guint b = 0; b < HEALER_FFT_SMALL_BATCH; b++)
+                  x2[j * HEALER_FFT_SMALL_BATCH + b] = input[j * HEALER_FFT_BATCH + g * HEALER_FFT_SMALL_BATCH + b];
+              res3 = healer_fft_batch_small (plan, x2, y2, inverse);
+              healer_fft_set_kernel (native);
+              g_assert_true ((res == x) == (res3 == x2));
+              for (gsize j = 0; j < 2 * (gsize) n; j++)
+                g_assert_cmpmem (res3 + j * HEALER_FFT_SMALL_BATCH, HEALER_FFT_SMALL_BATCH * sizeof (float),
+                                 res + j * HEALER_FFT_BATCH + g * HEALER_FFT_SMALL_BATCH,
+                                 HEALER_FFT_SMALL_BATCH * sizeof (float));
+            }
+
         for (guint k = 0; k < n; k++)
           {
             cs[k] = cosl (2 * (long double) G_PI * k / n);

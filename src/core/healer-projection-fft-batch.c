@@ -38,6 +38,7 @@
 typedef float HealerV4 __attribute__ ((vector_size (32)));
 
 #define VPE (HEALER_FFT_BATCH / 8)     /* vectors per element */
+G_STATIC_ASSERT (HEALER_FFT_SMALL_BATCH == 8);  /* one vector per element */
 
 #define MAX_STAGES 40
 
@@ -131,13 +132,14 @@ static inline __attribute__ ((always_inline)) void
 stage_impl (const HealerFftPlan *plan,
             guint                st,
             gboolean             inverse,
+            gsize                vpe,
             const HealerV4      *xr,
             const HealerV4      *xi,
             HealerV4            *yr,
             HealerV4            *yi)
 {
   guint r = plan->radix[st], s = plan->stride[st], q = plan->n / s / r;
-  gsize len = (gsize) s * VPE;                 /* vectors in a run */
+  gsize len = (gsize) s * vpe;                 /* vectors in a run */
   gsize in_step = (gsize) q * len;             /* from x_j to x_j+1 */
   const float *twr = plan->tw_re + plan->tw_at[st], *twi = plan->tw_im + plan->tw_at[st];
   float sgn = inverse ? -1.0f : 1.0f;           /* inverse: conjugate twiddles */
@@ -250,19 +252,22 @@ stage_impl (const HealerFftPlan *plan,
     }
 }
 
+/* @vpe vectors of 8 floats per element: VPE for a full batch, 1 for a
+ * small one. */
 static inline __attribute__ ((always_inline)) float *
 transform_impl (const HealerFftPlan *plan,
                 float               *x,
                 float               *y,
-                gboolean             inverse)
+                gboolean             inverse,
+                gsize                vpe)
 {
-  gsize half = (gsize) plan->n * HEALER_FFT_BATCH;
+  gsize half = (gsize) plan->n * vpe * 8;
 
   for (guint st = 0; st < plan->n_stages; st++)
     {
       float *t;
 
-      stage_impl (plan, st, inverse, (const HealerV4 *) x, (const HealerV4 *) (x + half),
+      stage_impl (plan, st, inverse, vpe, (const HealerV4 *) x, (const HealerV4 *) (x + half),
                   (HealerV4 *) y, (HealerV4 *) (y + half));
       t = x;
       x = y;
@@ -277,7 +282,16 @@ transform_portable (const HealerFftPlan *plan,
                     float               *y,
                     gboolean             inverse)
 {
-  return transform_impl (plan, x, y, inverse);
+  return transform_impl (plan, x, y, inverse, VPE);
+}
+
+static float *
+transform_small_portable (const HealerFftPlan *plan,
+                          float               *x,
+                          float               *y,
+                          gboolean             inverse)
+{
+  return transform_impl (plan, x, y, inverse, 1);
 }
 
 #if HEALER_FFT_HAVE_AVX2
@@ -289,7 +303,17 @@ transform_avx2 (const HealerFftPlan *plan,
                 float               *y,
                 gboolean             inverse)
 {
-  return transform_impl (plan, x, y, inverse);
+  return transform_impl (plan, x, y, inverse, VPE);
+}
+
+__attribute__ ((target ("avx2")))
+static float *
+transform_small_avx2 (const HealerFftPlan *plan,
+                      float               *x,
+                      float               *y,
+                      gboolean             inverse)
+{
+  return transform_impl (plan, x, y, inverse, 1);
 }
 #endif
 
@@ -330,6 +354,19 @@ healer_fft_batch (const HealerFftPlan *plan,
     return transform_avx2 (plan, x, y, inverse);
 #endif
   return transform_portable (plan, x, y, inverse);
+}
+
+float *
+healer_fft_batch_small (const HealerFftPlan *plan,
+                        float               *x,
+                        float               *y,
+                        gboolean             inverse)
+{
+#if HEALER_FFT_HAVE_AVX2
+  if (healer_fft_get_kernel () == HEALER_FFT_KERNEL_AVX2)
+    return transform_small_avx2 (plan, x, y, inverse);
+#endif
+  return transform_small_portable (plan, x, y, inverse);
 }
 
 float *

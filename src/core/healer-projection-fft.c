@@ -327,7 +327,74 @@ typedef struct
   float         *hat;             /* NULL, or m × kp: the kernel's spectrum */
   gboolean       imaginary;       /* keep the imaginary part in @hat */
   float          scale;
+  gsize          small_blk;       /* charges: this block has at most SMALL frequencies */
 } AlongY;
+
+#define SMALL HEALER_FFT_SMALL_BATCH
+
+/* Block @blk of the charges when it holds at most SMALL frequencies (for a
+ * grid of 4 · 8j nodes, only the Nyquist frequency m / 2): the same
+ * products and transforms on SMALL sequences instead of BATCH, most of them
+ * zero padding. Each sequence gets the same operations as in a full batch:
+ * the same bits, a quarter of the work. */
+static void
+along_y_small (AlongY  *job,
+               Scratch *sc,
+               gsize    blk)
+{
+  HealerTsneFft *self = job->self;
+  gsize m = self->m, kp = self->kp, side = self->side, k0 = blk * BATCH;
+  const float *in_re = job->in + k0 * job->rows, *in_im = job->in + job->rows * kp + k0 * job->rows;
+  float *x = sc->buf[0], *s, *p, *g, *sr, *si;
+
+  memset (x, 0, 2 * m * SMALL * sizeof (float));
+  for (gsize r = 0; r < job->rows; r++)
+    for (gsize b = 0; b < SMALL; b++)
+      {
+        x[r * SMALL + b] = in_re[r * BATCH + b];
+        x[(m + r) * SMALL + b] = in_im[r * BATCH + b];
+      }
+  s = healer_fft_batch_small (self->plan, x, sc->buf[1], FALSE);
+  sr = s;
+  si = s + m * SMALL;
+  p = s == sc->buf[0] ? sc->buf[1] : sc->buf[0];
+  g = sc->buf[2];
+  for (guint q = 0; q < 3; q++)
+    {
+      const float *h = self->hat[q] + k0 * m;
+      float *pr = p, *pi = p + m * SMALL, *res;
+
+      for (gsize r = 0; r < m; r++)
+        for (gsize b = 0; b < SMALL; b++)
+          {
+            gsize i = r * SMALL + b;
+            float hv = h[r * BATCH + b];
+
+            if (q == 0)
+              {
+                pr[i] = sr[i] * hv;
+                pi[i] = si[i] * hv;
+              }
+            else
+              {
+                pr[i] = -(si[i] * hv);
+                pi[i] = sr[i] * hv;
+              }
+          }
+      res = healer_fft_batch_small (self->plan, p, g, TRUE);
+      for (gsize r = 0; r < side; r++)
+        for (gsize b = 0; b < SMALL; b++)
+          {
+            self->u[q][k0 * side + r * BATCH + b] = res[r * SMALL + b];
+            self->u[q][kp * side + k0 * side + r * BATCH + b] = res[(m + r) * SMALL + b];
+          }
+      if (res == g)
+        {
+          g = p;
+          p = res;
+        }
+    }
+}
 
 static void
 along_y_run (gpointer data,
@@ -344,6 +411,12 @@ along_y_run (gpointer data,
     {
       gsize k0 = blk * BATCH;
       float *x = sc->buf[0], *s, *p, *g, *sr, *si;
+
+      if (blk == job->small_blk)
+        {
+          along_y_small (job, sc, blk);
+          continue;
+        }
 
       memcpy (x, in_re + k0 * job->rows, job->rows * BATCH * sizeof (float));
       memcpy (x + m * BATCH, in_im + k0 * job->rows, job->rows * BATCH * sizeof (float));
@@ -538,7 +611,8 @@ set_grid (HealerTsneFft  *self,
       along_x (self, par, kern, m, m, t);
       /* Both passes leave a factor 2 (along_x_run) and the inverse
        * transforms m²: the kernels take them all. */
-      job = (AlongY) { self, t, m, self->hat[q], q != 0, (float) (1.0 / (4.0 * (double) m * (double) m)) };
+      job = (AlongY) { self, t, m, self->hat[q], q != 0, (float) (1.0 / (4.0 * (double) m * (double) m)),
+                       G_MAXSIZE };
       healer_parallel_run (par, kp / BATCH, along_y_run, &job);
     }
 }
@@ -1044,7 +1118,12 @@ healer_tsne_fft_repulsion (HealerTsneFft      *self,
   /* Forward along x, then along y with the three products and back, then
    * back along x. */
   {
-    AlongY job = { self, self->t, side, NULL, FALSE, 1.0 };
+    AlongY job = { self, self->t, side, NULL, FALSE, 1.0, G_MAXSIZE };
+    gsize blocks = self->kp / BATCH;
+
+    /* the frequencies k ≤ m / 2 are m / 2 + 1: the last block may hold few */
+    if (self->m / 2 + 1 - (blocks - 1) * BATCH <= SMALL)
+      job.small_blk = blocks - 1;
 
     along_x (self, par, self->charge, side, side, self->t);
     healer_parallel_run (par, self->kp / BATCH, along_y_run, &job);

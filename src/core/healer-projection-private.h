@@ -147,6 +147,14 @@ float          *healer_fft_batch           (const HealerFftPlan *plan,
                                             float               *x,
                                             float               *y,
                                             gboolean             inverse);
+/* The same on HEALER_FFT_SMALL_BATCH sequences (element j of sequence b
+ * at [j · HEALER_FFT_SMALL_BATCH + b]): each sequence gets the very same
+ * operations, so the same bits, as in a full batch. */
+#define HEALER_FFT_SMALL_BATCH 8
+float          *healer_fft_batch_small     (const HealerFftPlan *plan,
+                                            float               *x,
+                                            float               *y,
+                                            gboolean             inverse);
 /* The AVX2 build where the processor has it; tests force either to check
  * that both give the same bits. */
 void            healer_fft_set_kernel      (HealerFftKernel      kernel);
