@@ -526,6 +526,49 @@ back_x_run (gpointer data,
   scratch_release (self, sc);
 }
 
+/* Rows of the kernel @q on the doubled grid (see set_grid), on the
+ * threads: the grid changes about 90 times in a 5000-row map (the boxes'
+ * widths double with the map while it is small), and m² divisions a
+ * kernel were a serial step each time. */
+typedef struct
+{
+  double *kern;
+  gsize   m;
+  double  spacing;
+  guint   q;
+} KernelJob;
+
+static void
+kernel_rows (gpointer data,
+             gsize    first,
+             gsize    last)
+{
+  const KernelJob *kj = data;
+  gsize m = kj->m;
+  double spacing = kj->spacing;
+
+  for (gsize r = first; r < last; r++)
+    for (gsize c = 0; c < m; c++)
+      {
+        double dx = spacing * (r < m / 2 ? (double) r : r == m / 2 ? 0.0 : (double) r - (double) m);
+        double dy = spacing * (c < m / 2 ? (double) c : c == m / 2 ? 0.0 : (double) c - (double) m);
+        double v = 1.0 / (1.0 + dx * dx + dy * dy);
+
+        /* the even kernel needs the true distance at index side too */
+        if (kj->q == 0 && (r == m / 2 || c == m / 2))
+          {
+            double ex = spacing * (double) MIN (r, m - r), ey = spacing * (double) MIN (c, m - c);
+
+            v = 1.0 / (1.0 + ex * ex + ey * ey);
+          }
+        else if (kj->q == 1)
+          v = v * v * dx;
+        else if (kj->q == 2)
+          v = v * v * dy;
+        kj->kern[r * m + c] = v;
+      }
+}
+
 /* The kernels' transforms on the doubled grid, laid out as circulants
  * (offset d at index d, −d at m − d; index side, never used, holds 0 in
  * the odd kernels). q̃ is even, so its transform is real; q̃² dx is odd in
@@ -588,26 +631,9 @@ set_grid (HealerTsneFft  *self,
     {
       AlongY job;
 
-      for (gsize r = 0; r < m; r++)
-        for (gsize c = 0; c < m; c++)
-          {
-            double dx = spacing * (r < m / 2 ? (double) r : r == m / 2 ? 0.0 : (double) r - (double) m);
-            double dy = spacing * (c < m / 2 ? (double) c : c == m / 2 ? 0.0 : (double) c - (double) m);
-            double v = 1.0 / (1.0 + dx * dx + dy * dy);
+      KernelJob kj = { kern, m, spacing, q };
 
-            /* the even kernel needs the true distance at index side too */
-            if (q == 0 && (r == m / 2 || c == m / 2))
-              {
-                double ex = spacing * (double) MIN (r, m - r), ey = spacing * (double) MIN (c, m - c);
-
-                v = 1.0 / (1.0 + ex * ex + ey * ey);
-              }
-            else if (q == 1)
-              v = v * v * dx;
-            else if (q == 2)
-              v = v * v * dy;
-            kern[r * m + c] = v;
-          }
+      healer_parallel_run (par, m, kernel_rows, &kj);
       along_x (self, par, kern, m, m, t);
       /* Both passes leave a factor 2 (along_x_run) and the inverse
        * transforms m²: the kernels take them all. */
