@@ -676,12 +676,14 @@ point_box (double coord,
   return (guint) box;
 }
 
-/* Box and Lagrange weights of every point. */
+/* Box and Lagrange weights of every point: of point @order[k] (the points
+ * sorted by box, with the near field) or k into slot k. */
 static inline __attribute__ ((always_inline)) void
-weights_run (HealerTsneFft *self,
-             const double  *y,
-             gsize          first,
-             gsize          last)
+weights_run (HealerTsneFft  *self,
+             const double   *y,
+             const guint32  *order,
+             gsize           first,
+             gsize           last)
 {
   double node[NODES], den[NODES];
 
@@ -696,17 +698,21 @@ weights_run (HealerTsneFft *self,
         if (b != a)
           den[a] *= ((double) a - (double) b) / NODES;
     }
-  for (gsize i = first; i < last; i++)
+  for (gsize k = first; k < last; k++)
     for (guint axis = 0; axis < 2; axis++)
       {
+        gsize i = order != NULL ? order[k] : k;
         double origin = axis == 0 ? self->origin_x : self->origin_y;
         double pos = (y[2 * i + axis] - origin) / self->width;
         guint box = point_box (y[2 * i + axis], origin, self->width, self->n_boxes);
         double t = pos - (double) box;
-        double *w = self->weight + (2 * i + axis) * NODES;
+        double *w = self->weight + (2 * k + axis) * NODES;
         double num[NODES];
 
-        self->box[2 * i + axis] = box * NODES;
+        self->box[2 * k + axis] = box * NODES;
+        /* placed by the box counted from the same values (R7) */
+        if (order != NULL && axis == 1)
+          g_assert (self->cell_of[i] == (self->box[2 * k] / NODES) * self->n_boxes + box);
         for (guint a = 0; a < NODES; a++)
           num[a] = 1.0;
         for (guint b = 0; b < NODES; b++)
@@ -727,6 +733,7 @@ typedef struct
   const double      *y;
   HealerParallelFunc also;
   gpointer           also_data;
+  const guint32     *order;       /* see weights_run */
 } SpreadJob;
 
 static void
@@ -736,7 +743,7 @@ weights_job_run (gpointer data,
 {
   SpreadJob *job = data;
 
-  weights_run (job->self, job->y, first, last);
+  weights_run (job->self, job->y, job->order, first, last);
   if (job->also != NULL)
     job->also (job->also_data, first, last);
 }
@@ -752,7 +759,7 @@ weights_job_run_avx2 (gpointer data,
 {
   SpreadJob *job = data;
 
-  weights_run (job->self, job->y, first, last);
+  weights_run (job->self, job->y, job->order, first, last);
   if (job->also != NULL)
     job->also (job->also_data, first, last);
 }
@@ -812,9 +819,8 @@ spread_cells_run (gpointer data,
   for (gsize cell = first * n_boxes; cell < last * n_boxes; cell++)
     for (guint32 e = self->cell_start[cell]; e < self->cell_start[cell + 1]; e++)
       {
-        guint32 i = self->cell_pts[e];
-        const double *wx = self->weight + 2 * (gsize) i * NODES, *wy = wx + NODES;
-        double *c = self->charge + (gsize) self->box[2 * i] * side + self->box[2 * i + 1];
+        const double *wx = self->weight + 2 * (gsize) e * NODES, *wy = wx + NODES;
+        double *c = self->charge + (gsize) self->box[2 * e] * side + self->box[2 * e + 1];
 
         for (guint a = 0; a < NODES; a++)
           for (guint b = 0; b < NODES; b++)
@@ -913,7 +919,7 @@ read_cells_impl (ReadJob *job,
       for (guint32 e = self->cell_start[cell]; e < self->cell_start[cell + 1]; e++)
         {
           guint32 i = self->cell_pts[e];
-          const double *wx = self->weight + 2 * (gsize) i * NODES, *wy = wx + NODES;
+          const double *wx = self->weight + 2 * (gsize) e * NODES, *wy = wx + NODES;
           double yix = px[e], yiy = py[e];
           double z, fx, fy;
           HealerNearV4 z4 = { 0, 0, 0, 0 }, fx4 = { 0, 0, 0, 0 }, fy4 = { 0, 0, 0, 0 };
@@ -1123,18 +1129,6 @@ healer_tsne_fft_repulsion (HealerTsneFft      *self,
   /* The points in the middle of the grid. */
   self->origin_x = 0.5 * (min_x + max_x) - 0.5 * self->n_boxes * self->width;
   self->origin_y = 0.5 * (min_y + max_y) - 0.5 * self->n_boxes * self->width;
-  {
-    SpreadJob job = { self, y, also, also_data };
-
-#if HEALER_NEAR_HAVE_AVX2
-    if (healer_fft_get_kernel () == HEALER_FFT_KERNEL_AVX2)
-      healer_parallel_run (par, n, weights_job_run_avx2, &job);
-    else
-#endif
-      healer_parallel_run (par, n, weights_job_run, &job);
-    if (!self->near)
-      healer_parallel_run (par, SPREAD_PARTS, spread_run, &job);
-  }
   if (self->near)
     {
       /* the points by box, in index order within a box */
@@ -1148,7 +1142,6 @@ healer_tsne_fft_repulsion (HealerTsneFft      *self,
         {
           gsize c = self->cell_of[i];
 
-          g_assert (c == (self->box[2 * i] / NODES) * self->n_boxes + self->box[2 * i + 1] / NODES);
           self->cell_y[self->cell_start[c]] = y[2 * i];
           self->cell_y[n + self->cell_start[c]] = y[2 * i + 1];
           self->cell_pts[self->cell_start[c]++] = (guint32) i;
@@ -1156,11 +1149,26 @@ healer_tsne_fft_repulsion (HealerTsneFft      *self,
       /* cell_start[c] now holds the end of c: shift back */
       memmove (self->cell_start + 1, self->cell_start, cells * sizeof (guint32));
       self->cell_start[0] = 0;
-      {
-        SpreadJob job = { self, y, NULL, NULL };
+    }
+  {
+    /* with the near field, the weights in the order of the boxes' points:
+     * spread_cells_run and read_cells_run read them in that order */
+    SpreadJob job = { self, y, also, also_data, self->near ? self->cell_pts : NULL };
 
-        healer_parallel_run (par, self->n_boxes, spread_cells_run, &job);
-      }
+#if HEALER_NEAR_HAVE_AVX2
+    if (healer_fft_get_kernel () == HEALER_FFT_KERNEL_AVX2)
+      healer_parallel_run (par, n, weights_job_run_avx2, &job);
+    else
+#endif
+      healer_parallel_run (par, n, weights_job_run, &job);
+    if (!self->near)
+      healer_parallel_run (par, SPREAD_PARTS, spread_run, &job);
+  }
+  if (self->near)
+    {
+      SpreadJob job = { self, y, NULL, NULL, NULL };
+
+      healer_parallel_run (par, self->n_boxes, spread_cells_run, &job);
     }
 
   /* Forward along x, then along y with the three products and back, then
