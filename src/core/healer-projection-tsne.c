@@ -238,6 +238,9 @@ sparse_rows_f_impl (Gradient *g,
                     gsize     last)
 {
   const HealerTsnePair *yp = (const HealerTsnePair *) g->yf;
+
+  /* no KL terms here: the final pass takes sparse_rows_impl */
+  g_assert (!g->want_kl);
 #if !defined(__clang__)
   const HealerTsneV8i xs = { 0, 2, 8, 10, 4, 6, 12, 14 }, ys = { 1, 3, 9, 11, 5, 7, 13, 15 };
 #endif
@@ -386,13 +389,19 @@ compute_gradient_terms (Gradient       *g,
 #endif
       if (g->fft != NULL && !g->no_repulsion)
         {
-          attraction = sparse_rows_f;
+          /* The descent's attraction in floats; the final pass's (with
+           * the FFT's own Z: maps above HEALER_TSNE_EXACT_LIMIT rows) in
+           * doubles, which also sums the KL terms. */
+          if (!g->want_kl)
+            {
+              attraction = sparse_rows_f;
 #if HEALER_TSNE_HAVE_AVX2
-          if (healer_fft_get_kernel () == HEALER_FFT_KERNEL_AVX2)
-            attraction = sparse_rows_f_avx2;
+              if (healer_fft_get_kernel () == HEALER_FFT_KERNEL_AVX2)
+                attraction = sparse_rows_f_avx2;
 #endif
-          for (gsize i = 0; i < 2 * g->n; i++)
-            g->yf[i] = (float) g->y[i];
+              for (gsize i = 0; i < 2 * g->n; i++)
+                g->yf[i] = (float) g->y[i];
+            }
           /* the attraction in the same pass as the grid's first step */
           if (!healer_tsne_fft_repulsion (g->fft, g->y, g->n, par, g->z, g->rep, attraction, g))
             return NAN;
