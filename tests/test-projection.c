@@ -873,6 +873,18 @@ test_fft_grid_exact (void)
         }
       g_test_message ("points on the nodes of %u boxes: relative error of z %.2e, of the forces "
                       "%.2e", L, sqrt (zerr / znorm), sqrt (rerr / rnorm));
+      /* 32 boxes: the Nyquist frequency alone in the last block of the y
+       * pass, on a small batch; on a full one, the same bits */
+      {
+        g_autoptr(HealerTsneFft) full = healer_tsne_fft_new ();
+        g_autofree double *z2 = g_new (double, n);
+        g_autofree double *rep2 = g_new (double, 2 * n);
+
+        healer_tsne_fft_set_small_block (full, FALSE);
+        g_assert_true (healer_tsne_fft_repulsion (full, y, n, par, z2, rep2, NULL, NULL));
+        g_assert_cmpmem (z, n * sizeof (double), z2, n * sizeof (double));
+        g_assert_cmpmem (rep, 2 * n * sizeof (double), rep2, 2 * n * sizeof (double));
+      }
       /* single-precision transforms: about 1e-7 */
       g_assert_cmpfloat (sqrt (zerr / znorm), <, 2e-6);
       g_assert_cmpfloat (sqrt (rerr / rnorm), <, 2e-6);

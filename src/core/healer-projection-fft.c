@@ -144,6 +144,7 @@ struct _HealerTsneFft
   guint32 *cell_pts;              /* n: point indices, by box, in index order */
   guint32 *cell_of;               /* n: each point's box, as counted */
   gboolean crowded;               /* the last call's near pairs were over the bound */
+  gboolean no_small;              /* tests: never the small block (along_y_small) */
   double  *cell_y;                /* 2 n: their coordinates, every x then every y */
   gsize    cells_alloc;
 };
@@ -190,6 +191,13 @@ gboolean
 healer_tsne_fft_near_used (const HealerTsneFft *self)
 {
   return self->near;
+}
+
+void
+healer_tsne_fft_set_small_block (HealerTsneFft *self,
+                                 gboolean       small)
+{
+  self->no_small = !small;
 }
 
 /* The smallest 2^a 3^b ≥ @n: the transform length 2 · NODES · n_boxes
@@ -1178,7 +1186,7 @@ healer_tsne_fft_repulsion (HealerTsneFft      *self,
     gsize blocks = self->kp / BATCH;
 
     /* the frequencies k ≤ m / 2 are m / 2 + 1: the last block may hold few */
-    if (self->m / 2 + 1 - (blocks - 1) * BATCH <= SMALL)
+    if (self->m / 2 + 1 - (blocks - 1) * BATCH <= SMALL && !self->no_small)
       job.small_blk = blocks - 1;
 
     along_x (self, par, self->charge, side, side, self->t);

@@ -114,6 +114,10 @@ gboolean        healer_tsne_fft_repulsion  (HealerTsneFft      *self,
 
 /* Whether the last call summed the near pairs exactly (for the tests). */
 gboolean        healer_tsne_fft_near_used  (const HealerTsneFft *self);
+/* Tests: whether a last block of at most HEALER_FFT_SMALL_BATCH frequencies
+ * may run on a small batch (the default); the same bits either way. */
+void            healer_tsne_fft_set_small_block (HealerTsneFft *self,
+                                                 gboolean       small);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerTsneFft, healer_tsne_fft_free)
 
