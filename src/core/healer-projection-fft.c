@@ -130,6 +130,8 @@ struct _HealerTsneFft
 
   /* per point */
   gsize    n;
+  /* per slot: the point's own index, or with the near field its rank in
+   * box order (cell_pts, see weights_run) */
   guint32 *box;                   /* n × 2: first node of the point's box along x, y */
   double  *weight;                /* n × 2 × NODES: Lagrange weights along x then y */
   double   origin_x, origin_y;    /* lower-left corner of the grid */
