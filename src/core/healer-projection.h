@@ -47,8 +47,9 @@ typedef enum
 /* AUTO switches to FFT from here. Since the FFT's near field is exact
  * (healer-projection-fft.c) its maps of rows from the real KPI files (2000,
  * and 5000 with jitter) have a KL 1 % below Barnes-Hut's and the same 10-NN
- * accuracy within 0.005, at 25-50 % of its CPU time (bench/README.md,
- * "t-SNE maps", fourth pass): AUTO no longer picks Barnes-Hut. Before, the KL was 5-13 %
+ * accuracy within 0.005, at about half its CPU time on 2000 rows and
+ * 20-30 % on 5000 (bench/README.md, "t-SNE maps", fourth pass): AUTO no
+ * longer picks Barnes-Hut. Before, the KL was 5-13 %
  * above and AUTO kept Barnes-Hut up to 10,000 rows. */
 #define HEALER_TSNE_FFT_MIN_ROWS        (HEALER_TSNE_EXACT_MAX_ROWS + 1)
 #define HEALER_TSNE_EXACT_LIMIT         20000   /* EXACT refuses more (1.6 GB of affinities) */
