@@ -1305,6 +1305,7 @@ main (int   argc,
   g_test_add_func ("/mlp/gradient-no-hidden", test_gradient_no_hidden);
   g_test_add_data_func ("/mlp/gradient-openblas", test_gradient, test_with_openblas);
   g_test_add_func ("/mlp/gemm", test_gemm);
+  g_test_add_data_func ("/mlp/gemm-openblas", test_gemm, test_with_openblas);
   g_test_add_func ("/mlp/input-gradient", test_input_gradient);
   g_test_add_func ("/mlp/forward-reference", test_forward_matches_reference);
   g_test_add_func ("/mlp/softmax-stable", test_softmax_stable);
