@@ -1011,13 +1011,11 @@ test_tsne_fft_quality (void)
 {
   const gsize n = 1000;
   const guint d = 10, k = 5;
-#if defined(__SANITIZE_ADDRESS__)
-  /* Under the sanitizers (3-5x slower) the first data set alone: the
-   * maps are the same bits, the means over three are the plain build's. */
-  const guint n_seeds = 1;
-#else
+  /* The bar is on means over three data sets in every build: one data
+   * set's accuracy alone moves by more than the 0.01 allowed (here from
+   * -0.014 to +0.051 between the three), so a sanitized run on the first
+   * alone failed where the plain build's means passed. */
   const guint n_seeds = 3;
-#endif
   double kl_bh = 0, kl_fft = 0, acc_bh = 0, acc_fft = 0;
 
   /* Means over three data sets: one map's 10-NN accuracy moves by about
