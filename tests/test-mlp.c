@@ -1293,6 +1293,75 @@ test_with_openblas (gconstpointer data)
   healer_mlp_gemm_set_native (native);
 }
 
+/* The same tests on the 8-float kernel where the 16-float one (AVX-512)
+ * would run. */
+static void
+test_with_narrow (gconstpointer data)
+{
+  GTestFunc func = (GTestFunc) data;
+  gboolean wide = healer_mlp_gemm_get_wide ();
+
+  healer_mlp_gemm_set_wide (FALSE);
+  func ();
+  healer_mlp_gemm_set_wide (wide);
+}
+
+/* The 16-float kernel (AVX-512) and the 8-float one give the same bits, so
+ * a model does not depend on which of them the processor runs: products
+ * ending in every kind of partial tile (rows short of 6, columns short of
+ * 8, 16 and 32), plain, with A transposed, and with the bias and each
+ * activation. */
+static void
+test_gemm_wide (void)
+{
+  static const gsize ms[] = { 1, 2, 3, 5, 6, 7, 13, 100 };
+  static const gsize ns[] = { 1, 7, 8, 9, 15, 16, 17, 30, 31, 32, 33, 48, 105, 130, 150, 256 };
+  static const gsize ks[] = { 1, 3, 30, 200 };
+  HealerRng rng;
+
+  if (!healer_mlp_gemm_get_wide ())
+    {
+      g_test_skip ("no AVX-512");
+      return;
+    }
+  healer_rng_init (&rng, 23);
+  for (gsize mi = 0; mi < G_N_ELEMENTS (ms); mi++)
+    for (gsize ni = 0; ni < G_N_ELEMENTS (ns); ni++)
+      for (gsize ki = 0; ki < G_N_ELEMENTS (ks); ki++)
+        for (guint kind = 0; kind < 2 + G_N_ELEMENTS (all_activations); kind++)
+          {
+            gsize m = ms[mi], n = ns[ni], k = ks[ki];
+            gboolean trans = kind == 1;
+            gsize lda = (trans ? m : k) + 3, ldb = n + 2, ldc = n + 5;
+            gsize a_len = (trans ? k : m) * lda, b_len = (k - 1) * ldb + n;
+            gsize c_len = (m - 1) * ldc + n + 5;
+            g_autofree float *a = g_new (float, a_len);
+            g_autofree float *b = g_new (float, b_len);
+            g_autofree float *bias = g_new (float, m);
+            g_autofree float *narrow = g_new (float, c_len);
+            g_autofree float *wide = g_new (float, c_len);
+
+            fill_normal (&rng, a, a_len, 1.0);
+            fill_normal (&rng, b, b_len, 1.0);
+            fill_normal (&rng, bias, m, 1.0);
+            for (int w = 0; w < 2; w++)
+              {
+                float *c = w ? wide : narrow;
+
+                for (gsize i = 0; i < c_len; i++)
+                  c[i] = 12345.0f;
+                healer_mlp_gemm_set_wide (w);
+                if (kind < 2)
+                  healer_mlp_gemm (trans, m, n, k, a, lda, b, ldb, c, ldc);
+                else
+                  healer_mlp_gemm_activate (all_activations[kind - 2], m, n, k, a, lda, b, ldb,
+                                            bias, c, ldc);
+              }
+            g_assert_true (healer_mlp_gemm_get_wide ());
+            g_assert_cmpmem (narrow, c_len * sizeof (float), wide, c_len * sizeof (float));
+          }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1306,6 +1375,8 @@ main (int   argc,
   g_test_add_data_func ("/mlp/gradient-openblas", test_gradient, test_with_openblas);
   g_test_add_func ("/mlp/gemm", test_gemm);
   g_test_add_data_func ("/mlp/gemm-openblas", test_gemm, test_with_openblas);
+  g_test_add_data_func ("/mlp/gemm-narrow", test_gemm, test_with_narrow);
+  g_test_add_func ("/mlp/gemm-wide", test_gemm_wide);
   g_test_add_func ("/mlp/input-gradient", test_input_gradient);
   g_test_add_func ("/mlp/forward-reference", test_forward_matches_reference);
   g_test_add_func ("/mlp/softmax-stable", test_softmax_stable);

@@ -32,7 +32,12 @@
  * Every element of C is the sum over k in order, one FMA each: which tile,
  * and so which thread, computes it never changes its bits. The kernel is
  * chosen from the processor alone (AVX2 and FMA, else OpenBLAS), so a model
- * trained on one machine has the same bits whatever the thread count. */
+ * trained on one machine has the same bits whatever the thread count. With
+ * AVX-512 the same kernel runs on 16-float vectors, each element still the
+ * same FMA chain: the same bits as with AVX2, at twice the work per
+ * instruction where the 512-bit units are full width (bench/README.md,
+ * training, fifth pass: a step took 36–42 % less time on this project's
+ * Zen 5 VM). */
 
 #define HEALER_GEMM_MR  6
 #define HEALER_GEMM_NV  2
@@ -58,6 +63,41 @@ healer_gemm_have_native (void)
       g_atomic_int_set (&healer_gemm_native, native);
     }
   return native;
+}
+
+/* The same for AVX-512 (avx512f): -1 not yet decided. */
+static gint healer_gemm_wide = -1;
+
+static gboolean
+healer_gemm_have_wide (void)
+{
+  gint wide = g_atomic_int_get (&healer_gemm_wide);
+
+  if (wide < 0)
+    {
+#if defined(HEALER_GEMM_AVX2)
+      __builtin_cpu_init ();
+      wide = __builtin_cpu_supports ("avx512f");
+#else
+      wide = 0;
+#endif
+      g_atomic_int_set (&healer_gemm_wide, wide);
+    }
+  return wide;
+}
+
+void
+healer_mlp_gemm_set_wide (gboolean wide)
+{
+  g_atomic_int_set (&healer_gemm_wide, -1);
+  if (!wide || !healer_gemm_have_wide ())
+    g_atomic_int_set (&healer_gemm_wide, 0);
+}
+
+gboolean
+healer_mlp_gemm_get_wide (void)
+{
+  return healer_gemm_have_native () && healer_gemm_have_wide ();
 }
 
 void
@@ -290,6 +330,223 @@ healer_gemm_avx2 (gsize        m_len,
     }
 }
 
+/* GCC 12's AVX-512 intrinsics fill unused lanes from a deliberately
+ * undefined register, which -Wmaybe-uninitialized reports (GCC bug 105593). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+/* The same kernel on 16-float vectors where the processor has AVX-512:
+ * tiles of 6 rows × 32 columns, the last vector of a row cut to @mask's
+ * lanes (masked loads and stores). Each element of C is the very FMA chain
+ * of the 8-float kernel, and the epilogue the same operations, so the same
+ * bits; where the 512-bit units are full width a vector does twice the
+ * work. */
+__attribute__ ((target ("avx512f,avx2,fma"), always_inline))
+static inline void
+healer_gemm_tile16 (guint        mr,
+                    guint        nv,
+                    gboolean     tail,
+                    __mmask16    mask,
+                    gsize        k_len,
+                    const float *a,
+                    gsize        rsa,
+                    gsize        csa,
+                    const float *b,
+                    gsize        ldb,
+                    float       *c,
+                    gsize        ldc,
+                    const HealerGemmEpilogue *epi)
+{
+  __m512 acc[HEALER_GEMM_MR][HEALER_GEMM_NV];
+
+#pragma GCC unroll 6
+  for (guint r = 0; r < mr; r++)
+#pragma GCC unroll 2
+    for (guint v = 0; v < nv; v++)
+      acc[r][v] = _mm512_setzero_ps ();
+
+#pragma GCC unroll 4
+  for (gsize k = 0; k < k_len; k++)
+    {
+      const float *bk = b + k * ldb;
+      const float *ak = a + k * csa;
+      __m512 bv[HEALER_GEMM_NV];
+
+#pragma GCC unroll 2
+      for (guint v = 0; v < nv; v++)
+        bv[v] = tail && v + 1 == nv ? _mm512_maskz_loadu_ps (mask, bk + 16 * v)
+                                    : _mm512_loadu_ps (bk + 16 * v);
+#pragma GCC unroll 6
+      for (guint r = 0; r < mr; r++)
+        {
+          __m512 av = _mm512_set1_ps (ak[r * rsa]);
+
+#pragma GCC unroll 2
+          for (guint v = 0; v < nv; v++)
+            acc[r][v] = _mm512_fmadd_ps (av, bv[v], acc[r][v]);
+        }
+    }
+
+  if (epi->bias != NULL)
+    {
+      const __m512 one = _mm512_set1_ps (1.0f), slope = _mm512_set1_ps (epi->slope);
+      const __m512i zero = _mm512_setzero_si512 ();
+
+#pragma GCC unroll 6
+      for (guint r = 0; r < mr; r++)
+        {
+          __m512 vb = _mm512_set1_ps (epi->bias[r]);
+
+#pragma GCC unroll 2
+          for (guint v = 0; v < nv; v++)
+            {
+              __m512 x = _mm512_add_ps (acc[r][v], vb);
+
+              /* as the 8-float kernel: +0 (ReLU) or x · slope where x is
+               * not positive */
+              if (epi->activate)
+                {
+                  __mmask16 positive = _mm512_cmpgt_epi32_mask (_mm512_castps_si512 (x), zero);
+
+                  if (epi->slope == 0.0f)
+                    x = _mm512_maskz_mov_ps (positive, x);
+                  else
+                    x = _mm512_mul_ps (x, _mm512_mask_blend_ps (positive, slope, one));
+                }
+              acc[r][v] = x;
+            }
+        }
+    }
+
+#pragma GCC unroll 6
+  for (guint r = 0; r < mr; r++)
+#pragma GCC unroll 2
+    for (guint v = 0; v < nv; v++)
+      {
+        float *cr = c + r * ldc + 16 * v;
+
+        if (tail && v + 1 == nv)
+          _mm512_mask_storeu_ps (cr, mask, acc[r][v]);
+        else
+          _mm512_storeu_ps (cr, acc[r][v]);
+      }
+}
+
+__attribute__ ((target ("avx512f,avx2,fma"), always_inline))
+static inline void
+healer_gemm_panel16 (guint        nv,
+                     gboolean     tail,
+                     __mmask16    mask,
+                     gsize        m_len,
+                     gsize        k_len,
+                     const float *a,
+                     gsize        rsa,
+                     gsize        csa,
+                     const float *b,
+                     gsize        ldb,
+                     float       *c,
+                     gsize        ldc,
+                     const HealerGemmEpilogue *epi)
+{
+  HealerGemmEpilogue rows = *epi;
+  gsize m = 0;
+
+  for (; m + HEALER_GEMM_MR <= m_len; m += HEALER_GEMM_MR)
+    {
+      rows.bias = epi->bias != NULL ? epi->bias + m : NULL;
+      healer_gemm_tile16 (HEALER_GEMM_MR, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb,
+                          c + m * ldc, ldc, &rows);
+    }
+  rows.bias = epi->bias != NULL ? epi->bias + m : NULL;
+  switch (m_len - m)
+    {
+#define HEALER_GEMM_REST(R) \
+    case R: \
+      healer_gemm_tile16 (R, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb, c + m * ldc, \
+                          ldc, &rows); \
+      break;
+    HEALER_GEMM_REST (1)
+    HEALER_GEMM_REST (2)
+    HEALER_GEMM_REST (3)
+    HEALER_GEMM_REST (4)
+    HEALER_GEMM_REST (5)
+#undef HEALER_GEMM_REST
+    default:
+      break;
+    }
+}
+
+__attribute__ ((target ("avx512f,avx2,fma")))
+static void
+healer_gemm_avx512 (gsize        m_len,
+                    gsize        n_len,
+                    gsize        k_len,
+                    const float *a,
+                    gsize        rsa,
+                    gsize        csa,
+                    const float *b,
+                    gsize        ldb,
+                    float       *c,
+                    gsize        ldc,
+                    const HealerGemmEpilogue *epi)
+{
+  /* Panels of 32 columns, copied as in healer_gemm_avx2 (a panel is up to
+   * 64 KiB: only as much stack as it needs, as threads may have little) */
+  gboolean copy = ldb >= 128 && k_len <= HEALER_GEMM_COPY_ROWS && m_len >= 4 * HEALER_GEMM_MR;
+  float panel[copy ? k_len * 16 * HEALER_GEMM_NV : 1] __attribute__ ((aligned (64)));
+  gsize j = 0;
+
+  for (; j + 16 * HEALER_GEMM_NV <= n_len; j += 16 * HEALER_GEMM_NV)
+    {
+      if (copy)
+        {
+          for (gsize k = 0; k < k_len; k++)
+            {
+              _mm512_store_ps (panel + 32 * k, _mm512_loadu_ps (b + k * ldb + j));
+              _mm512_store_ps (panel + 32 * k + 16, _mm512_loadu_ps (b + k * ldb + j + 16));
+            }
+          healer_gemm_panel16 (HEALER_GEMM_NV, FALSE, 0xffff, m_len, k_len, a, rsa, csa, panel, 32,
+                               c + j, ldc, epi);
+        }
+      else
+        healer_gemm_panel16 (HEALER_GEMM_NV, FALSE, 0xffff, m_len, k_len, a, rsa, csa, b + j, ldb,
+                             c + j, ldc, epi);
+    }
+  if (j < n_len)
+    {
+      gsize rest = n_len - j;
+      guint nv = (guint) ((rest + 15) / 16);
+      __mmask16 mask = (__mmask16) ((1u << (rest - 16 * (nv - 1))) - 1);
+
+      if (nv == 2)
+        healer_gemm_panel16 (2, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc, epi);
+      else
+        healer_gemm_panel16 (1, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc, epi);
+    }
+}
+
+#pragma GCC diagnostic pop
+
+/* The kernel for the processor: the same bits either way. */
+static void
+healer_gemm_native_run (gsize                     m_len,
+                        gsize                     n_len,
+                        gsize                     k_len,
+                        const float              *a,
+                        gsize                     rsa,
+                        gsize                     csa,
+                        const float              *b,
+                        gsize                     ldb,
+                        float                    *c,
+                        gsize                     ldc,
+                        const HealerGemmEpilogue *epi)
+{
+  if (healer_gemm_have_wide ())
+    healer_gemm_avx512 (m_len, n_len, k_len, a, rsa, csa, b, ldb, c, ldc, epi);
+  else
+    healer_gemm_avx2 (m_len, n_len, k_len, a, rsa, csa, b, ldb, c, ldc, epi);
+}
+
 #endif
 
 /* The product, then its epilogue when the product went to OpenBLAS. */
@@ -314,9 +571,9 @@ healer_gemm_run (gboolean                  trans_a,
       (double) m_len * (double) n_len * (double) k_len <= HEALER_GEMM_NATIVE_MAX)
     {
       if (trans_a)
-        healer_gemm_avx2 (m_len, n_len, k_len, a, 1, lda, b, ldb, c, ldc, epi);
+        healer_gemm_native_run (m_len, n_len, k_len, a, 1, lda, b, ldb, c, ldc, epi);
       else
-        healer_gemm_avx2 (m_len, n_len, k_len, a, lda, 1, b, ldb, c, ldc, epi);
+        healer_gemm_native_run (m_len, n_len, k_len, a, lda, 1, b, ldb, c, ldc, epi);
       return;
     }
 #endif

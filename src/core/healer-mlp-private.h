@@ -174,6 +174,10 @@ double   healer_mlp_gemm_small_max      (void);
 /* For tests: FALSE sends every product to OpenBLAS. */
 void     healer_mlp_gemm_set_native     (gboolean          native);
 gboolean healer_mlp_gemm_get_native     (void);
+/* For tests and probes: FALSE keeps the own kernel on 8-float vectors where
+ * the processor has AVX-512 (the same bits either way). */
+void     healer_mlp_gemm_set_wide       (gboolean          wide);
+gboolean healer_mlp_gemm_get_wide       (void);
 
 /* Two threads for a training step: the caller and one helper, each running
  * one of two parts of every phase, with a barrier between phases. Waits spin
