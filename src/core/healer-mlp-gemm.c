@@ -116,8 +116,9 @@ healer_mlp_gemm_get_native (void)
 
 /* Products up to this many multiply-adds run here when the kernel exists:
  * the batch-30 ones (at most 100 × 200 × 30 a part) and the batch-256 ones
- * for up to 100-unit halves, whose B panels (K × 16) still fit the L1
- * cache. Larger ones go to OpenBLAS, whose packing then pays. */
+ * for up to 100-unit halves, whose B panels (K × 16, K × 32 on AVX-512)
+ * still fit the L1 cache. Larger ones go to OpenBLAS, whose packing then
+ * pays. */
 #define HEALER_GEMM_NATIVE_MAX  6000000.0
 
 double
@@ -332,8 +333,10 @@ healer_gemm_avx2 (gsize        m_len,
 
 /* GCC 12's AVX-512 intrinsics fill unused lanes from a deliberately
  * undefined register, which -Wmaybe-uninitialized reports (GCC bug 105593). */
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 /* The same kernel on 16-float vectors where the processor has AVX-512:
  * tiles of 6 rows × 32 columns, the last vector of a row cut to @mask's
@@ -493,7 +496,7 @@ healer_gemm_avx512 (gsize        m_len,
   /* Panels of 32 columns, copied as in healer_gemm_avx2 (a panel is up to
    * 64 KiB: only as much stack as it needs, as threads may have little) */
   gboolean copy = ldb >= 128 && k_len <= HEALER_GEMM_COPY_ROWS && m_len >= 4 * HEALER_GEMM_MR;
-  float panel[copy ? k_len * 16 * HEALER_GEMM_NV : 1] __attribute__ ((aligned (64)));
+  float panel[copy ? MAX (k_len, 1) * 16 * HEALER_GEMM_NV : 1] __attribute__ ((aligned (64)));
   gsize j = 0;
 
   for (; j + 16 * HEALER_GEMM_NV <= n_len; j += 16 * HEALER_GEMM_NV)
@@ -525,7 +528,9 @@ healer_gemm_avx512 (gsize        m_len,
     }
 }
 
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 /* The kernel for the processor: the same bits either way. */
 static void

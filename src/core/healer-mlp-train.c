@@ -71,7 +71,7 @@
  * Activations and gradients are kept feature-major: unit j of the batch's n
  * rows at j·n, so the forward products are W · X (n columns), whose B
  * operand has its rows contiguous: what the project's own kernel for small
- * products (healer_mlp_gemm: AVX2 and FMA, no packing) and OpenBLAS's
+ * products (healer_mlp_gemm: AVX2 and FMA or AVX-512, no packing) and OpenBLAS's
  * small-matrix kernels (AVX-512 only) want, where X · Wᵀ would be packed
  * first (30 × 200 × 200 took twice as long). For the same reason the weight
  * gradients of split batches want the activations row-major: each part also
