@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "healer-mlp.h"
+#include "healer-rng.h"
 
 G_BEGIN_DECLS
 
@@ -75,6 +76,47 @@ void     healer_mlp_scale_by_derivative (HealerActivation  activation,
                                          float            *d,
                                          const float      *a,
                                          gsize             count);
+
+/* Helpers of the training step (healer-mlp-train.c) for the other files
+ * of the step. */
+void     healer_mlp_draw_dropout        (float            *keep0,
+                                         float            *keep1,
+                                         gsize             n,
+                                         gsize             split,
+                                         guint             width,
+                                         float             dropout,
+                                         HealerRng        *rng);
+void     healer_mlp_apply_dropout       (HealerActivation  activation,
+                                         float            *act,
+                                         float            *gate,
+                                         gsize             count);
+void     healer_mlp_transpose           (const float      *in,
+                                         gsize             ld_in,
+                                         float            *out,
+                                         gsize             ld_out,
+                                         gsize             rows,
+                                         gsize             cols);
+void     healer_mlp_unit_sums           (const float      *d,
+                                         gsize             n,
+                                         gsize             count,
+                                         float            *sums);
+double   healer_mlp_cross_entropy_add   (double            sum,
+                                         const float      *proba,
+                                         gsize             ld,
+                                         const guint      *y,
+                                         const float      *weights,
+                                         gsize             count,
+                                         guint             n_classes,
+                                         float             smoothing);
+void     healer_mlp_output_delta        (const float      *p,
+                                         float            *d,
+                                         gsize             ld,
+                                         const guint      *y,
+                                         const float      *weights,
+                                         gsize             count,
+                                         gsize             n,
+                                         guint             n_classes,
+                                         float             smoothing);
 
 /* Branch-free selects. Hidden-unit signs are random, so a branch per unit
  * mispredicts about half the time (it doubled the time of a mini-batch step),

@@ -254,12 +254,16 @@ healer_mlp_own (const HealerMlpWorkspace *ws,
 }
 
 /* Inverted dropout: the factor of each unit of the @n rows, 0 (dropped) or
- * 1 / (1 − @dropout), into @keep (feature-major, @width units). Drawn on the
- * calling thread, layer after layer and row after row, so the masks do not
- * depend on how the rows are shared out. */
-static void
-healer_mlp_draw_dropout (float     *keep,
+ * 1 / (1 − @dropout), feature-major (@width units): rows before @split into
+ * @keep0 (@split values a unit), the others into @keep1 (n − split a unit),
+ * so that each part of a step shared by rows gets its own block. Drawn on
+ * the calling thread, layer after layer and row after row, so the masks do
+ * not depend on how the rows are shared out. */
+void
+healer_mlp_draw_dropout (float     *keep0,
+                         float     *keep1,
                          gsize      n,
+                         gsize      split,
                          guint      width,
                          float      dropout,
                          HealerRng *rng)
@@ -271,22 +275,27 @@ healer_mlp_draw_dropout (float     *keep,
   gsize i = 0;
 
   for (gsize r = 0; r < n; r++)
-    for (guint j = 0; j < width; j++, i++)
-      {
-        guint32 u;
+    {
+      float *keep = r < split ? keep0 + r : keep1 + (r - split);
+      gsize ld = r < split ? split : n - split;
 
-        if ((i & 1) == 0)
-          bits = healer_rng_next (rng);
-        u = (guint32) (bits >> ((i & 1) ? 0 : 32));
-        keep[j * n + r] = healer_mlp_float (scale_bits & -(guint32) (u >= threshold));
-      }
+      for (guint j = 0; j < width; j++, i++)
+        {
+          guint32 u;
+
+          if ((i & 1) == 0)
+            bits = healer_rng_next (rng);
+          u = (guint32) (bits >> ((i & 1) ? 0 : 32));
+          keep[j * ld] = healer_mlp_float (scale_bits & -(guint32) (u >= threshold));
+        }
+    }
 }
 
 /* Applies the drawn factors in @gate to @count activations, leaving in
  * @gate the scaled derivative, so backprop needs neither mask nor
  * pre-dropout values. The derivative needs the activations before scaling
  * (tanh: 1 − a²). */
-static void
+void
 healer_mlp_apply_dropout (HealerActivation  activation,
                           float            *act,
                           float            *gate,
@@ -305,7 +314,7 @@ healer_mlp_apply_dropout (HealerActivation  activation,
  * @cols × @rows one (row stride @ld_out). Four by four with SSE2: the
  * training step transposes every activation it keeps, and element by
  * element that was a tenth of the step's time outside BLAS. */
-static void
+void
 healer_mlp_transpose (const float *in,
                       gsize        ld_in,
                       float       *out,
@@ -354,7 +363,7 @@ healer_mlp_transpose (const float *in,
  * wait on each other and every unit's sum has the same bits whatever runs
  * it. (Eight units at a time, each with one sequential sum, read the rows
  * a unit apart and took 4 % of a step at batch 256.) */
-static void
+void
 healer_mlp_unit_sums (const float *d,
                       gsize        n,
                       gsize        count,
@@ -392,22 +401,24 @@ healer_mlp_unit_sums (const float *d,
     }
 }
 
-/* Mean weighted cross-entropy against the targets (1 − @smoothing) on the
- * row's class plus @smoothing / n_classes on every class.
- * @proba: feature-major, class by row. */
-static double
-healer_mlp_cross_entropy (const float *proba,
-                          const guint *y,
-                          const float *weights,
-                          gsize        n,
-                          guint        n_classes,
-                          float        smoothing)
+/* The weighted cross-entropy of @count rows against the targets (1 −
+ * @smoothing) on the row's class plus @smoothing / n_classes on every
+ * class, subtracted from @sum row after row (so that rows given in two
+ * blocks, one call each, sum as in one call); the caller divides by n.
+ * @proba: feature-major, class by row, @ld apart. */
+double
+healer_mlp_cross_entropy_add (double       sum,
+                              const float *proba,
+                              gsize        ld,
+                              const guint *y,
+                              const float *weights,
+                              gsize        count,
+                              guint        n_classes,
+                              float        smoothing)
 {
-  double sum = 0.0;
-
-  for (gsize i = 0; i < n; i++)
+  for (gsize i = 0; i < count; i++)
     {
-      double p = proba[y[i] * n + i];
+      double p = proba[y[i] * ld + i];
       double w = weights != NULL ? weights[i] : 1.0;
       double all = 0.0;
 
@@ -422,7 +433,7 @@ healer_mlp_cross_entropy (const float *proba,
 
       for (guint j = 0; j < n_classes; j++)
         {
-          double q = proba[j * n + i];
+          double q = proba[j * ld + i];
 
           if (q < HEALER_MLP_LOG_CLAMP)
             q = HEALER_MLP_LOG_CLAMP;
@@ -430,7 +441,42 @@ healer_mlp_cross_entropy (const float *proba,
         }
       sum -= w * ((1.0 - smoothing) * log (p) + smoothing / n_classes * all);
     }
-  return sum / (double) n;
+  return sum;
+}
+
+/* The output δ of @count rows: dL/dz = w_i (p − t) / @n, t the target: the
+ * one-hot of y, or with smoothing ε, (1 − ε) · onehot(y) + ε / n_classes.
+ * @p and @d feature-major, @ld apart; @y and @weights those of the rows. */
+void
+healer_mlp_output_delta (const float *p,
+                         float       *d,
+                         gsize        ld,
+                         const guint *y,
+                         const float *weights,
+                         gsize        count,
+                         gsize        n,
+                         guint        n_classes,
+                         float        smoothing)
+{
+  for (gsize i = 0; i < count; i++)
+    {
+      float s = (float) ((weights != NULL ? weights[i] : 1.0) / (double) n);
+
+      if (smoothing == 0.0f)
+        {
+          for (guint j = 0; j < n_classes; j++)
+            d[j * ld + i] = p[j * ld + i] * s;
+          d[y[i] * ld + i] -= s;
+        }
+      else
+        {
+          float spread = smoothing / (float) n_classes;
+
+          for (guint j = 0; j < n_classes; j++)
+            d[j * ld + i] = (p[j * ld + i] - spread) * s;
+          d[y[i] * ld + i] -= (1.0f - smoothing) * s;
+        }
+    }
 }
 
 /* Forward through layer @l for the part's units of layer l+1, all rows;
@@ -524,25 +570,7 @@ healer_mlp_output_rows (HealerMlpWorkspace *ws,
   if (ws->grad == NULL)
     return;
 
-  for (gsize i = 0; i < n; i++)
-    {
-      float s = (float) ((ws->weights != NULL ? ws->weights[i] : 1.0) / (double) n);
-
-      if (ws->smoothing == 0.0f)
-        {
-          for (guint j = 0; j < n_classes; j++)
-            d[j * n + i] = p[j * n + i] * s;
-          d[ws->y[i] * n + i] -= s;
-        }
-      else
-        {
-          float spread = ws->smoothing / (float) n_classes;
-
-          for (guint j = 0; j < n_classes; j++)
-            d[j * n + i] = (p[j * n + i] - spread) * s;
-          d[ws->y[i] * n + i] -= (1.0f - ws->smoothing) * s;
-        }
-    }
+  healer_mlp_output_delta (p, d, n, ws->y, ws->weights, n, n, n_classes, ws->smoothing);
   if (l == 0)
     return;
 
@@ -784,7 +812,7 @@ healer_mlp_train_step (HealerMlp           *self,
     healer_rng_init (&rng, *rng_state);
   if (ws->dropped)
     for (guint l = 1; l < n_layers; l++)
-      healer_mlp_draw_dropout (ws->gate[l], n, self->sizes[l], dropout, &rng);
+      healer_mlp_draw_dropout (ws->gate[l], NULL, n, n, self->sizes[l], dropout, &rng);
   /* Advanced on every call, dropout or not, so a trainer's sequence of
    * states does not depend on its dropout setting. */
   if (rng_state != NULL)
@@ -794,8 +822,8 @@ healer_mlp_train_step (HealerMlp           *self,
                        healer_mlp_step_phases (n_layers, grad != NULL));
 
   ws->mlp = NULL;
-  return healer_mlp_cross_entropy (ws->act[n_layers], y, weights, n, self->sizes[n_layers],
-                                   ws->smoothing);
+  return healer_mlp_cross_entropy_add (0.0, ws->act[n_layers], n, y, weights, n,
+                                       self->sizes[n_layers], ws->smoothing) / (double) n;
 }
 
 double
