@@ -174,16 +174,17 @@ typedef struct
 } Problem;
 
 static void
-problem_init (Problem         *pb,
-              HealerActivation act,
-              gboolean         weighted,
-              guint64          seed)
+problem_init_rows (Problem         *pb,
+                   HealerActivation act,
+                   gboolean         weighted,
+                   guint64          seed,
+                   gsize            n)
 {
   static const guint sizes[] = { 5, 7, 4, 3 };
   HealerRng rng;
 
   healer_rng_init (&rng, seed);
-  pb->n = 9;
+  pb->n = n;
   pb->smoothing = 0.0f;
   pb->mlp = healer_mlp_new (sizes, G_N_ELEMENTS (sizes), act, seed);
   pb->x = g_new (float, pb->n * sizes[0]);
@@ -199,6 +200,15 @@ problem_init (Problem         *pb,
   /* Non-zero biases so that their gradients are exercised from a generic point. */
   for (guint l = 0; l < healer_mlp_get_n_layers (pb->mlp); l++)
     fill_normal (&rng, healer_mlp_get_biases (pb->mlp, l), sizes[l + 1], 0.3);
+}
+
+static void
+problem_init (Problem         *pb,
+              HealerActivation act,
+              gboolean         weighted,
+              guint64          seed)
+{
+  problem_init_rows (pb, act, weighted, seed, 9);
 }
 
 static void
@@ -396,6 +406,36 @@ test_gradient_smoothing (void)
       }
   g_test_message ("max relative error with label smoothing: vs double reference %.3g, "
                   "float FD with dropout %.3g, directional %.3g",
+                  max_rel_err_ref, max_rel_err_fd32, max_rel_err_dir);
+}
+
+/* Batches large enough to be shared by rows (healer-mlp-rows.c): each part
+ * sums its rows' gradients, then the parts' sums are added. An odd batch,
+ * so the parts differ in size; with weights and smoothing against the
+ * double reference, with dropout through the float loss, for tanh only:
+ * over 131 rows a (leaky) ReLU kink is crossed by the float differences'
+ * step (the unit scheme fails that check the same way at this size). */
+static void
+test_gradient_rows (void)
+{
+  static const guint sizes[] = { 5, 7, 4, 3 };
+
+  max_rel_err_ref = max_rel_err_fd32 = max_rel_err_dir = 0.0;
+  for (gsize a = 0; a < G_N_ELEMENTS (all_activations); a++)
+    {
+      Problem pb;
+
+      problem_init_rows (&pb, all_activations[a], TRUE, 60 + a, HEALER_MLP_ROWS_MIN_ROWS + 3);
+      g_assert_true (healer_mlp_rows_wanted_for (sizes, G_N_ELEMENTS (sizes), pb.n));
+      check_against_reference (&pb);
+      if (all_activations[a] == HEALER_ACTIVATION_TANH)
+        check_float_differences (&pb, 0.3f);
+      pb.smoothing = 0.1f;
+      check_against_reference (&pb);
+      problem_clear (&pb);
+    }
+  g_test_message ("max relative error shared by rows: vs double reference %.3g, "
+                  "float FD with dropout (tanh) %.3g, directional %.3g",
                   max_rel_err_ref, max_rel_err_fd32, max_rel_err_dir);
 }
 
@@ -907,12 +947,15 @@ step_run_update (gpointer user_data,
 
 /* Steps of a network big enough to be shared between two threads give the
  * same bits on one; every parameter reaches the update once per step, with
- * its right kind; and the gradient is the one healer_mlp_loss_grad gives. */
+ * its right kind; and the gradient is the one healer_mlp_loss_grad gives.
+ * Batches on both sides of HEALER_MLP_ROWS_MIN_ROWS, so both partitions of
+ * a step (by units, by rows; odd batches give part 0 the extra row). */
 static void
 test_train_step_threads (void)
 {
   static const guint sizes[] = { 40, 128, 96, 5 };
-  static const gsize batches[] = { 31, 2, 128, 256 };
+  static const gsize batches[] = { 31, 2, HEALER_MLP_ROWS_MIN_ROWS - 1, HEALER_MLP_ROWS_MIN_ROWS,
+                                   HEALER_MLP_ROWS_MIN_ROWS + 3, 256 };
   g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, G_N_ELEMENTS (sizes),
                                               HEALER_ACTIVATION_LEAKY_RELU, 77);
   gsize np = healer_mlp_get_n_params (mlp);
@@ -1372,6 +1415,7 @@ main (int   argc,
   g_test_add_func ("/mlp/gradient-dropout", test_gradient_dropout);
   g_test_add_func ("/mlp/gradient-smoothing", test_gradient_smoothing);
   g_test_add_func ("/mlp/gradient-no-hidden", test_gradient_no_hidden);
+  g_test_add_func ("/mlp/gradient-rows", test_gradient_rows);
   g_test_add_data_func ("/mlp/gradient-openblas", test_gradient, test_with_openblas);
   g_test_add_func ("/mlp/gemm", test_gemm);
   g_test_add_data_func ("/mlp/gemm-openblas", test_gemm, test_with_openblas);

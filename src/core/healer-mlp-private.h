@@ -77,8 +77,8 @@ void     healer_mlp_scale_by_derivative (HealerActivation  activation,
                                          const float      *a,
                                          gsize             count);
 
-/* Helpers of the training step (healer-mlp-train.c) for the other files
- * of the step. */
+/* Helpers of the training step (healer-mlp-train.c) that the step shared
+ * by rows (healer-mlp-rows.c) uses too. */
 void     healer_mlp_draw_dropout        (float            *keep0,
                                          float            *keep1,
                                          gsize             n,
@@ -260,5 +260,47 @@ void           healer_mlp_team_run  (HealerMlpTeam      *team,
                                      HealerMlpPhaseFunc  func,
                                      gpointer            data,
                                      guint               n_phases);
+
+/* A training step shared by the rows of the batch (healer-mlp-rows.c), for
+ * large split batches: each part runs the whole step for half of the rows
+ * into buffers of its own, then the parts add their gradients up, each for
+ * half of every layer's units, and update those. */
+typedef struct _HealerMlpRows HealerMlpRows;
+
+/* Batches of at least this many rows are shared by rows (measured at 64,
+ * 128, 200 and 256 rows: bench/README.md, "Fifth pass"). */
+#define HEALER_MLP_ROWS_MIN_ROWS  128
+
+/* Does a batch of @n rows of a network of @sizes take it? On the batch and
+ * the shape alone, never on the threads, so results do not depend on them. */
+gboolean       healer_mlp_rows_wanted_for (const guint        *sizes,
+                                           guint               n_sizes,
+                                           gsize               n);
+/* Buffers for batches of up to @max_batch rows. */
+HealerMlpRows *healer_mlp_rows_new       (const HealerMlp    *self,
+                                          gsize               max_batch);
+void           healer_mlp_rows_free      (HealerMlpRows      *rows);
+/* Where the dropout factors of layer @l (1 ≤ l < L) go for a batch of @n
+ * rows: part 0's rows before *@split into *@keep0, the others into *@keep1. */
+void           healer_mlp_rows_gates     (HealerMlpRows      *rows,
+                                          guint               l,
+                                          gsize               n,
+                                          float             **keep0,
+                                          float             **keep1,
+                                          gsize              *split);
+/* The step (with @grad NULL: the forward pass alone); returns the loss.
+ * @dropped: the factors are drawn already (healer_mlp_rows_gates). */
+double         healer_mlp_rows_step      (HealerMlpRows      *rows,
+                                          HealerMlpTeam      *team,
+                                          HealerMlp          *self,
+                                          const float        *x,
+                                          const guint        *y,
+                                          const float        *weights,
+                                          gsize               n,
+                                          gboolean            dropped,
+                                          float               smoothing,
+                                          float              *grad,
+                                          HealerMlpUpdateFunc update,
+                                          gpointer            user_data);
 
 G_END_DECLS

@@ -80,7 +80,13 @@
  * gradients at batch 256) are packed into OpenBLAS's buffers whatever the
  * layout, so there the transposed copy would be work for nothing (4 % of a
  * step at batch 256), and whole batches are big enough for the packing to
- * pay: both use the feature-major activations as they are. */
+ * pay: both use the feature-major activations as they are.
+ *
+ * Batches of HEALER_MLP_ROWS_MIN_ROWS rows or more are shared by rows
+ * instead (healer-mlp-rows.c): there the activations and partial products
+ * that the unit scheme hands between the cores outweigh the gradients and
+ * weights that sharing by rows hands over, which cost the same at any
+ * batch size. */
 struct _HealerMlpWorkspace
 {
   gsize           max_batch;
@@ -104,6 +110,8 @@ struct _HealerMlpWorkspace
    * owns everything and part 1 nothing. */
   gboolean        split;
   HealerMlpTeam  *team;       /* NULL: the caller runs both parts */
+  HealerMlpRows  *rows;       /* buffers of the step shared by rows, for batches that
+                               * take it (healer-mlp-rows.c); NULL when none can */
   float           smoothing;  /* label smoothing of the loss, 0 = plain one-hot targets */
 
   /* The step being worked, for the phase functions. */
@@ -174,6 +182,9 @@ healer_mlp_workspace_new (const HealerMlp *self,
       ws->delta_out_copy = g_new (float, max_batch * self->sizes[n_layers]);
     }
 
+  if (ws->split && healer_mlp_rows_wanted_for (self->sizes, self->n_sizes, max_batch))
+    ws->rows = healer_mlp_rows_new (self, max_batch);
+
   if (ws->split && (double) max_batch * (double) self->n_params >= HEALER_MLP_TEAM_MIN_WORK)
     ws->team = healer_mlp_team_new ();
   return ws;
@@ -208,6 +219,7 @@ healer_mlp_workspace_free (HealerMlpWorkspace *ws)
   if (ws == NULL)
     return;
   healer_mlp_team_free (ws->team);
+  healer_mlp_rows_free (ws->rows);
   healer_mlp_layer_buffers_free (ws->act, ws->n_sizes);
   healer_mlp_layer_buffers_free (ws->gate, ws->n_sizes);
   healer_mlp_layer_buffers_free (ws->delta, ws->n_sizes);
@@ -810,6 +822,27 @@ healer_mlp_train_step (HealerMlp           *self,
 
   if (rng_state != NULL)
     healer_rng_init (&rng, *rng_state);
+  if (ws->rows != NULL && healer_mlp_rows_wanted_for (self->sizes, self->n_sizes, n))
+    {
+      double loss;
+
+      /* The same masks, in the same order, each row's into its part's block */
+      if (ws->dropped)
+        for (guint l = 1; l < n_layers; l++)
+          {
+            float *keep0, *keep1;
+            gsize split;
+
+            healer_mlp_rows_gates (ws->rows, l, n, &keep0, &keep1, &split);
+            healer_mlp_draw_dropout (keep0, keep1, n, split, self->sizes[l], dropout, &rng);
+          }
+      if (rng_state != NULL)
+        *rng_state = healer_rng_next (&rng);
+      loss = healer_mlp_rows_step (ws->rows, ws->team, self, x, y, weights, n, ws->dropped,
+                                   ws->smoothing, grad, update, user_data);
+      ws->mlp = NULL;
+      return loss;
+    }
   if (ws->dropped)
     for (guint l = 1; l < n_layers; l++)
       healer_mlp_draw_dropout (ws->gate[l], NULL, n, n, self->sizes[l], dropout, &rng);
