@@ -80,7 +80,9 @@ void     healer_mlp_scale_by_derivative (HealerActivation  activation,
 /* Helpers of the training step (healer-mlp-train.c) that the step shared
  * by rows (healer-mlp-rows.c) uses too. */
 void     healer_mlp_draw_dropout        (float            *keep0,
+                                         gsize             ld0,
                                          float            *keep1,
+                                         gsize             ld1,
                                          gsize             n,
                                          gsize             split,
                                          guint             width,
@@ -281,12 +283,15 @@ HealerMlpRows *healer_mlp_rows_new       (const HealerMlp    *self,
                                           gsize               max_batch);
 void           healer_mlp_rows_free      (HealerMlpRows      *rows);
 /* Where the dropout factors of layer @l (1 ≤ l < L) go for a batch of @n
- * rows: part 0's rows before *@split into *@keep0, the others into *@keep1. */
+ * rows: part 0's rows before *@split into *@keep0, its units *@ld0 apart,
+ * the others into *@keep1, *@ld1 apart. */
 void           healer_mlp_rows_gates     (HealerMlpRows      *rows,
                                           guint               l,
                                           gsize               n,
                                           float             **keep0,
+                                          gsize              *ld0,
                                           float             **keep1,
+                                          gsize              *ld1,
                                           gsize              *split);
 /* The step (with @grad NULL: the forward pass alone); returns the loss.
  * @dropped: the factors are drawn already (healer_mlp_rows_gates). */

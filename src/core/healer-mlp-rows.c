@@ -47,15 +47,21 @@
  * blocks are allocated apart, so no line is written by both cores. */
 #define HEALER_MLP_ROWS_LINE_FLOATS  16
 
+/* Feature-major buffers hold the m rows of a part in @ld ≥ m floats a
+ * unit, a whole number of cache lines: the kernel reads a panel of 16
+ * columns of B down its rows (healer-mlp-gemm.c), one line a row when
+ * they are aligned, two when they straddle (at batch 200, 100 rows a part,
+ * 400 bytes apart). The columns past m are never read into a result. */
 typedef struct
 {
   float  *block;      /* one allocation: everything below */
-  float  *x_units;    /* size(0) × m: the part's input rows, feature-major */
-  float **act;        /* [1..L]: size(l) × m, after dropout; [L] the probabilities */
+  gsize   ld;         /* floats a unit in the feature-major buffers, this step */
+  float  *x_units;    /* size(0) × ld: the part's input rows, feature-major */
+  float **act;        /* [1..L]: size(l) × ld, after dropout; [L] the probabilities */
   float **act_rows;   /* [1..L−1]: m × size(l), the same row-major, for the
                        * weight gradients' kernel (B with its rows contiguous) */
-  float **gate;       /* [1..L−1]: size(l) × m, dropout factors, then × act′ */
-  float **delta;      /* [1..L]: size(l) × m */
+  float **gate;       /* [1..L−1]: size(l) × ld, dropout factors, then × act′ */
+  float **delta;      /* [1..L]: size(l) × ld */
   float  *grad;       /* n_params: the gradient over the part's rows. Part 0
                        * too, rather than the caller's: that one is then
                        * written in the second phase alone, each half by the
@@ -113,9 +119,10 @@ healer_mlp_rows_take (float **next,
 static void
 healer_mlp_rows_part_init (HealerMlpRowsPart *part,
                            const HealerMlp   *self,
-                           gsize              m)
+                           gsize              max_rows)
 {
   guint n_layers = self->n_sizes - 1;
+  gsize m = healer_mlp_rows_round (max_rows);
   gsize total = healer_mlp_rows_round (self->sizes[0] * m) + healer_mlp_rows_round (self->n_params);
   float *next;
 
@@ -178,12 +185,16 @@ healer_mlp_rows_gates (HealerMlpRows  *rows,
                        guint           l,
                        gsize           n,
                        float         **keep0,
+                       gsize          *ld0,
                        float         **keep1,
+                       gsize          *ld1,
                        gsize          *split)
 {
-  *keep0 = rows->part[0].gate[l];
-  *keep1 = rows->part[1].gate[l];
   *split = (n + 1) / 2;
+  *keep0 = rows->part[0].gate[l];
+  *ld0 = healer_mlp_rows_round (*split);
+  *keep1 = rows->part[1].gate[l];
+  *ld1 = healer_mlp_rows_round (n - *split);
 }
 
 /* Phase 0 of part @p: the whole step for its rows, into its own buffers. */
@@ -194,13 +205,13 @@ healer_mlp_rows_pass (HealerMlpRows *rows,
   HealerMlpRowsPart *part = &rows->part[p];
   const HealerMlp *self = rows->mlp;
   guint n_layers = self->n_sizes - 1;
-  gsize m = part->r1 - part->r0;
+  gsize m = part->r1 - part->r0, ld = part->ld;
   gsize n_in0 = self->sizes[0];
   const float *x = rows->x + part->r0 * n_in0;
 
   /* Forward, feature-major as in the unit scheme: W · X over the part's
    * rows, whole layers at a time. */
-  healer_mlp_transpose (x, n_in0, part->x_units, m, m, n_in0);
+  healer_mlp_transpose (x, n_in0, part->x_units, ld, m, n_in0);
   for (guint l = 0; l < n_layers; l++)
     {
       gsize n_in = self->sizes[l], n_out = self->sizes[l + 1];
@@ -210,23 +221,24 @@ healer_mlp_rows_pass (HealerMlpRows *rows,
 
       if (l + 1 == n_layers)
         {
-          healer_mlp_gemm (FALSE, n_out, m, n_in, w, n_in, in, m, out, m);
-          healer_mlp_bias_softmax_units (out, w + n_in * n_out, n_out, m, m);
+          healer_mlp_gemm (FALSE, n_out, m, n_in, w, n_in, in, ld, out, ld);
+          healer_mlp_bias_softmax_units (out, w + n_in * n_out, n_out, m, ld);
           break;
         }
-      healer_mlp_gemm_activate (self->activation, n_out, m, n_in, w, n_in, in, m,
-                                w + n_in * n_out, out, m);
+      healer_mlp_gemm_activate (self->activation, n_out, m, n_in, w, n_in, in, ld,
+                                w + n_in * n_out, out, ld);
+      /* Over the columns past m too (values no result reads): one pass */
       if (rows->dropped)
-        healer_mlp_apply_dropout (self->activation, out, part->gate[l + 1], n_out * m);
+        healer_mlp_apply_dropout (self->activation, out, part->gate[l + 1], n_out * ld);
       /* Row-major for this layer's weight gradients: lines this core wrote
        * and will read again, unlike the unit scheme's copies. */
       if (rows->grad != NULL)
-        healer_mlp_transpose (out, m, part->act_rows[l + 1], n_out, n_out, m);
+        healer_mlp_transpose (out, ld, part->act_rows[l + 1], n_out, n_out, m);
     }
   if (rows->grad == NULL)
     return;
 
-  healer_mlp_output_delta (part->act[n_layers], part->delta[n_layers], m, rows->y + part->r0,
+  healer_mlp_output_delta (part->act[n_layers], part->delta[n_layers], ld, rows->y + part->r0,
                            rows->weights != NULL ? rows->weights + part->r0 : NULL, m, rows->n,
                            self->sizes[n_layers], rows->smoothing);
   /* Backward, layer by layer from the output: the δ of the layer below
@@ -243,21 +255,22 @@ healer_mlp_rows_pass (HealerMlpRows *rows,
         {
           float *dl = part->delta[l];
 
-          healer_mlp_gemm (TRUE, n_in, m, n_out, w, n_in, d, m, dl, m);
+          healer_mlp_gemm (TRUE, n_in, m, n_out, w, n_in, d, ld, dl, ld);
           if (rows->dropped)
             {
               const float *gate = part->gate[l];
 
-              for (gsize i = 0; i < n_in * m; i++)
+              for (gsize i = 0; i < n_in * ld; i++)
                 dl[i] *= gate[i];
             }
           else
-            healer_mlp_scale_by_derivative (self->activation, dl, part->act[l], n_in * m);
+            healer_mlp_scale_by_derivative (self->activation, dl, part->act[l], n_in * ld);
         }
       /* dW = δ · A_prevᵀ, δ unit by row; A_prev row by input */
-      healer_mlp_gemm (FALSE, n_out, n_in, m, d, m, l == 0 ? x : part->act_rows[l], n_in, gw,
+      healer_mlp_gemm (FALSE, n_out, n_in, m, d, ld, l == 0 ? x : part->act_rows[l], n_in, gw,
                        n_in);
-      healer_mlp_unit_sums (d, m, n_out, gw + n_in * n_out);
+      for (gsize j = 0; j < n_out; j++)
+        healer_mlp_unit_sums (d + j * ld, m, 1, gw + n_in * n_out + j);
     }
 }
 
@@ -358,6 +371,8 @@ healer_mlp_rows_step (HealerMlpRows      *rows,
   rows->part[0].r0 = 0;
   rows->part[0].r1 = rows->part[1].r0 = (n + 1) / 2;
   rows->part[1].r1 = n;
+  for (guint p = 0; p < 2; p++)
+    rows->part[p].ld = healer_mlp_rows_round (rows->part[p].r1 - rows->part[p].r0);
 
   healer_mlp_team_run (team, healer_mlp_rows_phase, rows, grad != NULL ? 2 : 1);
 
@@ -368,7 +383,7 @@ healer_mlp_rows_step (HealerMlpRows      *rows,
       const HealerMlpRowsPart *part = &rows->part[p];
       gsize m = part->r1 - part->r0;
 
-      sum = healer_mlp_cross_entropy_add (sum, part->act[n_layers], m, y + part->r0,
+      sum = healer_mlp_cross_entropy_add (sum, part->act[n_layers], part->ld, y + part->r0,
                                           weights != NULL ? weights + part->r0 : NULL, m,
                                           n_classes, smoothing);
     }

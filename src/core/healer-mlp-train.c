@@ -267,13 +267,15 @@ healer_mlp_own (const HealerMlpWorkspace *ws,
 
 /* Inverted dropout: the factor of each unit of the @n rows, 0 (dropped) or
  * 1 / (1 − @dropout), feature-major (@width units): rows before @split into
- * @keep0 (@split values a unit), the others into @keep1 (n − split a unit),
- * so that each part of a step shared by rows gets its own block. Drawn on
- * the calling thread, layer after layer and row after row, so the masks do
- * not depend on how the rows are shared out. */
+ * @keep0 (units @ld0 apart), the others into @keep1 (@ld1 apart), so that
+ * each part of a step shared by rows gets its own block. Drawn on the
+ * calling thread, layer after layer and row after row, so the masks do not
+ * depend on how the rows are shared out. */
 void
 healer_mlp_draw_dropout (float     *keep0,
+                         gsize      ld0,
                          float     *keep1,
+                         gsize      ld1,
                          gsize      n,
                          gsize      split,
                          guint      width,
@@ -289,7 +291,7 @@ healer_mlp_draw_dropout (float     *keep0,
   for (gsize r = 0; r < n; r++)
     {
       float *keep = r < split ? keep0 + r : keep1 + (r - split);
-      gsize ld = r < split ? split : n - split;
+      gsize ld = r < split ? ld0 : ld1;
 
       for (guint j = 0; j < width; j++, i++)
         {
@@ -831,10 +833,11 @@ healer_mlp_train_step (HealerMlp           *self,
         for (guint l = 1; l < n_layers; l++)
           {
             float *keep0, *keep1;
-            gsize split;
+            gsize ld0, ld1, split;
 
-            healer_mlp_rows_gates (ws->rows, l, n, &keep0, &keep1, &split);
-            healer_mlp_draw_dropout (keep0, keep1, n, split, self->sizes[l], dropout, &rng);
+            healer_mlp_rows_gates (ws->rows, l, n, &keep0, &ld0, &keep1, &ld1, &split);
+            healer_mlp_draw_dropout (keep0, ld0, keep1, ld1, n, split, self->sizes[l], dropout,
+                                     &rng);
           }
       if (rng_state != NULL)
         *rng_state = healer_rng_next (&rng);
@@ -845,7 +848,7 @@ healer_mlp_train_step (HealerMlp           *self,
     }
   if (ws->dropped)
     for (guint l = 1; l < n_layers; l++)
-      healer_mlp_draw_dropout (ws->gate[l], NULL, n, n, self->sizes[l], dropout, &rng);
+      healer_mlp_draw_dropout (ws->gate[l], n, NULL, 0, n, n, self->sizes[l], dropout, &rng);
   /* Advanced on every call, dropout or not, so a trainer's sequence of
    * states does not depend on its dropout setting. */
   if (rng_state != NULL)
