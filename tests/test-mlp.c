@@ -170,30 +170,33 @@ typedef struct
   guint     *y;
   float     *w;
   gsize      n;
+  gsize      max_batch;  /* of the workspace of check_against_reference (0: n) */
   float      smoothing;  /* label smoothing of the workspaces the checks use */
 } Problem;
 
 static void
-problem_init_rows (Problem         *pb,
-                   HealerActivation act,
-                   gboolean         weighted,
-                   guint64          seed,
-                   gsize            n)
+problem_init_shape (Problem         *pb,
+                    const guint     *sizes,
+                    guint            n_sizes,
+                    HealerActivation act,
+                    gboolean         weighted,
+                    guint64          seed,
+                    gsize            n)
 {
-  static const guint sizes[] = { 5, 7, 4, 3 };
   HealerRng rng;
 
   healer_rng_init (&rng, seed);
   pb->n = n;
+  pb->max_batch = 0;
   pb->smoothing = 0.0f;
-  pb->mlp = healer_mlp_new (sizes, G_N_ELEMENTS (sizes), act, seed);
+  pb->mlp = healer_mlp_new (sizes, n_sizes, act, seed);
   pb->x = g_new (float, pb->n * sizes[0]);
   pb->y = g_new (guint, pb->n);
   pb->w = weighted ? g_new (float, pb->n) : NULL;
   fill_normal (&rng, pb->x, pb->n * sizes[0], 1.0);
   for (gsize i = 0; i < pb->n; i++)
     {
-      pb->y[i] = (guint) healer_rng_below (&rng, 3);
+      pb->y[i] = (guint) healer_rng_below (&rng, sizes[n_sizes - 1]);
       if (pb->w != NULL)
         pb->w[i] = (float) (0.2 + 2.0 * healer_rng_uniform (&rng));
     }
@@ -208,7 +211,9 @@ problem_init (Problem         *pb,
               gboolean         weighted,
               guint64          seed)
 {
-  problem_init_rows (pb, act, weighted, seed, 9);
+  static const guint sizes[] = { 5, 7, 4, 3 };
+
+  problem_init_shape (pb, sizes, G_N_ELEMENTS (sizes), act, weighted, seed, 9);
 }
 
 static void
@@ -236,7 +241,8 @@ static void
 check_against_reference (Problem *pb)
 {
   gsize np = healer_mlp_get_n_params (pb->mlp);
-  g_autoptr (HealerMlpWorkspace) ws = healer_mlp_workspace_new (pb->mlp, pb->n);
+  g_autoptr (HealerMlpWorkspace) ws =
+    healer_mlp_workspace_new (pb->mlp, pb->max_batch > 0 ? pb->max_batch : pb->n);
   g_autofree float *grad = g_new (float, np);
   g_autofree double *theta = params_to_double (pb->mlp);
   const double h = 1e-6;
@@ -412,28 +418,36 @@ test_gradient_smoothing (void)
 /* Batches large enough to be shared by rows (healer-mlp-rows.c): each part
  * sums its rows' gradients, then the parts' sums are added. An odd batch,
  * so the parts differ in size; with weights and smoothing against the
- * double reference, with dropout through the float loss, for tanh only:
- * over 131 rows a (leaky) ReLU kink is crossed by the float differences'
- * step (the unit scheme fails that check the same way at this size). */
+ * double reference, in a workspace for that batch and in one for twice it,
+ * also with one hidden layer; with dropout through the float loss, for tanh
+ * only: over 131 rows a (leaky) ReLU kink is crossed by the float
+ * differences' step (the unit scheme fails that check the same way at
+ * this size). */
 static void
 test_gradient_rows (void)
 {
-  static const guint sizes[] = { 5, 7, 4, 3 };
+  static const guint deep[] = { 5, 7, 4, 3 }, shallow[] = { 5, 7, 3 };
+  gsize n = HEALER_MLP_ROWS_MIN_ROWS + 3;
 
   max_rel_err_ref = max_rel_err_fd32 = max_rel_err_dir = 0.0;
   for (gsize a = 0; a < G_N_ELEMENTS (all_activations); a++)
-    {
-      Problem pb;
+    for (guint shape = 0; shape < 2; shape++)
+      {
+        const guint *sizes = shape == 0 ? deep : shallow;
+        guint n_sizes = shape == 0 ? G_N_ELEMENTS (deep) : G_N_ELEMENTS (shallow);
+        Problem pb;
 
-      problem_init_rows (&pb, all_activations[a], TRUE, 60 + a, HEALER_MLP_ROWS_MIN_ROWS + 3);
-      g_assert_true (healer_mlp_rows_wanted_for (sizes, G_N_ELEMENTS (sizes), pb.n));
-      check_against_reference (&pb);
-      if (all_activations[a] == HEALER_ACTIVATION_TANH)
-        check_float_differences (&pb, 0.3f);
-      pb.smoothing = 0.1f;
-      check_against_reference (&pb);
-      problem_clear (&pb);
-    }
+        problem_init_shape (&pb, sizes, n_sizes, all_activations[a], TRUE, 60 + a, n);
+        g_assert_true (healer_mlp_rows_wanted_for (sizes, n_sizes, pb.n));
+        check_against_reference (&pb);
+        pb.max_batch = 2 * n;
+        check_against_reference (&pb);
+        if (all_activations[a] == HEALER_ACTIVATION_TANH)
+          check_float_differences (&pb, 0.3f);
+        pb.smoothing = 0.1f;
+        check_against_reference (&pb);
+        problem_clear (&pb);
+      }
   g_test_message ("max relative error shared by rows: vs double reference %.3g, "
                   "float FD with dropout (tanh) %.3g, directional %.3g",
                   max_rel_err_ref, max_rel_err_fd32, max_rel_err_dir);
@@ -1029,6 +1043,52 @@ test_train_step_threads (void)
       step_run_clear (&one);
       step_run_clear (&two);
     }
+
+  /* One workspace for 256 rows stepping batches of either scheme, as a
+   * trainer's last, shorter batch does: the same on one and two threads,
+   * and the same gradient as a workspace made for the batch. */
+  {
+    static const gsize steps[] = { 131, 16, 256, HEALER_MLP_ROWS_MIN_ROWS - 1 };
+    gsize max_n = 256;
+    g_autofree float *x = g_new (float, max_n * sizes[0]);
+    g_autofree guint *y = g_new (guint, max_n);
+    g_autofree float *grad = g_new (float, np);
+    g_autoptr (HealerMlpWorkspace) ws1 = healer_mlp_workspace_new (mlp, max_n);
+    g_autoptr (HealerMlpWorkspace) ws2 = healer_mlp_workspace_new (mlp, max_n);
+    StepRun one, two;
+    guint64 s1 = 9, s2 = 9;
+
+    fill_normal (&rng, x, max_n * sizes[0], 1.0);
+    for (gsize i = 0; i < max_n; i++)
+      y[i] = (guint) healer_rng_below (&rng, sizes[3]);
+    healer_mlp_workspace_set_threads (ws1, 1);
+    healer_mlp_workspace_set_threads (ws2, 2);
+    step_run_init (&one, mlp);
+    step_run_init (&two, mlp);
+    for (gsize k = 0; k < G_N_ELEMENTS (steps); k++)
+      {
+        gsize n = steps[k];
+        float dropout = k % 2 ? 0.0f : 0.25f;
+        g_autoptr (HealerMlpWorkspace) fresh = healer_mlp_workspace_new (mlp, n);
+        double l1, l2;
+
+        l1 = healer_mlp_train_step (one.mlp, ws1, x, y, NULL, n, dropout, &s1, one.grad,
+                                    step_run_update, &one);
+        l2 = healer_mlp_train_step (two.mlp, ws2, x, y, NULL, n, dropout, &s2, two.grad,
+                                    step_run_update, &two);
+        g_assert_true (isfinite (l1));
+        g_assert_true (l1 == l2);
+        g_assert_cmpmem (one.grad, np * sizeof (float), two.grad, np * sizeof (float));
+        g_assert_cmpmem (healer_mlp_get_params (one.mlp), np * sizeof (float),
+                         healer_mlp_get_params (two.mlp), np * sizeof (float));
+
+        healer_mlp_loss_grad (mlp, ws2, x, y, NULL, n, 0.0f, NULL, two.grad);
+        healer_mlp_loss_grad (mlp, fresh, x, y, NULL, n, 0.0f, NULL, grad);
+        g_assert_cmpmem (grad, np * sizeof (float), two.grad, np * sizeof (float));
+      }
+    step_run_clear (&one);
+    step_run_clear (&two);
+  }
 }
 
 /* What healer_mlp_team_run promises the training step, checked from inside

@@ -36,12 +36,15 @@
  * Hence a bound on the rows, measured (HEALER_MLP_ROWS_MIN_ROWS in
  * healer-mlp-private.h).
  *
- * Results: on the project's kernel (AVX2 and FMA) every element of a
- * product is one FMA chain over k in order whatever its tile
- * (healer-mlp-gemm.c), so the activations have the unit scheme's bits; the
- * gradients are sums over each part's rows, then part 0's plus part 1's,
- * whoever adds them. Which scheme runs depends on the batch and the shape
- * alone, so one thread (running both parts in order) gives the bits of two. */
+ * Results: on the project's kernel every element of a product is one FMA
+ * chain over k in order whatever its tile (healer-mlp-gemm.c), so there the
+ * activations have the unit scheme's bits (OpenBLAS's products need not).
+ * The rest differs: the δ of a hidden layer below the last is one chain
+ * over all the units above (the unit scheme adds two parts' partial
+ * products), and the gradients are sums over each part's rows, then part
+ * 0's plus part 1's, whoever adds them. Which scheme runs depends on the
+ * batch and the shape alone, so one thread (running both parts in order)
+ * gives the bits of two. */
 
 /* Every buffer of a part starts on a cache line of its own and the parts'
  * blocks are allocated apart, so no line is written by both cores. */
@@ -65,7 +68,8 @@ typedef struct
   float  *grad;       /* n_params: the gradient over the part's rows. Part 0
                        * too, rather than the caller's: that one is then
                        * written in the second phase alone, each half by the
-                       * core that updates it, so its lines stay there */
+                       * core that updates it (part 0 writing the caller's
+                       * measured the same) */
   gsize   r0, r1;     /* the step's rows */
 } HealerMlpRowsPart;
 

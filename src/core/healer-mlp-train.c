@@ -36,12 +36,13 @@
  * handing half of it to a second thread. Affects speed, never results. */
 #define HEALER_MLP_TEAM_MIN_WORK    (1u << 18)
 
-/* How a step is shared: each of two parts owns half of the units of every
- * layer, with their weights, biases and optimiser state, which no other part
- * reads or writes, so they stay in one core's cache (sharing the rows of the
- * batch instead, each core read all the weights the other had just updated:
- * moving those cache lines between the cores cost more than the second core
- * saved). A part computes its units' outputs for every row, and for the
+/* How a step of fewer than HEALER_MLP_ROWS_MIN_ROWS rows is shared (larger
+ * ones: see the end of this comment): each of two parts owns half of the
+ * units of every layer, with their weights, biases and optimiser state,
+ * which no other part reads or writes, so they stay in one core's cache
+ * (sharing the rows of a batch of 30 instead, each core read all the
+ * weights the other had just updated: moving those cache lines between the
+ * cores cost more than the second core saved). A part computes its units' outputs for every row, and for the
  * backward pass its share of δ·W, which the owners of the lower layer's
  * units add up. Phases, with the shared stage of every part of one finished
  * before the next starts (see healer-mlp-team.c):
