@@ -1072,6 +1072,8 @@ test_train_step_threads (void)
         g_autoptr (HealerMlpWorkspace) fresh = healer_mlp_workspace_new (mlp, n);
         double l1, l2;
 
+        memset (one.seen, 0, np);
+        memset (two.seen, 0, np);
         l1 = healer_mlp_train_step (one.mlp, ws1, x, y, NULL, n, dropout, &s1, one.grad,
                                     step_run_update, &one);
         l2 = healer_mlp_train_step (two.mlp, ws2, x, y, NULL, n, dropout, &s2, two.grad,
@@ -1081,6 +1083,15 @@ test_train_step_threads (void)
         g_assert_cmpmem (one.grad, np * sizeof (float), two.grad, np * sizeof (float));
         g_assert_cmpmem (healer_mlp_get_params (one.mlp), np * sizeof (float),
                          healer_mlp_get_params (two.mlp), np * sizeof (float));
+        /* Whichever scheme ran: every parameter handed to the update once,
+         * as a weight or a bias as it is. */
+        for (gsize i = 0; i < np; i++)
+          {
+            g_assert_cmpuint (one.seen[i], ==, 1);
+            g_assert_cmpuint (two.seen[i], ==, 1);
+          }
+        g_assert_false (one.bad_flag);
+        g_assert_false (two.bad_flag);
 
         healer_mlp_loss_grad (mlp, ws2, x, y, NULL, n, 0.0f, NULL, two.grad);
         healer_mlp_loss_grad (mlp, fresh, x, y, NULL, n, 0.0f, NULL, grad);
