@@ -604,7 +604,7 @@ static void
 test_rowwise_kernels (void)
 {
   static const guint sizes[] = { 107, 200, 61, 6 };
-  static const gsize counts[] = { 1, 7, 8, 15, 16, 17, 31, 33, 200, 1000 };
+  static const gsize counts[] = { 1, 7, 8, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 200, 1000 };
   g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, 4, HEALER_ACTIVATION_LEAKY_RELU, 5);
   const gsize n = 1000;
   g_autofree float *x = g_new (float, n * 107);
@@ -619,10 +619,20 @@ test_rowwise_kernels (void)
   healer_mlp_predict_proba_rowwise (mlp, x, n, fast);
   healer_mlp_set_kernel (HEALER_MLP_KERNEL_PORTABLE);
   healer_mlp_predict_proba_rowwise (mlp, x, n, portable);
-  healer_mlp_set_kernel (best);
   g_assert_cmpmem (fast, n * 6 * sizeof (float), portable, n * 6 * sizeof (float));
+  /* Every kernel this processor can run, the widest with the narrower ones
+   * taking the rows left over (1000 = 31 × 32 + 8: AVX-512, then SSE). */
+  for (HealerMlpKernel k = HEALER_MLP_KERNEL_AVX2; k <= best; k++)
+    {
+      healer_mlp_set_kernel (k);
+      healer_mlp_predict_proba_rowwise (mlp, x, n, part);
+      g_assert_cmpmem (part, n * 6 * sizeof (float), portable, n * 6 * sizeof (float));
+    }
+  healer_mlp_set_kernel (best);
   if (best == HEALER_MLP_KERNEL_PORTABLE)
     g_test_message ("no AVX2 here: the portable kernel was compared with itself");
+  else if (best == HEALER_MLP_KERNEL_AVX2)
+    g_test_message ("no AVX-512 here: the AVX-512 kernel was not run");
 
   for (guint c = 0; c < G_N_ELEMENTS (counts); c++)
     for (gsize start = 0; start + counts[c] <= n; start += counts[c] * 3 + 1)

@@ -36,6 +36,7 @@ typedef enum
 {
   HEALER_MLP_KERNEL_PORTABLE,
   HEALER_MLP_KERNEL_AVX2,
+  HEALER_MLP_KERNEL_AVX512,   /* AVX2's blocks of rows too, for the rows left over */
 } HealerMlpKernel;
 
 void            healer_mlp_set_kernel   (HealerMlpKernel  kernel);
