@@ -119,6 +119,22 @@ test_estimate (void)
   config.preprocess.drop_duplicates = FALSE;
   g_assert_cmpuint (healer_train_estimate_memory (large, &config), <, e_dup - copy / 2);
 
+  /* From HEALER_MLP_ROWS_MIN_ROWS rows a batch, the step shared by rows
+   * keeps two more gradients (one a part) besides the per-row buffers:
+   * with a 2000-2000 network at least 2 × 4·10⁶ floats more than one row
+   * fewer, where the rows alone add a few megabytes. */
+  {
+    g_autoptr(GError) error = NULL;
+    guint64 below, from;
+
+    g_assert_true (healer_train_config_set_hidden (&config, "2000,2000", &error));
+    config.batch_size = HEALER_MLP_ROWS_MIN_ROWS - 1;
+    below = healer_train_estimate_memory (large, &config);
+    config.batch_size = HEALER_MLP_ROWS_MIN_ROWS;
+    from = healer_train_estimate_memory (large, &config);
+    g_assert_cmpuint (from - below, >=, 2 * 2000 * 2000 * sizeof (float));
+  }
+
   /* Absurd sizes stay absurd instead of wrapping round to something small. */
   config.n_hidden = 16;
   for (guint l = 0; l < 16; l++)

@@ -19,6 +19,7 @@
 #endif
 
 #include "healer-memory.h"
+#include "healer-mlp.h"
 #include "healer-model.h"
 #include "healer-preprocess.h"
 
@@ -135,21 +136,27 @@ healer_memory_give_back (void)
 }
 
 /* Parameters of the network for @n_in inputs and @n_classes outputs. */
+/* Parameters of the network for @n_in inputs and @n_classes outputs;
+ * @widths: the units of every layer, @hidden_widths of the hidden ones. */
 static guint64
 network_params (const HealerTrainConfig *config,
                 guint64                  n_in,
                 guint64                  n_classes,
-                guint64                 *widths)
+                guint64                 *widths,
+                guint64                 *hidden_widths)
 {
   guint64 n_params = 0, prev = n_in;
 
   *widths = 0;
+  *hidden_widths = 0;
   for (guint l = 0; l <= config->n_hidden; l++)
     {
       guint64 out = l < config->n_hidden ? config->hidden[l] : n_classes;
 
       n_params = sat_add (n_params, sat_add (sat_mul (prev, out), out));
       *widths = sat_add (*widths, out);
+      if (l < config->n_hidden)
+        *hidden_widths = sat_add (*hidden_widths, out);
       prev = out;
     }
   return n_params;
@@ -160,7 +167,7 @@ healer_train_estimate_memory (const HealerDataset     *data,
                               const HealerTrainConfig *config)
 {
   const HealerPreprocessConfig *pre;
-  guint64 rows, cells, n_in, n_params, widths, batch, copies, total;
+  guint64 rows, cells, n_in, n_params, widths, hidden_widths, batch, unit_rows, copies, total;
   guint n_classes = 2;
 
   g_return_val_if_fail (data != NULL, 0);
@@ -189,7 +196,7 @@ healer_train_estimate_memory (const HealerDataset     *data,
       n_classes = MAX (2, g_hash_table_size (seen));
     }
 
-  n_params = network_params (config, n_in, n_classes, &widths);
+  n_params = network_params (config, n_in, n_classes, &widths, &hidden_widths);
   batch = MIN ((guint64) config->batch_size, MAX (rows, 1));
 
   /* The trainer works on the table itself, by row index, whatever the
@@ -218,11 +225,29 @@ healer_train_estimate_memory (const HealerDataset     *data,
   /* The ensemble's networks, and for the one in training its best copy,
    * gradient and two optimiser moments. */
   total = sat_add (total, sat_mul (n_params, sizeof (float) * ((guint64) config->ensemble + 4)));
-  /* Activations, gates, deltas and partial products of a batch, and its
-   * input again, feature-major (healer-mlp-train.c; small batches have a
-   * few more, but are small). */
-  total = sat_add (total, sat_mul (sat_mul (batch, widths), 4 * sizeof (float)));
-  total = sat_add (total, sat_mul (sat_mul (batch, n_in), sizeof (float)));
+  /* The training step's buffers (healer-mlp-train.c): activations, gates,
+   * deltas and partial products of a batch, and its input again,
+   * feature-major (small batches have a few more, but are small). From
+   * HEALER_MLP_ROWS_MIN_ROWS rows on, a step is shared by rows: each
+   * of its two parts keeps a whole gradient and its half of the batch —
+   * input, activations and δ of every layer, gates and row-major copies of
+   * the hidden ones, each unit's rows padded to whole cache lines
+   * (healer-mlp-rows.c) — and the buffers above hold only the rows of a
+   * shorter last batch. Without the parts the estimate fell 10–40 MB short
+   * of the peak at batches of 256–4096 rows of a 2000-2000 network. */
+  unit_rows = batch;
+  if (config->n_hidden > 0 && batch >= HEALER_MLP_ROWS_MIN_ROWS &&
+      batch <= HEALER_MLP_SPLIT_MAX_ROWS)
+    {
+      guint64 ld = ((batch + 1) / 2 + 15) / 16 * 16;
+      guint64 per_row = sat_add (sat_add (n_in, sat_mul (widths, 2)), sat_mul (hidden_widths, 2));
+
+      total = sat_add (total, sat_mul (sat_add (sat_mul (ld, per_row), n_params),
+                                       2 * sizeof (float)));
+      unit_rows = HEALER_MLP_ROWS_MIN_ROWS - 1;
+    }
+  total = sat_add (total, sat_mul (sat_mul (unit_rows, widths), 4 * sizeof (float)));
+  total = sat_add (total, sat_mul (sat_mul (unit_rows, n_in), sizeof (float)));
   /* Predictions over every row for the metrics and the threshold. */
   total = sat_add (total, sat_mul (sat_mul (rows, n_classes), 2 * sizeof (float)));
   return total;
@@ -233,7 +258,7 @@ healer_train_check_memory (const HealerDataset     *data,
                            const HealerTrainConfig *config,
                            GError                 **error)
 {
-  guint64 needed, available, widths;
+  guint64 needed, available, widths, hidden_widths;
   const char *name;
 
   g_return_val_if_fail (data != NULL, FALSE);
@@ -243,7 +268,8 @@ healer_train_check_memory (const HealerDataset     *data,
   /* Unusable data and networks too large for a model file are refused
    * later with their own, more precise message. */
   if (data->labels == NULL || data->n_rows < 2 ||
-      network_params (config, data->n_features, 2, &widths) > HEALER_MODEL_MAX_PARAMS)
+      network_params (config, data->n_features, 2, &widths, &hidden_widths) >
+        HEALER_MODEL_MAX_PARAMS)
     return TRUE;
   if (!healer_memory_get_available (&available))
     return TRUE;

@@ -270,11 +270,8 @@ void           healer_mlp_team_run  (HealerMlpTeam      *team,
  * half of every layer's units, and update those. */
 typedef struct _HealerMlpRows HealerMlpRows;
 
-/* Batches of at least this many rows are shared by rows: measured from 32
- * to 512 rows on the bench's 105-200-200-200-6 network, where 88 rows and
- * fewer lost and 96 broke even (bench/README.md, "Fifth pass"); 513 to 4096
- * rows were not measured. */
-#define HEALER_MLP_ROWS_MIN_ROWS  128
+/* HEALER_MLP_ROWS_MIN_ROWS (healer-mlp.h): batches of at least this many
+ * rows are shared by rows. */
 
 /* Does a batch of @n rows of a network of @sizes take it? On the batch and
  * the shape alone, never on the threads, so results do not depend on them. */

@@ -30,8 +30,8 @@
  * need a handful of barriers a step for products twice as large. Larger
  * batches are worked whole, by OpenBLAS's own threads: their products are
  * big enough to share, and the parts' extra per-row buffers (the partial
- * products, the row-major activations) would grow with them. */
-#define HEALER_MLP_SPLIT_MAX_ROWS   4096
+ * products, the row-major activations) would grow with them.
+ * (HEALER_MLP_SPLIT_MAX_ROWS is in healer-mlp.h, for the memory estimate.) */
 /* Below this many rows × parameters per step the work does not pay for
  * handing half of it to a second thread. Affects speed, never results. */
 #define HEALER_MLP_TEAM_MIN_WORK    (1u << 18)
@@ -91,6 +91,8 @@
 struct _HealerMlpWorkspace
 {
   gsize           max_batch;
+  gsize           unit_max;   /* rows the buffers below hold: max_batch, or fewer
+                               * when larger batches are shared by rows */
   guint           n_sizes;
   guint          *sizes;      /* shape it was built for; any MLP of that shape may use it */
   float          *x_units[2]; /* per part, size(0) × n: the input, feature-major */
@@ -167,24 +169,33 @@ healer_mlp_workspace_new (const HealerMlp *self,
   ws->n_sizes = self->n_sizes;
   ws->sizes = g_memdup2 (self->sizes, self->n_sizes * sizeof (guint));
   ws->split = max_batch >= 2 && max_batch <= HEALER_MLP_SPLIT_MAX_ROWS;
-  ws->act = healer_mlp_layer_buffers (self, max_batch, 1, n_layers);
-  ws->gate = healer_mlp_layer_buffers (self, max_batch, 1, n_layers - 1);
-  ws->delta = healer_mlp_layer_buffers (self, max_batch, 1, n_layers);
+  if (ws->split && healer_mlp_rows_wanted_for (self->sizes, self->n_sizes, max_batch))
+    {
+      /* Batches of HEALER_MLP_ROWS_MIN_ROWS rows or more go to the step
+       * shared by rows, with buffers of its own: this one's are for the
+       * smaller ones (a last, short batch) alone. Sized for max_batch they
+       * were up to 400 MB at 4096 rows of a 2000-2000 network, allocated
+       * for nothing, which the trainer's memory check counted. */
+      ws->rows = healer_mlp_rows_new (self, max_batch);
+      ws->unit_max = MIN (max_batch, HEALER_MLP_ROWS_MIN_ROWS - 1);
+    }
+  else
+    ws->unit_max = max_batch;
+  ws->act = healer_mlp_layer_buffers (self, ws->unit_max, 1, n_layers);
+  ws->gate = healer_mlp_layer_buffers (self, ws->unit_max, 1, n_layers - 1);
+  ws->delta = healer_mlp_layer_buffers (self, ws->unit_max, 1, n_layers);
   /* Part 1 owns nothing in a whole batch. */
   for (guint part = 0; part < (ws->split ? 2 : 1); part++)
     {
-      ws->x_units[part] = g_new (float, max_batch * self->sizes[0]);
-      ws->partial[part] = healer_mlp_layer_buffers (self, max_batch, 1, n_layers - 1);
+      ws->x_units[part] = g_new (float, ws->unit_max * self->sizes[0]);
+      ws->partial[part] = healer_mlp_layer_buffers (self, ws->unit_max, 1, n_layers - 1);
     }
   if (ws->split)
     {
-      ws->act_rows = healer_mlp_layer_buffers (self, max_batch, 1, n_layers - 1);
-      ws->out_copy = g_new (float, max_batch * self->sizes[n_layers]);
-      ws->delta_out_copy = g_new (float, max_batch * self->sizes[n_layers]);
+      ws->act_rows = healer_mlp_layer_buffers (self, ws->unit_max, 1, n_layers - 1);
+      ws->out_copy = g_new (float, ws->unit_max * self->sizes[n_layers]);
+      ws->delta_out_copy = g_new (float, ws->unit_max * self->sizes[n_layers]);
     }
-
-  if (ws->split && healer_mlp_rows_wanted_for (self->sizes, self->n_sizes, max_batch))
-    ws->rows = healer_mlp_rows_new (self, max_batch);
 
   if (ws->split && (double) max_batch * (double) self->n_params >= HEALER_MLP_TEAM_MIN_WORK)
     ws->team = healer_mlp_team_new ();
@@ -847,6 +858,7 @@ healer_mlp_train_step (HealerMlp           *self,
       ws->mlp = NULL;
       return loss;
     }
+  g_assert (n <= ws->unit_max);
   if (ws->dropped)
     for (guint l = 1; l < n_layers; l++)
       healer_mlp_draw_dropout (ws->gate[l], n, NULL, 0, n, n, self->sizes[l], dropout, &rng);

@@ -9,6 +9,17 @@
 
 G_BEGIN_DECLS
 
+/* Training batches of at least this many rows (up to 4096, with a hidden
+ * layer) are shared between the two threads by rows, each with buffers and
+ * a gradient of its own (healer-mlp-rows.c); public for the trainer's
+ * memory estimate. Measured from 32 to 512 rows on the bench's
+ * 105-200-200-200-6 network, where 88 rows and fewer lost and 96 broke even
+ * (bench/README.md, "Fifth pass"); 513 to 4096 rows were not measured. */
+#define HEALER_MLP_ROWS_MIN_ROWS  128
+/* … and batches of more than this many go whole to OpenBLAS's threads
+ * (healer-mlp-train.c says why). */
+#define HEALER_MLP_SPLIT_MAX_ROWS 4096
+
 typedef enum
 {
   HEALER_ACTIVATION_RELU,
