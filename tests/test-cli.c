@@ -868,11 +868,11 @@ test_drift_report (void)
 
 /* What does not depend on OpenBLAS's thread count, and what does.
  *
- * Mini-batches of up to 4096 rows are split between two threads of our own
- * with OpenBLAS held to one thread (healer-mlp-team.c), so their weights are
- * the same whatever OPENBLAS_NUM_THREADS says, on every CPU: at 30 rows and
- * at 256 (until 2026-12-07 batches above 128 were left to OpenBLAS's
- * threads). The forward passes after training (metrics, threshold,
+ * Mini-batches are split between two threads of our own with OpenBLAS held
+ * to one thread (healer-mlp-team.c), so their weights are the same whatever
+ * OPENBLAS_NUM_THREADS says, on every CPU: at 30 rows, at 256 and above
+ * 4096 (until 2026-12-07 batches above 128, then above 4096, were left to
+ * OpenBLAS's threads). The forward passes after training (metrics, threshold,
  * explanations) let OpenBLAS share products between its threads; whether
  * that changes bits depends on its kernels: not with the AVX-512 ones, but
  * with the AVX2 ("Haswell") ones, whose edge tiles differ with the
@@ -901,6 +901,30 @@ test_reproducible_threads (void)
                       g_str_equal (w_one, w_two) ? "same" : "differ",
                       g_str_equal (one, two) ? "same" : "differs");
     }
+
+  /* A batch of more than 4096 rows, on a file that has them; with the
+   * Haswell kernels where the CPU runs them, whose bits would show a
+   * product shared between OpenBLAS's threads. */
+  {
+    const char *core = NULL;
+    g_autofree char *big = tmp_path ("threads-5000.csv");
+    g_autofree char *a = tmp_path ("threads-big-1.json");
+    g_autofree char *b = tmp_path ("threads-big-2.json");
+    g_autofree char *one = NULL, *two = NULL, *w_one = NULL, *w_two = NULL;
+    g_auto(Run) sim = { 0 };
+
+    run_cli (&sim, "simulate", "-o", big, "--samples", "5000", "--seed", "4", NULL);
+    g_assert_cmpint (sim.status, ==, 0);
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+      core = "Haswell";
+#endif
+    one = train_with_threads (big, a, "1", "4500", core);
+    two = train_with_threads (big, b, "2", "4500", core);
+    w_one = weights_digest (one);
+    w_two = weights_digest (two);
+    g_assert_cmpstr (w_one, ==, w_two);
+  }
 
 #if defined(__x86_64__) && defined(__GNUC__)
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))

@@ -236,8 +236,7 @@ healer_train_estimate_memory (const HealerDataset     *data,
    * shorter last batch. Without the parts the estimate fell 10–40 MB short
    * of the peak at batches of 256–4096 rows of a 2000-2000 network. */
   unit_rows = batch;
-  if (config->n_hidden > 0 && batch >= HEALER_MLP_ROWS_MIN_ROWS &&
-      batch <= HEALER_MLP_SPLIT_MAX_ROWS)
+  if (config->n_hidden > 0 && batch >= HEALER_MLP_ROWS_MIN_ROWS)
     {
       guint64 ld = ((batch + 1) / 2 + 15) / 16 * 16;
       guint64 per_row = sat_add (sat_add (n_in, sat_mul (widths, 2)), sat_mul (hidden_widths, 2));

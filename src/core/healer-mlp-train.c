@@ -27,11 +27,13 @@
  * core. At 200–256 rows OpenBLAS's two threads did no better than one
  * (108 GFLOP/s, 47 % of the two cores' peak): each product is handed to its
  * worker and back, and the optimiser still ran on one core, while the parts
- * need a handful of barriers a step for products twice as large. Larger
- * batches are worked whole, by OpenBLAS's own threads: their products are
- * big enough to share, and the parts' extra per-row buffers (the partial
- * products, the row-major activations) would grow with them.
- * (HEALER_MLP_SPLIT_MAX_ROWS is in healer-mlp.h, for the memory estimate.) */
+ * need a handful of barriers a step for products twice as large. Batches
+ * of any size are split so (larger ones by rows, healer-mlp-rows.c): until
+ * 2026-12-07 those above 4096 rows were worked whole by OpenBLAS's own
+ * threads, whose AVX2 kernels made the weights depend on how many there
+ * were (probe6: --batch-size 4097 on 5000 rows, OPENBLAS_NUM_THREADS=1
+ * and 2 gave two models). Split, each part's products run on one OpenBLAS
+ * thread whatever the team, so the bits are those of one thread. */
 /* Below this many rows × parameters per step the work does not pay for
  * handing half of it to a second thread. Affects speed, never results. */
 #define HEALER_MLP_TEAM_MIN_WORK    (1u << 18)
@@ -168,7 +170,7 @@ healer_mlp_workspace_new (const HealerMlp *self,
   ws->max_batch = max_batch;
   ws->n_sizes = self->n_sizes;
   ws->sizes = g_memdup2 (self->sizes, self->n_sizes * sizeof (guint));
-  ws->split = max_batch >= 2 && max_batch <= HEALER_MLP_SPLIT_MAX_ROWS;
+  ws->split = max_batch >= 2;
   if (ws->split && healer_mlp_rows_wanted_for (self->sizes, self->n_sizes, max_batch))
     {
       /* Batches of HEALER_MLP_ROWS_MIN_ROWS rows or more go to the step

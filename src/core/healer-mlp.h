@@ -9,16 +9,13 @@
 
 G_BEGIN_DECLS
 
-/* Training batches of at least this many rows (up to 4096, with a hidden
- * layer) are shared between the two threads by rows, each with buffers and
- * a gradient of its own (healer-mlp-rows.c); public for the trainer's
- * memory estimate. Measured from 32 to 512 rows on the bench's
- * 105-200-200-200-6 network, where 88 rows and fewer lost and 96 broke even
- * (bench/README.md, "Fifth pass"); 513 to 4096 rows were not measured. */
+/* Training batches of at least this many rows (with a hidden layer) are
+ * shared between the two threads by rows, each with buffers and a gradient
+ * of its own (healer-mlp-rows.c); public for the trainer's memory estimate.
+ * Measured from 32 to 512 rows on the bench's 105-200-200-200-6 network,
+ * where 88 rows and fewer lost and 96 broke even (bench/README.md, "Fifth
+ * pass"); larger batches were not measured. */
 #define HEALER_MLP_ROWS_MIN_ROWS  128
-/* … and batches of more than this many go whole to OpenBLAS's threads
- * (healer-mlp-train.c says why). */
-#define HEALER_MLP_SPLIT_MAX_ROWS 4096
 
 typedef enum
 {
@@ -159,11 +156,9 @@ typedef void (*HealerMlpUpdateFunc) (gpointer user_data,
 
 /* healer_mlp_loss_grad, with @update (may be NULL) called for each range of
  * parameters as its gradient becomes final, so an optimiser can update
- * them while the step is still working on the others. Mini-batches of up to
- * 4096 rows run on two threads when there are two CPUs; their results are the
- * same with one, and with any number of OpenBLAS threads. Larger batches
- * leave the products to OpenBLAS's threads, whose AVX2 kernels give bits
- * that depend on their number (its AVX-512 ones do not). */
+ * them while the step is still working on the others. Mini-batches run on
+ * two threads when there are two CPUs; their results are the same with one,
+ * and with any number of OpenBLAS threads. */
 double      healer_mlp_train_step     (HealerMlp          *self,
                                        HealerMlpWorkspace *ws,
                                        const float        *x,
