@@ -467,7 +467,7 @@ epochs_seen_cb (GtkLabel        *label,
                 GParamSpec      *pspec,
                 HealerTrainPage *page)
 {
-  /* "Network 1 of 5 · epoch 12 of 300": a few epochs have trained. */
+  /* "Network 1 of 5 · epoch 12 of 100000": a few epochs have trained. */
   const char *text = gtk_label_get_text (label);
   const char *epoch = strstr (text, "epoch ");
 
@@ -502,9 +502,23 @@ test_train_page_cancel (void)
   g_autoptr(GdkTexture) shot = NULL;
 
   fixture_setup (&f, TRUE);
-  /* The recommended settings: five networks of 300 epochs, no validation
-   * split. Long enough to be cancelled mid-run. */
-  healer_train_settings_apply_preset (healer_train_page_get_settings (f.page), HEALER_TRAIN_PRESET_DEFAULT);
+  /* The recommended settings, five networks and no validation split, but
+   * with the most epochs the page allows and no early stop: the first
+   * network is still training when the cancel comes, however fast the
+   * machine. With the preset's 300 epochs a fast machine trained all five
+   * networks on these 300 rows between the first report and the cancel. */
+  {
+    HealerTrainSettings *settings = healer_train_page_get_settings (f.page);
+    HealerTrainConfig config;
+
+    healer_train_settings_apply_preset (settings, HEALER_TRAIN_PRESET_DEFAULT);
+    g_assert_true (healer_train_settings_get_config (settings, &config, NULL));
+    g_assert_cmpuint (config.ensemble, ==, 5);
+    g_assert_cmpfloat (config.validation_fraction, ==, 0.0);
+    config.epochs = 100000;
+    config.patience = 0;
+    healer_train_settings_set_config (settings, &config);
+  }
   g_assert_false (healer_train_page_cancel (f.page));
 
   healer_train_page_start (f.page);
@@ -528,13 +542,8 @@ test_train_page_cancel (void)
   model = healer_session_get_model (f.session);
   g_assert_nonnull (model);
   g_assert_cmpint (model->status, ==, HEALER_TRAIN_CANCELLED);
-  g_assert_cmpuint (model->n_members, >=, 1);
-  g_assert_cmpuint (model->n_members, <, 5);
+  g_assert_cmpuint (model->n_members, ==, 1);
   g_assert_false (healer_session_get_model_saved (f.session));
-  /* The trainer skips its last pass after a cancel; the page measures the
-   * model itself so the user still has a score to judge it by. */
-  g_assert_nonnull (healer_train_summary_get_metrics (healer_train_page_get_summary (f.page)));
-  g_assert_cmpuint (healer_train_summary_get_metrics (healer_train_page_get_summary (f.page))->n_samples, ==, 300);
   /* The trainer skips its last pass after a cancel; the page measures the
    * model itself so the user still has a score to judge it by. */
   g_assert_nonnull (healer_train_summary_get_metrics (healer_train_page_get_summary (f.page)));
