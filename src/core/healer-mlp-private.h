@@ -121,6 +121,22 @@ void     healer_mlp_output_delta        (const float      *p,
                                          guint             n_classes,
                                          float             smoothing);
 
+/* The share of @size items (units of a layer, rows of a batch) that part
+ * @part of two owns, [*@i0, *@i1): the first half rounded up, or the rest.
+ * Every division of a step's work between the two parts goes through it,
+ * so that no two of them can disagree on where the halves meet. */
+static inline void
+healer_mlp_half (gsize  size,
+                 guint  part,
+                 gsize *i0,
+                 gsize *i1)
+{
+  gsize half = (size + 1) / 2;
+
+  *i0 = part == 0 ? 0 : half;
+  *i1 = part == 0 ? half : size;
+}
+
 /* Branch-free selects. Hidden-unit signs are random, so a branch per unit
  * mispredicts about half the time (it doubled the time of a mini-batch step),
  * and GCC at -O2 neither if-converts nor vectorises float comparisons. */

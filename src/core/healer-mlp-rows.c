@@ -307,10 +307,11 @@ healer_mlp_rows_reduce (HealerMlpRows *rows,
   for (guint l = self->n_sizes - 1; l-- > 0;)
     {
       gsize n_in = self->sizes[l], n_out = self->sizes[l + 1];
-      gsize half = (n_out + 1) / 2;
-      gsize o0 = p == 0 ? 0 : half, o1 = p == 0 ? half : n_out;
-      gsize w_offset = self->offsets[l] + o0 * n_in;
-      gsize b_offset = self->offsets[l] + n_in * n_out + o0;
+      gsize o0, o1, w_offset, b_offset;
+
+      healer_mlp_half (n_out, p, &o0, &o1);
+      w_offset = self->offsets[l] + o0 * n_in;
+      b_offset = self->offsets[l] + n_in * n_out + o0;
 
       if (o1 == o0)
         continue;
@@ -372,9 +373,8 @@ healer_mlp_rows_step (HealerMlpRows      *rows,
   rows->grad = grad;
   rows->update = update;
   rows->user_data = user_data;
-  rows->part[0].r0 = 0;
-  rows->part[0].r1 = rows->part[1].r0 = (n + 1) / 2;
-  rows->part[1].r1 = n;
+  healer_mlp_half (n, 0, &rows->part[0].r0, &rows->part[0].r1);
+  healer_mlp_half (n, 1, &rows->part[1].r0, &rows->part[1].r1);
   for (guint p = 0; p < 2; p++)
     rows->part[p].ld = healer_mlp_rows_round (rows->part[p].r1 - rows->part[p].r0);
 

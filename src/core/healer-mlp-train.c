@@ -273,10 +273,13 @@ healer_mlp_own (const HealerMlpWorkspace *ws,
                 gsize                    *u0,
                 gsize                    *u1)
 {
-  gsize half = ws->split ? (size + 1) / 2 : size;
-
-  *u0 = part == 0 ? 0 : half;
-  *u1 = part == 0 ? half : size;
+  if (ws->split)
+    healer_mlp_half (size, part, u0, u1);
+  else
+    {
+      *u0 = part == 0 ? 0 : size;
+      *u1 = size;
+    }
 }
 
 /* Inverted dropout: the factor of each unit of the @n rows, 0 (dropped) or
