@@ -619,6 +619,98 @@ test_iter_chunks (void)
   g_remove (path);
 }
 
+/* The whole file's CSV text from chunk->csv, checking on the way that each
+ * chunk's text is what healer_predictions_append_row makes of the chunk's
+ * own fields; @n_reasons counts the flagged rows and @n_quoted the reasons
+ * that needed quotes (out-of-range lists). */
+static char *
+iter_csv_text (const HealerModel *model,
+               const char        *path,
+               gsize              chunk_rows,
+               guint              n_threads,
+               gsize             *n_reasons,
+               gsize             *n_quoted)
+{
+  g_autoptr(HealerDiagnoseIter) iter = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) whole = g_string_new (NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  const HealerDiagnoseChunk *chunk;
+  guint k = model->n_classes;
+
+  iter = healer_diagnose_iter_new_for_path (model, path, chunk_rows, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  healer_diagnose_iter_set_n_threads (iter, n_threads);
+  healer_diagnose_iter_set_csv (iter, TRUE);
+  *n_reasons = *n_quoted = 0;
+  while (healer_diagnose_iter_next (iter, &chunk, NULL, &error) && chunk != NULL)
+    {
+      g_string_truncate (expected, 0);
+      for (gsize i = 0; i < chunk->n_rows; i++)
+        {
+          healer_predictions_append_row (expected, chunk->sample_ids[i], model->class_ids,
+                                         (const char * const *) model->class_names, k,
+                                         chunk->proba + i * k, chunk->predicted[i],
+                                         chunk->uncertainty[i] != HEALER_UNCERTAIN_NONE,
+                                         model->set_threshold, chunk->reasons[i],
+                                         chunk->true_labels != NULL ? &chunk->true_labels[i]
+                                                                    : NULL);
+          *n_reasons += chunk->reasons[i] != NULL;
+          *n_quoted += chunk->reasons[i] != NULL && strchr (chunk->reasons[i], ',') != NULL;
+        }
+      g_assert_nonnull (chunk->csv);
+      g_assert_cmpuint (chunk->csv_len, ==, strlen (chunk->csv));
+      g_assert_cmpstr (chunk->csv, ==, expected->str);
+      g_string_append_len (whole, chunk->csv, (gssize) chunk->csv_len);
+    }
+  g_assert_no_error (error);
+  return g_string_free (g_steal_pointer (&whole), FALSE);
+}
+
+/* The rows formatted on the diagnosis' threads (what predict writes) are the
+ * text one thread makes of each chunk's fields, whatever the chunk size and
+ * the thread count; with and without a sample_id column (the iterator
+ * numbering the rows itself), with flagged rows whose reasons need quotes. */
+static void
+test_iter_csv (void)
+{
+  HealerModel *model = get_model ();
+
+  for (guint with_ids = 0; with_ids < 2; with_ids++)
+    {
+      g_autoptr(HealerDataset) data = make_data (700, 21 + with_ids);
+      g_autofree char *path = NULL;
+      g_autofree char *reference = NULL;
+      gsize n_reasons = 0, n_quoted = 0;
+      static const gsize chunk_rows[] = { 1, 13, 100, 0 };
+      static const guint threads[] = { 1, 2, 3 };
+
+      if (!with_ids)
+        g_clear_pointer (&data->sample_ids, g_free);
+      /* Every seventh row far out of range in every KPI: "out of range:
+       * feature0, feature1…", a reason with commas. */
+      for (gsize i = 0; i < data->n_rows; i += 7)
+        for (guint j = 0; j < data->n_features; j++)
+          data->x[i * data->n_features + j] = j % 2 ? 1e12f : -1e12f;
+      path = write_csv (data, "healer-test-diagnose-csv.csv");
+      reference = iter_csv_text (model, path, 0, 1, &n_reasons, &n_quoted);
+      g_assert_cmpuint (n_reasons, >, 0);
+      g_assert_cmpuint (n_quoted, >, 0);
+      g_assert_cmpuint (strlen (reference), >, 0);
+      for (guint c = 0; c < G_N_ELEMENTS (chunk_rows); c++)
+        for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+          {
+            gsize reasons, quoted;
+            g_autofree char *text = iter_csv_text (model, path, chunk_rows[c], threads[t],
+                                                   &reasons, &quoted);
+
+            g_assert_cmpuint (reasons, ==, n_reasons);
+            g_assert_cmpstr (text, ==, reference);
+          }
+      g_remove (path);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -635,6 +727,7 @@ main (int   argc,
   g_test_add_func ("/diagnose/no-rows-and-bad-cell", test_no_rows_and_bad_cell);
   g_test_add_func ("/diagnose/iter-header-only", test_iter_header_only);
   g_test_add_func ("/diagnose/iter-chunks", test_iter_chunks);
+  g_test_add_func ("/diagnose/iter-csv", test_iter_csv);
   g_test_add_func ("/diagnose/parse-sample", test_parse_sample);
   g_test_add_func ("/diagnose/parse-sample-errors", test_parse_sample_errors);
 

@@ -651,6 +651,46 @@ test_fixed6 (void)
     }
 }
 
+/* healer_csv_append_int writes what "%" G_GINT64_FORMAT writes: both ends
+ * of gint64 (−2⁶³ has no positive counterpart), every power of ten and its
+ * neighbours, and random values of every magnitude. */
+static void
+check_int (gint64 value)
+{
+  g_autoptr(GString) fast = g_string_new ("x");
+  g_autofree char *slow = g_strdup_printf ("x%" G_GINT64_FORMAT, value);
+
+  healer_csv_append_int (fast, value);
+  g_assert_cmpstr (fast->str, ==, slow);
+}
+
+static void
+test_append_int (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  gint64 power = 1;
+
+  check_int (0);
+  check_int (G_MININT64);
+  check_int (G_MAXINT64);
+  check_int (G_MININT64 + 1);
+  check_int (G_MININT32);
+  check_int (G_MAXINT32);
+  for (int d = 0; d < 19; d++, power *= 10)
+    for (gint64 delta = -1; delta <= 1; delta++)
+      {
+        check_int (power + delta);
+        check_int (-(power + delta));
+      }
+  for (int i = 0; i < 100000; i++)
+    {
+      gint64 value = (gint64) (((guint64) g_rand_int (rand) << 32) | g_rand_int (rand));
+
+      check_int (value);
+      check_int (value >> g_rand_int_range (rand, 0, 63));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -681,6 +721,7 @@ main (int   argc,
 
 #undef ADD
   g_test_add_func ("/output/fixed6", test_fixed6);
+  g_test_add_func ("/output/append-int", test_append_int);
 
   return g_test_run ();
 }

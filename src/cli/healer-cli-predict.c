@@ -42,31 +42,16 @@ write_header (HealerOutput       *out,
   return healer_output_write (out, line->str, line->len, error);
 }
 
-/* One chunk of the core's diagnosis, then a flush: a pipeline reading
- * standard output sees each chunk as soon as it is diagnosed. */
+/* One chunk of the core's diagnosis, formatted by the core on its threads
+ * (healer_diagnose_iter_set_csv), then a flush: a pipeline reading standard
+ * output sees each chunk as soon as it is diagnosed. */
 static gboolean
 write_chunk (HealerOutput              *out,
-             const HealerModel         *model,
              const HealerDiagnoseChunk *chunk,
              GError                   **error)
 {
-  g_autoptr(GString) line = g_string_sized_new (256);
-  guint k = model->n_classes;
-
-  for (gsize i = 0; i < chunk->n_rows; i++)
-    {
-      g_string_truncate (line, 0);
-      healer_predictions_append_row (line, chunk->sample_ids[i], model->class_ids,
-                                     (const char * const *) model->class_names, k,
-                                     chunk->proba + i * k, chunk->predicted[i],
-                                     chunk->uncertainty[i] != HEALER_UNCERTAIN_NONE,
-                                     model->set_threshold, chunk->reasons[i],
-                                     chunk->true_labels != NULL ? &chunk->true_labels[i] : NULL);
-      if (!healer_output_write (out, line->str, line->len, error))
-        return FALSE;
-    }
-
-  return healer_output_flush (out, error);
+  return healer_output_write (out, chunk->csv, chunk->csv_len, error) &&
+         healer_output_flush (out, error);
 }
 
 /* Writes the drift report and says in one line on stderr what it found. */
@@ -194,6 +179,7 @@ healer_cli_predict (int    argc,
   if (iter == NULL)
     return healer_cli_fail (error);
   healer_diagnose_iter_set_n_threads (iter, (guint) threads);
+  healer_diagnose_iter_set_csv (iter, TRUE);
 
   out = healer_output_open (output, &error);
   if (out == NULL)
@@ -222,7 +208,7 @@ healer_cli_predict (int    argc,
         }
       if (chunk == NULL)
         break;
-      if (!write_chunk (out, model, chunk, &error))
+      if (!write_chunk (out, chunk, &error))
         return healer_cli_fail (error);
     }
   n_rows = healer_diagnose_iter_get_n_rows (iter);

@@ -100,6 +100,10 @@ diagnosis_shrink (HealerDiagnosis *self,
 
 /* ---- the one diagnosis loop ---- */
 
+/* Parts a chunk is cut into for the threads: 8192 rows make parts of 256,
+ * small enough that two threads and the reader's end level. */
+#define HEALER_DIAGNOSE_PARTS 32
+
 struct _HealerDiagnoseIter
 {
   const HealerModel   *model;
@@ -133,9 +137,15 @@ struct _HealerDiagnoseIter
   guint                n_threads;    /* 0: one per processor */
   HealerParallel      *parallel;     /* made at the first chunk */
 
-  /* The next chunk, read by a thread of its own while the caller diagnoses
-   * and writes the current one; joined before anything else touches the
-   * reader. */
+  /* With healer_diagnose_iter_set_csv: each part's rows formatted by the
+   * thread that diagnosed them, then joined in file order. */
+  gboolean             csv;
+  GString             *part_csv[HEALER_DIAGNOSE_PARTS];
+  GString             *csv_text;
+
+  /* The next chunk, read by a thread of its own while the current one is
+   * diagnosed and the caller writes it; joined before anything else touches
+   * the reader. */
   GThread             *prefetch;
   GCancellable        *prefetch_cancellable;  /* the iterator's own, cancelled by
                                                 * the caller's and by _free() */
@@ -228,17 +238,11 @@ read_rows (HealerDiagnoseIter *self,
 
 /* The rows of a chunk past the network: class, flag and reason of each row,
  * computed alone, so the thread it falls to changes nothing. */
-typedef struct
-{
-  HealerDiagnoseIter *iter;
-} RowsJob;
-
 static void
-diagnose_job_rows (gpointer data,
-                   gsize    first,
-                   gsize    last)
+diagnose_rows (HealerDiagnoseIter *self,
+               gsize               first,
+               gsize               last)
 {
-  HealerDiagnoseIter *self = ((RowsJob *) data)->iter;
   const HealerModel *model = self->model;
   guint k = model->n_classes;
 
@@ -253,6 +257,70 @@ diagnose_job_rows (gpointer data,
       self->new_reasons[i] = why != HEALER_UNCERTAIN_NONE
                                ? healer_model_row_reason (model, row, p, why)
                                : NULL;
+    }
+}
+
+/* The same rows as predict's CSV lines, appended to @text. */
+static void
+format_rows (HealerDiagnoseIter *self,
+             gsize               first,
+             gsize               last,
+             GString            *text)
+{
+  const HealerModel *model = self->model;
+  const char * const *sample_ids = (const char * const *) self->rows->sample_ids;
+  const gint32 *labels = self->rows->labels;
+  guint k = model->n_classes;
+
+  for (gsize i = first; i < last; i++)
+    {
+      char number[32];
+      const char *id = sample_ids != NULL ? sample_ids[i] : NULL;
+
+      /* The 1-based row, as _next() stores it for the chunk. */
+      if (id == NULL)
+        {
+          g_snprintf (number, sizeof number, "%" G_GSIZE_FORMAT, self->n_rows + i + 1);
+          id = number;
+        }
+      healer_predictions_append_row (text, id, model->class_ids,
+                                     (const char * const *) model->class_names, k,
+                                     self->proba + i * k, self->predicted[i],
+                                     self->uncertainty[i] != HEALER_UNCERTAIN_NONE,
+                                     model->set_threshold, self->new_reasons[i],
+                                     labels != NULL ? &labels[i] : NULL);
+    }
+}
+
+/* The chunk cut into HEALER_DIAGNOSE_PARTS parts of consecutive rows, which
+ * the threads take one at a time: a part's CSV text is made by the thread
+ * that diagnosed its rows, and the parts are joined in order, so the text is
+ * the same whatever the threads. */
+typedef struct
+{
+  HealerDiagnoseIter *iter;
+  gsize               n;
+  guint               n_parts;
+} PartsJob;
+
+static void
+diagnose_job_parts (gpointer data,
+                    gsize    first_part,
+                    gsize    last_part)
+{
+  PartsJob *job = data;
+  HealerDiagnoseIter *self = job->iter;
+
+  for (gsize p = first_part; p < last_part; p++)
+    {
+      gsize first = job->n * p / job->n_parts, last = job->n * (p + 1) / job->n_parts;
+
+      diagnose_rows (self, first, last);
+      if (self->csv)
+        {
+          g_string_truncate (self->part_csv[p], 0);
+          format_rows (self, first, last, self->part_csv[p]);
+        }
     }
 }
 
@@ -369,6 +437,11 @@ healer_diagnose_iter_free (HealerDiagnoseIter *self)
   g_string_chunk_free (self->numbers);
   g_string_chunk_free (self->reason_texts);
   g_free (self->new_reasons);
+  for (guint p = 0; p < HEALER_DIAGNOSE_PARTS; p++)
+    if (self->part_csv[p] != NULL)
+      g_string_free (self->part_csv[p], TRUE);
+  if (self->csv_text != NULL)
+    g_string_free (self->csv_text, TRUE);
   g_clear_pointer (&self->parallel, healer_parallel_free);
   g_free (self);
 }
@@ -457,11 +530,27 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
     self->parallel = healer_parallel_new (self->n_threads > 0
                                           ? self->n_threads
                                           : MIN (g_get_num_processors (), 16));
+  /* The next chunk is read while this one is diagnosed, not only while the
+   * caller writes it: the network's threads and the reader's then share
+   * the cores, instead of the reader idling through the diagnosis and the
+   * network's threads through the tail of the read. The count is taken
+   * first: the reader is the read's alone from here on. */
+  self->bytes_read = healer_csv_reader_get_bytes_read (self->reader);
+  prefetch_start (self, cancellable);
   healer_model_predict_proba_parallel (model, self->aligned, self->proba, self->parallel);
   {
-    RowsJob job = { self };
+    PartsJob job = { self, n, (guint) MIN (n, HEALER_DIAGNOSE_PARTS) };
 
-    healer_parallel_run (self->parallel, n, diagnose_job_rows, &job);
+    healer_parallel_run (self->parallel, job.n_parts, diagnose_job_parts, &job);
+    if (self->csv)
+      {
+        g_string_truncate (self->csv_text, 0);
+        for (guint p = 0; p < job.n_parts; p++)
+          g_string_append_len (self->csv_text, self->part_csv[p]->str,
+                               (gssize) self->part_csv[p]->len);
+        self->chunk.csv = self->csv_text->str;
+        self->chunk.csv_len = self->csv_text->len;
+      }
   }
   g_string_chunk_clear (self->numbers);
   g_string_chunk_clear (self->reason_texts);
@@ -501,10 +590,24 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
   self->chunk.true_labels = self->rows->labels;
   self->chunk.aligned = self->aligned;
   self->n_rows += n;
-  self->bytes_read = healer_csv_reader_get_bytes_read (self->reader);
   *chunk = &self->chunk;
-  prefetch_start (self, cancellable);
   return TRUE;
+}
+
+void
+healer_diagnose_iter_set_csv (HealerDiagnoseIter *self,
+                              gboolean            csv)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->started);
+
+  self->csv = csv;
+  if (csv && self->csv_text == NULL)
+    {
+      for (guint p = 0; p < HEALER_DIAGNOSE_PARTS; p++)
+        self->part_csv[p] = g_string_new (NULL);
+      self->csv_text = g_string_new (NULL);
+    }
 }
 
 void
@@ -907,7 +1010,9 @@ healer_predictions_append_row (GString            *line,
   guint size;
 
   healer_csv_append_field (line, sample_id);
-  g_string_append_printf (line, ",%d,", class_ids[predicted]);
+  g_string_append_c (line, ',');
+  healer_csv_append_int (line, class_ids[predicted]);
+  g_string_append_c (line, ',');
   healer_csv_append_field (line, class_names[predicted]);
   g_string_append_c (line, ',');
   healer_csv_append_fixed6 (line, proba[predicted]);
@@ -919,10 +1024,14 @@ healer_predictions_append_row (GString            *line,
     }
   /* The diagnosis leads the set even if @predicted was not the argmax. */
   size = healer_prediction_set (proba, n_classes, set_threshold, set);
-  g_string_append_printf (line, ",%d", class_ids[predicted]);
+  g_string_append_c (line, ',');
+  healer_csv_append_int (line, class_ids[predicted]);
   for (guint s = 0; s < size; s++)
     if (set[s] != predicted)
-      g_string_append_printf (line, "|%d", class_ids[set[s]]);
+      {
+        g_string_append_c (line, '|');
+        healer_csv_append_int (line, class_ids[set[s]]);
+      }
   g_string_append_c (line, ',');
   healer_csv_append_field (line, reason != NULL ? reason : "");
   if (true_label != NULL)
@@ -935,7 +1044,9 @@ healer_predictions_append_row (GString            *line,
           name = class_names[c];
       if (name == NULL)
         name = plain = healer_class_default_name (*true_label);
-      g_string_append_printf (line, ",%d,", *true_label);
+      g_string_append_c (line, ',');
+      healer_csv_append_int (line, *true_label);
+      g_string_append_c (line, ',');
       healer_csv_append_field (line, name);
     }
   g_string_append_c (line, '\n');

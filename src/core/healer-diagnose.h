@@ -64,6 +64,11 @@ typedef struct
                                       * NULL for the others */
   const gint32        *true_labels;  /* n_rows label values, NULL without a label column */
   const HealerDataset *aligned;      /* the rows in the model's input order */
+  const char          *csv;          /* with healer_diagnose_iter_set_csv: the rows as
+                                      * healer_predictions_append_row writes them, a
+                                      * line each, made on the diagnosis' threads;
+                                      * NULL otherwise */
+  gsize                csv_len;
 } HealerDiagnoseChunk;
 
 typedef struct _HealerDiagnoseIter HealerDiagnoseIter;
@@ -111,6 +116,10 @@ gboolean            healer_diagnose_iter_next         (HealerDiagnoseIter       
                                                        const HealerDiagnoseChunk **chunk,
                                                        GCancellable               *cancellable,
                                                        GError                    **error);
+/* Also format each chunk's rows as predict's CSV lines (chunk->csv), on
+ * the threads that diagnose them, before the first _next(). */
+void                healer_diagnose_iter_set_csv      (HealerDiagnoseIter  *self,
+                                                       gboolean             csv);
 /* Diagnose each chunk on @n_threads threads (0, the default: one per
  * processor, at most 16), before the first _next(). The results are the
  * same bits whatever the number. */

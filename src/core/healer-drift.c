@@ -13,6 +13,7 @@
 
 #include "healer-drift.h"
 #include "healer-json.h"
+#include "healer-output.h"
 #include "healer-rng.h"
 
 #define HEALER_DRIFT_FORMAT          "systemhealer-drift-report"
@@ -147,21 +148,30 @@ healer_model_row_reason (const HealerModel *model,
                          const float       *proba,
                          HealerUncertainty  why)
 {
-  GString *text = g_string_new (NULL);
+  GString *text;
 
-  g_return_val_if_fail (model != NULL && row != NULL && proba != NULL, g_string_free (text, FALSE));
+  g_return_val_if_fail (model != NULL && row != NULL && proba != NULL, NULL);
 
+  /* Made for most rows of a large predict when the model is unsure of
+   * them: no printf, and the set on the stack where it fits. */
+  text = g_string_sized_new (64);
   /* Fixed English words: a column for scripts, like the header. The app
    * words the same flags in the user's language. */
   if (why & HEALER_UNCERTAIN_AMBIGUOUS)
     {
-      g_autofree guint *set = g_new (guint, model->n_classes);
+      guint stack[HEALER_MODEL_SET_MAX_CLASSES];
+      g_autofree guint *heap = model->n_classes > G_N_ELEMENTS (stack)
+                                 ? g_new (guint, model->n_classes) : NULL;
+      guint *set = heap != NULL ? heap : stack;
       guint n = healer_model_prediction_set (model, proba, set);
 
       g_string_append (text, "ambiguous: ");
       for (guint s = 0; s < n; s++)
-        g_string_append_printf (text, "%s%" G_GINT32_FORMAT, s == 0 ? "" : " or ",
-                                model->class_ids[set[s]]);
+        {
+          if (s > 0)
+            g_string_append (text, " or ");
+          healer_csv_append_int (text, model->class_ids[set[s]]);
+        }
     }
   if (why & HEALER_UNCERTAIN_OUT_OF_RANGE)
     {
@@ -175,7 +185,11 @@ healer_model_row_reason (const HealerModel *model,
           HealerKpiBounds b = healer_kpi_bounds (pre, j);
 
           if (healer_kpi_exceedance (&b, row[j]) > HEALER_DRIFT_OOD_CUTOFF)
-            g_string_append_printf (text, "%s%s", n_named++ == 0 ? "" : ", ", pre->input_names[j]);
+            {
+              if (n_named++ > 0)
+                g_string_append (text, ", ");
+              g_string_append (text, pre->input_names[j]);
+            }
         }
     }
   if (why & HEALER_UNCERTAIN_LOW_CONFIDENCE)

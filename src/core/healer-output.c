@@ -800,6 +800,26 @@ healer_csv_append_double (GString    *line,
 }
 
 void
+healer_csv_append_int (GString *line,
+                       gint64   value)
+{
+  /* The magnitude as unsigned: −2⁶³ has no positive gint64. */
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+  char buf[24];
+  int d = sizeof buf;
+
+  do
+    {
+      buf[--d] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    buf[--d] = '-';
+  g_string_append_len (line, buf + d, (gssize) (sizeof buf - d));
+}
+
+void
 healer_csv_append_fixed6 (GString *line,
                           float    value)
 {

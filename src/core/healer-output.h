@@ -71,6 +71,11 @@ void          healer_csv_append_double (GString     *line,
 void          healer_csv_append_fixed6 (GString     *line,
                                         float        value);
 
+/* Appends @value in decimal, as "%" G_GINT64_FORMAT would, without printf:
+ * the labels and class ids of every row of a large predict. */
+void          healer_csv_append_int    (GString     *line,
+                                        gint64       value);
+
 /* Both free @self. */
 gboolean      healer_output_commit (HealerOutput  *self,
                                     GError       **error);
