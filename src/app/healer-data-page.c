@@ -180,8 +180,12 @@ load_progress_cb (guint64   done,
 
   if (checking)
     {
-      /* The figures have no measured share: the bar pulses rather than
-       * sit full for seconds at a million rows. */
+      /* The reading is done, whichever of its reports the main loop took
+       * (the relay keeps only the latest): the bar reaches the end before
+       * it pulses. The figures have no measured share: the bar pulses
+       * rather than sit full for seconds at a million rows. */
+      if (total > 0)
+        gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) done / (double) total));
       set_pulsing (self, TRUE);
       gtk_progress_bar_set_text (self->progress_bar, NULL);
       adw_status_page_set_description (self->loading_status,
