@@ -350,6 +350,7 @@ healer_dataset_select_columns (const HealerDataset *self,
   g_autofree gboolean *used = NULL;
   HealerDataset *out;
   guint n_out, nf;
+  gboolean identity = TRUE;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (names != NULL, NULL);
@@ -397,13 +398,20 @@ healer_dataset_select_columns (const HealerDataset *self,
     }
 
   out = dataset_like (self, names, self->n_rows);
+  /* Columns already in the order asked for (a file written for the model,
+   * every chunk of a large predict): one copy of the block. */
+  for (guint k = 0; k < n_out && identity; k++)
+    identity = source[k] == (int) k;
+  if (identity && n_out == nf)
+    memcpy (out->x, self->x, self->n_rows * nf * sizeof (float));
   for (gsize i = 0; i < self->n_rows; i++)
     {
       const float *src = self->x + i * nf;
       float *dst = out->x + i * n_out;
 
-      for (guint k = 0; k < n_out; k++)
-        dst[k] = source[k] >= 0 ? src[source[k]] : NAN;
+      if (!(identity && n_out == nf))
+        for (guint k = 0; k < n_out; k++)
+          dst[k] = source[k] >= 0 ? src[source[k]] : NAN;
       copy_row_meta (out, i, self, i);
     }
   out->first_line = self->first_line;

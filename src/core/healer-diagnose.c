@@ -293,9 +293,10 @@ format_rows (HealerDiagnoseIter *self,
 }
 
 /* The chunk cut into HEALER_DIAGNOSE_PARTS parts of consecutive rows, which
- * the threads take one at a time: a part's CSV text is made by the thread
- * that diagnosed its rows, and the parts are joined in order, so the text is
- * the same whatever the threads. */
+ * the threads take one at a time: a part's rows go through the network,
+ * the flags and the CSV text on the thread that took it, while they are in
+ * its cache, and the parts are joined in order, so the text is the same
+ * whatever the threads. */
 typedef struct
 {
   HealerDiagnoseIter *iter;
@@ -315,6 +316,7 @@ diagnose_job_parts (gpointer data,
     {
       gsize first = job->n * p / job->n_parts, last = job->n * (p + 1) / job->n_parts;
 
+      healer_model_predict_proba_rows (self->model, self->aligned, first, last, self->proba);
       diagnose_rows (self, first, last);
       if (self->csv)
         {
@@ -537,7 +539,6 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
    * first: the reader is the read's alone from here on. */
   self->bytes_read = healer_csv_reader_get_bytes_read (self->reader);
   prefetch_start (self, cancellable);
-  healer_model_predict_proba_parallel (model, self->aligned, self->proba, self->parallel);
   {
     PartsJob job = { self, n, (guint) MIN (n, HEALER_DIAGNOSE_PARTS) };
 

@@ -767,6 +767,23 @@ predict_job_rows (gpointer data,
 }
 
 void
+healer_model_predict_proba_rows (const HealerModel   *self,
+                                 const HealerDataset *data,
+                                 gsize                first,
+                                 gsize                last,
+                                 float               *proba)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (data->n_features == self->preprocessor->n_input);
+  g_return_if_fail (first <= last && last <= data->n_rows);
+  g_return_if_fail (proba != NULL || first == last);
+
+  if (first < last)
+    predict_rows (self, data, first, last, proba);
+}
+
+void
 healer_model_predict_proba_parallel (const HealerModel   *self,
                                      const HealerDataset *data,
                                      float               *proba,

@@ -166,6 +166,14 @@ void         healer_model_predict_proba_parallel (const HealerModel   *self,
                                                   const HealerDataset *data,
                                                   float               *proba,
                                                   HealerParallel      *parallel);
+/* Rows [@first, @last) of @data alone, into the same rows of @proba (n_rows
+ * × n_classes): callers that share a batch among their own threads call it
+ * on disjoint ranges at once; each row's bits are those of the calls above. */
+void         healer_model_predict_proba_rows (const HealerModel   *self,
+                                              const HealerDataset *data,
+                                              gsize                first,
+                                              gsize                last,
+                                              float               *proba);
 /* @data with its columns matched by name to the model's inputs. A column
  * the model does not read (dropped by KPI selection) may be absent: it is
  * filled with NAN, which changes no result, and named in @missing so that
