@@ -140,10 +140,11 @@ test_train_progress (void)
   /* Preparing the data: no share is known, the bar pulses from the start. */
   progress_label = find_label (GTK_WIDGET (page), "Preparing the data…");
   g_assert_nonnull (progress_label);
-  time_label = gtk_widget_get_next_sibling (progress_label);
-  g_assert_true (GTK_IS_LABEL (time_label));
-  bar = gtk_widget_get_next_sibling (gtk_widget_get_parent (progress_label));
+  /* The label, the bar, then the time, each a line of its own. */
+  bar = gtk_widget_get_next_sibling (progress_label);
   g_assert_true (GTK_IS_PROGRESS_BAR (bar));
+  time_label = gtk_widget_get_next_sibling (bar);
+  g_assert_true (GTK_IS_LABEL (time_label));
   g_assert_true (is_pulsing (bar));
 
   w.bar = bar;

@@ -532,6 +532,17 @@ test_train_page_cancel (void)
   /* Without a validation split the page says why there is only one curve. */
   g_assert_nonnull (find_label_with (GTK_WIDGET (f.page), "No validation curves"));
   shot = healer_test_render (GTK_WIDGET (f.page), "train-page-running-no-validation");
+  /* Where it is and how long it has taken, whole: side by side in the
+   * page's half both were cut to "Final model · Network 1 of 5 …" and
+   * "…0 elapsed". The bar sits between them. */
+  {
+    GtkWidget *time_label = gtk_widget_get_next_sibling (gtk_widget_get_next_sibling (progress_label));
+
+    g_assert_true (GTK_IS_LABEL (time_label));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (time_label)), "elapsed"));
+    g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (progress_label))));
+    g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (time_label))));
+  }
 
   g_assert_true (healer_train_page_cancel (f.page));
   g_assert_false (healer_train_page_cancel (f.page));
