@@ -643,6 +643,54 @@ test_rowwise_kernels (void)
       }
 }
 
+/* The activations' lanes run sixteen at a time where the processor has
+ * AVX-512 and four at a time on the portable kernel: the loss and every
+ * gradient bit for bit the same (the forward activation and, in backprop,
+ * its derivative), for ReLU and leaky ReLU and batches that end in partial
+ * vectors. */
+static void
+test_activation_kernels (void)
+{
+  static const guint sizes[] = { 23, 70, 33, 4 };
+  static const HealerActivation activations[] = {
+    HEALER_ACTIVATION_RELU, HEALER_ACTIVATION_LEAKY_RELU,
+  };
+  static const gsize batches[] = { 1, 15, 16, 17, 100 };
+  HealerMlpKernel best = healer_mlp_get_kernel ();
+  HealerRng rng;
+
+  if (best != HEALER_MLP_KERNEL_AVX512)
+    g_test_message ("no AVX-512 here: the portable lanes were compared with themselves");
+  healer_rng_init (&rng, 13);
+  for (guint a = 0; a < G_N_ELEMENTS (activations); a++)
+    for (guint bi = 0; bi < G_N_ELEMENTS (batches); bi++)
+      {
+        g_autoptr (HealerMlp) mlp = healer_mlp_new (sizes, 4, activations[a], 14 + a);
+        gsize n = batches[bi], np = healer_mlp_get_n_params (mlp);
+        g_autofree float *x = g_new (float, n * sizes[0]);
+        g_autofree guint *y = g_new (guint, n);
+        g_autofree float *w = g_new (float, n);
+        g_autofree float *g_fast = g_new (float, np);
+        g_autofree float *g_portable = g_new (float, np);
+        g_autoptr (HealerMlpWorkspace) ws = healer_mlp_workspace_new (mlp, n);
+        double l_fast, l_portable;
+
+        fill_normal (&rng, x, n * sizes[0], 2.0);
+        for (gsize i = 0; i < n; i++)
+          {
+            y[i] = (guint) healer_rng_below (&rng, sizes[3]);
+            w[i] = 1.0f;
+          }
+        healer_mlp_set_kernel (best);
+        l_fast = healer_mlp_loss_grad (mlp, ws, x, y, w, n, 0.0f, NULL, g_fast);
+        healer_mlp_set_kernel (HEALER_MLP_KERNEL_PORTABLE);
+        l_portable = healer_mlp_loss_grad (mlp, ws, x, y, w, n, 0.0f, NULL, g_portable);
+        healer_mlp_set_kernel (best);
+        g_assert_cmpmem (&l_fast, sizeof l_fast, &l_portable, sizeof l_portable);
+        g_assert_cmpmem (g_fast, np * sizeof (float), g_portable, np * sizeof (float));
+      }
+}
+
 /* The whole pass keeps a block of rows feature-major from the first layer
  * to the last; an explanation runs the same network a layer at a time
  * (healer_mlp_forward_layer), row-major between layers. Both must give the
@@ -1545,6 +1593,7 @@ main (int   argc,
   g_test_add_func ("/mlp/chunking", test_chunking);
   g_test_add_func ("/mlp/rowwise-kernels", test_rowwise_kernels);
   g_test_add_func ("/mlp/rowwise-layers", test_rowwise_layers);
+  g_test_add_func ("/mlp/activation-kernels", test_activation_kernels);
   g_test_add_func ("/mlp/concurrent-predict", test_concurrent_predict);
   g_test_add_func ("/mlp/seed", test_seed);
   g_test_add_func ("/mlp/init-distribution", test_init_distribution);

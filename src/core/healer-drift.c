@@ -101,8 +101,15 @@ healer_model_row_ood_score (const HealerModel *model,
   for (guint s = 0; s < pre->n_selected; s++)
     {
       guint j = pre->selected[s];
-      HealerKpiBounds b = healer_kpi_bounds (pre, j);
+      HealerKpiBounds b;
 
+      /* Inside the training range, hence inside the bounds, which only
+       * widen it: most values of most rows, checked for every row a batch
+       * diagnoses, without the bounds' arithmetic. A NaN goes on, and
+       * counts for nothing there. */
+      if (row[j] >= pre->train_min[j] && row[j] <= pre->train_max[j])
+        continue;
+      b = healer_kpi_bounds (pre, j);
       score = MAX (score, healer_kpi_exceedance (&b, row[j]));
     }
   return score;
