@@ -439,6 +439,11 @@ kill_during_save (gboolean named)
       if (kills_done >= n_kills && model_changed > 0 && results_changed > 0 &&
           (unnamed || kills_with_new_stray > 0))
         break;
+      /* The extra kills are for bad luck, not for a machine too slow to
+       * finish within the test's timeout: two minutes in all, then the
+       * assertions below say what was seen. */
+      if (kills_done >= n_kills && g_get_monotonic_time () - t0 > 120 * G_USEC_PER_SEC)
+        break;
     }
 
   g_test_message ("%u kills; %" G_GUINT64_FORMAT " saves returned before them; %u kills "

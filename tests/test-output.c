@@ -676,12 +676,17 @@ test_append_int (void)
   check_int (G_MININT64 + 1);
   check_int (G_MININT32);
   check_int (G_MAXINT32);
-  for (int d = 0; d < 19; d++, power *= 10)
-    for (gint64 delta = -1; delta <= 1; delta++)
-      {
-        check_int (power + delta);
-        check_int (-(power + delta));
-      }
+  /* 10⁰ … 10¹⁸: the next power is past G_MAXINT64. */
+  for (int d = 0; d < 19; d++)
+    {
+      if (d > 0)
+        power *= 10;
+      for (gint64 delta = -1; delta <= 1; delta++)
+        {
+          check_int (power + delta);
+          check_int (-(power + delta));
+        }
+    }
   for (int i = 0; i < 100000; i++)
     {
       gint64 value = (gint64) (((guint64) g_rand_int (rand) << 32) | g_rand_int (rand));

@@ -402,7 +402,7 @@ healer_dataset_select_columns (const HealerDataset *self,
    * every chunk of a large predict): one copy of the block. */
   for (guint k = 0; k < n_out && identity; k++)
     identity = source[k] == (int) k;
-  if (identity && n_out == nf)
+  if (identity && n_out == nf && self->n_rows > 0)
     memcpy (out->x, self->x, self->n_rows * nf * sizeof (float));
   for (gsize i = 0; i < self->n_rows; i++)
     {

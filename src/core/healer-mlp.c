@@ -822,7 +822,8 @@ healer_mlp_matmul_rows (const float *in,
                         float       *out,
                         float       *xt)
 {
-  float *yt = xt + (gsize) n_in * HEALER_MLP_XT_BLOCK;
+  /* No scratch below HEALER_MLP_ROW_BLOCK rows, and no block either. */
+  float *yt = xt != NULL ? xt + (gsize) n_in * HEALER_MLP_XT_BLOCK : NULL;
   gsize r0 = 0;
 
   for (;;)

@@ -540,8 +540,10 @@ test_train_page_cancel (void)
 
     g_assert_true (GTK_IS_LABEL (time_label));
     g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (time_label)), "elapsed"));
-    g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (progress_label))));
-    g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (time_label))));
+    g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (progress_label)), ==, PANGO_ELLIPSIZE_NONE);
+    g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (time_label)), ==, PANGO_ELLIPSIZE_NONE);
+    g_assert_true (gtk_label_get_wrap (GTK_LABEL (progress_label)));
+    g_assert_true (gtk_label_get_wrap (GTK_LABEL (time_label)));
   }
 
   g_assert_true (healer_train_page_cancel (f.page));
