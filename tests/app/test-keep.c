@@ -190,7 +190,8 @@ test_cancel_keeps_model (void)
 
   for (guint use_partial = 0; use_partial < 2; use_partial++)
     {
-      healer_test_use_config (window, 5000, 16);
+      /* Far more epochs than the cancel can take to arrive, on any machine. */
+      healer_test_use_config (window, 50000, 16);
       healer_test_activate_action (GTK_WIDGET (window), "win.train");
       g_assert_true (healer_test_wait_until (healer_test_some_progress, train_page, 60000));
       healer_test_activate_action (GTK_WIDGET (window), "win.cancel");
@@ -209,7 +210,7 @@ test_cancel_keeps_model (void)
         {
           healer_test_answer (dialog, "_Use Partial Model");
           g_assert_false (healer_model_same_network (healer_session_get_model (session), finished));
-          g_assert_cmpuint (healer_session_get_model (session)->history.n_epochs, <, 5000);
+          g_assert_cmpuint (healer_session_get_model (session)->history.n_epochs, <, 50000);
         }
       g_assert_cmpstr (healer_train_page_get_status (train_page), ==, "cancelled");
     }
