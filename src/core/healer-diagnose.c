@@ -286,22 +286,12 @@ format_rows (HealerDiagnoseIter *self,
              GString            *text)
 {
   const HealerModel *model = self->model;
-  const char * const *sample_ids = (const char * const *) self->rows->sample_ids;
   const gint32 *labels = self->rows->labels;
   guint k = model->n_classes;
 
   for (gsize i = first; i < last; i++)
     {
-      char number[32];
-      const char *id = sample_ids != NULL ? sample_ids[i] : NULL;
-
-      /* The 1-based row, as _next() stores it for the chunk. */
-      if (id == NULL)
-        {
-          g_snprintf (number, sizeof number, "%" G_GSIZE_FORMAT, self->n_rows + i + 1);
-          id = number;
-        }
-      healer_predictions_append_row (text, id, model->class_ids,
+      healer_predictions_append_row (text, self->ids[i], model->class_ids,
                                      (const char * const *) model->class_names, k,
                                      self->proba + i * k, self->predicted[i],
                                      self->uncertainty[i] != HEALER_UNCERTAIN_NONE,
@@ -601,6 +591,20 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
    * first: the reader is the read's alone from here on. */
   self->bytes_read = healer_csv_reader_get_bytes_read (self->reader);
   prefetch_start (self, cancellable);
+  /* The ids first: the parts write them into the CSV lines. */
+  g_string_chunk_clear (self->numbers);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (self->rows->sample_ids != NULL)
+        self->ids[i] = self->rows->sample_ids[i];
+      else
+        {
+          char buf[32];
+
+          g_snprintf (buf, sizeof buf, "%" G_GSIZE_FORMAT, self->n_rows + i + 1);
+          self->ids[i] = g_string_chunk_insert (self->numbers, buf);
+        }
+    }
   {
     guint n_threads = healer_parallel_get_n_threads (self->parallel);
     PartsJob job = { self, n, (guint) MIN (n, HEALER_DIAGNOSE_PARTS), 0, 0, n_threads };
@@ -616,7 +620,6 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
         self->chunk.csv_len = self->csv_text->len;
       }
   }
-  g_string_chunk_clear (self->numbers);
   g_string_chunk_clear (self->reason_texts);
   for (gsize i = 0; i < n; i++)
     {
@@ -630,15 +633,6 @@ healer_diagnose_iter_next (HealerDiagnoseIter         *self,
         }
       self->counts[self->predicted[i]]++;
       self->n_uncertain += self->uncertainty[i] != HEALER_UNCERTAIN_NONE;
-      if (self->rows->sample_ids != NULL)
-        self->ids[i] = self->rows->sample_ids[i];
-      else
-        {
-          char buf[32];
-
-          g_snprintf (buf, sizeof buf, "%" G_GSIZE_FORMAT, self->n_rows + i + 1);
-          self->ids[i] = g_string_chunk_insert (self->numbers, buf);
-        }
     }
   if (self->drift != NULL)
     healer_drift_add (self->drift, self->aligned);
