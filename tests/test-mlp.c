@@ -1062,6 +1062,37 @@ step_run_update (gpointer user_data,
                            run->m2 + offset, count, is_weight);
 }
 
+/* One step of each run on the same batch, from the same dropout state: the
+ * same loss, gradient and parameters, bit for bit. */
+static void
+step_pair_agree (StepRun            *one,
+                 StepRun            *two,
+                 HealerMlpWorkspace *ws1,
+                 HealerMlpWorkspace *ws2,
+                 const float        *x,
+                 const guint        *y,
+                 const float        *w,
+                 gsize               n,
+                 float               dropout,
+                 guint64            *s1,
+                 guint64            *s2)
+{
+  gsize np = healer_mlp_get_n_params (one->mlp);
+  double l1, l2;
+
+  memset (one->seen, 0, np);
+  memset (two->seen, 0, np);
+  l1 = healer_mlp_train_step (one->mlp, ws1, x, y, w, n, dropout, s1, one->grad,
+                              step_run_update, one);
+  l2 = healer_mlp_train_step (two->mlp, ws2, x, y, w, n, dropout, s2, two->grad,
+                              step_run_update, two);
+  g_assert_true (isfinite (l1));
+  g_assert_true (l1 == l2);
+  g_assert_cmpmem (one->grad, np * sizeof (float), two->grad, np * sizeof (float));
+  g_assert_cmpmem (healer_mlp_get_params (one->mlp), np * sizeof (float),
+                   healer_mlp_get_params (two->mlp), np * sizeof (float));
+}
+
 /* Steps of a network big enough to be shared between two threads give the
  * same bits on one; every parameter reaches the update once per step, with
  * its right kind; and the gradient is the one healer_mlp_loss_grad gives.
@@ -1106,19 +1137,8 @@ test_train_step_threads (void)
       for (guint step = 0; step < 4; step++)
         {
           float dropout = step % 2 ? 0.25f : 0.0f;
-          double l1, l2;
 
-          memset (one.seen, 0, np);
-          memset (two.seen, 0, np);
-          l1 = healer_mlp_train_step (one.mlp, ws1, x, y, w, n, dropout, &s1, one.grad,
-                                      step_run_update, &one);
-          l2 = healer_mlp_train_step (two.mlp, ws2, x, y, w, n, dropout, &s2, two.grad,
-                                      step_run_update, &two);
-          g_assert_true (isfinite (l1));
-          g_assert_true (l1 == l2);
-          g_assert_cmpmem (one.grad, np * sizeof (float), two.grad, np * sizeof (float));
-          g_assert_cmpmem (healer_mlp_get_params (one.mlp), np * sizeof (float),
-                           healer_mlp_get_params (two.mlp), np * sizeof (float));
+          step_pair_agree (&one, &two, ws1, ws2, x, y, w, n, dropout, &s1, &s2);
           for (gsize i = 0; i < np; i++)
             g_assert_cmpuint (two.seen[i], ==, 1);
           g_assert_false (two.bad_flag);
@@ -1173,19 +1193,8 @@ test_train_step_threads (void)
         gsize n = steps[k];
         float dropout = k % 2 ? 0.0f : 0.25f;
         g_autoptr (HealerMlpWorkspace) fresh = healer_mlp_workspace_new (mlp, n);
-        double l1, l2;
 
-        memset (one.seen, 0, np);
-        memset (two.seen, 0, np);
-        l1 = healer_mlp_train_step (one.mlp, ws1, x, y, NULL, n, dropout, &s1, one.grad,
-                                    step_run_update, &one);
-        l2 = healer_mlp_train_step (two.mlp, ws2, x, y, NULL, n, dropout, &s2, two.grad,
-                                    step_run_update, &two);
-        g_assert_true (isfinite (l1));
-        g_assert_true (l1 == l2);
-        g_assert_cmpmem (one.grad, np * sizeof (float), two.grad, np * sizeof (float));
-        g_assert_cmpmem (healer_mlp_get_params (one.mlp), np * sizeof (float),
-                         healer_mlp_get_params (two.mlp), np * sizeof (float));
+        step_pair_agree (&one, &two, ws1, ws2, x, y, NULL, n, dropout, &s1, &s2);
         /* Whichever scheme ran: every parameter handed to the update once,
          * as a weight or a bias as it is. */
         for (gsize i = 0; i < np; i++)
