@@ -140,197 +140,6 @@ typedef struct
 
 #if defined(HEALER_GEMM_AVX2)
 
-/* One tile: @mr ≤ 6 rows of C, @nv ≤ 2 vectors of its columns, the last
- * one cut to @mask's lanes when @tail. Constants once inlined. */
-__attribute__ ((target ("avx2,fma"), always_inline))
-static inline void
-healer_gemm_tile (guint        mr,
-                  guint        nv,
-                  gboolean     tail,
-                  __m256i      mask,
-                  gsize        k_len,
-                  const float *a,
-                  gsize        rsa,
-                  gsize        csa,
-                  const float *b,
-                  gsize        ldb,
-                  float       *c,
-                  gsize        ldc,
-                  const HealerGemmEpilogue *epi)
-{
-  __m256 acc[HEALER_GEMM_MR][HEALER_GEMM_NV];
-
-#pragma GCC unroll 6
-  for (guint r = 0; r < mr; r++)
-#pragma GCC unroll 2
-    for (guint v = 0; v < nv; v++)
-      acc[r][v] = _mm256_setzero_ps ();
-
-#pragma GCC unroll 4
-  for (gsize k = 0; k < k_len; k++)
-    {
-      const float *bk = b + k * ldb;
-      const float *ak = a + k * csa;
-      __m256 bv[HEALER_GEMM_NV];
-
-#pragma GCC unroll 2
-      for (guint v = 0; v < nv; v++)
-        bv[v] = tail && v + 1 == nv ? _mm256_maskload_ps (bk + 8 * v, mask)
-                                    : _mm256_loadu_ps (bk + 8 * v);
-#pragma GCC unroll 6
-      for (guint r = 0; r < mr; r++)
-        {
-          __m256 av = _mm256_broadcast_ss (ak + r * rsa);
-
-#pragma GCC unroll 2
-          for (guint v = 0; v < nv; v++)
-            acc[r][v] = _mm256_fmadd_ps (av, bv[v], acc[r][v]);
-        }
-    }
-
-  if (epi->bias != NULL)
-    {
-      const __m256 one = _mm256_set1_ps (1.0f), slope = _mm256_set1_ps (epi->slope);
-      const __m256i zero = _mm256_setzero_si256 ();
-
-#pragma GCC unroll 6
-      for (guint r = 0; r < mr; r++)
-        {
-          __m256 vb = _mm256_broadcast_ss (epi->bias + r);
-
-#pragma GCC unroll 2
-          for (guint v = 0; v < nv; v++)
-            {
-              __m256 x = _mm256_add_ps (acc[r][v], vb);
-
-              if (epi->activate)
-                {
-                  __m256 positive = _mm256_castsi256_ps (
-                    _mm256_cmpgt_epi32 (_mm256_castps_si256 (x), zero));
-
-                  if (epi->slope == 0.0f)
-                    x = _mm256_and_ps (positive, x);
-                  else
-                    x = _mm256_mul_ps (x, _mm256_blendv_ps (slope, one, positive));
-                }
-              acc[r][v] = x;
-            }
-        }
-    }
-
-#pragma GCC unroll 6
-  for (guint r = 0; r < mr; r++)
-#pragma GCC unroll 2
-    for (guint v = 0; v < nv; v++)
-      {
-        float *cr = c + r * ldc + 8 * v;
-
-        if (tail && v + 1 == nv)
-          _mm256_maskstore_ps (cr, mask, acc[r][v]);
-        else
-          _mm256_storeu_ps (cr, acc[r][v]);
-      }
-}
-
-/* The rows of C from @m0 on, for one panel of columns. */
-__attribute__ ((target ("avx2,fma"), always_inline))
-static inline void
-healer_gemm_panel (guint        nv,
-                   gboolean     tail,
-                   __m256i      mask,
-                   gsize        m_len,
-                   gsize        k_len,
-                   const float *a,
-                   gsize        rsa,
-                   gsize        csa,
-                   const float *b,
-                   gsize        ldb,
-                   float       *c,
-                   gsize        ldc,
-                   const HealerGemmEpilogue *epi)
-{
-  HealerGemmEpilogue rows = *epi;
-  gsize m = 0;
-
-  for (; m + HEALER_GEMM_MR <= m_len; m += HEALER_GEMM_MR)
-    {
-      rows.bias = epi->bias != NULL ? epi->bias + m : NULL;
-      healer_gemm_tile (HEALER_GEMM_MR, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb,
-                        c + m * ldc, ldc, &rows);
-    }
-  rows.bias = epi->bias != NULL ? epi->bias + m : NULL;
-  switch (m_len - m)
-    {
-#define HEALER_GEMM_REST(R) \
-    case R: \
-      healer_gemm_tile (R, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb, c + m * ldc, ldc, \
-                        &rows); \
-      break;
-    HEALER_GEMM_REST (1)
-    HEALER_GEMM_REST (2)
-    HEALER_GEMM_REST (3)
-    HEALER_GEMM_REST (4)
-    HEALER_GEMM_REST (5)
-#undef HEALER_GEMM_REST
-    default:
-      break;
-    }
-}
-
-__attribute__ ((target ("avx2,fma")))
-static void
-healer_gemm_avx2 (gsize        m_len,
-                  gsize        n_len,
-                  gsize        k_len,
-                  const float *a,
-                  gsize        rsa,
-                  gsize        csa,
-                  const float *b,
-                  gsize        ldb,
-                  float       *c,
-                  gsize        ldc,
-                  const HealerGemmEpilogue *epi)
-{
-  const __m256i lanes = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
-  /* Rows of B a kilobyte apart (batch 256) fall into a few sets of the L1
-   * cache, too few for a panel of 100–200 rows: such panels are copied
-   * together first, which costs one load and store per element against
-   * the dozen FMAs each feeds, and changes no result. */
-  gboolean copy = ldb >= 128 && k_len <= HEALER_GEMM_COPY_ROWS && m_len >= 4 * HEALER_GEMM_MR;
-  float panel[copy ? HEALER_GEMM_COPY_ROWS * 8 * HEALER_GEMM_NV : 1] __attribute__ ((aligned (32)));
-  gsize j = 0;
-
-  /* Panels of 16 columns, each over every row, so that the panel of B
-   * (K × 16) stays in the L1 cache while the rows of A stream past. */
-  for (; j + 8 * HEALER_GEMM_NV <= n_len; j += 8 * HEALER_GEMM_NV)
-    {
-      if (copy)
-        {
-          for (gsize k = 0; k < k_len; k++)
-            {
-              _mm256_store_ps (panel + 16 * k, _mm256_loadu_ps (b + k * ldb + j));
-              _mm256_store_ps (panel + 16 * k + 8, _mm256_loadu_ps (b + k * ldb + j + 8));
-            }
-          healer_gemm_panel (HEALER_GEMM_NV, FALSE, lanes, m_len, k_len, a, rsa, csa, panel, 16,
-                             c + j, ldc, epi);
-        }
-      else
-        healer_gemm_panel (HEALER_GEMM_NV, FALSE, lanes, m_len, k_len, a, rsa, csa, b + j, ldb,
-                           c + j, ldc, epi);
-    }
-  if (j < n_len)
-    {
-      gsize rest = n_len - j;
-      guint nv = (guint) ((rest + 7) / 8);
-      __m256i mask = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) (rest - 8 * (nv - 1))), lanes);
-
-      if (nv == 2)
-        healer_gemm_panel (2, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc, epi);
-      else
-        healer_gemm_panel (1, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc, epi);
-    }
-}
-
 /* GCC 12's AVX-512 intrinsics fill unused lanes from a deliberately
  * undefined register, which -Wmaybe-uninitialized reports (GCC bug 105593). */
 #if !defined(__clang__)
@@ -338,195 +147,240 @@ healer_gemm_avx2 (gsize        m_len,
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
-/* The same kernel on 16-float vectors where the processor has AVX-512:
- * tiles of 6 rows × 32 columns, the last vector of a row cut to @mask's
- * lanes (masked loads and stores). Each element of C is the very FMA chain
- * of the 8-float kernel, and the epilogue the same operations, so the same
- * bits; where the 512-bit units are full width a vector does twice the
- * work. */
-__attribute__ ((target ("avx512f,avx2,fma"), always_inline))
-static inline void
-healer_gemm_tile16 (guint        mr,
-                    guint        nv,
-                    gboolean     tail,
-                    __mmask16    mask,
-                    gsize        k_len,
-                    const float *a,
-                    gsize        rsa,
-                    gsize        csa,
-                    const float *b,
-                    gsize        ldb,
-                    float       *c,
-                    gsize        ldc,
-                    const HealerGemmEpilogue *epi)
+/* What differs between the two widths, each as a function of its own so
+ * that the kernel below is written once: the lanes a tail mask keeps, and
+ * the (leaky) ReLU of the epilogue — +0 where x is not positive, or x times
+ * the slope there — with a mask in a vector (AVX2) or in a mask register
+ * (AVX-512). The same operations per lane, so the same bits. */
+__attribute__ ((target ("avx2,fma"), always_inline))
+static inline __m256i
+healer_gemm_mask8 (gsize keep)
 {
-  __m512 acc[HEALER_GEMM_MR][HEALER_GEMM_NV];
+  return _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) keep),
+                             _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7));
+}
 
-#pragma GCC unroll 6
-  for (guint r = 0; r < mr; r++)
-#pragma GCC unroll 2
-    for (guint v = 0; v < nv; v++)
-      acc[r][v] = _mm512_setzero_ps ();
+__attribute__ ((target ("avx2,fma"), always_inline))
+static inline __m256
+healer_gemm_activate8 (__m256 x,
+                       float  slope)
+{
+  __m256 positive = _mm256_castsi256_ps (
+    _mm256_cmpgt_epi32 (_mm256_castps_si256 (x), _mm256_setzero_si256 ()));
 
-#pragma GCC unroll 4
-  for (gsize k = 0; k < k_len; k++)
-    {
-      const float *bk = b + k * ldb;
-      const float *ak = a + k * csa;
-      __m512 bv[HEALER_GEMM_NV];
-
-#pragma GCC unroll 2
-      for (guint v = 0; v < nv; v++)
-        bv[v] = tail && v + 1 == nv ? _mm512_maskz_loadu_ps (mask, bk + 16 * v)
-                                    : _mm512_loadu_ps (bk + 16 * v);
-#pragma GCC unroll 6
-      for (guint r = 0; r < mr; r++)
-        {
-          __m512 av = _mm512_set1_ps (ak[r * rsa]);
-
-#pragma GCC unroll 2
-          for (guint v = 0; v < nv; v++)
-            acc[r][v] = _mm512_fmadd_ps (av, bv[v], acc[r][v]);
-        }
-    }
-
-  if (epi->bias != NULL)
-    {
-      const __m512 one = _mm512_set1_ps (1.0f), slope = _mm512_set1_ps (epi->slope);
-      const __m512i zero = _mm512_setzero_si512 ();
-
-#pragma GCC unroll 6
-      for (guint r = 0; r < mr; r++)
-        {
-          __m512 vb = _mm512_set1_ps (epi->bias[r]);
-
-#pragma GCC unroll 2
-          for (guint v = 0; v < nv; v++)
-            {
-              __m512 x = _mm512_add_ps (acc[r][v], vb);
-
-              /* as the 8-float kernel: +0 (ReLU) or x · slope where x is
-               * not positive */
-              if (epi->activate)
-                {
-                  __mmask16 positive = _mm512_cmpgt_epi32_mask (_mm512_castps_si512 (x), zero);
-
-                  if (epi->slope == 0.0f)
-                    x = _mm512_maskz_mov_ps (positive, x);
-                  else
-                    x = _mm512_mul_ps (x, _mm512_mask_blend_ps (positive, slope, one));
-                }
-              acc[r][v] = x;
-            }
-        }
-    }
-
-#pragma GCC unroll 6
-  for (guint r = 0; r < mr; r++)
-#pragma GCC unroll 2
-    for (guint v = 0; v < nv; v++)
-      {
-        float *cr = c + r * ldc + 16 * v;
-
-        if (tail && v + 1 == nv)
-          _mm512_mask_storeu_ps (cr, mask, acc[r][v]);
-        else
-          _mm512_storeu_ps (cr, acc[r][v]);
-      }
+  if (slope == 0.0f)
+    return _mm256_and_ps (positive, x);
+  return _mm256_mul_ps (x, _mm256_blendv_ps (_mm256_set1_ps (slope), _mm256_set1_ps (1.0f),
+                                             positive));
 }
 
 __attribute__ ((target ("avx512f,avx2,fma"), always_inline))
-static inline void
-healer_gemm_panel16 (guint        nv,
-                     gboolean     tail,
-                     __mmask16    mask,
-                     gsize        m_len,
-                     gsize        k_len,
-                     const float *a,
-                     gsize        rsa,
-                     gsize        csa,
-                     const float *b,
-                     gsize        ldb,
-                     float       *c,
-                     gsize        ldc,
-                     const HealerGemmEpilogue *epi)
+static inline __mmask16
+healer_gemm_mask16 (gsize keep)
 {
-  HealerGemmEpilogue rows = *epi;
-  gsize m = 0;
-
-  for (; m + HEALER_GEMM_MR <= m_len; m += HEALER_GEMM_MR)
-    {
-      rows.bias = epi->bias != NULL ? epi->bias + m : NULL;
-      healer_gemm_tile16 (HEALER_GEMM_MR, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb,
-                          c + m * ldc, ldc, &rows);
-    }
-  rows.bias = epi->bias != NULL ? epi->bias + m : NULL;
-  switch (m_len - m)
-    {
-#define HEALER_GEMM_REST(R) \
-    case R: \
-      healer_gemm_tile16 (R, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb, c + m * ldc, \
-                          ldc, &rows); \
-      break;
-    HEALER_GEMM_REST (1)
-    HEALER_GEMM_REST (2)
-    HEALER_GEMM_REST (3)
-    HEALER_GEMM_REST (4)
-    HEALER_GEMM_REST (5)
-#undef HEALER_GEMM_REST
-    default:
-      break;
-    }
+  return (__mmask16) ((1u << keep) - 1);
 }
 
-__attribute__ ((target ("avx512f,avx2,fma")))
-static void
-healer_gemm_avx512 (gsize        m_len,
-                    gsize        n_len,
-                    gsize        k_len,
-                    const float *a,
-                    gsize        rsa,
-                    gsize        csa,
-                    const float *b,
-                    gsize        ldb,
-                    float       *c,
-                    gsize        ldc,
-                    const HealerGemmEpilogue *epi)
+__attribute__ ((target ("avx512f,avx2,fma"), always_inline))
+static inline __m512
+healer_gemm_activate16 (__m512 x,
+                        float  slope)
 {
-  /* Panels of 32 columns, copied as in healer_gemm_avx2 (a panel is up to
-   * 64 KiB: only as much stack as it needs, as threads may have little) */
-  gboolean copy = ldb >= 128 && k_len <= HEALER_GEMM_COPY_ROWS && m_len >= 4 * HEALER_GEMM_MR;
-  float panel[copy ? MAX (k_len, 1) * 16 * HEALER_GEMM_NV : 1] __attribute__ ((aligned (64)));
-  gsize j = 0;
+  __mmask16 positive = _mm512_cmpgt_epi32_mask (_mm512_castps_si512 (x), _mm512_setzero_si512 ());
 
-  for (; j + 16 * HEALER_GEMM_NV <= n_len; j += 16 * HEALER_GEMM_NV)
-    {
-      if (copy)
-        {
-          for (gsize k = 0; k < k_len; k++)
-            {
-              _mm512_store_ps (panel + 32 * k, _mm512_loadu_ps (b + k * ldb + j));
-              _mm512_store_ps (panel + 32 * k + 16, _mm512_loadu_ps (b + k * ldb + j + 16));
-            }
-          healer_gemm_panel16 (HEALER_GEMM_NV, FALSE, 0xffff, m_len, k_len, a, rsa, csa, panel, 32,
-                               c + j, ldc, epi);
-        }
-      else
-        healer_gemm_panel16 (HEALER_GEMM_NV, FALSE, 0xffff, m_len, k_len, a, rsa, csa, b + j, ldb,
-                             c + j, ldc, epi);
-    }
-  if (j < n_len)
-    {
-      gsize rest = n_len - j;
-      guint nv = (guint) ((rest + 15) / 16);
-      __mmask16 mask = (__mmask16) ((1u << (rest - 16 * (nv - 1))) - 1);
-
-      if (nv == 2)
-        healer_gemm_panel16 (2, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc, epi);
-      else
-        healer_gemm_panel16 (1, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb, c + j, ldc, epi);
-    }
+  if (slope == 0.0f)
+    return _mm512_maskz_mov_ps (positive, x);
+  return _mm512_mul_ps (x, _mm512_mask_blend_ps (positive, _mm512_set1_ps (slope),
+                                                 _mm512_set1_ps (1.0f)));
 }
+
+/* One count of rows left over, a tile of its own with its loops unrolled
+ * (a case of healer_gemm_panelSFX's switch). */
+#define HEALER_GEMM_REST(SFX, R)                                                             \
+  case R:                                                                                    \
+    healer_gemm_tile##SFX (R, nv, tail, mask, k_len, a + m * rsa, rsa, csa, b, ldb,         \
+                           c + m * ldc, ldc, &rows);                                         \
+    break;
+
+/* The kernel, written once and expanded for each width: @SFX names its
+ * functions (healer_gemm_tile8, healer_gemm_panel8, healer_gemm_run8 and
+ * the 16s), @TARGET enables the instructions, @VEC and @MASK are the
+ * vector and tail-mask types, @LANES the floats a vector holds, and the
+ * rest its intrinsics: a masked load that reads no lane past the mask
+ * (MASKLOAD (p, mask)), a masked store (MASKSTORE (p, mask, v)).
+ *
+ * healer_gemm_tileSFX: one tile, @mr ≤ 6 rows of C, @nv ≤ 2 vectors of its
+ * columns, the last one cut to @mask's lanes when @tail; constants once
+ * inlined. healer_gemm_panelSFX: the rows of C from 0 on, for one panel of
+ * columns. healer_gemm_runSFX: the whole product, in panels of 2 vectors of
+ * columns, each over every row, so that the panel of B (K × 2·LANES) stays
+ * in the L1 cache while the rows of A stream past. Rows of B a kilobyte
+ * apart (batch 256) fall into a few sets of the L1 cache, too few for a
+ * panel of 100–200 rows: such panels are copied together first (only as
+ * much stack as they need, as threads may have little), which costs one
+ * load and store per element against the dozen FMAs each feeds, and
+ * changes no result. */
+#define HEALER_GEMM_KERNEL(SFX, TARGET, VEC, MASK, LANES, ZERO, LOADU, MASKLOAD, SET1, FMA,     \
+                           ADD, STOREU, MASKSTORE, STORE)                                      \
+  __attribute__ ((target (TARGET), always_inline))                                            \
+  static inline void                                                                          \
+  healer_gemm_tile##SFX (guint mr, guint nv, gboolean tail, MASK mask, gsize k_len,           \
+                         const float *a, gsize rsa, gsize csa, const float *b, gsize ldb,     \
+                         float *c, gsize ldc, const HealerGemmEpilogue *epi)                  \
+  {                                                                                           \
+    VEC acc[HEALER_GEMM_MR][HEALER_GEMM_NV];                                                  \
+                                                                                              \
+    _Pragma ("GCC unroll 6")                                                                  \
+    for (guint r = 0; r < mr; r++)                                                            \
+      _Pragma ("GCC unroll 2")                                                                \
+      for (guint v = 0; v < nv; v++)                                                          \
+        acc[r][v] = ZERO ();                                                                  \
+                                                                                              \
+    _Pragma ("GCC unroll 4")                                                                  \
+    for (gsize k = 0; k < k_len; k++)                                                         \
+      {                                                                                       \
+        const float *bk = b + k * ldb;                                                        \
+        const float *ak = a + k * csa;                                                        \
+        VEC bv[HEALER_GEMM_NV];                                                               \
+                                                                                              \
+        _Pragma ("GCC unroll 2")                                                              \
+        for (guint v = 0; v < nv; v++)                                                        \
+          bv[v] = tail && v + 1 == nv ? MASKLOAD (bk + (LANES) * v, mask)                     \
+                                      : LOADU (bk + (LANES) * v);                             \
+        _Pragma ("GCC unroll 6")                                                              \
+        for (guint r = 0; r < mr; r++)                                                        \
+          {                                                                                   \
+            VEC av = SET1 (ak[r * rsa]);                                                      \
+                                                                                              \
+            _Pragma ("GCC unroll 2")                                                          \
+            for (guint v = 0; v < nv; v++)                                                    \
+              acc[r][v] = FMA (av, bv[v], acc[r][v]);                                         \
+          }                                                                                   \
+      }                                                                                       \
+                                                                                              \
+    if (epi->bias != NULL)                                                                    \
+      {                                                                                       \
+        _Pragma ("GCC unroll 6")                                                              \
+        for (guint r = 0; r < mr; r++)                                                        \
+          {                                                                                   \
+            VEC vb = SET1 (epi->bias[r]);                                                     \
+                                                                                              \
+            _Pragma ("GCC unroll 2")                                                          \
+            for (guint v = 0; v < nv; v++)                                                    \
+              {                                                                               \
+                VEC x = ADD (acc[r][v], vb);                                                  \
+                                                                                              \
+                acc[r][v] = epi->activate ? healer_gemm_activate##SFX (x, epi->slope) : x;    \
+              }                                                                               \
+          }                                                                                   \
+      }                                                                                       \
+                                                                                              \
+    _Pragma ("GCC unroll 6")                                                                  \
+    for (guint r = 0; r < mr; r++)                                                            \
+      _Pragma ("GCC unroll 2")                                                                \
+      for (guint v = 0; v < nv; v++)                                                          \
+        {                                                                                     \
+          float *cr = c + r * ldc + (LANES) * v;                                              \
+                                                                                              \
+          if (tail && v + 1 == nv)                                                            \
+            MASKSTORE (cr, mask, acc[r][v]);                                                  \
+          else                                                                                \
+            STOREU (cr, acc[r][v]);                                                           \
+        }                                                                                     \
+  }                                                                                           \
+                                                                                              \
+  __attribute__ ((target (TARGET), always_inline))                                            \
+  static inline void                                                                          \
+  healer_gemm_panel##SFX (guint nv, gboolean tail, MASK mask, gsize m_len, gsize k_len,       \
+                          const float *a, gsize rsa, gsize csa, const float *b, gsize ldb,    \
+                          float *c, gsize ldc, const HealerGemmEpilogue *epi)                 \
+  {                                                                                           \
+    HealerGemmEpilogue rows = *epi;                                                           \
+    gsize m = 0;                                                                              \
+                                                                                              \
+    for (; m + HEALER_GEMM_MR <= m_len; m += HEALER_GEMM_MR)                                  \
+      {                                                                                       \
+        rows.bias = epi->bias != NULL ? epi->bias + m : NULL;                                 \
+        healer_gemm_tile##SFX (HEALER_GEMM_MR, nv, tail, mask, k_len, a + m * rsa, rsa, csa,  \
+                               b, ldb, c + m * ldc, ldc, &rows);                              \
+      }                                                                                       \
+    rows.bias = epi->bias != NULL ? epi->bias + m : NULL;                                     \
+    /* the rows left over, each count a tile of its own, its loops unrolled */                \
+    switch (m_len - m)                                                                        \
+      {                                                                                       \
+      HEALER_GEMM_REST (SFX, 1)                                                               \
+      HEALER_GEMM_REST (SFX, 2)                                                               \
+      HEALER_GEMM_REST (SFX, 3)                                                               \
+      HEALER_GEMM_REST (SFX, 4)                                                               \
+      HEALER_GEMM_REST (SFX, 5)                                                               \
+      default:                                                                                \
+        break;                                                                                \
+      }                                                                                       \
+  }                                                                                           \
+                                                                                              \
+  __attribute__ ((target (TARGET)))                                                           \
+  static void                                                                                 \
+  healer_gemm_run##SFX (gsize m_len, gsize n_len, gsize k_len, const float *a, gsize rsa,     \
+                        gsize csa, const float *b, gsize ldb, float *c, gsize ldc,            \
+                        const HealerGemmEpilogue *epi)                                        \
+  {                                                                                           \
+    const gsize width = (LANES) * HEALER_GEMM_NV;                                             \
+    gboolean copy = ldb >= 128 && k_len <= HEALER_GEMM_COPY_ROWS &&                           \
+                    m_len >= 4 * HEALER_GEMM_MR;                                              \
+    float panel[copy ? MAX (k_len, 1) * width : 1] __attribute__ ((aligned (64)));            \
+    const MASK full = healer_gemm_mask##SFX (LANES);                                          \
+    gsize j = 0;                                                                              \
+                                                                                              \
+    for (; j + width <= n_len; j += width)                                                    \
+      {                                                                                       \
+        if (copy)                                                                             \
+          {                                                                                   \
+            for (gsize k = 0; k < k_len; k++)                                                 \
+              {                                                                               \
+                STORE (panel + width * k, LOADU (b + k * ldb + j));                           \
+                STORE (panel + width * k + (LANES), LOADU (b + k * ldb + j + (LANES)));       \
+              }                                                                               \
+            healer_gemm_panel##SFX (HEALER_GEMM_NV, FALSE, full, m_len, k_len, a, rsa, csa,   \
+                                    panel, width, c + j, ldc, epi);                           \
+          }                                                                                   \
+        else                                                                                  \
+          healer_gemm_panel##SFX (HEALER_GEMM_NV, FALSE, full, m_len, k_len, a, rsa, csa,     \
+                                  b + j, ldb, c + j, ldc, epi);                               \
+      }                                                                                       \
+    if (j < n_len)                                                                            \
+      {                                                                                       \
+        gsize rest = n_len - j;                                                               \
+        guint nv = (guint) ((rest + (LANES) - 1) / (LANES));                                  \
+        MASK mask = healer_gemm_mask##SFX (rest - (LANES) * (nv - 1));                        \
+                                                                                              \
+        if (nv == 2)                                                                          \
+          healer_gemm_panel##SFX (2, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb,       \
+                                  c + j, ldc, epi);                                           \
+        else                                                                                  \
+          healer_gemm_panel##SFX (1, TRUE, mask, m_len, k_len, a, rsa, csa, b + j, ldb,       \
+                                  c + j, ldc, epi);                                           \
+      }                                                                                       \
+  }
+
+/* Argument orders of the masked loads and stores, made alike. */
+#define HEALER_GEMM_MASKLOAD8(p, mask)      _mm256_maskload_ps ((p), (mask))
+#define HEALER_GEMM_MASKSTORE8(p, mask, v)  _mm256_maskstore_ps ((p), (mask), (v))
+#define HEALER_GEMM_MASKLOAD16(p, mask)     _mm512_maskz_loadu_ps ((mask), (p))
+#define HEALER_GEMM_MASKSTORE16(p, mask, v) _mm512_mask_storeu_ps ((p), (mask), (v))
+
+/* Eight floats a vector: tiles of 6 rows × 16 columns, whose 12
+ * accumulators, two rows of B and a broadcast fill the 16 ymm registers. */
+HEALER_GEMM_KERNEL (8, "avx2,fma", __m256, __m256i, 8, _mm256_setzero_ps, _mm256_loadu_ps,
+                    HEALER_GEMM_MASKLOAD8, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_add_ps,
+                    _mm256_storeu_ps, HEALER_GEMM_MASKSTORE8, _mm256_store_ps)
+
+/* Sixteen where the processor has AVX-512: tiles of 6 rows × 32 columns.
+ * Each element of C is the very FMA chain of the 8-float kernel, and the
+ * epilogue the same operations, so the same bits; where the 512-bit units
+ * are full width a vector does twice the work. */
+HEALER_GEMM_KERNEL (16, "avx512f,avx2,fma", __m512, __mmask16, 16, _mm512_setzero_ps,
+                    _mm512_loadu_ps, HEALER_GEMM_MASKLOAD16, _mm512_set1_ps, _mm512_fmadd_ps,
+                    _mm512_add_ps, _mm512_storeu_ps, HEALER_GEMM_MASKSTORE16, _mm512_store_ps)
 
 #if !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -547,9 +401,9 @@ healer_gemm_native_run (gsize                     m_len,
                         const HealerGemmEpilogue *epi)
 {
   if (healer_gemm_have_wide ())
-    healer_gemm_avx512 (m_len, n_len, k_len, a, rsa, csa, b, ldb, c, ldc, epi);
+    healer_gemm_run16 (m_len, n_len, k_len, a, rsa, csa, b, ldb, c, ldc, epi);
   else
-    healer_gemm_avx2 (m_len, n_len, k_len, a, rsa, csa, b, ldb, c, ldc, epi);
+    healer_gemm_run8 (m_len, n_len, k_len, a, rsa, csa, b, ldb, c, ldc, epi);
 }
 
 #endif
