@@ -3,8 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
 #include <math.h>
 #include <string.h>
+#include <gsl/gsl_blas.h>
 
 #include "healer-mlp.h"
 #include "healer-mlp-private.h"
@@ -1506,6 +1509,68 @@ test_gemm (void)
           }
 }
 
+#if defined(HEALER_HAVE_OPENBLAS)
+int openblas_get_num_threads (void);
+int openblas_get_parallel (void);
+#endif
+
+/* Threads of this process (Linux), -1 where that cannot be read. */
+static gint
+count_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  gint n = 0;
+
+  if (dir == NULL)
+    return -1;
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* healer_blas_park_threads ends OpenBLAS's idle workers (on Linux, with
+ * OpenBLAS's own threads, the process has that many fewer), and a product
+ * big enough for several threads afterwards starts them again and gives the
+ * bits it gave before. */
+static void
+test_blas_park (void)
+{
+  const gsize n = 384;
+  g_autofree float *a = g_new (float, n * n);
+  g_autofree float *b = g_new (float, n * n);
+  g_autofree float *c1 = g_new0 (float, n * n);
+  g_autofree float *c2 = g_new0 (float, n * n);
+  gsl_matrix_float_view av = gsl_matrix_float_view_array (a, n, n);
+  gsl_matrix_float_view bv = gsl_matrix_float_view_array (b, n, n);
+  gsl_matrix_float_view c1v = gsl_matrix_float_view_array (c1, n, n);
+  gsl_matrix_float_view c2v = gsl_matrix_float_view_array (c2, n, n);
+  HealerRng rng;
+  gint before, parked, after, workers = 0;
+
+  healer_rng_init (&rng, 5);
+  fill_normal (&rng, a, n * n, 1.0);
+  fill_normal (&rng, b, n * n, 1.0);
+  gsl_blas_sgemm (CblasNoTrans, CblasNoTrans, 1.0f, &av.matrix, &bv.matrix, 0.0f, &c1v.matrix);
+
+  before = count_threads ();
+  healer_blas_park_threads ();
+  parked = count_threads ();
+#if defined(HEALER_HAVE_OPENBLAS)
+  /* 1: OpenBLAS's own pthreads (not OpenMP's, which it does not end) */
+  if (openblas_get_parallel () == 1)
+    workers = openblas_get_num_threads () - 1;
+#endif
+  g_test_message ("threads: %d, parked %d; OpenBLAS workers %d", before, parked, workers);
+  if (before >= 0)
+    g_assert_cmpint (parked, ==, before - workers);
+
+  gsl_blas_sgemm (CblasNoTrans, CblasNoTrans, 1.0f, &av.matrix, &bv.matrix, 0.0f, &c2v.matrix);
+  after = count_threads ();
+  g_assert_cmpmem (c1, n * n * sizeof (float), c2, n * n * sizeof (float));
+  if (before >= 0)
+    g_assert_cmpint (after, ==, before);
+}
+
 /* The tests of the training step once more with every product on OpenBLAS,
  * as on processors without AVX2 and FMA. */
 static void
@@ -1594,6 +1659,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  /* First, while no other test's threads come or go */
+  g_test_add_func ("/mlp/blas-park", test_blas_park);
   g_test_add_func ("/mlp/gradient", test_gradient);
   g_test_add_func ("/mlp/gradient-dropout", test_gradient_dropout);
   g_test_add_func ("/mlp/gradient-smoothing", test_gradient_smoothing);

@@ -21,6 +21,7 @@
 /* OpenBLAS's own controls (its cblas.h clashes with GSL's). */
 int  openblas_get_num_threads (void);
 void openblas_set_num_threads (int n);
+int  blas_thread_shutdown_ (void);
 #endif
 
 /* Each part of a phase is claimed by one thread: the caller claims part 0
@@ -121,6 +122,26 @@ healer_blas_release (void)
     openblas_set_num_threads (healer_blas_saved);
 #endif
   g_mutex_unlock (&healer_blas_lock);
+}
+
+/* OpenBLAS starts its worker threads when the library loads, and each then
+ * waits for a first product by spinning (sched_yield) for 2^28 processor
+ * cycles before it sleeps: a tenth of a second of a core, at every start of
+ * every program linked with it, whether it multiplies anything or not. On
+ * two cores that was a core taken from `predict`'s first tenth of a second,
+ * where the reader and the diagnosis need both (bench/README.md, eighth
+ * session: 0.12 s of CPU, 5 % of a 300k-row run). OpenBLAS's own shutdown
+ * (the one it runs before a fork) ends them; its next product on several
+ * threads starts them again, with the same results. */
+void
+healer_blas_park_threads (void)
+{
+#if defined(HEALER_HAVE_OPENBLAS)
+  g_mutex_lock (&healer_blas_lock);
+  if (healer_blas_holders == 0)
+    blas_thread_shutdown_ ();
+  g_mutex_unlock (&healer_blas_lock);
+#endif
 }
 
 /* ---- waiting ---- */

@@ -178,6 +178,12 @@ void        healer_mlp_input_gradient (const HealerMlp  *self,
                                        guint             klass,
                                        float            *grad_out);
 
+/* Ends the worker threads OpenBLAS started when it loaded, which otherwise
+ * spin for about a tenth of a second at every program's start; its next
+ * product on several threads starts them again. For a program's start,
+ * before other threads use BLAS. Nothing without OpenBLAS. */
+void        healer_blas_park_threads  (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerMlp, healer_mlp_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerMlpWorkspace, healer_mlp_workspace_free)
 
