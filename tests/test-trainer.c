@@ -643,6 +643,89 @@ cancel_at_progress (const HealerTrainProgress *p,
     g_cancellable_cancel (ca->cancellable);
 }
 
+/* Every report carries the network's newest epochs (HealerTrainProgress.
+ * recent): the figures each earlier report gave, oldest first, up to
+ * HEALER_TRAIN_PROGRESS_RECENT of them, starting again with each network;
+ * and the model's history has the same figures. */
+typedef struct
+{
+  GArray   *seen[2];     /* per member, of HealerEpochFigures, epoch e at e − 1 */
+  gboolean  ok;
+  guint     reports;
+  guint     importance_reports;
+} RecentWatch;
+
+static gboolean
+same_figure (double a,
+             double b)
+{
+  return (isnan (a) && isnan (b)) || a == b;
+}
+
+static void
+recent_progress (const HealerTrainProgress *p,
+                 gpointer                   user_data)
+{
+  RecentWatch *w = user_data;
+  GArray *seen = w->seen[p->member];
+  HealerEpochFigures f = { p->train_loss, p->val_loss, p->val_macro_f1 };
+  guint first;
+
+  w->reports++;
+  /* The importance's reports, after the last epoch, repeat its report. */
+  if (p->importance_total == 0)
+    g_array_append_val (seen, f);
+  else
+    w->importance_reports++;
+  w->ok = w->ok && p->epoch == seen->len &&
+          p->n_recent == MIN (p->epoch, HEALER_TRAIN_PROGRESS_RECENT);
+  if (!w->ok)
+    return;
+  first = p->epoch - p->n_recent;
+  for (guint i = 0; i < p->n_recent; i++)
+    {
+      const HealerEpochFigures *e = &g_array_index (seen, HealerEpochFigures, first + i);
+
+      w->ok = w->ok && same_figure (p->recent[i].train_loss, e->train_loss) &&
+              same_figure (p->recent[i].val_loss, e->val_loss) &&
+              same_figure (p->recent[i].val_macro_f1, e->val_macro_f1);
+    }
+}
+
+static void
+test_progress_recent (void)
+{
+  g_autoptr(HealerDataset) ds = make_blobs (200, 6, 3, 2.0, 7);
+  g_autoptr(HealerModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  RecentWatch w = { { g_array_new (FALSE, FALSE, sizeof (HealerEpochFigures)),
+                      g_array_new (FALSE, FALSE, sizeof (HealerEpochFigures)) }, TRUE, 0, 0 };
+  HealerTrainConfig c;
+
+  small_config (&c);
+  g_assert_true (healer_train_config_set_hidden (&c, "8", &error));
+  c.epochs = HEALER_TRAIN_PROGRESS_RECENT + 20;   /* past the window */
+  c.ensemble = 2;
+  model = healer_train (ds, &c, NULL, recent_progress, &w, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_true (w.ok);
+  g_assert_cmpuint (w.reports, ==, 2 * c.epochs + w.importance_reports);
+  g_assert_cmpuint (w.seen[0]->len, ==, c.epochs);
+  g_assert_cmpuint (w.seen[1]->len, ==, c.epochs);
+  /* the history is the first network's */
+  g_assert_cmpuint (model->history.n_epochs, ==, c.epochs);
+  for (guint e = 0; e < c.epochs; e++)
+    {
+      const HealerEpochFigures *f = &g_array_index (w.seen[0], HealerEpochFigures, e);
+
+      g_assert_true (same_figure (model->history.train_loss[e], f->train_loss));
+      g_assert_true (same_figure (model->history.val_loss[e], f->val_loss));
+    }
+  g_array_unref (w.seen[0]);
+  g_array_unref (w.seen[1]);
+}
+
 static void
 test_cancel_from_progress (void)
 {
@@ -1247,6 +1330,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/simulated", test_simulated);
   g_test_add_func ("/trainer/reproducible", test_reproducible);
   g_test_add_func ("/trainer/regularisers", test_regularisers);
+  g_test_add_func ("/trainer/progress-recent", test_progress_recent);
   g_test_add_func ("/trainer/cancel/from-progress", test_cancel_from_progress);
   g_test_add_func ("/trainer/cancel/before-start", test_cancel_before_start);
   g_test_add_func ("/trainer/cancel/latency", test_cancel_latency);

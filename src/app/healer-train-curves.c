@@ -43,6 +43,7 @@ struct _HealerTrainCurves
   guint      val_series;
   guint      f1_series;
   guint      n_points;
+  guint      last_epoch;      /* of the last point appended, 0 after a reset */
   gboolean   has_validation;
   double     last_train_loss;
   double     last_val_loss;
@@ -214,6 +215,7 @@ healer_train_curves_reset (HealerTrainCurves *self,
 
   self->has_validation = !!has_validation;
   self->n_points = 0;
+  self->last_epoch = 0;
   g_array_set_size (self->pending, 0);
   g_clear_handle_id (&self->flush_id, g_source_remove);
   self->last_train_loss = self->last_val_loss = self->last_f1 = NAN;
@@ -253,12 +255,41 @@ healer_train_curves_append (HealerTrainCurves *self,
 
   g_array_append_val (self->pending, p);
   self->n_points++;
+  self->last_epoch = epoch;
   /* The first point at once (the charts appear), then at most a few
    * redraws a second. */
   if (self->n_points == 1)
     flush (self);
   else if (self->flush_id == 0)
     self->flush_id = g_timeout_add (FLUSH_INTERVAL_MS, flush_cb, self);
+}
+
+void
+healer_train_curves_append_report (HealerTrainCurves         *self,
+                                   const HealerTrainProgress *progress)
+{
+  guint first;
+
+  g_return_if_fail (HEALER_IS_TRAIN_CURVES (self));
+  g_return_if_fail (progress != NULL);
+  g_return_if_fail (progress->n_recent <= HEALER_TRAIN_PROGRESS_RECENT);
+
+  if (progress->n_recent == 0 || progress->epoch < progress->n_recent)
+    return;
+  first = progress->epoch - progress->n_recent + 1;
+  for (guint i = 0; i < progress->n_recent; i++)
+    if (first + i > self->last_epoch)
+      healer_train_curves_append (self, first + i, progress->recent[i].train_loss,
+                                  progress->recent[i].val_loss,
+                                  progress->recent[i].val_macro_f1);
+}
+
+guint
+healer_train_curves_get_last_epoch (HealerTrainCurves *self)
+{
+  g_return_val_if_fail (HEALER_IS_TRAIN_CURVES (self), 0);
+
+  return self->last_epoch;
 }
 
 void

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "healer-model.h"
+#include "healer-trainer.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,16 @@ void       healer_train_curves_append      (HealerTrainCurves        *self,
                                             double                    train_loss,
                                             double                    val_loss,
                                             double                    val_macro_f1);
+/* Appends every epoch @progress carries (its newest ones, recent[]) that
+ * comes after the last epoch these curves have: a report the relay handed
+ * over in place of several still leaves no epoch out, and one that repeats
+ * an epoch adds nothing. More than HEALER_TRAIN_PROGRESS_RECENT epochs
+ * between two reports taken in leave a gap, which the finished run's
+ * history (healer_train_curves_set_history) fills. */
+void       healer_train_curves_append_report (HealerTrainCurves         *self,
+                                              const HealerTrainProgress *progress);
+/* The last epoch appended since the last reset; 0 before any. */
+guint      healer_train_curves_get_last_epoch (HealerTrainCurves        *self);
 /* Draws the points appended since the last redraw now. The curves do so
  * by themselves a few times a second; a page that updates its own labels
  * at the same rate calls this then, so that both changes share a frame. */

@@ -164,10 +164,11 @@ progress_cb (const HealerCalibrateProgress *cp,
       self->last_fold = run;
       healer_train_curves_reset (self->curves, self->has_validation);
     }
-  /* The importance's reports repeat the last epoch, which the curves have. */
-  if (p->importance_total == 0)
-    healer_train_curves_append (self->curves, p->epoch, p->train_loss, p->val_loss,
-                                p->val_macro_f1);
+  /* Reports come coalesced (the newest when the main loop gets to it):
+   * each carries the network's newest epochs, and the curves take every one
+   * they lack. The importance's reports repeat the last epoch, which the
+   * curves then have. */
+  healer_train_curves_append_report (self->curves, p);
 
   /* The first report at once, then the newest one every interval. */
   self->progress_last = *cp;

@@ -678,6 +678,13 @@ healer_train_member (HealerTrainRun     *run,
       p.epoch = epoch;
       p.n_epochs = config->epochs;
       p.best_epoch = res->best_epoch;
+      p.n_recent = MIN (res->train_loss->len, HEALER_TRAIN_PROGRESS_RECENT);
+      for (guint i = 0, first = res->train_loss->len - p.n_recent; i < p.n_recent; i++)
+        {
+          p.recent[i].train_loss = g_array_index (res->train_loss, double, first + i);
+          p.recent[i].val_loss = g_array_index (res->val_loss, double, first + i);
+          p.recent[i].val_macro_f1 = g_array_index (res->val_macro_f1, double, first + i);
+        }
       healer_report_progress (run, &p, (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC);
 
       if (config->patience > 0 && since_best >= config->patience)

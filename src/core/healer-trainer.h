@@ -15,6 +15,17 @@
 
 G_BEGIN_DECLS
 
+/* How many of a network's newest epochs a report carries (below). */
+#define HEALER_TRAIN_PROGRESS_RECENT 64
+
+/* One epoch's figures, as a network's history keeps them. */
+typedef struct
+{
+  double  train_loss;
+  double  val_loss;            /* NAN without a validation split */
+  double  val_macro_f1;        /* NAN without a validation split */
+} HealerEpochFigures;
+
 typedef struct
 {
   guint   member;              /* ensemble member being trained, 0-based */
@@ -35,6 +46,13 @@ typedef struct
    * while training. */
   guint   importance_done;
   guint   importance_total;
+  /* This network's newest epochs, oldest first: recent[i] is epoch
+   * epoch − n_recent + 1 + i, the last one this report's. An asynchronous
+   * reader is handed only the newest report (HealerRelay), and epochs of
+   * small data end faster than a window takes reports in: with these a
+   * live curve still gets every epoch. */
+  guint              n_recent;
+  HealerEpochFigures recent[HEALER_TRAIN_PROGRESS_RECENT];
 } HealerTrainProgress;
 
 typedef void (*HealerTrainProgressFunc) (const HealerTrainProgress *progress,

@@ -13,6 +13,7 @@
 #include "healer-data-page.h"
 #include "healer-simulate.h"
 #include "healer-test-gui.h"
+#include "healer-train-curves.h"
 #include "healer-train-page.h"
 
 /* The interval the Train page's labels wait between two reports
@@ -80,6 +81,12 @@ typedef struct
   GPtrArray *texts;          /* every text the time label showed */
   gboolean   pulsing_at_first_report;
   guint      animated_reports;  /* reports while something on the page moved */
+  HealerTrainPage   *page;
+  HealerTrainCurves *curves;
+  guint      curve_gaps;     /* iterations after which the curves missed an epoch */
+  guint      coalesced;      /* iterations that brought more than one epoch */
+  guint      last_epoch;
+  guint      max_epoch;
 } TimeWatch;
 
 static void
@@ -99,10 +106,22 @@ time_label_cb (GtkLabel   *label,
   g_ptr_array_add (w->texts, g_strdup (text));
 }
 
+/* Between any two main-loop iterations, so after every report the page
+ * took in: every epoch so far is a point, also when the relay coalesced
+ * several reports into one (each carries the newest epochs). */
 static gboolean
-not_running (gpointer page)
+stopped_checking_curves (gpointer data)
 {
-  return !healer_train_page_get_running (page);
+  TimeWatch *w = data;
+  guint last = healer_train_curves_get_last_epoch (w->curves);
+
+  if (healer_train_curves_get_n_points (w->curves) != last)
+    w->curve_gaps++;
+  if (last > w->last_epoch + 1)
+    w->coalesced++;
+  w->last_epoch = last;
+  w->max_epoch = MAX (w->max_epoch, last);
+  return !healer_train_page_get_running (w->page);
 }
 
 static void
@@ -149,8 +168,12 @@ test_train_progress (void)
 
   w.bar = bar;
   w.texts = g_ptr_array_new_with_free_func (g_free);
+  w.curves = HEALER_TRAIN_CURVES (healer_test_find_widget (GTK_WIDGET (page), healer_test_match_type,
+                                                           GSIZE_TO_POINTER (HEALER_TYPE_TRAIN_CURVES)));
+  g_assert_nonnull (w.curves);
   g_signal_connect (time_label, "notify::label", G_CALLBACK (time_label_cb), &w);
-  g_assert_true (healer_test_wait_until (not_running, page, 240000));
+  w.page = page;
+  g_assert_true (healer_test_wait_until (stopped_checking_curves, &w, 240000));
   elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
   g_signal_handlers_disconnect_by_func (time_label, time_label_cb, &w);
 
@@ -170,9 +193,85 @@ test_train_progress (void)
    * never fire early, so a slow machine only makes fewer). */
   g_assert_cmpuint (w.texts->len, <=, 2 + elapsed_ms / SHOW_INTERVAL_MS);
   g_assert_false (is_pulsing (bar));
+  g_test_message ("curves: up to epoch %u while training, %u times more than one epoch at "
+                  "once, %u times an epoch missing", w.max_epoch, w.coalesced, w.curve_gaps);
+  g_assert_cmpuint (w.curve_gaps, ==, 0);
+  /* The finished run's history: all 150 epochs. */
+  g_assert_cmpuint (healer_train_curves_get_n_points (w.curves), ==, 150);
 
   g_ptr_array_unref (w.texts);
   healer_test_destroy (window);
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* A report of epoch @epoch carrying the @n_recent newest epochs, epoch e's
+ * training loss 1/e. */
+static HealerTrainProgress
+report_of (guint epoch,
+           guint n_recent)
+{
+  HealerTrainProgress p = { 0 };
+
+  p.n_members = 1;
+  p.epoch = epoch;
+  p.n_epochs = 1000;
+  p.n_recent = n_recent;
+  for (guint i = 0; i < n_recent; i++)
+    {
+      guint e = epoch - n_recent + 1 + i;
+
+      p.recent[i].train_loss = 1.0 / e;
+      p.recent[i].val_loss = 2.0 / e;
+      p.recent[i].val_macro_f1 = 0.5;
+    }
+  p.train_loss = 1.0 / epoch;
+  p.val_loss = 2.0 / epoch;
+  p.val_macro_f1 = 0.5;
+  return p;
+}
+
+/* The curves take every epoch a report carries that they lack, whatever
+ * reports the relay dropped in between; a repeated report adds nothing;
+ * a gap longer than a report's window stays a gap (the finished run's
+ * history fills it). */
+static void
+test_curves_every_epoch (void)
+{
+  GtkWidget *curves = g_object_ref_sink (healer_train_curves_new ());
+  HealerTrainCurves *c = HEALER_TRAIN_CURVES (curves);
+  HealerTrainProgress p;
+
+  healer_train_curves_reset (c, TRUE);
+  g_assert_cmpuint (healer_train_curves_get_last_epoch (c), ==, 0);
+  p = report_of (1, 1);
+  healer_train_curves_append_report (c, &p);
+  g_assert_cmpuint (healer_train_curves_get_n_points (c), ==, 1);
+  /* epochs 2 to 6 were coalesced away: the report of 7 brings them */
+  p = report_of (7, 7);
+  healer_train_curves_append_report (c, &p);
+  g_assert_cmpuint (healer_train_curves_get_n_points (c), ==, 7);
+  g_assert_cmpuint (healer_train_curves_get_last_epoch (c), ==, 7);
+  /* the importance's reports repeat the last epoch */
+  healer_train_curves_append_report (c, &p);
+  g_assert_cmpuint (healer_train_curves_get_n_points (c), ==, 7);
+  /* a report older than what the curves have adds nothing either */
+  p = report_of (5, 5);
+  healer_train_curves_append_report (c, &p);
+  g_assert_cmpuint (healer_train_curves_get_n_points (c), ==, 7);
+  /* more than a window missed: its newest epochs, then the gap */
+  p = report_of (200, HEALER_TRAIN_PROGRESS_RECENT);
+  healer_train_curves_append_report (c, &p);
+  g_assert_cmpuint (healer_train_curves_get_n_points (c), ==, 7 + HEALER_TRAIN_PROGRESS_RECENT);
+  g_assert_cmpuint (healer_train_curves_get_last_epoch (c), ==, 200);
+  /* a new network starts again at epoch 1 */
+  healer_train_curves_reset (c, TRUE);
+  p = report_of (3, 3);
+  healer_train_curves_append_report (c, &p);
+  g_assert_cmpuint (healer_train_curves_get_n_points (c), ==, 3);
+  g_assert_cmpuint (healer_train_curves_get_last_epoch (c), ==, 3);
+
+  g_object_unref (curves);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -254,6 +353,7 @@ main (int   argc,
 {
   healer_test_gui_init (&argc, &argv);
   g_test_add_func ("/progress/train", test_train_progress);
+  g_test_add_func ("/progress/curves-every-epoch", test_curves_every_epoch);
   g_test_add_func ("/progress/data-figures", test_data_figures_stage);
   return g_test_run ();
 }
