@@ -13,7 +13,6 @@
 #include "healer-application.h"
 #include "healer-locale.h"
 #include "healer-log.h"
-#include "healer-mlp.h"
 
 int
 main (int   argc,
@@ -30,9 +29,6 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   healer_log_init ("systemhealer");
-  /* Before any thread of ours: the window's first frames get the cores, not
-   * OpenBLAS's idle threads (healer_blas_park_threads). */
-  healer_blas_park_threads ();
 
   g_set_application_name (_("SystemHealer"));
 

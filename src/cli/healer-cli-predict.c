@@ -137,6 +137,11 @@ healer_cli_predict (int    argc,
                          entries, &argc, &argv))
     return HEALER_EXIT_USAGE;
 
+  /* A diagnosis multiplies without BLAS, on threads of its own: OpenBLAS's
+   * workers, spinning for their first product, would only take a core from
+   * the reader and the diagnosis threads for its first tenth of a second. */
+  healer_blas_park_threads ();
+
   if (argc != 3)
     return healer_cli_usage_error ("predict", _("expected a model file and a data file"));
   if (output == NULL)

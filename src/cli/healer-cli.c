@@ -24,7 +24,6 @@
 #include "healer-cli.h"
 #include "healer-locale.h"
 #include "healer-log.h"
-#include "healer-mlp.h"
 #include "healer-output.h"
 #include "healer-text.h"
 
@@ -511,9 +510,6 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("systemhealer-cli");
   healer_log_init ("systemhealer-cli");
-  /* Before any thread of ours: a command's first tenth of a second is its
-   * own, not OpenBLAS's idle threads'. */
-  healer_blas_park_threads ();
 
   if (argc < 2)
     {

@@ -21,7 +21,13 @@
 /* OpenBLAS's own controls (its cblas.h clashes with GSL's). */
 int  openblas_get_num_threads (void);
 void openblas_set_num_threads (int n);
-int  blas_thread_shutdown_ (void);
+int  openblas_get_parallel (void);
+#if defined(__linux__) && defined(__GNUC__)
+/* Not in OpenBLAS's headers: exported by its builds with their own threads
+ * on Linux, absent from serial builds (weak: NULL then). */
+int  blas_thread_shutdown_ (void) __attribute__ ((weak));
+#define HEALER_BLAS_CAN_PARK 1
+#endif
 #endif
 
 /* Each part of a phase is claimed by one thread: the caller claims part 0
@@ -126,19 +132,23 @@ healer_blas_release (void)
 
 /* OpenBLAS starts its worker threads when the library loads, and each then
  * waits for a first product by spinning (sched_yield) for 2^28 processor
- * cycles before it sleeps: a tenth of a second of a core, at every start of
+ * cycles before it sleeps: a tenth of a second of a core at the start of
  * every program linked with it, whether it multiplies anything or not. On
  * two cores that was a core taken from `predict`'s first tenth of a second,
  * where the reader and the diagnosis need both (bench/README.md, eighth
- * session: 0.12 s of CPU, 5 % of a 300k-row run). OpenBLAS's own shutdown
- * (the one it runs before a fork) ends them; its next product on several
- * threads starts them again, with the same results. */
+ * session: 2.6 % of a 300k-row run's CPU). OpenBLAS's own shutdown (the
+ * one it runs before a fork) ends them. Only its own threads (not OpenMP's)
+ * on Linux: on Windows they wait on events without spinning. Anything that
+ * sets OpenBLAS's thread count or multiplies on several threads starts
+ * them again (a team does, healer_blas_hold_single), so this is for a
+ * program that will not (a batch diagnosis), called before any other
+ * thread of it exists. */
 void
 healer_blas_park_threads (void)
 {
-#if defined(HEALER_HAVE_OPENBLAS)
+#if defined(HEALER_BLAS_CAN_PARK)
   g_mutex_lock (&healer_blas_lock);
-  if (healer_blas_holders == 0)
+  if (healer_blas_holders == 0 && blas_thread_shutdown_ != NULL && openblas_get_parallel () == 1)
     blas_thread_shutdown_ ();
   g_mutex_unlock (&healer_blas_lock);
 #endif

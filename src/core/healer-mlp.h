@@ -179,9 +179,10 @@ void        healer_mlp_input_gradient (const HealerMlp  *self,
                                        float            *grad_out);
 
 /* Ends the worker threads OpenBLAS started when it loaded, which otherwise
- * spin for about a tenth of a second at every program's start; its next
- * product on several threads starts them again. For a program's start,
- * before other threads use BLAS. Nothing without OpenBLAS. */
+ * spin for about a tenth of a second at a program's start (OpenBLAS's own
+ * threads on Linux; nothing elsewhere or without OpenBLAS). Setting its
+ * thread count or a product on several threads starts them again: for a
+ * program that multiplies without BLAS, before its other threads exist. */
 void        healer_blas_park_threads  (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerMlp, healer_mlp_free)
