@@ -645,12 +645,19 @@ static void
 test_limits_absurd_training (void)
 {
   g_autofree char *sub = tmp_path ("subnormal.csv");
+  g_autofree char *wide = tmp_path ("wide-spread.csv");
   g_autofree char *csv = limits_csv ("lr.csv", 60, 3, "b");
   const char *optimizers[] = { "adam", "sgd" };
 
   write_file (sub, "a,b,label\n1e-40,1,0\n2e-40,2,1\n1e-40,3,0\n3e-40,4,1\n2e-40,1,0\n"
               "1e-40,2,1\n", -1);
   assert_train_limit (sub, TRAIN_ARGS ("--hidden", "2", "--no-select", "--calibration-folds", "0"),
+                      NULL);
+  /* Values the reader takes, whose spread is past the float range (an IQR
+   * of 4e38): the model records the largest float, which info reads back. */
+  write_file (wide, "a,b,label\n2e38,1,0\n-2e38,2,1\n2e38,3,0\n-2e38,4,1\n2e38,1,0\n"
+              "-2e38,2,1\n-3.4e38,1,0\n3.4e38,2,1\n", -1);
+  assert_train_limit (wide, TRAIN_ARGS ("--hidden", "2", "--no-select", "--calibration-folds", "0"),
                       NULL);
   for (guint i = 0; i < G_N_ELEMENTS (optimizers); i++)
     {

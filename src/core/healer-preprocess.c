@@ -279,8 +279,12 @@ healer_fit_raw_stats (HealerPreprocessor   *self,
   self->train_min[j] = buf[0];
   self->train_max[j] = buf[n_obs - 1];
   self->train_median[j] = (float) healer_sorted_quantile (buf, n_obs, 0.5);
-  self->train_iqr[j] = (float) (healer_sorted_quantile (buf, n_obs, 0.75) -
-                                healer_sorted_quantile (buf, n_obs, 0.25));
+  /* The spread of values near ±FLT_MAX can pass the float range (a column
+   * of ±2e38 has an IQR of 4e38), and the model file takes finite numbers
+   * only: train wrote a model every command then refused. The largest
+   * float says as much. */
+  self->train_iqr[j] = (float) MIN (healer_sorted_quantile (buf, n_obs, 0.75) -
+                                    healer_sorted_quantile (buf, n_obs, 0.25), (double) FLT_MAX);
   if (self->config.impute == HEALER_IMPUTE_MEAN)
     self->fill[j] = (float) (sum / (double) n_obs);
   else
