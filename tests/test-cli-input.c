@@ -629,10 +629,10 @@ test_finite_absurd_model (void)
   g_autofree char *past = absurd_model ("absurd-weights-past.json", 0.0f, 1.5e9f);
   g_autofree char *both = absurd_model ("absurd-both.json", FLT_MIN, 1e9f);
 
-  assert_model_refused_by_all (scale, csv, "member \"preprocessing.scale\": value 0 is 1.4013e-45; "
+  assert_model_refused_by_all (scale, csv, "member \"preprocessing.scale\": element 0 (counting from 0) is 1.4013e-45; "
                         "scales must be at least 1.17549e-38");
   assert_model_refused_by_all (scale_39, csv, "member \"preprocessing.scale\"");
-  assert_model_refused_by_all (weights, csv, "member \"ensemble[0].params\": value 0 is -3e+38; "
+  assert_model_refused_by_all (weights, csv, "member \"ensemble[0].params\": element 0 (counting from 0) is -3e+38; "
                         "no training writes a weight beyond ±1e+09");
   assert_model_refused_by_all (past, csv, "member \"ensemble[0].params\"");
   assert_model_finite (both, csv, FALSE, FALSE);

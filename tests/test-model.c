@@ -868,7 +868,7 @@ test_corrupt_ple (void)
   assert_edit_fails (json, "ple_edges", 0, down, HEALER_MODEL_ERROR_INVALID,
                      "\"preprocessing.ple_edges\": edge 5");
   assert_edit_fails (json, "ple_edges", 0, nan, HEALER_MODEL_ERROR_INVALID,
-                     "\"preprocessing.ple_edges\": value");
+                     "\"preprocessing.ple_edges\": element 3 (counting from 0) is not a finite number");
 
   /* the untouched text still loads */
   {

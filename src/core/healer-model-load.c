@@ -153,20 +153,20 @@ healer_check_preprocessor (HealerReader       *r,
     {
       if (!(p->scale[j] > 0.0f))
         return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "scale", -1,
-                                   _("value %u is %g; scales must be positive"), j, p->scale[j]);
+                                   _("element %u (counting from 0) is %g; scales must be positive"), j, p->scale[j]);
       /* A subnormal standard deviation is none the fit writes (it takes
        * such a column as constant, scale 1). */
       if (p->scale[j] < FLT_MIN)
         return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "scale", -1,
-                                   _("value %u is %g; scales must be at least %g"),
+                                   _("element %u (counting from 0) is %g; scales must be at least %g"),
                                    j, p->scale[j], (double) FLT_MIN);
       if (p->missing_rate[j] < 0.0f || p->missing_rate[j] > 1.0f)
         return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "missing_rate", -1,
-                                   _("value %u is %g, not a fraction from 0 to 1"),
+                                   _("element %u (counting from 0) is %g, not a fraction from 0 to 1"),
                                    j, p->missing_rate[j]);
       if (p->train_min[j] > p->train_max[j])
         return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "train_min", -1,
-                                   _("value %u is above the matching train_max"), j);
+                                   _("element %u (counting from 0) is above the matching train_max"), j);
     }
   /* Quantile knots need no order check: the transform clamps its
    * probability, so any finite knots give finite outputs. */
@@ -432,7 +432,7 @@ healer_read_ensemble (HealerReader     *r,
       for (guint64 i = 0; i < n_params; i++)
         if (fabsf (params[i]) > HEALER_MODEL_MAX_WEIGHT)
           return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "params", -1,
-                                     _("value %" PRIu64 " is %g; no training writes "
+                                     _("element %" PRIu64 " (counting from 0) is %g; no training writes "
                                        "a weight beyond ±%g"),
                                      (guint64) i, (double) params[i], HEALER_MODEL_MAX_WEIGHT);
       model->members[m] = healer_mlp_new (sizes, n_sizes, activation, 0);

@@ -370,7 +370,7 @@ healer_read_floats (HealerReader *r,
   for (gsize i = 0; i < n; i++)
     if (!isfinite (v[i]))
       return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, key, -1,
-                                 _("value %zu is not a finite number"), i);
+                                 _("element %zu (counting from 0) is not a finite number"), i);
   *out = g_steal_pointer (&v);
   return TRUE;
 }
