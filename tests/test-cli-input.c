@@ -206,8 +206,11 @@ test_limits_classes (void)
   g_autofree char *past = limits_csv ("classes-1001.csv", 1001, 1001, "b");
   g_autofree char *twice = limits_csv ("classes-1001x2.csv", 2002, 1001, "b");
 
+  /* one row of each class: nothing to cross-fit, so no folds asked for
+   * (train would warn that the model has no estimate) */
   assert_train_limit (at, TRAIN_ARGS ("--hidden", "2", "--ensemble", "1",
-                                      "--validation-fraction", "0"), NULL);
+                                      "--validation-fraction", "0", "--calibration-folds", "0"),
+                      NULL);
   /* Too many classes is the data's fault: exit 1 like every data error,
    * in train and in cv alike. */
   assert_train_refused (past, TRAIN_ARGS ("--hidden", "2"), "more than the 1000 a model file holds",
@@ -731,6 +734,34 @@ test_diverged_model_says_so (void)
                    json_object_get_int_member (summary, "rows") * 9 / 10);
 }
 
+/* A model without the estimate cross-fitting was asked for says so when
+ * it is trained, with the reason, and predict's --coverage names it among
+ * its reasons: a class of one row left nothing to cross-fit, silently. */
+static void
+test_no_estimate_says_why (void)
+{
+  g_autofree char *csv = limits_csv ("one-row-class.csv", 60, 3, "b");
+  g_autofree char *odd = tmp_path ("one-row-class-9.csv");
+  g_autofree char *model = tmp_path ("one-row-class.json");
+  g_autofree char *out = tmp_path ("one-row-class-pred.csv");
+  g_autofree char *text = NULL;
+  g_auto(Run) train = { 0 };
+  g_auto(Run) pred = { 0 };
+
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  /* the last row becomes the only one of class 9 */
+  text[strlen (text) - 2] = '9';
+  write_file (odd, text, -1);
+  run_cli (&train, "train", odd, "-o", model, "--quiet", "--epochs", "2", "--ensemble", "1",
+           "--hidden", "4", NULL);
+  g_assert_cmpint (train.status, ==, 0);
+  assert_contains (train.err, "no out-of-fold estimate: class 9 has 1 row, and cross-fitting "
+                              "needs at least 2 of every class");
+  run_cli (&pred, "predict", model, csv, "-o", out, "--coverage", "0.99", NULL);
+  g_assert_cmpint (pred.status, ==, 1);
+  assert_contains (pred.err, "on a class with fewer than 2 rows");
+}
+
 /* A hidden layer wider than training builds is refused before its weights
  * are read, even when the parameter count is within the bound. */
 static void
@@ -913,6 +944,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/model/wide-layer", test_model_wide_layer);
   g_test_add_func ("/cli-input/limits/absurd-training", test_limits_absurd_training);
   g_test_add_func ("/cli-input/diverged-model-says-so", test_diverged_model_says_so);
+  g_test_add_func ("/cli-input/no-estimate-says-why", test_no_estimate_says_why);
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
   g_test_add_func ("/cli-input/text/bom", test_text_bom);
   g_test_add_func ("/cli-input/text/unseen-label", test_text_unseen_label);

@@ -171,8 +171,9 @@ healer_cli_predict (int    argc,
           g_autofree char *display = g_filename_display_name (argv[1]);
 
           fprintf (stderr, _("systemhealer-cli: %s has no calibration scores (trained with "
-                             "--calibration-folds 0, or by a version before format 1.2): "
-                             "--coverage cannot apply; retrain it\n"), display);
+                             "--calibration-folds 0, on a class with fewer than 2 rows, or by a "
+                             "version before format 1.2): --coverage cannot apply; retrain it "
+                             "with more rows of every class\n"), display);
           return HEALER_EXIT_ERROR;
         }
       /* Just loaded, not shared yet. */

@@ -167,6 +167,14 @@ healer_cli_train (int    argc,
     fprintf (stderr, _("systemhealer-cli: warning: training diverged (the loss became infinite); "
                        "saved the best weights, from epoch %u. Try a lower --learning-rate.\n"),
              model->best_epoch);
+  {
+    g_autofree char *why = healer_calibrate_why_no_estimate (data, (guint) calibration_folds, model);
+
+    if (why != NULL)
+      fprintf (stderr, _("systemhealer-cli: warning: no out-of-fold estimate: %s. The model has "
+                         "no honest quality figure, and its prediction sets hold its top class "
+                         "only.\n"), why);
+  }
 
   if (!healer_model_save (model, output, &error))
     {

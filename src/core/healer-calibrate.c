@@ -172,6 +172,51 @@ healer_calibrate_fold_count (const HealerDataset *data,
   return MIN (n_folds, smallest);
 }
 
+char *
+healer_calibrate_why_no_estimate (const HealerDataset *data,
+                                  guint                n_folds,
+                                  const HealerModel   *model)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint smallest = G_MAXUINT;
+  gint32 smallest_id = 0;
+
+  g_return_val_if_fail (data != NULL && model != NULL, NULL);
+
+  if (model->estimate != NULL || n_folds < 2)
+    return NULL;
+  if (model->status == HEALER_TRAIN_CANCELLED)
+    return g_strdup (_("training was cancelled before cross-fitting"));
+  if (data->labels != NULL)
+    {
+      for (gsize i = 0; i < data->n_rows; i++)
+        {
+          key = GINT_TO_POINTER (data->labels[i]);
+          g_hash_table_insert (counts, key,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) + 1));
+        }
+      g_hash_table_iter_init (&iter, counts);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (GPOINTER_TO_UINT (value) < smallest ||
+            (GPOINTER_TO_UINT (value) == smallest && GPOINTER_TO_INT (key) < smallest_id))
+          {
+            smallest = GPOINTER_TO_UINT (value);
+            smallest_id = GPOINTER_TO_INT (key);
+          }
+      if (smallest < 2)
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "class %d has %u row, and cross-fitting needs at "
+                                             "least 2 of every class",
+                                             "class %d has %u rows, and cross-fitting needs at "
+                                             "least 2 of every class", smallest),
+                                smallest_id, smallest);
+    }
+  return g_strdup (_("after duplicate removal a class kept fewer rows than the folds of "
+                     "cross-fitting need"));
+}
+
 HealerModel *
 healer_train_calibrated (const HealerDataset         *data,
                          const HealerTrainConfig     *config,

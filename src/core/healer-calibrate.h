@@ -65,6 +65,15 @@ void         healer_train_calibrated_async  (HealerDataset               *data,
 HealerModel *healer_train_calibrated_finish (GAsyncResult                *result,
                                              GError                     **error);
 
+/* Why @model, which healer_train_calibrated trained on @data with
+ * @n_folds, has no estimate, in words for the user; NULL when it has one
+ * or was not to have one (@n_folds < 2). Without an estimate a model has
+ * no honest quality figure and sets of its top class only: a caller says
+ * so instead of leaving it to be found out. */
+char           *healer_calibrate_why_no_estimate (const HealerDataset *data,
+                                                  guint                n_folds,
+                                                  const HealerModel   *model);
+
 /* The estimate of out-of-fold predictions: @cv's pooled metrics, the
  * calibration error, and set and flag figures at @coverage where the
  * rows of each fold are measured with thresholds fitted on the other
