@@ -407,7 +407,13 @@ show_model (HealerTrainPage *self,
                : cancelled ? RUN_NO_ESTIMATE : RUN_FINISHED;
   HealerModel *current;
   const char *message;
+  g_autofree char *without_estimate = NULL;
+  g_autofree char *why = NULL;
 
+  /* Finished without the estimate cross-fitting was to give (a class of
+   * one row): say so and why, before the run's rows are let go. */
+  if (!cancelled && self->run_data != NULL)
+    why = healer_calibrate_why_no_estimate (self->run_data, HEALER_CALIBRATION_FOLDS_DEFAULT, model);
   run_finished (self);
   gtk_widget_set_visible (self->progress_box, FALSE);
 
@@ -420,9 +426,14 @@ show_model (HealerTrainPage *self,
       message = _("Training diverged. The best weights before that were kept; try a lower learning rate.");
       break;
     default:
-      message = cancelled
-                ? _("Cross-fitting was cancelled. The model is complete but has no out-of-fold estimate; it is not saved yet.")
-                : _("Training finished. Read the result below, then save the model.");
+      if (cancelled)
+        message = _("Cross-fitting was cancelled. The model is complete but has no out-of-fold estimate; it is not saved yet.");
+      else if (why != NULL)
+        message = without_estimate =
+          g_strdup_printf (_("Training finished without an out-of-fold estimate: %s. The model has no honest quality figure, and its prediction sets hold its top class only."),
+                           why);
+      else
+        message = _("Training finished. Read the result below, then save the model.");
       break;
     }
   current = self->session != NULL ? healer_session_get_model (self->session) : NULL;
