@@ -450,6 +450,21 @@ test_small_class (void)
   g_assert_nonnull (strstr (error->message, "Class 5 has 1 row "));
   g_clear_error (&error);
 
+  /* Several classes short of the folds: the smallest is named, so the
+   * folds offered suffice for every class (not "at most 7", then 4). */
+  {
+    const gsize uneven[] = { 7, 20, 4 };
+    g_autoptr(HealerDataset) short2 = make_blobs (31, 4, 3, uneven, 8);
+
+    res = healer_cross_validate (short2, &c, 10, 1, 1, NULL, NULL, NULL, &error);
+    g_assert_error (error, HEALER_CV_ERROR, HEALER_CV_ERROR_SMALL_CLASS);
+    g_assert_null (res);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "has 4 rows"));
+    g_assert_nonnull (strstr (error->message, "at most 4 folds"));
+    g_clear_error (&error);
+  }
+
   /* As many rows as folds is enough. */
   three = cv_or_die (ds, &c, 3, 1, 1);
   for (guint f = 0; f < 3; f++)

@@ -175,9 +175,18 @@ healer_cv_map_classes (HealerCvResult *res,
   count = g_new0 (gsize, res->n_classes);
   for (gsize i = 0; i < res->n_rows; i++)
     count[res->y[i]]++;
-  for (guint c = 0; c < res->n_classes; c++)
-    if (count[c] < res->n_folds)
+  /* The smallest class, so that the folds the message offers are enough
+   * for every class, not only for the first one short of them (a probe was
+   * told "at most 21", then "at most 20", then "at most 14"). */
+  {
+    guint smallest = 0;
+
+    for (guint c = 1; c < res->n_classes; c++)
+      if (count[c] < count[smallest])
+        smallest = c;
+    if (count[smallest] < res->n_folds)
       {
+        guint c = smallest;
         g_autoptr(GString) msg = g_string_new (NULL);
 
         g_string_printf (msg, g_dngettext (GETTEXT_PACKAGE,
@@ -199,6 +208,7 @@ healer_cv_map_classes (HealerCvResult *res,
         g_set_error_literal (error, HEALER_CV_ERROR, HEALER_CV_ERROR_SMALL_CLASS, msg->str);
         return FALSE;
       }
+  }
 
   cells = (guint64) res->n_repeats * res->n_rows * res->n_classes;
   if (cells > HEALER_CV_MAX_OOF_CELLS)
