@@ -762,6 +762,28 @@ test_no_estimate_says_why (void)
   assert_contains (pred.err, "on a class with fewer than 2 rows");
 }
 
+/* simulate writes no file the reader refuses: at most 65534 KPIs, which
+ * with the sample_id and label columns make the reader's 65536, and train
+ * reads that file. */
+static void
+test_limits_simulate_columns (void)
+{
+  g_autofree char *csv = tmp_path ("simulate-widest.csv");
+  g_autofree char *past = tmp_path ("simulate-too-wide.csv");
+  g_auto(Run) at = { 0 };
+  g_auto(Run) over = { 0 };
+
+  run_cli (&at, "simulate", "-o", csv, "-n", "4", "--features", "65534", "--classes", "2", NULL);
+  g_assert_cmpint (at.status, ==, 0);
+  assert_train_limit (csv, TRAIN_ARGS ("--hidden", "1", "--ensemble", "1", "--no-select",
+                                       "--calibration-folds", "0", "--validation-fraction", "0"),
+                      NULL);
+  run_cli (&over, "simulate", "-o", past, "-n", "4", "--features", "65535", "--classes", "2", NULL);
+  g_assert_cmpint (over.status, ==, 2);
+  assert_contains (over.err, "1 ≤ N ≤ 65534");
+  g_assert_false (g_file_test (past, G_FILE_TEST_EXISTS));
+}
+
 /* A hidden layer wider than training builds is refused before its weights
  * are read, even when the parameter count is within the bound. */
 static void
@@ -945,6 +967,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/limits/absurd-training", test_limits_absurd_training);
   g_test_add_func ("/cli-input/diverged-model-says-so", test_diverged_model_says_so);
   g_test_add_func ("/cli-input/no-estimate-says-why", test_no_estimate_says_why);
+  g_test_add_func ("/cli-input/limits/simulate-columns", test_limits_simulate_columns);
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
   g_test_add_func ("/cli-input/text/bom", test_text_bom);
   g_test_add_func ("/cli-input/text/unseen-label", test_text_unseen_label);

@@ -61,7 +61,8 @@ static const HealerCliRange healer_cli_ranges[] = {
   { "top",                 0.0, INFINITY, FALSE, FALSE },
   /* simulate */
   { "samples",             1.0, 100000000, FALSE, FALSE },
-  { "features",            1.0, HEALER_CSV_MAX_COLUMNS, FALSE, FALSE },
+  /* a sample_id and a label column besides: what the reader takes */
+  { "features",            1.0, HEALER_CSV_MAX_COLUMNS - 2, FALSE, FALSE },
   { "classes",             2.0, 64, FALSE, FALSE },
   { "nodes",               1.0, HEALER_SIMULATE_MAX_NODES, FALSE, FALSE },
   { "missing-rate",        0.0, 1.0, FALSE, TRUE },

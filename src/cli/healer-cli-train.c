@@ -106,7 +106,7 @@ healer_cli_train (int    argc,
   double coverage = HEALER_COVERAGE_DEFAULT;
   const GOptionEntry own[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the model to FILE (required; “-”: standard output)"), N_("FILE") },
-    { "calibration-folds", 0, 0, G_OPTION_ARG_INT, &calibration_folds, N_("Cross-fit on K folds for the model's estimate, prediction sets and uncertain flag (default 5; 0 turns it off)"), N_("K") },
+    { "calibration-folds", 0, 0, G_OPTION_ARG_INT, &calibration_folds, N_("Cross-fit on K folds for the model's estimate, prediction sets and uncertain flag (default 5; 0 turns it off; 1 is not a cross-fitting)"), N_("K") },
     { "coverage", 0, 0, G_OPTION_ARG_DOUBLE, &coverage, N_("Share of rows whose prediction set holds the true class (default 0.95)"), N_("FRACTION") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON on standard output"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not show progress"), NULL },
