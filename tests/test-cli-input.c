@@ -400,6 +400,14 @@ test_option_contradictions (void)
   run_cli (&huge, "predict", small_model (), small_csv (), "--chunk-rows", "100000", NULL);
   g_assert_cmpstr (huge.err, ==, "");
   g_assert_cmpint (huge.status, ==, 0);
+  /* 0 KPIs per list was taken for the default of 10, silently */
+  {
+    g_auto(Run) top = { 0 };
+
+    run_cli (&top, "explain", small_model (), "-n", "0", NULL);
+    g_assert_cmpint (top.status, ==, 2);
+    assert_contains (top.err, "--top 0 is out of range; expected N ≥ 1");
+  }
 }
 
 /* "--" ends the options: a file whose name starts with "-" can be named. */

@@ -58,7 +58,8 @@ static const HealerCliRange healer_cli_ranges[] = {
   { "chunk-rows",          1.0, 100000, FALSE, FALSE },
   { "threads",             0.0, 64, FALSE, FALSE },
   /* explain */
-  { "top",                 0.0, INFINITY, FALSE, FALSE },
+  /* 0 was taken, silently, for the default */
+  { "top",                 1.0, INFINITY, FALSE, FALSE },
   /* simulate */
   { "samples",             1.0, 100000000, FALSE, FALSE },
   /* a sample_id and a label column besides: what the reader takes */
