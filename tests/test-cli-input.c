@@ -410,6 +410,39 @@ test_option_contradictions (void)
   }
 }
 
+/* --sample with an id that two rows share names no one sample: refused,
+ * with both rows, instead of explaining the first of them. */
+static void
+test_explain_duplicate_id (void)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *dup = tmp_path ("duplicate-id.csv");
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) first = NULL;
+  g_autofree char *second_rest = NULL;
+  g_autofree char *joined = NULL;
+  g_auto(Run) run = { 0 };
+  g_auto(Run) one = { 0 };
+
+  g_assert_true (g_file_get_contents (small_csv (), &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_true (g_strv_length (lines) > 3);
+  /* the third line (second row) takes the id of the second (first row) */
+  first = g_strsplit (lines[1], ",", 2);
+  second_rest = g_strdup (strchr (lines[2], ','));
+  g_free (lines[2]);
+  lines[2] = g_strconcat (first[0], second_rest, NULL);
+  joined = g_strjoinv ("\n", lines);
+  write_file (dup, joined, -1);
+
+  run_cli (&run, "explain", small_model (), dup, "--sample", first[0], NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  assert_contains (run.err, "on more than one row (rows 1 and 2,");
+  /* a row of its own is explained as before */
+  run_cli (&one, "explain", small_model (), small_csv (), "--sample", first[0], NULL);
+  g_assert_cmpint (one.status, ==, 0);
+}
+
 /* "--" ends the options: a file whose name starts with "-" can be named. */
 static void
 test_option_double_dash (void)
@@ -975,6 +1008,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/limits/absurd-training", test_limits_absurd_training);
   g_test_add_func ("/cli-input/diverged-model-says-so", test_diverged_model_says_so);
   g_test_add_func ("/cli-input/no-estimate-says-why", test_no_estimate_says_why);
+  g_test_add_func ("/cli-input/explain-duplicate-id", test_explain_duplicate_id);
   g_test_add_func ("/cli-input/limits/simulate-columns", test_limits_simulate_columns);
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
   g_test_add_func ("/cli-input/text/bom", test_text_bom);

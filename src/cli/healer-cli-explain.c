@@ -252,14 +252,29 @@ find_sample (const HealerModel  *model,
 
           if (!match)
             continue;
+          /* An id on two rows names no one sample: the first of them was
+           * explained, silently. Read on to be sure it is the only one. */
+          if (found->id != NULL)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("%s has sample_id “%s” on more than one row (rows %zu and %zu, "
+                             "counted from 1 without the header), so --sample cannot say which "
+                             "to explain; give the samples distinct ids"),
+                           path, id, found->row, first_row + i + 1);
+              return FALSE;
+            }
           found->row = first_row + i + 1;
           found->id = g_strdup (chunk->sample_ids != NULL ? chunk->sample_ids[i] : id);
           found->x = g_memdup2 (healer_dataset_row (aligned, i),
                                 aligned->n_features * sizeof (float));
-          return TRUE;
+          /* a row number is one row */
+          if (chunk->sample_ids == NULL)
+            return TRUE;
         }
       first_row += chunk->n_rows;
     }
+  if (found->id != NULL)
+    return TRUE;
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                wanted > 0 ? _("%s has no row %s (it has %zu rows)")
