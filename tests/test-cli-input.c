@@ -408,6 +408,14 @@ test_option_contradictions (void)
     g_assert_cmpint (top.status, ==, 2);
     assert_contains (top.err, "--top 0 is out of range; expected N ≥ 1");
   }
+  /* the value as given, not its 17 digits (0.40000000000000002) */
+  {
+    g_auto(Run) coverage = { 0 };
+
+    run_cli (&coverage, "predict", small_model (), small_csv (), "--coverage", "0.4", NULL);
+    g_assert_cmpint (coverage.status, ==, 2);
+    assert_contains (coverage.err, "--coverage 0.4 is out of range; expected 0.5 ≤ FRACTION ≤ 0.999");
+  }
 }
 
 /* --sample with an id that two rows share names no one sample: refused,

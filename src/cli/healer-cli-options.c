@@ -13,6 +13,7 @@
 
 #include "healer-cli.h"
 #include "healer-cv.h"
+#include "healer-json.h"
 #include "healer-projection.h"
 #include "healer-simulate.h"
 
@@ -254,7 +255,7 @@ healer_cli_options_check (const GOptionEntry *entries,
           if (e->arg == G_OPTION_ARG_INT64)
             g_snprintf (shown, sizeof shown, "%" G_GINT64_FORMAT, *(gint64 *) e->arg_data);
           else
-            g_ascii_formatd (shown, sizeof shown, "%.17g", v);
+            healer_format_double_shortest (shown, v);
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                        _("--%s %s is out of range; expected %s"), e->long_name, shown, text);
           return FALSE;

@@ -121,6 +121,25 @@ healer_json_write_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+void
+healer_format_double_shortest (char   buf[G_ASCII_DTOSTR_BUF_SIZE],
+                               double v)
+{
+  /* The shortest form that reads back to the same double. Rounding a normal
+   * double to 15 digits never lengthens a shorter exact form, so the search
+   * can start there; subnormals have fewer significant bits ("5e-324" rather
+   * than "4.94065645841247e-324") and need the whole range. */
+  for (int digits = fabs (v) < DBL_MIN ? 1 : 15; digits <= 17; digits++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, format, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+}
+
 static void
 healer_json_write_double (GString *out,
                           double   v)
@@ -132,19 +151,7 @@ healer_json_write_double (GString *out,
       g_string_append (out, "null");
       return;
     }
-  /* The shortest form that reads back to the same double. Rounding a normal
-   * double to 15 digits never lengthens a shorter exact form, so the search
-   * can start there; subnormals have fewer significant bits ("5e-324" rather
-   * than "4.94065645841247e-324") and need the whole range. */
-  for (int digits = fabs (v) < DBL_MIN ? 1 : 15; digits <= 17; digits++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
+  healer_format_double_shortest (buf, v);
   g_string_append (out, buf);
   if (strpbrk (buf, ".eE") == NULL)
     g_string_append (out, ".0");

@@ -21,6 +21,11 @@ char    *healer_json_to_string      (JsonNode     *node,
                                      gboolean      pretty,
                                      gsize        *length);
 
+/* @v in the shortest decimal form that reads back to it exactly ("0.4",
+ * not "0.40000000000000002"); finite or not. */
+void     healer_format_double_shortest (char   buf[G_ASCII_DTOSTR_BUF_SIZE],
+                                        double v);
+
 /* JsonBuilder shorthands: set member @name (unless NULL) and add the value. */
 void     healer_json_add_double     (JsonBuilder  *b,
                                      const char   *name,
