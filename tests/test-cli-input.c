@@ -408,6 +408,18 @@ test_option_contradictions (void)
     g_assert_cmpint (top.status, ==, 2);
     assert_contains (top.err, "--top 0 is out of range; expected N ≥ 1");
   }
+  /* an empty file name is a usage error, named as such */
+  {
+    g_auto(Run) input = { 0 };
+    g_auto(Run) output = { 0 };
+
+    run_cli (&input, "predict", small_model (), "", NULL);
+    g_assert_cmpint (input.status, ==, 2);
+    assert_contains (input.err, "an input file name is empty");
+    run_cli (&output, "train", small_csv (), "-o", "", NULL);
+    g_assert_cmpint (output.status, ==, 2);
+    assert_contains (output.err, "--output has an empty file name");
+  }
   /* the value as given, not its 17 digits (0.40000000000000002) */
   {
     g_auto(Run) coverage = { 0 };

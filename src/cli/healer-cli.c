@@ -252,6 +252,17 @@ healer_cli_check_files (const char            *name,
   if (outputs == NULL)
     outputs = none;
 
+  /* An empty name is no file: "could not open the file: Operation not
+   * supported" said nothing of the kind. */
+  for (guint i = 0; inputs != NULL && inputs[i] != NULL; i++)
+    if (inputs[i][0] == '\0')
+      return healer_cli_usage_error (name, _("an input file name is empty; name a file, or "
+                                             "“-” for standard input"));
+  for (guint o = 0; outputs[o].option != NULL; o++)
+    if (outputs[o].path != NULL && outputs[o].path[0] == '\0')
+      return healer_cli_usage_error (name, _("%s has an empty file name; name a file, or “-” "
+                                             "for standard output"), outputs[o].option);
+
   for (guint o = 0; outputs[o].option != NULL; o++)
     {
       const char *out = outputs[o].path;
