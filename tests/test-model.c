@@ -598,11 +598,17 @@ test_corrupt_parse (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cuts); i++)
     assert_load_fails (json, cuts[i], HEALER_MODEL_ERROR_PARSE, "model.json:");
 
+  /* A data file given as the model is no model, not a damaged one. */
+  assert_load_fails ("sample_id,a,label\n1,2,0\n", 24, HEALER_MODEL_ERROR_PARSE,
+                     "model.json:1:1: not a SystemHealer model: a model file is a JSON object");
+
   /* json-glib recurses per level; this must not blow the stack. */
+  g_string_append (deep, "{\"a\": ");
   for (guint i = 0; i < 200000; i++)
     g_string_append_c (deep, '[');
   for (guint i = 0; i < 200000; i++)
     g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
   assert_load_fails (deep->str, deep->len, HEALER_MODEL_ERROR_PARSE, "deeper");
   g_string_free (deep, TRUE);
 

@@ -485,9 +485,20 @@ healer_check_structure (HealerReader *r,
 
   while (i < len && healer_is_json_space (data[i]))
     i++;
-  /* Scalars and garbage at the top are json-glib's to describe. */
-  if (i == len || (data[i] != '{' && data[i] != '['))
-    return TRUE;
+  if (i == len)
+    return TRUE;   /* empty: the parser's check says so */
+  /* A model is one JSON object: text that is no JSON document at all (a
+   * CSV file given as the model, a scalar) is no model, not a damaged one.
+   * An array is JSON, which the format check names. */
+  if (data[i] != '{' && data[i] != '[')
+    {
+      healer_line_column (data, i, &line, &column);
+      g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_PARSE,
+                   _("%s:%zu:%zu: not a SystemHealer model: a model file is a JSON object, "
+                     "which starts with “{” (is this a data file?)"),
+                   r->name, line, column);
+      return FALSE;
+    }
 
   for (; i < len; i++)
     {
