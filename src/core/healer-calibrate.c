@@ -147,29 +147,45 @@ healer_calibrate_on_final (const HealerTrainProgress *progress,
   healer_calibrate_report (user_data, 0, progress);
 }
 
+/* The class with the fewest rows of @data (the lowest id among equals):
+ * its count, 0 without labels, and its id in @id. */
+static guint
+healer_calibrate_smallest_class (const HealerDataset *data,
+                                 gint32              *id)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint smallest = G_MAXUINT;
+
+  *id = 0;
+  if (data->labels == NULL)
+    return 0;
+  for (gsize i = 0; i < data->n_rows; i++)
+    {
+      key = GINT_TO_POINTER (data->labels[i]);
+      g_hash_table_insert (counts, key,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) + 1));
+    }
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_UINT (value) < smallest ||
+        (GPOINTER_TO_UINT (value) == smallest && GPOINTER_TO_INT (key) < *id))
+      {
+        smallest = GPOINTER_TO_UINT (value);
+        *id = GPOINTER_TO_INT (key);
+      }
+  return smallest == G_MAXUINT ? 0 : smallest;
+}
+
 /* Fewest rows of any class: more folds would leave a fold without it. */
 static guint
 healer_calibrate_fold_count (const HealerDataset *data,
                              guint                n_folds)
 {
-  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
-  GHashTableIter iter;
-  gpointer value;
-  guint smallest = G_MAXUINT;
+  gint32 id;
 
-  if (data->labels == NULL)
-    return 0;
-  for (gsize i = 0; i < data->n_rows; i++)
-    {
-      gpointer key = GINT_TO_POINTER (data->labels[i]);
-
-      g_hash_table_insert (counts, key,
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) + 1));
-    }
-  g_hash_table_iter_init (&iter, counts);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    smallest = MIN (smallest, GPOINTER_TO_UINT (value));
-  return MIN (n_folds, smallest);
+  return MIN (n_folds, healer_calibrate_smallest_class (data, &id));
 }
 
 char *
@@ -177,11 +193,8 @@ healer_calibrate_why_no_estimate (const HealerDataset *data,
                                   guint                n_folds,
                                   const HealerModel   *model)
 {
-  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
-  GHashTableIter iter;
-  gpointer key, value;
-  guint smallest = G_MAXUINT;
-  gint32 smallest_id = 0;
+  gint32 id;
+  guint smallest;
 
   g_return_val_if_fail (data != NULL && model != NULL, NULL);
 
@@ -189,30 +202,14 @@ healer_calibrate_why_no_estimate (const HealerDataset *data,
     return NULL;
   if (model->status == HEALER_TRAIN_CANCELLED)
     return g_strdup (_("training was cancelled before cross-fitting"));
-  if (data->labels != NULL)
-    {
-      for (gsize i = 0; i < data->n_rows; i++)
-        {
-          key = GINT_TO_POINTER (data->labels[i]);
-          g_hash_table_insert (counts, key,
-                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) + 1));
-        }
-      g_hash_table_iter_init (&iter, counts);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        if (GPOINTER_TO_UINT (value) < smallest ||
-            (GPOINTER_TO_UINT (value) == smallest && GPOINTER_TO_INT (key) < smallest_id))
-          {
-            smallest = GPOINTER_TO_UINT (value);
-            smallest_id = GPOINTER_TO_INT (key);
-          }
-      if (smallest < 2)
-        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "class %d has %u row, and cross-fitting needs at "
-                                             "least 2 of every class",
-                                             "class %d has %u rows, and cross-fitting needs at "
-                                             "least 2 of every class", smallest),
-                                smallest_id, smallest);
-    }
+  smallest = healer_calibrate_smallest_class (data, &id);
+  if (data->labels != NULL && smallest < 2)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "class %d has %u row, and cross-fitting needs at "
+                                         "least 2 of every class",
+                                         "class %d has %u rows, and cross-fitting needs at "
+                                         "least 2 of every class", smallest),
+                            id, smallest);
   return g_strdup (_("after duplicate removal a class kept fewer rows than the folds of "
                      "cross-fitting need"));
 }
