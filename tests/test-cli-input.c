@@ -463,6 +463,48 @@ test_explain_duplicate_id (void)
   g_assert_cmpint (one.status, ==, 0);
 }
 
+/* A data file is named as it was typed: "sub/bad.csv:2:2" points at the
+ * file where "bad.csv:2:2" would leave the operator to guess which one,
+ * and /dev/null is not "null".  Every command reads through one reader. */
+static void
+test_text_file_named_as_typed (void)
+{
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *sub = tmp_path ("typed");
+  g_autofree char *bad = g_build_filename (sub, "bad.csv", NULL);
+  const char *const commands[] = { "train", "predict", "evaluate", "cv", "project" };
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  write_file (bad, "sample_id,feature0,feature1,label\n1,abc,2,0\n", -1);
+  g_assert_cmpint (g_chdir (tmpdir), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_auto(Run) null_run = { 0 };
+      gboolean with_model = !g_str_equal (commands[i], "train") && !g_str_equal (commands[i], "cv");
+      /* train needs somewhere to write, which must stay unwritten */
+      const char *out = g_str_equal (commands[i], "train") ? "-o" : NULL;
+
+      g_test_message ("%s", commands[i]);
+      if (with_model)
+        {
+          run_cli (&run, commands[i], small_model (), "typed/bad.csv", NULL);
+          run_cli (&null_run, commands[i], small_model (), "/dev/null", NULL);
+        }
+      else
+        {
+          run_cli (&run, commands[i], "typed/bad.csv", out, "typed/m.json", NULL);
+          run_cli (&null_run, commands[i], "/dev/null", out, "typed/m.json", NULL);
+        }
+      g_assert_cmpint (run.status, ==, 1);
+      assert_contains (run.err, "typed/bad.csv:2:2: “abc” in column “feature0” is not a number");
+      g_assert_cmpint (null_run.status, ==, 1);
+      assert_contains (null_run.err, "/dev/null:1:1: file is empty");
+      g_assert_false (g_file_test ("typed/m.json", G_FILE_TEST_EXISTS));
+    }
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+}
+
 /* "--" ends the options: a file whose name starts with "-" can be named. */
 static void
 test_option_double_dash (void)
@@ -1032,6 +1074,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/limits/simulate-columns", test_limits_simulate_columns);
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
   g_test_add_func ("/cli-input/text/bom", test_text_bom);
+  g_test_add_func ("/cli-input/text/file-named-as-typed", test_text_file_named_as_typed);
   g_test_add_func ("/cli-input/text/unseen-label", test_text_unseen_label);
 
   return cli_test_run ();

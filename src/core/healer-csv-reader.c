@@ -225,23 +225,6 @@ healer_csv_reader_new (GInputStream  *stream,
                           stream_size (stream, cancellable), cancellable, error);
 }
 
-HealerCsvReader *
-healer_csv_reader_new_for_path (const char    *path,
-                                GCancellable  *cancellable,
-                                GError       **error)
-{
-  g_autoptr(GFile) file = NULL;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (strcmp (path, "-") == 0)
-    return reader_new_take (g_object_new (HEALER_TYPE_STDIN_STREAM, NULL),
-                            g_strdup (_("standard input")), 0, cancellable, error);
-
-  file = g_file_new_for_path (path);
-  return healer_csv_reader_new_for_file (file, cancellable, error);
-}
-
 char *
 healer_file_display_name (GFile *file)
 {
@@ -264,20 +247,17 @@ healer_file_display_name (GFile *file)
 }
 
 /* Local or not, one way in: the app's files come as GFiles (a portal's,
- * a remote location's), the command line's as paths. */
-HealerCsvReader *
-healer_csv_reader_new_for_file (GFile         *file,
-                                GCancellable  *cancellable,
-                                GError       **error)
+ * a remote location's), the command line's as paths.  Takes @name. */
+static HealerCsvReader *
+reader_open_file (GFile         *file,
+                  char          *name,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
   g_autoptr(GError) local = NULL;
   GFileInputStream *in;
-  char *name;
   guint64 size;
 
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
-
-  name = healer_file_display_name (file);
   in = g_file_read (file, cancellable, &local);
   if (in == NULL)
     {
@@ -300,6 +280,35 @@ healer_csv_reader_new_for_file (GFile         *file,
         size = (guint64) g_file_info_get_size (info);
     }
   return reader_new_take (G_INPUT_STREAM (in), name, size, cancellable, error);
+}
+
+HealerCsvReader *
+healer_csv_reader_new_for_file (GFile         *file,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  return reader_open_file (file, healer_file_display_name (file), cancellable, error);
+}
+
+HealerCsvReader *
+healer_csv_reader_new_for_path (const char    *path,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (strcmp (path, "-") == 0)
+    return reader_new_take (g_object_new (HEALER_TYPE_STDIN_STREAM, NULL),
+                            g_strdup (_("standard input")), 0, cancellable, error);
+
+  /* Named as the operator typed it: "data/a.csv:3:2" finds the file
+   * that "a.csv:3:2" would leave to guess, and /dev/null is not "null". */
+  file = g_file_new_for_path (path);
+  return reader_open_file (file, g_filename_display_name (path), cancellable, error);
 }
 
 const char *

@@ -658,8 +658,12 @@ test_data_page_load_big (void)
                    expected->labels, expected->n_rows * sizeof (gint32));
   for (gsize i = 0; i < data->n_rows; i += 997)
     g_assert_cmpstr (data->sample_ids[i], ==, expected->sample_ids[i]);
-  g_assert_cmpstr (healer_dataset_get_source_name (data), ==,
-                   healer_dataset_get_source_name (expected));
+  /* The page names the file by its own name, as the chooser showed it. */
+  {
+    g_autofree char *base = g_path_get_basename (healer_dataset_get_source_name (expected));
+
+    g_assert_cmpstr (healer_dataset_get_source_name (data), ==, base);
+  }
 
   /* Progress went up in many steps and never back. */
   g_test_message ("%.1f MB, %zu rows in %.0f ms, %u progress updates; worst main-loop gap "
