@@ -472,29 +472,29 @@ test_text_file_named_as_typed (void)
   g_autofree char *cwd = g_get_current_dir ();
   g_autofree char *sub = tmp_path ("typed");
   g_autofree char *bad = g_build_filename (sub, "bad.csv", NULL);
-  const char *const commands[] = { "train", "predict", "evaluate", "cv", "project" };
+  const char *const cmds[] = { "train", "predict", "evaluate", "cv", "project" };
 
   g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
   write_file (bad, "sample_id,feature0,feature1,label\n1,abc,2,0\n", -1);
   g_assert_cmpint (g_chdir (tmpdir), ==, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
     {
       g_auto(Run) run = { 0 };
       g_auto(Run) null_run = { 0 };
-      gboolean with_model = !g_str_equal (commands[i], "train") && !g_str_equal (commands[i], "cv");
+      gboolean with_model = !g_str_equal (cmds[i], "train") && !g_str_equal (cmds[i], "cv");
       /* train needs somewhere to write, which must stay unwritten */
-      const char *out = g_str_equal (commands[i], "train") ? "-o" : NULL;
+      const char *out = g_str_equal (cmds[i], "train") ? "-o" : NULL;
 
-      g_test_message ("%s", commands[i]);
+      g_test_message ("%s", cmds[i]);
       if (with_model)
         {
-          run_cli (&run, commands[i], small_model (), "typed/bad.csv", NULL);
-          run_cli (&null_run, commands[i], small_model (), "/dev/null", NULL);
+          run_cli (&run, cmds[i], small_model (), "typed/bad.csv", NULL);
+          run_cli (&null_run, cmds[i], small_model (), "/dev/null", NULL);
         }
       else
         {
-          run_cli (&run, commands[i], "typed/bad.csv", out, "typed/m.json", NULL);
-          run_cli (&null_run, commands[i], "/dev/null", out, "typed/m.json", NULL);
+          run_cli (&run, cmds[i], "typed/bad.csv", out, "typed/m.json", NULL);
+          run_cli (&null_run, cmds[i], "/dev/null", out, "typed/m.json", NULL);
         }
       g_assert_cmpint (run.status, ==, 1);
       assert_contains (run.err, "typed/bad.csv:2:2: “abc” in column “feature0” is not a number");

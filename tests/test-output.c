@@ -317,9 +317,93 @@ test_missing_folder (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_test_message ("message: %s", error->message);
   g_assert_nonnull (strstr (error->message, path));
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_autofree char *says = g_strdup_printf ("its folder “%s” does not exist", dir);
+
+    g_assert_nonnull (strstr (error->message, says));
+  }
 
   listing = list_dir (f->dir);
   g_assert_cmpstr (listing, ==, "");
+}
+
+/* Opens @path, expecting @code and a message that names @path and contains
+ * @says; the file, if it was there, is left as it was. */
+static void
+expect_refused (const char *path,
+                int         code,
+                const char *says)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gboolean existed = g_file_get_contents (path, &before, NULL, NULL);
+  HealerOutput *out = healer_output_open (path, &error);
+
+  if (out != NULL)
+    {
+      g_assert_false (healer_output_commit (out, &error));
+      out = NULL;
+    }
+  g_assert_nonnull (error);
+  g_test_message ("%s: %s", path, error->message);
+  g_assert_error (error, G_IO_ERROR, code);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, says));
+  if (existed)
+    {
+      g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+      g_assert_cmpstr (after, ==, before);
+    }
+}
+
+/* Creating, linking and renaming are the folder's business: when the
+ * folder refuses, the message names the folder and says what is wrong with
+ * it, rather than "permission denied" on a file the user may well be able
+ * to write, or "its folder does not exist" about a folder that exists. */
+static void
+test_folder_refuses (Fixture       *f,
+                     gconstpointer  data)
+{
+#ifdef G_OS_UNIX
+  if (getuid () != 0)
+    {
+      g_autofree char *locked = g_build_filename (f->dir, "locked", NULL);
+      g_autofree char *fresh = g_build_filename (locked, "new.txt", NULL);
+      g_autofree char *old = g_build_filename (locked, "old.txt", NULL);
+      g_autofree char *new_says = g_strdup_printf ("permission denied to create files in the folder “%s”", locked);
+      g_autofree char *old_says = g_strdup_printf ("permission denied to create files in its folder “%s”", locked);
+
+      g_assert_cmpint (g_mkdir (locked, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (old, "keep me\n", -1, NULL));
+      g_assert_cmpint (g_chmod (locked, 0500), ==, 0);
+      expect_refused (fresh, G_IO_ERROR_PERMISSION_DENIED, new_says);
+      expect_refused (old, G_IO_ERROR_PERMISSION_DENIED, old_says);
+      g_assert_cmpint (g_chmod (locked, 0700), ==, 0);
+    }
+  else
+    g_test_message ("running as root: a folder of our own cannot refuse; /sys can");
+#endif
+
+  /* Linux's own folders that refuse everyone, root too. */
+  if (g_file_test ("/sys/kernel", G_FILE_TEST_IS_DIR))
+    {
+      expect_refused ("/sys/kernel/healer-test.txt", G_IO_ERROR_PERMISSION_DENIED,
+                      "permission denied to create files in the folder “/sys/kernel”");
+      if (g_file_test ("/sys/kernel/uevent_seqnum", G_FILE_TEST_IS_REGULAR))
+        expect_refused ("/sys/kernel/uevent_seqnum", G_IO_ERROR_PERMISSION_DENIED,
+                        "its folder “/sys/kernel”; a file is replaced by a complete new one");
+    }
+  else
+    g_test_message ("no /sys: its part is skipped");
+#ifdef G_OS_UNIX
+  /* To root, /proc answers "no such file" (to others "permission denied"):
+   * a folder that exists must not be called missing. */
+  if (getuid () == 0 && g_file_test ("/proc/self", G_FILE_TEST_IS_DIR))
+    expect_refused ("/proc/healer-test.txt", G_IO_ERROR_NOT_FOUND,
+                    "the folder “/proc” does not take new files");
+#endif
 }
 
 static void
@@ -715,6 +799,7 @@ main (int   argc,
   ADD ("abort", test_abort);
   ADD ("replace", test_replace);
   ADD ("missing-folder", test_missing_folder);
+  ADD ("folder-refuses", test_folder_refuses);
   ADD ("not-a-file-name", test_not_a_file_name);
   ADD ("commit-fails", test_commit_fails);
   ADD ("autoptr-aborts", test_autoptr_aborts);

@@ -104,20 +104,52 @@ healer_output_remove_temporaries (void)
       }
 }
 
-static const char *
-reason_for_code (int         code,
-                 const char *message)
+/* Creating, linking and renaming are the folder's business: when one of
+ * them fails, say what is wrong with the folder, by name. (GIO's own
+ * messages name the temporary file, which would only puzzle the user.)
+ */
+static char *
+folder_reason (int          code,
+               const char  *dir,
+               gboolean     replacing,
+               const char  *message)
 {
-  /* GIO's own messages name the temporary file, which would only puzzle
-   * the user; say what is wrong with the target instead. */
-  if (code == G_IO_ERROR_NOT_FOUND)
-    return _("its folder does not exist");
-  if (code == G_IO_ERROR_PERMISSION_DENIED)
-    return _("permission denied");
-  if (code == G_IO_ERROR_NO_SPACE)
-    return g_strerror (ENOSPC);
-  return message;
+  g_autofree char *folder = g_filename_display_name (dir);
+  g_autofree char *reason = NULL;
+
+  if (code == G_IO_ERROR_NOT_FOUND && !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    reason = g_strdup_printf (_("its folder “%s” does not exist"), folder);
+  else if (code == G_IO_ERROR_NOT_FOUND)
+    /* /proc and the like: the folder is there, but makes no new files */
+    reason = g_strdup_printf (_("the folder “%s” does not take new files"), folder);
+  else if (code == G_IO_ERROR_PERMISSION_DENIED && replacing)
+    /* The file itself may well be writable: say why that is not enough. */
+    reason = g_strdup_printf (_("permission denied to create files in its folder “%s”; "
+                                "a file is replaced by a complete new one written beside "
+                                "it, so that it is never left half-written"), folder);
+  else if (code == G_IO_ERROR_PERMISSION_DENIED)
+    reason = g_strdup_printf (_("permission denied to create files in the folder “%s”"),
+                              folder);
+  else if (code == G_IO_ERROR_NO_SPACE)
+    reason = g_strdup (g_strerror (ENOSPC));
+  else
+    reason = g_strdup (message);
+  return g_steal_pointer (&reason);
 }
+
+/* @format has two %s: the user's path and the reason. */
+#define set_folder_error(error, code, format, display, dir, replacing, message)  \
+  G_STMT_START {                                                                  \
+    int code_ = (code);                                                           \
+    char *reason_ = folder_reason (code_, (dir), (replacing), (message));        \
+                                                                                  \
+    g_set_error ((error), G_IO_ERROR, code_, format, (display), reason_);         \
+    g_free (reason_);                                                             \
+  } G_STMT_END
+
+#define set_errno_folder_error(error, saved_errno, format, display, dir, replacing) \
+  set_folder_error ((error), g_io_error_from_errno (saved_errno), format, (display), \
+                    (dir), (replacing), g_strerror (saved_errno))
 
 /* @format has two %s: the user's path and the reason. */
 #define set_errno_error(error, saved_errno, format, display)                     \
@@ -355,8 +387,8 @@ open_named (HealerOutput  *self,
         {
           int code = local_error->domain == G_IO_ERROR ? local_error->code : G_IO_ERROR_FAILED;
 
-          g_set_error (error, G_IO_ERROR, code, _("Could not create “%s”: %s"),
-                       self->display, reason_for_code (code, local_error->message));
+          set_folder_error (error, code, _("Could not create “%s”: %s"), self->display,
+                            dir, self->replacing, local_error->message);
           g_clear_object (&self->temp);
           return FALSE;
         }
@@ -460,7 +492,8 @@ healer_output_open (const char  *path,
         self->kind = KIND_TMPFILE;
       else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOSYS)
         {
-          set_errno_error (error, errno, _("Could not create “%s”: %s"), self->display);
+          set_errno_folder_error (error, errno, _("Could not create “%s”: %s"), self->display,
+                                  dir, self->replacing);
           goto fail;
         }
     }
@@ -610,7 +643,8 @@ link_tmpfile (HealerOutput  *self,
         return TRUE;
       if (errno != EEXIST)
         {
-          set_errno_error (error, errno, _("Could not create “%s”: %s"), self->display);
+          set_errno_folder_error (error, errno, _("Could not create “%s”: %s"), self->display,
+                                  dir, FALSE);
           return FALSE;
         }
     }
@@ -627,7 +661,8 @@ link_tmpfile (HealerOutput  *self,
           pending_remove (slot);
           if (saved_errno == EEXIST && attempt < 8)
             continue;
-          set_errno_error (error, saved_errno, _("Could not replace “%s”: %s"), self->display);
+          set_errno_folder_error (error, saved_errno, _("Could not replace “%s”: %s"),
+                                  self->display, dir, TRUE);
           return FALSE;
         }
       if (rename (temp, self->target) != 0)
@@ -635,7 +670,8 @@ link_tmpfile (HealerOutput  *self,
           saved_errno = errno;
           unlink (temp);
           pending_remove (slot);
-          set_errno_error (error, saved_errno, _("Could not replace “%s”: %s"), self->display);
+          set_errno_folder_error (error, saved_errno, _("Could not replace “%s”: %s"),
+                                  self->display, dir, TRUE);
           return FALSE;
         }
       pending_remove (slot);
@@ -715,8 +751,10 @@ healer_output_commit (HealerOutput  *self,
           {
             int code = local_error->domain == G_IO_ERROR ? local_error->code : G_IO_ERROR_FAILED;
 
-            g_set_error (error, G_IO_ERROR, code, _("Could not replace “%s”: %s"),
-                         self->display, reason_for_code (code, local_error->message));
+            g_autofree char *dir = g_path_get_dirname (self->target);
+
+            set_folder_error (error, code, _("Could not replace “%s”: %s"), self->display,
+                              dir, TRUE, local_error->message);
             goto fail;
           }
         g_clear_object (&self->temp);
