@@ -505,6 +505,129 @@ test_text_file_named_as_typed (void)
   g_assert_cmpint (g_chdir (cwd), ==, 0);
 }
 
+/* Splits one CSV line whose quoted cells hold no quotes or line breaks. */
+static GStrv
+split_csv_line (const char *line)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  g_autoptr(GString) cell = g_string_new (NULL);
+  gboolean quoted = FALSE;
+
+  for (const char *p = line;; p++)
+    {
+      if (*p == '"')
+        quoted = !quoted;
+      else if ((*p == ',' && !quoted) || *p == '\0')
+        {
+          g_ptr_array_add (cells, g_strdup (cell->str));
+          g_string_truncate (cell, 0);
+          if (*p == '\0')
+            break;
+        }
+      else
+        g_string_append_c (cell, *p);
+    }
+  g_ptr_array_add (cells, NULL);
+  return (GStrv) g_ptr_array_steal (cells, NULL);
+}
+
+/* explain --sample gives a row the same uncertain flag and reason as
+ * predict: a diagnosis is not "sure" in one command and "uncertain" in the
+ * other. The rows cover each reason: far out of range, missing where
+ * training never lacked the KPI, everything missing, and plain rows. */
+static void
+test_explain_agrees_with_predict (void)
+{
+  g_autofree char *csv = cli_simulate ("agree.csv", "--samples", "150", "--features", "6",
+                                       "--classes", "2", "--seed", "9", "--missing-rate", "0", NULL);
+  g_autofree char *model = cli_train ("agree.json", csv, "--epochs", "80", "--hidden", "16",
+                                      "--ensemble", "1", NULL);
+  g_autofree char *batch = tmp_path ("agree-batch.csv");
+  g_autofree char *text = NULL;
+  g_autofree char *results = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) out_lines = NULL;
+  g_auto(GStrv) header = NULL;
+  g_autoptr(GString) rows = g_string_new (NULL);
+  g_auto(Run) predict = { 0 };
+  int col_uncertain = -1, col_reason = -1;
+  guint n_far = 0, n_missing = 0, n_sure = 0;
+
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_string_append_printf (rows, "%s\n", lines[0]);
+  for (guint i = 1; i <= 9 && lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+      guint n = g_strv_length (cells);
+
+      /* cells: sample_id, 6 KPIs, label */
+      if (i % 3 == 1)
+        {
+          g_free (cells[1 + i % 6]);
+          cells[1 + i % 6] = g_strdup ("1e30");
+        }
+      else if (i == 2)
+        {
+          g_free (cells[3]);
+          cells[3] = g_strdup ("");
+        }
+      else if (i == 3)
+        for (guint c = 1; c + 1 < n; c++)
+          {
+            g_free (cells[c]);
+            cells[c] = g_strdup ("");
+          }
+      {
+        g_autofree char *joined = g_strjoinv (",", cells);
+
+        g_string_append_printf (rows, "%s\n", joined);
+      }
+    }
+  write_file (batch, rows->str, -1);
+
+  run_cli (&predict, "predict", model, batch, NULL);
+  g_assert_cmpint (predict.status, ==, 0);
+  results = g_strdup (predict.out);
+  out_lines = g_strsplit (results, "\n", -1);
+  header = g_strsplit (out_lines[0], ",", -1);
+  for (int c = 0; header[c] != NULL; c++)
+    {
+      if (g_str_equal (header[c], "uncertain"))
+        col_uncertain = c;
+      if (g_str_equal (header[c], "uncertain_reason"))
+        col_reason = c;
+    }
+  g_assert_cmpint (col_uncertain, >=, 0);
+  g_assert_cmpint (col_reason, >, col_uncertain);
+
+  for (guint i = 1; out_lines[i] != NULL && *out_lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) cells = split_csv_line (out_lines[i]);
+      g_auto(Run) explain = { 0 };
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonObject *o;
+      gboolean uncertain = g_str_equal (cells[col_uncertain], "1");
+
+      run_cli (&explain, "explain", model, batch, "--sample", cells[0], "--json", NULL);
+      g_assert_cmpint (explain.status, ==, 0);
+      json_parser_load_from_data (parser, explain.out, -1, &error);
+      g_assert_no_error (error);
+      o = json_node_get_object (json_parser_get_root (parser));
+      g_test_message ("%s: predict %s “%s”", cells[0], cells[col_uncertain], cells[col_reason]);
+      g_assert_cmpint (json_object_get_boolean_member (o, "uncertain"), ==, uncertain);
+      g_assert_cmpstr (json_object_get_string_member (o, "uncertain_reason"), ==, cells[col_reason]);
+      n_far += strstr (cells[col_reason], "out of range: ") != NULL;
+      n_missing += strstr (cells[col_reason], "missing: ") != NULL;
+      n_sure += !uncertain;
+    }
+  /* The file holds every kind, so the comparison covers each. */
+  g_assert_cmpuint (n_far, >=, 2);
+  g_assert_cmpuint (n_missing, >=, 2);
+  g_assert_cmpuint (n_sure, >=, 1);
+}
+
 /* "--" ends the options: a file whose name starts with "-" can be named. */
 static void
 test_option_double_dash (void)
@@ -1071,6 +1194,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/diverged-model-says-so", test_diverged_model_says_so);
   g_test_add_func ("/cli-input/no-estimate-says-why", test_no_estimate_says_why);
   g_test_add_func ("/cli-input/explain-duplicate-id", test_explain_duplicate_id);
+  g_test_add_func ("/cli-input/explain-agrees-with-predict", test_explain_agrees_with_predict);
   g_test_add_func ("/cli-input/limits/simulate-columns", test_limits_simulate_columns);
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
   g_test_add_func ("/cli-input/text/bom", test_text_bom);

@@ -656,11 +656,12 @@ show_drift (HealerDiagnoseBatchPane *self,
                           healer_results_get_drift_summary (results));
   if (self->narrow)
     {
-      guint n = report->n_outside + report->n_shifted;
+      guint n = report->n_outside + report->n_shifted + report->n_newly_missing_used;
 
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Drift in %u KPI (%u used)",
                                            "Drift in %u KPIs (%u used)", n),
-                              n, report->n_outside_used + report->n_shifted_used);
+                              n, report->n_outside_used + report->n_shifted_used +
+                                 report->n_newly_missing_used);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->drift_label), full);
     }
   else

@@ -113,6 +113,15 @@ healer_diagnose_uncertainty_text (HealerUncertainty  why,
                        _("Uncertain: a KPI the model reads lies far outside the values it was "
                          "trained on, where its answer cannot be trusted."));
     }
+  if (why & HEALER_UNCERTAIN_MISSING)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text,
+                       _("Uncertain: a KPI the model reads is missing here, while the "
+                         "samples it was trained on (almost) always had it; its answer "
+                         "rests on a guessed value."));
+    }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 

@@ -299,7 +299,7 @@ healer_results_has_drift (HealerResults *self)
   g_return_val_if_fail (HEALER_IS_RESULTS (self), FALSE);
 
   r = self->diagnosis->drift;
-  return r != NULL && (r->n_outside > 0 || r->n_shifted > 0);
+  return r != NULL && healer_drift_report_has_drift (r);
 }
 
 gboolean

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "healer-cli.h"
+#include "healer-drift.h"
 #include "healer-explain.h"
 
 #define EXPLAIN_IMPORTANCE_TOP 20
@@ -318,13 +319,16 @@ sample_text (const HealerModel             *model,
 {
   char *const *names = model->preprocessor->input_names;
   guint k = ex->predicted;
+  /* The flag predict sets on the same row, for the same reasons, in the
+   * words of its uncertain_reason column: one verdict, whichever command. */
+  HealerUncertainty why = healer_model_row_uncertainty (model, found->x, ex->proba);
+  g_autofree char *reason = healer_model_row_reason (model, found->x, ex->proba, why);
 
   printf (_("Sample %s (row %zu)\n"), healer_cli_safe (found->id), found->row);
   printf (_("Diagnosis: %s (label %d), probability %.4f"), healer_cli_safe (model->class_names[k]),
           model->class_ids[k], ex->proba[k]);
-  if (ex->proba[k] < model->confidence_threshold)
-    printf (_(" — uncertain: below the model's confidence threshold %.4f"),
-            model->confidence_threshold);
+  if (why != HEALER_UNCERTAIN_NONE)
+    printf (_(" — uncertain: %s"), healer_cli_safe (reason));
   printf ("\n%s", _("Probabilities:"));
   for (guint c = 0; c < ex->n_classes; c++)
     printf ("%s %s %.4f", c ? "," : "", healer_cli_safe (model->class_names[c]), ex->proba[c]);
@@ -392,7 +396,13 @@ sample_json (const HealerModel             *model,
   healer_json_add_int (b, "label", model->class_ids[k]);
   healer_json_add_string (b, "class_name", model->class_names[k]);
   healer_json_add_double (b, "confidence", ex->proba[k]);
-  healer_json_add_bool (b, "uncertain", ex->proba[k] < model->confidence_threshold);
+  {
+    HealerUncertainty why = healer_model_row_uncertainty (model, found->x, ex->proba);
+    g_autofree char *reason = healer_model_row_reason (model, found->x, ex->proba, why);
+
+    healer_json_add_bool (b, "uncertain", why != HEALER_UNCERTAIN_NONE);
+    healer_json_add_string (b, "uncertain_reason", reason);
+  }
   json_builder_set_member_name (b, "probabilities");
   json_builder_begin_object (b);
   for (guint c = 0; c < ex->n_classes; c++)

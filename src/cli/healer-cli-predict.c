@@ -65,7 +65,7 @@ save_drift_report (const HealerDriftReport *report,
   if (!healer_drift_report_save (report, path, error))
     return FALSE;
 
-  if (report->n_outside > 0 || report->n_shifted > 0)
+  if (healer_drift_report_has_drift (report))
     {
       g_autofree char *summary = healer_drift_report_summary (report);
 
@@ -132,8 +132,9 @@ healer_cli_predict (int    argc,
                            "hold the true one with the chosen coverage, most probable first, "
                            "such as 1|2) and uncertain_reason; uncertain is 1 when the set "
                            "has more than one class, the confidence is below the model's "
-                           "threshold or a KPI the model uses lies far outside its training "
-                           "range."),
+                           "threshold, a KPI the model uses lies far outside its training "
+                           "range, or a KPI it uses is missing where the training data "
+                           "(almost) always had it."),
                          entries, &argc, &argv))
     return HEALER_EXIT_USAGE;
 

@@ -115,6 +115,35 @@ healer_model_row_ood_score (const HealerModel *model,
   return score;
 }
 
+/* A KPI the network reads whose training rows (almost) always had it. */
+static inline gboolean
+healer_kpi_gap_unseen (const HealerPreprocessor *pre,
+                       guint                     j)
+{
+  return pre->missing_rate[j] < HEALER_DRIFT_GAP_TRAIN_RATE;
+}
+
+/* See HEALER_UNCERTAIN_MISSING. */
+static gboolean
+healer_model_row_gap (const HealerModel *model,
+                      const float       *row)
+{
+  const HealerPreprocessor *pre = model->preprocessor;
+  guint n_missing = 0;
+
+  for (guint s = 0; s < pre->n_selected; s++)
+    {
+      guint j = pre->selected[s];
+
+      if (!isnan (row[j]))
+        continue;
+      if (healer_kpi_gap_unseen (pre, j))
+        return TRUE;
+      n_missing++;
+    }
+  return pre->n_selected > 0 && n_missing == pre->n_selected;
+}
+
 HealerUncertainty
 healer_model_row_uncertainty (const HealerModel *model,
                               const float       *row,
@@ -132,6 +161,8 @@ healer_model_row_uncertainty (const HealerModel *model,
     why |= HEALER_UNCERTAIN_LOW_CONFIDENCE;
   if (healer_model_row_ood_score (model, row) > HEALER_DRIFT_OOD_CUTOFF)
     why |= HEALER_UNCERTAIN_OUT_OF_RANGE;
+  if (healer_model_row_gap (model, row))
+    why |= HEALER_UNCERTAIN_MISSING;
   if (model->n_classes <= HEALER_MODEL_SET_MAX_CLASSES)
     {
       guint set[HEALER_MODEL_SET_MAX_CLASSES];
@@ -197,6 +228,32 @@ healer_model_row_reason (const HealerModel *model,
                 g_string_append (text, ", ");
               g_string_append (text, pre->input_names[j]);
             }
+        }
+    }
+  if (why & HEALER_UNCERTAIN_MISSING)
+    {
+      const HealerPreprocessor *pre = model->preprocessor;
+      guint n_named = 0;
+
+      g_string_append (text, text->len > 0 ? "; missing: " : "missing: ");
+      for (guint s = 0; s < pre->n_selected; s++)
+        {
+          guint j = pre->selected[s];
+
+          if (isnan (row[j]) && healer_kpi_gap_unseen (pre, j))
+            {
+              if (n_named++ > 0)
+                g_string_append (text, ", ");
+              g_string_append (text, pre->input_names[j]);
+            }
+        }
+      if (n_named == 0)
+        {
+          /* Every KPI it reads is missing, each one often in training. */
+          g_string_append (text, "all ");
+          healer_csv_append_int (text, (gint64) pre->n_selected);
+          g_string_append (text, pre->n_selected == 1 ? " KPI the model reads"
+                                                      : " KPIs the model reads");
         }
     }
   if (why & HEALER_UNCERTAIN_LOW_CONFIDENCE)
@@ -593,6 +650,8 @@ healer_drift_fill_kpi (const HealerDrift *self,
   k->missing_rate = self->n_rows > 0
     ? (double) (self->n_rows - obs) / (double) self->n_rows : 0.0;
   k->train_missing_rate = pre->missing_rate[j];
+  k->newly_missing = healer_kpi_gap_unseen (pre, j) &&
+                     k->missing_rate > HEALER_DRIFT_OUTSIDE_FRACTION;
   k->severity = k->outside_fraction + shift +
                 (self->n_rows > 0 ? fabs (k->missing_rate - k->train_missing_rate) : 0.0);
 }
@@ -643,6 +702,8 @@ healer_drift_report (const HealerDrift *self)
       report->n_outside_used += k->outside && k->used;
       report->n_shifted += k->shifted;
       report->n_shifted_used += k->shifted && k->used;
+      report->n_newly_missing += k->newly_missing;
+      report->n_newly_missing_used += k->newly_missing && k->used;
     }
   qsort (report->kpis, self->n_input, sizeof (HealerDriftKpi), healer_compare_kpis);
   return report;
@@ -658,6 +719,14 @@ healer_drift_report_free (HealerDriftReport *report)
     g_free (report->kpis[j].name);
   g_free (report->kpis);
   g_free (report);
+}
+
+gboolean
+healer_drift_report_has_drift (const HealerDriftReport *report)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  return report->n_outside > 0 || report->n_shifted > 0 || report->n_newly_missing_used > 0;
 }
 
 char *
@@ -692,6 +761,31 @@ healer_drift_report_summary (const HealerDriftReport *report)
                                          "; %u more have shifted within it (%u used)",
                                          n_moved),
                             n_moved, n_moved_used);
+  /* Rows that lack them are flagged uncertain: say which, it is the
+   * collection (or the export) that broke. */
+  if (report->n_newly_missing_used > 0)
+    {
+      guint n_named = 0;
+
+      g_string_append_printf (text,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "; %u KPI the model reads is missing where "
+                                           "the training data (almost) always had it: ",
+                                           "; %u KPIs the model reads are missing where "
+                                           "the training data (almost) always had them: ",
+                                           report->n_newly_missing_used),
+                              report->n_newly_missing_used);
+      for (guint k = 0; k < report->n_kpis && n_named < 5; k++)
+        if (report->kpis[k].newly_missing && report->kpis[k].used)
+          {
+            if (n_named++ > 0)
+              g_string_append (text, ", ");
+            g_string_append (text, report->kpis[k].name);
+          }
+      if (report->n_newly_missing_used > n_named)
+        /* TRANSLATORS: after a list of 5 KPI names */
+        g_string_append_printf (text, _(" and %u more"), report->n_newly_missing_used - n_named);
+    }
   return g_string_free (text, FALSE);
 }
 
@@ -717,6 +811,7 @@ healer_drift_kpi_to_json (const HealerDriftKpi *k,
   healer_json_add_double (b, "median_shift_z", k->median_shift_z);
   healer_json_add_double (b, "at_median_fraction", k->at_median_fraction);
   healer_json_add_double (b, "missing_rate", k->missing_rate);
+  healer_json_add_bool (b, "newly_missing", k->newly_missing);
   healer_json_add_double (b, "train_min", k->train_min);
   healer_json_add_double (b, "train_max", k->train_max);
   healer_json_add_double (b, "train_median", k->train_median);
@@ -737,6 +832,8 @@ healer_drift_report_add_members (const HealerDriftReport *report,
   healer_json_add_int (b, "kpis_outside_range_used", report->n_outside_used);
   healer_json_add_int (b, "kpis_shifted", report->n_shifted);
   healer_json_add_int (b, "kpis_shifted_used", report->n_shifted_used);
+  healer_json_add_int (b, "kpis_newly_missing", report->n_newly_missing);
+  healer_json_add_int (b, "kpis_newly_missing_used", report->n_newly_missing_used);
   healer_json_add_int (b, "rows_out_of_distribution", (gint64) report->n_rows_out_of_distribution);
   /* The cut-offs travel with the numbers so a reader can tell what
    * "outside" meant when the file was written. */
@@ -746,6 +843,7 @@ healer_drift_report_add_members (const HealerDriftReport *report,
   healer_json_add_double (b, "outside_fraction", HEALER_DRIFT_OUTSIDE_FRACTION);
   healer_json_add_double (b, "shift_z", HEALER_DRIFT_SHIFT_Z);
   healer_json_add_double (b, "ood_cutoff", HEALER_DRIFT_OOD_CUTOFF);
+  healer_json_add_double (b, "gap_train_rate", HEALER_DRIFT_GAP_TRAIN_RATE);
   json_builder_end_object (b);
   if (!with_kpis)
     return;
