@@ -644,6 +644,36 @@ test_corrupt_format (void)
   }
 }
 
+/* The training section describes the network the file holds: a file
+ * whose two descriptions disagree was edited, and info would show one
+ * thing while the network does another. Refused, naming both. */
+static void
+test_training_agrees (void)
+{
+  gsize len;
+  g_autofree char *json = canonical_json (&len);
+  const int invalid = HEALER_MODEL_ERROR_INVALID;
+
+  /* "activation" is architecture.activation first, then training's. */
+  assert_edit_fails (json, "activation", 1, "\"relu\"", invalid,
+                     "\"training.activation\": \"relu\", but the network "
+                     "(architecture.activation) uses \"tanh\"");
+  assert_edit_fails (json, "activation", 0, "\"relu\"", invalid,
+                     "\"training.activation\": \"tanh\", but the network "
+                     "(architecture.activation) uses \"relu\"");
+  assert_edit_fails (json, "hidden", 0, "[9]", invalid, "9 units, but that layer");
+  assert_edit_fails (json, "hidden", 0, "[8,8]", invalid,
+                     "\"training.hidden\": 2 hidden layers, but the network");
+  /* "ensemble" is the networks first, then training's count. */
+  assert_edit_fails (json, "ensemble", 1, "7", invalid,
+                     "\"training.ensemble\": 7 networks, but the file holds 2");
+  assert_edit_fails (json, "epochs", 0, "2", invalid,
+                     "\"training.history\": 3 epochs recorded");
+  assert_edit_fails (json, "best_epoch", 0, "99999", invalid,
+                     "\"training.best_epoch\": epoch 99999, but the history records 3");
+  assert_edit_fails (json, "n_train_rows", 0, "0", invalid, "\"training.n_train_rows\": 0;");
+}
+
 /* Format 1.0 had no lr_schedule, input_noise or label_smoothing: such a file
  * still loads, as trained without them; in a 1.1 file they are checked. */
 static void
@@ -1288,6 +1318,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/corrupt/parse", test_corrupt_parse);
   g_test_add_func ("/model/corrupt/format", test_corrupt_format);
   g_test_add_func ("/model/format-1.0", test_format_1_0);
+  g_test_add_func ("/model/training-agrees", test_training_agrees);
   g_test_add_func ("/model/corrupt/shapes", test_corrupt_shapes);
   g_test_add_func ("/model/corrupt/ple", test_corrupt_ple);
   g_test_add_func ("/model/corrupt/weights", test_corrupt_weights);

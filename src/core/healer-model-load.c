@@ -605,6 +605,52 @@ healer_read_training (HealerReader *r,
   return TRUE;
 }
 
+/* The training section describes the network it trained: info shows it,
+ * and a file whose two descriptions disagree was edited by hand, so which
+ * one is true cannot be known. The network itself (architecture,
+ * ensemble) is what diagnoses; the training section must agree with it. */
+static gboolean
+healer_check_training (HealerReader      *r,
+                       const guint       *sizes,
+                       guint              n_sizes,
+                       HealerActivation   activation,
+                       const HealerModel *model)
+{
+  const HealerTrainConfig *c = &model->config;
+  const char *parent = "training";
+
+  if (c->activation != activation)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "activation", -1,
+                               _("\"%s\", but the network (architecture.activation) uses "
+                                 "\"%s\""), healer_activation_to_string (c->activation),
+                               healer_activation_to_string (activation));
+  if (c->n_hidden != n_sizes - 2)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "hidden", -1,
+                               _("%u hidden layers, but the network (architecture.sizes) "
+                                 "has %u"), c->n_hidden, n_sizes - 2);
+  for (guint l = 0; l < c->n_hidden; l++)
+    if (c->hidden[l] != sizes[l + 1])
+      return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "hidden", l,
+                                 _("%u units, but that layer of the network "
+                                   "(architecture.sizes) has %u"), c->hidden[l], sizes[l + 1]);
+  if (c->ensemble != model->n_members)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "ensemble", -1,
+                               _("%u networks, but the file holds %u (ensemble)"),
+                               c->ensemble, model->n_members);
+  if (model->history.n_epochs > c->epochs)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "history", -1,
+                               _("%u epochs recorded, but training was set to at most %u "
+                                 "(training.epochs)"), model->history.n_epochs, c->epochs);
+  if (model->best_epoch > model->history.n_epochs)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "best_epoch", -1,
+                               _("epoch %u, but the history records %u epochs"),
+                               model->best_epoch, model->history.n_epochs);
+  if (model->n_train_rows == 0)
+    return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, parent, "n_train_rows", -1,
+                               _("0; a model is trained on at least one row"));
+  return TRUE;
+}
+
 static gboolean
 healer_read_confusion (HealerReader  *r,
                        JsonObject    *obj,
@@ -1040,6 +1086,7 @@ healer_model_read (HealerReader *r,
       !healer_read_ensemble (r, root, sizes, n_sizes, activation, model) ||
       !healer_read_checksum (r, root, model) ||
       !healer_read_training (r, root, model) ||
+      !healer_check_training (r, sizes, n_sizes, activation, model) ||
       !healer_read_provenance (r, root, model) ||
       !healer_read_explanations (r, root, model) ||
       !healer_read_estimate (r, root, model) ||
