@@ -294,16 +294,13 @@ assert_out_of_range (const char *command,
   g_test_message ("%s %s: %s", command, arg, run.err);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_cmpstr (run.out, ==, "");
-  /* An integer option's "nan" gets GOption's own message. */
-  if (strcmp (value, "nan") == 0 && strstr (run.err, "Cannot parse integer value “nan”") != NULL)
-    return;
   assert_contains (run.err, option);
   assert_contains (run.err, expected);
 }
 
 /* Every "[range]" that a command's --help states is the range checked:
- * a value just past each end, and NaN, are usage errors whose message
- * quotes the same range. */
+ * a value just past each end is a usage error whose message quotes the
+ * same range (NaN is no decimal number: test_option_decimal_only). */
 static void
 test_option_ranges_in_help (void)
 {
@@ -364,7 +361,6 @@ test_option_ranges_in_help (void)
                                : g_ascii_strtod (lo, NULL) - 1);
               assert_out_of_range (commands[c], option, low, range);
             }
-          assert_out_of_range (commands[c], option, "nan", range);
         }
     }
   /* train and cv share most; a regex that stopped matching would pass
@@ -392,7 +388,7 @@ test_option_contradictions (void)
 
   run_cli (&nan, "project", small_model (), small_csv (), "-m", "tsne", "-p", "nan", NULL);
   g_assert_cmpint (nan.status, ==, 2);
-  assert_contains (nan.err, "--perplexity nan is out of range; expected 1 ≤ P ≤ 1000");
+  assert_contains (nan.err, "--perplexity “nan” is not a number in decimal");
 
   run_cli (&chunk, "predict", small_model (), small_csv (), "--chunk-rows", "2000000000", NULL);
   g_assert_cmpint (chunk.status, ==, 2);
@@ -647,6 +643,202 @@ test_option_double_dash (void)
   g_assert_cmpint (run.status, ==, 0);
   assert_contains (run.out, "-dashed.json");
   g_assert_cmpint (unknown.status, ==, 2);
+}
+
+/* Runs COMMAND --OPTION=VALUE and expects a usage error that quotes
+ * @value as no number in decimal (@whole: no whole number). */
+static void
+assert_not_decimal (const char *command,
+                    const char *option,
+                    const char *value,
+                    gboolean    whole)
+{
+  g_autofree char *arg = g_strdup_printf ("--%s=%s", option, value);
+  g_autofree char *expected = g_strdup_printf ("--%s “%s” is not a %s in decimal", option, value,
+                                               whole ? "whole number" : "number");
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, command, arg, NULL);
+  g_test_message ("%s %s: %s", command, arg, run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  assert_contains (run.err, expected);
+}
+
+/* The options that take a fraction; every other option with a range in
+ * --help takes a whole number. */
+static gboolean
+is_fraction_option (const char *option)
+{
+  static const char *fractions[] = {
+    "learning-rate", "momentum", "weight-decay", "dropout", "input-noise", "label-smoothing",
+    "validation-fraction", "select-ratio", "coverage", "missing-rate", "noise", "perplexity",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fractions); i++)
+    if (strcmp (fractions[i], option) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* GOption read integers with strtol (…, 0): "010" was 8 (simulate -n 010
+ * wrote 8 rows), "08" no number at all, "0x10" 16; and doubles with
+ * strtod, which takes "0x1p3", "inf" and leading blanks. Every option with
+ * a range in any command's --help is read in decimal only: leading zeros
+ * are decimal (the out-of-range message shows the value read), and the
+ * other forms are usage errors that quote the text. */
+static void
+test_option_decimal_only (void)
+{
+  static const char *not_decimal[] = {
+    "0x10", "0X1f", "0x1p3", "nan", "inf", "-infinity", " 1", "1 ", "", "+", "1e", "0b1", "1,5",
+  };
+  static const char *not_whole[] = { "1e3", "1.0", ".5" };
+  g_autoptr(GRegex) line = g_regex_new ("--([a-z-]+)=[A-Z]+ .*\\[(.*)\\]$", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GRegex) closed = g_regex_new ("^[-0-9.e]+ (≤|<) [A-Z]+ (≤|<) ([0-9]+)$", 0, 0, NULL);
+  g_autoptr(GRegex) open = g_regex_new ("^[A-Z]+ (≥|>) ([0-9]+)$", 0, 0, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n_whole = 0, n_fraction = 0;
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      g_auto(Run) help = { 0 };
+      g_autoptr(GMatchInfo) m = NULL;
+
+      run_cli (&help, commands[c], "--help", NULL);
+      g_assert_cmpint (help.status, ==, 0);
+      for (g_regex_match (line, help.out, 0, &m); g_match_info_matches (m); g_match_info_next (m, NULL))
+        {
+          g_autofree char *option = g_match_info_fetch (m, 1);
+          g_autofree char *range = g_match_info_fetch (m, 2);
+          g_autoptr(GMatchInfo) r = NULL;
+          gboolean whole = !is_fraction_option (option);
+
+          /* train and cv share their training options: one check each. */
+          if (!g_hash_table_add (seen, g_strdup_printf ("%s=%s", option, range)))
+            continue;
+          if (whole)
+            n_whole++;
+          else
+            n_fraction++;
+          for (guint i = 0; i < G_N_ELEMENTS (not_decimal); i++)
+            assert_not_decimal (commands[c], option, not_decimal[i], whole);
+          for (guint i = 0; whole && i < G_N_ELEMENTS (not_whole); i++)
+            assert_not_decimal (commands[c], option, not_whole[i], TRUE);
+
+          /* Leading zeros on a value past the upper end ("0100001" was
+           * 32769 in octal, inside 1 ≤ N ≤ 100000), or on a negative one
+           * below an open range ("-08" was no number). */
+          if (g_regex_match (closed, range, 0, &r))
+            {
+              g_autofree char *op = g_match_info_fetch (r, 2);
+              g_autofree char *hi = g_match_info_fetch (r, 3);
+              gint64 past = g_ascii_strtoll (hi, NULL, 10) + (strcmp (op, "<") == 0 ? 0 : 1);
+              g_autofree char *arg = g_strdup_printf ("--%s=00%" G_GINT64_FORMAT, option, past);
+              g_autofree char *expected = g_strdup_printf ("--%s %" G_GINT64_FORMAT " is out of "
+                                                           "range; expected %s", option, past,
+                                                           range);
+              g_auto(Run) run = { 0 };
+
+              run_cli (&run, commands[c], arg, NULL);
+              g_assert_cmpint (run.status, ==, 2);
+              assert_contains (run.err, expected);
+            }
+          else if (g_match_info_free (r), r = NULL, g_regex_match (open, range, 0, &r))
+            {
+              g_auto(Run) run = { 0 };
+              g_autofree char *arg = g_strdup_printf ("--%s=-08", option);
+              g_autofree char *expected = g_strdup_printf ("--%s -8 is out of range; expected %s",
+                                                           option, range);
+
+              run_cli (&run, commands[c], arg, NULL);
+              g_assert_cmpint (run.status, ==, 2);
+              assert_contains (run.err, expected);
+            }
+        }
+    }
+  /* A regex that stopped matching would pass vacuously. */
+  g_test_message ("%u whole-number and %u fraction options", n_whole, n_fraction);
+  g_assert_cmpuint (n_whole, >=, 20);
+  g_assert_cmpuint (n_fraction, ==, 12);
+
+  /* Leading zeros and a plus sign read as decimal, in the files written:
+   * the same as the plain numbers, byte for byte. */
+  {
+    g_autofree char *zeros = tmp_path ("decimal-zeros.csv");
+    g_autofree char *plain = tmp_path ("decimal-plain.csv");
+    g_autofree char *zeros_model = tmp_path ("decimal-zeros.json");
+    g_autofree char *plain_model = tmp_path ("decimal-plain.json");
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
+    g_auto(Run) sim_zeros = { 0 };
+    g_auto(Run) sim_plain = { 0 };
+    g_auto(Run) train_zeros = { 0 };
+    g_auto(Run) train_plain = { 0 };
+    g_auto(Run) chunk = { 0 };
+    g_auto(Run) whole = { 0 };
+    g_auto(GStrv) lines = NULL;
+
+    run_cli (&sim_zeros, "simulate", "-o", zeros, "-n", "010", "--features", "08",
+             "--classes", "+03", "--seed", "09", "--missing-rate", "00.10", NULL);
+    g_assert_cmpstr (sim_zeros.err, ==, "");
+    g_assert_cmpint (sim_zeros.status, ==, 0);
+    run_cli (&sim_plain, "simulate", "-o", plain, "-n", "10", "--features", "8",
+             "--classes", "3", "--seed", "9", "--missing-rate", "0.1", NULL);
+    g_assert_cmpint (sim_plain.status, ==, 0);
+    g_assert_true (g_file_get_contents (zeros, &a, NULL, NULL));
+    g_assert_true (g_file_get_contents (plain, &b, NULL, NULL));
+    g_assert_cmpstr (a, ==, b);
+    lines = g_strsplit (a, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 12);      /* a header, 10 rows, "" */
+    g_clear_pointer (&a, g_free);
+    g_clear_pointer (&b, g_free);
+
+    run_cli (&train_zeros, "train", small_csv (), "-o", zeros_model, "-q", "--seed", "010",
+             "--epochs", "02", "--hidden", "8", "--ensemble", "01", NULL);
+    g_assert_cmpint (train_zeros.status, ==, 0);
+    run_cli (&train_plain, "train", small_csv (), "-o", plain_model, "-q", "--seed", "10",
+             "--epochs", "2", "--hidden", "8", "--ensemble", "1", NULL);
+    g_assert_cmpint (train_plain.status, ==, 0);
+    g_assert_true (g_file_get_contents (zeros_model, &a, NULL, NULL));
+    g_assert_true (g_file_get_contents (plain_model, &b, NULL, NULL));
+    /* but for the time each was written */
+    {
+      g_autoptr(GRegex) created = g_regex_new ("\"created\":\"[^\"]*\"", 0, 0, NULL);
+      g_autofree char *a_timeless = g_regex_replace_literal (created, a, -1, 0, "", 0, NULL);
+      g_autofree char *b_timeless = g_regex_replace_literal (created, b, -1, 0, "", 0, NULL);
+
+      g_assert_cmpstr (a_timeless, ==, b_timeless);
+      g_assert_nonnull (strstr (a_timeless, "\"seed\":\"10\""));
+    }
+
+    run_cli (&chunk, "predict", small_model (), small_csv (), "--chunk-rows", "0x10", NULL);
+    g_assert_cmpint (chunk.status, ==, 2);
+    g_assert_cmpstr (chunk.out, ==, "");
+    assert_contains (chunk.err, "--chunk-rows “0x10” is not a whole number in decimal");
+    run_cli (&whole, "predict", small_model (), small_csv (), "--chunk-rows", "08", NULL);
+    g_assert_cmpstr (whole.err, ==, "");
+    g_assert_cmpint (whole.status, ==, 0);
+  }
+
+  /* Past what the type holds: the range when it has an end, the most the
+   * option can take when it has none. */
+  {
+    g_auto(Run) epochs = { 0 };
+    g_auto(Run) seed = { 0 };
+    g_auto(Run) noise = { 0 };
+
+    run_cli (&epochs, "train", "--epochs", "99999999999", NULL);
+    g_assert_cmpint (epochs.status, ==, 2);
+    assert_contains (epochs.err, "--epochs 99999999999 is out of range; expected 1 ≤ N ≤");
+    run_cli (&seed, "train", "--seed", "99999999999999999999", NULL);
+    g_assert_cmpint (seed.status, ==, 2);
+    assert_contains (seed.err, "--seed 99999999999999999999 is too large; the most is "
+                               "9223372036854775807");
+    run_cli (&noise, "simulate", "--noise", "1e999", NULL);
+    g_assert_cmpint (noise.status, ==, 2);
+    assert_contains (noise.err, "--noise 1e999 is out of range; expected 0 ≤ F ≤ 1000");
+  }
 }
 
 /* ---- family 5: numbers stay finite ---- */
@@ -1187,6 +1379,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/options/ranges-in-help", test_option_ranges_in_help);
   g_test_add_func ("/cli-input/options/contradictions", test_option_contradictions);
   g_test_add_func ("/cli-input/options/double-dash", test_option_double_dash);
+  g_test_add_func ("/cli-input/options/decimal-only", test_option_decimal_only);
   g_test_add_func ("/cli-input/finite/extreme-rows", test_finite_extreme_rows);
   g_test_add_func ("/cli-input/finite/absurd-model", test_finite_absurd_model);
   g_test_add_func ("/cli-input/model/wide-layer", test_model_wide_layer);

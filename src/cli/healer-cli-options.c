@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -118,6 +119,153 @@ healer_cli_range_text (const GOptionEntry   *entry,
                           range->max_open ? "<" : "≤", hi);
 }
 
+static const GOptionEntry *
+healer_cli_find_short (const GOptionEntry *entries,
+                       char                short_name)
+{
+  for (gsize i = 0; entries[i].long_name != NULL; i++)
+    if (entries[i].short_name == short_name)
+      return &entries[i];
+  return NULL;
+}
+
+static const GOptionEntry *
+healer_cli_find_long (const GOptionEntry *entries,
+                      const char         *name,
+                      gsize               len)
+{
+  for (gsize i = 0; entries[i].long_name != NULL; i++)
+    if (strlen (entries[i].long_name) == len && strncmp (entries[i].long_name, name, len) == 0)
+      return &entries[i];
+  return NULL;
+}
+
+/* "1", "+010", "-3" and, with @fraction, "0.25", ".5", "1e-3": digits in
+ * base ten, nothing around them. */
+static gboolean
+healer_cli_is_decimal (const char *text,
+                       gboolean    fraction)
+{
+  const char *p = text;
+  gboolean digits = FALSE;
+
+  if (*p == '+' || *p == '-')
+    p++;
+  for (; g_ascii_isdigit (*p); p++)
+    digits = TRUE;
+  if (fraction && *p == '.')
+    for (p++; g_ascii_isdigit (*p); p++)
+      digits = TRUE;
+  if (!digits)
+    return FALSE;
+  if (fraction && (*p == 'e' || *p == 'E'))
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  return *p == '\0';
+}
+
+/* @text, a decimal number past what the option's type holds: out of the
+ * option's range when that has an upper bound, too large for any value
+ * otherwise. */
+static gboolean
+healer_cli_number_too_large (const GOptionEntry *e,
+                             const char         *text,
+                             const char         *most,
+                             GError            **error)
+{
+  const HealerCliRange *range = healer_cli_range_lookup (e);
+
+  if (text[0] == '-' || !isinf (range->max))
+    {
+      g_autofree char *expected = healer_cli_range_text (e, range);
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--%s %s is out of range; expected %s"), e->long_name, text, expected);
+    }
+  else
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 _("--%s %s is too large; the most is %s"), e->long_name, text, most);
+  return FALSE;
+}
+
+/* GOption reads an integer with strtol (…, 0), in which "010" is 8, "08"
+ * no number and "0x10" 16, and a double with strtod, which also takes
+ * "0x1p3", "inf", "nan" and leading blanks. Every numeric option is read
+ * here instead (healer_cli_options_describe makes it a callback): in
+ * decimal only, leading zeros and all, into the variable the command's
+ * entry names. The range is checked once every option is read. */
+static gboolean
+healer_cli_parse_number (const char  *option_name,
+                         const char  *value,
+                         gpointer     data,
+                         GError     **error)
+{
+  const GOptionEntry *entries = data;
+  const GOptionEntry *e;
+
+  /* GOption names the option as given: "--seed" or "-n". */
+  if (g_str_has_prefix (option_name, "--"))
+    e = healer_cli_find_long (entries, option_name + 2, strlen (option_name + 2));
+  else
+    e = healer_cli_find_short (entries, option_name[1]);
+  g_return_val_if_fail (e != NULL && healer_cli_is_numeric (e), FALSE);
+
+  if (e->arg == G_OPTION_ARG_DOUBLE)
+    {
+      double v;
+
+      if (!healer_cli_is_decimal (value, TRUE))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--%s “%s” is not a number in decimal (such as 0.5 or 1e-3)"),
+                       e->long_name, value);
+          return FALSE;
+        }
+      v = g_ascii_strtod (value, NULL);
+      if (!isfinite (v))
+        {
+          char most[G_ASCII_DTOSTR_BUF_SIZE];
+
+          healer_format_double_shortest (most, G_MAXDOUBLE);
+          return healer_cli_number_too_large (e, value, most, error);
+        }
+      *(double *) e->arg_data = v;
+    }
+  else
+    {
+      gint64 v;
+      gint64 most = e->arg == G_OPTION_ARG_INT ? G_MAXINT : G_MAXINT64;
+      gint64 least = e->arg == G_OPTION_ARG_INT ? G_MININT : G_MININT64;
+
+      if (!healer_cli_is_decimal (value, FALSE))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--%s “%s” is not a whole number in decimal"), e->long_name, value);
+          return FALSE;
+        }
+      errno = 0;
+      v = g_ascii_strtoll (value, NULL, 10);
+      if (errno == ERANGE || v > most || v < least)
+        {
+          g_autofree char *shown = g_strdup_printf ("%" G_GINT64_FORMAT, most);
+
+          return healer_cli_number_too_large (e, value, shown, error);
+        }
+      if (e->arg == G_OPTION_ARG_INT)
+        *(gint *) e->arg_data = (gint) v;
+      else
+        *(gint64 *) e->arg_data = v;
+    }
+  return TRUE;
+}
+
 GOptionEntry *
 healer_cli_options_describe (const GOptionEntry *entries,
                              GPtrArray          *strings)
@@ -139,29 +287,10 @@ healer_cli_options_describe (const GOptionEntry *entries,
 
         g_ptr_array_add (strings, text);
         copy[i].description = text;
+        copy[i].arg = G_OPTION_ARG_CALLBACK;
+        copy[i].arg_data = (gpointer) healer_cli_parse_number;
       }
   return copy;
-}
-
-static const GOptionEntry *
-healer_cli_find_short (const GOptionEntry *entries,
-                       char                short_name)
-{
-  for (gsize i = 0; entries[i].long_name != NULL; i++)
-    if (entries[i].short_name == short_name)
-      return &entries[i];
-  return NULL;
-}
-
-static const GOptionEntry *
-healer_cli_find_long (const GOptionEntry *entries,
-                      const char         *name,
-                      gsize               len)
-{
-  for (gsize i = 0; entries[i].long_name != NULL; i++)
-    if (strlen (entries[i].long_name) == len && strncmp (entries[i].long_name, name, len) == 0)
-      return &entries[i];
-  return NULL;
 }
 
 GHashTable *

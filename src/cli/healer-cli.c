@@ -77,6 +77,7 @@ healer_cli_parse (const char          *name,
                   char              ***argv)
 {
   g_autoptr(GOptionContext) context = NULL;
+  GOptionGroup *group;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = g_strdup_printf ("%s %s", name, params);
   g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
@@ -88,7 +89,12 @@ healer_cli_parse (const char          *name,
   g_option_context_set_description (context,
     _("Exit status: 0 on success, 1 on a data, model or file error, 2 on a usage error."));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, described, GETTEXT_PACKAGE);
+  /* The numeric options are callbacks (healer_cli_options_describe) that
+   * find their entry, and the variable it names, in @entries. */
+  group = g_option_group_new (NULL, NULL, NULL, (gpointer) entries, NULL);
+  g_option_group_add_entries (group, described);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_context_set_main_group (context, group);
 
   if (!g_option_context_parse (context, argc, argv, &error) ||
       !healer_cli_options_check (entries, given, &error))

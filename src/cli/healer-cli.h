@@ -40,7 +40,9 @@ gboolean healer_cli_parse        (const char    *name,
                                   int           *argc,
                                   char        ***argv);
 /* The option table (healer-cli-options.c). A copy of @entries whose numeric
- * options' descriptions state their range (the texts go into @strings). */
+ * options' descriptions state their range (the texts go into @strings) and
+ * which are read in decimal, by a callback that needs @entries as the
+ * user data of their GOptionGroup. */
 GOptionEntry *healer_cli_options_describe (const GOptionEntry *entries,
                                            GPtrArray          *strings);
 /* The long names of the options in @argv (before parsing), up to "--". */
