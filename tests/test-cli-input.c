@@ -841,6 +841,79 @@ test_option_decimal_only (void)
   }
 }
 
+/* A switch takes no value: GOption took "--json=false" for --json, and
+ * printed JSON. Every switch in every command's --help is tried with a
+ * value; after "--" the same text is an argument like any other. */
+static void
+test_option_switch_value (void)
+{
+  g_autoptr(GRegex) line = g_regex_new ("^  (?:-[a-z], )?--([a-z-]+)  ", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n_switches = 0;
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      g_auto(Run) help = { 0 };
+      g_autoptr(GMatchInfo) m = NULL;
+
+      run_cli (&help, commands[c], "--help", NULL);
+      g_assert_cmpint (help.status, ==, 0);
+      for (g_regex_match (line, help.out, 0, &m); g_match_info_matches (m); g_match_info_next (m, NULL))
+        {
+          g_autofree char *option = g_match_info_fetch (m, 1);
+          const char *values[] = { "false", "", "0" };
+
+          if (strcmp (option, "help") == 0 ||
+              !g_hash_table_add (seen, g_strdup_printf ("%s %s", commands[c], option)))
+            continue;
+          n_switches++;
+          for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+            {
+              g_autofree char *arg = g_strdup_printf ("--%s=%s", option, values[v]);
+              g_autofree char *expected = g_strdup_printf ("--%s takes no value, but was given "
+                                                           "“%s”", option, values[v]);
+              g_auto(Run) run = { 0 };
+
+              run_cli (&run, commands[c], arg, NULL);
+              g_test_message ("%s %s: %s", commands[c], arg, run.err);
+              g_assert_cmpint (run.status, ==, 2);
+              g_assert_cmpstr (run.out, ==, "");
+              assert_contains (run.err, expected);
+            }
+        }
+    }
+  g_test_message ("%u switches", n_switches);
+  /* nine each in train and cv */
+  g_assert_cmpuint (n_switches, >=, 24);
+
+  {
+    g_auto(Run) info = { 0 };
+    g_auto(Run) evaluate = { 0 };
+    g_auto(Run) predict = { 0 };
+    g_auto(Run) dashed = { 0 };
+    g_auto(Run) plain = { 0 };
+
+    run_cli (&info, "info", "--json=false", small_model (), NULL);
+    g_assert_cmpint (info.status, ==, 2);
+    g_assert_cmpstr (info.out, ==, "");
+    run_cli (&evaluate, "evaluate", small_model (), small_csv (), "--json=no", NULL);
+    g_assert_cmpint (evaluate.status, ==, 2);
+    g_assert_cmpstr (evaluate.out, ==, "");
+    assert_contains (evaluate.err, "--json takes no value, but was given “no”; give --json alone");
+    run_cli (&predict, "predict", small_model (), small_csv (), "-o", "/dev/null", "--json=0", NULL);
+    g_assert_cmpint (predict.status, ==, 2);
+    g_assert_cmpstr (predict.out, ==, "");
+    /* after "--", a file name */
+    run_cli (&dashed, "info", "--", "--json=false", NULL);
+    g_assert_cmpint (dashed.status, ==, 1);
+    assert_contains (dashed.err, "--json=false");
+    /* the switch alone, as before */
+    run_cli (&plain, "info", "--json", small_model (), NULL);
+    g_assert_cmpint (plain.status, ==, 0);
+    g_assert_true (g_str_has_prefix (plain.out, "{"));
+  }
+}
+
 /* ---- family 5: numbers stay finite ---- */
 
 static void
@@ -1380,6 +1453,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/options/contradictions", test_option_contradictions);
   g_test_add_func ("/cli-input/options/double-dash", test_option_double_dash);
   g_test_add_func ("/cli-input/options/decimal-only", test_option_decimal_only);
+  g_test_add_func ("/cli-input/options/switch-value", test_option_switch_value);
   g_test_add_func ("/cli-input/finite/extreme-rows", test_finite_extreme_rows);
   g_test_add_func ("/cli-input/finite/absurd-model", test_finite_absurd_model);
   g_test_add_func ("/cli-input/model/wide-layer", test_model_wide_layer);

@@ -296,9 +296,10 @@ healer_cli_options_describe (const GOptionEntry *entries,
 GHashTable *
 healer_cli_options_given (const GOptionEntry *entries,
                           int                 argc,
-                          char              **argv)
+                          char              **argv,
+                          GError            **error)
 {
-  GHashTable *given = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) given = g_hash_table_new (g_str_hash, g_str_equal);
 
   /* The same walk as GOption's (which says nothing of what it saw): long
    * options with "=VALUE" or the next argument, clusters of short ones. */
@@ -317,6 +318,15 @@ healer_cli_options_given (const GOptionEntry *entries,
 
           if (e == NULL)
             continue;
+          /* GOption hands "--json=false" to a switch, which ignores the
+           * value and turns on: the opposite of what was asked. */
+          if (eq != NULL && e->arg == G_OPTION_ARG_NONE)
+            {
+              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--%s takes no value, but was given “%s”; give --%s alone"),
+                           e->long_name, eq + 1, e->long_name);
+              return NULL;
+            }
           g_hash_table_add (given, (gpointer) e->long_name);
           if (eq == NULL && e->arg != G_OPTION_ARG_NONE)
             i++;
@@ -339,7 +349,7 @@ healer_cli_options_given (const GOptionEntry *entries,
             }
         }
     }
-  return given;
+  return g_steal_pointer (&given);
 }
 
 gboolean

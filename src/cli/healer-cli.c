@@ -82,7 +82,8 @@ healer_cli_parse (const char          *name,
   g_autofree char *title = g_strdup_printf ("%s %s", name, params);
   g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
   g_autofree GOptionEntry *described = healer_cli_options_describe (entries, strings);
-  g_autoptr(GHashTable) given = healer_cli_options_given (entries, *argc, *argv);
+  /* Before GOption, which rearranges @argv. */
+  g_autoptr(GHashTable) given = healer_cli_options_given (entries, *argc, *argv, &error);
 
   context = g_option_context_new (title);
   g_option_context_set_summary (context, summary);
@@ -96,7 +97,8 @@ healer_cli_parse (const char          *name,
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_context_set_main_group (context, group);
 
-  if (!g_option_context_parse (context, argc, argv, &error) ||
+  if (given == NULL ||
+      !g_option_context_parse (context, argc, argv, &error) ||
       !healer_cli_options_check (entries, given, &error))
     {
       healer_cli_usage_error (name, "%s", error->message);

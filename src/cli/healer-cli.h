@@ -45,10 +45,12 @@ gboolean healer_cli_parse        (const char    *name,
  * user data of their GOptionGroup. */
 GOptionEntry *healer_cli_options_describe (const GOptionEntry *entries,
                                            GPtrArray          *strings);
-/* The long names of the options in @argv (before parsing), up to "--". */
+/* The long names of the options in @argv (before parsing), up to "--";
+ * NULL and a G_OPTION_ERROR when a switch is given a value (--json=false). */
 GHashTable   *healer_cli_options_given    (const GOptionEntry *entries,
                                            int                 argc,
-                                           char              **argv);
+                                           char              **argv,
+                                           GError            **error);
 /* After parsing: the given numeric options within their range, no two
  * contradicting options. A G_OPTION_ERROR on failure. */
 gboolean      healer_cli_options_check    (const GOptionEntry *entries,
