@@ -10,6 +10,8 @@
  *   /cli-files/interrupted       SIGINT, SIGTERM, SIGKILL; long names
  *   /cli-files/stdout-errors     /dev/full and a closed standard output
  *   /cli-files/dash-output       "-o -" for every command writing one file
+ *   /cli-files/stdout-shared     an output that is standard output, beside
+ *                                another use of it
  * The tests wait for conditions (a descriptor open in /proc, the signal
  * handlers installed), never for a fixed time.
  */
@@ -1007,6 +1009,123 @@ test_dash_output (void)
   g_assert_nonnull (strstr (drift.err, "--drift-report"));
 }
 
+/* Expects a usage error saying that @name is standard output, which
+ * already receives @what, with nothing written there. */
+static void G_GNUC_NULL_TERMINATED
+expect_stdout_shared (const char *name,
+                      const char *what,
+                      ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *expected = g_strdup_printf ("“%s” is standard output, which already receives "
+                                               "%s; use a file for one of them", name, what);
+  g_autofree char *before = list_dir (tmpdir);
+  g_autofree char *after = NULL;
+  g_auto(Run) run = { 0 };
+  const char *arg;
+  va_list ap;
+
+  va_start (ap, what);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  run_cliv (&run, (const char * const *) args->pdata);
+  g_test_message ("%s: %d, %s", (const char *) args->pdata[0], run.status, run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, expected));
+  after = list_dir (tmpdir);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* An output named /dev/stdout, /dev/fd/1, /proc/self/fd/1, or the file
+ * standard output was redirected into, is standard output: beside the
+ * results printed there when -o is not given, a --json summary or another
+ * such output, one document followed by another was neither ("predict
+ * --drift-report /dev/stdout" printed the CSV, then the report). Refused
+ * before a byte is written. */
+static void
+test_stdout_shared (void)
+{
+  const char *names[] = { "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1" };
+  guint n_names = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char *name = names[i];
+
+      if (!g_file_test (name, G_FILE_TEST_EXISTS))
+        continue;
+      n_names++;
+      expect_stdout_shared (name, "the results",
+                            "predict", demo_model (), demo_csv (), "--drift-report", name, NULL);
+      expect_stdout_shared (name, "the results",
+                            "predict", demo_model (), demo_csv (), "-o", "-",
+                            "--drift-report", name, NULL);
+      expect_stdout_shared (names[0], "the results",
+                            "predict", demo_model (), demo_csv (), "-o", name,
+                            "--drift-report", names[0], NULL);
+      expect_stdout_shared (name, "the JSON summary",
+                            "predict", demo_model (), demo_csv (), "-o", name, "--json", NULL);
+      expect_stdout_shared (name, "the JSON summary",
+                            "train", demo_csv (), "-o", name, "--json", "--epochs", "1", NULL);
+      expect_stdout_shared (name, "the JSON summary",
+                            "project", demo_model (), demo_csv (), "-o", name, "--json", NULL);
+    }
+#ifdef G_OS_UNIX
+  g_assert_cmpuint (n_names, >=, 2);
+#else
+  (void) n_names;
+#endif
+
+  /* Alone, such an output is standard output like "-": train's report
+   * goes to standard error, beside the model. */
+  if (g_file_test ("/dev/stdout", G_FILE_TEST_EXISTS))
+    {
+      g_auto(Run) train = { 0 };
+
+      run_cli (&train, "train", demo_csv (), "-o", "/dev/stdout", "--epochs", "1", "--hidden",
+               "8", "-q", NULL);
+      g_assert_cmpint (train.status, ==, 0);
+      g_assert_true (g_str_has_prefix (train.out, "{\"format\":\"systemhealer-model\""));
+      g_assert_null (strstr (train.out, "Trained on"));
+      g_assert_nonnull (strstr (train.err, "Trained on"));
+    }
+
+#ifdef G_OS_UNIX
+  /* Standard output redirected into the file that -o names: the summary
+   * would have gone into the file the results replace. */
+  {
+    g_autofree char *results = tmp_path ("stdout-shared.csv");
+    g_auto(Run) run = { 0 };
+    GStatBuf st;
+    int fd = open (results, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+    g_assert_cmpint (fd, >=, 0);
+    run_cli_stdout (&run, fd, NULL, "predict", demo_model (), demo_csv (), "-o", results, "--json",
+                    NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "is standard output, which already receives the JSON "
+                                       "summary"));
+    g_assert_cmpint (g_stat (results, &st), ==, 0);
+    g_assert_cmpint (st.st_size, ==, 0);
+    g_assert_cmpint (g_unlink (results), ==, 0);
+  }
+  /* The null device mixes nothing: standard output there, and the results. */
+  {
+    g_auto(Run) run = { 0 };
+    int fd = open ("/dev/null", O_WRONLY);
+
+    g_assert_cmpint (fd, >=, 0);
+    run_cli_stdout (&run, fd, NULL, "predict", demo_model (), demo_csv (), "-o", "/dev/null",
+                    "--json", NULL);
+    g_assert_cmpstr (run.err, ==, "");
+    g_assert_cmpint (run.status, ==, 0);
+  }
+#endif
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1027,6 +1146,7 @@ main (int    argc,
   g_test_add_func ("/cli-files/failed-write-message", test_failed_write_message);
   g_test_add_func ("/cli-files/stdout-errors", test_stdout_errors);
   g_test_add_func ("/cli-files/dash-output", test_dash_output);
+  g_test_add_func ("/cli-files/stdout-shared", test_stdout_shared);
 
   return cli_test_run ();
 }

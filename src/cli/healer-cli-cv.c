@@ -303,7 +303,7 @@ healer_cli_cv (int    argc,
     fold_seed = (gint64) opts.config.seed;
   {
     const char *inputs[] = { argv[1], NULL };
-    int status = healer_cli_check_files ("cv", inputs, NULL);
+    int status = healer_cli_check_files ("cv", inputs, NULL, NULL);
 
     if (status != HEALER_EXIT_OK)
       return status;

@@ -494,7 +494,7 @@ healer_cli_explain (int    argc,
     return healer_cli_usage_error ("explain", _("--sample needs a data file after the model"));
   {
     const char *inputs[] = { argv[1], argc == 3 ? argv[2] : NULL, NULL };
-    int status = healer_cli_check_files ("explain", inputs, NULL);
+    int status = healer_cli_check_files ("explain", inputs, NULL, NULL);
 
     if (status != HEALER_EXIT_OK)
       return status;

@@ -48,8 +48,10 @@ healer_cli_export (int    argc,
   {
     /* The one check every command makes (links, hard links, stdout). */
     const char *inputs[] = { argv[1], NULL };
-    const HealerCliOutput outputs[] = { { "--output", output }, { NULL, NULL } };
-    int status = healer_cli_check_files ("export", inputs, outputs);
+    const HealerCliOutput outputs[] = {
+      { "--output", output, N_("the ONNX model") }, { NULL, NULL, NULL }
+    };
+    int status = healer_cli_check_files ("export", inputs, outputs, NULL);
 
     if (status != HEALER_EXIT_OK)
       return status;

@@ -181,7 +181,7 @@ healer_cli_info (int    argc,
     return healer_cli_usage_error ("info", _("expected one model file"));
   {
     const char *inputs[] = { argv[1], NULL };
-    int status = healer_cli_check_files ("info", inputs, NULL);
+    int status = healer_cli_check_files ("info", inputs, NULL, NULL);
 
     if (status != HEALER_EXIT_OK)
       return status;

@@ -154,9 +154,12 @@ healer_cli_predict (int    argc,
   {
     const char *inputs[] = { argv[1], argv[2], NULL };
     const HealerCliOutput outputs[] = {
-      { "--output", output }, { "--drift-report", drift_path }, { NULL, NULL }
+      { "--output", output, N_("the results") },
+      { "--drift-report", drift_path, N_("the drift report") },
+      { NULL, NULL, NULL }
     };
-    int status = healer_cli_check_files ("predict", inputs, outputs);
+    int status = healer_cli_check_files ("predict", inputs, outputs,
+                                         json ? _("the JSON summary") : NULL);
 
     if (status != HEALER_EXIT_OK)
       return status;
@@ -339,7 +342,7 @@ healer_cli_evaluate (int    argc,
     return healer_cli_usage_error ("evaluate", _("expected a model file and a labelled data file"));
   {
     const char *inputs[] = { argv[1], argv[2], NULL };
-    int status = healer_cli_check_files ("evaluate", inputs, NULL);
+    int status = healer_cli_check_files ("evaluate", inputs, NULL, NULL);
 
     if (status != HEALER_EXIT_OK)
       return status;

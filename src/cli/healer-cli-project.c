@@ -225,8 +225,11 @@ healer_cli_project (int    argc,
     return healer_cli_usage_error ("project", _("--json needs --output FILE"));
   {
     const char *inputs[] = { argv[1], argv[2], NULL };
-    const HealerCliOutput outputs[] = { { "--output", output }, { NULL, NULL } };
-    int status = healer_cli_check_files ("project", inputs, outputs);
+    const HealerCliOutput outputs[] = {
+      { "--output", output, N_("the map") }, { NULL, NULL, NULL }
+    };
+    int status = healer_cli_check_files ("project", inputs, outputs,
+                                         json ? _("the JSON summary") : NULL);
 
     if (status != HEALER_EXIT_OK)
       return status;

@@ -133,14 +133,18 @@ healer_cli_train (int    argc,
     return healer_cli_usage_error ("train", _("--calibration-folds must be 0 or from 2 to %d"),
                                    HEALER_CV_MAX_FOLDS);
   /* "-o -" writes the model to standard output; the report then goes to
-   * standard error, and --json has no room. */
-  to_stdout = strcmp (output, "-") == 0;
-  if (json && to_stdout)
+   * standard error, and --json has no room. So does "-o /dev/stdout",
+   * whose --json healer_cli_check_files refuses. */
+  to_stdout = healer_cli_is_stdout (output);
+  if (json && strcmp (output, "-") == 0)
     return healer_cli_usage_error ("train", _("--json needs --output FILE"));
   {
     const char *inputs[] = { argv[1], NULL };
-    const HealerCliOutput outputs[] = { { "--output", output }, { NULL, NULL } };
-    int status = healer_cli_check_files ("train", inputs, outputs);
+    const HealerCliOutput outputs[] = {
+      { "--output", output, N_("the model") }, { NULL, NULL, NULL }
+    };
+    int status = healer_cli_check_files ("train", inputs, outputs,
+                                         json ? _("the JSON summary") : NULL);
 
     if (status != HEALER_EXIT_OK)
       return status;

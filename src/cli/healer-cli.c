@@ -250,12 +250,41 @@ same_file (const char *a,
   }
 }
 
+gboolean
+healer_cli_is_stdout (const char *path)
+{
+  if (strcmp (path, "-") == 0)
+    return TRUE;
+#ifdef G_OS_UNIX
+  {
+    struct stat out, st, null;
+
+    if (fstat (STDOUT_FILENO, &out) != 0 || stat (path, &st) != 0 ||
+        out.st_dev != st.st_dev || out.st_ino != st.st_ino)
+      return FALSE;
+    /* Two documents sent to the null device are both discarded: nothing
+     * mixes (and a closed standard output is held by it, see
+     * hold_standard_descriptors). */
+    if (S_ISCHR (st.st_mode) && stat ("/dev/null", &null) == 0 && null.st_rdev == st.st_rdev)
+      return FALSE;
+    return TRUE;
+  }
+#else
+  /* No inode numbers to compare: only "-" is known to be it. */
+  return FALSE;
+#endif
+}
+
 int
 healer_cli_check_files (const char            *name,
                         const char * const    *inputs,
-                        const HealerCliOutput *outputs)
+                        const HealerCliOutput *outputs,
+                        const char            *stdout_use)
 {
-  static const HealerCliOutput none[] = { { NULL, NULL } };
+  static const HealerCliOutput none[] = { { NULL, NULL, NULL } };
+  /* What standard output already receives: two documents there, one after
+   * the other, make one that no reader takes for either. */
+  const char *on_stdout = stdout_use;
 
   if (outputs == NULL)
     outputs = none;
@@ -290,6 +319,18 @@ healer_cli_check_files (const char            *name,
                                                    "would destroy what the command reads"),
                                            outputs[o].option, o_display, i_display);
           }
+      if (healer_cli_is_stdout (out))
+        {
+          if (on_stdout != NULL)
+            {
+              g_autofree char *o_display = g_filename_display_name (out);
+
+              return healer_cli_usage_error (name, _("%s “%s” is standard output, which already "
+                                                     "receives %s; use a file for one of them"),
+                                             outputs[o].option, o_display, on_stdout);
+            }
+          on_stdout = _(outputs[o].what);
+        }
       for (guint p = 0; p < o; p++)
         if (outputs[p].path != NULL && strcmp (outputs[p].path, "-") != 0 &&
             strcmp (out, "-") != 0 &&

@@ -63,21 +63,31 @@ int      healer_cli_fail         (const GError  *error);
 /* @text from a model or data file (a class, KPI or sample name) made safe
  * to print (healer_text_escape); owned by the CLI, valid until exit. */
 const char *healer_cli_safe      (const char    *text);
-/* A file a command writes, and the option that names it (for messages). */
+/* A file a command writes, the option that names it and what it holds
+ * (N_(), for messages). */
 typedef struct
 {
   const char *option;
   const char *path;      /* NULL: not given; "-": standard output */
+  const char *what;
 } HealerCliOutput;
+/* Whether @path is the process's standard output: "-", or a name of the
+ * file it leads to (/dev/stdout, /dev/fd/1, the file it was redirected
+ * into), but for the null device, where nothing can mix. */
+gboolean healer_cli_is_stdout    (const char            *path);
 /* Before any work: refuses, as a usage error, an output that is one of the
  * files the command reads, under any name (./x, a symbolic or hard link:
- * the same device and inode), two outputs that are one file, and a
- * standard output redirected into an input. @inputs is NULL-terminated
- * ("-" is standard input), @outputs ends with an entry whose option is
- * NULL; either may be NULL. Returns HEALER_EXIT_OK or HEALER_EXIT_USAGE. */
+ * the same device and inode), two outputs that are one file, two uses of
+ * standard output (two outputs, or one and @stdout_use, what the command
+ * itself prints there, such as the JSON summary; NULL: nothing beside the
+ * outputs), and a standard output redirected into an input. @inputs is
+ * NULL-terminated ("-" is standard input), @outputs ends with an entry
+ * whose option is NULL; either may be NULL. Returns HEALER_EXIT_OK or
+ * HEALER_EXIT_USAGE. */
 int      healer_cli_check_files  (const char            *name,
                                   const char * const    *inputs,
-                                  const HealerCliOutput *outputs);
+                                  const HealerCliOutput *outputs,
+                                  const char            *stdout_use);
 gboolean healer_cli_stderr_is_terminal (void);
 /* Prints @builder's root to stdout, pretty, followed by a newline. */
 void     healer_cli_print_json   (JsonBuilder   *builder);
