@@ -795,6 +795,21 @@ test_corrupt_shapes (void)
   assert_edit_fails (json, "confidence_threshold", 0, "1e999", HEALER_MODEL_ERROR_INVALID, "\"confidence_threshold\"");
   assert_edit_fails (json, "confidence_threshold", 0, "null", HEALER_MODEL_ERROR_INVALID, "\"confidence_threshold\"");
   assert_edit_fails (json, "created", 0, "\"last tuesday\"", HEALER_MODEL_ERROR_INVALID, "\"created\"");
+  /* A date, but none in UTC, where every view shows it. */
+  assert_edit_fails (json, "created", 0, "\"0001-01-01T00:00:00+14:00\"", HEALER_MODEL_ERROR_INVALID,
+                     "\"created\": expected a date such as");
+  {
+    g_autofree char *early = edit_member (json, "created", 0, "\"0001-01-01T14:00:00+14:00\"");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HealerModel) model = healer_model_load_from_data (early, strlen (early), "early.json",
+                                                                &error);
+
+    g_autoptr(GDateTime) shown = NULL;
+
+    g_assert_no_error (error);
+    shown = g_date_time_new_from_unix_utc (model->created_unix);
+    g_assert_nonnull (shown);
+  }
   assert_edit_fails (json, "n_classes", 0, "4", HEALER_MODEL_ERROR_INVALID, "\"metrics.train.n_classes\"");
   assert_edit_fails (json, "confusion", 0, "[[1,2,3],[1,2],[1,2,3]]", HEALER_MODEL_ERROR_INVALID, "\"metrics.train.confusion[1]\"");
   assert_edit_fails (json, "classes", 0, "[]", HEALER_MODEL_ERROR_INVALID, "\"classes\"");

@@ -780,6 +780,15 @@ healer_read_provenance (HealerReader *r,
       !healer_read_string (r, root, NULL, "created", &text))
     return FALSE;
   created = g_date_time_new_from_iso8601 (text, NULL);
+  /* Shown in UTC everywhere: a moment that is no date there (year 1 at
+   * +14:00 is year 0 in UTC) could only be shown as "?". */
+  if (created != NULL)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_to_utc (created);
+
+      if (utc == NULL)
+        g_clear_pointer (&created, g_date_time_unref);
+    }
   if (created == NULL)
     return healer_reader_fail (r, HEALER_MODEL_ERROR_INVALID, NULL, "created", -1,
                                _("expected a date such as \"2024-05-01T12:00:00Z\", found \"%s\""),
