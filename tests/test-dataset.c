@@ -1189,6 +1189,41 @@ test_row_lines (void)
   g_assert_cmpuint (healer_dataset_get_line (ds, 4999), ==, 5001);
 }
 
+/* What can teach a model nothing is named: columns empty in every row,
+ * rows with no KPI value; a file with neither says nothing. */
+static void
+test_gaps (void)
+{
+  static const struct
+  {
+    const char *csv;
+    const char *says;   /* NULL: nothing to say */
+  } cases[] = {
+    { "sample_id,a,b,label\n1,1,2,0\n2,,3,1\n", NULL },
+    { "sample_id,a,b,label\n1,,2,0\n2,,3,1\n", "“a” is empty in every row" },
+    { "sample_id,a,b,c,label\n1,,2,,0\n2,,3,,1\n", "“a” and 1 more KPI are empty in every row" },
+    { "sample_id,a,b,label\n1,1,2,0\n2,,,1\n3,,,1\n4,5,,0\n",
+      "2 rows have no KPI value at all, the first on line 3" },
+    { "sample_id,a,b,label\n1,,2,0\n2,,,1\n",
+      "“a” is empty in every row; 1 row has no KPI value at all, on line 3" },
+    /* a name is shown escaped */
+    { "sample_id,\"a\x1b[2J\",b,label\n1,,2,0\n", "“a\\x1B[2J” is empty in every row" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HealerDataset) ds = healer_dataset_load_from_data ("gaps.csv", cases[i].csv, -1,
+                                                                   &error);
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (error);
+      text = healer_dataset_describe_gaps (ds);
+      g_test_message ("case %u: %s", i, text ? text : "(nothing)");
+      g_assert_cmpstr (text, ==, cases[i].says);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1223,6 +1258,7 @@ main (int   argc,
   g_test_add_func ("/dataset/real/labelled", test_real_labelled);
   g_test_add_func ("/dataset/real/unlabelled", test_real_unlabelled);
   g_test_add_func ("/dataset/throughput", test_throughput);
+  g_test_add_func ("/dataset/gaps", test_gaps);
 
   return g_test_run ();
 }

@@ -154,6 +154,16 @@ healer_cli_train (int    argc,
   if (data == NULL)
     return healer_cli_fail (error);
 
+  {
+    /* Not an error: the rest can still be trained on. But a column or a
+     * row with nothing in it is usually a collection or export fault. */
+    g_autofree char *gaps = healer_dataset_describe_gaps (data);
+
+    if (gaps != NULL)
+      fprintf (stderr, _("systemhealer-cli: warning: %s: %s; they teach the model nothing.\n"),
+               healer_cli_safe (healer_dataset_get_source_name (data)), gaps);
+  }
+
   progress.show = !quiet && healer_cli_stderr_is_terminal ();
   progress.epoch_seconds = g_array_new (FALSE, FALSE, sizeof (double));
 

@@ -12,6 +12,7 @@
 
 #include "healer-csv-private.h"
 #include "healer-output.h"
+#include "healer-text.h"
 
 #define LIST_MAX_NAMES 10
 
@@ -248,6 +249,76 @@ healer_dataset_count_missing (const HealerDataset *self)
   for (gsize i = 0; i < total; i++)
     n += isnan (self->x[i]) ? 1 : 0;
   return n;
+}
+
+char *
+healer_dataset_describe_gaps (const HealerDataset *self)
+{
+  g_autofree gsize *observed = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *name = NULL;
+  gsize n_empty_rows = 0, first_empty = 0;
+  guint n_empty_cols = 0, first_col = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->n_rows == 0 || self->n_features == 0)
+    return NULL;
+  observed = g_new0 (gsize, self->n_features);
+  for (gsize i = 0; i < self->n_rows; i++)
+    {
+      const float *row = healer_dataset_row (self, i);
+      guint n = 0;
+
+      for (guint j = 0; j < self->n_features; j++)
+        if (!isnan (row[j]))
+          {
+            observed[j]++;
+            n++;
+          }
+      if (n == 0 && n_empty_rows++ == 0)
+        first_empty = i;
+    }
+  for (guint j = 0; j < self->n_features; j++)
+    if (observed[j] == 0 && n_empty_cols++ == 0)
+      first_col = j;
+
+  if (n_empty_cols > 0)
+    name = healer_text_escape (self->feature_names[first_col], -1, FALSE);
+  if (n_empty_cols == 1)
+    g_string_append_printf (text, _("“%s” is empty in every row"), name);
+  else if (n_empty_cols > 1)
+    g_string_append_printf (text,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "“%s” and %u more KPI are empty in every row",
+                                         "“%s” and %u more KPIs are empty in every row",
+                                         n_empty_cols - 1),
+                            name, n_empty_cols - 1);
+  if (n_empty_rows > 0 && n_empty_rows < self->n_rows)
+    {
+      gsize line = healer_dataset_get_line (self, first_empty);
+
+      if (text->len > 0)
+        g_string_append (text, "; ");
+      if (line > 0)
+        g_string_append_printf (text,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "%zu row has no KPI value at all, on line %zu",
+                                             "%zu rows have no KPI value at all, the first on "
+                                             "line %zu",
+                                             n_empty_rows),
+                                n_empty_rows, line);
+      else
+        g_string_append_printf (text,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "%zu row has no KPI value at all",
+                                             "%zu rows have no KPI value at all",
+                                             n_empty_rows),
+                                n_empty_rows);
+    }
+  if (text->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* A table shaped like @self (names from @names) holding @n_rows rows. */

@@ -120,6 +120,11 @@ gsize           healer_dataset_get_line       (const HealerDataset *self,
                                                gsize                row);
 /* Number of missing (NAN) cells. */
 gsize           healer_dataset_count_missing  (const HealerDataset *self);
+/* What of @self can teach a model nothing, in words for people: the KPI
+ * columns empty in every row ("“f3” and 2 more KPIs are empty in every
+ * row"), the rows with no KPI value at all ("30 rows have no KPI value at
+ * all, the first on line 12"), joined by "; "; NULL when there is neither. */
+char           *healer_dataset_describe_gaps  (const HealerDataset *self);
 /* Rows @rows (indices, may repeat) copied into a new table. */
 HealerDataset  *healer_dataset_subset         (const HealerDataset *self,
                                                const gsize         *rows,
