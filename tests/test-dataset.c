@@ -335,6 +335,25 @@ typedef struct
 static const BadCase bad_cases[] = {
   { "ragged_short.csv", HEALER_DATASET_ERROR_RAGGED, "ragged_short.csv:3:3: ", "only 2 fields; expected 3" },
   { "ragged_long.csv", HEALER_DATASET_ERROR_RAGGED, "ragged_long.csv:2:4: ", "5 fields; expected 3" },
+  /* A field too many or too few shifts the cells after it: the count is
+   * the problem, not the first cell it spoils. */
+  { "thousands_label.csv", HEALER_DATASET_ERROR_RAGGED, "thousands_label.csv:3:5: ",
+    "line has 5 fields; expected 4, one per column of the header — “1,250.5” at column 2 may be "
+    "one number written with a thousands separator" },
+  { "thousands_missing_label.csv", HEALER_DATASET_ERROR_RAGGED, "thousands_missing_label.csv:3:6: ",
+    "6 fields; expected 5, one per column of the header — “2,500.25” at column 3" },
+  { "decimal_comma_shift.csv", HEALER_DATASET_ERROR_RAGGED, "decimal_comma_shift.csv:3:6: ",
+    "6 fields; expected 5, one per column of the header — “1,5” at column 1 may be one number "
+    "written with a decimal comma" },
+  { "ragged_short_label.csv", HEALER_DATASET_ERROR_RAGGED, "ragged_short_label.csv:3:4: ",
+    "only 3 fields; expected 4" },
+  { "ragged_short_quoted.csv", HEALER_DATASET_ERROR_RAGGED, "ragged_short_quoted.csv:3:3: ",
+    "only 2 fields; expected 3" },
+  { "ragged_long_lines.csv", HEALER_DATASET_ERROR_RAGGED, "ragged_long_lines.csv:4:5: ",
+    "line has 5 fields; expected 4, one per column of the header" },
+  { "trailing_comma_row.csv", HEALER_DATASET_ERROR_RAGGED, "trailing_comma_row.csv:3:4: ",
+    "4 fields; expected 3, one per column of the header — the extra field at the end is empty: "
+    "does the line end with a comma too many?" },
   { "not_number.csv", HEALER_DATASET_ERROR_NUMBER, "not_number.csv:3:5: ",
     "“abc” in column “feature4” is not a number; expected a decimal number" },
   { "inf.csv", HEALER_DATASET_ERROR_NUMBER, "inf.csv:2:2: ", "“inf” in column “b” is not a finite number" },
@@ -513,6 +532,117 @@ test_bad_sizes (void)
 
   g_assert_cmpint (g_remove (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static HealerDataset *
+load_text (const char  *text,
+           GError     **error)
+{
+  return healer_dataset_load_from_data ("gen.csv", text, strlen (text), error);
+}
+
+/* Loads @csv whole, then chunk by chunk: both must fail with @code at
+ * @where, saying @phrase, and the chunks with the very same message. */
+static void
+check_both_readers (const GString *csv,
+                    int            code,
+                    const char    *where,
+                    const char    *phrase)
+{
+  g_autoptr(GError) whole_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HealerDataset) whole = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(HealerCsvReader) reader = NULL;
+
+  whole = healer_dataset_load_from_data ("gen.csv", csv->str, csv->len, &whole_error);
+  g_assert_null (whole);
+  check_error (whole_error, code, where, phrase);
+
+  stream = g_memory_input_stream_new_from_data (csv->str, (gssize) csv->len, NULL);
+  reader = healer_csv_reader_new (stream, "gen.csv", NULL, &error);
+  g_assert_no_error (error);
+  for (;;)
+    {
+      g_autoptr(HealerDataset) chunk = healer_csv_reader_read_chunk (reader, 7, NULL, &error);
+
+      if (chunk == NULL)
+        break;
+    }
+  g_assert_nonnull (error);
+  g_assert_cmpstr (error->message, ==, whole_error->message);
+}
+
+/* A record with a field too many or too few is reported as such, even
+ * when a cell it shifted is what the reader reaches first. */
+static void
+test_bad_field_count (void)
+{
+  g_autoptr(GString) s = g_string_new ("sample_id");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HealerDataset) ds = NULL;
+  gsize line = 1;
+
+  /* 109 columns, a thousands separator in row 3 of 40: the label then
+   * reads the last feature's empty cell (the probe's file). */
+  for (guint j = 0; j < 107; j++)
+    g_string_append_printf (s, ",f%u", j);
+  g_string_append (s, ",label\n");
+  for (guint i = 0; i < 40; i++)
+    {
+      g_string_append_printf (s, "s%u", i);
+      for (guint j = 0; j < 107; j++)
+        g_string_append (s, j == 106 ? "," : i == 2 && j == 1 ? ",275,251.2" : ",1.5");
+      g_string_append_printf (s, ",%u\n", i % 3);
+    }
+  check_both_readers (s, HEALER_DATASET_ERROR_RAGGED, "gen.csv:4:110: ",
+                      "line has 110 fields; expected 109, one per column of the header — "
+                      "“275,251.2” at column 3 may be one number written with a thousands "
+                      "separator; write numbers without one");
+
+  /* Too few, in a later chunk: the label reads a feature's value. */
+  g_string_assign (s, "sample_id,label,a,b\n");
+  for (guint i = 0; i < 30; i++)
+    g_string_append_printf (s, i == 20 ? "s%u,1.5,2.5\n" : "s%u,%u,1.5,2.5\n", i, i % 2);
+  check_both_readers (s, HEALER_DATASET_ERROR_RAGGED, "gen.csv:22:4: ",
+                      "line has only 3 fields; expected 4, one per column of the header");
+
+  /* No hint where several pairs of fields could each be the split one. */
+  ds = load_text ("a,b,label\n1,2,3,0\n", &error);
+  g_assert_null (ds);
+  check_error (error, HEALER_DATASET_ERROR_RAGGED, "gen.csv:2:4: ", "4 fields; expected 3");
+  g_assert_null (strstr (error->message, "—"));
+  g_clear_error (&error);
+
+  /* A quoted cell's comma separates nothing, and its lines count. */
+  ds = load_text ("sample_id,a,label\n\"s,\n1\",\"2,5\"\n", &error);
+  g_assert_null (ds);
+  check_error (error, HEALER_DATASET_ERROR_RAGGED, "gen.csv:3:3: ", "only 2 fields; expected 3");
+  g_clear_error (&error);
+
+  /* Counted right, a bad cell is still the cell's error. */
+  ds = load_text ("a,b,label\n1,2,5\n3,4,1.5\n", &error);
+  g_assert_null (ds);
+  check_error (error, HEALER_DATASET_ERROR_LABEL, "gen.csv:3:3: ", "“1.5” in column “label” is not a class id");
+  g_clear_error (&error);
+
+  /* The bad record's quoted cell runs past the reader's first block (1 MiB,
+   * HEALER_CSV_BLOCK_SIZE): the count reads on to where the record ends. */
+  g_string_assign (s, "sample_id,a,b,label\n");
+  while (s->len < 1024 * 1024 - 64)
+    {
+      g_string_append (s, "s,1.5,2.5,1\n");
+      line++;
+    }
+  g_string_append (s, "s,oops,\"1");
+  while (s->len < 1024 * 1024 - 2)
+    g_string_append_c (s, ' ');
+  g_string_append (s, "\n\n\n2\",1,0\n");
+  {
+    g_autofree char *where = g_strdup_printf ("gen.csv:%" G_GSIZE_FORMAT ":5: ", line + 4);
+
+    check_both_readers (s, HEALER_DATASET_ERROR_RAGGED, where, "5 fields; expected 4");
+  }
 }
 
 /* Random damage to a valid file: every outcome must be a table or a clean
@@ -1245,6 +1375,7 @@ main (int   argc,
   g_test_add_func ("/dataset/bad/files", test_bad_files);
   g_test_add_func ("/dataset/bad/encoding", test_bad_encoding);
   g_test_add_func ("/dataset/bad/sizes", test_bad_sizes);
+  g_test_add_func ("/dataset/bad/field-count", test_bad_field_count);
   g_test_add_func ("/dataset/bad/fuzz", test_fuzz);
   g_test_add_func ("/dataset/float-parsing", test_float_parsing);
   g_test_add_func ("/dataset/streaming/chunks", test_streaming);

@@ -397,6 +397,62 @@ test_no_rows_and_bad_cell (void)
   g_assert_nonnull (strstr (error->message, "bad.csv:3:3"));
 }
 
+/* A row with a field too many or too few, in a later chunk: reported as
+ * such, not as the first cell the shift spoils. The sample_id column
+ * sits between features, so a shifted row puts a name in a number's
+ * column. */
+static void
+test_bad_field_count (void)
+{
+  HealerModel *model = get_model ();
+  const HealerPreprocessor *pre = model->preprocessor;
+  guint n = pre->n_input;
+
+  g_assert_cmpuint (n, >=, 3);
+  for (guint c = 0; c < 2; c++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GInputStream) stream = NULL;
+      g_autoptr(HealerDiagnosis) d = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *where = NULL;
+      g_autofree char *phrase = NULL;
+
+      g_string_append_printf (text, "%s,%s,sample_id", pre->input_names[0], pre->input_names[1]);
+      for (guint j = 2; j < n; j++)
+        g_string_append_printf (text, ",%s", pre->input_names[j]);
+      g_string_append_c (text, '\n');
+      for (guint i = 2; i <= 50; i++)
+        {
+          /* 1,500.5 for 1500.5, or a value left out */
+          g_string_append (text, i != 42 ? "0.5,1.5,s" : c == 0 ? "1,500.5,0.5,s" : "0.5,s");
+          for (guint j = 2; j < n; j++)
+            g_string_append (text, ",2.5");
+          g_string_append_c (text, '\n');
+        }
+      stream = g_memory_input_stream_new_from_data (g_strdup (text->str), text->len, g_free);
+      d = healer_diagnose_stream (model, stream, "bad.csv", 16, NULL, NULL, NULL, &error);
+      g_assert_null (d);
+      g_assert_error (error, HEALER_DATASET_ERROR, HEALER_DATASET_ERROR_RAGGED);
+      g_test_message ("%s", error->message);
+      if (c == 0)
+        {
+          where = g_strdup_printf ("bad.csv:42:%u: ", n + 2);
+          phrase = g_strdup_printf ("line has %u fields; expected %u, one per column of the header — "
+                                    "“1,500.5” at column 1 may be one number written with a "
+                                    "thousands separator", n + 2, n + 1);
+        }
+      else
+        {
+          where = g_strdup_printf ("bad.csv:42:%u: ", n + 1);
+          phrase = g_strdup_printf ("line has only %u fields; expected %u, one per column of the header",
+                                    n, n + 1);
+        }
+      g_assert_true (g_str_has_prefix (error->message, where));
+      g_assert_nonnull (strstr (error->message, phrase));
+    }
+}
+
 static GString *
 values_line (const float *row,
              guint        n)
@@ -726,6 +782,7 @@ main (int   argc,
   g_test_add_func ("/diagnose/columns-mismatch", test_columns_mismatch);
   g_test_add_func ("/diagnose/unread-column-absent", test_unread_column_absent);
   g_test_add_func ("/diagnose/no-rows-and-bad-cell", test_no_rows_and_bad_cell);
+  g_test_add_func ("/diagnose/bad-field-count", test_bad_field_count);
   g_test_add_func ("/diagnose/iter-header-only", test_iter_header_only);
   g_test_add_func ("/diagnose/iter-chunks", test_iter_chunks);
   g_test_add_func ("/diagnose/iter-csv", test_iter_csv);

@@ -403,18 +403,18 @@ healer_csv_parse_record (HealerCsvReader  *r,
           break;
         }
       if (G_UNLIKELY (step != STEP_OK))
-        return step;
+        return step == STEP_ERROR ? healer_csv_cell_error (&c, error) : step;
 
       if (*p == ',')
         {
           if (G_UNLIKELY (col + 1 == n_cols))
-            return healer_csv_ragged_error (&c, p, n_cols, error);
+            return healer_csv_ragged_error (&c, n_cols, error);
           p++;
           continue;
         }
       /* End of the record: a line break, or the end of the input. */
       if (G_UNLIKELY (col + 1 < n_cols))
-        return healer_csv_ragged_error (&c, p, col + 1, error);
+        return healer_csv_ragged_error (&c, col + 1, error);
       p = healer_csv_skip_line_break (&c, p);
       r->pos = p - r->buf;
       r->line = c.line;

@@ -116,10 +116,11 @@ Step healer_csv_label_error (Ctx          *c,
                              gsize         len,
                              LabelProblem  problem,
                              GError      **error);
-Step healer_csv_ragged_error (Ctx         *c,
-                              const char  *p,
-                              guint        found,
-                              GError     **error);
+Step healer_csv_cell_error (Ctx     *c,
+                            GError **error);
+Step healer_csv_ragged_error (Ctx     *c,
+                              guint    found,
+                              GError **error);
 gboolean healer_csv_header_error (HealerCsvReader    *r,
                                   GError            **error,
                                   HealerDatasetError  code,
