@@ -1382,6 +1382,137 @@ test_text_escaped (void)
   assert_contains (refused.err, "escape.csv:3:1: the sample id is not valid UTF-8 text (byte 0xFF");
 }
 
+/* No line of @text starts with @marker: a name's line break would have
+ * started one there. */
+static void
+assert_no_forged_line (const char *text,
+                       const char *marker,
+                       const char *what)
+{
+  for (const char *p = text; p != NULL; p = strchr (p, '\n'))
+    {
+      if (*p == '\n')
+        p++;
+      if (g_str_has_prefix (p, marker))
+        g_error ("%s printed a forged line:\n%s", what, text);
+    }
+}
+
+static void
+assert_shown_safely (const Run  *run,
+                     const char *what)
+{
+  assert_no_raw_controls (run->out, what);
+  assert_no_raw_controls (run->err, what);
+  assert_no_forged_line (run->out, "FORGED", what);
+  assert_no_forged_line (run->err, "FORGED", what);
+}
+
+/* Line breaks in names from files (a model's app_version and class names,
+ * a CSV header's KPI names) are escaped in every command's text, messages
+ * included, so they cannot forge a line. */
+static void
+test_text_escaped_lines (void)
+{
+  const char csv_text[] =
+    "sample_id,cpu,\"mem\nFORGED: kpi\x1b[1m\",label\n"
+    "s1,1,,0\n"
+    "s2,2,3,1\n"
+    "s3,3,1,0\n"
+    "s4,4,0,1\n"
+    "s5,1.5,2,0\n"
+    "s6,2.5,1,1\n";
+  g_autofree char *csv = tmp_path ("lines.csv");
+  g_autofree char *model = tmp_path ("lines.json");
+  g_autofree char *forged = tmp_path ("lines-forged.json");
+  g_autofree char *missing = tmp_path ("lines-missing.csv");
+  g_autofree char *extra = tmp_path ("lines-extra.csv");
+  g_autofree char *projected = tmp_path ("lines-projected.csv");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) train = { 0 };
+  g_auto(Run) cv = { 0 };
+  g_auto(Run) info = { 0 };
+  g_auto(Run) signatures = { 0 };
+  g_auto(Run) sample = { 0 };
+  g_auto(Run) evaluate = { 0 };
+  g_auto(Run) predict = { 0 };
+  g_auto(Run) project = { 0 };
+  g_auto(Run) refused = { 0 };
+  JsonObject *root;
+  JsonArray *classes;
+
+  write_file (csv, csv_text, -1);
+  run_cli (&train, "train", csv, "-o", model, "--epochs", "2", "--hidden", "2",
+           "--ensemble", "1", "--no-select", NULL);
+  g_assert_cmpint (train.status, ==, 0);
+  assert_shown_safely (&train, "train");
+  run_cli (&cv, "cv", csv, "--folds", "2", "--repeats", "1", "--epochs", "2", "--hidden", "2",
+           "--ensemble", "1", "--no-select", "--quiet", NULL);
+  g_assert_cmpint (cv.status, ==, 0);
+  assert_shown_safely (&cv, "cv");
+
+  /* The model's own strings, as another tool might have written them. */
+  json_parser_load_from_file (parser, model, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_string_member (root, "app_version", "0.2.0\nFORGED: version\x1b[2J");
+  classes = json_object_get_array_member (root, "classes");
+  json_object_set_string_member (json_array_get_object_element (classes, 0), "name",
+                                 "a\x1b[31m\nFORGED: class");
+  json_object_set_string_member (json_array_get_object_element (classes, 1), "name",
+                                 "b\r\xe2\x80\xa8" "FORGED\tc");
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  json_generator_to_file (gen, forged, &error);
+  g_assert_no_error (error);
+
+  run_cli (&info, "info", forged, NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  assert_shown_safely (&info, "info");
+  assert_contains (info.out, "SystemHealer 0.2.0\\x0AFORGED: version\\x1B[2J, ");
+  assert_contains (info.out, "a\\x1B[31m\\x0AFORGED: class, b\\x0D\\u2028FORGED\\x09c");
+  /* The estimate's class lines too */
+  assert_contains (info.out, "\n  a\\x1B[31m\\x0AFORGED: class ");
+
+  run_cli (&signatures, "explain", forged, NULL);
+  g_assert_cmpint (signatures.status, ==, 0);
+  assert_shown_safely (&signatures, "explain");
+
+  run_cli (&sample, "explain", forged, csv, "--sample", "s1", NULL);
+  g_assert_cmpint (sample.status, ==, 0);
+  assert_shown_safely (&sample, "explain --sample");
+  assert_contains (sample.out, "(imputed, so not ranked as drivers): mem\\x0AFORGED: kpi\\x1B[1m\n");
+
+  run_cli (&evaluate, "evaluate", forged, csv, NULL);
+  g_assert_cmpint (evaluate.status, ==, 0);
+  assert_shown_safely (&evaluate, "evaluate");
+
+  /* Messages: a KPI the model reads is missing; columns it does not use. */
+  write_file (missing, "sample_id,cpu\ns1,1\n", -1);
+  run_cli (&predict, "predict", forged, missing, NULL);
+  g_assert_cmpint (predict.status, ==, 1);
+  assert_shown_safely (&predict, "predict's message");
+  assert_contains (predict.err, "“mem\\x0AFORGED: kpi\\x1B[1m”");
+
+  write_file (extra, "sample_id,cpu,\"mem\nFORGED: kpi\x1b[1m\",\"x\nFORGED: extra\",label\n"
+              "s1,1,2,3,0\ns2,2,3,3,1\ns3,3,1,3,0\n", -1);
+  run_cli (&project, "project", forged, extra, "-o", projected, NULL);
+  g_assert_cmpint (project.status, ==, 0);
+  assert_shown_safely (&project, "project");
+  assert_contains (project.err, "x\\x0AFORGED: extra");
+
+  /* A model file refused for a string it holds quotes it escaped. */
+  json_object_set_string_member (json_object_get_object_member (root, "training"), "status",
+                                 "done\nFORGED: status");
+  json_generator_to_file (gen, forged, &error);
+  g_assert_no_error (error);
+  run_cli (&refused, "info", forged, NULL);
+  g_assert_cmpint (refused.status, ==, 1);
+  assert_shown_safely (&refused, "info's message");
+  assert_contains (refused.err, "unknown value \"done\\x0AFORGED: status\"");
+}
+
 /* A byte-order mark is the file's, at its start; anywhere else in the
  * header it is refused at its column, not kept in a name. */
 /* A label the model has never seen is located like the reader's errors:
@@ -1464,6 +1595,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/explain-agrees-with-predict", test_explain_agrees_with_predict);
   g_test_add_func ("/cli-input/limits/simulate-columns", test_limits_simulate_columns);
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
+  g_test_add_func ("/cli-input/text/escaped-lines", test_text_escaped_lines);
   g_test_add_func ("/cli-input/text/bom", test_text_bom);
   g_test_add_func ("/cli-input/text/file-named-as-typed", test_text_file_named_as_typed);
   g_test_add_func ("/cli-input/text/unseen-label", test_text_unseen_label);

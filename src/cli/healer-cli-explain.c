@@ -374,7 +374,8 @@ sample_text (const HealerModel             *model,
       g_autoptr(GString) list = g_string_new (NULL);
 
       for (guint m = 0; m < ex->n_missing_read; m++)
-        g_string_append_printf (list, "%s%s", m > 0 ? ", " : "", names[ex->missing_read[m]]);
+        g_string_append_printf (list, "%s%s", m > 0 ? ", " : "",
+                                healer_cli_safe (names[ex->missing_read[m]]));
       printf (_("Missing KPIs the model reads (imputed, so not ranked as drivers): %s\n"),
               list->str);
     }

@@ -114,7 +114,7 @@ info_text (const HealerModel *model,
   const HealerTrainConfig *c = &model->config;
 
   printf ("%-24s %s\n", _("Model file:"), path);
-  printf ("%-24s SystemHealer %s, %s\n", _("Written by:"), model->app_version,
+  printf ("%-24s SystemHealer %s, %s\n", _("Written by:"), healer_cli_safe (model->app_version),
           created_str ? created_str : "?");
   printf ("%-24s %u\n", _("KPIs (input columns):"), pp->n_input);
   printf ("%-24s %u (%u %s)\n", _("Network inputs:"), pp->n_output, pp->n_indicators,

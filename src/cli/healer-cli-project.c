@@ -249,7 +249,7 @@ healer_cli_project (int    argc,
       g_autofree char *list = g_strjoinv (", ", extra);
 
       fprintf (stderr, "systemhealer-cli: %s: %s\n",
-               _("ignoring columns the model does not use"), list);
+               _("ignoring columns the model does not use"), healer_cli_safe (list));
     }
   if (missing != NULL && missing[0] != NULL)
     {
@@ -257,7 +257,7 @@ healer_cli_project (int    argc,
 
       fprintf (stderr, "systemhealer-cli: %s: %s\n",
                _("warning: columns absent from the file, diagnosed as missing (the model "
-                 "does not read them, so no result changes)"), list);
+                 "does not read them, so no result changes)"), healer_cli_safe (list));
     }
 
   progress.show = !quiet && healer_cli_stderr_is_terminal ();

@@ -430,7 +430,7 @@ healer_cli_print_estimate (const HealerModel *model)
   printf ("  %-26s %.4f\n", _("Log-loss:"), e->log_loss);
   printf ("  %-26s %.4f\n", _("Calibration error:"), e->calibration_error);
   for (guint c = 0; c < e->n_classes && c < model->n_classes; c++)
-    printf ("  %-26s %.4f\n", model->class_names[c], e->class_f1[c]);
+    printf ("  %-26s %.4f\n", healer_cli_safe (model->class_names[c]), e->class_f1[c]);
   printf ("  %-26s %.0f %%\n", _("Prediction sets for:"), 100.0 * e->coverage);
   printf ("  %-26s %.4f\n", _("Set coverage:"), e->set_coverage);
   printf ("  %-26s %.3f\n", _("Mean set size:"), e->mean_set_size);

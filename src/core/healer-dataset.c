@@ -379,7 +379,9 @@ healer_dataset_subset (const HealerDataset *self,
   return out;
 }
 
-/* "“a”, “b”, … and 3 more": enough to act on without flooding a dialog. */
+/* "“a”, “b”, … and 3 more": enough to act on without flooding a dialog.
+ * The names come from files: escaped, so none breaks or rewrites the
+ * message's line. */
 static char *
 format_name_list (GPtrArray *names)
 {
@@ -387,7 +389,11 @@ format_name_list (GPtrArray *names)
   guint shown = MIN (names->len, LIST_MAX_NAMES);
 
   for (guint i = 0; i < shown; i++)
-    g_string_append_printf (s, "%s“%s”", i > 0 ? ", " : "", (const char *) names->pdata[i]);
+    {
+      g_autofree char *name = healer_text_escape (names->pdata[i], -1, FALSE);
+
+      g_string_append_printf (s, "%s“%s”", i > 0 ? ", " : "", name);
+    }
   if (names->len > shown)
     g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, " and %u more", " and %u more",
                                             names->len - shown),

@@ -14,6 +14,7 @@
 #include "healer-enum.h"
 #include "healer-json.h"
 #include "healer-model-reader.h"
+#include "healer-text.h"
 
 static char *
 healer_member_path (const char *parent,
@@ -37,12 +38,16 @@ healer_reader_fail (HealerReader *r,
                     ...)
 {
   g_autofree char *path = healer_member_path (parent, key, index);
+  g_autofree char *raw = NULL;
   g_autofree char *detail = NULL;
   va_list args;
 
   va_start (args, format);
-  detail = g_strdup_vprintf (format, args);
+  raw = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Details quote the file's strings (an unknown value, a feature listed
+   * twice): escaped, so none breaks or rewrites the message's line. */
+  detail = healer_text_escape (raw, -1, FALSE);
 
   /* TRANSLATORS: "model.json: member "architecture.sizes": expected …" */
   g_set_error (r->error, HEALER_MODEL_ERROR, code, _("%s: member \"%s\": %s"),
@@ -569,7 +574,8 @@ healer_parse (HealerReader *r,
     return NULL;
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
     {
-      const char *msg = local_error->message;
+      /* json-glib's messages may quote the text they stopped at. */
+      g_autofree char *msg = healer_text_escape (local_error->message, -1, FALSE);
 
       /* json-glib says "<data>:LINE:COLUMN: …"; name the file instead. */
       if (g_str_has_prefix (msg, "<data>:"))

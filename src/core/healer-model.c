@@ -14,6 +14,7 @@
 #include "healer-model-json.h"
 #include "healer-model-private.h"
 #include "healer-output.h"
+#include "healer-text.h"
 
 G_DEFINE_QUARK (healer-model-error-quark, healer_model_error)
 /* ------------------------------------------------------------------ */
@@ -852,9 +853,13 @@ healer_model_align (const HealerModel   *self,
 
       guint shown = MIN (read->len, 10);
 
+      /* Names from the files, escaped: see format_name_list(). */
       for (guint i = 0; i < shown; i++)
-        g_string_append_printf (list, "%s“%s”", i > 0 ? ", " : "",
-                                (const char *) read->pdata[i]);
+        {
+          g_autofree char *name = healer_text_escape (read->pdata[i], -1, FALSE);
+
+          g_string_append_printf (list, "%s“%s”", i > 0 ? ", " : "", name);
+        }
       if (read->len > shown)
         g_string_append_printf (list, g_dngettext (GETTEXT_PACKAGE, " and %u more",
                                                    " and %u more", read->len - shown),
@@ -903,7 +908,8 @@ healer_model_map_labels (const HealerModel   *self,
       if (k < 0)
         {
           g_autofree char *known = healer_model_list_class_ids (self);
-          const char *id = data->sample_ids != NULL ? data->sample_ids[i] : "?";
+          g_autofree char *id = healer_text_escape (data->sample_ids != NULL
+                                                    ? data->sample_ids[i] : "?", -1, FALSE);
           gsize line = healer_dataset_get_line (data, i);
 
           /* Located like the reader's own errors, so an editor can jump there. */

@@ -22,7 +22,7 @@ static gboolean
 healer_text_needs_escape (gunichar c,
                           gboolean message)
 {
-  if (message && (c == '\n' || c == '\t' || c == '\\'))
+  if (message && c == '\\')
     return FALSE;
   return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == '\\' ||
          healer_text_is_invisible (c);

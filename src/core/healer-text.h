@@ -15,8 +15,9 @@ G_BEGIN_DECLS
  * the screen. C0 and C1 control characters, DEL, invalid UTF-8 bytes, the
  * bidirectional overrides and line separators are written as \xNN or
  * \uNNNN, and a backslash as \\, so that the escaped text is unambiguous.
- * With @message (a whole message, which quotes names), '\n', '\t' and
- * backslashes (Windows paths) pass. */
+ * With @message (a whole message, which quotes names), backslashes
+ * (Windows paths) pass; line breaks and tabs do not, since no message has
+ * them of its own and a name's would forge a line. */
 char *healer_text_escape (const char *text,
                           gssize      len,
                           gboolean    message);
