@@ -622,6 +622,18 @@ test_explain_agrees_with_predict (void)
   g_assert_cmpuint (n_far, >=, 2);
   g_assert_cmpuint (n_missing, >=, 2);
   g_assert_cmpuint (n_sure, >=, 1);
+
+  /* A row with every KPI missing has no driver to rank: said in words,
+   * not shown as a table with no rows. */
+  {
+    g_auto(Run) empty = { 0 };
+
+    run_cli (&empty, "explain", model, batch, "--sample", "sim-000003", NULL);
+    g_assert_cmpint (empty.status, ==, 0);
+    assert_contains (empty.out, "No single KPI stands out");
+    g_assert_null (strstr (empty.out, "diagnosis without it"));
+    assert_contains (empty.out, "uncertain: ");
+  }
 }
 
 /* "--" ends the options: a file whose name starts with "-" can be named. */

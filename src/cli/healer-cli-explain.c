@@ -334,8 +334,13 @@ sample_text (const HealerModel             *model,
     printf ("%s %s %.4f", c ? "," : "", healer_cli_safe (model->class_names[c]), ex->proba[c]);
   printf ("\n\n%s\n", _("KPIs that drove the diagnosis (each set to its training median in turn; "
                         "Δ = drop of log p of the diagnosis):"));
-  printf ("  %-24s %12s %12s %9s  %s\n", _("KPI"), _("value"), _("median"), _("Δ log p"),
-          _("diagnosis without it"));
+  /* The app's words for the same case: an empty table would look broken. */
+  if (ex->n_attributions == 0)
+    printf ("  %s: %s\n", _("No single KPI stands out"),
+            _("Replacing any one KPI by its usual value does not make this diagnosis less likely."));
+  else
+    printf ("  %-24s %12s %12s %9s  %s\n", _("KPI"), _("value"), _("median"), _("Δ log p"),
+            _("diagnosis without it"));
   for (guint a = 0; a < MIN (ex->n_attributions, top); a++)
     {
       const HealerAttribution *at = &ex->attributions[a];
