@@ -1263,6 +1263,45 @@ test_no_estimate_says_why (void)
   run_cli (&pred, "predict", model, csv, "-o", out, "--coverage", "0.99", NULL);
   g_assert_cmpint (pred.status, ==, 1);
   assert_contains (pred.err, "on a class with fewer than 2 rows");
+  /* Fewer folds than asked for is said too, with the class that set it;
+   * as many as asked for is not news. */
+  {
+    g_autofree char *three = tmp_path ("three-row-class.csv");
+    g_autofree char *three_model = tmp_path ("three-row-class.json");
+    g_auto(Run) fewer = { 0 };
+    g_auto(Run) enough = { 0 };
+
+    text[strlen (text) - 2] = '9';
+    /* two more rows of class 9: three in all */
+    {
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+      guint n = g_strv_length (lines);
+      g_autoptr(GString) more = g_string_new (text);
+
+      g_assert_cmpuint (n, >, 3);
+      for (guint i = n - 4; i < n - 2; i++)
+        {
+          g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+          g_autofree char *nine = NULL;
+
+          /* new values, or duplicate removal would take them out again */
+          g_free (cells[1]);
+          cells[1] = g_strdup_printf ("%u.25", 1000 + i);
+          nine = g_strjoinv (",", cells);
+          nine[strlen (nine) - 1] = '9';
+          g_string_append_printf (more, "%s\n", nine);
+        }
+      write_file (three, more->str, -1);
+    }
+    run_cli (&fewer, "train", three, "-o", three_model, "--quiet", "--epochs", "2", "--ensemble",
+             "1", "--hidden", "4", NULL);
+    g_assert_cmpint (fewer.status, ==, 0);
+    assert_contains (fewer.err, "3-fold instead of the 5 asked for: class 9 has 3 rows");
+    run_cli (&enough, "train", three, "-o", three_model, "--quiet", "--epochs", "2", "--ensemble",
+             "1", "--hidden", "4", "--calibration-folds", "3", NULL);
+    g_assert_cmpint (enough.status, ==, 0);
+    g_assert_null (strstr (enough.err, "instead of"));
+  }
 }
 
 /* simulate writes no file the reader refuses: at most 65534 KPIs, which

@@ -409,11 +409,17 @@ show_model (HealerTrainPage *self,
   const char *message;
   g_autofree char *without_estimate = NULL;
   g_autofree char *why = NULL;
+  g_autofree char *fewer = NULL;
+  g_autofree char *with_fewer = NULL;
 
   /* Finished without the estimate cross-fitting was to give (a class of
    * one row): say so and why, before the run's rows are let go. */
   if (!cancelled && self->run_data != NULL)
-    why = healer_calibrate_why_no_estimate (self->run_data, HEALER_CALIBRATION_FOLDS_DEFAULT, model);
+    {
+      why = healer_calibrate_why_no_estimate (self->run_data, HEALER_CALIBRATION_FOLDS_DEFAULT, model);
+      fewer = healer_calibrate_why_fewer_folds (self->run_data, HEALER_CALIBRATION_FOLDS_DEFAULT,
+                                                model);
+    }
   run_finished (self);
   gtk_widget_set_visible (self->progress_box, FALSE);
 
@@ -432,6 +438,10 @@ show_model (HealerTrainPage *self,
         message = without_estimate =
           g_strdup_printf (_("Training finished without an out-of-fold estimate: %s. The model has no honest quality figure, and its prediction sets hold its top class only."),
                            why);
+      else if (fewer != NULL)
+        message = with_fewer =
+          g_strdup_printf (_("Training finished, with cross-fitting %s. Read the result below, then save the model."),
+                           fewer);
       else
         message = _("Training finished. Read the result below, then save the model.");
       break;

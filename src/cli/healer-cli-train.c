@@ -184,10 +184,15 @@ healer_cli_train (int    argc,
   {
     g_autofree char *why = healer_calibrate_why_no_estimate (data, (guint) calibration_folds, model);
 
+    g_autofree char *fewer = healer_calibrate_why_fewer_folds (data, (guint) calibration_folds,
+                                                               model);
+
     if (why != NULL)
       fprintf (stderr, _("systemhealer-cli: warning: no out-of-fold estimate: %s. The model has "
                          "no honest quality figure, and its prediction sets hold its top class "
                          "only.\n"), why);
+    if (fewer != NULL)
+      fprintf (stderr, _("systemhealer-cli: note: cross-fitting %s.\n"), fewer);
   }
 
   if (!healer_model_save (model, output, &error))

@@ -214,6 +214,27 @@ healer_calibrate_why_no_estimate (const HealerDataset *data,
                      "cross-fitting need"));
 }
 
+char *
+healer_calibrate_why_fewer_folds (const HealerDataset *data,
+                                  guint                n_folds,
+                                  const HealerModel   *model)
+{
+  gint32 id;
+  guint smallest;
+
+  g_return_val_if_fail (data != NULL && model != NULL, NULL);
+
+  if (model->estimate == NULL || model->estimate->n_folds >= n_folds)
+    return NULL;
+  smallest = healer_calibrate_smallest_class (data, &id);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u-fold instead of the %u asked for: class %d has "
+                                       "%u row, and every fold needs one",
+                                       "%u-fold instead of the %u asked for: class %d has "
+                                       "%u rows, and every fold needs one", smallest),
+                          model->estimate->n_folds, n_folds, id, smallest);
+}
+
 HealerModel *
 healer_train_calibrated (const HealerDataset         *data,
                          const HealerTrainConfig     *config,

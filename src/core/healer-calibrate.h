@@ -74,6 +74,13 @@ char           *healer_calibrate_why_no_estimate (const HealerDataset *data,
                                                   guint                n_folds,
                                                   const HealerModel   *model);
 
+/* Why @model's estimate used fewer folds than the @n_folds asked for, in
+ * words for the user ("3-fold instead of the 5 asked for: class 4 has 3
+ * rows"); NULL when it used them all or has no estimate. */
+char           *healer_calibrate_why_fewer_folds (const HealerDataset *data,
+                                                  guint                n_folds,
+                                                  const HealerModel   *model);
+
 /* The estimate of out-of-fold predictions: @cv's pooled metrics, the
  * calibration error, and set and flag figures at @coverage where the
  * rows of each fold are measured with thresholds fitted on the other

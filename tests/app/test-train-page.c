@@ -613,6 +613,44 @@ test_train_page_no_estimate (void)
   fixture_teardown (&f);
 }
 
+/* A class of three rows allows three folds, not the five asked for: the
+ * page says so, with the class, next to "Training finished". */
+static void
+test_train_page_fewer_folds (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(HealerDataset) data = simulated (300);
+  HealerTrainSettings *settings;
+  HealerTrainConfig config;
+  GtkWidget *message;
+  HealerModel *model;
+
+  for (gsize i = data->n_rows - 3; i < data->n_rows; i++)
+    data->labels[i] = 9;
+  fixture_setup (&f, FALSE);
+  healer_session_set_dataset (f.session, data, NULL);
+  settings = healer_train_page_get_settings (f.page);
+  healer_train_settings_apply_preset (settings, HEALER_TRAIN_PRESET_FAST);
+  g_assert_true (healer_train_settings_get_config (settings, &config, NULL));
+  config.epochs = 3;
+  config.ensemble = 1;
+  healer_train_settings_set_config (settings, &config);
+
+  healer_train_page_start (f.page);
+  g_assert_true (healer_test_wait_until (not_running, f.page, 120000));
+  model = healer_session_get_model (f.session);
+  g_assert_nonnull (model);
+  g_assert_nonnull (model->estimate);
+  g_assert_cmpuint (model->estimate->n_folds, ==, 3);
+  message = find_named (GTK_WIDGET (f.page), "train-message");
+  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (message)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)),
+                            "Training finished, with cross-fitting 3-fold instead of the 5 asked "
+                            "for: class 9 has 3 rows"));
+
+  fixture_teardown (&f);
+}
+
 /* The real KPIs: one network with the recommended settings and a 20 %
  * validation split must be clearly good (docs/model.md: ≈ 0.94). */
 static void
@@ -819,6 +857,7 @@ main (int   argc,
   g_test_add_func ("/train-page/train", test_train_page_train);
   g_test_add_func ("/train-page/cancel", test_train_page_cancel);
   g_test_add_func ("/train-page/no-estimate", test_train_page_no_estimate);
+  g_test_add_func ("/train-page/fewer-folds", test_train_page_fewer_folds);
   g_test_add_func ("/train-page/estimate", test_train_page_estimate);
   g_test_add_func ("/train-page/keeps-coverage", test_train_page_keeps_coverage);
   g_test_add_func ("/train-page/real-data", test_train_page_real_data);
