@@ -674,6 +674,34 @@ test_training_agrees (void)
   assert_edit_fails (json, "n_train_rows", 0, "0", invalid, "\"training.n_train_rows\": 0;");
 }
 
+/* json-glib reads an integer past 64 bits as -1: such a literal is refused
+ * where it stands, in any member, rather than reported as "found -1" (or
+ * taken as -1 where that is in range). At the limit the members' own
+ * ranges speak. */
+static void
+test_huge_integers (void)
+{
+  gsize len;
+  g_autofree char *json = canonical_json (&len);
+  const int invalid = HEALER_MODEL_ERROR_INVALID;
+
+  assert_edit_fails (json, "id", 1, "1000000000000000000000000000000", invalid,
+                     "the whole number 1000000000000000000000000000000 does not fit in 64 bits");
+  assert_edit_fails (json, "learning_rate", 0, "100000000000000000000", invalid,
+                     "the whole number 100000000000000000000 does not fit");
+  assert_edit_fails (json, "best_epoch", 0, "-9223372036854775809", invalid,
+                     "the whole number -9223372036854775809 does not fit");
+  assert_edit_fails (json, "best_epoch", 0, "9223372036854775808", invalid,
+                     "the whole number 9223372036854775808 does not fit");
+  assert_edit_fails (json, "id", 1, "9223372036854775807", invalid,
+                     "\"classes[1].id\": expected an integer from 0 to 9999, found "
+                     "9223372036854775807");
+  assert_edit_fails (json, "best_epoch", 0, "-9223372036854775808", invalid,
+                     "\"training.best_epoch\"");
+  /* Written as a real number, a large value is what it says. */
+  assert_edit_fails (json, "id", 1, "1e30", invalid, "\"classes[1].id\": expected an integer");
+}
+
 /* Format 1.0 had no lr_schedule, input_noise or label_smoothing: such a file
  * still loads, as trained without them; in a 1.1 file they are checked. */
 static void
@@ -786,7 +814,10 @@ test_corrupt_shapes (void)
   assert_edit_fails (json, "quantiles", 0, NULL, HEALER_MODEL_ERROR_INVALID, "\"preprocessing.quantiles\"");
   assert_edit_fails (json, "weights_sha256", 0, NULL, HEALER_MODEL_ERROR_INVALID, "\"weights_sha256\"");
   assert_edit_fails (json, "training", 0, NULL, HEALER_MODEL_ERROR_INVALID, "\"training\"");
-  assert_edit_fails (json, "seed", 0, "18446744073709551557", HEALER_MODEL_ERROR_INVALID, "\"training.seed\"");
+  assert_edit_fails (json, "seed", 0, "42", HEALER_MODEL_ERROR_INVALID, "\"training.seed\"");
+  /* unquoted past 64 bits: refused where it stands (see /model/huge-integers) */
+  assert_edit_fails (json, "seed", 0, "18446744073709551557", HEALER_MODEL_ERROR_INVALID,
+                     "the whole number 18446744073709551557 does not fit in 64 bits");
   assert_edit_fails (json, "seed", 0, "\"-1\"", HEALER_MODEL_ERROR_INVALID, "\"training.seed\"");
   assert_edit_fails (json, "status", 0, "\"exploded\"", HEALER_MODEL_ERROR_INVALID, "\"training.status\"");
   assert_edit_fails (json, "val_loss", 0, "[1,2]", HEALER_MODEL_ERROR_INVALID, "\"training.history.val_loss\"");
@@ -1334,6 +1365,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/corrupt/format", test_corrupt_format);
   g_test_add_func ("/model/format-1.0", test_format_1_0);
   g_test_add_func ("/model/training-agrees", test_training_agrees);
+  g_test_add_func ("/model/huge-integers", test_huge_integers);
   g_test_add_func ("/model/corrupt/shapes", test_corrupt_shapes);
   g_test_add_func ("/model/corrupt/ple", test_corrupt_ple);
   g_test_add_func ("/model/corrupt/weights", test_corrupt_weights);

@@ -474,6 +474,57 @@ healer_is_json_space (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* json-glib 1.6 reads an integer past 64 bits as -1, so a hand-edited
+ * "id": 1000000000000000000000000000000 would be reported as "found -1".
+ * Every integer literal (no fraction, no exponent) must fit in 64 bits;
+ * the number token starting at *@i is checked and *@i left on its last
+ * byte. */
+static gboolean
+healer_check_number (HealerReader *r,
+                     const char   *data,
+                     gsize         len,
+                     gsize        *i)
+{
+  gsize start = *i, end = start, digits = 0, first_digit;
+  gboolean negative = data[start] == '-';
+  gboolean integer = TRUE;
+
+  if (negative)
+    end++;
+  first_digit = end;
+  while (end < len && g_ascii_isdigit (data[end]))
+    {
+      end++;
+      digits++;
+    }
+  while (end < len && (g_ascii_isdigit (data[end]) || data[end] == '.' || data[end] == 'e' ||
+                       data[end] == 'E' || data[end] == '+' || data[end] == '-'))
+    {
+      integer = FALSE;
+      end++;
+    }
+  *i = end > start ? end - 1 : start;
+  if (!integer || digits < 19)
+    return TRUE;
+  /* 19 digits fit up to 9223372036854775807 (…808 negative). */
+  if (digits == 19 &&
+      memcmp (data + first_digit, negative ? "9223372036854775808" : "9223372036854775807",
+              19) <= 0)
+    return TRUE;
+  {
+    gsize line, column;
+    g_autofree char *text = g_strndup (data + start, MIN (end - start, 40));
+
+    healer_line_column (data, start, &line, &column);
+    g_set_error (r->error, HEALER_MODEL_ERROR, HEALER_MODEL_ERROR_INVALID,
+                 _("%s:%zu:%zu: the whole number %s%s does not fit in 64 bits; expected one "
+                   "from -9223372036854775808 to 9223372036854775807 (a real number is "
+                   "written with a decimal point or an exponent, such as 1e30)"),
+                 r->name, line, column, text, end - start > 40 ? "…" : "");
+  }
+  return FALSE;
+}
+
 /* One pass over the bytes before json-glib sees them: bounds the nesting
  * (json-glib recurses), and checks that the document is exactly one object
  * or array: json-glib accepts a second document after the first (“{…} {}”
@@ -518,6 +569,11 @@ healer_check_structure (HealerReader *r,
         }
       else if (c == '"')
         in_string = TRUE;
+      else if (c == '-' || g_ascii_isdigit (c))
+        {
+          if (!healer_check_number (r, data, len, &i))
+            return FALSE;
+        }
       else if (c == '[' || c == '{')
         {
           opened = TRUE;
