@@ -432,6 +432,20 @@ test_missing (void)
   g_test_message ("%s", summary);
   g_assert_nonnull (strstr (summary, "1 KPI the model reads is missing where"));
   g_assert_nonnull (strstr (summary, model->preprocessor->input_names[j]));
+
+  /* evaluate counts the rows predict flags: every row of the blank batch. */
+  {
+    HealerSetTally clean = { 0 };
+    HealerSetTally blank = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (healer_model_evaluate_sets (model, same, &clean, NULL, &error));
+    g_assert_true (healer_model_evaluate_sets (model, batch, &blank, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (blank.n_rows, ==, same->n_rows);
+    g_assert_cmpuint (blank.n_flagged, ==, blank.n_rows);
+    g_assert_cmpuint (clean.n_flagged, <, clean.n_rows);
+  }
 }
 
 /* Five classes, predicted class 0 with confidence @c. */

@@ -125,7 +125,7 @@ typedef struct
 
 /* Adds the rows to @tally: @set_threshold for the sets, @confidence_threshold
  * for the flag, @extra_flags (n, may be NULL) rows flagged for other reasons
- * (out of range). */
+ * (out of range, missing where training had it). */
 void    healer_set_tally_add        (HealerSetTally *tally,
                                      const float    *proba,
                                      const guint    *y,

@@ -279,7 +279,7 @@ healer_model_evaluate_sets (const HealerModel   *model,
   g_autoptr(HealerDataset) aligned = NULL;
   g_autofree float *proba = NULL;
   g_autofree guint *y = NULL;
-  g_autofree gboolean *out_of_range = NULL;
+  g_autofree gboolean *row_flags = NULL;
   guint k;
   gsize n;
 
@@ -293,7 +293,7 @@ healer_model_evaluate_sets (const HealerModel   *model,
   n = aligned->n_rows;
   proba = g_new (float, MAX (n, 1) * k);
   y = g_new (guint, MAX (n, 1));
-  out_of_range = g_new (gboolean, MAX (n, 1));
+  row_flags = g_new (gboolean, MAX (n, 1));
   healer_model_predict_proba (model, aligned, proba);
   for (gsize i = 0; i < n; i++)
     {
@@ -301,10 +301,13 @@ healer_model_evaluate_sets (const HealerModel   *model,
 
       /* An unknown class: an index no set holds and no diagnosis equals. */
       y[i] = c >= 0 ? (guint) c : k;
-      out_of_range[i] = healer_model_row_ood_score (model, healer_dataset_row (aligned, i)) >
-                        HEALER_DRIFT_OOD_CUTOFF;
+      /* The flags that come from the row rather than its probabilities:
+       * the same as predict's, so both count the same rows. */
+      row_flags[i] = healer_model_row_ood_score (model, healer_dataset_row (aligned, i)) >
+                     HEALER_DRIFT_OOD_CUTOFF ||
+                     healer_model_row_gap (model, healer_dataset_row (aligned, i));
     }
-  healer_set_tally_add (tally, proba, y, out_of_range, n, k, model->set_threshold,
+  healer_set_tally_add (tally, proba, y, row_flags, n, k, model->set_threshold,
                         model->confidence_threshold);
   if (calibration_error != NULL)
     *calibration_error = healer_calibration_error (proba, y, n, k);
