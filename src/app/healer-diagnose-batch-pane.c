@@ -354,6 +354,8 @@ uncertain_short (HealerResults *results,
                  guint          row)
 {
   HealerUncertainty why = healer_results_get_uncertainty (results, row);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *set_text = NULL;
 
   /* The set says more than "low confidence": what it could be instead. */
   if (why & HEALER_UNCERTAIN_AMBIGUOUS)
@@ -362,23 +364,30 @@ uncertain_short (HealerResults *results,
       g_autofree guint *set = g_new (guint, n);
       guint n_set = healer_results_get_prediction_set (results, row, set);
       g_auto(GStrv) labels = g_new0 (char *, n + 1);
-      g_autofree char *set_text = NULL;
 
       for (guint c = 0; c < n; c++)
         labels[c] = class_text (results, c);
       set_text = healer_diagnose_set_text ((const char * const *) labels, set, n_set);
-      if (why & HEALER_UNCERTAIN_OUT_OF_RANGE)
-        /* TRANSLATORS: %s is a prediction set, "class 1 or class 2" */
-        return g_strdup_printf (_("%s; out of range"), set_text);
-      return g_steal_pointer (&set_text);
+      g_string_append (text, set_text);
     }
-  if ((why & HEALER_UNCERTAIN_LOW_CONFIDENCE) && (why & HEALER_UNCERTAIN_OUT_OF_RANGE))
-    return g_strdup (_("Low confidence, out of range"));
-  if (why & HEALER_UNCERTAIN_LOW_CONFIDENCE)
-    return g_strdup (_("Low confidence"));
+  else if (why & HEALER_UNCERTAIN_LOW_CONFIDENCE)
+    g_string_append (text, _("Low confidence"));
+  /* Then what the row itself shows, each reason once: "class 1 or
+   * class 2; out of range, missing KPI", "Missing KPI". */
   if (why & HEALER_UNCERTAIN_OUT_OF_RANGE)
-    return g_strdup (_("Out of range"));
-  return g_strdup ("");
+    {
+      /* TRANSLATORS: after a prediction set or "Low confidence" and "; " */
+      g_string_append (text, text->len > 0 ? _("; out of range") : _("Out of range"));
+    }
+  if (why & HEALER_UNCERTAIN_MISSING)
+    {
+      if (why & HEALER_UNCERTAIN_OUT_OF_RANGE)
+        /* TRANSLATORS: after "out of range" */
+        g_string_append (text, _(", missing KPI"));
+      else
+        g_string_append (text, text->len > 0 ? _("; missing KPI") : _("Missing KPI"));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static char *
@@ -656,12 +665,18 @@ show_drift (HealerDiagnoseBatchPane *self,
                           healer_results_get_drift_summary (results));
   if (self->narrow)
     {
-      guint n = report->n_outside + report->n_shifted + report->n_newly_missing_used;
+      guint n = 0, n_used = 0;
 
+      /* Each KPI once, however many ways it drifted. */
+      for (guint k = 0; k < report->n_kpis; k++)
+        if (healer_drift_kpi_is_drift (&report->kpis[k]))
+          {
+            n++;
+            n_used += report->kpis[k].used;
+          }
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Drift in %u KPI (%u used)",
                                            "Drift in %u KPIs (%u used)", n),
-                              n, report->n_outside_used + report->n_shifted_used +
-                                 report->n_newly_missing_used);
+                              n, n_used);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->drift_label), full);
     }
   else

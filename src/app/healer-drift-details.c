@@ -25,11 +25,21 @@ kpi_text (const HealerDriftKpi *k)
 {
   g_autofree char *range = g_strdup_printf ("%.4g – %.4g", k->train_min, k->train_max);
   g_autofree char *batch = g_strdup_printf ("%.4g – %.4g", k->batch_min, k->batch_max);
+  g_autofree char *values = NULL;
 
-  return g_strdup_printf (_("%.0f %% of its values outside the training range %s; in this file "
-                            "%s, median %.4g (training median %.4g)"),
-                          100.0 * k->outside_fraction, range, batch,
-                          k->batch_median, k->train_median);
+  if (k->n_observed == 0)
+    values = g_strdup (_("no value in this file"));
+  else
+    values = g_strdup_printf (_("%.0f %% of its values outside the training range %s; in this "
+                                "file %s, median %.4g (training median %.4g)"),
+                              100.0 * k->outside_fraction, range, batch,
+                              k->batch_median, k->train_median);
+  if (!k->newly_missing)
+    return g_steal_pointer (&values);
+  /* TRANSLATORS: the first %s is the text about the KPI's values */
+  return g_strdup_printf (_("%s; missing in %.0f %% of this file's rows, in %.1f %% of the "
+                            "training rows"),
+                          values, 100.0 * k->missing_rate, 100.0 * k->train_missing_rate);
 }
 
 static gboolean
@@ -131,7 +141,7 @@ healer_drift_details_new (GtkWindow               *parent,
   g_return_val_if_fail (report != NULL, NULL);
 
   window = adw_window_new ();
-  gtk_window_set_title (GTK_WINDOW (window), _("KPIs Outside the Training Range"));
+  gtk_window_set_title (GTK_WINDOW (window), _("KPIs That Drifted"));
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   if (parent != NULL)
     gtk_window_set_transient_for (GTK_WINDOW (window), parent);
@@ -183,13 +193,13 @@ healer_drift_details_new (GtkWindow               *parent,
       {
         const HealerDriftKpi *kpi = &report->kpis[k];
 
-        if ((!kpi->outside && !kpi->shifted) || kpi->used != (pass == 0))
+        if (!healer_drift_kpi_is_drift (kpi) || kpi->used != (pass == 0))
           continue;
         gtk_list_box_append (GTK_LIST_BOX (list), kpi_row (kpi));
         shown++;
       }
   for (guint k = 0; k < report->n_kpis; k++)
-    drifted += report->kpis[k].outside || report->kpis[k].shifted;
+    drifted += healer_drift_kpi_is_drift (&report->kpis[k]);
   /* Said, not cut silently: those the model reads come first, so the
    * ones left out are the least severe of the others. */
   if (drifted > shown)

@@ -322,13 +322,13 @@ sample_text (const HealerModel             *model,
   /* The flag predict sets on the same row, for the same reasons, in the
    * words of its uncertain_reason column: one verdict, whichever command. */
   HealerUncertainty why = healer_model_row_uncertainty (model, found->x, ex->proba);
-  g_autofree char *reason = healer_model_row_reason (model, found->x, ex->proba, why);
+  g_autofree char *reason = healer_model_row_reason_text (model, found->x, ex->proba, why);
 
   printf (_("Sample %s (row %zu)\n"), healer_cli_safe (found->id), found->row);
   printf (_("Diagnosis: %s (label %d), probability %.4f"), healer_cli_safe (model->class_names[k]),
           model->class_ids[k], ex->proba[k]);
   if (why != HEALER_UNCERTAIN_NONE)
-    printf (_(" — uncertain: %s"), healer_cli_safe (reason));
+    printf (_(" — uncertain: %s"), reason);
   printf ("\n%s", _("Probabilities:"));
   for (guint c = 0; c < ex->n_classes; c++)
     printf ("%s %s %.4f", c ? "," : "", healer_cli_safe (model->class_names[c]), ex->proba[c]);

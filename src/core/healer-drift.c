@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "healer-drift.h"
+#include "healer-text.h"
 #include "healer-json.h"
 #include "healer-output.h"
 #include "healer-rng.h"
@@ -180,21 +181,40 @@ healer_model_row_uncertainty (const HealerModel *model,
   return why;
 }
 
-char *
-healer_model_row_reason (const HealerModel *model,
-                         const float       *row,
-                         const float       *proba,
-                         HealerUncertainty  why)
+/* One builder, two audiences: fixed English words for the predict column
+ * uncertain_reason (a column for scripts, like the header), the user's
+ * language with names escaped for people (explain's text). N_() marks the
+ * words for translation; _() looks them up only for people. */
+#define REASON_WORD(people, text) ((people) ? _(text) : (text))
+
+static void
+reason_append_name (GString    *text,
+                    const char *name,
+                    gboolean    people)
+{
+  if (people)
+    {
+      g_autofree char *safe = healer_text_escape (name, -1, FALSE);
+
+      g_string_append (text, safe);
+    }
+  else
+    g_string_append (text, name);
+}
+
+static char *
+row_reason (const HealerModel *model,
+            const float       *row,
+            const float       *proba,
+            HealerUncertainty  why,
+            gboolean           people)
 {
   GString *text;
-
-  g_return_val_if_fail (model != NULL && row != NULL && proba != NULL, NULL);
+  const char *sep = people ? C_("list separator", "; ") : "; ";
 
   /* Made for most rows of a large predict when the model is unsure of
    * them: no printf, and the set on the stack where it fits. */
   text = g_string_sized_new (64);
-  /* Fixed English words: a column for scripts, like the header. The app
-   * words the same flags in the user's language. */
   if (why & HEALER_UNCERTAIN_AMBIGUOUS)
     {
       guint stack[HEALER_MODEL_SET_MAX_CLASSES];
@@ -203,11 +223,11 @@ healer_model_row_reason (const HealerModel *model,
       guint *set = heap != NULL ? heap : stack;
       guint n = healer_model_prediction_set (model, proba, set);
 
-      g_string_append (text, "ambiguous: ");
+      g_string_append (text, REASON_WORD (people, N_("ambiguous: ")));
       for (guint s = 0; s < n; s++)
         {
           if (s > 0)
-            g_string_append (text, " or ");
+            g_string_append (text, REASON_WORD (people, N_(" or ")));
           healer_csv_append_int (text, model->class_ids[set[s]]);
         }
     }
@@ -216,7 +236,9 @@ healer_model_row_reason (const HealerModel *model,
       const HealerPreprocessor *pre = model->preprocessor;
       guint n_named = 0;
 
-      g_string_append (text, text->len > 0 ? "; out of range: " : "out of range: ");
+      if (text->len > 0)
+        g_string_append (text, sep);
+      g_string_append (text, REASON_WORD (people, N_("out of range: ")));
       for (guint s = 0; s < pre->n_selected; s++)
         {
           guint j = pre->selected[s];
@@ -226,7 +248,7 @@ healer_model_row_reason (const HealerModel *model,
             {
               if (n_named++ > 0)
                 g_string_append (text, ", ");
-              g_string_append (text, pre->input_names[j]);
+              reason_append_name (text, pre->input_names[j], people);
             }
         }
     }
@@ -235,7 +257,9 @@ healer_model_row_reason (const HealerModel *model,
       const HealerPreprocessor *pre = model->preprocessor;
       guint n_named = 0;
 
-      g_string_append (text, text->len > 0 ? "; missing: " : "missing: ");
+      if (text->len > 0)
+        g_string_append (text, sep);
+      g_string_append (text, REASON_WORD (people, N_("missing: ")));
       for (guint s = 0; s < pre->n_selected; s++)
         {
           guint j = pre->selected[s];
@@ -244,12 +268,17 @@ healer_model_row_reason (const HealerModel *model,
             {
               if (n_named++ > 0)
                 g_string_append (text, ", ");
-              g_string_append (text, pre->input_names[j]);
+              reason_append_name (text, pre->input_names[j], people);
             }
         }
-      if (n_named == 0)
+      /* Every KPI it reads is missing, each one often in training. */
+      if (n_named == 0 && people)
+        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "all %u KPI the model reads",
+                                                   "all %u KPIs the model reads",
+                                                   pre->n_selected),
+                                pre->n_selected);
+      else if (n_named == 0)
         {
-          /* Every KPI it reads is missing, each one often in training. */
           g_string_append (text, "all ");
           healer_csv_append_int (text, (gint64) pre->n_selected);
           g_string_append (text, pre->n_selected == 1 ? " KPI the model reads"
@@ -257,8 +286,34 @@ healer_model_row_reason (const HealerModel *model,
         }
     }
   if (why & HEALER_UNCERTAIN_LOW_CONFIDENCE)
-    g_string_append (text, text->len > 0 ? "; low confidence" : "low confidence");
+    {
+      if (text->len > 0)
+        g_string_append (text, sep);
+      g_string_append (text, REASON_WORD (people, N_("low confidence")));
+    }
   return g_string_free (text, FALSE);
+}
+
+char *
+healer_model_row_reason (const HealerModel *model,
+                         const float       *row,
+                         const float       *proba,
+                         HealerUncertainty  why)
+{
+  g_return_val_if_fail (model != NULL && row != NULL && proba != NULL, NULL);
+
+  return row_reason (model, row, proba, why, FALSE);
+}
+
+char *
+healer_model_row_reason_text (const HealerModel *model,
+                              const float       *row,
+                              const float       *proba,
+                              HealerUncertainty  why)
+{
+  g_return_val_if_fail (model != NULL && row != NULL && proba != NULL, NULL);
+
+  return row_reason (model, row, proba, why, TRUE);
 }
 
 gboolean
@@ -725,6 +780,14 @@ healer_drift_report_free (HealerDriftReport *report)
 }
 
 gboolean
+healer_drift_kpi_is_drift (const HealerDriftKpi *kpi)
+{
+  g_return_val_if_fail (kpi != NULL, FALSE);
+
+  return kpi->outside || kpi->shifted || (kpi->newly_missing && kpi->used);
+}
+
+gboolean
 healer_drift_report_has_drift (const HealerDriftReport *report)
 {
   g_return_val_if_fail (report != NULL, FALSE);
@@ -741,15 +804,6 @@ healer_drift_report_summary (const HealerDriftReport *report)
   g_return_val_if_fail (report != NULL, NULL);
 
   text = g_string_new (NULL);
-  g_string_append_printf (text,
-                          g_dngettext (GETTEXT_PACKAGE,
-                                       "%u of %u KPIs lies outside the training range; "
-                                       "%u of them are used by the model",
-                                       "%u of %u KPIs lie outside the training range; "
-                                       "%u of them are used by the model",
-                                       report->n_outside),
-                          report->n_outside, report->n_kpis, report->n_outside_used);
-
   /* Shifted KPIs still inside the range are news; the others were told. */
   for (guint k = 0; k < report->n_kpis; k++)
     if (report->kpis[k].shifted && !report->kpis[k].outside)
@@ -757,37 +811,65 @@ healer_drift_report_summary (const HealerDriftReport *report)
         n_moved++;
         n_moved_used += report->kpis[k].used;
       }
-  if (n_moved > 0)
+
+  /* The range first, unless nothing is outside it and something else is
+   * to be said: "0 of 107 KPIs lie outside…" would bury the news. */
+  if (report->n_outside > 0 || (n_moved == 0 && report->n_newly_missing_used == 0))
+    g_string_append_printf (text,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "%u of %u KPIs lies outside the training range; "
+                                         "%u of them are used by the model",
+                                         "%u of %u KPIs lie outside the training range; "
+                                         "%u of them are used by the model",
+                                         report->n_outside),
+                            report->n_outside, report->n_kpis, report->n_outside_used);
+  if (n_moved > 0 && text->len > 0)
     g_string_append_printf (text,
                             g_dngettext (GETTEXT_PACKAGE,
                                          "; %u more has shifted within it (%u used)",
                                          "; %u more have shifted within it (%u used)",
                                          n_moved),
                             n_moved, n_moved_used);
+  else if (n_moved > 0)
+    g_string_append_printf (text,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "%u of %u KPIs has shifted within the training range "
+                                         "(%u used)",
+                                         "%u of %u KPIs have shifted within the training range "
+                                         "(%u used)",
+                                         n_moved),
+                            n_moved, report->n_kpis, n_moved_used);
   /* Rows that lack them are flagged uncertain: say which, it is the
    * collection (or the export) that broke. */
   if (report->n_newly_missing_used > 0)
     {
       guint n_named = 0;
 
+      if (text->len > 0)
+        g_string_append (text, "; ");
       g_string_append_printf (text,
                               g_dngettext (GETTEXT_PACKAGE,
-                                           "; %u KPI the model reads is missing where "
+                                           "%u KPI the model reads is missing where "
                                            "the training data (almost) always had it: ",
-                                           "; %u KPIs the model reads are missing where "
+                                           "%u KPIs the model reads are missing where "
                                            "the training data (almost) always had them: ",
                                            report->n_newly_missing_used),
                               report->n_newly_missing_used);
       for (guint k = 0; k < report->n_kpis && n_named < 5; k++)
         if (report->kpis[k].newly_missing && report->kpis[k].used)
           {
+            /* Names from a file: shown on terminals and in the app. */
+            g_autofree char *name = healer_text_escape (report->kpis[k].name, -1, FALSE);
+
             if (n_named++ > 0)
               g_string_append (text, ", ");
-            g_string_append (text, report->kpis[k].name);
+            g_string_append (text, name);
           }
       if (report->n_newly_missing_used > n_named)
         /* TRANSLATORS: after a list of 5 KPI names */
-        g_string_append_printf (text, _(" and %u more"), report->n_newly_missing_used - n_named);
+        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " and %u more", " and %u more",
+                                                   report->n_newly_missing_used - n_named),
+                                report->n_newly_missing_used - n_named);
     }
   return g_string_free (text, FALSE);
 }

@@ -155,6 +155,9 @@ char              *healer_drift_report_summary (const HealerDriftReport *report)
 /* Whether the report has anything to warn of: a KPI outside the range or
  * shifted, or a KPI the model reads newly missing. */
 gboolean           healer_drift_report_has_drift (const HealerDriftReport *report);
+/* Whether @kpi is one of those: the one test behind every list and count
+ * of drifted KPIs. */
+gboolean           healer_drift_kpi_is_drift     (const HealerDriftKpi    *kpi);
 /* Adds the report as an object value: the counts, and the per-KPI entries
  * when @with_kpis. */
 void               healer_drift_report_to_json (const HealerDriftReport *report,
@@ -198,6 +201,11 @@ HealerUncertainty  healer_model_row_uncertainty (const HealerModel *model,
  * the model reads" when every one is), "low confidence". "" for
  * HEALER_UNCERTAIN_NONE. */
 char              *healer_model_row_reason      (const HealerModel *model,
+                                                 const float       *row,
+                                                 const float       *proba,
+                                                 HealerUncertainty  why);
+/* The same, for people: in the user's language, names escaped. */
+char              *healer_model_row_reason_text (const HealerModel *model,
                                                  const float       *row,
                                                  const float       *proba,
                                                  HealerUncertainty  why);

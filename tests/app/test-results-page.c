@@ -674,13 +674,16 @@ test_results_page_caption (void)
 static HealerDriftReport *
 drift_report_new (void)
 {
-  static const struct { const char *name; gboolean used, outside, shifted; } kpis[] = {
-    { "feature50", FALSE, TRUE, FALSE },
-    { "feature12", TRUE, TRUE, FALSE },
-    { "feature7", FALSE, FALSE, TRUE },
-    { "feature31", TRUE, FALSE, TRUE },
-    { "feature2", TRUE, FALSE, FALSE },
-    { "feature8", FALSE, FALSE, FALSE },
+  static const struct { const char *name; gboolean used, outside, shifted, newly_missing; } kpis[] = {
+    { "feature50", FALSE, TRUE, FALSE, FALSE },
+    { "feature12", TRUE, TRUE, FALSE, FALSE },
+    { "feature7", FALSE, FALSE, TRUE, FALSE },
+    { "feature31", TRUE, FALSE, TRUE, FALSE },
+    /* blank in the file, never missing in training: drift when read */
+    { "feature40", TRUE, FALSE, FALSE, TRUE },
+    { "feature41", FALSE, FALSE, FALSE, TRUE },
+    { "feature2", TRUE, FALSE, FALSE, FALSE },
+    { "feature8", FALSE, FALSE, FALSE, FALSE },
   };
   HealerDriftReport *report = g_new0 (HealerDriftReport, 1);
 
@@ -704,6 +707,11 @@ drift_report_new (void)
       report->n_outside_used += kpi->outside && kpi->used;
       report->n_shifted += kpi->shifted;
       report->n_shifted_used += kpi->shifted && kpi->used;
+      kpi->newly_missing = kpis[k].newly_missing;
+      kpi->missing_rate = kpi->newly_missing ? 1.0 : 0.0;
+      kpi->n_observed = kpi->newly_missing ? 0 : 100;
+      report->n_newly_missing += kpi->newly_missing;
+      report->n_newly_missing_used += kpi->newly_missing && kpi->used;
     }
   return report;
 }
@@ -714,7 +722,7 @@ drift_details_window (void)
   g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
 
   for (GList *l = toplevels; l != NULL; l = l->next)
-    if (g_strcmp0 (gtk_window_get_title (l->data), "KPIs Outside the Training Range") == 0 &&
+    if (g_strcmp0 (gtk_window_get_title (l->data), "KPIs That Drifted") == 0 &&
         gtk_widget_get_visible (l->data))
       return l->data;
   return NULL;
@@ -785,7 +793,20 @@ test_results_page_drift_details (void)
   details = drift_details_window ();
   healer_test_wait_frame (details);
   names = shown_kpis (details);
-  g_assert_cmpstr (names, ==, "feature12,feature31,feature50,feature7");
+  g_assert_cmpstr (names, ==, "feature12,feature31,feature40,feature50,feature7");
+  /* A newly missing KPI says so, and how often. */
+  {
+    GtkWidget *row = healer_test_find_widget (details, healer_test_match_type,
+                                              GSIZE_TO_POINTER (ADW_TYPE_ACTION_ROW));
+
+    while (row != NULL && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                     "feature40") != 0)
+      row = gtk_widget_get_next_sibling (row);
+    g_assert_nonnull (row);
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                     "no value in this file; missing in 100 % of this file's rows, in 0.0 % of "
+                     "the training rows");
+  }
   g_free (names);
   g_clear_object (&(GdkTexture *) { healer_test_render (details, "drift-details") });
 
@@ -806,7 +827,7 @@ test_results_page_drift_details (void)
   g_signal_emit_by_name (search, "search-changed");
   gtk_check_button_set_active (GTK_CHECK_BUTTON (used_only), TRUE);
   names = shown_kpis (details);
-  g_assert_cmpstr (names, ==, "feature12,feature31");
+  g_assert_cmpstr (names, ==, "feature12,feature31,feature40");
   g_free (names);
 
   /* Nothing left: said so, not an empty list. */
