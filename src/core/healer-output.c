@@ -108,16 +108,40 @@ healer_output_remove_temporaries (void)
  * them fails, say what is wrong with the folder, by name. (GIO's own
  * messages name the temporary file, which would only puzzle the user.)
  */
+typedef enum
+{
+  STEP_CREATE,          /* a new file in the folder, the target new */
+  STEP_CREATE_BESIDE,   /* a new file beside a target it is to replace */
+  STEP_RENAME,          /* the complete new file renamed over the target */
+} FolderStep;
+
 static char *
 folder_reason (int          code,
                const char  *dir,
-               gboolean     replacing,
+               FolderStep   step,
                const char  *message)
 {
   g_autofree char *folder = g_filename_display_name (dir);
   g_autofree char *reason = NULL;
+  gboolean replacing = step != STEP_CREATE;
 
-  if (code == G_IO_ERROR_NOT_FOUND && !g_file_test (dir, G_FILE_TEST_IS_DIR))
+  if (step == STEP_RENAME && code == G_IO_ERROR_PERMISSION_DENIED)
+    {
+      /* The new file was made in the folder, so the folder takes files:
+       * what refused is replacing this one, as in a shared folder like
+       * /tmp (sticky: only a file's owner may replace it). */
+#ifdef G_OS_UNIX
+      GStatBuf st;
+
+      if (g_stat (dir, &st) == 0 && (st.st_mode & S_ISVTX))
+        reason = g_strdup_printf (_("its folder “%s” lets only a file's owner replace it"),
+                                  folder);
+      else
+#endif
+        reason = g_strdup_printf (_("permission denied to replace it in its folder “%s”"),
+                                  folder);
+    }
+  else if (code == G_IO_ERROR_NOT_FOUND && !g_file_test (dir, G_FILE_TEST_IS_DIR))
     reason = g_strdup_printf (_("its folder “%s” does not exist"), folder);
   else if (code == G_IO_ERROR_NOT_FOUND)
     /* /proc and the like: the folder is there, but makes no new files */
@@ -138,18 +162,18 @@ folder_reason (int          code,
 }
 
 /* @format has two %s: the user's path and the reason. */
-#define set_folder_error(error, code, format, display, dir, replacing, message)  \
+#define set_folder_error(error, code, format, display, dir, step, message)       \
   G_STMT_START {                                                                  \
     int code_ = (code);                                                           \
-    char *reason_ = folder_reason (code_, (dir), (replacing), (message));        \
+    char *reason_ = folder_reason (code_, (dir), (step), (message));             \
                                                                                   \
     g_set_error ((error), G_IO_ERROR, code_, format, (display), reason_);         \
     g_free (reason_);                                                             \
   } G_STMT_END
 
-#define set_errno_folder_error(error, saved_errno, format, display, dir, replacing) \
+#define set_errno_folder_error(error, saved_errno, format, display, dir, step)  \
   set_folder_error ((error), g_io_error_from_errno (saved_errno), format, (display), \
-                    (dir), (replacing), g_strerror (saved_errno))
+                    (dir), (step), g_strerror (saved_errno))
 
 /* @format has two %s: the user's path and the reason. */
 #define set_errno_error(error, saved_errno, format, display)                     \
@@ -388,7 +412,8 @@ open_named (HealerOutput  *self,
           int code = local_error->domain == G_IO_ERROR ? local_error->code : G_IO_ERROR_FAILED;
 
           set_folder_error (error, code, _("Could not create “%s”: %s"), self->display,
-                            dir, self->replacing, local_error->message);
+                            dir, self->replacing ? STEP_CREATE_BESIDE : STEP_CREATE,
+                            local_error->message);
           g_clear_object (&self->temp);
           return FALSE;
         }
@@ -493,7 +518,7 @@ healer_output_open (const char  *path,
       else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOSYS)
         {
           set_errno_folder_error (error, errno, _("Could not create “%s”: %s"), self->display,
-                                  dir, self->replacing);
+                                  dir, self->replacing ? STEP_CREATE_BESIDE : STEP_CREATE);
           goto fail;
         }
     }
@@ -644,7 +669,7 @@ link_tmpfile (HealerOutput  *self,
       if (errno != EEXIST)
         {
           set_errno_folder_error (error, errno, _("Could not create “%s”: %s"), self->display,
-                                  dir, FALSE);
+                                  dir, STEP_CREATE);
           return FALSE;
         }
     }
@@ -662,7 +687,7 @@ link_tmpfile (HealerOutput  *self,
           if (saved_errno == EEXIST && attempt < 8)
             continue;
           set_errno_folder_error (error, saved_errno, _("Could not replace “%s”: %s"),
-                                  self->display, dir, TRUE);
+                                  self->display, dir, STEP_CREATE_BESIDE);
           return FALSE;
         }
       if (rename (temp, self->target) != 0)
@@ -671,7 +696,7 @@ link_tmpfile (HealerOutput  *self,
           unlink (temp);
           pending_remove (slot);
           set_errno_folder_error (error, saved_errno, _("Could not replace “%s”: %s"),
-                                  self->display, dir, TRUE);
+                                  self->display, dir, STEP_RENAME);
           return FALSE;
         }
       pending_remove (slot);
@@ -754,7 +779,7 @@ healer_output_commit (HealerOutput  *self,
             g_autofree char *dir = g_path_get_dirname (self->target);
 
             set_folder_error (error, code, _("Could not replace “%s”: %s"), self->display,
-                              dir, TRUE, local_error->message);
+                              dir, STEP_RENAME, local_error->message);
             goto fail;
           }
         g_clear_object (&self->temp);
