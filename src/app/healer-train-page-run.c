@@ -411,6 +411,8 @@ show_model (HealerTrainPage *self,
   g_autofree char *why = NULL;
   g_autofree char *fewer = NULL;
   g_autofree char *with_fewer = NULL;
+  g_autofree char *gaps = NULL;
+  g_autofree char *with_gaps = NULL;
 
   /* Finished without the estimate cross-fitting was to give (a class of
    * one row): say so and why, before the run's rows are let go. */
@@ -419,6 +421,9 @@ show_model (HealerTrainPage *self,
       why = healer_calibrate_why_no_estimate (self->run_data, HEALER_CALIBRATION_FOLDS_DEFAULT, model);
       fewer = healer_calibrate_why_fewer_folds (self->run_data, HEALER_CALIBRATION_FOLDS_DEFAULT,
                                                 model);
+      /* As train on the command line warns: a column or a row with
+       * nothing in it is usually a collection or export fault. */
+      gaps = healer_dataset_describe_gaps (self->run_data);
     }
   run_finished (self);
   gtk_widget_set_visible (self->progress_box, FALSE);
@@ -446,6 +451,11 @@ show_model (HealerTrainPage *self,
         message = _("Training finished. Read the result below, then save the model.");
       break;
     }
+  if (gaps != NULL)
+    /* TRANSLATORS: the first %s is the message about training, the second
+     * says which columns or rows of the data are empty */
+    message = with_gaps = g_strdup_printf (_("%s Note: in the data, %s; they teach the model nothing."),
+                                           message, gaps);
   current = self->session != NULL ? healer_session_get_model (self->session) : NULL;
   if (current != NULL && (end != RUN_FINISHED || !healer_session_get_model_saved (self->session)))
     ask_replace (self, model, end, message);

@@ -614,7 +614,8 @@ test_train_page_no_estimate (void)
 }
 
 /* A class of three rows allows three folds, not the five asked for: the
- * page says so, with the class, next to "Training finished". */
+ * page says so, with the class, next to "Training finished"; and a KPI
+ * empty in every row is noted, as the command line warns of it. */
 static void
 test_train_page_fewer_folds (void)
 {
@@ -627,6 +628,9 @@ test_train_page_fewer_folds (void)
 
   for (gsize i = data->n_rows - 3; i < data->n_rows; i++)
     data->labels[i] = 9;
+  /* and a KPI that never came through: said after the rest */
+  for (gsize i = 0; i < data->n_rows; i++)
+    data->x[i * data->n_features] = NAN;
   fixture_setup (&f, FALSE);
   healer_session_set_dataset (f.session, data, NULL);
   settings = healer_train_page_get_settings (f.page);
@@ -647,6 +651,12 @@ test_train_page_fewer_folds (void)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)),
                             "Training finished, with cross-fitting 3-fold instead of the 5 asked "
                             "for: class 9 has 3 rows"));
+  {
+    g_autofree char *note = g_strdup_printf ("Note: in the data, “%s” is empty in every row; they "
+                                             "teach the model nothing.", data->feature_names[0]);
+
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)), note));
+  }
 
   fixture_teardown (&f);
 }
