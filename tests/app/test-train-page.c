@@ -575,6 +575,33 @@ test_train_page_cancel (void)
   fixture_teardown (&f);
 }
 
+/* Trains @data on the page with three epochs of one network, waits for
+ * the end and returns the page's message; the model is the session's. */
+static const char *
+train_quickly (Fixture       *f,
+               HealerDataset *data)
+{
+  HealerTrainSettings *settings;
+  HealerTrainConfig config;
+  GtkWidget *message;
+
+  fixture_setup (f, FALSE);
+  healer_session_set_dataset (f->session, data, NULL);
+  settings = healer_train_page_get_settings (f->page);
+  healer_train_settings_apply_preset (settings, HEALER_TRAIN_PRESET_FAST);
+  g_assert_true (healer_train_settings_get_config (settings, &config, NULL));
+  config.epochs = 3;
+  config.ensemble = 1;
+  healer_train_settings_set_config (settings, &config);
+
+  healer_train_page_start (f->page);
+  g_assert_true (healer_test_wait_until (not_running, f->page, 120000));
+  g_assert_nonnull (healer_session_get_model (f->session));
+  message = find_named (GTK_WIDGET (f->page), "train-message");
+  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (message)));
+  return gtk_label_get_text (GTK_LABEL (message));
+}
+
 /* A class of one row leaves nothing to cross-fit: the page says the model
  * has no out-of-fold estimate and why, instead of "Training finished". */
 static void
@@ -582,32 +609,13 @@ test_train_page_no_estimate (void)
 {
   Fixture f = { 0 };
   g_autoptr(HealerDataset) data = simulated (300);
-  HealerTrainSettings *settings;
-  HealerTrainConfig config;
-  GtkWidget *message;
-  HealerModel *model;
   g_autoptr(GdkTexture) shot = NULL;
+  const char *message;
 
   data->labels[data->n_rows - 1] = 9;
-  fixture_setup (&f, FALSE);
-  healer_session_set_dataset (f.session, data, NULL);
-  settings = healer_train_page_get_settings (f.page);
-  healer_train_settings_apply_preset (settings, HEALER_TRAIN_PRESET_FAST);
-  g_assert_true (healer_train_settings_get_config (settings, &config, NULL));
-  config.epochs = 3;
-  config.ensemble = 1;
-  healer_train_settings_set_config (settings, &config);
-
-  healer_train_page_start (f.page);
-  g_assert_true (healer_test_wait_until (not_running, f.page, 120000));
-  model = healer_session_get_model (f.session);
-  g_assert_nonnull (model);
-  g_assert_null (model->estimate);
-  message = find_named (GTK_WIDGET (f.page), "train-message");
-  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (message)));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)),
-                            "without an out-of-fold estimate: class 9 has 1 row"));
-  g_clear_object (&shot);
+  message = train_quickly (&f, data);
+  g_assert_null (healer_session_get_model (f.session)->estimate);
+  g_assert_nonnull (strstr (message, "without an out-of-fold estimate: class 9 has 1 row"));
   shot = healer_test_render (GTK_WIDGET (f.page), "train-page-no-estimate");
 
   fixture_teardown (&f);
@@ -621,9 +629,8 @@ test_train_page_fewer_folds (void)
 {
   Fixture f = { 0 };
   g_autoptr(HealerDataset) data = simulated (300);
-  HealerTrainSettings *settings;
-  HealerTrainConfig config;
-  GtkWidget *message;
+  g_autofree char *note = NULL;
+  const char *message;
   HealerModel *model;
 
   for (gsize i = data->n_rows - 3; i < data->n_rows; i++)
@@ -631,32 +638,15 @@ test_train_page_fewer_folds (void)
   /* and a KPI that never came through: said after the rest */
   for (gsize i = 0; i < data->n_rows; i++)
     data->x[i * data->n_features] = NAN;
-  fixture_setup (&f, FALSE);
-  healer_session_set_dataset (f.session, data, NULL);
-  settings = healer_train_page_get_settings (f.page);
-  healer_train_settings_apply_preset (settings, HEALER_TRAIN_PRESET_FAST);
-  g_assert_true (healer_train_settings_get_config (settings, &config, NULL));
-  config.epochs = 3;
-  config.ensemble = 1;
-  healer_train_settings_set_config (settings, &config);
-
-  healer_train_page_start (f.page);
-  g_assert_true (healer_test_wait_until (not_running, f.page, 120000));
+  message = train_quickly (&f, data);
   model = healer_session_get_model (f.session);
-  g_assert_nonnull (model);
   g_assert_nonnull (model->estimate);
   g_assert_cmpuint (model->estimate->n_folds, ==, 3);
-  message = find_named (GTK_WIDGET (f.page), "train-message");
-  g_test_message ("%s", gtk_label_get_text (GTK_LABEL (message)));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)),
-                            "Training finished, with cross-fitting 3-fold instead of the 5 asked "
-                            "for: class 9 has 3 rows"));
-  {
-    g_autofree char *note = g_strdup_printf ("Note: in the data, “%s” is empty in every row; they "
-                                             "teach the model nothing.", data->feature_names[0]);
-
-    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)), note));
-  }
+  g_assert_nonnull (strstr (message, "Training finished, with cross-fitting 3-fold instead of the "
+                                     "5 asked for: class 9 has 3 rows"));
+  note = g_strdup_printf ("Note: in the data, “%s” is empty in every row; they teach the model "
+                          "nothing.", data->feature_names[0]);
+  g_assert_nonnull (strstr (message, note));
 
   fixture_teardown (&f);
 }
