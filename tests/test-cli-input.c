@@ -1318,6 +1318,24 @@ test_no_estimate_says_why (void)
   }
 }
 
+/* Extreme --noise passes what a float holds: such cells are written as
+ * the largest float or 0, and said; the usual noise says nothing. */
+static void
+test_limits_simulate_noise (void)
+{
+  g_autofree char *loud = tmp_path ("simulate-loud.csv");
+  g_autofree char *quiet = tmp_path ("simulate-quiet.csv");
+  g_auto(Run) extreme = { 0 };
+  g_auto(Run) usual = { 0 };
+
+  run_cli (&extreme, "simulate", "-o", loud, "-n", "50", "--noise", "1000", NULL);
+  g_assert_cmpint (extreme.status, ==, 0);
+  assert_contains (extreme.err, "cells passed the range of 32-bit floats at --noise 1000");
+  run_cli (&usual, "simulate", "-o", quiet, "-n", "50", NULL);
+  g_assert_cmpint (usual.status, ==, 0);
+  g_assert_cmpstr (usual.err, ==, "");
+}
+
 /* simulate writes no file the reader refuses: at most 65534 KPIs, which
  * with the sample_id and label columns make the reader's 65536, and train
  * reads that file. */
@@ -1659,6 +1677,7 @@ main (int    argc,
   g_test_add_func ("/cli-input/explain-duplicate-id", test_explain_duplicate_id);
   g_test_add_func ("/cli-input/explain-agrees-with-predict", test_explain_agrees_with_predict);
   g_test_add_func ("/cli-input/limits/simulate-columns", test_limits_simulate_columns);
+  g_test_add_func ("/cli-input/limits/simulate-noise", test_limits_simulate_noise);
   g_test_add_func ("/cli-input/text/escaped", test_text_escaped);
   g_test_add_func ("/cli-input/text/escaped-lines", test_text_escaped_lines);
   g_test_add_func ("/cli-input/text/bom", test_text_bom);

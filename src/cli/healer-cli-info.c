@@ -277,6 +277,13 @@ healer_cli_simulate (int    argc,
     }
   if (!healer_output_commit (g_steal_pointer (&out), &error))
     return healer_cli_fail (error);
+  /* Not an error, the file is what was asked for; but such cells are the
+   * noise's doing, not a system's, and are said. */
+  if (healer_simulate_stream_get_n_clamped (stream) > 0)
+    fprintf (stderr, _("systemhealer-cli: note: %zu cells passed the range of "
+                       "32-bit floats at --noise %g and were written as the largest float "
+                       "(±3.40282347e+38) or as 0\n"),
+             healer_simulate_stream_get_n_clamped (stream), config.noise);
 
   return HEALER_EXIT_OK;
 }

@@ -287,7 +287,8 @@ static float
 healer_sim_value (const HealerSimLayout *layout,
            guint            j,
            double           log_shift,
-           HealerRng       *rng)
+           HealerRng       *rng,
+           gsize           *n_clamped)
 {
   HealerSimKind kind = layout->kind[j];
   double v;
@@ -301,9 +302,15 @@ healer_sim_value (const HealerSimLayout *layout,
   /* Extreme --noise must not write a cell the reader refuses: no infinity,
    * no subnormal; the largest float, or 0, instead. */
   if (!(v <= FLT_MAX))
-    v = FLT_MAX;
+    {
+      v = FLT_MAX;
+      (*n_clamped)++;
+    }
   else if (v < FLT_MIN)
-    v = 0.0;
+    {
+      v = 0.0;
+      (*n_clamped)++;
+    }
   if (kind == HEALER_SIM_KIND_DELTA && healer_rng_uniform (rng) < 0.3)
     v = -v;
   return (float) v;
@@ -315,7 +322,8 @@ healer_sim_row (const HealerSimulateConfig *config,
          guint                       klass,
          HealerRng                  *rng,
          double                     *node_load,
-         float                      *row)
+         float                      *row,
+         gsize                      *n_clamped)
 {
   guint mask = healer_sim_class_fault_mask (klass);
   guint faulty = healer_rng_below (rng, layout->n_nodes);
@@ -348,7 +356,7 @@ healer_sim_row (const HealerSimulateConfig *config,
                 + healer_sim_kind_info[kind].sigma * config->noise * noise
                 + weight * severity * HEALER_SIM_FAULT_STRENGTH * healer_sim_class_shift (mask, kind);
 
-      row[j] = missing ? NAN : healer_sim_value (layout, j, shift, rng);
+      row[j] = missing ? NAN : healer_sim_value (layout, j, shift, rng, n_clamped);
     }
 }
 
@@ -363,6 +371,7 @@ struct _HealerSimulateStream
   double               *node_load;
   HealerRng             rng;
   gsize                 next;
+  gsize                 n_clamped;
 };
 
 HealerSimulateStream *
@@ -422,9 +431,17 @@ healer_simulate_stream_next (HealerSimulateStream *self,
       healer_dataset_set_sample_id (data, i, id);
       data->labels[i] = (gint32) self->classes[self->next];
       healer_sim_row (&self->config, self->layout, self->classes[self->next], &self->rng,
-                      self->node_load, data->x + i * self->config.n_features);
+                      self->node_load, data->x + i * self->config.n_features, &self->n_clamped);
     }
   return g_steal_pointer (&data);
+}
+
+gsize
+healer_simulate_stream_get_n_clamped (HealerSimulateStream *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_clamped;
 }
 
 void

@@ -42,6 +42,9 @@ HealerSimulateStream *healer_simulate_stream_new  (const HealerSimulateConfig *c
 /* Up to @max_rows (> 0) rows; a table of 0 rows at the end. */
 HealerDataset        *healer_simulate_stream_next (HealerSimulateStream       *self,
                                                    gsize                       max_rows);
+/* Cells so far whose value passed what a 32-bit float holds (extreme
+ * --noise): written as the largest float, or 0, instead. */
+gsize                 healer_simulate_stream_get_n_clamped (HealerSimulateStream *self);
 void                  healer_simulate_stream_free (HealerSimulateStream       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HealerSimulateStream, healer_simulate_stream_free)
