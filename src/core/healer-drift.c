@@ -124,6 +124,30 @@ healer_kpi_gap_unseen (const HealerPreprocessor *pre,
   return pre->missing_rate[j] < HEALER_DRIFT_GAP_TRAIN_RATE;
 }
 
+/* The two tests a reason names KPIs by: far beyond the range, and
+ * missing where training had it. */
+typedef gboolean (*HealerKpiTest) (const HealerPreprocessor *pre,
+                                   guint                     j,
+                                   float                     v);
+
+static gboolean
+healer_kpi_far (const HealerPreprocessor *pre,
+                guint                     j,
+                float                     v)
+{
+  HealerKpiBounds b = healer_kpi_bounds (pre, j);
+
+  return healer_kpi_exceedance (&b, v) > HEALER_DRIFT_OOD_CUTOFF;
+}
+
+static gboolean
+healer_kpi_gap (const HealerPreprocessor *pre,
+                guint                     j,
+                float                     v)
+{
+  return isnan (v) && healer_kpi_gap_unseen (pre, j);
+}
+
 /* See HEALER_UNCERTAIN_MISSING. */
 static gboolean
 healer_model_row_gap (const HealerModel *model,
@@ -136,13 +160,26 @@ healer_model_row_gap (const HealerModel *model,
     {
       guint j = pre->selected[s];
 
-      if (!isnan (row[j]))
-        continue;
-      if (healer_kpi_gap_unseen (pre, j))
+      if (healer_kpi_gap (pre, j, row[j]))
         return TRUE;
-      n_missing++;
+      n_missing += isnan (row[j]);
     }
   return pre->n_selected > 0 && n_missing == pre->n_selected;
+}
+
+/* The flags the row itself raises, whatever the probabilities: one
+ * definition for predict's flag and evaluate's count. */
+static HealerUncertainty
+healer_model_row_data_flags (const HealerModel *model,
+                             const float       *row)
+{
+  HealerUncertainty why = HEALER_UNCERTAIN_NONE;
+
+  if (healer_model_row_ood_score (model, row) > HEALER_DRIFT_OOD_CUTOFF)
+    why |= HEALER_UNCERTAIN_OUT_OF_RANGE;
+  if (healer_model_row_gap (model, row))
+    why |= HEALER_UNCERTAIN_MISSING;
+  return why;
 }
 
 HealerUncertainty
@@ -160,10 +197,7 @@ healer_model_row_uncertainty (const HealerModel *model,
   /* A NaN confidence is no confidence at all. */
   if (!(confidence >= model->confidence_threshold))
     why |= HEALER_UNCERTAIN_LOW_CONFIDENCE;
-  if (healer_model_row_ood_score (model, row) > HEALER_DRIFT_OOD_CUTOFF)
-    why |= HEALER_UNCERTAIN_OUT_OF_RANGE;
-  if (healer_model_row_gap (model, row))
-    why |= HEALER_UNCERTAIN_MISSING;
+  why |= healer_model_row_data_flags (model, row);
   if (model->n_classes <= HEALER_MODEL_SET_MAX_CLASSES)
     {
       guint set[HEALER_MODEL_SET_MAX_CLASSES];
@@ -202,6 +236,34 @@ reason_append_name (GString    *text,
     g_string_append (text, name);
 }
 
+/* @label, then the KPIs the network reads that pass @test, comma-separated;
+ * how many were named. */
+static guint
+reason_append_kpis (GString           *text,
+                    const HealerModel *model,
+                    const float       *row,
+                    const char        *label,
+                    HealerKpiTest      test,
+                    gboolean           people)
+{
+  const HealerPreprocessor *pre = model->preprocessor;
+  guint n_named = 0;
+
+  g_string_append (text, label);
+  for (guint s = 0; s < pre->n_selected; s++)
+    {
+      guint j = pre->selected[s];
+
+      if (test (pre, j, row[j]))
+        {
+          if (n_named++ > 0)
+            g_string_append (text, ", ");
+          reason_append_name (text, pre->input_names[j], people);
+        }
+    }
+  return n_named;
+}
+
 static char *
 row_reason (const HealerModel *model,
             const float       *row,
@@ -233,44 +295,20 @@ row_reason (const HealerModel *model,
     }
   if (why & HEALER_UNCERTAIN_OUT_OF_RANGE)
     {
-      const HealerPreprocessor *pre = model->preprocessor;
-      guint n_named = 0;
-
       if (text->len > 0)
         g_string_append (text, sep);
-      g_string_append (text, REASON_WORD (people, N_("out of range: ")));
-      for (guint s = 0; s < pre->n_selected; s++)
-        {
-          guint j = pre->selected[s];
-          HealerKpiBounds b = healer_kpi_bounds (pre, j);
-
-          if (healer_kpi_exceedance (&b, row[j]) > HEALER_DRIFT_OOD_CUTOFF)
-            {
-              if (n_named++ > 0)
-                g_string_append (text, ", ");
-              reason_append_name (text, pre->input_names[j], people);
-            }
-        }
+      reason_append_kpis (text, model, row, REASON_WORD (people, N_("out of range: ")),
+                          healer_kpi_far, people);
     }
   if (why & HEALER_UNCERTAIN_MISSING)
     {
       const HealerPreprocessor *pre = model->preprocessor;
-      guint n_named = 0;
+      guint n_named;
 
       if (text->len > 0)
         g_string_append (text, sep);
-      g_string_append (text, REASON_WORD (people, N_("missing: ")));
-      for (guint s = 0; s < pre->n_selected; s++)
-        {
-          guint j = pre->selected[s];
-
-          if (isnan (row[j]) && healer_kpi_gap_unseen (pre, j))
-            {
-              if (n_named++ > 0)
-                g_string_append (text, ", ");
-              reason_append_name (text, pre->input_names[j], people);
-            }
-        }
+      n_named = reason_append_kpis (text, model, row, REASON_WORD (people, N_("missing: ")),
+                                    healer_kpi_gap, people);
       /* Every KPI it reads is missing, each one often in training. */
       if (n_named == 0 && people)
         g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "all %u KPI the model reads",
@@ -358,9 +396,8 @@ healer_model_evaluate_sets (const HealerModel   *model,
       y[i] = c >= 0 ? (guint) c : k;
       /* The flags that come from the row rather than its probabilities:
        * the same as predict's, so both count the same rows. */
-      row_flags[i] = healer_model_row_ood_score (model, healer_dataset_row (aligned, i)) >
-                     HEALER_DRIFT_OOD_CUTOFF ||
-                     healer_model_row_gap (model, healer_dataset_row (aligned, i));
+      row_flags[i] = healer_model_row_data_flags (model, healer_dataset_row (aligned, i)) !=
+                     HEALER_UNCERTAIN_NONE;
     }
   healer_set_tally_add (tally, proba, y, row_flags, n, k, model->set_threshold,
                         model->confidence_threshold);
