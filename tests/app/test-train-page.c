@@ -630,6 +630,7 @@ test_train_page_fewer_folds (void)
   Fixture f = { 0 };
   g_autoptr(HealerDataset) data = simulated (300);
   g_autofree char *note = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
   const char *message;
   HealerModel *model;
 
@@ -647,6 +648,7 @@ test_train_page_fewer_folds (void)
   note = g_strdup_printf ("Note: in the data, “%s” is empty in every row; they teach the model "
                           "nothing.", data->feature_names[0]);
   g_assert_nonnull (strstr (message, note));
+  shot = healer_test_render (GTK_WIDGET (f.page), "train-page-fewer-folds");
 
   fixture_teardown (&f);
 }
